@@ -1,0 +1,3 @@
+from studyprep.cli import main
+
+main()

@@ -1,0 +1,157 @@
+"""Markdown -> a small tree of blocks (headings, paragraphs, lists with items, other), via markdown-it-py.
+
+Each block keeps its 0-based line span in the normalized source so callers can quote text verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+_BOLD_LEAD = re.compile(r"^(\*\*|__)(?P<label>\S(?:.*?\S)?)\1(?P<rest>.*)$", re.DOTALL)
+
+
+@dataclass
+class Block:
+    """A block with its source span [start, end) in lines."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class Heading(Block):
+    """An ATX or setext heading."""
+
+    level: int
+    text: str
+
+
+@dataclass
+class Paragraph(Block):
+    """A paragraph; `text` is its inline Markdown source, `bold_lead` tells if it opens with strong text."""
+
+    text: str
+    bold_lead: bool = False
+
+
+@dataclass
+class Item(Block):
+    """A list item: its first paragraph's text and the blocks nested under it."""
+
+    text: str
+    bold_lead: bool = False
+    children: list[Block] = field(default_factory=list)
+
+    def nested_items(self) -> list[Item]:
+        """Items of the lists directly nested in this item."""
+        return [item for block in self.children if isinstance(block, ListBlock) for item in block.items]
+
+
+@dataclass
+class ListBlock(Block):
+    """A bullet or ordered list."""
+
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class Other(Block):
+    """Anything else (code, table, quote, rule, HTML): kept only as source text."""
+
+
+def normalize_source(text: str) -> str:
+    """Canonical text for parsing: no BOM, LF line ends, no NUL, no lone surrogates."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+
+
+def parse_blocks(source: str) -> list[Block]:
+    """Parse normalized Markdown into top-level blocks."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(source)
+    blocks, _ = _read_blocks(tokens, 0, closing=None, fallback_line=0)
+    return blocks
+
+
+def split_bold_lead(text: str) -> tuple[str, str] | None:
+    """Split `**Label:** rest` / `**Label**: rest` / `**Label**` into (label, rest); None if not bold-led."""
+    match = _BOLD_LEAD.match(text.strip())
+    if match is None:
+        return None
+    label, rest = match["label"].strip(), match["rest"].strip()
+    if rest.startswith((":", "：")):
+        rest = rest[1:].strip()
+    elif not label.endswith((":", "：")) and rest and not rest.startswith(("-", "–", "—")):
+        return None  # bold words opening a sentence, not a label
+    rest = rest.lstrip("-–— ").strip() if rest.startswith(("-", "–", "—")) else rest
+    return label.rstrip(":：").strip(), rest
+
+
+def _starts_bold(inline: Token) -> bool:
+    children = [child for child in inline.children or [] if not (child.type == "text" and not child.content)]
+    return bool(children) and children[0].type == "strong_open"
+
+
+def _span(token: Token, fallback_line: int) -> tuple[int, int]:
+    if token.map:
+        return token.map[0], token.map[1]
+    return fallback_line, fallback_line + 1
+
+
+def _read_blocks(tokens: list[Token], index: int, closing: str | None, fallback_line: int) -> tuple[list[Block], int]:
+    """Read sibling blocks from `index` until the token type `closing`; return them and the next index."""
+    blocks: list[Block] = []
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == closing:
+            return blocks, index + 1
+        start, end = _span(token, fallback_line)
+        if token.type == "heading_open":
+            inline = tokens[index + 1]
+            blocks.append(Heading(start, end, level=int(token.tag[1:]), text=inline.content.strip()))
+            index += 3
+        elif token.type == "paragraph_open":
+            inline = tokens[index + 1]
+            blocks.append(Paragraph(start, end, text=inline.content.strip(), bold_lead=_starts_bold(inline)))
+            index += 3
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            items, index = _read_items(tokens, index + 1, token.type.replace("_open", "_close"), start)
+            blocks.append(ListBlock(start, end, items=items))
+        elif token.nesting == 1:
+            index = _skip_container(tokens, index)
+            blocks.append(Other(start, end))
+        else:
+            blocks.append(Other(start, end))
+            index += 1
+    return blocks, index
+
+
+def _read_items(tokens: list[Token], index: int, closing: str, fallback_line: int) -> tuple[list[Item], int]:
+    items: list[Item] = []
+    while index < len(tokens) and tokens[index].type != closing:
+        start, end = _span(tokens[index], fallback_line)
+        children, index = _read_blocks(tokens, index + 1, "list_item_close", start)
+        item = Item(start, end, text="")
+        if children and isinstance(children[0], Paragraph):
+            lead = children.pop(0)
+            item.text, item.bold_lead = lead.text, lead.bold_lead  # type: ignore[attr-defined]
+        item.children = children
+        items.append(item)
+    return items, index + 1
+
+
+def _skip_container(tokens: list[Token], index: int) -> int:
+    depth = 0
+    while index < len(tokens):
+        depth += tokens[index].nesting
+        index += 1
+        if depth == 0:
+            break
+    return index

@@ -1,0 +1,121 @@
+"""The command line: each command parses options, calls one core function, and renders its result.
+
+Core modules are imported inside the commands so that `studyprep --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from studyprep import __version__
+from studyprep.errors import StudyprepError
+
+
+class _Group(click.Group):
+    """Turns StudyprepError into a one-line `Error: ...` and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StudyprepError as error:
+            click.echo(f"Error: {error.render()}", err=True)
+            ctx.exit(error.exit_code)
+
+
+def _workspace(ctx: click.Context):  # noqa: ANN202 - returns Workspace, imported lazily
+    from studyprep.workspace import resolve_workspace
+
+    return resolve_workspace(ctx.obj["home"])
+
+
+def _now():  # noqa: ANN202 - returns datetime
+    from studyprep.clock import now
+
+    return now()
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="studyprep")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Workspace folder (default: $STUDYPREP_HOME, else your user data folder).",
+)
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None) -> None:
+    """Turn an interview-prep document into flashcards and get ready for the day."""
+    ctx.obj = {"home": home}
+
+
+@cli.command("import")
+@click.argument("document", type=click.Path(path_type=Path))
+@click.option("--deck", help="Deck name (slug) to import into; default derived from the title.")
+@click.option("--dry-run", is_flag=True, help="Show what would change without writing.")
+@json_option
+@click.pass_context
+def import_cmd(ctx: click.Context, document: Path, deck: str | None, dry_run: bool, as_json: bool) -> None:
+    """Import a Markdown prep DOCUMENT into its deck (merging with earlier imports)."""
+    from studyprep.commands.importing import import_document
+
+    result = import_document(_workspace(ctx), document, _now(), deck=deck, dry_run=dry_run)
+    if as_json:
+        _print_json(result.to_json())
+        return
+    from studyprep.render import render_import
+
+    render_import(result)
+
+
+@cli.command("decks")
+@json_option
+@click.pass_context
+def decks_cmd(ctx: click.Context, as_json: bool) -> None:
+    """List the decks in the workspace with card counts by kind."""
+    from studyprep.commands.listing import list_decks
+
+    summaries = list_decks(_workspace(ctx))
+    if as_json:
+        _print_json([summary.to_json() for summary in summaries])
+        return
+    from studyprep.render import render_decks
+
+    render_decks(summaries)
+
+
+@cli.command("show")
+@click.argument("deck")
+@click.option("--retired", is_flag=True, help="Include cards retired from the document.")
+@json_option
+@click.pass_context
+def show_cmd(ctx: click.Context, deck: str, retired: bool, as_json: bool) -> None:
+    """Show a DECK's cards grouped by category."""
+    from studyprep.commands.listing import card_json, show_deck
+
+    found, cards = show_deck(_workspace(ctx), deck, include_retired=retired)
+    if as_json:
+        _print_json([card_json(card) for card in cards])
+        return
+    from studyprep.render import render_show
+
+    render_show(found, cards)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli.main(prog_name="studyprep")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""`studyprep import`: parse a prep document and merge it into its deck."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from studyprep.deckstore import deck_to_yaml, existing_deck, save_deck
+from studyprep.errors import StudyprepError
+from studyprep.ids import SLUG_PATTERN, slugify
+from studyprep.merge import MergeReport, merge_deck
+from studyprep.models import CARD_KINDS
+from studyprep.parse import parse_document
+from studyprep.workspace import Workspace
+from studyprep.yamlio import read_text_file
+
+
+@dataclass
+class ImportResult:
+    """Outcome of one import: where the deck is and what changed, by kind."""
+
+    deck: str
+    title: str
+    path: Path
+    written: bool
+    report: MergeReport
+    sections: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """`{"added": {"question": 3, ...}, ...}` with every kind present."""
+        report = self.report
+        groups = {
+            "added": report.added,
+            "updated": report.updated,
+            "retired": report.retired,
+            "unchanged": report.unchanged,
+            "revived": report.revived,
+        }
+        return {name: {kind: counter.get(kind, 0) for kind in CARD_KINDS} for name, counter in groups.items()}
+
+    def to_json(self) -> dict[str, object]:
+        """Machine-readable summary for `--json`."""
+        return {
+            "deck": self.deck,
+            "title": self.title,
+            "path": str(self.path),
+            "written": self.written,
+            "sections": self.sections,
+            **self.counts(),
+            "edited": [{"id": i, "old": old, "new": new} for i, old, new in self.report.edited],
+        }
+
+
+def deck_slug_for(title: str, company: str, role: str, path: Path) -> str:
+    """Pick the deck slug: company and role, else the title, else the file name."""
+    for candidate in (f"{company} {role}" if company or role else "", title, path.stem):
+        slug = slugify(candidate)
+        if slug:
+            return slug
+    return "deck"
+
+
+def import_document(
+    workspace: Workspace, path: Path, now: datetime, deck: str | None = None, dry_run: bool = False
+) -> ImportResult:
+    """Parse `path`, merge it into its deck (created if new) and write the deck unless nothing changed."""
+    text = read_text_file(path, "prep document")
+    document = parse_document(text, path, fallback_title=path.stem)
+    slug = deck or deck_slug_for(document.title, document.company, document.role, path)
+    if not re.match(SLUG_PATTERN, slug):
+        raise StudyprepError(f"invalid deck name {slug!r}: use letters, digits and single hyphens")
+    previous = existing_deck(workspace, slug)
+    merged, report = merge_deck(previous, document, slug, path.name, now)
+    changed = previous is None or deck_to_yaml(previous) != deck_to_yaml(merged)
+    target = workspace.deck_path(slug)
+    if changed and not dry_run:
+        target = save_deck(workspace, merged)
+    return ImportResult(
+        deck=slug,
+        title=merged.title,
+        path=target,
+        written=changed and not dry_run,
+        report=report,
+        sections=document.sections_found,
+    )

@@ -1,0 +1,76 @@
+"""The deck store: `decks/<slug>.yaml` files, loaded safely and validated, written atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from studyprep.atomic import write_atomic
+from studyprep.errors import DeckNotFoundError, StudyprepError
+from studyprep.models import Deck
+from studyprep.workspace import Workspace
+from studyprep.yamlio import dump_yaml, parse_yaml, read_text_file, validate
+
+HEADER = (
+    "# studyprep deck. Safe to edit by hand: write your own answer in `notes`, set `suspended: true`\n"
+    "# to skip a card. Re-importing the document keeps notes and history; cards gone from it get `retired`.\n"
+)
+
+
+def deck_to_yaml(deck: Deck) -> str:
+    """Render a deck as the commented, block-style YAML stored on disk."""
+    return HEADER + dump_yaml(deck.model_dump(mode="json"))
+
+
+def load_deck_file(path: Path) -> Deck:
+    """Load and validate one deck file; errors name the file and line."""
+    text = read_text_file(path, "deck file")
+    data = parse_yaml(text, path)
+    if not isinstance(data, dict):
+        raise StudyprepError("a deck file must be a mapping with `slug`, `title` and `cards`", path, 1)
+    deck: Deck = validate(Deck, data, text, path)
+    if deck.slug != path.stem:
+        raise StudyprepError(f"slug {deck.slug!r} does not match the file name {path.name!r}", path)
+    return deck
+
+
+def save_deck(workspace: Workspace, deck: Deck) -> Path:
+    """Write a deck atomically to its file in the workspace and return the path."""
+    path = workspace.deck_path(deck.slug)
+    if path.resolve().parent != workspace.decks_dir.resolve():
+        raise StudyprepError(f"refusing to write deck {deck.slug!r} outside {workspace.decks_dir}")
+    write_atomic(path, deck_to_yaml(deck))
+    return path
+
+
+def deck_paths(workspace: Workspace) -> list[Path]:
+    """Deck files in the workspace, sorted by slug."""
+    if not workspace.decks_dir.is_dir():
+        return []
+    return sorted(p for p in workspace.decks_dir.glob("*.yaml") if not p.name.startswith("."))
+
+
+def iter_decks(workspace: Workspace) -> Iterator[Deck]:
+    """Load every deck in the workspace (a broken one raises with its file and line)."""
+    for path in deck_paths(workspace):
+        yield load_deck_file(path)
+
+
+def load_deck(workspace: Workspace, name: str) -> Deck:
+    """Load a deck by slug (or by a unique slug prefix), with a helpful error if it is missing."""
+    path = workspace.deck_path(name)
+    if path.is_file() and path.parent == workspace.decks_dir:
+        return load_deck_file(path)
+    candidates = [p for p in deck_paths(workspace) if p.stem.startswith(name)]
+    if len(candidates) == 1:
+        return load_deck_file(candidates[0])
+    known = ", ".join(p.stem for p in deck_paths(workspace)) or "none yet; run `studyprep import FILE`"
+    if candidates:
+        raise DeckNotFoundError(f"deck name {name!r} is ambiguous: matches {', '.join(p.stem for p in candidates)}")
+    raise DeckNotFoundError(f"no deck named {name!r} (decks: {known})")
+
+
+def existing_deck(workspace: Workspace, slug: str) -> Deck | None:
+    """The stored deck with this exact slug, or None if there is none yet."""
+    path = workspace.deck_path(slug)
+    return load_deck_file(path) if path.exists() else None

@@ -1,0 +1,33 @@
+"""The one error type the CLI turns into a one-line message and a non-zero exit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StudyprepError(Exception):
+    """A problem the user can act on: bad input, a broken file, a conflicting command.
+
+    `path` and `line` (1-based) locate the problem when known; `str()` gives the full one-line message.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None) -> None:
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """Return `file:line: message`, leaving out what is unknown."""
+        where = self.path or ""
+        if where and self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class DeckNotFoundError(StudyprepError):
+    """The named deck does not exist in the workspace."""
+
+    exit_code = 2

@@ -1,0 +1,147 @@
+"""What a heading or a line means: section kinds by keywords (several languages), questions, titles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Order matters: "questions to ask them" is an ask section before it is a question section,
+# and "about the role" is the job overview before "about" means the company.
+_SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "ask",
+        re.compile(
+            r"\bto ask\b|\bask (them|the|your|an?|interviewers?|hiring)\b|questions? for (them|the|your|interviewers?|"
+            r"hiring|the team)|reverse interview|\bfragen an\b|r[üu]ckfragen|eigene fragen|[àa] poser|para (hacer|preguntar)|"
+            r"preguntas? para (el|la|ellos|ellas)|domande da fare|perguntas? para|vragen aan|聞く|質問する|逆質問|问面试官|反问"
+        ),
+    ),
+    (
+        "question",
+        re.compile(
+            r"question|\basked\b|\bq ?& ?a\b|\bfaq\b|interview prompts?|\bfrage|pregunta|domand|pergunta|vraag|вопрос|"
+            r"質問|问题|問題|질문"
+        ),
+    ),
+    ("fit", re.compile(r"\bfit\b|why (this|me|you|i)|match|alignment")),
+    ("resume", re.compile(r"r[ée]sum[ée]|\bcv\b|experience|highlights|background|achievements")),
+    ("role", re.compile(r"\b(job|role|position|posting|description|responsibilit\w*|requirements?|stelle|poste|puesto)\b")),
+    (
+        "fact",
+        re.compile(
+            r"\b(company|about|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
+            r"azienda|firma)\b|会社|公司|企业"
+        ),
+    ),
+    (
+        "concept",
+        re.compile(
+            r"concept|topic|brush|\breview\b|\bstudy\b|\bknow\b|\bto learn\b|learning (goals|plan|topics)|refresh|fundamental|knowledge|cheat ?sheet|"
+            r"glossary|key terms|skills? to|technical areas|konzept|themen|begriffe|wissen|notions|sujets|r[ée]viser|"
+            r"conceptos|temas|concetti|argomenti|conceitos|概念|トピック|知识|主题|개념"
+        ),
+    ),
+    ("strategy", re.compile(r"strateg|advice|\btips?\b|approach|plan\b|positioning|pitch|talking points|\bstar\b")),
+]
+CARD_SECTION_KINDS = ("question", "concept", "fact", "ask")
+# Words that only say "this is the question section" and so do not name a category.
+_GENERIC_WORDS = re.compile(
+    r"\b(predicted|likely|possible|potential|expected|probable|common|anticipated|sample|typical|top|key|main|"
+    r"interview|interviews|questions?|you|might|may|could|will|be|get|asked|to|know|review|and|or|the|for|of|on|"
+    r"up|brush|concepts?|topics?|study|them|ask|company|summary|overview|facts?|about|research|profile|"
+    r"important|core|essential|areas?|\d+)\b"
+)
+_QUESTION_OPENERS = re.compile(
+    r"^(how|what|why|when|where|which|who|whom|whose|is|are|can|could|would|should|do|does|did|have|has|will|"
+    r"describe|explain|tell me|tell us|walk (me|us) through|talk (me|us) through|give (me |us )?an example|compare|"
+    r"design|implement|discuss|imagine|suppose|share|wie|was|warum|wann|welche?[rsmn]?|beschreib\w*|erkl[äa]r\w*|"
+    r"comment|pourquoi|quel\w*|qu'est|d[ée]cri\w*|expliqu\w*|c[oó]mo|qu[ée]|por qu[ée]|cu[áa]l\w*|describ\w*|"
+    r"expli\w*|come|perch[ée]|quale|como|porque|hoe|wat|waarom)\b",
+    re.IGNORECASE,
+)
+_QUESTION_MARKS = ("?", "？", "؟", "¿")
+_MARKUP = re.compile(r"[*_`~]+|\[([^\]]*)\]\([^)]*\)")
+_LEADING_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[ivx]+\.|[a-z]\))\s+", re.IGNORECASE)
+
+
+def plain(text: str) -> str:
+    """Inline Markdown reduced to its words (emphasis and code marks dropped, links to their text)."""
+    return _MARKUP.sub(lambda match: match.group(1) or "", text).strip()
+
+
+def _comparable(title: str) -> str:
+    text = unicodedata.normalize("NFKC", plain(title)).casefold()
+    text = "".join(ch if unicodedata.category(ch)[0] in "LNZ" or ch in "&'" else " " for ch in text)
+    return _LEADING_NUMBERING.sub("", " ".join(text.split()))
+
+
+def section_kind(title: str) -> str | None:
+    """Classify a heading: a card kind, a reference kind (role, fit, resume, strategy), or None if unknown."""
+    text = _comparable(title)
+    for kind, pattern in _SECTION_PATTERNS:
+        if pattern.search(text):
+            return kind
+    return None
+
+
+def is_generic_title(title: str) -> bool:
+    """True when a section title only names the section type ("Predicted Interview Questions")."""
+    return not _GENERIC_WORDS.sub(" ", _comparable(title)).strip()
+
+
+def looks_like_question(text: str) -> bool:
+    """True for text that reads as a question: a question mark, or an interrogative or imperative opener."""
+    words = plain(text)
+    if any(mark in words for mark in _QUESTION_MARKS):
+        return True
+    return bool(_QUESTION_OPENERS.match(_LEADING_NUMBERING.sub("", words)))
+
+
+def clean_heading(text: str) -> str:
+    """A heading's text for display: inline marks dropped, closing colon and stray symbols trimmed."""
+    words = plain(text).strip()
+    words = words.rstrip(":：").strip()
+    return _strip_symbols(words)
+
+
+def _strip_symbols(text: str) -> str:
+    # Emoji and decorative symbols at either end carry no meaning for a title or category.
+    def is_symbol(ch: str) -> bool:
+        return unicodedata.category(ch) in ("So", "Sk", "Cf", "Zs") or ch in "\ufe0f"
+
+    start, end = 0, len(text)
+    while start < end and is_symbol(text[start]):
+        start += 1
+    while end > start and is_symbol(text[end - 1]):
+        end -= 1
+    return text[start:end].strip()
+
+
+_TITLE_PREFIX = re.compile(
+    r"^(?:(?:job\s+|mock\s+)?interview(?:\s+(?:prep(?:aration)?|guide|notes|study\s+guide|cheat\s*sheet|plan))?|"
+    r"prep(?:aration)?(?:\s+(?:doc|notes|guide|sheet))?|study\s+guide|vorbereitung|pr[ée]paration|preparaci[óo]n)"
+    r"(?:\s+(?:for|f[üu]r|pour|para))?\s*(?:[:\-–—|·]\s*|\s+(?=\S))",
+    re.IGNORECASE,
+)
+_TITLE_SEPARATORS = re.compile(r"\s+[–—\-|·/]\s+|[:：]\s+|\s+@\s*|\s+at\s+|\s+bei\s+|\s+chez\s+", re.IGNORECASE)
+_ROLE_FIRST_SEPARATORS = ("@", "at", "bei", "chez")
+
+
+def is_prep_title(text: str) -> bool:
+    """True for a heading that names the document ("Interview Prep: Acme – SRE"), not a section."""
+    return bool(_TITLE_PREFIX.match(_strip_symbols(plain(text))))
+
+
+def split_title(title: str) -> tuple[str, str]:
+    """Split a prep title into (company, role): "Interview Prep: DoiT – Senior Engineer", "SRE at Acme"."""
+    text = _strip_symbols(plain(title))
+    remainder = _TITLE_PREFIX.sub("", text, count=1).strip()
+    if not remainder or remainder == text and section_kind(text) is not None:
+        return "", ""
+    match = _TITLE_SEPARATORS.search(remainder)
+    if match is None:
+        return "", ""
+    left, right = _strip_symbols(remainder[: match.start()]), _strip_symbols(remainder[match.end() :])
+    if match.group(0).strip().casefold() in _ROLE_FIRST_SEPARATORS:
+        return right, left
+    return left, right

@@ -1,0 +1,329 @@
+"""Prep document -> ParsedDocument: sections recognized by meaning, cards by kind, the rest kept as notes.
+
+Structure comes from markdown-it-py's block tree (see `blocks`); this module decides what each part means.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studyprep.blocks import Block, Heading, Item, ListBlock, Paragraph, normalize_source, parse_blocks, split_bold_lead
+from studyprep.errors import StudyprepError
+from studyprep.meaning import (
+    CARD_SECTION_KINDS,
+    clean_heading,
+    is_generic_title,
+    is_prep_title,
+    looks_like_question,
+    section_kind,
+    split_title,
+)
+from studyprep.models import ParsedCard, ParsedDocument, ReferenceNote
+from studyprep.topics import split_topics
+
+LOOKED_FOR = (
+    "no interview-prep sections found: looked for headings such as 'Predicted Interview Questions', "
+    "'Technical/Behavioural Questions', 'Concepts to Review', 'Study Topics', 'Questions to Ask Them' or "
+    "'Company Summary' (or any section whose items are mostly questions)"
+)
+_PLAIN_LABEL = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]\s+(?P<rest>\S.*)$", re.DOTALL)
+_LABEL_ONLY = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]$")
+_MAX_LABEL_WORDS = 6
+_REFERENCE_KINDS = {"role", "fit", "resume", "strategy"}
+_IDENTITY_LABELS = {"company": "company", "employer": "company", "role": "role", "position": "role", "title": "role"}
+
+
+@dataclass
+class Section:
+    """A heading (real, or a bold line acting as one) with its own blocks and its sub-sections."""
+
+    title: str
+    level: float
+    line: int
+    pseudo: bool = False
+    blocks: list[Block] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+
+def parse_document(text: str, path: Path | None = None, fallback_title: str = "") -> ParsedDocument:
+    """Parse prep-document text; raise StudyprepError (naming `path`) if no known section is found."""
+    source = normalize_source(text)
+    blocks = parse_blocks(source)
+    title_heading = _title_heading(blocks)
+    title = clean_heading(title_heading.text) if title_heading else ""
+    root = _build_sections(blocks, skip=title_heading)
+    extractor = _Extractor(source.split("\n"))
+    extractor.visit(root, inherited=None, categories=[])
+    if not extractor.found:
+        raise StudyprepError(LOOKED_FOR, path)
+    company, role = split_title(title) if title else ("", "")
+    identity = _identity_labels(blocks)
+    return ParsedDocument(
+        title=title or fallback_title or "Interview prep",
+        company=company or identity.get("company", ""),
+        role=role or identity.get("role", ""),
+        cards=_unique(extractor.cards),
+        reference=extractor.reference,
+        sections_found=extractor.found,
+    )
+
+
+def _title_heading(blocks: list[Block]) -> Heading | None:
+    first = next((block for block in blocks if isinstance(block, Heading)), None)
+    if first is None:
+        return None
+    if is_prep_title(first.text):
+        return first
+    if section_kind(first.text) in CARD_SECTION_KINDS:
+        return None
+    return first if first.level == 1 or split_title(first.text) != ("", "") else None
+
+
+def _build_sections(blocks: list[Block], skip: Heading | None) -> Section:
+    root = Section(title="", level=0, line=-1)
+    stack = [root]
+    for block in blocks:
+        if block is skip:
+            continue
+        heading = _as_heading(block, stack)
+        if heading is None:
+            stack[-1].blocks.append(block)
+            continue
+        section, remainder = heading
+        while stack[-1].level >= section.level:
+            stack.pop()
+        stack[-1].children.append(section)
+        stack.append(section)
+        if remainder is not None:
+            section.blocks.append(remainder)
+    return root
+
+
+def _as_heading(block: Block, stack: list[Section]) -> tuple[Section, Block | None] | None:
+    """A real heading, or a paragraph whose first line is only bold text, as a section; else None."""
+    if isinstance(block, Heading):
+        return Section(block.text, block.level, block.start), None
+    if not isinstance(block, Paragraph) or not block.bold_lead:
+        return None
+    first_line, _, rest = block.text.partition("\n")
+    lead = split_bold_lead(first_line)
+    if lead is None or lead[1]:
+        return None
+    real_level = next((s.level for s in reversed(stack) if not s.pseudo), 0)
+    section = Section(lead[0], real_level + 0.5, block.start, pseudo=True)
+    remainder = Paragraph(block.start + 1, block.end, text=rest.strip()) if rest.strip() else None
+    return section, remainder
+
+
+class _Extractor:
+    """Walks the section tree, emitting cards for card sections and reference notes for the rest."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.cards: list[ParsedCard] = []
+        self.reference: list[ReferenceNote] = []
+        self.found: list[str] = []
+        self.leftovers: list[Block] = []
+
+    def visit(self, section: Section, inherited: str | None, categories: list[str]) -> None:
+        title = clean_heading(section.title)
+        kind, path = self._kind_of(section, title, inherited, categories)
+        if kind is None:
+            own = section_kind(title) if title else None
+            self._keep(title, own if own in _REFERENCE_KINDS else "other", section.blocks, section.line)
+        elif kind in ("question", "ask") and inherited and section_kind(title) is None and looks_like_question(title):
+            self._card(kind, categories, _one_line(section.title), section.line, self._source(section.blocks))
+        else:
+            self.leftovers = []
+            self._blocks(section.blocks, kind, path)
+            self._keep(title, "company" if kind == "fact" else "other", self.leftovers, section.line)
+        for child in section.children:
+            self.visit(child, kind, path if kind else [])
+
+    def _kind_of(
+        self, section: Section, title: str, inherited: str | None, categories: list[str]
+    ) -> tuple[str | None, list[str]]:
+        own = section_kind(title) if title else None
+        own_path = [] if not title or is_generic_title(title) else [title]
+        if inherited is not None:
+            switches = own in CARD_SECTION_KINDS and own != inherited
+            if switches and not (inherited == "question" and _mostly_questions(section.blocks)):
+                self.found.append(title)
+                return own, own_path
+            return inherited, [*categories, title] if title else categories
+        if own in CARD_SECTION_KINDS:
+            self.found.append(title)
+            return own, own_path
+        if own is None and _mostly_questions(section.blocks):
+            self.found.append(title or "(untitled list of questions)")
+            return "question", own_path
+        return None, []
+
+    def _blocks(self, blocks: list[Block], kind: str, path: list[str]) -> None:
+        for block in blocks:
+            if isinstance(block, ListBlock):
+                for item in block.items:
+                    self._item(item, kind, path)
+            elif not (isinstance(block, Paragraph) and self._paragraph(block, kind, path)):
+                self.leftovers.append(block)
+
+    def _paragraph(self, block: Paragraph, kind: str, path: list[str]) -> bool:
+        lead = split_bold_lead(block.text) if block.bold_lead else None
+        if lead and lead[1]:
+            self._labelled(kind, path, lead[0], lead[1], block.start, back="")
+            return True
+        lines = [line.strip() for line in block.text.split("\n") if line.strip()]
+        if kind in ("question", "ask") and lines and all(looks_like_question(line) for line in lines):
+            for offset, line in enumerate(lines):
+                self._card(kind, path, line, block.start + offset, "")
+            return True
+        label = _plain_label(block.text) if kind == "fact" else None
+        if label:
+            self._card(kind, path, label[0], block.start, label[1])
+            return True
+        return False
+
+    def _item(self, item: Item, kind: str, path: list[str]) -> None:
+        text = _one_line(item.text)
+        nested = item.nested_items()
+        if not text:
+            self._blocks(item.children, kind, path)
+            return
+        lead = split_bold_lead(text) if item.bold_lead else None
+        if kind in ("question", "ask"):
+            self._question_item(item, kind, path, text, lead, nested)
+        elif kind == "concept":
+            self._concept_item(item, path, text, lead, nested)
+        else:
+            self._fact_item(item, path, text, lead, nested)
+
+    def _question_item(
+        self, item: Item, kind: str, path: list[str], text: str, lead: tuple[str, str] | None, nested: list[Item]
+    ) -> None:
+        if lead and lead[1]:
+            self._labelled(kind, path, lead[0], lead[1], item.start, back=self._children_source(item))
+        elif nested and not looks_like_question(text):
+            self._blocks(item.children, kind, [*path, clean_heading(text)])
+        else:
+            self._card(kind, path, text, item.start, self._children_source(item))
+
+    def _concept_item(
+        self, item: Item, path: list[str], text: str, lead: tuple[str, str] | None, nested: list[Item]
+    ) -> None:
+        label, rest = lead if lead else (_plain_label(text) or ("", text))
+        if nested:
+            inner = [*path, clean_heading(label or text)]
+            if label and rest:
+                self._topics(inner, "", rest, item.start, "")
+            self._blocks(item.children, "concept", inner)
+        elif lead:
+            self._topics([*path, label] if rest else path, "", rest or label, item.start, self._children_source(item))
+        else:
+            self._topics(path, label, rest, item.start, self._children_source(item))
+
+    def _fact_item(
+        self, item: Item, path: list[str], text: str, lead: tuple[str, str] | None, nested: list[Item]
+    ) -> None:
+        label, rest = lead if lead else (_plain_label(text) or _label_only(text) or ("", text))
+        back = "\n\n".join(part for part in (rest if label else "", self._children_source(item)) if part)
+        self._card("fact", path, label or text, item.start, back)
+
+    def _labelled(self, kind: str, path: list[str], label: str, rest: str, line: int, back: str) -> None:
+        """`**Label:** rest`: a category with its items, or for facts a labelled fact."""
+        if kind == "concept":
+            self._topics([*path, label], "", rest, line, back)
+        elif kind == "fact":
+            self._card(kind, path, label, line, "\n\n".join(p for p in (rest, back) if p))
+        else:
+            self._card(kind, [*path, label], rest, line, back)
+
+    def _topics(self, path: list[str], context: str, text: str, line: int, back: str) -> None:
+        for topic in split_topics(text):
+            self._card("concept", path, topic, line, back, context)
+
+    def _card(self, kind: str, path: list[str], prompt: str, line: int, back: str, context: str = "") -> None:
+        prompt = _one_line(prompt)
+        if prompt:
+            category = [clean_heading(name) or name for name in path]
+            self.cards.append(
+                ParsedCard(kind=kind, category=category, prompt=prompt, context=context, back=back, source=line + 1)
+            )
+
+    def _children_source(self, item: Item) -> str:
+        return self._source(item.children)
+
+    def _source(self, blocks: list[Block]) -> str:
+        if not blocks:
+            return ""
+        text = "\n".join(self.lines[blocks[0].start : blocks[-1].end])
+        return textwrap.dedent(text).strip()
+
+    def _keep(self, title: str, kind: str, blocks: list[Block], line: int) -> None:
+        """Keep blocks that made no card as a verbatim reference note, so nothing is dropped."""
+        text = "\n\n".join(self._source([block]) for block in blocks)
+        if text.strip():
+            first = blocks[0].start
+            section = title or "Introduction"
+            self.reference.append(ReferenceNote(section=section, kind=kind, text=text, source=max(line, first) + 1))
+
+
+def _mostly_questions(blocks: list[Block]) -> bool:
+    texts = list(_candidate_texts(blocks))
+    asked = sum(1 for text in texts if looks_like_question(text))
+    return asked > 0 and asked * 2 >= len(texts)
+
+
+def _candidate_texts(blocks: list[Block]):  # noqa: ANN202 - generator of str
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block.text
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                nested = item.nested_items()
+                if nested:
+                    yield from _candidate_texts(item.children)
+                elif item.text:
+                    yield item.text
+
+
+def _plain_label(text: str) -> tuple[str, str] | None:
+    """`Label: rest` with a short label (a few words, no question mark or code), else None."""
+    match = _PLAIN_LABEL.match(text.strip())
+    if match is None or len(match["label"].split()) > _MAX_LABEL_WORDS:
+        return None
+    return match["label"].strip(), match["rest"].strip()
+
+
+def _label_only(text: str) -> tuple[str, str] | None:
+    match = _LABEL_ONLY.match(text.strip())
+    return (match["label"].strip(), "") if match else None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(line.strip() for line in text.strip().split("\n") if line.strip())
+
+
+def _unique(cards: list[ParsedCard]) -> list[ParsedCard]:
+    seen: set[str] = set()
+    unique = []
+    for card in cards:
+        if card.id not in seen:
+            seen.add(card.id)
+            unique.append(card)
+    return unique
+
+
+def _identity_labels(blocks: list[Block]) -> dict[str, str]:
+    """`Company: X` / `Role: Y` bullets anywhere in the top two list levels, as a fallback for the title."""
+    found: dict[str, str] = {}
+    for block in blocks:
+        if not isinstance(block, ListBlock):
+            continue
+        for item in [*block.items, *(n for i in block.items for n in i.nested_items())]:
+            label = _plain_label(_one_line(item.text))
+            if label and label[0].casefold() in _IDENTITY_LABELS:
+                found.setdefault(_IDENTITY_LABELS[label[0].casefold()], clean_heading(label[1]))
+    return found

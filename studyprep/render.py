@@ -1,0 +1,80 @@
+"""Human-readable output with rich. Document text is always passed as `Text`, never parsed as markup."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from studyprep.models import CARD_KINDS, Card, Deck
+
+if TYPE_CHECKING:
+    from studyprep.commands.importing import ImportResult
+    from studyprep.commands.listing import DeckSummary
+
+
+def console() -> Console:
+    """A console on stdout that leaves text alone (no emoji codes, no highlighting)."""
+    return Console(highlight=False, emoji=False, soft_wrap=False)
+
+
+def render_import(result: ImportResult) -> None:
+    """Print the import summary: deck, then added/updated/retired/unchanged by kind."""
+    out = console()
+    verb = "wrote" if result.written else "no changes to"
+    out.print(Text.assemble((f"{result.deck}", "bold"), f"  {result.title}"))
+    out.print(Text(f"{verb} {result.path}", style="dim"))
+    table = Table(box=None, pad_edge=False)
+    table.add_column("")
+    for kind in CARD_KINDS:
+        table.add_column(kind, justify="right")
+    for name, counts in result.counts().items():
+        if name == "revived" and not any(counts.values()):
+            continue
+        table.add_row(name, *(str(counts[kind]) for kind in CARD_KINDS))
+    out.print(table)
+    for card_id, old, new in result.report.edited:
+        out.print(Text.assemble(("edited ", "yellow"), f"{card_id}: ", old, " -> ", new, " (id and history kept)"))
+
+
+def render_decks(summaries: list[DeckSummary]) -> None:
+    """Print one row per deck."""
+    out = console()
+    if not summaries:
+        out.print("No decks yet. Import a prep document: studyprep import PREP.md")
+        return
+    table = Table(title=None)
+    for column in ("deck", "company", "role", *CARD_KINDS, "retired"):
+        table.add_column(column, justify="right" if column in CARD_KINDS or column == "retired" else "left")
+    for summary in summaries:
+        table.add_row(
+            Text(summary.slug),
+            Text(summary.company),
+            Text(summary.role),
+            *(str(summary.counts[kind]) for kind in CARD_KINDS),
+            str(summary.retired),
+        )
+    out.print(table)
+
+
+def render_show(deck: Deck, cards: list[Card]) -> None:
+    """Print a deck's cards grouped by kind and category, in document order."""
+    out = console()
+    out.print(Text(deck.title, style="bold"))
+    current: tuple[str, tuple[str, ...]] | None = None
+    for card in cards:
+        group = (card.kind, tuple(card.category))
+        if group != current:
+            current = group
+            heading = " › ".join(card.category) if card.category else "(no category)"
+            out.print(Text.assemble("\n", (card.kind, "cyan"), "  ", (heading, "bold")))
+        line = Text.assemble((card.id, "dim"), "  ", card.prompt)
+        if card.context:
+            line.append(f"  ({card.context})", style="dim")
+        if card.retired is not None:
+            line.append("  [retired]", style="red")
+        elif card.suspended:
+            line.append("  [suspended]", style="yellow")
+        out.print(line)

@@ -1,0 +1,42 @@
+"""Where a workspace lives: `--home`, else `STUDYPREP_HOME`, else the per-user data folder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+HOME_VARIABLE = "STUDYPREP_HOME"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A folder holding `decks/` (card content, YAML) and `schedules/` (plans and review state)."""
+
+    root: Path
+
+    @property
+    def decks_dir(self) -> Path:
+        """Folder of deck YAML files, one per deck."""
+        return self.root / "decks"
+
+    @property
+    def schedules_dir(self) -> Path:
+        """Folder of study plans and the review database."""
+        return self.root / "schedules"
+
+    def deck_path(self, slug: str) -> Path:
+        """Path of the deck file for `slug` (slugs are validated to stay inside `decks/`)."""
+        return self.decks_dir / f"{slug}.yaml"
+
+
+def resolve_workspace(home: str | Path | None) -> Workspace:
+    """Pick the workspace root from the option, the environment, or the platform's user data folder."""
+    if home:
+        return Workspace(Path(home).expanduser())
+    from_env = os.environ.get(HOME_VARIABLE)
+    if from_env:
+        return Workspace(Path(from_env).expanduser())
+    import platformdirs
+
+    return Workspace(Path(platformdirs.user_data_dir("studyprep", appauthor=False)))
