@@ -19,7 +19,7 @@ def write_atomic(path: Path, text: str) -> None:
             temp.write(text)
             temp.flush()
             os.fsync(temp.fileno())
-        os.replace(temp_name, path)
+        Path(temp_name).replace(path)
     except OSError as error:
         with contextlib.suppress(OSError):
             Path(temp_name).unlink()

@@ -27,13 +27,13 @@ class _Group(click.Group):
             ctx.exit(error.exit_code)
 
 
-def _workspace(ctx: click.Context):  # noqa: ANN202 - returns Workspace, imported lazily
+def _workspace(ctx: click.Context):
     from studyprep.workspace import resolve_workspace
 
     return resolve_workspace(ctx.obj["home"])
 
 
-def _now():  # noqa: ANN202 - returns datetime
+def _now():
     from studyprep.clock import now
 
     return now()

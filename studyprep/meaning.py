@@ -12,8 +12,9 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "ask",
         re.compile(
             r"\bto ask\b|\bask (them|the|your|an?|interviewers?|hiring)\b|questions? for (them|the|your|interviewers?|"
-            r"hiring|the team)|reverse interview|\bfragen an\b|r[üu]ckfragen|eigene fragen|[àa] poser|para (hacer|preguntar)|"
-            r"preguntas? para (el|la|ellos|ellas)|domande da fare|perguntas? para|vragen aan|聞く|質問する|逆質問|问面试官|反问"
+            r"hiring|the team)|reverse interview|\bfragen an\b|r[üu]ckfragen|eigene fragen|[àa] poser|"
+            r"para (hacer|preguntar)|preguntas? para (el|la|ellos|ellas)|domande da fare|perguntas? para|"
+            r"vragen aan|聞く|質問する|逆質問|问面试官|反问"
         ),
     ),
     (
@@ -25,18 +26,22 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("fit", re.compile(r"\bfit\b|why (this|me|you|i)|match|alignment")),
     ("resume", re.compile(r"r[ée]sum[ée]|\bcv\b|experience|highlights|background|achievements")),
-    ("role", re.compile(r"\b(job|role|position|posting|description|responsibilit\w*|requirements?|stelle|poste|puesto)\b")),
+    (
+        "role",
+        re.compile(r"\b(job|role|position|posting|description|responsibilit\w*|requirements?|stelle|poste|puesto)\b"),
+    ),
     (
         "fact",
         re.compile(
-            r"\b(company|about|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
+            r"^about\b|\b(company|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
             r"azienda|firma)\b|会社|公司|企业"
         ),
     ),
     (
         "concept",
         re.compile(
-            r"concept|topic|brush|\breview\b|\bstudy\b|\bknow\b|\bto learn\b|learning (goals|plan|topics)|refresh|fundamental|knowledge|cheat ?sheet|"
+            r"concept|topic|brush|\breview\b|\bstudy\b|\bknow\b|\bto learn\b|learning (goals|plan|topics)|refresh|"
+            r"fundamental|knowledge|cheat ?sheet|"
             r"glossary|key terms|skills? to|technical areas|konzept|themen|begriffe|wissen|notions|sujets|r[ée]viser|"
             r"conceptos|temas|concetti|argomenti|conceitos|概念|トピック|知识|主题|개념"
         ),
@@ -49,7 +54,9 @@ _GENERIC_WORDS = re.compile(
     r"\b(predicted|likely|possible|potential|expected|probable|common|anticipated|sample|typical|top|key|main|"
     r"interview|interviews|questions?|you|might|may|could|will|be|get|asked|to|know|review|and|or|the|for|of|on|"
     r"up|brush|concepts?|topics?|study|them|ask|company|summary|overview|facts?|about|research|profile|"
-    r"important|core|essential|areas?|\d+)\b"
+    r"important|core|essential|areas?|m[öo]gliche|wahrscheinliche|h[äa]ufige|fragen|interviewfragen|"
+    r"preguntas|posibles|frecuentes|entrevista|de|la|el|las|los|possibles|fr[ée]quentes|d'entretien|"
+    r"entretien|domande|possibili|colloquio|\d+)\b"
 )
 _QUESTION_OPENERS = re.compile(
     r"^(how|what|why|when|where|which|who|whom|whose|is|are|can|could|would|should|do|does|did|have|has|will|"
@@ -99,7 +106,7 @@ def looks_like_question(text: str) -> bool:
 
 def clean_heading(text: str) -> str:
     """A heading's text for display: inline marks dropped, closing colon and stray symbols trimmed."""
-    words = plain(text).strip()
+    words = re.sub(r"\s+#+$", "", plain(text).strip())
     words = words.rstrip(":：").strip()
     return _strip_symbols(words)
 
@@ -136,12 +143,18 @@ def split_title(title: str) -> tuple[str, str]:
     """Split a prep title into (company, role): "Interview Prep: DoiT – Senior Engineer", "SRE at Acme"."""
     text = _strip_symbols(plain(title))
     remainder = _TITLE_PREFIX.sub("", text, count=1).strip()
-    if not remainder or remainder == text and section_kind(text) is not None:
+    if not remainder or (remainder == text and section_kind(text) is not None):
         return "", ""
     match = _TITLE_SEPARATORS.search(remainder)
     if match is None:
         return "", ""
-    left, right = _strip_symbols(remainder[: match.start()]), _strip_symbols(remainder[match.end() :])
+    left_start = 0
+    later = _TITLE_SEPARATORS.search(remainder, match.end())
+    if later is not None and match.group(0).strip() in (":", "："):
+        # "Prep notes: Acme – SRE": the part before the colon names the document, not the company.
+        left_start, match = match.end(), later
+    left = _strip_symbols(remainder[left_start : match.start()])
+    right = _strip_symbols(remainder[match.end() :])
     if match.group(0).strip().casefold() in _ROLE_FIRST_SEPARATORS:
         return right, left
     return left, right

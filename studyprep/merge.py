@@ -39,7 +39,9 @@ def derived_tags(kind: str, category: list[str]) -> list[str]:
     return list(dict.fromkeys(tag for tag in tags if tag))
 
 
-def merge_deck(existing: Deck | None, document: ParsedDocument, slug: str, source_name: str, now: datetime) -> tuple[Deck, MergeReport]:
+def merge_deck(
+    existing: Deck | None, document: ParsedDocument, slug: str, source_name: str, now: datetime
+) -> tuple[Deck, MergeReport]:
     """Return the merged deck and a report; `existing` is never modified."""
     report = MergeReport()
     old_cards = [card.model_copy(deep=True) for card in existing.cards] if existing else []

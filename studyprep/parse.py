@@ -10,7 +10,16 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studyprep.blocks import Block, Heading, Item, ListBlock, Paragraph, normalize_source, parse_blocks, split_bold_lead
+from studyprep.blocks import (
+    Block,
+    Heading,
+    Item,
+    ListBlock,
+    Paragraph,
+    normalize_source,
+    parse_blocks,
+    split_bold_lead,
+)
 from studyprep.errors import StudyprepError
 from studyprep.meaning import (
     CARD_SECTION_KINDS,
@@ -130,12 +139,16 @@ class _Extractor:
 
     def visit(self, section: Section, inherited: str | None, categories: list[str]) -> None:
         title = clean_heading(section.title)
+        if inherited in ("question", "ask") and title and looks_like_question(title):
+            # A heading or bold line that is itself a question; what follows it is the answer side.
+            self._card(inherited, categories, _one_line(section.title), section.line, self._source(section.blocks))
+            for child in section.children:
+                self.visit(child, inherited, categories)
+            return
         kind, path = self._kind_of(section, title, inherited, categories)
         if kind is None:
             own = section_kind(title) if title else None
             self._keep(title, own if own in _REFERENCE_KINDS else "other", section.blocks, section.line)
-        elif kind in ("question", "ask") and inherited and section_kind(title) is None and looks_like_question(title):
-            self._card(kind, categories, _one_line(section.title), section.line, self._source(section.blocks))
         else:
             self.leftovers = []
             self._blocks(section.blocks, kind, path)
@@ -276,7 +289,7 @@ def _mostly_questions(blocks: list[Block]) -> bool:
     return asked > 0 and asked * 2 >= len(texts)
 
 
-def _candidate_texts(blocks: list[Block]):  # noqa: ANN202 - generator of str
+def _candidate_texts(blocks: list[Block]):
     for block in blocks:
         if isinstance(block, Paragraph):
             yield block.text

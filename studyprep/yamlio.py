@@ -99,7 +99,7 @@ def validate(model: type[BaseModel], data: Any, text: str, path: Path) -> Any:
 def line_of(text: str, location: list[Any]) -> int | None:
     """Find the 1-based line of a key path (`["cards", 3, "id"]`) by composing the YAML node tree."""
     try:
-        node = yaml.compose(text, Loader=SafeLoader)  # noqa: S506 - safe composer
+        node = yaml.compose(text, Loader=SafeLoader)
     except yaml.YAMLError:
         return None
     line = node.start_mark.line + 1 if node is not None else None
