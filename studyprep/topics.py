@@ -9,7 +9,9 @@ _CLOSERS = ")]}）】"
 _SEPARATORS = ",;，；、"
 _CONJUNCTION = re.compile(r"^(?:and|or|&|plus|und|oder|et|ou|y|o|e)\s+", re.IGNORECASE)
 _FILLER = {"etc", "etc.", "and more", "…", "..."}
-MAX_TOPIC_WORDS = 8
+MAX_TOPIC_WORDS = 7
+# A part opening with one of these continues a sentence ("..., and why it matters"), so it is prose.
+_CLAUSE_OPENER = re.compile(r"^(?:why|how|what|which|that|when|where|because|so|but|while|if|who)\b")
 
 
 def split_topics(text: str) -> list[str]:
@@ -17,7 +19,7 @@ def split_topics(text: str) -> list[str]:
     parts = [_CONJUNCTION.sub("", part.strip()).strip() for part in _split_top_level(text)]
     parts = [part.rstrip(".。").strip() for part in parts if part and part.casefold() not in _FILLER]
     parts = [part for part in parts if part]
-    if len(parts) < 2 or any(len(part.split()) > MAX_TOPIC_WORDS for part in parts):
+    if len(parts) < 2 or any(len(part.split()) > MAX_TOPIC_WORDS or _CLAUSE_OPENER.match(part) for part in parts):
         whole = text.strip()
         return [whole] if whole else []
     return parts

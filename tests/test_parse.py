@@ -1,0 +1,242 @@
+"""Parser cases: one tiny document per shape people write."""
+
+from __future__ import annotations
+
+import pytest
+
+from studyprep.errors import StudyprepError
+from studyprep.parse import parse_document
+
+
+def cards(text: str, kind: str | None = None) -> list[tuple[list[str], str]]:
+    document = parse_document(text)
+    return [(card.category, card.prompt) for card in document.cards if kind is None or card.kind == kind]
+
+
+def prompts(text: str, kind: str | None = None) -> list[str]:
+    return [prompt for _, prompt in cards(text, kind)]
+
+
+QUESTIONS = "## Predicted Interview Questions\n\n- What is a goroutine?\n- Why use channels?\n"
+
+
+@pytest.mark.parametrize(
+    ("title", "company", "role"),
+    [
+        ("# Interview Prep: DoiT – Senior Backend Engineer (Golang)", "DoiT", "Senior Backend Engineer (Golang)"),
+        ("# Interview Prep — Spotify: ML Engineer, Personalization 🎧", "Spotify", "ML Engineer, Personalization"),
+        ("# Interview Prep: Acme - SRE", "Acme", "SRE"),
+        ("# Interview Prep | Acme | SRE", "Acme", "SRE"),
+        ("# Staff Engineer at Initech", "Initech", "Staff Engineer"),
+        ("# Prep notes: Acme – Data Engineer", "Acme", "Data Engineer"),
+        ("# Vorbereitung: Siemens – Backend-Entwickler", "Siemens", "Backend-Entwickler"),
+    ],
+)
+def test_title_gives_company_and_role(title: str, company: str, role: str) -> None:
+    document = parse_document(f"{title}\n\n{QUESTIONS}")
+    assert (document.company, document.role) == (company, role)
+
+
+def test_company_and_role_fall_back_to_labelled_bullets() -> None:
+    text = "# My notes\n\n## Job Overview\n- Role: SRE\n\n## Company Summary\n- Company: Acme\n\n" + QUESTIONS
+    document = parse_document(text)
+    assert (document.company, document.role) == ("Acme", "SRE")
+
+
+def test_atx_headings_with_closing_hashes() -> None:
+    assert prompts("# Prep #\n\n## Likely Interview Questions ##\n\n- What is DNS?\n") == ["What is DNS?"]
+
+
+def test_setext_headings() -> None:
+    text = "Interview Prep: A – B\n=====\n\nQuestions you might be asked\n---\n\n- What is DNS?\n"
+    document = parse_document(text)
+    assert document.company == "A"
+    assert [card.prompt for card in document.cards] == ["What is DNS?"]
+
+
+@pytest.mark.parametrize("marker", ["-", "*", "+", "1.", "1)"])
+def test_list_markers(marker: str) -> None:
+    assert prompts(f"## Interview Questions\n\n{marker} What is DNS?\n") == ["What is DNS?"]
+
+
+def test_nesting_by_tabs() -> None:
+    text = "## Interview Questions\n\n-\tNetworking\n\t-\tWhat is DNS?\n\t-\tWhat is TCP?\n"
+    assert cards(text) == [(["Networking"], "What is DNS?"), (["Networking"], "What is TCP?")]
+
+
+def test_nesting_by_four_spaces_and_numbers() -> None:
+    text = "## Interview Questions\n\n1. Networking\n    1. What is DNS?\n"
+    assert cards(text) == [(["Networking"], "What is DNS?")]
+
+
+def test_crlf_and_bom() -> None:
+    text = "\ufeff# Interview Prep: A – B\r\n\r\n## Questions to Ask Them\r\n\r\n* How is on-call?\r\n"
+    document = parse_document(text)
+    assert document.title == "Interview Prep: A – B"
+    assert [(card.kind, card.prompt) for card in document.cards] == [("ask", "How is on-call?")]
+
+
+def test_any_language_and_emoji() -> None:
+    text = "# 面接準備: メルカリ – バックエンド 🚀\n\n## 想定される質問\n\n- Goの並行処理とは？ 🤔\n\n## 逆質問\n\n- チームの規模は？\n"
+    document = parse_document(text)
+    assert document.company == "メルカリ"
+    assert [(card.kind, card.prompt) for card in document.cards] == [
+        ("question", "Goの並行処理とは？ 🤔"),
+        ("ask", "チームの規模は？"),
+    ]
+
+
+def test_category_from_parent_bullet() -> None:
+    text = "## Interview Questions\n\n- Go\n  - What is a goroutine?\n"
+    assert cards(text) == [(["Go"], "What is a goroutine?")]
+
+
+def test_category_from_sub_heading() -> None:
+    text = "## Likely Interview Questions\n\n### API Design\n1. How do you version an API?\n"
+    assert cards(text) == [(["API Design"], "How do you version an API?")]
+
+
+def test_category_from_bold_line() -> None:
+    text = "## Interview Questions\n\n**React & Rendering**\n\n- Why keys?\n"
+    assert cards(text) == [(["React & Rendering"], "Why keys?")]
+
+
+def test_bold_label_with_colon_is_category_with_items() -> None:
+    text = "## Concepts to Review\n\n**Rendering:** reconciliation, keys\n\n- **Hooks:** useEffect, useMemo\n"
+    assert cards(text) == [
+        (["Rendering"], "reconciliation"),
+        (["Rendering"], "keys"),
+        (["Hooks"], "useEffect"),
+        (["Hooks"], "useMemo"),
+    ]
+
+
+def test_bold_section_name_outside_a_heading_starts_a_section() -> None:
+    text = "## Why This Job Is a Fit\n- Good match.\n\n**Technical Questions**\n\n- What is a B-tree?\n"
+    document = parse_document(text)
+    assert [(card.kind, card.category, card.prompt) for card in document.cards] == [
+        ("question", ["Technical Questions"], "What is a B-tree?")
+    ]
+    assert document.reference[0].text == "- Good match."
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Predicted Interview Questions",
+        "Likely Questions",
+        "Possible interview questions",
+        "Questions you might be asked",
+        "Technical Questions",
+        "Behavioural Questions",
+        "System-Design Questions",
+        "Mögliche Interviewfragen",
+    ],
+)
+def test_question_section_headings(heading: str) -> None:
+    document = parse_document(f"## {heading}\n\n- Tell me about yourself.\n")
+    assert [card.kind for card in document.cards] == ["question"]
+
+
+@pytest.mark.parametrize(
+    "heading", ["Concepts To Know/Review", "Key Concepts", "Topics to brush up on", "Study Topics", "Concepts to know"]
+)
+def test_concept_section_headings(heading: str) -> None:
+    assert [c.kind for c in parse_document(f"## {heading}\n\n- Raft\n").cards] == ["concept"]
+
+
+@pytest.mark.parametrize("heading", ["Questions to Ask Them", "Questions for the interviewer", "Fragen an das Team"])
+def test_ask_section_headings(heading: str) -> None:
+    assert [c.kind for c in parse_document(f"## {heading}\n\n- What is on-call like?\n").cards] == ["ask"]
+
+
+@pytest.mark.parametrize("heading", ["Company Summary", "About Acme", "Company Overview"])
+def test_company_section_gives_fact_cards(heading: str) -> None:
+    text = f"## {heading}\n\n- Mission: Make things.\n- Values:\n  - Be kind\n  - Ship\n"
+    document = parse_document(text)
+    assert [(c.kind, c.prompt, c.back) for c in document.cards] == [
+        ("fact", "Mission", "Make things."),
+        ("fact", "Values", "- Be kind\n- Ship"),
+    ]
+
+
+def test_unfamiliar_heading_with_mostly_questions_yields_questions() -> None:
+    text = "## Kubernetes\n\n- What is a pod?\n- How does a Service route traffic?\n"
+    assert cards(text, "question") == [(["Kubernetes"], "What is a pod?"), (["Kubernetes"], "How does a Service route traffic?")]
+
+
+def test_other_sections_are_kept_as_reference_notes() -> None:
+    text = (
+        "# Prep: A – B\n\n## Job Overview\n- Remote\n\n## Strategic Advice\n1. Bring numbers.\n\n"
+        "```\ncode stays\n```\n\n" + QUESTIONS + "\nIntro after list.\n"
+    )
+    document = parse_document(text)
+    notes = {(note.section, note.kind): note.text for note in document.reference}
+    assert notes[("Job Overview", "role")] == "- Remote"
+    assert notes[("Strategic Advice", "strategy")] == "1. Bring numbers.\n\n```\ncode stays\n```"
+    assert notes[("Predicted Interview Questions", "other")] == "Intro after list."
+
+
+def test_nested_hints_become_the_back() -> None:
+    text = "## Technical Questions\n\n- Offline metrics up, online flat: why?\n  - Hint: position bias\n  - Hint: skew\n"
+    document = parse_document(text)
+    assert [(c.prompt, c.back) for c in document.cards] == [
+        ("Offline metrics up, online flat: why?", "- Hint: position bias\n- Hint: skew")
+    ]
+
+
+def test_question_heading_with_answer_paragraph() -> None:
+    text = "## Behavioral Questions\n\n### Tell me about a conflict?\nUse STAR.\n\n**Why us?**\n\nMission.\n"
+    document = parse_document(text)
+    assert [(c.prompt, c.back) for c in document.cards] == [("Tell me about a conflict?", "Use STAR."), ("Why us?", "Mission.")]
+
+
+def test_concept_bullet_listing_topics_splits_keeping_label() -> None:
+    document = parse_document("## Key Concepts\n\n- Go\n  - Go tooling: go build, go vet\n  - Goroutines, channels\n")
+    assert [(c.category, c.prompt, c.context) for c in document.cards] == [
+        (["Go"], "go build", "Go tooling"),
+        (["Go"], "go vet", "Go tooling"),
+        (["Go"], "Goroutines", ""),
+        (["Go"], "channels", ""),
+    ]
+
+
+def test_commas_inside_parentheses_and_code_spans_do_not_split() -> None:
+    text = "## Key Concepts\n\n- Isolation levels (read committed, serializable), `f(a, b)`, and write skew\n"
+    assert prompts(text) == ["Isolation levels (read committed, serializable)", "`f(a, b)`", "write skew"]
+
+
+def test_prose_concept_is_not_split() -> None:
+    text = "## Key Concepts\n\n- Understand how the scheduler preempts long running goroutines, and why that matters here\n"
+    assert len(prompts(text)) == 1
+
+
+def test_duplicate_prompts_become_one_card() -> None:
+    text = "## Interview Questions\n\n- What is DNS?\n- what is  DNS\n\n## Key Concepts\n- DNS\n- DNS\n"
+    assert prompts(text) == ["What is DNS?", "DNS"]
+
+
+def test_empty_category_yields_no_card_and_no_error() -> None:
+    text = "## Interview Questions\n\n### Empty\n\n### Networking\n- What is DNS?\n\n- \n"
+    assert cards(text) == [(["Networking"], "What is DNS?")]
+
+
+def test_inline_markdown_is_kept_in_prompt() -> None:
+    assert prompts("## Interview Questions\n\n- Why is `sync.Mutex` *not* reentrant?\n") == [
+        "Why is `sync.Mutex` *not* reentrant?"
+    ]
+
+
+def test_source_line_is_recorded() -> None:
+    document = parse_document("# T\n\n## Interview Questions\n\n- First?\n- Second?\n")
+    assert [card.source for card in document.cards] == [5, 6]
+
+
+def test_document_without_known_section_is_refused_naming_what_was_looked_for() -> None:
+    with pytest.raises(StudyprepError, match="looked for headings such as 'Predicted Interview Questions'"):
+        parse_document("# Shopping\n\n- milk\n- eggs\n")
+
+
+def test_empty_document_is_refused() -> None:
+    with pytest.raises(StudyprepError):
+        parse_document("")
