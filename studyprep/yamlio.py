@@ -27,11 +27,21 @@ def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
 ReadableDumper.add_representer(str, _represent_str)
 
 
+class _PureReadableDumper(yaml.SafeDumper):
+    """Pure-Python twin of ReadableDumper: slower, but writes characters beyond the BMP (emoji) as they are."""
+
+
+_PureReadableDumper.add_representer(str, _represent_str)
+
+
 def dump_yaml(data: Any) -> str:
     """Serialize plain data (dicts, lists, str, int, bool, None) as block-style unicode YAML."""
-    return yaml.dump(
-        data, Dumper=ReadableDumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100_000
-    )
+    options = {"allow_unicode": True, "sort_keys": False, "default_flow_style": False, "width": 100_000}
+    text = yaml.dump(data, Dumper=ReadableDumper, **options)
+    if "\\U" in text and _BaseDumper is not yaml.SafeDumper:
+        # libyaml escapes emoji and other astral characters as \UXXXXXXXX; keep the file readable instead.
+        text = yaml.dump(data, Dumper=_PureReadableDumper, **options)
+    return text
 
 
 def parse_yaml(text: str, path: Path) -> Any:

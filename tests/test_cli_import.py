@@ -1,0 +1,103 @@
+"""The import, decks and show commands through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import EXAMPLE, sample_paths
+
+from studyprep import __version__
+from studyprep.cli import cli
+
+NOW = {"STUDYPREP_NOW": "2026-01-01T09:00:00Z"}
+
+
+def run(home: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--home", str(home), *args], env=NOW)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+@pytest.mark.parametrize("command", [[], ["import"], ["decks"], ["show"]])
+def test_help_on_every_command(command: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_every_command_has_help_text() -> None:
+    for name, command in cli.commands.items():
+        assert command.help, f"{name} has no help"
+
+
+@pytest.mark.parametrize("sample", sample_paths(), ids=lambda p: p.name)
+def test_import_every_sample_with_json(tmp_path: Path, sample: Path) -> None:
+    code, out, _ = run(tmp_path, "import", str(sample), "--json")
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["written"] is True
+    assert sum(summary["added"].values()) > 5
+    assert (tmp_path / "decks" / f"{summary['deck']}.yaml").is_file()
+
+
+def test_import_prints_summary_then_decks_and_show(tmp_path: Path) -> None:
+    code, out, _ = run(tmp_path, "import", str(EXAMPLE))
+    assert code == 0
+    assert "doit-senior-backend-engineer-golang" in out and "added" in out and "57" in out
+    code, out, _ = run(tmp_path, "decks", "--json")
+    decks = json.loads(out)
+    assert decks[0]["company"] == "DoiT" and decks[0]["cards"]["question"] == 20
+    code, out, _ = run(tmp_path, "show", "doit", "--json")
+    cards = json.loads(out)
+    assert len(cards) == 106
+    assert {"id", "kind", "category", "prompt"} <= set(cards[0])
+    code, out, _ = run(tmp_path, "show", "doit")
+    assert code == 0 and "Go and Backend Architecture" in out and "Goroutines" in out
+
+
+def test_show_prints_markup_like_text_literally(tmp_path: Path) -> None:
+    doc = tmp_path / "prep.md"
+    doc.write_text("# Interview Prep: A – B\n\n## Interview Questions\n- Is [bold red]this[/] <b>safe</b>?\n", "utf-8")
+    run(tmp_path, "import", str(doc))
+    code, out, _ = run(tmp_path, "show", "a-b")
+    assert code == 0 and "Is [bold red]this[/] <b>safe</b>?" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["import", "missing.md"], "missing.md: prep document not found"),
+        (["show", "nope"], "no deck named 'nope'"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(tmp_path: Path, args: list[str], message: str) -> None:
+    code, out, err = run(tmp_path, *args)
+    assert code != 0
+    assert message in err and "Traceback" not in err + out
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_document_without_sections_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    doc = tmp_path / "notes.md"
+    doc.write_text("# Groceries\n\n- milk\n", "utf-8")
+    code, _, err = run(tmp_path / "ws", "import", str(doc))
+    assert code == 1 and f"{doc}: no interview-prep sections found" in err
+    assert not (tmp_path / "ws").exists()
+
+
+def test_empty_workspace_lists_no_decks(tmp_path: Path) -> None:
+    code, out, _ = run(tmp_path, "decks")
+    assert code == 0 and "No decks yet" in out
+    assert json.loads(run(tmp_path, "decks", "--json")[1]) == []
+
+
+def test_home_from_environment(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["import", str(EXAMPLE), "--json"], env={**NOW, "STUDYPREP_HOME": str(tmp_path)})
+    assert result.exit_code == 0
+    assert (tmp_path / "decks" / "doit-senior-backend-engineer-golang.yaml").is_file()
