@@ -47,7 +47,7 @@ def test_unicode_is_written_as_is(tmp_path: Path) -> None:
         (lambda t: t.replace("kind: question", "kind: riddle", 1), "cards.0.kind", 11),
     ],
 )
-def test_broken_hand_edits_get_file_and_line_and_are_left_alone(deck_file: Path, edit, message: str, line) -> None:  # noqa: ANN001
+def test_broken_hand_edits_get_file_and_line_and_are_left_alone(deck_file: Path, edit, message: str, line) -> None:
     broken = edit(deck_file.read_text(encoding="utf-8"))
     deck_file.write_text(broken, encoding="utf-8")
     with pytest.raises(StudyprepError, match=message) as caught:

@@ -77,7 +77,10 @@ def test_crlf_and_bom() -> None:
 
 
 def test_any_language_and_emoji() -> None:
-    text = "# 面接準備: メルカリ – バックエンド 🚀\n\n## 想定される質問\n\n- Goの並行処理とは？ 🤔\n\n## 逆質問\n\n- チームの規模は？\n"
+    text = (
+        "# 面接準備: メルカリ – バックエンド 🚀\n\n## 想定される質問\n\n- Goの並行処理とは？ 🤔\n\n"
+        "## 逆質問\n\n- チームの規模は？\n"
+    )
     document = parse_document(text)
     assert document.company == "メルカリ"
     assert [(card.kind, card.prompt) for card in document.cards] == [
@@ -162,7 +165,10 @@ def test_company_section_gives_fact_cards(heading: str) -> None:
 
 def test_unfamiliar_heading_with_mostly_questions_yields_questions() -> None:
     text = "## Kubernetes\n\n- What is a pod?\n- How does a Service route traffic?\n"
-    assert cards(text, "question") == [(["Kubernetes"], "What is a pod?"), (["Kubernetes"], "How does a Service route traffic?")]
+    assert cards(text, "question") == [
+        (["Kubernetes"], "What is a pod?"),
+        (["Kubernetes"], "How does a Service route traffic?"),
+    ]
 
 
 def test_other_sections_are_kept_as_reference_notes() -> None:
@@ -178,7 +184,9 @@ def test_other_sections_are_kept_as_reference_notes() -> None:
 
 
 def test_nested_hints_become_the_back() -> None:
-    text = "## Technical Questions\n\n- Offline metrics up, online flat: why?\n  - Hint: position bias\n  - Hint: skew\n"
+    text = (
+        "## Technical Questions\n\n- Offline metrics up, online flat: why?\n  - Hint: position bias\n  - Hint: skew\n"
+    )
     document = parse_document(text)
     assert [(c.prompt, c.back) for c in document.cards] == [
         ("Offline metrics up, online flat: why?", "- Hint: position bias\n- Hint: skew")
@@ -188,7 +196,10 @@ def test_nested_hints_become_the_back() -> None:
 def test_question_heading_with_answer_paragraph() -> None:
     text = "## Behavioral Questions\n\n### Tell me about a conflict?\nUse STAR.\n\n**Why us?**\n\nMission.\n"
     document = parse_document(text)
-    assert [(c.prompt, c.back) for c in document.cards] == [("Tell me about a conflict?", "Use STAR."), ("Why us?", "Mission.")]
+    assert [(c.prompt, c.back) for c in document.cards] == [
+        ("Tell me about a conflict?", "Use STAR."),
+        ("Why us?", "Mission."),
+    ]
 
 
 def test_concept_bullet_listing_topics_splits_keeping_label() -> None:
@@ -207,7 +218,7 @@ def test_commas_inside_parentheses_and_code_spans_do_not_split() -> None:
 
 
 def test_prose_concept_is_not_split() -> None:
-    text = "## Key Concepts\n\n- Understand how the scheduler preempts long running goroutines, and why that matters here\n"
+    text = "## Key Concepts\n\n- Understand how the scheduler preempts long goroutines, and why that matters here\n"
     assert len(prompts(text)) == 1
 
 
