@@ -67,13 +67,17 @@ _QUESTION_OPENERS = re.compile(
     re.IGNORECASE,
 )
 _QUESTION_MARKS = ("?", "？", "؟", "¿")
-_MARKUP = re.compile(r"[*_`~]+|\[([^\]]*)\]\([^)]*\)")
+# Paired inline marks only (a lone `*` or a snake_case name is text, as in CommonMark), and links -> text.
+_MARKUP = re.compile(
+    r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)|\*(?=[^\s*])(.+?)(?<=[^\s*])\*|"
+    r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)|~~(.+?)~~|`+([^`]+)`+|\[([^\]]*)\]\([^)]*\)"
+)
 _LEADING_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[ivx]+\.|[a-z]\))\s+", re.IGNORECASE)
 
 
 def plain(text: str) -> str:
     """Inline Markdown reduced to its words (emphasis and code marks dropped, links to their text)."""
-    return _MARKUP.sub(lambda match: match.group(1) or "", text).strip()
+    return _MARKUP.sub(lambda match: next((group for group in match.groups() if group), ""), text).strip()
 
 
 def _comparable(title: str) -> str:
@@ -105,10 +109,9 @@ def looks_like_question(text: str) -> bool:
 
 
 def clean_heading(text: str) -> str:
-    """A heading's text for display: inline marks dropped, closing colon and stray symbols trimmed."""
+    """A heading's text for display: inline marks, closing hashes and a closing colon dropped."""
     words = re.sub(r"\s+#+$", "", plain(text).strip())
-    words = words.rstrip(":：").strip()
-    return _strip_symbols(words)
+    return words.rstrip(":：").strip()
 
 
 def _strip_symbols(text: str) -> str:

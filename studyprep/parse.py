@@ -178,7 +178,10 @@ class _Extractor:
     def _blocks(self, blocks: list[Block], kind: str, path: list[str]) -> None:
         for block in blocks:
             if isinstance(block, ListBlock):
+                grouping = kind in ("question", "ask") and any(_is_category_item(item) for item in block.items)
                 for item in block.items:
+                    if grouping and not item.nested_items() and not looks_like_question(item.text):
+                        continue  # an empty category beside categories that hold questions
                     self._item(item, kind, path)
             elif not (isinstance(block, Paragraph) and self._paragraph(block, kind, path)):
                 self.leftovers.append(block)
@@ -218,7 +221,7 @@ class _Extractor:
     ) -> None:
         if lead and lead[1]:
             self._labelled(kind, path, lead[0], lead[1], item.start, back=self._children_source(item))
-        elif nested and not looks_like_question(text):
+        elif _is_category_item(item):
             self._blocks(item.children, kind, [*path, clean_heading(text)])
         else:
             self._card(kind, path, text, item.start, self._children_source(item))
@@ -281,6 +284,10 @@ class _Extractor:
             first = blocks[0].start
             section = title or "Introduction"
             self.reference.append(ReferenceNote(section=section, kind=kind, text=text, source=max(line, first) + 1))
+
+
+def _is_category_item(item: Item) -> bool:
+    return bool(item.nested_items()) and not looks_like_question(item.text)
 
 
 def _mostly_questions(blocks: list[Block]) -> bool:
