@@ -1,0 +1,774 @@
+"""The review store: one SQLite database, `schedules/reviews.db`, holding every card's FSRS state and history.
+
+WAL mode, `synchronous=FULL`, `PRAGMA application_id` marks the file as ours, `PRAGMA user_version` counts
+the applied entries of `MIGRATIONS`. A file that is not SQLite, belongs to another program, or comes from a
+newer studyprep raises `StudyprepError` and is never touched. Times are INTEGER microseconds since the Unix
+epoch (UTC), so FSRS datetimes round-trip exactly. Everything is keyed by (deck slug, card id): card ids are
+unique within a deck only.
+
+Tables
+- `decks(deck, path, size, mtime_ns, sha256, title, present)`: which version of each deck file the mirror holds.
+- `cards(deck, card_id, position, kind, category, prompt, context, back, notes, active, retired, present)`:
+  content mirror of the deck YAML, refreshed when a file's size, mtime or hash changes, so `due` and the
+  queue never parse YAML. Rows are never deleted: a card gone from its file keeps `present = 0`.
+- `card_state(deck, card_id, state, step, stability, difficulty, due, last_review, last_log_id)`: the current
+  `fsrs.Card` of every card reviewed at least once (no row = new card).
+- `review_log(id, deck, card_id, rating, reviewed_at, duration_ms, state_before, state_after, was_new, source,
+  external_id)`: append-only history (`source` 'studyprep' or e.g. 'anki'; `(source, external_id)` unique so
+  imports dedupe). States are JSON (`state_json`). `was_new` marks a card's first review; the daily
+  new-card counters are the count of today's `was_new` rows, so undo and imports keep them right.
+- `buried(deck, card_id, until)`: cards hidden from the queue until a moment (the next study day).
+
+Public functions (all on `ReviewStore`, opened with `open_store(workspace)`; close it or use `with`)
+- `refresh_mirror(workspace)`, `mirror_deck(deck, path)`, `deck_slugs()`, `card(deck, id)`, `concepts(deck)`
+- `get_state(deck, id)`, `card_states(deck)` -> {card id: fsrs.Card or None} for active cards,
+  `review_durations(deck)`, `review_logs(deck, id)`
+- `record_answer(...)` (one transaction, refuses a card changed by another session), `undo_answer(log_id)`
+- `append_review(deck, id, rating, reviewed_at, ..., source, external_id)` -> log id, or None for a
+  duplicate; then call `studyprep.scheduling.rebuild_card_state(store, deck, id, scheduler)`
+- `replace_state(deck, id, card, last_log_id)`, `bury(...)`, `unbury(...)`, `new_cards_since(deck, since)`
+- queue queries: `due_learning`, `due_reviews`, `new_cards`, `deck_counts`; `session_lock()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from studyprep.errors import StudyprepError
+from studyprep.workspace import Workspace
+
+if TYPE_CHECKING:
+    import fsrs
+
+    from studyprep.models import Deck
+
+DB_NAME = "reviews.db"
+LOCK_NAME = ".review.lock"
+APPLICATION_ID = 0x53505256  # "SPRV": marks the file as a studyprep review database
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SOURCE_STUDYPREP = "studyprep"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_us(moment: datetime) -> int:
+    """A UTC-aware datetime as integer microseconds since the epoch (exact)."""
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_us(micros: int) -> datetime:
+    """The inverse of `to_us`: a UTC-aware datetime."""
+    from datetime import timedelta
+
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def state_json(card: fsrs.Card | None) -> str | None:
+    """An fsrs Card's scheduling state as compact JSON (None for a new card)."""
+    if card is None:
+        return None
+    return json.dumps((*_state_tuple(card), to_us(card.due), _us_or_none(card.last_review)))
+
+
+def card_from_json(text: str | None, fsrs_id: int) -> fsrs.Card | None:
+    """Rebuild an fsrs Card from `state_json` output."""
+    if text is None:
+        return None
+    state, step, stability, difficulty, due, last_review = json.loads(text)
+    return _make_card(fsrs_id, state, step, stability, difficulty, due, last_review)
+
+
+def fsrs_card_id(deck: str, card_id: str) -> int:
+    """A stable integer id for fsrs (which wants ints) derived from (deck, card id)."""
+    return int(hashlib.sha256(f"{deck}\x00{card_id}".encode()).hexdigest()[:13], 16)
+
+
+def _us_or_none(moment: datetime | None) -> int | None:
+    return None if moment is None else to_us(moment)
+
+
+def _state_tuple(card: fsrs.Card) -> tuple[Any, ...]:
+    return (int(card.state), card.step, card.stability, card.difficulty)
+
+
+def _make_card(fsrs_id: int, state: int, step: Any, stability: Any, difficulty: Any, due: int,
+               last_review: int | None) -> fsrs.Card:  # fmt: skip
+    from fsrs import Card, State
+
+    return Card(
+        card_id=fsrs_id,
+        state=State(state),
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=from_us(due),
+        last_review=None if last_review is None else from_us(last_review),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Schema and migrations: append to MIGRATIONS, never edit an applied entry.
+
+_SCHEMA_1 = """
+CREATE TABLE decks (
+    deck TEXT PRIMARY KEY, path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL, title TEXT NOT NULL DEFAULT '', present INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE cards (
+    deck TEXT NOT NULL, card_id TEXT NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL,
+    category TEXT NOT NULL DEFAULT '[]', prompt TEXT NOT NULL, context TEXT NOT NULL DEFAULT '',
+    back TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '', active INTEGER NOT NULL,
+    retired INTEGER NOT NULL DEFAULT 0, present INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (deck, card_id)
+) WITHOUT ROWID;
+CREATE INDEX cards_by_position ON cards (deck, active, position);
+CREATE TABLE card_state (
+    deck TEXT NOT NULL, card_id TEXT NOT NULL, state INTEGER NOT NULL, step INTEGER,
+    stability REAL, difficulty REAL, due INTEGER NOT NULL, last_review INTEGER,
+    last_log_id INTEGER NOT NULL,
+    PRIMARY KEY (deck, card_id)
+) WITHOUT ROWID;
+CREATE INDEX card_state_by_due ON card_state (state, due);
+CREATE TABLE review_log (
+    id INTEGER PRIMARY KEY, deck TEXT NOT NULL, card_id TEXT NOT NULL, rating INTEGER NOT NULL
+        CHECK (rating BETWEEN 1 AND 4),
+    reviewed_at INTEGER NOT NULL, duration_ms INTEGER, state_before TEXT, state_after TEXT,
+    was_new INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL DEFAULT 'studyprep', external_id TEXT
+);
+CREATE INDEX review_log_by_card ON review_log (deck, card_id, reviewed_at);
+CREATE INDEX review_log_by_day ON review_log (deck, reviewed_at);
+CREATE UNIQUE INDEX review_log_external ON review_log (source, external_id) WHERE external_id IS NOT NULL;
+CREATE TABLE buried (
+    deck TEXT NOT NULL, card_id TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (deck, card_id)
+) WITHOUT ROWID;
+"""
+
+
+def _migration_1(conn: sqlite3.Connection) -> None:
+    for statement in _SCHEMA_1.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MirrorCard:
+    """A card's content as mirrored from its deck file."""
+
+    deck: str
+    card_id: str
+    position: int
+    kind: str
+    category: list[str]
+    prompt: str
+    context: str
+    back: str
+    notes: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """A card's current FSRS state and the log entry that produced it."""
+
+    card: fsrs.Card
+    last_log_id: int
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One row of the review log."""
+
+    id: int
+    deck: str
+    card_id: str
+    rating: int
+    reviewed_at: datetime
+    duration_ms: int | None
+    state_before: str | None
+    state_after: str | None
+    was_new: bool
+    source: str
+    external_id: str | None
+
+
+@dataclass(frozen=True)
+class DeckCounts:
+    """Today's work in one deck, read from the database only."""
+
+    deck: str
+    learning: int
+    review: int
+    new_available: int
+    new_today: int
+    next_due: datetime | None
+
+
+class ConflictError(StudyprepError):
+    """The card changed under us (another session answered it); nothing was written."""
+
+
+class ReviewStore:
+    """An open review database. Use `open_store(workspace)`; close it (or use `with`) when done."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+
+    # -- lifecycle --------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> ReviewStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """`BEGIN IMMEDIATE` ... `COMMIT` (or rollback on error): one writer at a time, all or nothing.
+
+        Re-entrant: inside an open transaction it simply joins it, so callers can group several writes.
+        """
+        if self.conn.in_transaction:
+            yield self.conn
+            return
+        with self.guard():
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """Turn SQLite failures into a StudyprepError that names the database."""
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            text = str(error)
+            if "locked" in text or "busy" in text:
+                raise StudyprepError(
+                    "the review database is busy (another studyprep command is writing); try again", self.path
+                ) from None
+            raise _damaged(self.path, error) from None
+        except sqlite3.DatabaseError as error:
+            raise _damaged(self.path, error) from None
+
+    @contextlib.contextmanager
+    def session_lock(self) -> Iterator[None]:
+        """Hold the workspace's review lock: a second session gets a clear error instead of a race."""
+        lock_path = self.path.parent / LOCK_NAME
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: the per-answer checks still prevent double-apply
+            yield
+            return
+        with lock_path.open("a+", encoding="utf-8") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                raise StudyprepError(
+                    f"another review session is running on this workspace (pid {holder}); finish it first",
+                    lock_path,
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            try:
+                yield
+            finally:
+                handle.truncate(0)
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    # -- content mirror ---------------------------------------------------------------------------------
+
+    def refresh_mirror(self, workspace: Workspace) -> list[str]:
+        """Bring the mirror up to date with the deck files; return the slugs whose content was re-read.
+
+        Unchanged files cost one `stat`; a changed size or mtime costs a hash; only a changed hash parses YAML.
+        """
+        from studyprep.deckstore import deck_paths
+
+        known = {row[0]: row[1:] for row in self.conn.execute("SELECT deck, size, mtime_ns, sha256 FROM decks")}
+        paths = deck_paths(workspace)
+        refreshed = []
+        for path in paths:
+            before = path.stat()
+            seen = known.get(path.stem)
+            if seen and (seen[0], seen[1]) == (before.st_size, before.st_mtime_ns):
+                continue
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if seen and seen[2] == digest:
+                with self.transaction() as conn:
+                    conn.execute(
+                        "UPDATE decks SET size = ?, mtime_ns = ?, present = 1 WHERE deck = ?",
+                        (before.st_size, before.st_mtime_ns, path.stem),
+                    )
+                continue
+            from studyprep.deckstore import load_deck_file
+
+            self._store_deck(load_deck_file(path), path, before, digest)
+            refreshed.append(path.stem)
+        self._mark_missing(set(known) - {path.stem for path in paths})
+        return refreshed
+
+    def mirror_deck(self, deck: Deck, path: Path) -> None:
+        """Mirror a deck just written by this process (e.g. after editing notes), skipping a re-parse."""
+        self._store_deck(deck, path, path.stat(), hashlib.sha256(path.read_bytes()).hexdigest())
+
+    def _store_deck(self, deck: Deck, path: Path, stat: os.stat_result, digest: str) -> None:
+        if path.stat().st_mtime_ns != stat.st_mtime_ns or path.stat().st_size != stat.st_size:
+            digest = ""  # the file moved on while we read it: re-check next time
+        rows = [
+            (deck.slug, card.id, position, card.kind, json.dumps(card.category, ensure_ascii=False), card.prompt,
+             card.context, card.back, card.notes, int(card.active), int(card.retired is not None))
+            for position, card in enumerate(deck.cards)
+        ]  # fmt: skip
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO decks (deck, path, size, mtime_ns, sha256, title, present) VALUES (?, ?, ?, ?, ?, ?, 1)"
+                " ON CONFLICT (deck) DO UPDATE SET path = excluded.path, size = excluded.size,"
+                " mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, title = excluded.title, present = 1",
+                (deck.slug, str(path), stat.st_size, stat.st_mtime_ns, digest, deck.title),
+            )
+            conn.execute("UPDATE cards SET present = 0, active = 0 WHERE deck = ?", (deck.slug,))
+            conn.executemany(
+                "INSERT INTO cards (deck, card_id, position, kind, category, prompt, context, back, notes, active,"
+                " retired, present) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+                " ON CONFLICT (deck, card_id) DO UPDATE SET position = excluded.position, kind = excluded.kind,"
+                " category = excluded.category, prompt = excluded.prompt, context = excluded.context,"
+                " back = excluded.back, notes = excluded.notes, active = excluded.active,"
+                " retired = excluded.retired, present = 1",
+                rows,
+            )
+
+    def _mark_missing(self, slugs: Iterable[str]) -> None:
+        slugs = sorted(slugs)
+        if not slugs:
+            return
+        with self.transaction() as conn:
+            for slug in slugs:
+                conn.execute("UPDATE decks SET present = 0, size = -1 WHERE deck = ?", (slug,))
+                conn.execute("UPDATE cards SET present = 0, active = 0 WHERE deck = ?", (slug,))
+
+    def deck_slugs(self) -> list[str]:
+        """Decks whose file is present, by slug."""
+        with self.guard():
+            return [row[0] for row in self.conn.execute("SELECT deck FROM decks WHERE present = 1 ORDER BY deck")]
+
+    def card(self, deck: str, card_id: str) -> MirrorCard | None:
+        """One card's mirrored content."""
+        with self.guard():
+            row = self.conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE deck = ? AND card_id = ?",  # noqa: S608 - constant SQL fragments, values bound
+                                    (deck, card_id)).fetchone()  # fmt: skip
+        return _mirror_card(row) if row else None
+
+    def concepts(self, deck: str) -> list[MirrorCard]:
+        """The deck's active concept cards in document order (for 'related concepts' on the back)."""
+        with self.guard():
+            rows = self.conn.execute(
+                f"SELECT {_CARD_COLUMNS} FROM cards WHERE deck = ? AND active = 1 AND kind = 'concept'"  # noqa: S608 - constant SQL fragments, values bound
+                " ORDER BY position",
+                (deck,),
+            ).fetchall()
+        return [_mirror_card(row) for row in rows]
+
+    # -- state and history ------------------------------------------------------------------------------
+
+    def get_state(self, deck: str, card_id: str) -> StoredState | None:
+        """A card's current FSRS state (None when it was never reviewed)."""
+        with self.guard():
+            row = self.conn.execute(
+                "SELECT state, step, stability, difficulty, due, last_review, last_log_id FROM card_state"
+                " WHERE deck = ? AND card_id = ?",
+                (deck, card_id),
+            ).fetchone()
+        if row is None:
+            return None
+        return StoredState(_make_card(fsrs_card_id(deck, card_id), *row[:6]), row[6])
+
+    def card_states(self, deck: str) -> dict[str, fsrs.Card | None]:
+        """Every active card of a deck, in document order, with its fsrs Card (None if never reviewed)."""
+        with self.guard():
+            rows = self.conn.execute(
+                "SELECT c.card_id, s.state, s.step, s.stability, s.difficulty, s.due, s.last_review FROM cards c"
+                " LEFT JOIN card_state s ON s.deck = c.deck AND s.card_id = c.card_id"
+                " WHERE c.deck = ? AND c.active = 1 ORDER BY c.position",
+                (deck,),
+            ).fetchall()
+        return {
+            row[0]: None if row[1] is None else _make_card(fsrs_card_id(deck, row[0]), *row[1:]) for row in rows
+        }
+
+    def review_durations(self, deck: str) -> list[int]:
+        """Durations (ms) of the deck's logged reviews that have one, oldest first."""
+        with self.guard():
+            rows = self.conn.execute(
+                "SELECT duration_ms FROM review_log WHERE deck = ? AND duration_ms IS NOT NULL ORDER BY reviewed_at",
+                (deck,),
+            )
+            return [row[0] for row in rows]
+
+    def review_logs(self, deck: str, card_id: str) -> list[LogEntry]:
+        """A card's review log, oldest first."""
+        with self.guard():
+            rows = self.conn.execute(
+                f"SELECT {_LOG_COLUMNS} FROM review_log WHERE deck = ? AND card_id = ? ORDER BY reviewed_at, id",  # noqa: S608 - constant SQL fragments, values bound
+                (deck, card_id),
+            ).fetchall()
+        return [_log_entry(row) for row in rows]
+
+    def log_entry(self, log_id: int) -> LogEntry | None:
+        """One log row by id."""
+        with self.guard():
+            row = self.conn.execute(f"SELECT {_LOG_COLUMNS} FROM review_log WHERE id = ?", (log_id,)).fetchone()  # noqa: S608 - constant SQL fragments, values bound
+        return _log_entry(row) if row else None
+
+    def record_answer(
+        self,
+        deck: str,
+        card_id: str,
+        rating: int,
+        reviewed_at: datetime,
+        duration_ms: int | None,
+        before: StoredState | None,
+        after: fsrs.Card,
+    ) -> int:
+        """Log an answer and store the card's new state in one committed transaction; return the log id.
+
+        `before` is the state the answer was computed from; if the card moved on since (another session
+        answered it), raise ConflictError and write nothing, so an answer is never applied twice.
+        """
+        with self.transaction() as conn:
+            current = conn.execute(
+                "SELECT last_log_id FROM card_state WHERE deck = ? AND card_id = ?", (deck, card_id)
+            ).fetchone()
+            expected = None if before is None else before.last_log_id
+            if (current[0] if current else None) != expected:
+                raise ConflictError(f"card {card_id} in {deck} was answered elsewhere meanwhile; not applied")
+            log_id = self._insert_log(
+                deck, card_id, rating, reviewed_at, duration_ms,
+                state_json(None if before is None else before.card), state_json(after), before is None,
+                SOURCE_STUDYPREP, None,
+            )  # fmt: skip
+            self._write_state(deck, card_id, after, log_id)
+        return log_id
+
+    def undo_answer(self, log_id: int) -> None:
+        """Remove an answer from the log and restore the state before it (only if it is the card's latest)."""
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT deck, card_id, state_before FROM review_log WHERE id = ?", (log_id,)
+            ).fetchone()
+            if row is None:
+                raise ConflictError("that answer is no longer in the log; nothing undone")
+            deck, card_id, before_json = row
+            current = conn.execute(
+                "SELECT last_log_id FROM card_state WHERE deck = ? AND card_id = ?", (deck, card_id)
+            ).fetchone()
+            if current is None or current[0] != log_id:
+                raise ConflictError(f"card {card_id} was answered again since; nothing undone")
+            conn.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
+            if before_json is None:
+                conn.execute("DELETE FROM card_state WHERE deck = ? AND card_id = ?", (deck, card_id))
+                return
+            previous = conn.execute(
+                "SELECT max(id) FROM review_log WHERE deck = ? AND card_id = ?", (deck, card_id)
+            ).fetchone()[0]
+            restored = card_from_json(before_json, fsrs_card_id(deck, card_id))
+            self._write_state(deck, card_id, restored, previous or 0)
+
+    def append_review(
+        self,
+        deck: str,
+        card_id: str,
+        rating: int,
+        reviewed_at: datetime,
+        duration_ms: int | None = None,
+        source: str = "anki",
+        external_id: str | None = None,
+    ) -> int | None:
+        """Append a review from elsewhere (e.g. Anki) to the log; return its id, or None if already logged.
+
+        `(source, external_id)` identifies a review across imports, so importing the same history twice adds
+        nothing. The card's state is not touched: call `scheduling.rebuild_card_state(store, deck, card_id,
+        scheduler)` afterwards (once per card) to replay its full log in time order.
+        """
+        if not 1 <= int(rating) <= 4:
+            raise StudyprepError(f"rating must be 1-4 (again, hard, good, easy), got {rating}")
+        with self.transaction() as conn:
+            if external_id is not None:
+                found = conn.execute(
+                    "SELECT 1 FROM review_log WHERE source = ? AND external_id = ?", (source, external_id)
+                ).fetchone()
+                if found:
+                    return None
+            earlier = conn.execute(
+                "SELECT 1 FROM review_log WHERE deck = ? AND card_id = ? AND reviewed_at <= ? LIMIT 1",
+                (deck, card_id, to_us(reviewed_at)),
+            ).fetchone()
+            return self._insert_log(
+                deck, card_id, int(rating), reviewed_at, duration_ms, None, None, earlier is None, source, external_id
+            )
+
+    def replace_state(self, deck: str, card_id: str, card: fsrs.Card | None, last_log_id: int) -> None:
+        """Store a rebuilt state (None: the card has no history and is new again)."""
+        with self.transaction() as conn:
+            if card is None:
+                conn.execute("DELETE FROM card_state WHERE deck = ? AND card_id = ?", (deck, card_id))
+            else:
+                self._write_state(deck, card_id, card, last_log_id)
+
+    def _insert_log(self, deck: str, card_id: str, rating: int, reviewed_at: datetime, duration_ms: int | None,
+                    before: str | None, after: str | None, was_new: bool, source: str,
+                    external_id: str | None) -> int:  # fmt: skip
+        cursor = self.conn.execute(
+            "INSERT INTO review_log (deck, card_id, rating, reviewed_at, duration_ms, state_before, state_after,"
+            " was_new, source, external_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (deck, card_id, int(rating), to_us(reviewed_at), duration_ms, before, after, int(was_new), source,
+             external_id),
+        )  # fmt: skip
+        return int(cursor.lastrowid or 0)
+
+    def _write_state(self, deck: str, card_id: str, card: fsrs.Card, log_id: int) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO card_state (deck, card_id, state, step, stability, difficulty, due, last_review,"
+            " last_log_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (deck, card_id, *_state_tuple(card), to_us(card.due), _us_or_none(card.last_review), log_id),
+        )
+
+    # -- burying and daily counts -----------------------------------------------------------------------
+
+    def bury(self, deck: str, card_id: str, until: datetime) -> None:
+        """Hide a card from the queue until `until`."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO buried (deck, card_id, until) VALUES (?, ?, ?)", (deck, card_id, to_us(until))
+            )
+
+    def unbury(self, deck: str, card_id: str) -> None:
+        """Put a buried card back."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM buried WHERE deck = ? AND card_id = ?", (deck, card_id))
+
+    def new_cards_since(self, deck: str, since: datetime) -> int:
+        """How many cards of the deck got their first review at or after `since` (the day's new cards)."""
+        with self.guard():
+            row = self.conn.execute(
+                "SELECT count(*) FROM review_log WHERE deck = ? AND reviewed_at >= ? AND was_new = 1",
+                (deck, to_us(since)),
+            ).fetchone()
+        return int(row[0])
+
+    # -- queue queries ----------------------------------------------------------------------------------
+
+    def due_learning(self, deck: str, before: datetime, now: datetime) -> list[tuple[str, datetime]]:
+        """Active, unburied learning/relearning cards due before `before`, earliest first."""
+        with self.guard():
+            rows = self.conn.execute(
+                "SELECT s.card_id, s.due FROM card_state s JOIN cards c ON c.deck = s.deck AND c.card_id = s.card_id"  # noqa: S608 - constant SQL fragments, values bound
+                " WHERE s.deck = ? AND s.state IN (1, 3) AND s.due < ? AND c.active = 1" + _not_buried("s") +
+                " ORDER BY s.due",
+                (deck, to_us(before), to_us(now)),
+            ).fetchall()  # fmt: skip
+        return [(row[0], from_us(row[1])) for row in rows]
+
+    def due_reviews(self, deck: str, before: datetime, now: datetime) -> list[tuple[str, float]]:
+        """Active, unburied review cards due before `before`, most overdue relative to their interval first.
+
+        Returns (card id, overdue ratio) pairs; the ratio is days overdue over the scheduled interval.
+        """
+        now_us = to_us(now)
+        with self.guard():
+            rows = self.conn.execute(
+                "SELECT s.card_id, (? - s.due) * 1.0 / max(s.due - coalesce(s.last_review, s.due), 1000000) AS r"  # noqa: S608 - constant SQL fragments, values bound
+                " FROM card_state s JOIN cards c ON c.deck = s.deck AND c.card_id = s.card_id"
+                " WHERE s.deck = ? AND s.state = 2 AND s.due < ? AND c.active = 1" + _not_buried("s") +
+                " ORDER BY r DESC, c.position",
+                (now_us, deck, to_us(before), now_us),
+            ).fetchall()  # fmt: skip
+        return [(row[0], row[1]) for row in rows]
+
+    def new_cards(self, deck: str, now: datetime, limit: int) -> list[str]:
+        """Up to `limit` active, unburied, never-reviewed cards of a deck in document order."""
+        if limit <= 0:
+            return []
+        with self.guard():
+            rows = self.conn.execute(
+                "SELECT c.card_id FROM cards c WHERE c.deck = ? AND c.active = 1"  # noqa: S608 - constant SQL fragments, values bound
+                " AND NOT EXISTS (SELECT 1 FROM card_state s WHERE s.deck = c.deck AND s.card_id = c.card_id)"
+                + _not_buried("c") + " ORDER BY c.position LIMIT ?",
+                (deck, to_us(now), limit),
+            ).fetchall()  # fmt: skip
+        return [row[0] for row in rows]
+
+    def deck_counts(self, deck: str, now: datetime, day_start: datetime, day_end: datetime,
+                    new_per_day: int) -> DeckCounts:  # fmt: skip
+        """Today's counts for a deck: learning and review cards due before the day ends, new cards left."""
+        now_us, end_us = to_us(now), to_us(day_end)
+        with self.guard():
+            learning, review = self.conn.execute(
+                "SELECT coalesce(sum(s.state != 2), 0), coalesce(sum(s.state = 2), 0) FROM card_state s"  # noqa: S608 - constant SQL fragments, values bound
+                " JOIN cards c ON c.deck = s.deck AND c.card_id = s.card_id"
+                " WHERE s.deck = ? AND s.due < ? AND c.active = 1" + _not_buried("s"),
+                (deck, end_us, now_us),
+            ).fetchone()  # fmt: skip
+            unseen = self.conn.execute(
+                "SELECT count(*) FROM cards c WHERE c.deck = ? AND c.active = 1"  # noqa: S608 - constant SQL fragments, values bound
+                " AND NOT EXISTS (SELECT 1 FROM card_state s WHERE s.deck = c.deck AND s.card_id = c.card_id)"
+                + _not_buried("c"),
+                (deck, now_us),
+            ).fetchone()[0]  # fmt: skip
+            next_due = self.conn.execute(
+                "SELECT min(s.due) FROM card_state s JOIN cards c ON c.deck = s.deck AND c.card_id = s.card_id"
+                " WHERE s.deck = ? AND s.due > ? AND c.active = 1",
+                (deck, now_us),
+            ).fetchone()[0]
+        new_today = self.new_cards_since(deck, day_start)
+        return DeckCounts(
+            deck=deck,
+            learning=int(learning),
+            review=int(review),
+            new_available=min(int(unseen), max(new_per_day - new_today, 0)),
+            new_today=new_today,
+            next_due=None if next_due is None else from_us(next_due),
+        )
+
+
+def _not_buried(alias: str) -> str:
+    """SQL condition (one `?`: now) excluding cards buried past now; `alias` names the card's table."""
+    return (
+        f" AND NOT EXISTS (SELECT 1 FROM buried b WHERE b.deck = {alias}.deck AND b.card_id = {alias}.card_id"  # noqa: S608
+        " AND b.until > ?)"
+    )
+
+
+_CARD_COLUMNS = "deck, card_id, position, kind, category, prompt, context, back, notes, active"
+_LOG_COLUMNS = (
+    "id, deck, card_id, rating, reviewed_at, duration_ms, state_before, state_after, was_new, source, external_id"
+)
+
+
+def _mirror_card(row: tuple[Any, ...]) -> MirrorCard:
+    deck, card_id, position, kind, category, prompt, context, back, notes, active = row
+    return MirrorCard(deck, card_id, position, kind, json.loads(category), prompt, context, back, notes, bool(active))
+
+
+def _log_entry(row: tuple[Any, ...]) -> LogEntry:
+    values = list(row)
+    values[4] = from_us(values[4])
+    values[8] = bool(values[8])
+    return LogEntry(*values)
+
+
+def _damaged(path: Path, error: Exception) -> StudyprepError:
+    return StudyprepError(
+        f"the review database is damaged or unreadable ({error}); it was left untouched: move it aside to start"
+        " a fresh history, or restore a backup",
+        path,
+    )
+
+
+def database_path(workspace: Workspace) -> Path:
+    """Where the workspace's review database lives."""
+    return workspace.schedules_dir / DB_NAME
+
+
+def open_store(workspace: Workspace) -> ReviewStore:
+    """Open (creating or migrating) the workspace's review database."""
+    return open_database(database_path(workspace))
+
+
+def open_database(path: Path) -> ReviewStore:
+    """Open a review database file, refusing anything that is not one of ours."""
+    _check_header(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+    except sqlite3.Error as error:
+        raise _damaged(path, error) from None
+    store = ReviewStore(path, conn)
+    try:
+        with store.guard():
+            _prepare(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return store
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except IsADirectoryError:
+        raise StudyprepError("the review database path is a directory", path) from None
+    except OSError as error:
+        raise StudyprepError(f"cannot read the review database: {error.strerror or error}", path) from None
+    if head and head != SQLITE_MAGIC:
+        raise StudyprepError(
+            "this is not a studyprep review database (not SQLite); it was left untouched: move it aside", path
+        )
+
+
+def _prepare(conn: sqlite3.Connection, path: Path) -> None:
+    application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if application_id != APPLICATION_ID and (application_id != 0 or version != 0 or tables != 0):
+        raise StudyprepError(
+            "this SQLite file belongs to another program, not studyprep; it was left untouched: move it aside", path
+        )
+    if version > len(MIGRATIONS):
+        raise StudyprepError(
+            f"the review database has schema version {version}, newer than this studyprep knows"
+            f" ({len(MIGRATIONS)}); upgrade studyprep",
+            path,
+        )
+    conn.execute("PRAGMA busy_timeout = 5000")
+    if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if version < len(MIGRATIONS):
+        _migrate(conn)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Re-read inside the write lock: another process may have migrated meanwhile.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            migration(conn)
+            conn.execute(f"PRAGMA user_version = {int(number)}")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -1,0 +1,135 @@
+"""FSRS scheduling, built from a deck's study plan. A thin layer over `fsrs`; FSRS itself is never re-implemented.
+
+Fuzz is seeded from (deck, card id, the card's previous review time), so an answer, the interval shown on
+its key beforehand, and a later replay of the log all give the same due date, fuzz on or off.
+
+Public: `scheduler_for(plan)`, `review(...)`, `preview(...)`, `replay(...)`,
+`rebuild_card_state(store, deck, card_id, scheduler)`, `study_day(now, plan)`, `format_interval(delta)`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import random
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from studyprep.reviewstore import LogEntry, ReviewStore, fsrs_card_id, to_us
+
+if TYPE_CHECKING:
+    import fsrs
+
+    from studyprep.plan import StudyPlan
+
+RATINGS = (1, 2, 3, 4)
+RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+
+
+def scheduler_for(plan: StudyPlan) -> fsrs.Scheduler:
+    """The fsrs Scheduler configured by a study plan."""
+    from fsrs import Scheduler
+
+    settings = plan.scheduler
+    return Scheduler(
+        parameters=settings.parameters,
+        desired_retention=settings.desired_retention,
+        learning_steps=settings.learning_deltas(),
+        relearning_steps=settings.relearning_deltas(),
+        maximum_interval=settings.maximum_interval_days,
+        enable_fuzzing=settings.fuzz,
+    )
+
+
+@contextlib.contextmanager
+def _seeded_fuzz(deck: str, card_id: str, previous: datetime | None) -> Iterator[None]:
+    # fsrs draws its fuzz from the `random` module; seed it per review and restore the caller's generator.
+    saved = random.getstate()
+    key = f"{deck}\x00{card_id}\x00{0 if previous is None else to_us(previous)}"
+    random.seed(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
+    try:
+        yield
+    finally:
+        random.setstate(saved)
+
+
+def review(
+    scheduler: fsrs.Scheduler,
+    deck: str,
+    card_id: str,
+    card: fsrs.Card | None,
+    rating: int,
+    reviewed_at: datetime,
+    duration_ms: int | None = None,
+) -> fsrs.Card:
+    """The card's state after answering `rating` at `reviewed_at` (card None = a new card)."""
+    from fsrs import Card, Rating
+
+    if card is None:
+        card = Card(card_id=fsrs_card_id(deck, card_id), due=reviewed_at)
+    with _seeded_fuzz(deck, card_id, card.last_review):
+        after, _ = scheduler.review_card(card, Rating(rating), reviewed_at.astimezone(UTC), duration_ms)
+    return after
+
+
+def preview(
+    scheduler: fsrs.Scheduler, deck: str, card_id: str, card: fsrs.Card | None, now: datetime
+) -> dict[int, timedelta]:
+    """The interval each rating would give right now, as shown on the rating keys."""
+    return {rating: review(scheduler, deck, card_id, card, rating, now).due - now for rating in RATINGS}
+
+
+def replay(scheduler: fsrs.Scheduler, deck: str, card_id: str, logs: Iterable[LogEntry]) -> fsrs.Card | None:
+    """Rebuild a card's state from its review log by feeding every review, in time order, to fsrs."""
+    card = None
+    for entry in sorted(logs, key=lambda log: (log.reviewed_at, log.id)):
+        card = review(scheduler, deck, card_id, card, entry.rating, entry.reviewed_at, entry.duration_ms)
+    return card
+
+
+def rebuild_card_state(store: ReviewStore, deck: str, card_id: str, scheduler: fsrs.Scheduler) -> fsrs.Card | None:
+    """Replay a card's whole log and store the result, in one transaction; return the new state.
+
+    Call it after `store.append_review(...)` (e.g. reviews imported from Anki) so the stored state reflects
+    every review in time order. A card with no log left becomes new again (None).
+    """
+    with store.transaction():
+        logs = store.review_logs(deck, card_id)
+        card = replay(scheduler, deck, card_id, logs)
+        last_log_id = max((entry.id for entry in logs), default=0)
+        store.replace_state(deck, card_id, card, last_log_id)
+    return card
+
+
+def study_day(now: datetime, plan: StudyPlan) -> tuple[datetime, datetime]:
+    """Start and end (UTC) of the study day containing `now`: from `day_starts_at_hour` local time to the next."""
+    zone = plan.zone()
+    local = now.astimezone(zone) if zone else now.astimezone()
+    start = local.replace(hour=plan.day_starts_at_hour, minute=0, second=0, microsecond=0)
+    if local < start:
+        start -= timedelta(days=1)
+    end = start + timedelta(days=1)
+    if zone is None:
+        # A fixed local offset may change across the night (daylight saving): re-resolve the end.
+        end = end.replace(tzinfo=None).astimezone()
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def format_interval(delta: timedelta) -> str:
+    """A short human interval: `<1m`, `10m`, `3h`, `4d`, `2.5mo`, `1.2y`."""
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return "<1m"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{round(minutes)}m"
+    hours = minutes / 60
+    if hours < 24:
+        return f"{round(hours)}h"
+    days = hours / 24
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"
