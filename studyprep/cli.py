@@ -112,6 +112,27 @@ def show_cmd(ctx: click.Context, deck: str, retired: bool, as_json: bool) -> Non
     render_show(found, cards)
 
 
+@cli.command("export")
+@click.argument("decks", nargs=-1)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Package file (.apkg) or folder.")
+@click.option("--all", "all_decks", is_flag=True, help="Export every deck in the workspace.")
+@json_option
+@click.pass_context
+def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, all_decks: bool, as_json: bool) -> None:
+    """Export DECKS (or --all) to one Anki package for Anki desktop, AnkiMobile and AnkiDroid."""
+    from studyprep.commands.export import export_decks
+    from studyprep.render_anki import deck_progress
+
+    with deck_progress() as progress:
+        result = export_decks(_workspace(ctx), list(decks), output, _now(), all=all_decks, progress=progress)
+    if as_json:
+        _print_json(result.to_json())
+        return
+    from studyprep.render_anki import render_export
+
+    render_export(result)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli.main(prog_name="studyprep")

@@ -1,0 +1,252 @@
+"""`studyprep export`: write decks as one Anki package (.apkg) that imports and re-imports cleanly.
+
+Re-importing a newer export updates the same notes in Anki (stable guids and note types) and keeps their
+review history; only cards changed in studyprep since the last import are updated. Retired cards are
+left out; suspended ones are exported suspended and tagged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from studyprep.clock import isoformat
+from studyprep.deckstore import iter_decks, load_deck
+from studyprep.errors import StudyprepError
+from studyprep.models import Card, Deck
+from studyprep.workspace import Workspace
+
+PACKAGE_SUFFIX = ".apkg"
+DEFAULT_PACKAGE = "studyprep.apkg"
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass
+class DeckExport:
+    """What one deck contributed to the package."""
+
+    slug: str
+    title: str
+    notes: int = 0
+    suspended: int = 0
+    retired_skipped: int = 0
+    subdecks: Counter[str] = field(default_factory=Counter)
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form."""
+        return {
+            "deck": self.slug,
+            "title": self.title,
+            "notes": self.notes,
+            "suspended": self.suspended,
+            "retired_skipped": self.retired_skipped,
+            "subdecks": dict(sorted(self.subdecks.items())),
+        }
+
+
+@dataclass
+class ExportResult:
+    """Outcome of an export: the package written and what went into it."""
+
+    path: Path
+    exported_at: datetime
+    decks: list[DeckExport]
+
+    @property
+    def notes(self) -> int:
+        """Number of notes (one card each) in the package."""
+        return sum(deck.notes for deck in self.decks)
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable summary for `--json`."""
+        return {
+            "path": str(self.path),
+            "exported_at": isoformat(self.exported_at),
+            "notes": self.notes,
+            "decks": [deck.to_json() for deck in self.decks],
+        }
+
+
+def export_decks(
+    workspace: Workspace,
+    names: list[str],
+    out_path: Path | None,
+    now: datetime,
+    all: bool = False,
+    progress: ProgressCallback | None = None,
+) -> ExportResult:
+    """Write the named decks (or every deck with `all`) to one .apkg and return what was exported.
+
+    `progress(done, total, slug)` is called after each deck, for a progress bar in the caller.
+    """
+    decks = select_decks(workspace, names, all)
+    target = output_path(out_path, decks)
+    package = build_package(decks, progress)
+    write_package(package, target, _package_timestamp(decks))
+    return ExportResult(path=target, exported_at=now, decks=package.summaries)
+
+
+def select_decks(workspace: Workspace, names: list[str], all_decks: bool) -> list[Deck]:
+    """The decks to export: by name, all of them, or the only one there is."""
+    if names and all_decks:
+        raise StudyprepError("name decks or use --all, not both")
+    if names:
+        chosen = [load_deck(workspace, name) for name in dict.fromkeys(names)]
+        return list({deck.slug: deck for deck in chosen}.values())
+    decks = list(iter_decks(workspace))
+    if not decks:
+        raise StudyprepError("no decks to export yet; run `studyprep import FILE` first")
+    if all_decks or len(decks) == 1:
+        return decks
+    known = ", ".join(deck.slug for deck in decks)
+    raise StudyprepError(f"name the decks to export or use --all (decks: {known})")
+
+
+def output_path(out_path: Path | None, decks: list[Deck]) -> Path:
+    """Where the package goes: the given file (`.apkg` added if it has no suffix), else a default name."""
+    default_name = f"{decks[0].slug}{PACKAGE_SUFFIX}" if len(decks) == 1 else DEFAULT_PACKAGE
+    if out_path is None:
+        return Path(default_name)
+    if out_path.is_dir():
+        return out_path / default_name
+    if not out_path.suffix:
+        return out_path.with_name(out_path.name + PACKAGE_SUFFIX)
+    if out_path.suffix.lower() != PACKAGE_SUFFIX:
+        raise StudyprepError(f"an Anki package must end in {PACKAGE_SUFFIX}, not {out_path.suffix!r}", out_path)
+    return out_path
+
+
+@dataclass
+class BuiltPackage:
+    """A genanki package ready to write, with per-deck summaries."""
+
+    package: Any
+    summaries: list[DeckExport]
+
+
+def build_package(decks: list[Deck], progress: ProgressCallback | None = None) -> BuiltPackage:
+    """Turn decks into a genanki Package: one (sub)deck per category, one note per exportable card."""
+    import genanki
+
+    note_ids = _note_ids(decks)
+    anki_decks: dict[int, Any] = {}
+    summaries: list[DeckExport] = []
+    for done, deck in enumerate(decks, start=1):
+        summaries.append(_add_deck(deck, anki_decks, note_ids))
+        if progress is not None:
+            progress(done, len(decks), deck.slug)
+    return BuiltPackage(genanki.Package(list(anki_decks.values())), summaries)
+
+
+def exportable_cards(deck: Deck) -> list[Card]:
+    """Cards that go into Anki: every card not retired from its document (suspended ones included)."""
+    return [card for card in deck.cards if card.retired is None]
+
+
+def card_fields(deck: Deck, card: Card) -> list[str]:
+    """The note's fields, in the frozen order of `anki_model.FIELDS`, as safe HTML."""
+    from studyprep.anki_html import field_html, inline_html
+
+    where = f"{deck.source}, line {card.source}" if deck.source and card.source else deck.source
+    return [
+        field_html(card.prompt),
+        field_html(card.context),
+        field_html(card.back),
+        field_html(card.notes),
+        inline_html(" › ".join(card.category)),
+        inline_html(where),
+    ]
+
+
+def _add_deck(deck: Deck, anki_decks: dict[int, Any], note_ids: dict[tuple[str, str], int]) -> DeckExport:
+    import genanki
+
+    from studyprep import anki_model
+
+    summary = DeckExport(slug=deck.slug, title=deck.title)
+    summary.retired_skipped = sum(1 for card in deck.cards if card.retired is not None)
+    _top_deck(deck, anki_decks)
+    for position, card in enumerate(exportable_cards(deck)):
+        name = anki_model.deck_name(deck.title or deck.slug, card.category)
+        target_id = anki_model.deck_id(deck.slug, card.category)
+        if target_id not in anki_decks:
+            anki_decks[target_id] = genanki.Deck(target_id, name)
+        note = anki_model.StudyprepNote(
+            model=anki_model.note_type(card.kind),
+            fields=card_fields(deck, card),
+            tags=anki_model.anki_tags(card.kind, card.category, card.tags, card.suspended),
+            guid=anki_model.note_guid(deck.slug, card.id),
+            due=position,
+            note_id=note_ids[(deck.slug, card.id)],
+            modified=int(card.changed.timestamp()),
+        )
+        for anki_card in note.cards:
+            anki_card.suspend = card.suspended
+        anki_decks[target_id].add_note(note)
+        summary.notes += 1
+        summary.suspended += card.suspended
+        summary.subdecks[name] += 1
+    return summary
+
+
+def _top_deck(deck: Deck, anki_decks: dict[int, Any]) -> None:
+    # The deck itself exists (with its description) even when every card sits in a category subdeck.
+    import genanki
+
+    from studyprep import anki_model
+    from studyprep.anki_html import inline_html
+
+    top_id = anki_model.deck_id(deck.slug, [])
+    if top_id in anki_decks:
+        return
+    about = " · ".join(part for part in (deck.company, deck.role) if part)
+    description = inline_html(f"{about}. " if about else "") + inline_html(
+        f"From {deck.source or deck.slug} by studyprep. Edit the document, re-import and re-export: "
+        "changed cards update here and your review history is kept."
+    )
+    anki_decks[top_id] = genanki.Deck(top_id, anki_model.deck_name(deck.title or deck.slug, []), description)
+
+
+def _note_ids(decks: list[Deck]) -> dict[tuple[str, str], int]:
+    # Anki shows a note id as its creation time (ms). Ids follow each card's `added` time and are made
+    # unique in that order, so an unchanged selection of decks always gets the same ids.
+    order = sorted((card.added, deck.slug, card.id) for deck in decks for card in exportable_cards(deck))
+    ids: dict[tuple[str, str], int] = {}
+    last = 0
+    for added, slug, card_id in order:
+        last = max(last + 1, int(added.timestamp() * 1000))
+        ids[(slug, card_id)] = last
+    return ids
+
+
+def _package_timestamp(decks: list[Deck]) -> float:
+    # Only seeds genanki's id counter, which our notes bypass; fixed so packages stay reproducible.
+    changed = [card.changed.timestamp() for deck in decks for card in deck.cards]
+    return max(changed, default=0.0)
+
+
+def write_package(built: BuiltPackage, target: Path, timestamp: float) -> None:
+    """Write the package next to `target` and move it into place, so a failed export leaves no half file."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(handle)
+    except OSError as error:
+        raise StudyprepError(f"cannot write the package: {error.strerror or error}", target) from None
+    temp = Path(temp_name)
+    try:
+        built.package.write_to_file(str(temp), timestamp=timestamp)
+        temp.replace(target)
+    except OSError as error:
+        raise StudyprepError(f"cannot write the package: {error.strerror or error}", target) from None
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()

@@ -1,0 +1,95 @@
+"""Human-readable output of `export` and `anki-pull`, and the export progress bar (rich)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from studyprep.render import console
+
+if TYPE_CHECKING:
+    from studyprep.commands.anki_pull import PullResult
+    from studyprep.commands.export import ExportResult
+
+# Below this many decks an export is instant and a bar would only flicker.
+PROGRESS_MIN_DECKS = 3
+
+
+@contextmanager
+def deck_progress(min_decks: int = PROGRESS_MIN_DECKS) -> Iterator[Callable[[int, int, str], None]]:
+    """A `progress(done, total, deck)` callback drawing a bar on stderr, shown only for many decks."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    err = Console(stderr=True, highlight=False, emoji=False)
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int, deck: str) -> None:
+        if total < min_decks or not err.is_terminal:
+            return
+        if "bar" not in state:
+            state["bar"] = Progress(
+                TextColumn("exporting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[deck]}"),
+                console=err, transient=True,
+            )
+            state["bar"].start()
+            state["task"] = state["bar"].add_task("export", total=total, deck="")
+        state["bar"].update(state["task"], completed=done, deck=Text(deck))
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
+
+
+def render_export(result: ExportResult) -> None:
+    """Print where the package went and what it holds, per deck."""
+    out = console()
+    out.print(Text.assemble(("wrote ", "green"), str(result.path), f"  ({result.notes} notes)"))
+    table = Table(box=None, pad_edge=False)
+    for column in ("deck", "notes", "subdecks", "suspended", "retired (left out)"):
+        table.add_column(column, justify="left" if column == "deck" else "right", overflow="fold")
+    for deck in result.decks:
+        table.add_row(
+            Text(deck.slug), str(deck.notes), str(len(deck.subdecks)), str(deck.suspended), str(deck.retired_skipped)
+        )
+    out.print(table)
+    out.print(
+        Text(
+            "Open it with Anki (File > Import), AnkiMobile or AnkiDroid. Importing a newer export updates the "
+            "same notes and keeps your Anki reviews.",
+            style="dim",
+        )
+    )
+
+
+def render_pull(result: PullResult) -> None:
+    """Print how many Anki reviews came in, for how many cards, and what was skipped."""
+    out = console()
+    out.print(Text.assemble(("read ", "green"), str(result.path)))
+    out.print(
+        Text(
+            f"{result.added} new reviews for {len(result.cards)} cards "
+            f"({result.already_known} already pulled, {result.studyprep_notes} studyprep notes in the collection)"
+        )
+    )
+    if result.unknown_reviews:
+        out.print(
+            Text(
+                f"{result.unknown_reviews} reviews of {result.unknown_notes} notes that are not studyprep cards "
+                "(or belong to decks not in this workspace) were skipped",
+                style="yellow",
+            )
+        )
+    if result.skipped_other:
+        out.print(Text(f"{result.skipped_other} reschedule/manual entries ignored (not reviews)", style="dim"))
+    for card in result.cards[:20]:
+        due = card.due.strftime("%Y-%m-%d %H:%M") if card.due else "-"
+        out.print(Text.assemble((f"{card.deck}/{card.card_id}", "dim"), f"  +{card.added} reviews, next due {due}"))
+    if len(result.cards) > 20:
+        out.print(Text(f"... and {len(result.cards) - 20} more cards", style="dim"))

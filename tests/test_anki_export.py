@@ -1,0 +1,309 @@
+"""`studyprep export`: packages checked by opening them with the real Anki library."""
+
+from __future__ import annotations
+
+import html
+import json
+import sqlite3
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import EXAMPLE, FIXED_NOW, sample_paths
+
+from studyprep import anki_model
+from studyprep.anki_html import field_html
+from studyprep.cli import cli
+from studyprep.commands.export import export_decks
+from studyprep.commands.importing import import_document
+from studyprep.deckstore import load_deck, save_deck
+from studyprep.errors import StudyprepError
+from studyprep.models import CARD_KINDS
+from studyprep.workspace import Workspace
+
+pytest.importorskip("anki", reason="the `anki` package (PyPI) has no wheel for this platform")
+
+from anki_helpers import (
+    card_for_guid,
+    cards_by_deck,
+    import_package,
+    notes_by_guid,
+    open_collection,
+)
+
+HOSTILE_DOC = """\
+# Interview Prep: Hostile & Co – Engineer <script>alert('title')</script>
+
+## Likely Interview Questions
+
+### Tricky {{Front}} :: category
+1. What does <T, K extends keyof T> mean & why <script>alert(1)</script>?
+    - Hint: {{c1::generics}} and [sound:boom.mp3] and `<b>not bold</b>`
+2. Explain {{Back}} and <img src=x onerror=alert(1)> please
+
+## Questions to Ask Them
+* Is "quoted" & 'single' text [latex]x[/latex] safe?
+"""
+
+
+def workspace_with(tmp_path: Path, document: Path) -> tuple[Workspace, str]:
+    workspace = Workspace(tmp_path / "ws")
+    result = import_document(workspace, document, FIXED_NOW)
+    return workspace, result.deck
+
+
+def export_and_open(tmp_path: Path, workspace: Workspace, slug: str, name: str = "out.apkg") -> tuple:
+    """Export one deck, import it into a fresh Anki collection: (result, collection, import log)."""
+    package = tmp_path / name
+    result = export_decks(workspace, [slug], package, FIXED_NOW)
+    col = open_collection(tmp_path / f"anki-{name}")
+    log = import_package(col, package)
+    return result, col, log
+
+
+@pytest.mark.parametrize("sample", sample_paths(), ids=lambda p: p.name)
+def test_every_sample_imports_into_anki_with_cards_per_subdeck(tmp_path: Path, sample: Path) -> None:
+    workspace, slug = workspace_with(tmp_path, sample)
+    deck = load_deck(workspace, slug)
+    result, col, log = export_and_open(tmp_path, workspace, slug)
+    try:
+        exported = [card for card in deck.cards if card.retired is None]
+        assert result.notes == len(exported) == len(log.new) == col.note_count() == col.card_count()
+        assert cards_by_deck(col) == dict(result.decks[0].subdecks)
+        for card in exported:
+            anki_card = card_for_guid(col, anki_model.note_guid(slug, card.id))
+            question, answer = anki_card.question(), anki_card.answer()
+            assert field_html(card.prompt) in question
+            if not any(mark in card.prompt for mark in "*_`[\n"):
+                assert html.escape(card.prompt.strip()) in question
+            assert field_html(card.prompt) in answer
+            if card.back:
+                assert field_html(card.back) in answer
+            assert anki_card.note().note_type()["name"] == anki_model.NOTE_TYPES[card.kind].name
+            expected_deck = anki_model.deck_name(deck.title, card.category)
+            assert col.decks.name(anki_card.did) == expected_deck
+            assert {"studyprep", card.kind} <= set(anki_card.note().tags)
+    finally:
+        col.close()
+
+
+def test_hostile_text_never_renders_as_markup(tmp_path: Path) -> None:
+    document = tmp_path / "hostile.md"
+    document.write_text(HOSTILE_DOC, encoding="utf-8")
+    workspace, slug = workspace_with(tmp_path, document)
+    deck = load_deck(workspace, slug)
+    _, col, _ = export_and_open(tmp_path, workspace, slug)
+    try:
+        assert len(deck.cards) == 3
+        for card in deck.cards:
+            anki_card = card_for_guid(col, anki_model.note_guid(slug, card.id))
+            shown = anki_card.answer().split("</style>", 1)[1]
+            for marker in ("<script", "<img", "<T,", "<b>", "[anki:play", "class=latex", "[sound:"):
+                assert marker not in shown
+        texts = " ".join(card_for_guid(col, anki_model.note_guid(slug, c.id)).answer() for c in deck.cards)
+        for literal in ("&lt;T, K extends keyof T&gt;", "&lt;script&gt;", "{{c1::generics}}", "{{Back}}",
+                        "&lt;img src=x onerror=alert(1)&gt;", "<code>&lt;b&gt;not bold&lt;/b&gt;</code>"):
+            assert literal in texts
+        names = [d.name for d in col.decks.all_names_and_ids()]
+        assert all("<" not in name and ">" not in name for name in names)
+        question = card_for_guid(col, anki_model.note_guid(slug, deck.cards[0].id))
+        assert question.note()["Category"] == "Tricky {{Front}} :: category"
+        assert col.decks.name(question.did).endswith("::Tricky {{Front}} : category")
+    finally:
+        col.close()
+
+
+def edited_copy(tmp_path: Path, old: str, new: str) -> Path:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert old in text
+    target = tmp_path / EXAMPLE.name
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return target
+
+
+def test_reexport_after_editing_updates_notes_in_place_and_keeps_anki_history(tmp_path: Path) -> None:
+    document = tmp_path / EXAMPLE.name
+    document.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    workspace, slug = workspace_with(tmp_path, document)
+    first = tmp_path / "first.apkg"
+    export_decks(workspace, [slug], first, FIXED_NOW)
+    col = open_collection(tmp_path / "anki")
+    try:
+        import_package(col, first)
+        before = notes_by_guid(col)
+        # Review a few cards in Anki itself, so there is history to keep.
+        col.decks.select(col.decks.id_for_name(load_deck(workspace, slug).title))
+        for _ in range(3):
+            queued = col.sched.get_queued_cards(fetch_limit=1).cards[0]
+            card = col.get_card(queued.card.id)
+            card.start_timer()
+            col.sched.answerCard(card, 3)
+        reviewed = col.db.list("select distinct cid from revlog")
+        assert len(reviewed) >= 1
+
+        # Edit the document: one question's text changes (light edit keeps its id), one card is dropped.
+        deck = load_deck(workspace, slug)
+        edited_card = next(card for card in deck.cards if card.kind == "question")
+        dropped_card = next(card for card in deck.cards if card.kind == "concept")
+        text = document.read_text(encoding="utf-8")
+        new_prompt = edited_card.prompt.rstrip("?") + " in production?"
+        text = text.replace(edited_card.prompt, new_prompt, 1)
+        text = "\n".join(line for line in text.splitlines() if dropped_card.prompt not in line) + "\n"
+        document.write_text(text, encoding="utf-8")
+        later = FIXED_NOW + timedelta(days=2)
+        import_document(workspace, document, later)
+        deck = load_deck(workspace, slug)
+        assert next(card for card in deck.cards if card.id == edited_card.id).prompt == new_prompt
+        second = tmp_path / "second.apkg"
+        export_decks(workspace, [slug], second, later)
+        log = import_package(col, second)
+
+        after = notes_by_guid(col)
+        edited_guid = anki_model.note_guid(slug, edited_card.id)
+        assert len(log.new) == 0 and len(log.updated) == 1 and len(log.conflicting) == 0
+        assert set(after) == set(before) and col.note_count() == len(before)
+        assert after[edited_guid][0] == before[edited_guid][0]  # same Anki note id
+        assert after[edited_guid][2][0] == field_html(new_prompt)
+        assert after[edited_guid][1] == int(later.timestamp())
+        assert col.db.list("select distinct cid from revlog") == reviewed
+        for cid in reviewed:
+            assert col.get_card(cid).reps >= 1  # scheduling of reviewed cards untouched
+        # The dropped (retired) card is not in the new package; Anki keeps its old note.
+        with zipfile.ZipFile(second) as archive, sqlite3.connect(extract(archive, tmp_path)) as db:
+            guids = {row[0] for row in db.execute("select guid from notes")}
+        assert anki_model.note_guid(slug, dropped_card.id) not in guids
+    finally:
+        col.close()
+
+
+def extract(archive: zipfile.ZipFile, folder: Path) -> Path:
+    return Path(archive.extract("collection.anki2", folder / "extracted"))
+
+
+def package_rows(package: Path, folder: Path) -> dict[str, list]:
+    with zipfile.ZipFile(package) as archive, sqlite3.connect(extract(archive, folder)) as db:
+        notes = db.execute("select id, guid, mid, mod, tags, flds from notes order by id").fetchall()
+        cards = db.execute("select id, nid, did, ord, mod, queue, due from cards order by id").fetchall()
+        models = db.execute("select models, decks from col").fetchall()
+    return {"notes": notes, "cards": cards, "col": models}
+
+
+def test_two_exports_of_an_unchanged_deck_hold_the_same_notes_ids_and_fields(tmp_path: Path) -> None:
+    workspace, slug = workspace_with(tmp_path, EXAMPLE)
+    one, two = tmp_path / "one.apkg", tmp_path / "two.apkg"
+    export_decks(workspace, [slug], one, FIXED_NOW)
+    export_decks(workspace, [slug], two, FIXED_NOW + timedelta(hours=5))
+    assert package_rows(one, tmp_path / "a") == package_rows(two, tmp_path / "b")
+    col = open_collection(tmp_path / "anki")
+    try:
+        first = import_package(col, one)
+        again = import_package(col, two)
+        assert len(first.new) == col.note_count()
+        assert len(again.new) == len(again.updated) == 0 and len(again.duplicate) == col.note_count()
+    finally:
+        col.close()
+
+
+def test_retired_cards_are_left_out_and_suspended_ones_marked(tmp_path: Path) -> None:
+    workspace, slug = workspace_with(tmp_path, EXAMPLE)
+    deck = load_deck(workspace, slug)
+    deck.cards[0].suspended = True
+    deck.cards[1].retired = FIXED_NOW
+    save_deck(workspace, deck)
+    package = tmp_path / "out.apkg"
+    result = export_decks(workspace, [slug], package, FIXED_NOW)
+    assert result.decks[0].retired_skipped == 1 and result.decks[0].suspended == 1
+    suspended_guid = anki_model.note_guid(slug, deck.cards[0].id)
+    # Anki keeps a card's queue only with "Import any learning progress"; the tag is always there.
+    for with_scheduling, queue in ((False, 0), (True, -1)):
+        col = open_collection(tmp_path / f"anki-{with_scheduling}")
+        try:
+            import_package(col, package, with_scheduling=with_scheduling)
+            assert anki_model.note_guid(slug, deck.cards[1].id) not in notes_by_guid(col)
+            assert col.card_count() == len(deck.cards) - 1
+            suspended = card_for_guid(col, suspended_guid)
+            assert suspended.queue == queue
+            assert anki_model.SUSPENDED_TAG in suspended.note().tags
+            assert col.find_cards(f"tag:{anki_model.SUSPENDED_TAG}") == [suspended.id]
+        finally:
+            col.close()
+
+
+def test_note_types_and_ids_are_frozen() -> None:
+    # These values are in users' Anki collections: changing them breaks updates. Never edit this test.
+    assert anki_model.FIELDS == ("Prompt", "Context", "Back", "Notes", "Category", "Source")
+    assert anki_model.TEMPLATE_NAME == "Card 1"
+    assert set(anki_model.NOTE_TYPES) == set(CARD_KINDS)
+    assert {kind: spec.model_id for kind, spec in anki_model.NOTE_TYPES.items()} == FROZEN_MODEL_IDS
+    assert {kind: spec.name for kind, spec in anki_model.NOTE_TYPES.items()} == FROZEN_MODEL_NAMES
+    assert anki_model.note_guid("deck", "0123456789ab") == FROZEN_GUID
+    assert anki_model.deck_id("deck", ["A", "B"]) == FROZEN_DECK_ID
+
+
+FROZEN_MODEL_IDS = {"question": 1959376938, "concept": 1205549823, "fact": 2055466386, "ask": 1868758508}
+FROZEN_MODEL_NAMES = {
+    "question": "studyprep: interview question",
+    "concept": "studyprep: concept",
+    "fact": "studyprep: fact",
+    "ask": "studyprep: question to ask",
+}
+FROZEN_GUID = "eff4r9(hpf"
+FROZEN_DECK_ID = 1470357286
+
+
+def test_tags_are_space_free_and_deck_names_keep_their_levels() -> None:
+    tags = anki_model.anki_tags("question", ["Data & Consistency", "Go fundamentals"], ["my tag", 'x"y'], True)
+    assert tags == ["studyprep", "question", "data-consistency", "go-fundamentals", "my_tag", "x_y",
+                    "studyprep::suspended"]
+    assert all(" " not in tag for tag in tags)
+    assert anki_model.deck_name("Prep :: Acme", ["A::B", " C "]) == "Prep : Acme::A:B::C"
+
+
+def run_cli(home: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--home", str(home), *args], env={"STUDYPREP_NOW": "2026-01-01T09:00:00Z"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_export_all_as_json(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    for sample in sample_paths():
+        assert run_cli(home, "import", str(sample))[0] == 0
+    out = tmp_path / "all"
+    code, stdout, _ = run_cli(home, "export", "--all", "-o", str(out), "--json")
+    assert code == 0
+    data = json.loads(stdout)
+    assert data["path"] == str(out) + ".apkg" and Path(data["path"]).is_file()
+    assert len(data["decks"]) == len(sample_paths())
+    assert data["notes"] == sum(deck["notes"] for deck in data["decks"]) > 0
+
+
+def test_cli_export_human_output_and_errors(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    code, _, stderr = run_cli(home, "export")
+    assert code != 0 and stderr.startswith("Error:") and "import" in stderr
+    run_cli(home, "import", str(EXAMPLE))
+    code, stdout, _ = run_cli(home, "export", "-o", str(tmp_path / "one.apkg"))
+    assert code == 0 and "one.apkg" in stdout and "notes" in stdout
+    code, _, stderr = run_cli(home, "export", "--all", "doit")
+    assert code != 0 and "not both" in stderr
+    code, _, stderr = run_cli(home, "export", "-o", str(tmp_path / "x.zip"))
+    assert code != 0 and ".apkg" in stderr and "Traceback" not in stderr
+    code, _, stderr = run_cli(home, "export", "nope")
+    assert code != 0 and "no deck named" in stderr
+
+
+def test_an_error_leaves_no_half_written_package(tmp_path: Path) -> None:
+    workspace, slug = workspace_with(tmp_path, EXAMPLE)
+    target = tmp_path / "blocked" / "out.apkg"
+    (tmp_path / "blocked").write_text("a file where a folder should be", encoding="utf-8")
+    with pytest.raises(StudyprepError, match="cannot write"):
+        export_decks(workspace, [slug], target, FIXED_NOW)
+    existing = tmp_path / "keep.apkg"
+    existing.write_bytes(b"old")
+    workspace.deck_path(slug).write_text("cards: [", encoding="utf-8")
+    with pytest.raises(StudyprepError):
+        export_decks(workspace, [slug], existing, FIXED_NOW)
+    assert existing.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
