@@ -85,7 +85,7 @@ def decks_cmd(ctx: click.Context, as_json: bool) -> None:
     """List the decks in the workspace with card counts by kind."""
     from studyprep.commands.listing import list_decks
 
-    summaries = list_decks(_workspace(ctx))
+    summaries = list_decks(_workspace(ctx), now=_now())
     if as_json:
         _print_json([summary.to_json() for summary in summaries])
         return
@@ -131,6 +131,36 @@ def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, 
     from studyprep.render_anki import render_export
 
     render_export(result)
+
+
+@cli.command("review")
+@click.argument("decks", nargs=-1)
+@click.option("--limit", type=click.IntRange(min=0), help="Show at most N cards this session.")
+@click.option("--new", "new", type=click.IntRange(min=0), help="Introduce at most N new cards (overrides the plan).")
+@click.pass_context
+def review_cmd(ctx: click.Context, decks: tuple[str, ...], limit: int | None, new: int | None) -> None:
+    """Review today's cards of DECKS (all decks when none is named). Keys: space, 1-4, u, s, e, q."""
+    from studyprep.commands.review import open_session
+    from studyprep.review_ui import run_session
+
+    with open_session(_workspace(ctx), list(decks), _now(), limit=limit, new=new) as session:
+        run_session(session)
+
+
+@cli.command("due")
+@json_option
+@click.pass_context
+def due_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Count today's cards per deck (learning, review, new) and say when the next one is due."""
+    from studyprep.commands.due import due_report
+
+    report = due_report(_workspace(ctx), _now())
+    if as_json:
+        _print_json(report.to_json())
+        return
+    from studyprep.render_review import render_due
+
+    render_due(report)
 
 
 def main() -> None:

@@ -46,8 +46,9 @@ def render_decks(summaries: list[DeckSummary]) -> None:
         out.print("No decks yet. Import a prep document: studyprep import PREP.md")
         return
     table = Table(title=None)
-    for column in ("deck", "company", "role", *CARD_KINDS, "retired"):
-        table.add_column(column, justify="right" if column in CARD_KINDS or column == "retired" else "left")
+    due_columns = ("learning", "review", "new") if any(summary.due for summary in summaries) else ()
+    for column in ("deck", "company", "role", *CARD_KINDS, "retired", *due_columns):
+        table.add_column(column, justify="left" if column in ("deck", "company", "role") else "right")
     for summary in summaries:
         table.add_row(
             Text(summary.slug),
@@ -55,6 +56,7 @@ def render_decks(summaries: list[DeckSummary]) -> None:
             Text(summary.role),
             *(str(summary.counts[kind]) for kind in CARD_KINDS),
             str(summary.retired),
+            *(str((summary.due or {}).get(column, 0)) for column in due_columns),
         )
     out.print(table)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from studyprep.deckstore import iter_decks, load_deck
@@ -21,6 +22,7 @@ class DeckSummary:
     counts: dict[str, int]
     retired: int
     suspended: int
+    due: dict[str, int] | None = None  # today's learning / review / new counts, from the review database
 
     def to_json(self) -> dict[str, Any]:
         """Machine-readable form."""
@@ -33,6 +35,7 @@ class DeckSummary:
             "total": sum(self.counts.values()),
             "retired": self.retired,
             "suspended": self.suspended,
+            "due": self.due,
         }
 
 
@@ -49,9 +52,18 @@ def summarize(deck: Deck) -> DeckSummary:
     )
 
 
-def list_decks(workspace: Workspace) -> list[DeckSummary]:
-    """Summaries of every deck in the workspace, by slug."""
-    return [summarize(deck) for deck in iter_decks(workspace)]
+def list_decks(workspace: Workspace, now: datetime | None = None) -> list[DeckSummary]:
+    """Summaries of every deck in the workspace, by slug; with today's due counts when `now` is given."""
+    summaries = [summarize(deck) for deck in iter_decks(workspace)]
+    if now is not None and summaries:
+        from studyprep.commands.due import due_report
+
+        counts = {deck.deck: deck for deck in due_report(workspace, now).decks}
+        for summary in summaries:
+            found = counts.get(summary.slug)
+            if found:
+                summary.due = {"learning": found.learning, "review": found.review, "new": found.new}
+    return summaries
 
 
 def show_deck(workspace: Workspace, name: str, include_retired: bool = False) -> tuple[Deck, list[Card]]:

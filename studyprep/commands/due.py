@@ -1,0 +1,103 @@
+"""`studyprep due`: today's counts per deck (learning, review, new) and when the next card is due.
+
+Reads the review database only; deck files are checked by size and mtime (and re-read only when changed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from studyprep.clock import isoformat
+from studyprep.plan import load_plan
+from studyprep.queue import DeckDay
+from studyprep.reviewstore import ReviewStore, open_store
+from studyprep.scheduling import study_day
+from studyprep.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class DeckDue:
+    """One deck's work for today."""
+
+    deck: str
+    learning: int
+    review: int
+    new: int
+    new_today: int
+    next_due: datetime | None
+
+    @property
+    def total(self) -> int:
+        """Cards to go through today."""
+        return self.learning + self.review + self.new
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form."""
+        return {
+            "deck": self.deck,
+            "learning": self.learning,
+            "review": self.review,
+            "new": self.new,
+            "new_today": self.new_today,
+            "next_due": isoformat(self.next_due) if self.next_due else None,
+        }
+
+
+@dataclass(frozen=True)
+class DueReport:
+    """`studyprep due` for the whole workspace."""
+
+    now: datetime
+    decks: list[DeckDue]
+
+    @property
+    def next_due(self) -> datetime | None:
+        """The earliest moment after now when a scheduled card falls due, over all decks."""
+        return min((deck.next_due for deck in self.decks if deck.next_due), default=None)
+
+    def totals(self) -> dict[str, int]:
+        """Counts summed over decks."""
+        return {
+            "learning": sum(deck.learning for deck in self.decks),
+            "review": sum(deck.review for deck in self.decks),
+            "new": sum(deck.new for deck in self.decks),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form."""
+        return {
+            "now": isoformat(self.now),
+            "decks": [deck.to_json() for deck in self.decks],
+            "total": self.totals(),
+            "next_due": isoformat(self.next_due) if self.next_due else None,
+        }
+
+
+def deck_days(workspace: Workspace, slugs: list[str], now: datetime) -> list[DeckDay]:
+    """Each deck with its study plan (written with defaults on first use) and today's bounds."""
+    days = []
+    for slug in slugs:
+        plan = load_plan(workspace, slug)
+        start, end = study_day(now, plan)
+        days.append(DeckDay(slug, plan, start, end))
+    return days
+
+
+def counts_for(store: ReviewStore, days: list[DeckDay], now: datetime) -> list[DeckDue]:
+    """Today's counts for each deck, from the database."""
+    result = []
+    for day in days:
+        counts = store.deck_counts(day.slug, now, day.day_start, day.day_end, day.plan.new_cards_per_day)
+        result.append(
+            DeckDue(day.slug, counts.learning, counts.review, counts.new_available, counts.new_today, counts.next_due)
+        )
+    return result
+
+
+def due_report(workspace: Workspace, now: datetime) -> DueReport:
+    """Today's counts for every deck in the workspace."""
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        return DueReport(now, counts_for(store, deck_days(workspace, store.deck_slugs(), now), now))

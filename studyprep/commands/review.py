@@ -1,0 +1,63 @@
+"""`studyprep review [DECK ...]`: open a review session over some decks (all by default).
+
+The session holds the workspace's review lock for its lifetime, so a second session fails with a clear
+message instead of racing; each answer is still checked against the stored state in its own transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+
+from studyprep.commands.due import deck_days
+from studyprep.errors import DeckNotFoundError, StudyprepError
+from studyprep.queue import build_queue
+from studyprep.reviewstore import open_store
+from studyprep.session import ReviewSession
+from studyprep.workspace import Workspace
+
+
+def session_clock(start: datetime) -> Callable[[], datetime]:
+    """A clock that starts at `start` (read once by the command) and advances with real time."""
+    origin = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - origin)
+
+
+def match_decks(known: list[str], names: list[str]) -> list[str]:
+    """Resolve deck names (exact slugs or unique prefixes) against the known slugs; all decks when none."""
+    if not names:
+        return known
+    chosen: list[str] = []
+    for name in names:
+        matches = [name] if name in known else [slug for slug in known if slug.startswith(name)]
+        if not matches:
+            listing = ", ".join(known) or "none yet; run `studyprep import FILE`"
+            raise DeckNotFoundError(f"no deck named {name!r} (decks: {listing})")
+        if len(matches) > 1:
+            raise DeckNotFoundError(f"deck name {name!r} is ambiguous: matches {', '.join(matches)}")
+        if matches[0] not in chosen:
+            chosen.append(matches[0])
+    return chosen
+
+
+@contextlib.contextmanager
+def open_session(
+    workspace: Workspace,
+    names: list[str],
+    now: datetime,
+    limit: int | None = None,
+    new: int | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Iterator[ReviewSession]:
+    """A started review session over the named decks; the lock and database are released on exit."""
+    if min(limit or 0, new or 0) < 0:
+        raise StudyprepError("--limit and --new take a number of cards, zero or more")
+    with open_store(workspace) as store, store.session_lock():
+        store.refresh_mirror(workspace)
+        decks = deck_days(workspace, match_decks(store.deck_slugs(), names), now)
+        queue = build_queue(store, decks, now, limit=limit, new_limit=new)
+        session = ReviewSession(store, workspace, decks, queue, clock or session_clock(now))
+        session.start()
+        yield session

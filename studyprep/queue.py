@@ -1,0 +1,144 @@
+"""The review queue: what to show next, read from the review database only (never the deck YAML).
+
+Order: learning and relearning cards that are due (earliest first); then due review cards, most overdue
+relative to their interval first; then new cards up to each deck's daily limit (counted across the day's
+sessions), in document order, taking turns between decks. When nothing else is left, learning cards due
+within the learn-ahead window are shown early, as Anki does.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from studyprep.plan import StudyPlan
+from studyprep.reviewstore import ReviewStore
+
+LEARN_AHEAD = timedelta(minutes=20)
+EntryKind = Literal["learning", "review", "new"]
+
+
+@dataclass(frozen=True)
+class DeckDay:
+    """A deck with its plan and today's study-day bounds (UTC)."""
+
+    slug: str
+    plan: StudyPlan
+    day_start: datetime
+    day_end: datetime
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One card waiting in the queue."""
+
+    deck: str
+    card_id: str
+    kind: EntryKind
+    due: datetime | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(deck, card id): the card's identity across the workspace."""
+        return (self.deck, self.card_id)
+
+
+@dataclass
+class ReviewQueue:
+    """Cards left in a session, in the three lanes of the review order."""
+
+    learning: list[QueueEntry] = field(default_factory=list)  # kept sorted by due
+    reviews: deque[QueueEntry] = field(default_factory=deque)
+    new: deque[QueueEntry] = field(default_factory=deque)
+    learn_ahead: timedelta = LEARN_AHEAD
+
+    def __len__(self) -> int:
+        return len(self.learning) + len(self.reviews) + len(self.new)
+
+    def next(self, now: datetime) -> QueueEntry | None:
+        """The card to show at `now`, or None when nothing is due (even with learn-ahead)."""
+        if self.learning and _due(self.learning[0]) <= now:
+            return self.learning[0]
+        if self.reviews:
+            return self.reviews[0]
+        if self.new:
+            return self.new[0]
+        if self.learning and _due(self.learning[0]) <= now + self.learn_ahead:
+            return self.learning[0]
+        return None
+
+    def remove(self, key: tuple[str, str]) -> None:
+        """Take a card out of every lane."""
+        self.learning = [entry for entry in self.learning if entry.key != key]
+        for lane in (self.reviews, self.new):
+            for entry in [entry for entry in lane if entry.key == key]:
+                lane.remove(entry)
+
+    def add_learning(self, deck: str, card_id: str, due: datetime) -> None:
+        """(Re)schedule a card in the learning lane, keeping it sorted by due."""
+        self.remove((deck, card_id))
+        entry = QueueEntry(deck, card_id, "learning", due)
+        bisect.insort(self.learning, entry, key=_due)
+
+    def put_back(self, entry: QueueEntry) -> None:
+        """Return a card to the front of its lane (after an undo)."""
+        self.remove(entry.key)
+        if entry.kind == "learning":
+            bisect.insort(self.learning, entry, key=_due)
+        elif entry.kind == "review":
+            self.reviews.appendleft(entry)
+        else:
+            self.new.appendleft(entry)
+
+    def next_learning_due(self) -> datetime | None:
+        """When the earliest waiting learning card falls due."""
+        return _due(self.learning[0]) if self.learning else None
+
+
+def _due(entry: QueueEntry) -> datetime:
+    # Only learning entries are sorted by due, and they always carry one.
+    return entry.due if entry.due is not None else datetime.max.replace(tzinfo=UTC)
+
+
+def build_queue(
+    store: ReviewStore,
+    decks: list[DeckDay],
+    now: datetime,
+    limit: int | None = None,
+    new_limit: int | None = None,
+) -> ReviewQueue:
+    """Today's queue over `decks`: at most `limit` cards, and `new_limit` new ones (default: the plans')."""
+    learning = sorted(
+        (QueueEntry(deck.slug, card_id, "learning", due)
+         for deck in decks for card_id, due in store.due_learning(deck.slug, deck.day_end, now)),
+        key=_due,
+    )  # fmt: skip
+    ranked = sorted(
+        ((ratio, QueueEntry(deck.slug, card_id, "review")) for deck in decks
+         for card_id, ratio in store.due_reviews(deck.slug, deck.day_end, now)),
+        key=lambda pair: -pair[0],
+    )  # fmt: skip
+    reviews = [entry for _, entry in ranked]
+    new = _new_cards(store, decks, now, new_limit)
+    if limit is not None:
+        learning, rest = learning[:limit], max(limit - len(learning), 0)
+        reviews, rest = reviews[:rest], max(rest - len(reviews), 0)
+        new = new[:rest]
+    return ReviewQueue(learning=learning, reviews=deque(reviews), new=deque(new))
+
+
+def _new_cards(store: ReviewStore, decks: list[DeckDay], now: datetime, new_limit: int | None) -> list[QueueEntry]:
+    """New cards in document order per deck, decks taking turns; daily limits or the session's override."""
+    per_deck = []
+    for deck in decks:
+        allowance = deck.plan.new_cards_per_day - store.new_cards_since(deck.slug, deck.day_start)
+        if new_limit is not None:
+            allowance = new_limit
+        cards = store.new_cards(deck.slug, now, allowance)
+        per_deck.append([QueueEntry(deck.slug, card_id, "new") for card_id in cards])
+    turns = (entry for group in itertools.zip_longest(*per_deck) for entry in group if entry is not None)
+    return list(itertools.islice(turns, new_limit))

@@ -1,0 +1,34 @@
+"""Rendering for `studyprep due` (the review session draws itself in `review_ui`)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+
+from studyprep.commands.due import DueReport
+from studyprep.render import console
+from studyprep.review_ui import describe_moment
+
+
+def render_due(report: DueReport) -> None:
+    """One row per deck with today's learning / review / new counts, then when the next card is due."""
+    out = console()
+    if not report.decks:
+        out.print("No decks yet. Import a prep document: studyprep import PREP.md")
+        return
+    table = Table()
+    table.add_column("deck")
+    for column in ("learning", "review", "new", "next due"):
+        table.add_column(column, justify="right")
+    for deck in report.decks:
+        next_due = describe_moment(deck.next_due, report.now) if deck.next_due else "-"
+        table.add_row(Text(deck.deck), str(deck.learning), str(deck.review), str(deck.new), next_due)
+    out.print(table)
+    totals = report.totals()
+    today = sum(totals.values())
+    if today:
+        out.print(Text(f"{today} cards today: run `studyprep review`."))
+    elif report.next_due:
+        out.print(Text(f"All done for now. Next card due {describe_moment(report.next_due, report.now)}."))
+    else:
+        out.print(Text("Nothing scheduled."))

@@ -1,0 +1,254 @@
+"""The terminal face of a review session: draws cards with rich and turns keys into session actions.
+
+In a terminal, keys act at once (cbreak mode: no Enter needed, Ctrl-C still interrupts) and a live line
+shows done / left / elapsed. When stdin is not a terminal, each input line is one key (an empty line turns
+the card over), so sessions can be scripted. Document text is always drawn as `rich.text.Text`, so
+markup-like text in a card shows literally.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO
+
+from rich.console import Console
+from rich.rule import Rule
+from rich.text import Text
+
+from studyprep.errors import StudyprepError
+from studyprep.scheduling import RATING_NAMES, format_interval
+from studyprep.session import Phase, ReviewSession, Summary
+
+QUIT_KEYS = {"q", "\x03", "\x04", "\x1b"}
+REVEAL_KEYS = {" ", "\n", "\r"}
+FRONT_HELP = "space: show answer · s bury · e notes · u undo · q quit"
+BACK_HELP = "1-4 rate · s bury · e notes · u undo · q quit"
+
+
+class KeyReader:
+    """Single keypresses from a terminal, or one key per line from a pipe or file."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.stream = stream or sys.stdin
+        self.is_tty = self.stream.isatty()
+
+    def read(self, on_tick: Callable[[], None] | None = None) -> str:
+        """The next key ('q' at end of input). In a terminal, `on_tick()` runs about once a second meanwhile."""
+        if not self.is_tty:
+            line = self.stream.readline()
+            if not line:
+                return "q"
+            key = line.strip()
+            return key[:1].lower() if key else "\n"
+        with self._cbreak() as fd:
+            while True:
+                ready, _, _ = select.select([fd], [], [], 1.0)
+                if ready:
+                    return self._key(fd)
+                if on_tick:
+                    on_tick()
+
+    @contextlib.contextmanager
+    def _cbreak(self) -> Iterator[int]:
+        import termios
+        import tty
+
+        fd = self.stream.fileno()
+        saved = termios.tcgetattr(fd)
+        tty.setcbreak(fd)
+        try:
+            yield fd
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+    @staticmethod
+    def _key(fd: int) -> str:
+        data = os.read(fd, 64)
+        if data.startswith(b"\x1b") and len(data) > 1:
+            return ""  # an arrow or function key: ignored
+        text = data.decode("utf-8", errors="ignore")
+        return text[:1].lower() if text else "q"
+
+
+class ReviewScreen:
+    """Draws the session and dispatches keys until the queue is empty or the user quits."""
+
+    def __init__(self, session: ReviewSession, console: Console, keys: KeyReader) -> None:
+        self.session = session
+        self.console = console
+        self.keys = keys
+
+    def loop(self) -> None:
+        """Run until done or quit; Ctrl-C is left to the caller."""
+        while self.session.phase is not Phase.DONE:
+            self.draw()
+            key = self.keys.read(self._tick)
+            self._erase_status()
+            if key in QUIT_KEYS:
+                return
+            self.handle(key)
+
+    def handle(self, key: str) -> None:
+        """Apply one key to the session."""
+        session = self.session
+        try:
+            if key in REVEAL_KEYS and session.phase is Phase.FRONT:
+                session.reveal()
+            elif key in {"1", "2", "3", "4"}:
+                if session.phase is Phase.BACK:
+                    session.answer(int(key))
+                else:
+                    session.notice = "show the answer first (space), then rate 1-4"
+            elif key == "u":
+                session.undo()
+            elif key == "s":
+                session.bury()
+            elif key == "e":
+                self.edit_notes()
+        except StudyprepError as error:
+            session.notice = f"Error: {error.render()}"
+
+    def draw(self) -> None:
+        """The card on screen: front, or front and back with the rating keys."""
+        shown = self.session.current
+        if shown is None:
+            return
+        out = self.console
+        if self.keys.is_tty:
+            out.clear()
+        card = shown.card
+        where = " › ".join([card.deck, *card.category])
+        out.print(Rule(Text(where, style="dim"), style="dim"))
+        out.print(Text.assemble((f"{card.kind} ", "cyan"), (shown.entry.kind, "dim")))
+        out.print(Text(card.prompt, style="bold"))
+        if card.context:
+            out.print(Text(card.context, style="dim"))
+        if self.session.phase is Phase.BACK:
+            self._draw_back()
+        if self.session.notice:
+            out.print(Text(self.session.notice, style="yellow"))
+        self._status()
+
+    def _draw_back(self) -> None:
+        out = self.console
+        shown = self.session.current
+        if shown is None:
+            return
+        card = shown.card
+        out.print(Rule(style="dim"))
+        if card.back:
+            out.print(Text(card.back))
+        if card.notes:
+            out.print(Text("Your notes", style="green bold"))
+            out.print(Text(card.notes))
+        if not card.back and not card.notes:
+            out.print(Text("(no hints or notes yet: press e to write your answer)", style="dim"))
+        for concept in shown.related:
+            line = Text.assemble(("related ", "magenta"), (concept.prompt, "bold"))
+            summary = (concept.notes or concept.back).strip().splitlines()
+            if summary:
+                line.append(f" — {summary[0]}")
+            out.print(line)
+        intervals = self.session.intervals()
+        keys = Text()
+        for rating, name in RATING_NAMES.items():
+            keys.append(f"{rating} ", style="bold")
+            keys.append(f"{name} {format_interval(intervals[rating])}   ")
+        out.print(keys)
+
+    def _status_text(self) -> Text:
+        progress = self.session.progress()
+        seconds = int(progress.elapsed.total_seconds())
+        help_text = BACK_HELP if self.session.phase is Phase.BACK else FRONT_HELP
+        return Text.assemble(
+            (f"done {progress.done} · left {progress.left} · {seconds // 60}:{seconds % 60:02d}", "bold"),
+            ("  " + help_text, "dim"),
+        )
+
+    def _status(self) -> None:
+        self.console.print(self._status_text(), end="" if self.keys.is_tty else "\n")
+        self.console.file.flush()
+
+    def _tick(self) -> None:
+        self._erase_status()
+        self._status()
+
+    def _erase_status(self) -> None:
+        if self.keys.is_tty:
+            self.console.file.write("\r\x1b[2K")
+            self.console.file.flush()
+
+    def edit_notes(self) -> None:
+        """Open the card's notes in $VISUAL / $EDITOR and save them into the deck file."""
+        shown = self.session.current
+        if shown is None:
+            return
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        with tempfile.TemporaryDirectory(prefix="studyprep-notes-") as folder:
+            path = Path(folder) / f"{shown.card.card_id}.md"
+            path.write_text(shown.card.notes + ("\n" if shown.card.notes else ""), encoding="utf-8")
+            try:
+                finished = subprocess.run([*shlex.split(editor), str(path)], check=False)  # noqa: S603 - the user's editor
+            except OSError as error:
+                self.session.notice = f"cannot start editor {editor!r}: {error.strerror or error}; set $EDITOR"
+                return
+            if finished.returncode != 0:
+                self.session.notice = f"editor exited with status {finished.returncode}; notes unchanged"
+                return
+            text = path.read_text(encoding="utf-8")
+        if text.strip() == shown.card.notes.strip():
+            self.session.notice = "notes unchanged"
+            return
+        self.session.save_notes(text)
+
+
+def render_summary(summary: Summary, console: Console, now: datetime) -> None:
+    """What the session did, and what comes next."""
+    seconds = int(summary.elapsed.total_seconds())
+    line = Text.assemble(
+        ("Session over: ", "bold"),
+        f"{summary.answered} card{'s' if summary.answered != 1 else ''}",
+        f" · again {summary.again_rate:.0%}" if summary.answered else "",
+        f" · {seconds // 60}:{seconds % 60:02d}",
+        f" · {summary.buried} buried" if summary.buried else "",
+    )
+    console.print(line)
+    if summary.due_left:
+        console.print(Text(f"{summary.due_left} still due today: run `studyprep review` to go on."))
+    if summary.next_due is not None:
+        console.print(Text(f"Next card due {describe_moment(summary.next_due, now)}."))
+    elif not summary.due_left:
+        console.print(Text("Nothing scheduled yet."))
+
+
+def describe_moment(moment: datetime, now: datetime) -> str:
+    """`2026-01-02 09:00 (in 23h)` in local time."""
+    local = moment.astimezone()
+    delta = moment - now
+    relative = f"in {format_interval(delta)}" if delta > timedelta(0) else "now"
+    return f"{local:%Y-%m-%d %H:%M} ({relative})"
+
+
+def run_session(session: ReviewSession, console: Console | None = None, keys: KeyReader | None = None) -> Summary:
+    """Drive a started session in the terminal until done, `q` or Ctrl-C; print and return the summary."""
+    console = console or Console(highlight=False, emoji=False)
+    keys = keys or KeyReader()
+    screen = ReviewScreen(session, console, keys)
+    if session.phase is Phase.DONE:
+        console.print(Text("Nothing due right now.", style="bold"))
+    with contextlib.suppress(KeyboardInterrupt):
+        screen.loop()
+    if keys.is_tty:
+        console.print()
+    summary = session.finish()
+    render_summary(summary, console, session.clock())
+    return summary

@@ -1,0 +1,287 @@
+"""A review session as a state machine: show a card's front, reveal its back, answer, undo, bury, edit notes.
+
+No printing and no reading of keys here (that is `review_ui`); the clock is injected. Each answer is one
+committed transaction before the next card is chosen, so a killed session loses nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import TYPE_CHECKING, Literal
+
+from studyprep.errors import StudyprepError
+from studyprep.queue import DeckDay, QueueEntry, ReviewQueue
+from studyprep.reviewstore import ConflictError, MirrorCard, ReviewStore, StoredState
+from studyprep.scheduling import preview, review, scheduler_for
+from studyprep.workspace import Workspace
+
+if TYPE_CHECKING:
+    import fsrs
+
+MAX_ANSWER_MS = 5 * 60 * 1000  # a card left on screen while away should not count as hours of study
+_CONCEPT_SEPARATORS = re.compile(r"\s+(?:vs\.?|versus|and|or)\s+|\s*[/,;()]\s*", re.IGNORECASE)
+
+
+class Phase(Enum):
+    """Where the session is."""
+
+    FRONT = "front"
+    BACK = "back"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class ShownCard:
+    """The card on screen, with what the back needs."""
+
+    entry: QueueEntry
+    card: MirrorCard
+    stored: StoredState | None
+    related: list[MirrorCard]
+    shown_at: datetime
+
+
+@dataclass(frozen=True)
+class _Done:
+    action: Literal["answer", "bury"]
+    entry: QueueEntry
+    log_id: int = 0
+    rating: int = 0
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The live line: answers given, cards left, time since the session started."""
+
+    done: int
+    left: int
+    elapsed: timedelta
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the session did and what comes next."""
+
+    answered: int
+    again: int
+    buried: int
+    elapsed: timedelta
+    due_left: int
+    next_due: datetime | None
+
+    @property
+    def again_rate(self) -> float:
+        """Share of answers rated `again`."""
+        return self.again / self.answered if self.answered else 0.0
+
+
+@dataclass
+class ReviewSession:
+    """One sitting of reviews over some decks. Drive it with reveal/answer/undo/bury/save_notes."""
+
+    store: ReviewStore
+    workspace: Workspace
+    decks: list[DeckDay]
+    queue: ReviewQueue
+    clock: Callable[[], datetime]
+    phase: Phase = Phase.FRONT
+    current: ShownCard | None = None
+    notice: str = ""
+    answered: int = 0
+    again: int = 0
+    buried: int = 0
+    started: datetime | None = None
+    _history: list[_Done] = field(default_factory=list)
+    _schedulers: dict[str, fsrs.Scheduler] = field(default_factory=dict)
+    _concepts: dict[str, list[MirrorCard]] = field(default_factory=dict)
+
+    def start(self) -> None:
+        """Show the first card (or finish at once if nothing is due)."""
+        self.started = self.clock()
+        self._advance()
+
+    # -- actions ----------------------------------------------------------------------------------------
+
+    def reveal(self) -> None:
+        """Turn the card over."""
+        if self.phase is Phase.FRONT and self.current is not None:
+            self.phase = Phase.BACK
+
+    def intervals(self) -> dict[int, timedelta]:
+        """What each rating would schedule for the card on screen, right now."""
+        shown = self._require_card()
+        state = shown.stored.card if shown.stored else None
+        return preview(self._scheduler(shown.entry.deck), shown.entry.deck, shown.card.card_id, state, self.clock())
+
+    def answer(self, rating: int) -> None:
+        """Rate the card on screen (1 again, 2 hard, 3 good, 4 easy); committed before the next card shows."""
+        from fsrs import State
+
+        shown = self._require_card()
+        if rating not in (1, 2, 3, 4):
+            raise StudyprepError(f"rating must be 1-4, got {rating}")
+        now = self.clock()
+        deck, card_id = shown.entry.key
+        duration = min(max(int((now - shown.shown_at).total_seconds() * 1000), 0), MAX_ANSWER_MS)
+        state = shown.stored.card if shown.stored else None
+        after = review(self._scheduler(deck), deck, card_id, state, rating, now, duration)
+        try:
+            log_id = self.store.record_answer(deck, card_id, rating, now, duration, shown.stored, after)
+        except ConflictError as conflict:
+            self.queue.remove(shown.entry.key)
+            self.notice = conflict.message
+            self._advance()
+            return
+        self.queue.remove(shown.entry.key)
+        if after.state in (State.Learning, State.Relearning) and after.due < self._deck(deck).day_end:
+            self.queue.add_learning(deck, card_id, after.due)
+        self._history.append(_Done("answer", shown.entry, log_id, rating))
+        self.answered += 1
+        self.again += rating == 1
+        self.notice = ""
+        self._advance()
+
+    def bury(self) -> None:
+        """Hide the card on screen until the next study day."""
+        shown = self._require_card()
+        deck, card_id = shown.entry.key
+        self.store.bury(deck, card_id, self._deck(deck).day_end)
+        self.queue.remove(shown.entry.key)
+        self._history.append(_Done("bury", shown.entry))
+        self.buried += 1
+        self.notice = "buried until tomorrow"
+        self._advance()
+
+    def undo(self) -> bool:
+        """Take back the last answer or bury and show that card again; False if there is nothing to undo."""
+        if not self._history:
+            self.notice = "nothing to undo"
+            return False
+        last = self._history.pop()
+        deck, card_id = last.entry.key
+        if last.action == "answer":
+            try:
+                self.store.undo_answer(last.log_id)
+            except ConflictError as conflict:
+                self.notice = conflict.message
+                return False
+            self.answered -= 1
+            self.again -= last.rating == 1
+        else:
+            self.store.unbury(deck, card_id)
+            self.buried -= 1
+        self.queue.put_back(last.entry)
+        self.notice = "undone"
+        self._show(last.entry)
+        return True
+
+    def save_notes(self, text: str) -> None:
+        """Store new notes for the card on screen in its deck file (atomically) and in the mirror."""
+        from studyprep.deckstore import load_deck_file, save_deck
+
+        shown = self._require_card()
+        deck_slug, card_id = shown.entry.key
+        notes = text.strip("\n").rstrip()
+        deck = load_deck_file(self.workspace.deck_path(deck_slug))
+        if not any(card.id == card_id for card in deck.cards):
+            raise StudyprepError(f"card {card_id} is no longer in the deck file", self.workspace.deck_path(deck_slug))
+        cards = [card.model_copy(update={"notes": notes}) if card.id == card_id else card for card in deck.cards]
+        deck = deck.model_copy(update={"cards": cards})
+        path = save_deck(self.workspace, deck)
+        self.store.mirror_deck(deck, path)
+        card = self.store.card(deck_slug, card_id) or shown.card
+        self.current = ShownCard(shown.entry, card, shown.stored, shown.related, shown.shown_at)
+        self.notice = "notes saved"
+
+    def finish(self) -> Summary:
+        """End the session and say what was done and what is due next."""
+        self.phase = Phase.DONE
+        self.current = None
+        now = self.clock()
+        due_left, next_due = 0, None
+        for deck in self.decks:
+            counts = self.store.deck_counts(
+                deck.slug, now, deck.day_start, deck.day_end, deck.plan.new_cards_per_day
+            )
+            due_left += counts.learning + counts.review + counts.new_available
+            if counts.next_due and (next_due is None or counts.next_due < next_due):
+                next_due = counts.next_due
+        return Summary(self.answered, self.again, self.buried, self.elapsed(), due_left, next_due)
+
+    # -- views ------------------------------------------------------------------------------------------
+
+    def progress(self) -> Progress:
+        """Done / left / elapsed for the live line."""
+        return Progress(self.answered, len(self.queue), self.elapsed())
+
+    def elapsed(self) -> timedelta:
+        """Time since the session started."""
+        return self.clock() - self.started if self.started else timedelta(0)
+
+    # -- internals --------------------------------------------------------------------------------------
+
+    def _advance(self) -> None:
+        while True:
+            entry = self.queue.next(self.clock())
+            if entry is None:
+                self.phase = Phase.DONE
+                self.current = None
+                return
+            if self._show(entry):
+                return
+            self.queue.remove(entry.key)  # gone from the mirror meanwhile (retired by an import)
+
+    def _show(self, entry: QueueEntry) -> bool:
+        card = self.store.card(*entry.key)
+        if card is None or not card.active:
+            return False
+        stored = self.store.get_state(*entry.key)
+        self.current = ShownCard(entry, card, stored, self._related(card), self.clock())
+        self.phase = Phase.FRONT
+        return True
+
+    def _require_card(self) -> ShownCard:
+        if self.current is None:
+            raise StudyprepError("no card on screen")
+        return self.current
+
+    def _deck(self, slug: str) -> DeckDay:
+        return next(deck for deck in self.decks if deck.slug == slug)
+
+    def _scheduler(self, slug: str) -> fsrs.Scheduler:
+        if slug not in self._schedulers:
+            self._schedulers[slug] = scheduler_for(self._deck(slug).plan)
+        return self._schedulers[slug]
+
+    def _related(self, card: MirrorCard) -> list[MirrorCard]:
+        if card.kind != "question":
+            return []
+        if card.deck not in self._concepts:
+            self._concepts[card.deck] = self.store.concepts(card.deck)
+        return related_concepts(f"{card.prompt}\n{card.context}", self._concepts[card.deck])
+
+
+def related_concepts(text: str, concepts: list[MirrorCard]) -> list[MirrorCard]:
+    """Concept cards whose name (or a part of a compound name, singular or plural) appears in `text`."""
+    haystack = text.casefold()
+    return [concept for concept in concepts if any(_mentions(haystack, name) for name in _concept_names(concept))]
+
+
+def _concept_names(concept: MirrorCard) -> set[str]:
+    names = set()
+    for part in [concept.prompt, *_CONCEPT_SEPARATORS.split(concept.prompt)]:
+        name = part.strip(" .:-").casefold()
+        if len(name) < 3:
+            continue
+        names.add(name)
+        if name.endswith("s") and len(name) > 4:
+            names.add(name[:-1])
+    return names
+
+
+def _mentions(haystack: str, name: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}s?(?!\w)", haystack) is not None
