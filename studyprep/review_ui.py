@@ -100,6 +100,7 @@ class ReviewScreen:
     def handle(self, key: str) -> None:
         """Apply one key to the session."""
         session = self.session
+        session.notice = ""
         try:
             if key in REVEAL_KEYS and session.phase is Phase.FRONT:
                 session.reveal()

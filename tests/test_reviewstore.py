@@ -1,0 +1,137 @@
+"""The review database: schema and migrations, refusing foreign files, the mirror, and safe concurrent writes."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from helpers import FIXED_NOW
+from review_helpers import SLUG, Clock, make_workspace, session_at
+
+from studyprep.errors import StudyprepError
+from studyprep.plan import load_plan
+from studyprep.reviewstore import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    ConflictError,
+    database_path,
+    from_us,
+    open_store,
+    to_us,
+)
+from studyprep.scheduling import review, scheduler_for
+
+
+def test_new_database_is_wal_versioned_and_marked_as_ours(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    with open_store(workspace) as store:
+        conn = store.conn
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    with open_store(workspace) as store:  # reopening migrates nothing and keeps data
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_times_round_trip_exactly() -> None:
+    moment = FIXED_NOW.replace(microsecond=123456)
+    assert from_us(to_us(moment)) == moment
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not a database at all, just text\n" * 10, "not SQLite"),
+        (b"SQLite format 3\x00" + b"\xff" * 600, "damaged or unreadable"),
+    ],
+)
+def test_corrupt_file_gets_a_clear_error_and_is_left_alone(tmp_path: Path, content: bytes, message: str) -> None:
+    workspace = make_workspace(tmp_path)
+    path = database_path(workspace)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    with pytest.raises(StudyprepError) as caught:
+        open_store(workspace)
+    assert message in caught.value.message
+    assert path.read_bytes() == content
+
+
+def test_foreign_sqlite_database_is_refused_and_untouched(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    path = database_path(workspace)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(path) as foreign:
+        foreign.execute("CREATE TABLE songs (title TEXT)")
+    before = path.read_bytes()
+    with pytest.raises(StudyprepError, match="another program"):
+        open_store(workspace)
+    assert path.read_bytes() == before
+
+
+def test_database_from_a_newer_studyprep_is_refused(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    open_store(workspace).close()
+    with sqlite3.connect(database_path(workspace)) as conn:
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(StudyprepError, match="newer than this studyprep"):
+        open_store(workspace)
+
+
+def test_mirror_rereads_a_deck_only_when_its_content_changes(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    deck_file = workspace.deck_path(SLUG)
+    with open_store(workspace) as store:
+        assert store.refresh_mirror(workspace) == [SLUG]
+        assert store.refresh_mirror(workspace) == []
+        os.utime(deck_file, ns=(1_000_000_000, 1_000_000_000))  # touched, same bytes: hashed, not parsed
+        assert store.refresh_mirror(workspace) == []
+        deck_file.write_text(deck_file.read_text(encoding="utf-8").replace("TCP slow start", "TCP fast open"),
+                             encoding="utf-8")  # fmt: skip
+        assert store.refresh_mirror(workspace) == [SLUG]
+        prompts = [row[0] for row in store.conn.execute("SELECT prompt FROM cards WHERE deck = ?", (SLUG,))]
+        assert "How does TCP fast open work?" in prompts
+        deck_file.unlink()
+        store.refresh_mirror(workspace)
+        assert store.deck_slugs() == []
+
+
+def test_a_stale_answer_is_refused_so_nothing_is_applied_twice(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    with open_store(workspace) as first, open_store(workspace) as second:
+        first.refresh_mirror(workspace)
+        card_id = first.new_cards(SLUG, FIXED_NOW, 1)[0]
+        scheduler = scheduler_for(load_plan(workspace, SLUG))
+        after = review(scheduler, SLUG, card_id, None, 3, FIXED_NOW)
+        first.record_answer(SLUG, card_id, 3, FIXED_NOW, 1000, None, after)
+        # The second connection computed its answer from the same "new" state: it must not land.
+        with pytest.raises(ConflictError):
+            second.record_answer(SLUG, card_id, 3, FIXED_NOW, 1000, None, after)
+        assert len(second.review_logs(SLUG, card_id)) == 1
+
+
+def test_a_second_session_gets_a_clear_message(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    clock = Clock(FIXED_NOW)
+    with session_at(workspace, clock), pytest.raises(StudyprepError) as caught, session_at(workspace, clock):
+        pass
+    assert "another review session is running" in caught.value.message
+    assert str(os.getpid()) in caught.value.message
+    with session_at(workspace, clock) as session:  # released once the first ends
+        assert session.current is not None
+
+
+def test_readiness_views_states_and_durations(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    clock = Clock(FIXED_NOW)
+    with session_at(workspace, clock, new=2) as session:
+        for _ in range(2):
+            session.reveal()
+            clock.advance(seconds=7)
+            session.answer(4)
+    with open_store(workspace) as store:
+        states = store.card_states(SLUG)
+        assert len(states) == 8
+        assert sum(state is not None for state in states.values()) == 2
+        assert store.review_durations(SLUG) == [7000, 7000]
