@@ -163,6 +163,23 @@ def due_cmd(ctx: click.Context, as_json: bool) -> None:
     render_due(report)
 
 
+@cli.command("anki-pull")
+@click.argument("collection", type=click.Path(path_type=Path))
+@json_option
+@click.pass_context
+def anki_pull_cmd(ctx: click.Context, collection: Path, as_json: bool) -> None:
+    """Bring reviews done in Anki back: read a .colpkg, an .apkg with scheduling, or collection.anki2."""
+    from studyprep.commands.anki_pull import pull_reviews
+
+    result = pull_reviews(_workspace(ctx), collection, _now())
+    if as_json:
+        _print_json(result.to_json())
+        return
+    from studyprep.render_anki import render_pull
+
+    render_pull(result)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli.main(prog_name="studyprep")

@@ -86,6 +86,8 @@ def render_pull(result: PullResult) -> None:
                 style="yellow",
             )
         )
+    if result.hint:
+        out.print(Text(result.hint, style="yellow"))
     if result.skipped_other:
         out.print(Text(f"{result.skipped_other} reschedule/manual entries ignored (not reviews)", style="dim"))
     for card in result.cards[:20]:
