@@ -32,6 +32,8 @@ _OPEN_BRACKET = "&#91;"
 def inline_html(text: str) -> str:
     """One line of document text as safe HTML: escaped, then code spans, strong and emphasis rendered."""
     escaped = html.escape(unicodedata.normalize("NFC", text), quote=True)
+    if "`" not in escaped:
+        return _emphasis(escaped).replace("[", _OPEN_BRACKET)
     pieces: list[str] = []
     position = 0
     for match in _CODE_SPAN.finditer(escaped):
@@ -68,6 +70,8 @@ def field_html(text: str) -> str:
 
 
 def _emphasis(escaped: str) -> str:
+    if "*" not in escaped and "_" not in escaped:
+        return escaped
     escaped = _STRONG_STAR.sub(r"<strong>\1</strong>", escaped)
     escaped = _STRONG_UNDERSCORE.sub(r"<strong>\1</strong>", escaped)
     escaped = _EMPHASIS_STAR.sub(r"<em>\1</em>", escaped)

@@ -192,11 +192,16 @@ def deck_id(slug: str, category: list[str]) -> int:
 
 def anki_tags(kind: str, category: list[str], tags: list[str], suspended: bool) -> list[str]:
     """Space-free Anki tags: `studyprep`, the kind, each category, the card's own tags, suspension."""
-    wanted = [TAG_PREFIX_ROOT, kind, *(slugify(name) for name in category), *tags]
+    wanted = [*_derived_tags(kind, tuple(category)), *(safe_tag(tag) for tag in tags)]
     if suspended:
         wanted.append(SUSPENDED_TAG)
-    safe = (safe_tag(tag) for tag in wanted)
-    return list(dict.fromkeys(tag for tag in safe if tag))
+    return list(dict.fromkeys(tag for tag in wanted if tag))
+
+
+@cache
+def _derived_tags(kind: str, category: tuple[str, ...]) -> tuple[str, ...]:
+    # Many cards share a category: compute its tags once.
+    return tuple(safe_tag(tag) for tag in (TAG_PREFIX_ROOT, kind, *(slugify(name) for name in category)))
 
 
 _ANGLE_BRACKETS = str.maketrans({"<": "‹", ">": "›"})

@@ -167,18 +167,17 @@ def card_fields(deck: Deck, card: Card) -> list[str]:
 
 
 def _add_deck(deck: Deck, anki_decks: dict[int, Any], note_ids: dict[tuple[str, str], int]) -> DeckExport:
-    import genanki
-
     from studyprep import anki_model
 
     summary = DeckExport(slug=deck.slug, title=deck.title)
     summary.retired_skipped = sum(1 for card in deck.cards if card.retired is not None)
     _top_deck(deck, anki_decks)
+    subdecks: dict[tuple[str, ...], Any] = {}
     for position, card in enumerate(exportable_cards(deck)):
-        name = anki_model.deck_name(deck.title or deck.slug, card.category)
-        target_id = anki_model.deck_id(deck.slug, card.category)
-        if target_id not in anki_decks:
-            anki_decks[target_id] = genanki.Deck(target_id, name)
+        category = tuple(card.category)
+        if category not in subdecks:
+            subdecks[category] = _subdeck(deck, card.category, anki_decks)
+        target = subdecks[category]
         note = anki_model.StudyprepNote(
             model=anki_model.note_type(card.kind),
             fields=card_fields(deck, card),
@@ -190,11 +189,22 @@ def _add_deck(deck: Deck, anki_decks: dict[int, Any], note_ids: dict[tuple[str, 
         )
         for anki_card in note.cards:
             anki_card.suspend = card.suspended
-        anki_decks[target_id].add_note(note)
+        target.add_note(note)
         summary.notes += 1
         summary.suspended += card.suspended
-        summary.subdecks[name] += 1
+        summary.subdecks[target.name] += 1
     return summary
+
+
+def _subdeck(deck: Deck, category: list[str], anki_decks: dict[int, Any]) -> Any:
+    import genanki
+
+    from studyprep import anki_model
+
+    target_id = anki_model.deck_id(deck.slug, category)
+    if target_id not in anki_decks:
+        anki_decks[target_id] = genanki.Deck(target_id, anki_model.deck_name(deck.title or deck.slug, category))
+    return anki_decks[target_id]
 
 
 def _top_deck(deck: Deck, anki_decks: dict[int, Any]) -> None:
