@@ -160,11 +160,10 @@ class ReviewScreen:
                 line.append(f" — {summary[0]}")
             out.print(line)
         intervals = self.session.intervals()
-        keys = Text()
-        for rating, name in RATING_NAMES.items():
-            keys.append(f"{rating} ", style="bold")
-            keys.append(f"{name} {format_interval(intervals[rating])}   ")
-        out.print(keys)
+        keys = "   ".join(
+            f"{rating} {name} {format_interval(intervals[rating])}" for rating, name in RATING_NAMES.items()
+        )
+        out.print(Text(keys, style="bold"))
 
     def _status_text(self) -> Text:
         progress = self.session.progress()
@@ -215,14 +214,13 @@ class ReviewScreen:
 def render_summary(summary: Summary, console: Console, now: datetime) -> None:
     """What the session did, and what comes next."""
     seconds = int(summary.elapsed.total_seconds())
-    line = Text.assemble(
-        ("Session over: ", "bold"),
-        f"{summary.answered} card{'s' if summary.answered != 1 else ''}",
-        f" · again {summary.again_rate:.0%}" if summary.answered else "",
-        f" · {seconds // 60}:{seconds % 60:02d}",
-        f" · {summary.buried} buried" if summary.buried else "",
-    )
-    console.print(line)
+    parts = [f"Session over: {summary.answered} card{'s' if summary.answered != 1 else ''}"]
+    if summary.answered:
+        parts.append(f"again {summary.again_rate:.0%}")
+    parts.append(f"{seconds // 60}:{seconds % 60:02d}")
+    if summary.buried:
+        parts.append(f"{summary.buried} buried")
+    console.print(Text(" · ".join(parts), style="bold"))
     if summary.due_left:
         console.print(Text(f"{summary.due_left} still due today: run `studyprep review` to go on."))
     if summary.next_due is not None:

@@ -1,0 +1,141 @@
+"""The review session in a real pseudo-terminal: single keypresses, reveal, rate, undo, bury, notes, quit, kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pexpect
+from helpers import REPO
+from review_helpers import PROMPTS, SLUG, make_workspace
+
+from studyprep.deckstore import load_deck
+from studyprep.reviewstore import open_store
+from studyprep.workspace import Workspace
+
+NOW = "2026-01-01T09:00:00Z"
+FRONT_HINT = "space: show answer"
+BACK_HINT = "1-4 rate"
+
+
+def spawn(workspace: Workspace, *args: str, editor: str = "true") -> pexpect.spawn:
+    env = {**os.environ, "STUDYPREP_NOW": NOW, "TZ": "UTC", "TERM": "xterm-256color", "EDITOR": editor}
+    env.pop("VISUAL", None)
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "studyprep", "--home", str(workspace.root), "review", *args],
+        cwd=str(REPO),
+        env=env,
+        encoding="utf-8",
+        timeout=15,
+        dimensions=(50, 250),
+    )
+
+
+def logged(workspace: Workspace) -> int:
+    with open_store(workspace) as store:
+        return store.conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
+
+
+def front(child: pexpect.spawn, prompt: str) -> None:
+    child.expect_exact(prompt)
+    child.expect_exact(FRONT_HINT)
+
+
+def test_reveal_rate_undo_bury_and_quit(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    child = spawn(workspace)
+    front(child, PROMPTS[0])  # markup-like text shows literally
+    child.send(" ")
+    child.expect_exact("related")
+    child.expect_exact("DNS")
+    child.expect(r"1 again 1m\s+2 hard 6m\s+3 good 10m\s+4 easy \d+d")
+    child.expect_exact(BACK_HINT)
+    child.send("3")
+    front(child, PROMPTS[1])
+    child.expect_exact("done 1 · left")
+    child.send("u")
+    child.expect_exact(PROMPTS[0])
+    child.expect_exact("undone")
+    child.expect_exact("done 0 · left")
+    child.send(" ")
+    child.expect_exact(BACK_HINT)
+    child.send("4")
+    front(child, PROMPTS[1])
+    child.send("s")
+    child.expect_exact(PROMPTS[2])
+    child.expect_exact("buried until tomorrow")
+    child.send("q")
+    child.expect_exact("Session over: 1 card · again 0%")
+    child.expect_exact("1 buried")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Traceback" not in (child.before or "")
+    assert logged(workspace) == 1
+
+
+def test_ctrl_c_ends_with_a_summary_and_no_traceback(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    child = spawn(workspace)
+    front(child, PROMPTS[0])
+    child.send(" ")
+    child.expect_exact(BACK_HINT)
+    child.send("2")
+    front(child, PROMPTS[1])
+    child.expect_exact("0:01")  # the live line keeps time while waiting for a key
+    child.sendintr()
+    child.expect_exact("Session over: 1 card")
+    child.expect_exact("Next card due")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "Traceback" not in (child.before or "")
+    assert child.exitstatus == 0
+
+
+def test_e_edits_notes_in_the_editor_and_saves_them_into_the_deck_file(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    editor = "sh -c 'printf \"Say: resolver, TCP, TLS, [red]HTTP\" > \"$1\"' sh"
+    child = spawn(workspace, editor=editor)
+    front(child, PROMPTS[0])
+    child.send("e")
+    child.expect_exact("notes saved")
+    child.send(" ")
+    child.expect_exact("Your notes")
+    child.expect_exact("Say: resolver, TCP, TLS, [red]HTTP")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    card = next(card for card in load_deck(workspace, SLUG).cards if card.prompt == PROMPTS[0])
+    assert card.notes == "Say: resolver, TCP, TLS, [red]HTTP"
+
+
+def test_sigkill_after_answers_loses_none_and_the_next_session_continues(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    child = spawn(workspace)
+    answered = 3
+    for prompt in PROMPTS[:answered]:
+        front(child, prompt)
+        child.send(" ")
+        child.expect_exact(BACK_HINT)
+        child.send("4")
+    front(child, PROMPTS[answered])  # the next card is on screen: the answers are committed
+    child.kill(signal.SIGKILL)
+    child.close(force=True)
+    assert child.signalstatus == signal.SIGKILL
+    assert logged(workspace) == answered
+
+    child = spawn(workspace)
+    front(child, PROMPTS[answered])
+    child.expect_exact(f"done 0 · left {len(PROMPTS) - answered}")
+    child.send(" ")
+    child.expect_exact(BACK_HINT)
+    child.send("3")
+    front(child, PROMPTS[answered + 1])
+    child.send("q")
+    child.expect_exact("Session over: 1 card")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert logged(workspace) == answered + 1
