@@ -24,6 +24,11 @@ def deck_to_yaml(deck: Deck) -> str:
 
 def load_deck_file(path: Path) -> Deck:
     """Load and validate one deck file; errors name the file and line."""
+    return read_deck_file(path)[0]
+
+
+def read_deck_file(path: Path) -> tuple[Deck, str]:
+    """Load and validate one deck file, returning the deck and the text it was read from."""
     text = read_text_file(path, "deck file")
     data = parse_yaml(text, path)
     if not isinstance(data, dict):
@@ -31,15 +36,18 @@ def load_deck_file(path: Path) -> Deck:
     deck: Deck = validate(Deck, data, text, path)
     if deck.slug != path.stem:
         raise StudyprepError(f"slug {deck.slug!r} does not match the file name {path.name!r}", path)
-    return deck
+    return deck, text
 
 
-def save_deck(workspace: Workspace, deck: Deck) -> Path:
-    """Write a deck atomically to its file in the workspace and return the path."""
+def save_deck(workspace: Workspace, deck: Deck, text: str | None = None) -> Path:
+    """Write a deck atomically to its file in the workspace and return the path.
+
+    `text` is the deck's YAML when the caller has already rendered it with `deck_to_yaml`.
+    """
     path = workspace.deck_path(deck.slug)
     if path.resolve().parent != workspace.decks_dir.resolve():
         raise StudyprepError(f"refusing to write deck {deck.slug!r} outside {workspace.decks_dir}")
-    write_atomic(path, deck_to_yaml(deck))
+    write_atomic(path, text if text is not None else deck_to_yaml(deck))
     return path
 
 

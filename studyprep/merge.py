@@ -42,9 +42,9 @@ def derived_tags(kind: str, category: list[str]) -> list[str]:
 def merge_deck(
     existing: Deck | None, document: ParsedDocument, slug: str, source_name: str, now: datetime
 ) -> tuple[Deck, MergeReport]:
-    """Return the merged deck and a report; `existing` is never modified."""
+    """Return the merged deck and a report; `existing` and its cards are never modified."""
     report = MergeReport()
-    old_cards = [card.model_copy(deep=True) for card in existing.cards] if existing else []
+    old_cards = list(existing.cards) if existing else []
     matches = _match(old_cards, document.cards, report)
     merged: list[Card] = []
     used: set[str] = set()
@@ -59,9 +59,10 @@ def merge_deck(
         if card.id in used:
             continue
         if card.retired is None:
-            card.retired = now
             report.retired[card.kind] += 1
-        merged.append(card)
+            merged.append(card.model_copy(update={"retired": now}))
+        else:
+            merged.append(card)
     deck = Deck(
         slug=slug,
         title=document.title,
@@ -125,18 +126,19 @@ def _most_similar(target: str, group: list[Card]) -> Card | None:
 
 
 def _update(old: Card, parsed: ParsedCard, now: datetime, report: MergeReport) -> Card:
-    card = old.model_copy(deep=True)
     user_tags = [tag for tag in old.tags if tag not in derived_tags(old.kind, old.category)]
     content_changed = any(getattr(old, name) != getattr(parsed, name) for name in _CONTENT_FIELDS)
-    for name in _CONTENT_FIELDS:
-        setattr(card, name, getattr(parsed, name))
-    card.source = parsed.source
-    card.tags = list(dict.fromkeys([*derived_tags(parsed.kind, parsed.category), *user_tags]))
+    update = {name: getattr(parsed, name) for name in _CONTENT_FIELDS}
+    update["category"] = list(parsed.category)
+    update["source"] = parsed.source
+    update["tags"] = list(dict.fromkeys([*derived_tags(parsed.kind, parsed.category), *user_tags]))
+    update["retired"] = None
+    if content_changed:
+        update["changed"] = now
+    card = old.model_copy(update=update)
     if old.retired is not None:
-        card.retired = None
         report.revived[card.kind] += 1
     if content_changed:
-        card.changed = now
         report.updated[card.kind] += 1
     elif old.retired is None:
         report.unchanged[card.kind] += 1

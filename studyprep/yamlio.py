@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,43 +12,76 @@ from pydantic import BaseModel, ValidationError
 from studyprep.errors import StudyprepError
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_FastDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class ReadableDumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    """Safe dumper that writes multi-line strings as literal blocks."""
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVER = yaml.resolver.Resolver()
+_ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
 
-def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    if "\n" in text:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text)
+def _scalar(value: Any) -> yaml.ScalarEvent:
+    if value is None:
+        return yaml.ScalarEvent(None, None, (True, False), "null")
+    if isinstance(value, bool):
+        return yaml.ScalarEvent(None, None, (True, False), "true" if value else "false")
+    if isinstance(value, int | float):
+        return yaml.ScalarEvent(None, None, (True, False), repr(value))
+    text = str(value)
+    # Plain style only where a reader would not take the text for a number, bool, date or null.
+    plain_ok = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+    style = "|" if "\n" in text else None
+    if any(char in text for char in _ODD_BREAKS):
+        style = '"'  # only double quotes keep these line breaks exactly (escaped); other styles fold them
+    return yaml.ScalarEvent(None, None, (plain_ok, True), text, style=style)
 
 
-ReadableDumper.add_representer(str, _represent_str)
+def _node_events(value: Any) -> Iterator[yaml.Event]:
+    if isinstance(value, dict):
+        yield yaml.MappingStartEvent(None, None, True, flow_style=False)
+        for key, item in value.items():
+            yield _scalar(key)
+            yield from _node_events(item)
+        yield yaml.MappingEndEvent()
+    elif isinstance(value, list):
+        # An empty list can only be written in flow style: `[]`.
+        yield yaml.SequenceStartEvent(None, None, True, flow_style=not value)
+        for item in value:
+            yield from _node_events(item)
+        yield yaml.SequenceEndEvent()
+    else:
+        yield _scalar(value)
 
 
-class _PureReadableDumper(yaml.SafeDumper):
-    """Pure-Python twin of ReadableDumper: slower, but writes characters beyond the BMP (emoji) as they are."""
-
-
-_PureReadableDumper.add_representer(str, _represent_str)
+def _document_events(data: Any) -> Iterator[yaml.Event]:
+    yield yaml.StreamStartEvent()
+    yield yaml.DocumentStartEvent(explicit=False)
+    yield from _node_events(data)
+    yield yaml.DocumentEndEvent(explicit=False)
+    yield yaml.StreamEndEvent()
 
 
 def dump_yaml(data: Any) -> str:
-    """Serialize plain data (dicts, lists, str, int, bool, None) as block-style unicode YAML."""
-    options = {"allow_unicode": True, "sort_keys": False, "default_flow_style": False, "width": 100_000}
-    text = yaml.dump(data, Dumper=ReadableDumper, **options)
-    if "\\U" in text and _BaseDumper is not yaml.SafeDumper:
+    """Serialize plain data (dicts, lists, str, int, bool, None) as block-style unicode YAML.
+
+    Events go straight to PyYAML's emitter (libyaml when present), which decides quoting; skipping the
+    Python representer makes large decks several times faster to write.
+    """
+    options = {"allow_unicode": True, "width": 100_000}
+    text = yaml.emit(_document_events(data), Dumper=_FastDumper, **options)
+    if "\\U" in text and _FastDumper is not yaml.SafeDumper:
         # libyaml escapes emoji and other astral characters as \UXXXXXXXX; keep the file readable instead.
-        text = yaml.dump(data, Dumper=_PureReadableDumper, **options)
+        text = yaml.emit(_document_events(data), Dumper=yaml.SafeDumper, **options)
     return text
 
 
 def parse_yaml(text: str, path: Path) -> Any:
-    """Load YAML with the safe loader only; a syntax error or tag names the file and line."""
+    """Load YAML safely (no tags beyond the standard safe ones); syntax errors name the file and line.
+
+    Duplicate keys, which PyYAML would silently overwrite, are errors too.
+    """
     try:
-        return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - SafeLoader/CSafeLoader only
+        return _build_from_events(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
@@ -55,6 +89,86 @@ def parse_yaml(text: str, path: Path) -> Any:
         raise StudyprepError(f"invalid YAML: {problem}; fix the file by hand", path, line) from None
     except yaml.YAMLError as error:
         raise StudyprepError(f"invalid YAML: {error}", path) from None
+
+
+class _Invalid(yaml.MarkedYAMLError):
+    """A well-formed document that we still refuse (a tag, a duplicate key, an unhashable key)."""
+
+    def __init__(self, problem: str, mark: yaml.Mark) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+
+
+_SAFE = yaml.constructor.SafeConstructor()
+_OPENERS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSERS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _scalar_value(event: yaml.ScalarEvent) -> Any:
+    if event.tag is None or event.tag == "!":
+        tag = _STR_TAG if not event.implicit[0] else _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+    else:
+        tag = event.tag
+    if tag == _STR_TAG:
+        return event.value
+    constructor = _SAFE.yaml_constructors.get(tag)
+    if constructor is None or tag.endswith(":merge"):
+        raise _Invalid(f"the tag {tag!r} is not allowed here (plain values only)", event.start_mark)
+    return constructor(_SAFE, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+
+
+def _build_from_events(text: str) -> Any:
+    """Build plain Python data from libyaml's event stream (4x faster than the Python constructor)."""
+    loader = SafeLoader(text)
+    try:
+        return _assemble(loader)
+    finally:
+        loader.dispose()
+
+
+def _assemble(loader: Any) -> Any:  # noqa: PLR0912 - one dispatch over event types
+    stack: list[Any] = []
+    pending_keys: list[Any] = []
+    anchors: dict[str, Any] = {}
+    root: Any = None
+    while (event := loader.get_event()) is not None:
+        if isinstance(event, _OPENERS):
+            if event.tag is not None and event.tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                raise _Invalid(f"the tag {event.tag!r} is not allowed here", event.start_mark)
+            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            if event.anchor:
+                anchors[event.anchor] = container
+            stack.append((container, event.start_mark))
+            pending_keys.append(None)
+            continue
+        if isinstance(event, _CLOSERS):
+            value, _ = stack.pop()
+            pending_keys.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            value = _scalar_value(event)
+            if event.anchor:
+                anchors[event.anchor] = value
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise _Invalid(f"unknown alias {event.anchor!r}", event.start_mark)
+            value = anchors[event.anchor]
+        else:
+            continue
+        if not stack:
+            root = value
+            continue
+        container, _ = stack[-1]
+        if isinstance(container, list):
+            container.append(value)
+        elif pending_keys[-1] is None:
+            if not isinstance(value, str | int | float | bool | None):
+                raise _Invalid("a mapping key must be a plain value", event.start_mark)
+            if value in container:
+                raise _Invalid(f"duplicate key {value!r}", event.start_mark)
+            pending_keys[-1] = (value,)
+        else:
+            container[pending_keys[-1][0]] = value
+            pending_keys[-1] = None
+    return root
 
 
 def read_text_file(path: Path, what: str = "file") -> str:

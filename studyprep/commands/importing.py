@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from studyprep.deckstore import deck_to_yaml, existing_deck, save_deck
+from studyprep.deckstore import deck_to_yaml, read_deck_file, save_deck
 from studyprep.errors import StudyprepError
 from studyprep.ids import SLUG_PATTERN, slugify
 from studyprep.merge import MergeReport, merge_deck
@@ -71,12 +71,13 @@ def import_document(
     slug = deck or deck_slug_for(document.title, document.company, document.role, path)
     if not re.match(SLUG_PATTERN, slug):
         raise StudyprepError(f"invalid deck name {slug!r}: use letters, digits and single hyphens")
-    previous = existing_deck(workspace, slug)
-    merged, report = merge_deck(previous, document, slug, path.name, now)
-    changed = previous is None or deck_to_yaml(previous) != deck_to_yaml(merged)
     target = workspace.deck_path(slug)
+    previous, previous_text = read_deck_file(target) if target.exists() else (None, None)
+    merged, report = merge_deck(previous, document, slug, path.name, now)
+    merged_text = deck_to_yaml(merged)
+    changed = merged_text != previous_text
     if changed and not dry_run:
-        target = save_deck(workspace, merged)
+        target = save_deck(workspace, merged, merged_text)
     return ImportResult(
         deck=slug,
         title=merged.title,
