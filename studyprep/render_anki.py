@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 # Below this many decks an export is instant and a bar would only flicker.
 PROGRESS_MIN_DECKS = 3
+PULL_ROWS = 20
 
 
 @contextmanager
@@ -52,8 +53,8 @@ def render_export(result: ExportResult) -> None:
     out = console()
     out.print(Text.assemble(("wrote ", "green"), str(result.path), f"  ({result.notes} notes)"))
     table = Table(box=None, pad_edge=False)
-    for column in ("deck", "notes", "subdecks", "suspended", "retired (left out)"):
-        table.add_column(column, justify="left" if column == "deck" else "right", overflow="fold")
+    for column in ("deck", "notes", "subdecks", "suspended", "retired"):
+        table.add_column(column, justify="left" if column == "deck" else "right", no_wrap=column == "deck")
     for deck in result.decks:
         table.add_row(
             Text(deck.slug), str(deck.notes), str(len(deck.subdecks)), str(deck.suspended), str(deck.retired_skipped)
@@ -61,8 +62,8 @@ def render_export(result: ExportResult) -> None:
     out.print(table)
     out.print(
         Text(
-            "Open it with Anki (File > Import), AnkiMobile or AnkiDroid. Importing a newer export updates the "
-            "same notes and keeps your Anki reviews.",
+            "Retired cards are left out. Open the file with Anki (File > Import), AnkiMobile or AnkiDroid; "
+            "importing a newer export updates the same notes and keeps your Anki reviews.",
             style="dim",
         )
     )
@@ -90,8 +91,25 @@ def render_pull(result: PullResult) -> None:
         out.print(Text(result.hint, style="yellow"))
     if result.skipped_other:
         out.print(Text(f"{result.skipped_other} reschedule/manual entries ignored (not reviews)", style="dim"))
-    for card in result.cards[:20]:
+    if not result.cards:
+        return
+    current = ""
+    table = Table(box=None, pad_edge=False)
+    for card in result.cards[:PULL_ROWS]:
+        if card.deck != current:
+            if current:
+                out.print(table)
+            current, table = card.deck, _pulled_table()
+            out.print(Text(card.deck, style="bold"))
         due = card.due.strftime("%Y-%m-%d %H:%M") if card.due else "-"
-        out.print(Text.assemble((f"{card.deck}/{card.card_id}", "dim"), f"  +{card.added} reviews, next due {due}"))
-    if len(result.cards) > 20:
-        out.print(Text(f"... and {len(result.cards) - 20} more cards", style="dim"))
+        table.add_row(card.card_id, f"+{card.added}", card.state, due, Text(card.prompt))
+    out.print(table)
+    if len(result.cards) > PULL_ROWS:
+        out.print(Text(f"... and {len(result.cards) - PULL_ROWS} more cards (see --json)", style="dim"))
+
+
+def _pulled_table() -> Table:
+    table = Table(box=None, pad_edge=False)
+    for column in ("card", "new", "state", "next due (UTC)", "prompt"):
+        table.add_column(column, justify="right" if column == "new" else "left", no_wrap=column != "prompt")
+    return table

@@ -77,6 +77,7 @@ class PulledCard:
 
     deck: str
     card_id: str
+    prompt: str
     added: int
     due: datetime | None
     state: str
@@ -86,6 +87,7 @@ class PulledCard:
         return {
             "deck": self.deck,
             "card_id": self.card_id,
+            "prompt": self.prompt,
             "added": self.added,
             "due": isoformat(self.due) if self.due else None,
             "state": self.state,
@@ -144,7 +146,10 @@ def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
             " package (.apkg) with 'Include scheduling information' ticked"
         )
     if ours:
+        prompts = {(deck.slug, card.id): card.prompt for deck in decks for card in deck.cards}
         _store_reviews(workspace, ours, mapping, result)
+        for card in result.cards:
+            card.prompt = prompts[(card.deck, card.card_id)]
     return result
 
 
@@ -264,5 +269,5 @@ def _store_reviews(
             state = rebuild_card_state(store, deck, card_id, schedulers[deck])
             due = state.due if state is not None else None
             kind = state.state.name.lower() if state is not None else "new"
-            result.cards.append(PulledCard(deck, card_id, count, due, kind))
+            result.cards.append(PulledCard(deck, card_id, "", count, due, kind))
     result.added = sum(added.values())
