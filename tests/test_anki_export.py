@@ -307,3 +307,37 @@ def test_an_error_leaves_no_half_written_package(tmp_path: Path) -> None:
         export_decks(workspace, [slug], existing, FIXED_NOW)
     assert existing.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_progress_is_reported_per_deck_and_a_folder_output_gets_a_default_name(tmp_path: Path) -> None:
+    home = Workspace(tmp_path / "ws")
+    slugs = sorted(import_document(home, sample, FIXED_NOW).deck for sample in sample_paths())
+    seen: list[tuple[int, int, str]] = []
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = export_decks(home, [], folder, FIXED_NOW, all=True, progress=lambda *args: seen.append(args))
+    assert seen == [(index, len(slugs), slug) for index, slug in enumerate(slugs, start=1)]
+    expected = "studyprep.apkg" if len(slugs) > 1 else f"{slugs[0]}.apkg"
+    assert result.path == folder / expected and result.path.is_file()
+
+
+def test_bumped_template_revision_reaches_anki(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace, slug = workspace_with(tmp_path, EXAMPLE)
+    question = next(card for card in load_deck(workspace, slug).cards if card.kind == "question")
+    export_decks(workspace, [slug], tmp_path / "v1.apkg", FIXED_NOW)
+    model = anki_model.note_type("question")
+    monkeypatch.setattr(model, "css", model.css + "\n.sp-new-rule { color: red; }")
+    monkeypatch.setattr(anki_model, "TEMPLATE_REVISION", anki_model.TEMPLATE_REVISION + 1)
+    export_decks(workspace, [slug], tmp_path / "v2.apkg", FIXED_NOW)
+    col = open_collection(tmp_path / "anki")
+    try:
+        import_package(col, tmp_path / "v1.apkg")
+        guid = anki_model.note_guid(slug, question.id)
+        assert ".sp-new-rule" not in card_for_guid(col, guid).question()
+        log = import_package(col, tmp_path / "v2.apkg")
+        # The rendered card carries the note type's CSS: the new rule arrived, on the same note type.
+        assert ".sp-new-rule" in card_for_guid(col, guid).question()
+        assert len(log.new) == 0 and len(log.conflicting) == 0
+        assert card_for_guid(col, guid).note().mid == model.model_id
+    finally:
+        col.close()
