@@ -95,8 +95,10 @@ def split_bold_lead(text: str) -> tuple[str, str] | None:
 
 
 def _starts_bold(inline: Token) -> bool:
-    children = [child for child in inline.children or [] if not (child.type == "text" and not child.content)]
-    return bool(children) and children[0].type == "strong_open"
+    if not inline.content.startswith(("**", "__")):
+        return False
+    first = next((child for child in inline.children or [] if child.type != "text" or child.content), None)
+    return first is not None and first.type == "strong_open"
 
 
 def _span(token: Token, fallback_line: int) -> tuple[int, int]:

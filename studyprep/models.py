@@ -6,6 +6,7 @@ Decks are validated strictly (`extra="forbid"`) because users edit them by hand.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -33,7 +34,7 @@ class ParsedCard(_Strict):
     back: str = ""
     source: int = 0
 
-    @property
+    @cached_property
     def id(self) -> str:
         """Content-addressed id (kind + normalized prompt)."""
         return card_id(self.kind, self.prompt)

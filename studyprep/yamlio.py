@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,21 +18,39 @@ _FastDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _RESOLVER = yaml.resolver.Resolver()
-_ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_ODD_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+_NULL_EVENT = yaml.ScalarEvent(None, None, (True, False), "null")
+_TRUE_EVENT = yaml.ScalarEvent(None, None, (True, False), "true")
+_FALSE_EVENT = yaml.ScalarEvent(None, None, (True, False), "false")
+_CACHED_LENGTH = 24
+_CACHE_LIMIT = 4096
+_short_events: dict[str, yaml.ScalarEvent] = {}
 
 
 def _scalar(value: Any) -> yaml.ScalarEvent:
     if value is None:
-        return yaml.ScalarEvent(None, None, (True, False), "null")
+        return _NULL_EVENT
     if isinstance(value, bool):
-        return yaml.ScalarEvent(None, None, (True, False), "true" if value else "false")
+        return _TRUE_EVENT if value else _FALSE_EVENT
     if isinstance(value, int | float):
         return yaml.ScalarEvent(None, None, (True, False), repr(value))
     text = str(value)
+    if len(text) <= _CACHED_LENGTH:
+        # Keys, kinds, timestamps and empty strings repeat on every card; their events can be shared.
+        cached = _short_events.get(text)
+        if cached is None:
+            if len(_short_events) >= _CACHE_LIMIT:
+                _short_events.clear()
+            cached = _short_events[text] = _string_event(text)
+        return cached
+    return _string_event(text)
+
+
+def _string_event(text: str) -> yaml.ScalarEvent:
     # Plain style only where a reader would not take the text for a number, bool, date or null.
     plain_ok = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
     style = "|" if "\n" in text else None
-    if any(char in text for char in _ODD_BREAKS):
+    if _ODD_BREAKS.search(text):
         style = '"'  # only double quotes keep these line breaks exactly (escaped); other styles fold them
     return yaml.ScalarEvent(None, None, (plain_ok, True), text, style=style)
 
