@@ -10,6 +10,7 @@ import sys
 
 BENCHMARKS = [
     "bench.importing",
+    "bench.deadline",
     "bench.export",
 ]
 
