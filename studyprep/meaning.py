@@ -128,9 +128,10 @@ def _strip_symbols(text: str) -> str:
 
 
 _TITLE_PREFIX = re.compile(
-    r"^(?:(?:job\s+|mock\s+)?interview(?:\s+(?:prep(?:aration)?|guide|notes|study\s+guide|cheat\s*sheet|plan))?|"
-    r"prep(?:aration)?(?:\s+(?:doc|notes|guide|sheet))?|study\s+guide|vorbereitung|pr[ée]paration|preparaci[óo]n)"
-    r"(?:\s+(?:for|f[üu]r|pour|para))?\s*(?:[:\-–—|·]\s*|\s+(?=\S))",
+    r"^(?:(?:(?:job\s+|mock\s+)?interview\s+(?:prep(?:aration)?|guide|notes|study\s+guide|cheat\s*sheet|plan)|"
+    r"prep(?:aration)?\s+(?:doc|notes|guide|sheet)|study\s+guide|vorbereitung|pr[ée]paration|preparaci[óo]n|"
+    r"面接準備|面接対策|面试准备)(?:\s+(?:for|f[üu]r|pour|para))?\s*(?:[:\-–—|·：]\s*|\s+(?=\S))|"
+    r"(?:job\s+|mock\s+)?(?:interview|prep(?:aration)?)\s*[:\-–—|·：]\s*)",
     re.IGNORECASE,
 )
 _TITLE_SEPARATORS = re.compile(r"\s+[–—\-|·/]\s+|[:：]\s+|\s+@\s*|\s+at\s+|\s+bei\s+|\s+chez\s+", re.IGNORECASE)
@@ -150,7 +151,8 @@ def split_title(title: str) -> tuple[str, str]:
         return "", ""
     match = _TITLE_SEPARATORS.search(remainder)
     if match is None:
-        return "", ""
+        # "Interview Prep Acme": after a recognized prefix, what is left names the company.
+        return (remainder, "") if remainder != text else ("", "")
     left_start = 0
     later = _TITLE_SEPARATORS.search(remainder, match.end())
     if later is not None and match.group(0).strip() in (":", "："):

@@ -82,13 +82,11 @@ def parse_document(text: str, path: Path | None = None, fallback_title: str = ""
 
 def _title_heading(blocks: list[Block]) -> Heading | None:
     first = next((block for block in blocks if isinstance(block, Heading)), None)
-    if first is None:
+    if first is None or (section_kind(first.text) in CARD_SECTION_KINDS and not is_prep_title(first.text)):
         return None
-    if is_prep_title(first.text):
+    if is_prep_title(first.text) or first.level == 1:
         return first
-    if section_kind(first.text) in CARD_SECTION_KINDS:
-        return None
-    return first if first.level == 1 or split_title(first.text) != ("", "") else None
+    return first if split_title(first.text) != ("", "") else None
 
 
 def _build_sections(blocks: list[Block], skip: Heading | None) -> Section:

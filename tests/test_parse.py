@@ -37,6 +37,17 @@ def test_title_gives_company_and_role(title: str, company: str, role: str) -> No
     assert (document.company, document.role) == (company, role)
 
 
+def test_first_heading_that_names_a_section_is_not_the_title() -> None:
+    document = parse_document("## Interview Questions\n\n> Why quotes?\n\n- What is DNS?\n", fallback_title="notes")
+    assert document.title == "notes"
+    assert document.sections_found == ["Interview Questions"]
+    assert [card.prompt for card in document.cards] == ["What is DNS?"]
+
+
+def test_prefix_without_separator_names_the_company() -> None:
+    assert parse_document(f"# Interview Prep Acme\n\n{QUESTIONS}").company == "Acme"
+
+
 def test_company_and_role_fall_back_to_labelled_bullets() -> None:
     text = "# My notes\n\n## Job Overview\n- Role: SRE\n\n## Company Summary\n- Company: Acme\n\n" + QUESTIONS
     document = parse_document(text)
