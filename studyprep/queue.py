@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from studyprep.plan import StudyPlan
 from studyprep.reviewstore import ReviewStore
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -24,10 +23,10 @@ EntryKind = Literal["learning", "review", "new"]
 
 @dataclass(frozen=True)
 class DeckDay:
-    """A deck with its plan and today's study-day bounds (UTC)."""
+    """A deck with its daily new-card limit and today's study-day bounds (UTC), from its plan."""
 
     slug: str
-    plan: StudyPlan
+    new_cards_per_day: int
     day_start: datetime
     day_end: datetime
 
@@ -135,7 +134,7 @@ def _new_cards(store: ReviewStore, decks: list[DeckDay], now: datetime, new_limi
     """New cards in document order per deck, decks taking turns; daily limits or the session's override."""
     per_deck = []
     for deck in decks:
-        allowance = deck.plan.new_cards_per_day - store.new_cards_since(deck.slug, deck.day_start)
+        allowance = deck.new_cards_per_day - store.new_cards_since(deck.slug, deck.day_start)
         if new_limit is not None:
             allowance = new_limit
         cards = store.new_cards(deck.slug, now, allowance)

@@ -1,18 +1,32 @@
-"""Rendering for `studyprep due` (the review session draws itself in `review_ui`)."""
+"""Rendering for `studyprep due`, kept light: `due` must start fast (the session draws itself in `review_ui`)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from studyprep.commands.due import DueReport
-from studyprep.render import console
-from studyprep.review_ui import describe_moment
+from studyprep.scheduling import format_interval
+
+if TYPE_CHECKING:
+    from studyprep.commands.due import DueReport
+
+
+def describe_moment(moment: datetime, now: datetime) -> str:
+    """`2026-01-02 09:00 (in 23h)` in local time."""
+    local = moment.astimezone()
+    delta = moment - now
+    relative = f"in {format_interval(delta)}" if delta > timedelta(0) else "now"
+    return f"{local:%Y-%m-%d %H:%M} ({relative})"
 
 
 def render_due(report: DueReport) -> None:
     """One row per deck with today's learning / review / new counts, then when the next card is due."""
-    out = console()
+    # Not render.console(): that module imports the deck models, which `due` does not need.
+    out = Console(highlight=False, emoji=False, soft_wrap=False)
     if not report.decks:
         out.print("No decks yet. Import a prep document: studyprep import PREP.md")
         return

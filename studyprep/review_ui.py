@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -25,21 +25,61 @@ from rich.rule import Rule
 from rich.text import Text
 
 from studyprep.errors import StudyprepError
+from studyprep.render_review import describe_moment
 from studyprep.scheduling import RATING_NAMES, format_interval
 from studyprep.session import Phase, ReviewSession, Summary
 
-QUIT_KEYS = {"q", "\x03", "\x04", "\x1b"}
+QUIT_KEYS = {"q", "\x03", "\x04"}
 REVEAL_KEYS = {" ", "\n", "\r"}
 FRONT_HELP = "space: show answer · s bury · e notes · u undo · q quit"
 BACK_HELP = "1-4 rate · s bury · e notes · u undo · q quit"
 
 
 class KeyReader:
-    """Single keypresses from a terminal, or one key per line from a pipe or file."""
+    """Single keypresses from a terminal, or one key per line from a pipe or file.
+
+    In a terminal, use `with reader.keys_mode():` for the whole session: the terminal stays in cbreak mode
+    throughout, so keys typed while a card is being drawn are kept, not flushed.
+    """
 
     def __init__(self, stream: IO[str] | None = None) -> None:
         self.stream = stream or sys.stdin
         self.is_tty = self.stream.isatty()
+        self._saved: list | None = None
+
+    @contextlib.contextmanager
+    def keys_mode(self) -> Iterator[None]:
+        """Put the terminal in cbreak mode (no echo, no Enter needed, Ctrl-C still works) until exit."""
+        if not self.is_tty:
+            yield
+            return
+        import termios
+        import tty
+
+        fd = self.stream.fileno()
+        self._saved = termios.tcgetattr(fd)
+        tty.setcbreak(fd, termios.TCSANOW)
+        try:
+            yield
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, self._saved)
+            self._saved = None
+
+    @contextlib.contextmanager
+    def normal_mode(self) -> Iterator[None]:
+        """Give the terminal back as it was (for an editor), then return to cbreak mode."""
+        if self._saved is None:
+            yield
+            return
+        import termios
+        import tty
+
+        fd = self.stream.fileno()
+        termios.tcsetattr(fd, termios.TCSADRAIN, self._saved)
+        try:
+            yield
+        finally:
+            tty.setcbreak(fd, termios.TCSANOW)
 
     def read(self, on_tick: Callable[[], None] | None = None) -> str:
         """The next key ('q' at end of input). In a terminal, `on_tick()` runs about once a second meanwhile."""
@@ -49,34 +89,26 @@ class KeyReader:
                 return "q"
             key = line.strip()
             return key[:1].lower() if key else "\n"
-        with self._cbreak() as fd:
-            while True:
-                ready, _, _ = select.select([fd], [], [], 1.0)
-                if ready:
-                    return self._key(fd)
-                if on_tick:
-                    on_tick()
-
-    @contextlib.contextmanager
-    def _cbreak(self) -> Iterator[int]:
-        import termios
-        import tty
-
         fd = self.stream.fileno()
-        saved = termios.tcgetattr(fd)
-        tty.setcbreak(fd)
-        try:
-            yield fd
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        while True:
+            ready, _, _ = select.select([fd], [], [], 1.0)
+            if ready:
+                return self._key(fd)
+            if on_tick:
+                on_tick()
 
     @staticmethod
     def _key(fd: int) -> str:
-        data = os.read(fd, 64)
-        if data.startswith(b"\x1b") and len(data) > 1:
-            return ""  # an arrow or function key: ignored
-        text = data.decode("utf-8", errors="ignore")
-        return text[:1].lower() if text else "q"
+        data = os.read(fd, 1)
+        if data == b"\x1b":
+            # An arrow or function key sends a burst starting with ESC: drain and ignore it.
+            while select.select([fd], [], [], 0.01)[0]:
+                os.read(fd, 64)
+            return ""
+        if data and data[0] >= 0x80:
+            return ""  # the first byte of a non-ASCII character: not a command key
+        text = data.decode("ascii", errors="ignore")
+        return text.lower() if text else "q"
 
 
 class ReviewScreen:
@@ -197,7 +229,8 @@ class ReviewScreen:
             path = Path(folder) / f"{shown.card.card_id}.md"
             path.write_text(shown.card.notes + ("\n" if shown.card.notes else ""), encoding="utf-8")
             try:
-                finished = subprocess.run([*shlex.split(editor), str(path)], check=False)  # noqa: S603 - the user's editor
+                with self.keys.normal_mode():
+                    finished = subprocess.run([*shlex.split(editor), str(path)], check=False)  # noqa: S603 - the user's editor
             except OSError as error:
                 self.session.notice = f"cannot start editor {editor!r}: {error.strerror or error}; set $EDITOR"
                 return
@@ -229,14 +262,6 @@ def render_summary(summary: Summary, console: Console, now: datetime) -> None:
         console.print(Text("Nothing scheduled yet."))
 
 
-def describe_moment(moment: datetime, now: datetime) -> str:
-    """`2026-01-02 09:00 (in 23h)` in local time."""
-    local = moment.astimezone()
-    delta = moment - now
-    relative = f"in {format_interval(delta)}" if delta > timedelta(0) else "now"
-    return f"{local:%Y-%m-%d %H:%M} ({relative})"
-
-
 def run_session(session: ReviewSession, console: Console | None = None, keys: KeyReader | None = None) -> Summary:
     """Drive a started session in the terminal until done, `q` or Ctrl-C; print and return the summary."""
     console = console or Console(highlight=False, emoji=False)
@@ -244,7 +269,7 @@ def run_session(session: ReviewSession, console: Console | None = None, keys: Ke
     screen = ReviewScreen(session, console, keys)
     if session.phase is Phase.DONE:
         console.print(Text("Nothing due right now.", style="bold"))
-    with contextlib.suppress(KeyboardInterrupt):
+    with contextlib.suppress(KeyboardInterrupt), keys.keys_mode():
         screen.loop()
     if keys.is_tty:
         console.print()

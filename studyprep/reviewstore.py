@@ -8,9 +8,10 @@ unique within a deck only.
 
 Tables
 - `decks(deck, path, size, mtime_ns, sha256, title, present)`: which version of each deck file the mirror holds.
-- `cards(deck, card_id, position, kind, category, prompt, context, back, notes, active, retired, present)`:
-  content mirror of the deck YAML, refreshed when a file's size, mtime or hash changes, so `due` and the
-  queue never parse YAML. Rows are never deleted: a card gone from its file keeps `present = 0`.
+- `cards(deck, card_id, position, kind, category, prompt, context, back, notes, active, retired, present,
+  seen)`: content mirror of the deck YAML, refreshed when a file's size, mtime or hash changes, so `due` and
+  the queue never parse YAML. Rows are never deleted: a card gone from its file keeps `present = 0`.
+  `seen` = the card has a `card_state` row (kept in step by every state write).
 - `card_state(deck, card_id, state, step, stability, difficulty, due, last_review, last_log_id)`: the current
   `fsrs.Card` of every card reviewed at least once (no row = new card).
 - `review_log(id, deck, card_id, rating, reviewed_at, duration_ms, state_before, state_after, was_new, source,
@@ -18,6 +19,7 @@ Tables
   imports dedupe). States are JSON (`state_json`). `was_new` marks a card's first review; the daily
   new-card counters are the count of today's `was_new` rows, so undo and imports keep them right.
 - `buried(deck, card_id, until)`: cards hidden from the queue until a moment (the next study day).
+- `plan_cache(deck, size, mtime_ns, settings)`: validated plan settings per plan-file version (for `due`).
 
 Public functions (all on `ReviewStore`, opened with `open_store(workspace)`; close it or use `with`)
 - `refresh_mirror(workspace)`, `mirror_deck(deck, path)`, `deck_slugs()`, `card(deck, id)`, `concepts(deck)`
@@ -159,7 +161,27 @@ def _migration_1(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+_SCHEMA_2 = """
+ALTER TABLE cards ADD COLUMN seen INTEGER NOT NULL DEFAULT 0;
+UPDATE cards SET seen = 1
+    WHERE EXISTS (SELECT 1 FROM card_state s WHERE s.deck = cards.deck AND s.card_id = cards.card_id);
+CREATE INDEX cards_unseen ON cards (deck, active, seen, position);
+CREATE INDEX card_state_by_deck_due ON card_state (deck, due);
+CREATE TABLE plan_cache (
+    deck TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, settings TEXT NOT NULL
+);
+"""
+
+
+def _migration_2(conn: sqlite3.Connection) -> None:
+    # `cards.seen` mirrors "has a card_state row" so new-card counts need no anti-join over every card;
+    # `plan_cache` keeps `due` from validating every plan file on each run.
+    for statement in _SCHEMA_2.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -310,10 +332,8 @@ class ReviewStore:
 
         Unchanged files cost one `stat`; a changed size or mtime costs a hash; only a changed hash parses YAML.
         """
-        from studyprep.deckstore import deck_paths
-
         known = {row[0]: row[1:] for row in self.conn.execute("SELECT deck, size, mtime_ns, sha256 FROM decks")}
-        paths = deck_paths(workspace)
+        paths = _deck_files(workspace)
         refreshed = []
         for path in paths:
             before = path.stat()
@@ -357,7 +377,8 @@ class ReviewStore:
             conn.execute("UPDATE cards SET present = 0, active = 0 WHERE deck = ?", (deck.slug,))
             conn.executemany(
                 "INSERT INTO cards (deck, card_id, position, kind, category, prompt, context, back, notes, active,"
-                " retired, present) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+                " retired, present, seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1,"
+                " EXISTS (SELECT 1 FROM card_state s WHERE s.deck = ?1 AND s.card_id = ?2))"
                 " ON CONFLICT (deck, card_id) DO UPDATE SET position = excluded.position, kind = excluded.kind,"
                 " category = excluded.category, prompt = excluded.prompt, context = excluded.context,"
                 " back = excluded.back, notes = excluded.notes, active = excluded.active,"
@@ -493,7 +514,7 @@ class ReviewStore:
                 raise ConflictError(f"card {card_id} was answered again since; nothing undone")
             conn.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
             if before_json is None:
-                conn.execute("DELETE FROM card_state WHERE deck = ? AND card_id = ?", (deck, card_id))
+                self._delete_state(deck, card_id)
                 return
             previous = conn.execute(
                 "SELECT max(id) FROM review_log WHERE deck = ? AND card_id = ?", (deck, card_id)
@@ -536,9 +557,9 @@ class ReviewStore:
 
     def replace_state(self, deck: str, card_id: str, card: fsrs.Card | None, last_log_id: int) -> None:
         """Store a rebuilt state (None: the card has no history and is new again)."""
-        with self.transaction() as conn:
+        with self.transaction():
             if card is None:
-                conn.execute("DELETE FROM card_state WHERE deck = ? AND card_id = ?", (deck, card_id))
+                self._delete_state(deck, card_id)
             else:
                 self._write_state(deck, card_id, card, last_log_id)
 
@@ -554,11 +575,16 @@ class ReviewStore:
         return int(cursor.lastrowid or 0)
 
     def _write_state(self, deck: str, card_id: str, card: fsrs.Card, log_id: int) -> None:
+        self.conn.execute("UPDATE cards SET seen = 1 WHERE deck = ? AND card_id = ?", (deck, card_id))
         self.conn.execute(
             "INSERT OR REPLACE INTO card_state (deck, card_id, state, step, stability, difficulty, due, last_review,"
             " last_log_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (deck, card_id, *_state_tuple(card), to_us(card.due), _us_or_none(card.last_review), log_id),
         )
+
+    def _delete_state(self, deck: str, card_id: str) -> None:
+        self.conn.execute("DELETE FROM card_state WHERE deck = ? AND card_id = ?", (deck, card_id))
+        self.conn.execute("UPDATE cards SET seen = 0 WHERE deck = ? AND card_id = ?", (deck, card_id))
 
     # -- burying and daily counts -----------------------------------------------------------------------
 
@@ -582,6 +608,24 @@ class ReviewStore:
                 (deck, to_us(since)),
             ).fetchone()
         return int(row[0])
+
+    # -- plan cache -------------------------------------------------------------------------------------
+
+    def cached_plan(self, deck: str, size: int, mtime_ns: int) -> dict[str, Any] | None:
+        """Settings cached for a plan file of this size and mtime, or None."""
+        with self.guard():
+            row = self.conn.execute(
+                "SELECT settings FROM plan_cache WHERE deck = ? AND size = ? AND mtime_ns = ?", (deck, size, mtime_ns)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def cache_plan(self, deck: str, size: int, mtime_ns: int, settings: dict[str, Any]) -> None:
+        """Remember a validated plan's settings for this version of its file."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO plan_cache (deck, size, mtime_ns, settings) VALUES (?, ?, ?, ?)",
+                (deck, size, mtime_ns, json.dumps(settings)),
+            )
 
     # -- queue queries ----------------------------------------------------------------------------------
 
@@ -670,6 +714,13 @@ _CARD_COLUMNS = "deck, card_id, position, kind, category, prompt, context, back,
 _LOG_COLUMNS = (
     "id, deck, card_id, rating, reviewed_at, duration_ms, state_before, state_after, was_new, source, external_id"
 )
+
+
+def _deck_files(workspace: Workspace) -> list[Path]:
+    # Same listing as deckstore.deck_paths, without importing the pydantic models on the hot path.
+    if not workspace.decks_dir.is_dir():
+        return []
+    return sorted(p for p in workspace.decks_dir.glob("*.yaml") if not p.name.startswith("."))
 
 
 def _mirror_card(row: tuple[Any, ...]) -> MirrorCard:

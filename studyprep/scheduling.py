@@ -4,7 +4,8 @@ Fuzz is seeded from (deck, card id, the card's previous review time), so an answ
 its key beforehand, and a later replay of the log all give the same due date, fuzz on or off.
 
 Public: `scheduler_for(plan)`, `review(...)`, `preview(...)`, `replay(...)`,
-`rebuild_card_state(store, deck, card_id, scheduler)`, `study_day(now, plan)`, `format_interval(delta)`.
+`rebuild_card_state(store, deck, card_id, scheduler)`, `study_day(now, start_hour, time_zone)`,
+`format_interval(delta)`.
 """
 
 from __future__ import annotations
@@ -102,11 +103,16 @@ def rebuild_card_state(store: ReviewStore, deck: str, card_id: str, scheduler: f
     return card
 
 
-def study_day(now: datetime, plan: StudyPlan) -> tuple[datetime, datetime]:
-    """Start and end (UTC) of the study day containing `now`: from `day_starts_at_hour` local time to the next."""
-    zone = plan.zone()
+def study_day(now: datetime, start_hour: int = 4, time_zone: str | None = None) -> tuple[datetime, datetime]:
+    """Start and end (UTC) of the study day containing `now`: from `start_hour` local time to the next.
+
+    Local time is `time_zone` (an IANA name, from the plan) when given, else the computer's.
+    """
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(time_zone) if time_zone else None
     local = now.astimezone(zone) if zone else now.astimezone()
-    start = local.replace(hour=plan.day_starts_at_hour, minute=0, second=0, microsecond=0)
+    start = local.replace(hour=start_hour, minute=0, second=0, microsecond=0)
     if local < start:
         start -= timedelta(days=1)
     end = start + timedelta(days=1)

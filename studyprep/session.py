@@ -22,6 +22,8 @@ from studyprep.workspace import Workspace
 if TYPE_CHECKING:
     import fsrs
 
+    from studyprep.plan import StudyPlan
+
 MAX_ANSWER_MS = 5 * 60 * 1000  # a card left on screen while away should not count as hours of study
 _CONCEPT_SEPARATORS = re.compile(r"\s+(?:vs\.?|versus|and|or)\s+|\s*[/,;()]\s*", re.IGNORECASE)
 
@@ -88,6 +90,7 @@ class ReviewSession:
     decks: list[DeckDay]
     queue: ReviewQueue
     clock: Callable[[], datetime]
+    plans: dict[str, StudyPlan]
     phase: Phase = Phase.FRONT
     current: ShownCard | None = None
     notice: str = ""
@@ -205,7 +208,7 @@ class ReviewSession:
         due_left, next_due = 0, None
         for deck in self.decks:
             counts = self.store.deck_counts(
-                deck.slug, now, deck.day_start, deck.day_end, deck.plan.new_cards_per_day
+                deck.slug, now, deck.day_start, deck.day_end, deck.new_cards_per_day
             )
             due_left += counts.learning + counts.review + counts.new_available
             if counts.next_due and (next_due is None or counts.next_due < next_due):
@@ -254,7 +257,7 @@ class ReviewSession:
 
     def _scheduler(self, slug: str) -> fsrs.Scheduler:
         if slug not in self._schedulers:
-            self._schedulers[slug] = scheduler_for(self._deck(slug).plan)
+            self._schedulers[slug] = scheduler_for(self.plans[slug])
         return self._schedulers[slug]
 
     def _related(self, card: MirrorCard) -> list[MirrorCard]:

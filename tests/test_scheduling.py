@@ -130,11 +130,11 @@ def test_a_broken_plan_names_the_file_and_line(tmp_path: Path, change: str, mess
     assert caught.value.path == str(path) and caught.value.line is not None
 
 
-def test_study_day_starts_at_the_planned_hour_in_the_planned_zone(tmp_path: Path) -> None:
-    plan = load_plan(Workspace(tmp_path), "deck").model_copy(update={"time_zone": "America/New_York"})
+def test_study_day_starts_at_the_planned_hour_in_the_planned_zone() -> None:
+    zone = "America/New_York"
     # 07:00 UTC on 1 Jan = 02:00 in New York: still the previous study day (which starts at 04:00 local).
-    start, end = study_day(datetime(2026, 1, 1, 7, 0, tzinfo=UTC), plan)
+    start, end = study_day(datetime(2026, 1, 1, 7, 0, tzinfo=UTC), 4, zone)
     assert start == datetime(2025, 12, 31, 9, 0, tzinfo=UTC)
     assert end == datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
-    start, _ = study_day(datetime(2026, 1, 1, 10, 0, tzinfo=UTC), plan)
+    start, _ = study_day(datetime(2026, 1, 1, 10, 0, tzinfo=UTC), 4, zone)
     assert start == datetime(2026, 1, 1, 9, 0, tzinfo=UTC)

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from studyprep.clock import isoformat
-from studyprep.plan import load_plan
 from studyprep.queue import DeckDay
 from studyprep.reviewstore import ReviewStore, open_store
 from studyprep.scheduling import study_day
@@ -75,21 +74,35 @@ class DueReport:
         }
 
 
-def deck_days(workspace: Workspace, slugs: list[str], now: datetime) -> list[DeckDay]:
-    """Each deck with its study plan (written with defaults on first use) and today's bounds."""
-    days = []
-    for slug in slugs:
-        plan = load_plan(workspace, slug)
-        start, end = study_day(now, plan)
-        days.append(DeckDay(slug, plan, start, end))
-    return days
+def deck_days(workspace: Workspace, store: ReviewStore, slugs: list[str], now: datetime) -> list[DeckDay]:
+    """Each deck's new-card limit and today's bounds, from its plan (cached per plan-file version)."""
+    return [_deck_day(workspace, store, slug, now) for slug in slugs]
+
+
+def _deck_day(workspace: Workspace, store: ReviewStore, slug: str, now: datetime) -> DeckDay:
+    # Same path as plan.plan_path; the plan module (pydantic) is imported only when the cache misses.
+    path = workspace.schedules_dir / f"{slug}.yaml"
+    try:
+        stat = path.stat()
+        settings = store.cached_plan(slug, stat.st_size, stat.st_mtime_ns)
+    except FileNotFoundError:
+        settings = None
+    if settings is None:
+        from studyprep.plan import load_plan
+
+        plan = load_plan(workspace, slug)  # validates, or writes the defaults on first use
+        stat = path.stat()
+        settings = {"new": plan.new_cards_per_day, "hour": plan.day_starts_at_hour, "zone": plan.time_zone}
+        store.cache_plan(slug, stat.st_size, stat.st_mtime_ns, settings)
+    start, end = study_day(now, settings["hour"], settings["zone"])
+    return DeckDay(slug, settings["new"], start, end)
 
 
 def counts_for(store: ReviewStore, days: list[DeckDay], now: datetime) -> list[DeckDue]:
     """Today's counts for each deck, from the database."""
     result = []
     for day in days:
-        counts = store.deck_counts(day.slug, now, day.day_start, day.day_end, day.plan.new_cards_per_day)
+        counts = store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day)
         result.append(
             DeckDue(day.slug, counts.learning, counts.review, counts.new_available, counts.new_today, counts.next_due)
         )
@@ -100,4 +113,4 @@ def due_report(workspace: Workspace, now: datetime) -> DueReport:
     """Today's counts for every deck in the workspace."""
     with open_store(workspace) as store:
         store.refresh_mirror(workspace)
-        return DueReport(now, counts_for(store, deck_days(workspace, store.deck_slugs(), now), now))
+        return DueReport(now, counts_for(store, deck_days(workspace, store, store.deck_slugs(), now), now))

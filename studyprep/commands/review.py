@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from studyprep.commands.due import deck_days
 from studyprep.errors import DeckNotFoundError, StudyprepError
+from studyprep.plan import load_plan
 from studyprep.queue import build_queue
 from studyprep.reviewstore import open_store
 from studyprep.session import ReviewSession
@@ -56,8 +57,9 @@ def open_session(
         raise StudyprepError("--limit and --new take a number of cards, zero or more")
     with open_store(workspace) as store, store.session_lock():
         store.refresh_mirror(workspace)
-        decks = deck_days(workspace, match_decks(store.deck_slugs(), names), now)
+        decks = deck_days(workspace, store, match_decks(store.deck_slugs(), names), now)
+        plans = {deck.slug: load_plan(workspace, deck.slug) for deck in decks}
         queue = build_queue(store, decks, now, limit=limit, new_limit=new)
-        session = ReviewSession(store, workspace, decks, queue, clock or session_clock(now))
+        session = ReviewSession(store, workspace, decks, queue, clock or session_clock(now), plans)
         session.start()
         yield session

@@ -1,0 +1,393 @@
+"""Review speed on a big workspace: 100,000 cards over 20 decks with a year of review history.
+
+Figures (each beside the same work done directly with `fsrs` + `sqlite3`, as a ratio):
+- `studyprep due` wall time as a subprocess (target < 300 ms);
+- rating a card -> next card ready and drawn, in process (target < 15 ms), and through a real pty;
+- peak memory (max RSS) of a review session process (target < 200 MB).
+
+The history is generated as database rows directly (fast); deck files are real YAML and the mirror is
+recorded as up to date, as it would be after the first `due`. Sizes: BENCH_REVIEW_CARDS (default 100000).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+DECKS = 20
+STUDYPREP = [sys.executable, "-m", "studyprep"]
+
+# The reference for `due`: the same counting queries, straight from sqlite3, in a bare Python process.
+DIRECT_DUE = """
+import sqlite3, sys, fsrs
+conn = sqlite3.connect(sys.argv[1])
+now, end, start = (int(x) for x in sys.argv[2:5])
+for (deck,) in conn.execute("SELECT deck FROM decks WHERE present = 1 ORDER BY deck").fetchall():
+    conn.execute("SELECT sum(s.state != 2), sum(s.state = 2) FROM card_state s JOIN cards c ON c.deck = s.deck"
+                 " AND c.card_id = s.card_id WHERE s.deck = ? AND s.due < ? AND c.active = 1", (deck, end)).fetchone()
+    conn.execute("SELECT count(*) FROM cards c WHERE c.deck = ? AND c.active = 1 AND NOT EXISTS (SELECT 1 FROM"
+                 " card_state s WHERE s.deck = c.deck AND s.card_id = c.card_id)", (deck,)).fetchone()
+    conn.execute("SELECT count(*) FROM review_log WHERE deck = ? AND reviewed_at >= ? AND was_new = 1",
+                 (deck, start)).fetchone()
+    conn.execute("SELECT min(due) FROM card_state WHERE deck = ? AND due > ?", (deck, now)).fetchone()
+    print(deck)
+"""
+
+# The reference for memory: load every due card of every deck as fsrs Cards, plus the scheduler.
+DIRECT_MEMORY = """
+import sqlite3, sys, resource
+from datetime import datetime, timezone, timedelta
+import fsrs
+conn = sqlite3.connect(sys.argv[1])
+epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+rows = conn.execute("SELECT state, step, stability, difficulty, due, last_review FROM card_state WHERE due < ?",
+                    (int(sys.argv[2]),)).fetchall()
+cards = [fsrs.Card(card_id=i, state=fsrs.State(r[0]), step=r[1], stability=r[2], difficulty=r[3],
+                   due=epoch + timedelta(microseconds=r[4]), last_review=epoch + timedelta(microseconds=r[5]))
+         for i, r in enumerate(rows)]
+scheduler = fsrs.Scheduler()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def generate(root: Path, total_cards: int, seed: int = 11) -> dict[str, float]:
+    """Write deck YAML files, default plans and a year of review rows; return timings in seconds."""
+    from studyprep.plan import StudyPlan, save_plan
+    from studyprep.reviewstore import open_store, state_json, to_us
+    from studyprep.workspace import Workspace
+    from studyprep.yamlio import dump_yaml
+
+    chooser = random.Random(seed)
+    workspace = Workspace(root)
+    started = time.perf_counter()
+    per_deck = total_cards // DECKS
+    stamp = "2025-06-01T09:00:00Z"
+    store = open_store(workspace)
+    conn = store.conn
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    log_rows = 0
+    for number in range(DECKS):
+        slug = f"bench-deck-{number:02d}"
+        cards = [_card(slug, index, stamp) for index in range(per_deck)]
+        path = workspace.deck_path(slug)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "format": 1,
+            "slug": slug,
+            "title": f"Bench deck {number}",
+            "company": "Bench",
+            "role": "Engineer",
+            "source": "bench.md",
+            "cards": cards,
+            "reference": [],
+        }
+        path.write_text(dump_yaml(data), encoding="utf-8")
+        stat = path.stat()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        conn.execute(
+            "INSERT INTO decks VALUES (?, ?, ?, ?, ?, ?, 1)",
+            (slug, str(path), stat.st_size, stat.st_mtime_ns, digest, data["title"]),
+        )
+        conn.executemany(
+            "INSERT INTO cards (deck, card_id, position, kind, category, prompt, active)"
+            " VALUES (?, ?, ?, ?, '[\"Bench\"]', ?, 1)",
+            [(slug, card["id"], index, card["kind"], card["prompt"]) for index, card in enumerate(cards)],
+        )
+        save_plan(workspace, StudyPlan(deck=slug, time_zone="UTC"))
+        for card in cards[: int(per_deck * 0.8)]:  # 80% of cards were seen during the year
+            log_rows += _history(conn, chooser, slug, card["id"], state_json, to_us)
+    conn.execute(
+        "UPDATE cards SET seen = 1 WHERE EXISTS"
+        " (SELECT 1 FROM card_state s WHERE s.deck = cards.deck AND s.card_id = cards.card_id)"
+    )
+    conn.execute("COMMIT")
+    store.close()
+    return {"generate_s": time.perf_counter() - started, "log_rows": log_rows}
+
+
+def _card(slug: str, index: int, stamp: str) -> dict[str, object]:
+    card_id = hashlib.sha256(f"{slug}-{index}".encode()).hexdigest()[:12]
+    kind = "question" if index % 3 else "concept"
+    return {
+        "id": card_id,
+        "kind": kind,
+        "category": ["Bench"],
+        "prompt": f"How would you scale service {index}?",
+        "context": "",
+        "back": "",
+        "notes": "",
+        "tags": [kind],
+        "source": index + 1,
+        "added": stamp,
+        "changed": stamp,
+        "retired": None,
+        "suspended": False,
+    }
+
+
+def _history(conn, chooser: random.Random, slug: str, card_id: str, state_json, to_us) -> int:
+    """A handful of reviews over the past year, ending in a Review-state card due somewhere around now."""
+    from fsrs import Card, State
+
+    reviews = chooser.randint(2, 8)
+    moment = NOW - timedelta(days=chooser.uniform(40, 365))
+    last = None
+    rows = []
+    for _ in range(reviews):
+        moment += timedelta(days=chooser.uniform(0.5, 30), seconds=chooser.randint(0, 3600))
+        if moment >= NOW:
+            break
+        rating = chooser.choice((1, 3, 3, 3, 3, 4))
+        after = Card(
+            card_id=1,
+            state=State.Review,
+            step=None,
+            stability=chooser.uniform(1, 120),
+            difficulty=chooser.uniform(2, 9),
+            due=moment + timedelta(days=chooser.uniform(1, 90)),
+            last_review=moment,
+        )
+        rows.append(
+            (
+                slug,
+                card_id,
+                rating,
+                to_us(moment),
+                chooser.randint(2000, 40000),
+                state_json(last),
+                state_json(after),
+                int(last is None),
+            )
+        )
+        last = after
+    if last is None:
+        return 0
+    # Spread due dates so that about 2% of seen cards are due today, as in a steady daily habit.
+    last.due = NOW + timedelta(days=chooser.uniform(-1.0, 49.0))
+    conn.executemany(
+        "INSERT INTO review_log (deck, card_id, rating, reviewed_at, duration_ms, state_before, state_after, was_new)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    log_id = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+    conn.execute(
+        "INSERT INTO card_state VALUES (?, ?, 2, NULL, ?, ?, ?, ?, ?)",
+        (slug, card_id, last.stability, last.difficulty, to_us(last.due), to_us(last.last_review), log_id),
+    )
+    return len(rows)
+
+
+def _env(root: Path) -> dict[str, str]:
+    return {**os.environ, "STUDYPREP_NOW": NOW.isoformat(), "TZ": "UTC", "STUDYPREP_HOME": str(root)}
+
+
+def _median_wall(command: list[str], env: dict[str, str], runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, env=env)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def measure_due(root: Path) -> tuple[float, float]:
+    """Median wall ms of `studyprep due` and of the direct sqlite3 reference."""
+    from studyprep.reviewstore import database_path, to_us
+    from studyprep.workspace import Workspace
+
+    env = _env(root)
+    subprocess.run([*STUDYPREP, "due"], check=True, capture_output=True, env=env)  # warm the OS cache
+    ours = _median_wall([*STUDYPREP, "due"], env)
+    day_start = NOW.replace(hour=4)
+    direct = [
+        sys.executable,
+        "-c",
+        DIRECT_DUE,
+        str(database_path(Workspace(root))),
+        str(to_us(NOW)),
+        str(to_us(day_start + timedelta(days=1))),
+        str(to_us(day_start)),
+    ]
+    return ours, _median_wall(direct, env)
+
+
+def measure_answer(root: Path, answers: int = 200) -> tuple[float, float, float]:
+    """Median ms from a rating to the next card ready and drawn; the reference; and the session setup ms."""
+    from rich.console import Console
+
+    from studyprep.commands.review import open_session
+    from studyprep.review_ui import KeyReader, ReviewScreen
+    from studyprep.workspace import Workspace
+
+    workspace = Workspace(root)
+    started = time.perf_counter()
+    with open_session(workspace, [], NOW, new=0) as session:
+        setup_ms = (time.perf_counter() - started) * 1000
+        screen = ReviewScreen(session, Console(file=io.StringIO(), width=100), KeyReader(io.StringIO()))
+        times = []
+        for _ in range(answers):
+            if session.current is None:
+                break
+            session.reveal()
+            screen.draw()  # the back with the four intervals, as on screen before the key
+            start = time.perf_counter()
+            session.answer(3)
+            screen.draw()
+            times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), _direct_answer(root, answers), setup_ms
+
+
+def _direct_answer(root: Path, answers: int) -> float:
+    """The same per-answer work by hand: fsrs review + one transaction + read the next card."""
+    import sqlite3
+
+    import fsrs
+
+    from studyprep.reviewstore import card_from_json, database_path, state_json, to_us
+    from studyprep.workspace import Workspace
+
+    conn = sqlite3.connect(database_path(Workspace(root)), isolation_level=None)
+    conn.execute("PRAGMA synchronous = FULL")
+    scheduler = fsrs.Scheduler()
+    due = conn.execute(
+        "SELECT deck, card_id, state, step, stability, difficulty, due, last_review FROM card_state"
+        " WHERE state = 2 AND due < ? ORDER BY due LIMIT ?",
+        (to_us(NOW + timedelta(days=1)), answers),
+    ).fetchall()
+    times = []
+    for deck, card_id, *state in due:
+        start = time.perf_counter()
+        card = card_from_json(json.dumps(state), 1)
+        after, _ = scheduler.review_card(card, fsrs.Rating.Good, NOW)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "INSERT INTO review_log (deck, card_id, rating, reviewed_at, state_after) VALUES (?, ?, 3, ?, ?)",
+            (deck, card_id, to_us(NOW), state_json(after)),
+        )
+        conn.execute("UPDATE card_state SET due = ? WHERE deck = ? AND card_id = ?", (to_us(after.due), deck, card_id))
+        conn.execute("COMMIT")
+        conn.execute("SELECT prompt FROM cards WHERE deck = ? AND card_id = ?", (deck, card_id)).fetchone()
+        times.append((time.perf_counter() - start) * 1000)
+    conn.close()
+    return statistics.median(times)
+
+
+def measure_pty(root: Path, answers: int = 30) -> float | None:
+    """Median ms from sending a rating key in a real pty to the next card's front being fully drawn."""
+    try:
+        import pexpect
+    except ImportError:
+        return None
+    child = pexpect.spawn(
+        STUDYPREP[0], [*STUDYPREP[1:], "review"], env=_env(root), encoding="utf-8", timeout=60, dimensions=(50, 200)
+    )
+    child.delaybeforesend = None
+    times = []
+    child.expect_exact("space: show answer")
+    for _ in range(answers):
+        child.send(" ")
+        child.expect_exact("1-4 rate")
+        start = time.perf_counter()
+        child.send("3")
+        child.expect_exact("space: show answer")
+        times.append((time.perf_counter() - start) * 1000)
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    return statistics.median(times)
+
+
+def measure_memory(root: Path, answers: int = 100) -> tuple[float, float]:
+    """Peak RSS (MB) of a scripted review session process, and of the direct fsrs + sqlite3 reference."""
+    from studyprep.reviewstore import database_path, to_us
+    from studyprep.workspace import Workspace
+
+    keys = "".join("\n3\n" for _ in range(answers)) + "q\n"
+    with tempfile.TemporaryFile() as script:
+        script.write(keys.encode())
+        script.seek(0)
+        process = subprocess.Popen(
+            [*STUDYPREP, "review"], stdin=script, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(root)
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"the scripted review session failed with status {process.returncode}")
+    ours = usage.ru_maxrss / 1024
+    direct = subprocess.run(
+        [sys.executable, "-c", DIRECT_MEMORY, str(database_path(Workspace(root))), str(to_us(NOW + timedelta(days=1)))],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return ours, int(direct.stdout.strip()) / 1024
+
+
+def _ratio(ours: float, reference: float) -> str:
+    return f"{ours / reference:.2f}x" if reference else "n/a"
+
+
+def run() -> list[tuple[str, str]]:
+    """Generate the workspace, then measure; figures with their references and ratios."""
+    total = int(os.environ.get("BENCH_REVIEW_CARDS", "100000"))
+    with tempfile.TemporaryDirectory(prefix="studyprep-bench-review-") as folder:
+        root = Path(folder) / "ws"
+        made = generate(root, total)
+        figures = [
+            (
+                "workspace",
+                f"{total} cards, {DECKS} decks, {made['log_rows']:.0f} review rows,"
+                f" generated in {made['generate_s']:.1f} s",
+            )
+        ]
+        due_ms, due_ref = measure_due(root)
+        figures.append(
+            (
+                "due wall",
+                f"{due_ms:.0f} ms (target < 300) vs direct sqlite3 {due_ref:.0f} ms, ratio {_ratio(due_ms, due_ref)}",
+            )
+        )
+        answer_ms, answer_ref, setup_ms = measure_answer(root)
+        figures.append(
+            (
+                "rating -> next card",
+                f"{answer_ms:.2f} ms (target < 15) vs direct fsrs+sqlite3"
+                f" {answer_ref:.2f} ms, ratio {_ratio(answer_ms, answer_ref)}",
+            )
+        )
+        figures.append(("session start (queue over all decks)", f"{setup_ms:.0f} ms"))
+        pty_ms = measure_pty(root)
+        if pty_ms is not None:
+            figures.append(
+                (
+                    "rating -> next card through a pty",
+                    f"{pty_ms:.1f} ms (key sent to next card fully drawn, terminal I/O included)",
+                )
+            )
+        memory, memory_ref = measure_memory(root)
+        figures.append(
+            (
+                "session peak memory",
+                f"{memory:.0f} MB (target < 200) vs direct fsrs+sqlite3"
+                f" {memory_ref:.0f} MB, ratio {_ratio(memory, memory_ref)}",
+            )
+        )
+    return figures
+
+
+if __name__ == "__main__":
+    for name, figure in run():
+        print(f"{name}: {figure}")
