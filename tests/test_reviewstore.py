@@ -135,3 +135,24 @@ def test_readiness_views_states_and_durations(tmp_path: Path) -> None:
         assert len(states) == 8
         assert sum(state is not None for state in states.values()) == 2
         assert store.review_durations(SLUG) == [7000, 7000]
+
+
+def test_migrating_a_version_1_database_keeps_its_rows_and_fills_in_new_columns(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    path = database_path(workspace)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    MIGRATIONS[0](conn)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.executemany(
+        "INSERT INTO cards (deck, card_id, position, kind, prompt, active) VALUES ('d', ?, ?, 'fact', 'p', 1)",
+        [("seen1", 0), ("new1", 1)],
+    )
+    conn.execute("INSERT INTO card_state VALUES ('d', 'seen1', 2, NULL, 3.0, 5.0, 0, 0, 7)")
+    conn.close()
+    with open_store(workspace) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) >= 2
+        seen = dict(store.conn.execute("SELECT card_id, seen FROM cards WHERE deck = 'd'").fetchall())
+        assert seen == {"seen1": 1, "new1": 0}
+        assert store.new_cards("d", FIXED_NOW, 10) == ["new1"]
