@@ -60,8 +60,21 @@ class ListBlock(Block):
 
 
 @dataclass
+class Table(Block):
+    """A table: header cells and rows of cells, each cell's inline Markdown source."""
+
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class Rule(Block):
+    """A thematic break (`---`): decoration, no content."""
+
+
+@dataclass
 class Other(Block):
-    """Anything else (code, table, quote, rule, HTML): kept only as source text."""
+    """Anything else (code, quote, HTML): kept only as source text."""
 
 
 def normalize_source(text: str) -> str:
@@ -126,6 +139,13 @@ def _read_blocks(tokens: list[Token], index: int, closing: str | None, fallback_
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             items, index = _read_items(tokens, index + 1, token.type.replace("_open", "_close"), start)
             blocks.append(ListBlock(start, end, items=items))
+        elif token.type == "table_open":
+            end_index = _skip_container(tokens, index)
+            blocks.append(_table(tokens[index:end_index], start, end))
+            index = end_index
+        elif token.type == "hr":
+            blocks.append(Rule(start, end))
+            index += 1
         elif token.nesting == 1:
             index = _skip_container(tokens, index)
             blocks.append(Other(start, end))
@@ -147,6 +167,27 @@ def _read_items(tokens: list[Token], index: int, closing: str, fallback_line: in
         item.children = children
         items.append(item)
     return items, index + 1
+
+
+def _table(tokens: list[Token], start: int, end: int) -> Table:
+    table = Table(start, end)
+    row: list[str] = []
+    in_header = False
+    for token in tokens:
+        if token.type == "thead_open":
+            in_header = True
+        elif token.type == "thead_close":
+            in_header = False
+        elif token.type == "tr_open":
+            row = []
+        elif token.type == "inline":
+            row.append(token.content.strip())
+        elif token.type == "tr_close":
+            if in_header:
+                table.header = row
+            else:
+                table.rows.append(row)
+    return table
 
 
 def _skip_container(tokens: list[Token], index: int) -> int:

@@ -53,7 +53,8 @@ CARD_SECTION_KINDS = ("question", "concept", "fact", "ask")
 _GENERIC_WORDS = re.compile(
     r"\b(predicted|likely|possible|potential|expected|probable|common|anticipated|sample|typical|top|key|main|"
     r"interview|interviews|questions?|you|might|may|could|will|be|get|asked|to|know|review|and|or|the|for|of|on|"
-    r"up|brush|concepts?|topics?|study|them|ask|company|summary|overview|facts?|about|research|profile|"
+    r"up|brush|concepts?|topics?|study|them|ask|interviewers?|hiring|managers?|team|company|summary|overview|"
+    r"facts?|about|research|profile|"
     r"important|core|essential|areas?|m[öo]gliche|wahrscheinliche|h[äa]ufige|fragen|interviewfragen|"
     r"preguntas|posibles|frecuentes|entrevista|de|la|el|las|los|possibles|fr[ée]quentes|d'entretien|"
     r"entretien|domande|possibili|colloquio|\d+)\b"
@@ -67,6 +68,12 @@ _QUESTION_OPENERS = re.compile(
     re.IGNORECASE,
 )
 _QUESTION_MARKS = ("?", "？", "؟", "¿")
+# "Q:", "Q3.", "Question 2:" before a question; "A:", "Answer:" before its answer.
+QUESTION_MARKER = re.compile(r"^(?:q|question|frage|pregunta|domanda)\s*#?\d*\s*[:.)]\s*", re.IGNORECASE)
+ANSWER_MARKER = re.compile(
+    r"^(?:\*\*|__)?(?:a|answer|antwort|r[ée]ponse|respuesta|risposta|suggested answer)\s*\d*\s*[:.)](?:\*\*|__)?\s*",
+    re.IGNORECASE,
+)
 # Paired inline marks only (a lone `*` or a snake_case name is text, as in CommonMark), and links -> text.
 _MARKUP = re.compile(
     r"\*\*(?=\S)(.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)|\*(?=[^\s*])(.+?)(?<=[^\s*])\*|"
@@ -101,16 +108,22 @@ def is_generic_title(title: str) -> bool:
 
 
 def looks_like_question(text: str) -> bool:
-    """True for text that reads as a question: a question mark, or an interrogative or imperative opener."""
+    """True for text that reads as a question: a question mark, a `Q:` marker, or a question-like opener."""
     words = plain(text)
-    if any(mark in words for mark in _QUESTION_MARKS):
+    if any(mark in words for mark in _QUESTION_MARKS) or QUESTION_MARKER.match(words):
         return True
     return bool(_QUESTION_OPENERS.match(_LEADING_NUMBERING.sub("", words)))
+
+
+def is_question_marker(label: str) -> bool:
+    """True for a label that only numbers a question (`Q`, `Q3`, `Question 2`), not a category."""
+    return bool(QUESTION_MARKER.fullmatch(plain(label).strip() + ":"))
 
 
 def clean_heading(text: str) -> str:
     """A heading's text for display: inline marks, closing hashes and a closing colon dropped."""
     words = re.sub(r"\s+#+$", "", plain(text).strip())
+    words = _LEADING_NUMBERING.sub("", words)
     return words.rstrip(":：").strip()
 
 
@@ -128,9 +141,10 @@ def _strip_symbols(text: str) -> str:
 
 
 _TITLE_PREFIX = re.compile(
-    r"^(?:(?:(?:job\s+|mock\s+)?interview\s+(?:prep(?:aration)?|guide|notes|study\s+guide|cheat\s*sheet|plan)|"
+    r"^(?:(?:(?:job\s+|mock\s+)?interview\s+(?:prep(?:aration)?|guide|notes|study\s+guide|cheat\s*sheet|plan)"
+    r"(?:\s+(?:guide|notes|doc|document|sheet|plan|pack|kit))?|"
     r"prep(?:aration)?\s+(?:doc|notes|guide|sheet)|study\s+guide|vorbereitung|pr[ée]paration|preparaci[óo]n|"
-    r"面接準備|面接対策|面试准备)(?:\s+(?:for|f[üu]r|pour|para))?\s*(?:[:\-–—|·：]\s*|\s+(?=\S))|"
+    r"面接準備|面接対策|面试准备)(?:\s+(?:for|f[üu]r|pour|para))?\s*(?:[:\-–—|·：]\s*|\s+(?=\S)|$)|"
     r"(?:job\s+|mock\s+)?(?:interview|prep(?:aration)?)\s*[:\-–—|·：]\s*)",
     re.IGNORECASE,
 )

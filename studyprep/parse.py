@@ -16,19 +16,27 @@ from studyprep.blocks import (
     Item,
     ListBlock,
     Paragraph,
+    Rule,
+    Table,
     normalize_source,
     parse_blocks,
     split_bold_lead,
 )
 from studyprep.errors import StudyprepError
 from studyprep.meaning import (
+    ANSWER_MARKER,
     CARD_SECTION_KINDS,
+    QUESTION_MARKER,
     clean_heading,
     is_generic_title,
     is_prep_title,
+    is_question_marker,
     looks_like_question,
     section_kind,
     split_title,
+)
+from studyprep.meaning import (
+    plain as plain_text,
 )
 from studyprep.models import ParsedCard, ParsedDocument, ReferenceNote
 from studyprep.topics import split_topics
@@ -181,24 +189,49 @@ class _Extractor:
                     if grouping and not item.nested_items() and not looks_like_question(item.text):
                         continue  # an empty category beside categories that hold questions
                     self._item(item, kind, path)
+            elif isinstance(block, Table) and block.rows:
+                self._table(block, kind, path)
+            elif isinstance(block, Rule):
+                continue
             elif not (isinstance(block, Paragraph) and self._paragraph(block, kind, path)):
                 self.leftovers.append(block)
 
     def _paragraph(self, block: Paragraph, kind: str, path: list[str]) -> bool:
-        lead = split_bold_lead(block.text) if block.bold_lead else None
-        if lead and lead[1]:
-            self._labelled(kind, path, lead[0], lead[1], block.start, back="")
-            return True
         lines = [line.strip() for line in block.text.split("\n") if line.strip()]
-        if kind in ("question", "ask") and lines and all(looks_like_question(line) for line in lines):
-            for offset, line in enumerate(lines):
-                self._card(kind, path, line, block.start + offset, "")
+        labels = [_line_label(line, kind) for line in lines]
+        if len(lines) > 1 and all(labels) and not ANSWER_MARKER.match(lines[1]):
+            # One label per line ("**Mission:** ...", "**Founded:** ..."): each line is its own entry.
+            for offset, (label, rest) in enumerate(label for label in labels if label):
+                self._labelled(kind, path, label, rest, block.start + offset, back="")
             return True
-        label = _plain_label(block.text) if kind == "fact" else None
-        if label:
-            self._card(kind, path, label[0], block.start, label[1])
+        if kind in ("question", "ask"):
+            return self._question_paragraph(block, kind, path, lines)
+        if labels and labels[0] and len(lines) == 1:
+            self._labelled(kind, path, labels[0][0], labels[0][1], block.start, back="")
             return True
         return False
+
+    def _question_paragraph(self, block: Paragraph, kind: str, path: list[str], lines: list[str]) -> bool:
+        prompt, answer = _split_answer(block.text)
+        if answer:
+            self._question_text(kind, path, prompt, block.start, answer)
+            return True
+        if lines and all(looks_like_question(line) for line in lines):
+            for offset, line in enumerate(lines):
+                self._question_text(kind, path, line, block.start + offset, "")
+            return True
+        return False
+
+    def _table(self, table: Table, kind: str, path: list[str]) -> None:
+        """Each row is a card: the first cell its prompt, the other cells (with their headers) its back."""
+        for offset, row in enumerate(table.rows):
+            if not row or not row[0].strip():
+                continue
+            headers = table.header[1 : len(row)]
+            headers += [""] * (len(row) - 1 - len(headers))
+            cells = [f"{head}: {cell}" if head else cell for head, cell in zip(headers, row[1:], strict=True)]
+            back = "\n".join(cell for cell in cells if cell.strip())
+            self._card(kind, path, row[0], table.start + 2 + offset, back)
 
     def _item(self, item: Item, kind: str, path: list[str]) -> None:
         text = _one_line(item.text)
@@ -217,12 +250,26 @@ class _Extractor:
     def _question_item(
         self, item: Item, kind: str, path: list[str], text: str, lead: tuple[str, str] | None, nested: list[Item]
     ) -> None:
-        if lead and lead[1]:
-            self._labelled(kind, path, lead[0], lead[1], item.start, back=self._children_source(item))
+        children = self._children_source(item)
+        if lead and lead[1] and not is_question_marker(lead[0]):
+            self._labelled(kind, path, lead[0], lead[1], item.start, back=children)
         elif _is_category_item(item):
             self._blocks(item.children, kind, [*path, clean_heading(text)])
         else:
-            self._card(kind, path, text, item.start, self._children_source(item))
+            prompt, answer = _split_answer(item.text)
+            back = "\n\n".join(part for part in (answer, children) if part)
+            self._question_text(kind, path, prompt, item.start, back)
+
+    def _question_text(self, kind: str, path: list[str], text: str, line: int, back: str) -> None:
+        """A question as written, minus a `Q:` marker or bold wrapping the whole of it."""
+        text = _one_line(text)
+        lead = split_bold_lead(text)
+        if lead and not lead[1]:
+            text = lead[0] if not text.rstrip("*_").endswith(":") else text
+        elif lead and is_question_marker(lead[0]):
+            text = lead[1]
+        text = QUESTION_MARKER.sub("", text, count=1) or text
+        self._card(kind, path, text, line, back)
 
     def _concept_item(
         self, item: Item, path: list[str], text: str, lead: tuple[str, str] | None, nested: list[Item]
@@ -277,7 +324,7 @@ class _Extractor:
 
     def _keep(self, title: str, kind: str, blocks: list[Block], line: int) -> None:
         """Keep blocks that made no card as a verbatim reference note, so nothing is dropped."""
-        text = "\n\n".join(self._source([block]) for block in blocks)
+        text = "\n\n".join(self._source([block]) for block in blocks if not isinstance(block, Rule))
         if text.strip():
             first = blocks[0].start
             section = title or "Introduction"
@@ -305,6 +352,24 @@ def _candidate_texts(blocks: list[Block]):
                     yield from _candidate_texts(item.children)
                 elif item.text:
                     yield item.text
+
+
+def _line_label(line: str, kind: str) -> tuple[str, str] | None:
+    """`**Label:** rest` on one line (or `Label: rest` for facts), else None."""
+    lead = split_bold_lead(line)
+    if lead and lead[1]:
+        return lead
+    return _plain_label(line) if kind == "fact" else None
+
+
+def _split_answer(text: str) -> tuple[str, str]:
+    """Split `Q: ... / A: ...` written on consecutive lines into (question, answer)."""
+    lines = text.strip().split("\n")
+    for index, line in enumerate(lines[1:], start=1):
+        if ANSWER_MARKER.match(line.strip()):
+            answer = "\n".join([ANSWER_MARKER.sub("", line.strip(), count=1), *lines[index + 1 :]])
+            return "\n".join(lines[:index]), textwrap.dedent(answer).strip()
+    return text, ""
 
 
 def _plain_label(text: str) -> tuple[str, str] | None:
@@ -338,6 +403,10 @@ def _identity_labels(blocks: list[Block]) -> dict[str, str]:
     """`Company: X` / `Role: Y` bullets anywhere in the top two list levels, as a fallback for the title."""
     found: dict[str, str] = {}
     for block in blocks:
+        if isinstance(block, Heading | Paragraph):
+            label = _plain_label(plain_text(block.text))
+            if label and label[0].casefold() in _IDENTITY_LABELS:
+                found.setdefault(_IDENTITY_LABELS[label[0].casefold()], clean_heading(label[1]))
         if not isinstance(block, ListBlock):
             continue
         for item in [*block.items, *(n for i in block.items for n in i.nested_items())]:

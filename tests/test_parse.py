@@ -262,3 +262,41 @@ def test_document_without_known_section_is_refused_naming_what_was_looked_for() 
 def test_empty_document_is_refused() -> None:
     with pytest.raises(StudyprepError):
         parse_document("")
+
+
+def test_bold_whole_question_is_unwrapped_and_q_markers_dropped() -> None:
+    text = (
+        "## Interview Questions\n\n1. **Explain window functions.**\n2. **Q2:** When to broadcast?\n3. Q3: Why Spark?\n"
+    )
+    assert prompts(text) == ["Explain window functions.", "When to broadcast?", "Why Spark?"]
+
+
+def test_q_and_a_lines_split_into_prompt_and_back() -> None:
+    text = "## Interview Questions\n\n- Q: What is a shuffle?\n  A: Data exchange between stages.\n"
+    document = parse_document(text)
+    assert [(c.prompt, c.back) for c in document.cards] == [("What is a shuffle?", "Data exchange between stages.")]
+
+
+def test_one_bold_label_per_line_in_a_paragraph() -> None:
+    document = parse_document("## Company Overview\n\n**Mission:** Entertain the world.\n**Founded:** 1997\n")
+    assert [(c.prompt, c.back) for c in document.cards] == [("Mission", "Entertain the world."), ("Founded", "1997")]
+
+
+def test_table_rows_become_cards() -> None:
+    text = "## Key Concepts\n\n| Topic | Notes |\n|---|---|\n| Kafka | partitions |\n| `Iceberg` | snapshots |\n"
+    document = parse_document(text)
+    assert [(c.prompt, c.back, c.source) for c in document.cards] == [
+        ("Kafka", "Notes: partitions", 5),
+        ("`Iceberg`", "Notes: snapshots", 6),
+    ]
+
+
+def test_numbered_headings_and_company_role_headings() -> None:
+    text = (
+        "# 🎯 Interview Preparation Guide\n## Company: Netflix\n## Role: Data Engineer\n\n---\n\n"
+        "### 2. Technical Questions\n- Why?\n"
+    )
+    document = parse_document(text)
+    assert (document.company, document.role) == ("Netflix", "Data Engineer")
+    assert [c.category for c in document.cards] == [["Technical Questions"]]
+    assert all(note.text != "---" for note in document.reference)
