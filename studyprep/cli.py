@@ -180,6 +180,82 @@ def anki_pull_cmd(ctx: click.Context, collection: Path, as_json: bool) -> None:
     render_pull(result)
 
 
+@cli.command("plan")
+@click.argument("deck")
+@click.option("--interview", help="Interview date or date-time, e.g. 2026-12-10 or 2026-12-10T14:00.")
+@click.option("--tz", "time_zone", help="IANA time zone of the interview, e.g. Europe/Amsterdam.")
+@click.option("--budget-minutes", type=click.IntRange(min=1), help="Daily study budget in minutes.")
+@click.option("--budget-cards", type=click.IntRange(min=1), help="Daily study budget in answers.")
+@click.option("--target", type=float, help="Recall to reach on the day, e.g. 0.9.")
+@click.option("--clear", is_flag=True, help="Remove the interview date, budget and target.")
+@json_option
+@click.pass_context
+def plan_cmd(ctx: click.Context, deck: str, interview: str | None, time_zone: str | None,
+             budget_minutes: int | None, budget_cards: int | None, target: float | None, clear: bool,
+             as_json: bool) -> None:  # fmt: skip
+    """Show or set a DECK's interview date, time zone, daily budget and target recall."""
+    from studyprep.commands.plan_cmd import PlanChange, update_plan
+
+    change = PlanChange(interview, time_zone, budget_minutes, budget_cards, target, clear)
+    view = update_plan(_workspace(ctx), deck, change, _now())
+    if as_json:
+        _print_json(view.to_json())
+        return
+    from studyprep.render_readiness import render_plan
+
+    render_plan(view)
+
+
+@cli.command("readiness")
+@click.argument("deck", required=False)
+@json_option
+@click.pass_context
+def readiness_cmd(ctx: click.Context, deck: str | None, as_json: bool) -> None:
+    """Predicted recall on the interview day, now and if the plan is kept (all decks with a date)."""
+    from studyprep.commands.readiness_cmd import readiness_report
+
+    reports = readiness_report(_workspace(ctx), _now(), deck)
+    if as_json:
+        _print_json([report.to_json() for report in reports])
+        return
+    from studyprep.render_readiness import render_readiness
+
+    render_readiness(reports)
+
+
+@cli.command("brief")
+@click.argument("deck")
+@json_option
+@click.pass_context
+def brief_cmd(ctx: click.Context, deck: str, as_json: bool) -> None:
+    """The page to read the evening before: facts, weakest categories, questions to ask, strategy."""
+    from studyprep.commands.brief_cmd import build_brief
+
+    brief = build_brief(_workspace(ctx), deck, _now())
+    if as_json:
+        _print_json(brief.to_json())
+        return
+    from studyprep.render_readiness import render_brief
+
+    render_brief(brief)
+
+
+@cli.command("stats")
+@json_option
+@click.pass_context
+def stats_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Reviews per day, true retention, streak and time spent, per deck."""
+    from studyprep.commands.stats_cmd import review_stats
+
+    stats = review_stats(_workspace(ctx), _now())
+    if as_json:
+        _print_json(stats.to_json())
+        return
+    from studyprep.render_readiness import render_stats
+
+    render_stats(stats)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli.main(prog_name="studyprep")

@@ -102,6 +102,7 @@ class StudyPlan(_Strict):
     interview_at: datetime | None = None
     time_zone: str | None = None
     daily_budget_minutes: int | None = Field(default=None, ge=1)
+    daily_budget_cards: int | None = Field(default=None, ge=1)
     target_recall: float | None = Field(default=None, gt=0.0, lt=1.0)
 
     @field_validator("time_zone")

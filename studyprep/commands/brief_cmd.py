@@ -1,0 +1,78 @@
+"""`studyprep brief DECK`: the one page to read the evening before the interview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from studyprep.workspace import Workspace
+
+WEAKEST = 5
+
+
+@dataclass
+class Brief:
+    """Company facts, weakest categories, questions to ask them, and the document's strategy notes."""
+
+    deck: str
+    title: str
+    company: str
+    role: str
+    interview: datetime | None
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    company_notes: list[str] = field(default_factory=list)
+    weakest: list[tuple[str, float, int]] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    strategy: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form."""
+        from studyprep.clock import isoformat
+
+        return {
+            "deck": self.deck,
+            "title": self.title,
+            "company": self.company,
+            "role": self.role,
+            "interview": isoformat(self.interview) if self.interview else None,
+            "facts": [{"prompt": prompt, "back": back} for prompt, back in self.facts],
+            "company_notes": self.company_notes,
+            "weakest_categories": [
+                {"category": name, "recall": round(recall, 4), "cards": count} for name, recall, count in self.weakest
+            ],
+            "questions_to_ask": self.questions,
+            "strategy": [{"section": section, "text": text} for section, text in self.strategy],
+        }
+
+
+def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
+    """The brief of a deck; weakest categories by predicted recall at the interview (else now)."""
+    from studyprep.commands.readiness_cmd import category_label
+    from studyprep.deckstore import load_deck
+    from studyprep.plan import load_plan
+    from studyprep.readiness import TrackedCard, category_recall
+    from studyprep.reviewstore import open_store
+    from studyprep.scheduling import scheduler_for
+
+    found = load_deck(workspace, deck)
+    plan = load_plan(workspace, found.slug)
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        states = store.card_states(found.slug)
+    active = found.active_cards()
+    tracked = [TrackedCard(c.id, c.prompt, category_label(c.category, c.kind), states.get(c.id)) for c in active]
+    moment = plan.interview_at if plan.interview_at and plan.interview_at > now else now
+    weakest = category_recall(tracked, moment, scheduler_for(plan))[:WEAKEST]
+    return Brief(
+        deck=found.slug,
+        title=found.title,
+        company=found.company,
+        role=found.role,
+        interview=plan.interview_at,
+        facts=[(c.prompt, c.back) for c in active if c.kind == "fact"],
+        company_notes=[note.text for note in found.reference if note.kind == "company"],
+        weakest=[(row.category, row.today, row.cards) for row in weakest],
+        questions=[c.prompt for c in active if c.kind == "ask"],
+        strategy=[(note.section, note.text) for note in found.reference if note.kind == "strategy"],
+    )

@@ -1,0 +1,128 @@
+"""`studyprep plan DECK`: the interview date, time zone, daily budget and target recall of a deck's plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+from studyprep.clock import isoformat
+from studyprep.errors import StudyprepError
+from studyprep.plan import StudyPlan, load_plan, plan_path, save_plan
+from studyprep.workspace import Workspace
+
+# An interview given as a date only is taken to start at this local time.
+DEFAULT_INTERVIEW_TIME = time(9, 0)
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """What the user asked to set (None = leave as is)."""
+
+    interview: str | None = None
+    time_zone: str | None = None
+    budget_minutes: int | None = None
+    budget_cards: int | None = None
+    target: float | None = None
+    clear: bool = False
+
+
+@dataclass
+class PlanView:
+    """A deck's interview plan as shown by `studyprep plan`."""
+
+    deck: str
+    path: str
+    interview: datetime | None
+    time_zone: str | None
+    budget_minutes: int | None
+    budget_cards: int | None
+    target: float | None
+    changed: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form."""
+        return {
+            "deck": self.deck,
+            "path": self.path,
+            "interview": isoformat(self.interview) if self.interview else None,
+            "interview_local": self.interview.isoformat() if self.interview else None,
+            "time_zone": self.time_zone,
+            "daily_budget_minutes": self.budget_minutes,
+            "daily_budget_cards": self.budget_cards,
+            "target_recall": self.target,
+            "changed": self.changed,
+        }
+
+
+def parse_interview(text: str, time_zone: str | None) -> datetime:
+    """An interview moment from `2026-12-10` or `2026-12-10T14:00`, in `time_zone` (else local time)."""
+    from studyprep.plan import _zone
+
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise StudyprepError(f"--interview: {text!r} is not a date like 2026-12-10 or 2026-12-10T14:00") from None
+    if "T" not in text and " " not in text.strip():
+        moment = datetime.combine(moment.date(), DEFAULT_INTERVIEW_TIME)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_zone(time_zone)) if time_zone else moment.astimezone()
+    return moment
+
+
+def _checked_zone(name: str) -> str:
+    from studyprep.plan import _zone
+
+    try:
+        _zone(name)
+    except ValueError as error:
+        raise StudyprepError(f"--tz: {error}") from None
+    return name
+
+
+def _apply(plan: StudyPlan, change: PlanChange, now: datetime) -> bool:
+    """Apply a change to the plan; return whether anything was asked."""
+    if change.clear:
+        plan.interview_at = plan.time_zone = plan.daily_budget_minutes = plan.daily_budget_cards = None
+        plan.target_recall = None
+        return True
+    if change.budget_minutes is not None and change.budget_cards is not None:
+        raise StudyprepError("give the daily budget in minutes or in cards, not both")
+    if change.time_zone is not None:
+        plan.time_zone = _checked_zone(change.time_zone)
+    if change.interview is not None:
+        interview = parse_interview(change.interview, plan.time_zone)
+        if interview <= now:
+            raise StudyprepError(f"--interview: {interview.isoformat()} has already passed")
+        plan.interview_at = interview
+    if change.budget_minutes is not None:
+        plan.daily_budget_minutes, plan.daily_budget_cards = change.budget_minutes, None
+    if change.budget_cards is not None:
+        plan.daily_budget_cards, plan.daily_budget_minutes = change.budget_cards, None
+    if change.target is not None:
+        if not 0 < change.target < 1:
+            raise StudyprepError(f"--target: {change.target} must be between 0 and 1 (e.g. 0.9)")
+        plan.target_recall = change.target
+    return change != PlanChange()
+
+
+def update_plan(workspace: Workspace, deck: str, change: PlanChange, now: datetime) -> PlanView:
+    """Show a deck's interview plan, after applying `change` (saved atomically) when it asks for anything."""
+    from studyprep.deckstore import load_deck
+
+    slug = load_deck(workspace, deck).slug  # a clear error for an unknown deck
+    plan = load_plan(workspace, slug)
+    changed = _apply(plan, change, now)
+    if changed:
+        plan = StudyPlan.model_validate(plan.model_dump())  # re-check bounds before writing
+        save_plan(workspace, plan)
+    return PlanView(
+        deck=slug,
+        path=str(plan_path(workspace, slug)),
+        interview=plan.interview_at,
+        time_zone=plan.time_zone,
+        budget_minutes=plan.daily_budget_minutes,
+        budget_cards=plan.daily_budget_cards,
+        target=plan.target_recall,
+        changed=changed,
+    )

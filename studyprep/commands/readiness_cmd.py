@@ -1,0 +1,77 @@
+"""`studyprep readiness [DECK]`: will I be ready on the day? Reads the review database and the study plans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from studyprep.errors import StudyprepError
+from studyprep.workspace import Workspace
+
+KIND_LABELS = {"fact": "Company facts", "ask": "Questions to ask", "concept": "Concepts", "question": "Questions"}
+
+
+@dataclass
+class DeckReadiness:
+    """One deck's readiness report (see studyprep.readiness.Readiness)."""
+
+    deck: str
+    report: Any  # studyprep.readiness.Readiness, imported lazily
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form."""
+        return {"deck": self.deck, **self.report.to_json()}
+
+
+def category_label(category: list[str], kind: str) -> str:
+    """A card's category for readiness tables: its category path, else its kind."""
+    return " / ".join(category) if category else KIND_LABELS.get(kind, kind)
+
+
+def deck_readiness(
+    workspace: Workspace, store: Any, slug: str, now: datetime, runs: int | None = None
+) -> DeckReadiness | None:
+    """Readiness of one deck, or None when its plan has no interview date."""
+    from studyprep.plan import load_plan
+    from studyprep.readiness import PROJECTION_RUNS, Budget, TrackedCard, assess
+    from studyprep.scheduling import scheduler_for
+
+    plan = load_plan(workspace, slug)
+    if plan.interview_at is None:
+        return None
+    cards = []
+    for card_id, state in store.card_states(slug).items():
+        mirrored = store.card(slug, card_id)
+        cards.append(TrackedCard(card_id, mirrored.prompt, category_label(mirrored.category, mirrored.kind), state))
+    report = assess(
+        cards,
+        plan.interview_at,
+        now,
+        scheduler_for(plan),
+        budget=Budget(cards=plan.daily_budget_cards, minutes=plan.daily_budget_minutes),
+        target=plan.target_recall or 0.9,
+        durations_ms=store.review_durations(slug),
+        runs=runs or PROJECTION_RUNS,
+        zone=plan.zone(),
+    )
+    return DeckReadiness(slug, report)
+
+
+def readiness_report(workspace: Workspace, now: datetime, deck: str | None = None) -> list[DeckReadiness]:
+    """Readiness of the named deck, or of every deck whose plan has an interview date."""
+    from studyprep.reviewstore import open_store
+
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        slugs = store.deck_slugs()
+        if deck is not None:
+            if deck not in slugs:
+                raise StudyprepError(f"no deck named {deck!r} (see `studyprep decks`)")
+            found = deck_readiness(workspace, store, deck, now)
+            if found is None:
+                hint = f"set one with `studyprep plan {deck} --interview DATE`"
+                raise StudyprepError(f"deck {deck!r} has no interview date: {hint}")
+            return [found]
+        reports = [deck_readiness(workspace, store, slug, now) for slug in slugs]
+    return [report for report in reports if report is not None]

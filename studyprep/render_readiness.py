@@ -1,0 +1,153 @@
+"""Rich rendering of plans, readiness, the brief and stats. Document text always goes in as `Text`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+
+from studyprep.render import console
+
+if TYPE_CHECKING:
+    from studyprep.commands.brief_cmd import Brief
+    from studyprep.commands.plan_cmd import PlanView
+    from studyprep.commands.readiness_cmd import DeckReadiness
+    from studyprep.commands.stats_cmd import Stats
+
+BAR_WIDTH = 40
+SHADES = " ░▒▓█"
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.1f}%"
+
+
+def bar(value: float, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar for a share between 0 and 1, in eighths of a cell."""
+    eighths = round(max(0.0, min(1.0, value)) * width * 8)
+    full, rest = divmod(eighths, 8)
+    return "█" * full + ("▏▎▍▌▋▊▉"[rest - 1] if rest else "")
+
+
+def render_plan(view: PlanView) -> None:
+    """Print a deck's interview plan."""
+    out = console()
+    out.print(Text.assemble((view.deck, "bold"), "  ", (view.path, "dim")))
+    if view.interview is None:
+        out.print(f"No interview date. Set one: studyprep plan {view.deck} --interview 2026-12-10T14:00")
+        return
+    zone = view.time_zone or "local time"
+    out.print(f"interview   {view.interview.strftime('%a %Y-%m-%d %H:%M')} ({zone})")
+    if view.budget_cards:
+        out.print(f"budget      {view.budget_cards} answers a day")
+    else:
+        default = "" if view.budget_minutes else " (default)"
+        out.print(f"budget      {view.budget_minutes or 20} minutes a day{default}")
+    out.print(f"target      {_percent(view.target or 0.9)} recall on the day" + ("" if view.target else " (default)"))
+
+
+def render_readiness(reports: list[DeckReadiness]) -> None:
+    """Print each deck's readiness: headline, categories, cards at risk, daily plan and chart."""
+    out = console()
+    if not reports:
+        out.print("No deck has an interview date. Set one: studyprep plan DECK --interview 2026-12-10")
+        return
+    for found in reports:
+        r = found.report
+        left = r.seconds_left
+        moment = r.interview.isoformat(timespec="minutes")
+        out.print(Text.assemble(("\n" + found.deck, "bold"), "  interview " + moment))
+        days, hours = int(left // 86400), int(left % 86400 // 3600)
+        out.print(f"{days} days {hours} hours left; coverage {r.seen}/{r.cards} cards")
+        verdict = ("on track", "green") if r.on_track else ("below target", "red")
+        out.print(Text.assemble(
+            f"readiness today {_percent(r.today)}; if the plan is kept {_percent(r.projected)} ",
+            (f"({verdict[0]}: target {_percent(r.target)})", verdict[1]),
+        ))  # fmt: skip
+        pace = "measured" if r.seconds_measured else "assumed"
+        out.print(Text(f"budget {r.daily_answers} answers a day at {r.seconds_per_answer:.0f} s each ({pace})", "dim"))
+        _categories_table(out, r)
+        _risk_table(out, r)
+        _plan_chart(out, r)
+
+
+def _categories_table(out, r) -> None:
+    table = Table(title="categories, weakest first", title_justify="left")
+    for column in ("category", "cards", "seen", "today", "projected"):
+        table.add_column(column, justify="left" if column == "category" else "right")
+    for row in r.categories:
+        table.add_row(Text(row.category), str(row.cards), str(row.seen), _percent(row.today), _percent(row.projected))
+    out.print(table)
+
+
+def _risk_table(out, r) -> None:
+    table = Table(title="most at risk on the day", title_justify="left")
+    for column in ("card", "category", "today", "projected"):
+        table.add_column(column, justify="right" if column in ("today", "projected") else "left")
+    for risk in r.at_risk:
+        table.add_row(Text(risk.prompt[:70]), Text(risk.category), _percent(risk.today), _percent(risk.projected))
+    out.print(table)
+
+
+def _plan_chart(out, r) -> None:
+    if not r.days:
+        return
+    table = Table(title="daily plan and projected readiness", title_justify="left", box=None)
+    for column in ("day", "new", "reviews", "min", "readiness", ""):
+        table.add_column(column, justify="left" if column in ("day", "") else "right")
+    for day in r.days:
+        table.add_row(
+            day.date, f"{day.new:.0f}", f"{day.reviews:.0f}", f"{day.minutes:.0f}", _percent(day.readiness),
+            Text(bar(day.readiness), style="green" if day.readiness >= r.target else "yellow"),
+        )  # fmt: skip
+    out.print(table)
+
+
+def render_brief(brief: Brief) -> None:
+    """Print the evening-before brief."""
+    out = console()
+    out.print(Text.assemble((brief.title, "bold"), "  ", (brief.company, "cyan"), "  ", brief.role))
+    if brief.interview:
+        out.print(f"interview {brief.interview.strftime('%a %Y-%m-%d %H:%M')}")
+    _section(out, "Company facts")
+    for prompt, back in brief.facts:
+        out.print(Text.assemble((prompt, "bold"), ": ", back))
+    for note in brief.company_notes:
+        out.print(Text(note))
+    _section(out, "Weakest categories")
+    for name, recall, count in brief.weakest:
+        out.print(Text.assemble(f"{_percent(recall):>6}  ", name, (f"  ({count} cards)", "dim")))
+    _section(out, "Questions to ask them")
+    for question in brief.questions:
+        out.print(Text.assemble("- ", question))
+    _section(out, "Strategy")
+    for section, text in brief.strategy:
+        out.print(Text(section, style="bold"))
+        out.print(Text(text))
+
+
+def _section(out, title: str) -> None:
+    out.print(Text("\n" + title, style="bold underline"))
+
+
+def render_stats(stats: Stats) -> None:
+    """Print review stats per deck and a twelve-week heatmap of reviews per day."""
+    out = console()
+    table = Table()
+    for column in ("deck", "reviews", "new", "true retention", "minutes"):
+        table.add_column(column, justify="left" if column == "deck" else "right")
+    for deck in [*stats.decks, stats.total]:
+        retention = deck.true_retention
+        table.add_row(
+            Text("all decks" if deck.deck == "*" else deck.deck), str(deck.reviews), str(deck.new),
+            "-" if retention is None else _percent(retention), f"{deck.seconds / 60:.0f}",
+        )  # fmt: skip
+    out.print(table)
+    out.print(f"streak: {stats.streak} day{'s' if stats.streak != 1 else ''}")
+    cells = stats.heatmap()
+    peak = max((count for _, count in cells), default=0) or 1
+    out.print(Text(f"reviews per day, last {len(cells)} days (columns are weeks, darker = more, peak {peak})", "dim"))
+    for weekday in range(7):
+        row = cells[weekday::7]
+        out.print("".join(SHADES[0 if not count else 1 + min(3, (count * 4 - 1) // peak)] * 2 for _, count in row))
