@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from studyprep.plan import StudyPlan
 
 MAX_ANSWER_MS = 5 * 60 * 1000  # a card left on screen while away should not count as hours of study
+_WORD = re.compile(r"\w+")
 _CONCEPT_SEPARATORS = re.compile(r"\s+(?:vs\.?|versus|and|or)\s+|\s*[/,;()]\s*", re.IGNORECASE)
 
 
@@ -100,7 +101,7 @@ class ReviewSession:
     started: datetime | None = None
     _history: list[_Done] = field(default_factory=list)
     _schedulers: dict[str, fsrs.Scheduler] = field(default_factory=dict)
-    _concepts: dict[str, list[MirrorCard]] = field(default_factory=dict)
+    _concepts: dict[str, ConceptIndex] = field(default_factory=dict)
 
     def start(self) -> None:
         """Show the first card (or finish at once if nothing is due)."""
@@ -264,14 +265,31 @@ class ReviewSession:
         if card.kind != "question":
             return []
         if card.deck not in self._concepts:
-            self._concepts[card.deck] = self.store.concepts(card.deck)
-        return related_concepts(f"{card.prompt}\n{card.context}", self._concepts[card.deck])
+            self._concepts[card.deck] = ConceptIndex(self.store.concepts(card.deck))
+        return self._concepts[card.deck].mentioned_in(f"{card.prompt}\n{card.context}")
 
 
-def related_concepts(text: str, concepts: list[MirrorCard]) -> list[MirrorCard]:
-    """Concept cards whose name (or a part of a compound name, singular or plural) appears in `text`."""
-    haystack = text.casefold()
-    return [concept for concept in concepts if any(_mentions(haystack, name) for name in _concept_names(concept))]
+class ConceptIndex:
+    """A deck's concept cards, indexed by the first word of each name so a lookup costs per word, not per concept."""
+
+    def __init__(self, concepts: list[MirrorCard]) -> None:
+        self._by_first_word: dict[str, list[tuple[str, MirrorCard]]] = {}
+        for concept in concepts:
+            for name in _concept_names(concept):
+                words = _WORD.findall(name)
+                if words:
+                    self._by_first_word.setdefault(words[0], []).append((name, concept))
+
+    def mentioned_in(self, text: str) -> list[MirrorCard]:
+        """Concepts whose name (or a part of a compound name, singular or plural) appears in `text`."""
+        haystack = text.casefold()
+        found: dict[str, MirrorCard] = {}
+        for word in set(_WORD.findall(haystack)):
+            for name, concept in self._by_first_word.get(word, ()):
+                # The plain substring test is cheap and rules out most candidates before the regex.
+                if concept.card_id not in found and name in haystack and _mentions(haystack, name):
+                    found[concept.card_id] = concept
+        return sorted(found.values(), key=lambda concept: concept.position)
 
 
 def _concept_names(concept: MirrorCard) -> set[str]:

@@ -10,7 +10,8 @@ from helpers import FIXED_NOW
 from review_helpers import DOC, PROMPTS, SLUG, Clock, answer_all, make_workspace, session_at, set_plan, shown_prompt
 
 from studyprep.commands.importing import import_document
-from studyprep.reviewstore import fsrs_card_id, open_store
+from studyprep.reviewstore import MirrorCard, fsrs_card_id, open_store
+from studyprep.session import ConceptIndex
 from studyprep.workspace import Workspace
 
 
@@ -190,3 +191,15 @@ def test_multiple_decks_take_turns_for_new_cards(tmp_path: Path) -> None:
     assert decks == [SLUG, "beta-sre", SLUG, "beta-sre"]
     with session_at(workspace, clock, ["beta"]) as session:
         assert {entry.deck for entry in session.queue.new} == {"beta-sre"}
+
+
+def test_related_concepts_match_names_parts_and_plurals() -> None:
+    def concept(position: int, prompt: str) -> MirrorCard:
+        return MirrorCard(SLUG, f"c{position}", position, "concept", [], prompt, "", "", "", True)
+
+    concepts = [concept(0, "Idempotency keys"), concept(1, "Two-phase commit vs sagas"), concept(2, "DNS"),
+                concept(3, "anycast"), concept(4, "CAP")]  # fmt: skip
+    index = ConceptIndex(concepts)
+    found = index.mentioned_in("Where does the idempotency key live, and when is a saga better? (not CAPTCHA)")
+    assert [card.prompt for card in found] == ["Idempotency keys", "Two-phase commit vs sagas"]
+    assert index.mentioned_in("dns and Anycast routing") == [concepts[2], concepts[3]]
