@@ -1,0 +1,58 @@
+"""`studyprep brief` and `studyprep stats` on a real workspace and review database."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from click.testing import CliRunner
+from helpers import EXAMPLE, FIXED_NOW
+from test_plan_cli import _answer_all, _run, _slug
+
+from studyprep.commands.importing import import_document
+from studyprep.workspace import Workspace
+
+
+def _home(tmp_path: Path) -> Path:
+    import_document(Workspace(tmp_path), EXAMPLE, FIXED_NOW)
+    return tmp_path
+
+
+def test_brief_has_facts_questions_strategy_and_weakest(tmp_path: Path) -> None:
+    home = _home(tmp_path)
+    slug = _slug(home)
+    data = json.loads(_run(home, FIXED_NOW, "brief", slug, "--json").output)
+    assert data["company"] == "DoiT"
+    assert any(fact["prompt"] == "Company" for fact in data["facts"])
+    assert len(data["questions_to_ask"]) == 20
+    assert data["strategy"] and data["weakest_categories"]
+    human = _run(home, FIXED_NOW, "brief", slug).output
+    assert "Questions to ask them" in human and "Strategy" in human
+
+
+def test_stats_count_reviews_days_streak_and_retention(tmp_path: Path) -> None:
+    home = _home(tmp_path)
+    slug = _slug(home)
+    _answer_all(home, slug, FIXED_NOW, 5)
+    _answer_all(home, slug, FIXED_NOW + timedelta(days=1), 5)  # reviews of graduated cards, all passed
+    data = json.loads(_run(home, FIXED_NOW + timedelta(days=1), "stats", "--json").output)
+    total = data["total"]
+    assert total["new_cards"] == 5
+    assert total["reviews"] == 5 * 2 + 5
+    assert total["true_retention"] == 1.0
+    assert len(total["per_day"]) == 2 and data["streak_days"] == 2
+    assert data["decks"][0]["deck"] == slug
+    assert json.loads(_run(home, FIXED_NOW + timedelta(days=3), "stats", "--json").output)["streak_days"] == 0
+    assert "streak: 2 days" in _run(home, FIXED_NOW + timedelta(days=1), "stats").output
+
+
+def test_stats_on_an_empty_workspace(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli_main(), ["stats", "--json"], env={"STUDYPREP_HOME": str(tmp_path)})
+    assert result.exit_code == 0 and json.loads(result.output)["total"]["reviews"] == 0
+
+
+def cli_main():
+    from studyprep.cli import cli
+
+    return cli

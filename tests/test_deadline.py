@@ -1,0 +1,79 @@
+"""The deadline policy against the fsrs model directly (no mocks)."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from fsrs import Rating, Scheduler, State
+
+from studyprep.deadline import Candidate, DeadlineGoal, plan_today, recall_at, sessions_left
+from studyprep.simulation import Answers, Learner, SimCard, Simulation
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+MODEL = Scheduler(enable_fuzzing=False)
+
+
+def _reviewed(days_ago: float, rating: Rating = Rating.Good):
+    when = NOW - timedelta(days=days_ago)
+    from fsrs import Card
+
+    card, _ = MODEL.review_card(Card(card_id=1, due=when), rating, when)
+    while card.state != State.Review:
+        card, _ = MODEL.review_card(card, Rating.Good, card.due)
+    return card
+
+
+def test_after_the_interview_plain_fsrs_resumes() -> None:
+    goal = DeadlineGoal(NOW - timedelta(hours=1), 50)
+    assert plan_today([Candidate("a", None)], NOW, goal, MODEL) is None
+    assert sessions_left(NOW, NOW - timedelta(hours=1)) == 0
+
+
+def test_new_cards_are_paced_to_leave_consolidation_days() -> None:
+    cards = [Candidate(f"c{i:03d}", None, i) for i in range(100)]
+    plan = plan_today(cards, NOW, DeadlineGoal(NOW + timedelta(days=10), 500), MODEL)
+    assert plan is not None
+    # 10 sessions, 3 kept for consolidation: 100 cards over 7 days, in document order.
+    assert plan.new == 15
+    assert plan.keys[:3] == ["c000", "c001", "c002"]
+
+
+def test_review_due_after_the_interview_is_brought_before_it_in_the_final_days() -> None:
+    card = _reviewed(days_ago=3, rating=Rating.Easy)
+    interview = NOW + timedelta(days=2)
+    assert card.due > interview  # plain FSRS would not show it before the interview
+    plan = plan_today([Candidate("a", card)], NOW + timedelta(days=1), DeadlineGoal(interview, 50), MODEL)
+    assert plan is not None and plan.keys == ["a"] and plan.final_days
+
+
+def test_final_days_order_lowest_recall_on_the_day_first() -> None:
+    interview = NOW + timedelta(days=1)
+    weak, strong = _reviewed(days_ago=9, rating=Rating.Hard), _reviewed(days_ago=4)
+    plan = plan_today([Candidate("strong", strong), Candidate("weak", weak)], NOW, DeadlineGoal(interview, 50), MODEL)
+    assert plan is not None
+    assert recall_at(MODEL, weak, interview) < recall_at(MODEL, strong, interview)
+    assert plan.keys == ["weak", "strong"]
+
+
+def test_secure_cards_are_left_alone() -> None:
+    card = _reviewed(days_ago=0.5, rating=Rating.Easy)
+    plan = plan_today([Candidate("a", card)], NOW, DeadlineGoal(NOW + timedelta(days=1), 50), MODEL)
+    assert plan is not None and plan.keys == []
+
+
+def test_final_reviews_spread_over_the_last_days_instead_of_the_last_one() -> None:
+    interview = NOW + timedelta(days=14)
+    cards = [SimCard(f"c{i:03d}", i) for i in range(106)]
+    learner = Learner(MODEL, Answers(), random.Random(3))
+    sim = Simulation(MODEL, learner, 60, interview, cards)
+
+    def policy(candidates, when):
+        plan = plan_today(candidates, when, DeadlineGoal(interview, 60), MODEL)
+        return plan.keys if plan else []
+
+    result = sim.run(policy, NOW)
+    answers = [day.answers for day in result.days]
+    assert max(answers) <= 60 + 3  # a started card finishes its learning steps
+    assert answers[-1] < sum(answers[-4:-1])  # the last day does not carry the load of the final days
+    assert result.predicted > 0.95

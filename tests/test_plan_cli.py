@@ -1,0 +1,107 @@
+"""`studyprep plan` and `studyprep readiness` through the CLI, on a real workspace and review database."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import EXAMPLE, FIXED_NOW
+
+from studyprep.cli import cli
+from studyprep.clock import isoformat
+from studyprep.commands.importing import import_document
+from studyprep.plan import load_plan
+from studyprep.reviewstore import open_store
+from studyprep.scheduling import review, scheduler_for
+from studyprep.workspace import Workspace
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    import_document(Workspace(tmp_path), EXAMPLE, FIXED_NOW)
+    return tmp_path
+
+
+def _run(home: Path, now: datetime, *args: str) -> object:
+    env = {"STUDYPREP_HOME": str(home), "STUDYPREP_NOW": isoformat(now)}
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def _slug(home: Path) -> str:
+    return next((home / "decks").glob("*.yaml")).stem
+
+
+def _answer_all(home: Path, slug: str, now: datetime, limit: int) -> None:
+    """Answer the first `limit` cards Good (through any learning steps), as the review session stores them."""
+    workspace = Workspace(home)
+    scheduler = scheduler_for(load_plan(workspace, slug))
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        for card_id in list(store.card_states(slug))[:limit]:
+            stored = store.get_state(slug, card_id)
+            state, when = (stored.card if stored else None), now
+            for _ in range(3):
+                before = store.get_state(slug, card_id)
+                after = review(scheduler, slug, card_id, state, 3, when)
+                store.record_answer(slug, card_id, 3, when, 15_000, before, after)
+                state, when = after, after.due
+                if after.state.value == 2:
+                    break
+
+
+def test_plan_set_show_and_clear(home: Path) -> None:
+    slug = _slug(home)
+    shown = _run(home, FIXED_NOW, "plan", slug)
+    assert "No interview date" in shown.output
+    result = _run(home, FIXED_NOW, "plan", slug, "--interview", "2026-01-15T14:00", "--tz", "Europe/Amsterdam",
+                  "--budget-cards", "40", "--target", "0.85", "--json")  # fmt: skip
+    data = json.loads(result.output)
+    assert data["interview"] == "2026-01-15T13:00:00Z"
+    assert data["daily_budget_cards"] == 40 and data["target_recall"] == 0.85
+    assert load_plan(Workspace(home), slug).time_zone == "Europe/Amsterdam"
+    assert "14:00" in _run(home, FIXED_NOW, "plan", slug).output
+    cleared = json.loads(_run(home, FIXED_NOW, "plan", slug, "--clear", "--json").output)
+    assert cleared["interview"] is None and cleared["daily_budget_cards"] is None
+
+
+def test_plan_errors_are_one_line(home: Path) -> None:
+    slug = _slug(home)
+    past = _run(home, FIXED_NOW, "plan", slug, "--interview", "2025-12-01")
+    assert past.exit_code != 0 and "already passed" in past.output
+    zone = _run(home, FIXED_NOW, "plan", slug, "--interview", "2026-02-01", "--tz", "Mars/Olympus")
+    assert zone.exit_code != 0 and "unknown time zone" in zone.output
+    both = _run(home, FIXED_NOW, "plan", slug, "--budget-cards", "3", "--budget-minutes", "3")
+    assert both.exit_code != 0 and "not both" in both.output
+    assert "Traceback" not in past.output + zone.output + both.output
+
+
+def test_readiness_rises_as_days_of_study_pass(home: Path) -> None:
+    slug = _slug(home)
+    interview = FIXED_NOW + timedelta(days=10)
+    _run(home, FIXED_NOW, "plan", slug, "--interview", interview.strftime("%Y-%m-%dT%H:%M"), "--tz", "UTC",
+         "--budget-minutes", "15")  # fmt: skip
+    first = json.loads(_run(home, FIXED_NOW, "readiness", slug, "--json").output)[0]
+    assert first["readiness_today"] == 0 and first["coverage"] == 0
+    assert first["days_left"] == 10
+    assert len(first["daily_plan"]) == 10
+    assert first["daily_plan"][-1]["readiness"] == pytest.approx(first["readiness_projected"], abs=1e-3)
+    assert first["readiness_projected"] > 0.9
+    # Study 30 cards, then look again two days later: some coverage, some readiness.
+    _answer_all(home, slug, FIXED_NOW, 30)
+    later = json.loads(_run(home, FIXED_NOW + timedelta(days=2), "readiness", "--json").output)[0]
+    assert later["seen"] == 30 and later["days_left"] == 8
+    assert 0.1 < later["readiness_today"] < 30 / first["cards"]
+    assert later["seconds_per_answer_measured"] and later["seconds_per_answer"] == pytest.approx(15.0)
+    human = _run(home, FIXED_NOW + timedelta(days=2), "readiness", slug)
+    assert "categories, weakest first" in human.output and "daily plan" in human.output
+    # After the interview: nothing left to plan.
+    after = json.loads(_run(home, interview + timedelta(hours=1), "readiness", "--json").output)[0]
+    assert after["days_left"] == 0 and after["daily_plan"] == []
+
+
+def test_readiness_without_a_date_says_how_to_set_one(home: Path) -> None:
+    result = _run(home, FIXED_NOW, "readiness", _slug(home))
+    assert result.exit_code != 0 and "studyprep plan" in result.output

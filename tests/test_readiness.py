@@ -1,0 +1,47 @@
+"""Readiness figures against fsrs directly."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from fsrs import Card, Rating, Scheduler
+
+from studyprep.readiness import Budget, TrackedCard, assess, readiness_today, seconds_per_answer
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+MODEL = Scheduler(enable_fuzzing=False)
+
+
+def _card(key: str, category: str, rating: Rating | None) -> TrackedCard:
+    if rating is None:
+        return TrackedCard(key, f"prompt {key}", category, None)
+    state, _ = MODEL.review_card(Card(card_id=1, due=NOW), rating, NOW - timedelta(days=1))
+    return TrackedCard(key, f"prompt {key}", category, state)
+
+
+def test_readiness_today_is_mean_retrievability_with_unseen_as_zero() -> None:
+    cards = [_card("a", "x", Rating.Easy), _card("b", "x", None)]
+    interview = NOW + timedelta(days=5)
+    expected = MODEL.get_card_retrievability(cards[0].state, interview) / 2
+    assert readiness_today(cards, interview, MODEL) == expected
+
+
+def test_assess_projects_categories_risks_and_days() -> None:
+    cards = [_card(f"g{i}", "Go", None) for i in range(20)] + [_card(f"s{i}", "SQL", Rating.Easy) for i in range(5)]
+    report = assess(cards, NOW + timedelta(days=5), NOW, MODEL, budget=Budget(cards=40), runs=3)
+    assert report.seen == 5 and report.cards == 25
+    assert report.categories[0].category == "Go"  # weakest first
+    assert report.projected > report.today
+    assert len(report.days) == 5
+    assert sum(day.new for day in report.days) == 20  # every card introduced before the day
+    assert [day.readiness for day in report.days] == sorted(day.readiness for day in report.days)
+    assert report.at_risk[0].projected <= report.at_risk[-1].projected
+    data = report.to_json()
+    assert data["days_left"] == 5 and data["daily_answers"] == 40 and len(data["daily_plan"]) == 5
+
+
+def test_budget_and_pace() -> None:
+    assert seconds_per_answer([]) == (20.0, False)
+    assert seconds_per_answer([10_000, 20_000, 3_600_000]) == (15.0, True)  # a walk-away is ignored
+    assert Budget(minutes=10).answers(15.0) == 40
+    assert Budget(cards=25).answers(15.0) == 25
