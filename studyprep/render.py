@@ -62,21 +62,29 @@ def render_decks(summaries: list[DeckSummary]) -> None:
 
 
 def render_show(deck: Deck, cards: list[Card]) -> None:
-    """Print a deck's cards grouped by kind and category, in document order."""
+    """Print a deck's cards grouped by kind and category, in document order, prompts aligned."""
     out = console()
     out.print(Text(deck.title, style="bold"))
-    current: tuple[str, tuple[str, ...]] | None = None
+    groups: dict[tuple[str, tuple[str, ...]], list[Card]] = {}
     for card in cards:
-        group = (card.kind, tuple(card.category))
-        if group != current:
-            current = group
-            heading = " › ".join(card.category) if card.category else "(no category)"
-            out.print(Text.assemble("\n", (card.kind, "cyan"), "  ", (heading, "bold")))
-        line = Text.assemble((card.id, "dim"), "  ", card.prompt)
-        if card.context:
-            line.append(f"  ({card.context})", style="dim")
-        if card.retired is not None:
-            line.append("  [retired]", style="red")
-        elif card.suspended:
-            line.append("  [suspended]", style="yellow")
-        out.print(line)
+        groups.setdefault((card.kind, tuple(card.category)), []).append(card)
+    for (kind, category), members in groups.items():
+        heading = " › ".join(category) if category else "(no category)"
+        out.print(Text.assemble("\n", (kind, "cyan"), "  ", (heading, "bold")))
+        table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column("id", style="dim", no_wrap=True)
+        table.add_column("prompt", overflow="fold")
+        for card in members:
+            table.add_row(card.id, _card_line(card))
+        out.print(table)
+
+
+def _card_line(card: Card) -> Text:
+    line = Text(card.prompt)
+    if card.context:
+        line.append(f"  ({card.context})", style="dim")
+    if card.retired is not None:
+        line.append("  [retired]", style="red")
+    elif card.suspended:
+        line.append("  [suspended]", style="yellow")
+    return line
