@@ -45,9 +45,32 @@ for (deck,) in conn.execute("SELECT deck FROM decks WHERE present = 1 ORDER BY d
     print(deck)
 """
 
+# Peak memory is read as VmHWM (this process image only): ru_maxrss would include the RSS inherited from
+# the forking bench process, which is larger than what is measured.
+PEAK = """
+import atexit, sys
+def _peak():
+    try:
+        with open("/proc/self/status") as status:
+            kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except OSError:
+        import resource
+        kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    sys.stderr.write(f"PEAK_KB {kb}\\n")
+atexit.register(_peak)
+"""
+SESSION_MEMORY = (
+    PEAK
+    + """
+sys.argv = ["studyprep", "review"]
+from studyprep.cli import main
+main()
+"""
+)
+
 # The reference for memory: load every due card of every deck as fsrs Cards, plus the scheduler.
 DIRECT_MEMORY = """
-import sqlite3, sys, resource
+import sqlite3
 from datetime import datetime, timezone, timedelta
 import fsrs
 conn = sqlite3.connect(sys.argv[1])
@@ -58,7 +81,6 @@ cards = [fsrs.Card(card_id=i, state=fsrs.State(r[0]), step=r[1], stability=r[2],
                    due=epoch + timedelta(microseconds=r[4]), last_review=epoch + timedelta(microseconds=r[5]))
          for i, r in enumerate(rows)]
 scheduler = fsrs.Scheduler()
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
@@ -316,24 +338,27 @@ def measure_memory(root: Path, answers: int = 100) -> tuple[float, float]:
     from studyprep.workspace import Workspace
 
     keys = "".join("\n3\n" for _ in range(answers)) + "q\n"
-    with tempfile.TemporaryFile() as script:
-        script.write(keys.encode())
-        script.seek(0)
-        process = subprocess.Popen(
-            [*STUDYPREP, "review"], stdin=script, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env(root)
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"the scripted review session failed with status {process.returncode}")
-    ours = usage.ru_maxrss / 1024
+    session = subprocess.run(
+        [sys.executable, "-c", SESSION_MEMORY], input=keys, capture_output=True, text=True, env=_env(root), check=True
+    )
     direct = subprocess.run(
-        [sys.executable, "-c", DIRECT_MEMORY, str(database_path(Workspace(root))), str(to_us(NOW + timedelta(days=1)))],
-        check=True,
+        [
+            sys.executable,
+            "-c",
+            "\n".join((PEAK, DIRECT_MEMORY)),
+            str(database_path(Workspace(root))),
+            str(to_us(NOW + timedelta(days=1))),
+        ],
         capture_output=True,
         text=True,
+        check=True,
     )
-    return ours, int(direct.stdout.strip()) / 1024
+    return _peak_mb(session.stderr), _peak_mb(direct.stderr)
+
+
+def _peak_mb(stderr: str) -> float:
+    line = next(line for line in stderr.splitlines() if line.startswith("PEAK_KB "))
+    return int(line.split()[1]) / 1024
 
 
 def _ratio(ours: float, reference: float) -> str:
