@@ -9,7 +9,7 @@ from studyprep.atomic import write_atomic
 from studyprep.errors import DeckNotFoundError, StudyprepError
 from studyprep.models import Deck
 from studyprep.workspace import Workspace
-from studyprep.yamlio import dump_yaml, parse_yaml, read_text_file, validate
+from studyprep.yamlio import dump_yaml, load_model_file
 
 HEADER = (
     "# studyprep deck. Safe to edit by hand: write your own answer in `notes`, set `suspended: true`\n"
@@ -29,11 +29,7 @@ def load_deck_file(path: Path) -> Deck:
 
 def read_deck_file(path: Path) -> tuple[Deck, str]:
     """Load and validate one deck file, returning the deck and the text it was read from."""
-    text = read_text_file(path, "deck file")
-    data = parse_yaml(text, path)
-    if not isinstance(data, dict):
-        raise StudyprepError("a deck file must be a mapping with `slug`, `title` and `cards`", path, 1)
-    deck: Deck = validate(Deck, data, text, path)
+    deck, text = load_model_file(path, Deck, "deck file", "`slug`, `title` and `cards`")
     if deck.slug != path.stem:
         raise StudyprepError(f"slug {deck.slug!r} does not match the file name {path.name!r}", path)
     return deck, text

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from studyprep.atomic import write_atomic
 from studyprep.errors import StudyprepError
 from studyprep.workspace import Workspace
-from studyprep.yamlio import dump_yaml, parse_yaml, read_text_file, validate
+from studyprep.yamlio import dump_yaml, load_model_file
 
 PLAN_FORMAT = 1
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -145,11 +145,7 @@ def save_plan(workspace: Workspace, plan: StudyPlan) -> Path:
 
 def read_plan_file(path: Path) -> StudyPlan:
     """Load and validate one plan file; errors name the file and line."""
-    text = read_text_file(path, "study plan")
-    data = parse_yaml(text, path)
-    if not isinstance(data, dict):
-        raise StudyprepError("a study plan must be a mapping with `deck` and `scheduler`", path, 1)
-    plan: StudyPlan = validate(StudyPlan, data, text, path)
+    plan, text = load_model_file(path, StudyPlan, "study plan", "`deck` and `scheduler`")
     if plan.deck != path.stem:
         raise StudyprepError(f"deck {plan.deck!r} does not match the file name {path.name!r}", path)
     _check_fsrs_bounds(plan, text, path)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from studyprep.errors import StudyprepError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FastDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -218,6 +220,18 @@ def decode_utf8(raw: bytes, path: Path) -> str:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise StudyprepError("looks like a binary file (contains NUL bytes), not Markdown text", path, line)
     return text
+
+
+def load_model_file(path: Path, model: type[ModelT], what: str, shape: str) -> tuple[ModelT, str]:
+    """Read, safely parse and validate a YAML file as `model`; return it with the text it came from.
+
+    `what` names the file in errors ("deck file"); `shape` says what its top level must hold.
+    """
+    text = read_text_file(path, what)
+    data = parse_yaml(text, path)
+    if not isinstance(data, dict):
+        raise StudyprepError(f"a {what} must be a mapping with {shape}", path, 1)
+    return validate(model, data, text, path), text
 
 
 def validate(model: type[BaseModel], data: Any, text: str, path: Path) -> Any:
