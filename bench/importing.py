@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench.common import median_wall_ms
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "doit-senior-backend-golang.md"
 STUDYPREP = [sys.executable, "-m", "studyprep"]
-
-
-def _wall(command: list[str], runs: int = 7, env: dict[str, str] | None = None) -> float:
-    """Median wall time of a whole process, in milliseconds."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, env=env)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def big_document(questions: int = 30_000) -> str:
@@ -43,13 +32,13 @@ def run() -> list[tuple[str, str]]:
     """Measure and return (name, figure) pairs."""
     figures = []
     env = {**os.environ, "STUDYPREP_NOW": "2026-01-01T09:00:00Z"}
-    baseline = _wall([sys.executable, "-c", "pass"])
-    help_ms = _wall([*STUDYPREP, "--help"])
+    baseline = median_wall_ms([sys.executable, "-c", "pass"])
+    help_ms = median_wall_ms([*STUDYPREP, "--help"])
     figures.append(
         ("studyprep --help", f"{help_ms:.0f} ms vs python -c pass {baseline:.0f} ms: +{help_ms - baseline:.0f} ms")
     )
     with tempfile.TemporaryDirectory() as home:
-        import_ms = _wall([*STUDYPREP, "--home", home, "import", str(EXAMPLE)], env=env)
+        import_ms = median_wall_ms([*STUDYPREP, "--home", home, "import", str(EXAMPLE)], env=env)
         figures.append(
             (
                 "import DoiT sample (whole process)",
@@ -67,9 +56,9 @@ def _big_document_figures(env: dict[str, str]) -> list[tuple[str, str]]:
         source = Path(folder) / "big.md"
         source.write_text(text, encoding="utf-8")
         parse_code = f"from markdown_it import MarkdownIt; MarkdownIt('commonmark').parse(open({str(source)!r}).read())"
-        parse_only = _wall([sys.executable, "-c", parse_code], runs=3)
-        first = _wall([*STUDYPREP, "--home", folder, "import", str(source), "--deck", "big"], runs=1, env=env)
-        again = _wall([*STUDYPREP, "--home", folder, "import", str(source), "--deck", "big"], runs=3, env=env)
+        parse_only = median_wall_ms([sys.executable, "-c", parse_code], runs=3)
+        first = median_wall_ms([*STUDYPREP, "--home", folder, "import", str(source), "--deck", "big"], runs=1, env=env)
+        again = median_wall_ms([*STUDYPREP, "--home", folder, "import", str(source), "--deck", "big"], runs=3, env=env)
     size = len(text.encode()) / 1e6
     return [
         (

@@ -63,6 +63,7 @@ SESSION_MEMORY = (
     PEAK
     + """
 sys.argv = ["studyprep", "review"]
+from bench.common import median_wall_ms
 from studyprep.cli import main
 main()
 """
@@ -216,15 +217,6 @@ def _env(root: Path) -> dict[str, str]:
     return {**os.environ, "STUDYPREP_NOW": NOW.isoformat(), "TZ": "UTC", "STUDYPREP_HOME": str(root)}
 
 
-def _median_wall(command: list[str], env: dict[str, str], runs: int = 7) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, env=env)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def measure_due(root: Path) -> tuple[float, float]:
     """Median wall ms of `studyprep due` and of the direct sqlite3 reference."""
     from studyprep.reviewstore import database_path, to_us
@@ -232,7 +224,7 @@ def measure_due(root: Path) -> tuple[float, float]:
 
     env = _env(root)
     subprocess.run([*STUDYPREP, "due"], check=True, capture_output=True, env=env)  # warm the OS cache
-    ours = _median_wall([*STUDYPREP, "due"], env)
+    ours = median_wall_ms([*STUDYPREP, "due"], env=env)
     day_start = NOW.replace(hour=4)
     direct = [
         sys.executable,
@@ -243,7 +235,7 @@ def measure_due(root: Path) -> tuple[float, float]:
         str(to_us(day_start + timedelta(days=1))),
         str(to_us(day_start)),
     ]
-    return ours, _median_wall(direct, env)
+    return ours, median_wall_ms(direct, env=env)
 
 
 def measure_answer(root: Path, answers: int = 200) -> tuple[float, float, float]:
