@@ -24,6 +24,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.common import median_wall_ms
+
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 DECKS = 20
@@ -63,7 +65,6 @@ SESSION_MEMORY = (
     PEAK
     + """
 sys.argv = ["studyprep", "review"]
-from bench.common import median_wall_ms
 from studyprep.cli import main
 main()
 """
