@@ -5,8 +5,10 @@ Core modules are imported inside the commands so that `studyprep --help` stays f
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,15 @@ def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _emit(as_json: bool, json_data: Callable[[], Any], renderer: str, *result: Any) -> None:
+    """Print JSON for `--json`, else call the renderer named "module:function" (imported only then)."""
+    if as_json:
+        _print_json(json_data())
+        return
+    module_name, function_name = renderer.split(":")
+    getattr(importlib.import_module(module_name), function_name)(*result)
+
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 
 
@@ -70,12 +81,7 @@ def import_cmd(ctx: click.Context, document: Path, deck: str | None, dry_run: bo
     from studyprep.commands.importing import import_document
 
     result = import_document(_workspace(ctx), document, _now(), deck=deck, dry_run=dry_run)
-    if as_json:
-        _print_json(result.to_json())
-        return
-    from studyprep.render import render_import
-
-    render_import(result)
+    _emit(as_json, result.to_json, "studyprep.render:render_import", result)
 
 
 @cli.command("decks")
@@ -86,12 +92,7 @@ def decks_cmd(ctx: click.Context, as_json: bool) -> None:
     from studyprep.commands.listing import list_decks
 
     summaries = list_decks(_workspace(ctx), now=_now())
-    if as_json:
-        _print_json([summary.to_json() for summary in summaries])
-        return
-    from studyprep.render import render_decks
-
-    render_decks(summaries)
+    _emit(as_json, lambda: [summary.to_json() for summary in summaries], "studyprep.render:render_decks", summaries)
 
 
 @cli.command("show")
@@ -104,12 +105,7 @@ def show_cmd(ctx: click.Context, deck: str, retired: bool, as_json: bool) -> Non
     from studyprep.commands.listing import card_json, show_deck
 
     found, cards = show_deck(_workspace(ctx), deck, include_retired=retired)
-    if as_json:
-        _print_json([card_json(card) for card in cards])
-        return
-    from studyprep.render import render_show
-
-    render_show(found, cards)
+    _emit(as_json, lambda: [card_json(card) for card in cards], "studyprep.render:render_show", found, cards)
 
 
 @cli.command("export")
@@ -125,12 +121,7 @@ def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, 
 
     with deck_progress() as progress:
         result = export_decks(_workspace(ctx), list(decks), output, _now(), all=all_decks, progress=progress)
-    if as_json:
-        _print_json(result.to_json())
-        return
-    from studyprep.render_anki import render_export
-
-    render_export(result)
+    _emit(as_json, result.to_json, "studyprep.render_anki:render_export", result)
 
 
 @cli.command("review")
@@ -155,12 +146,7 @@ def due_cmd(ctx: click.Context, as_json: bool) -> None:
     from studyprep.commands.due import due_report
 
     report = due_report(_workspace(ctx), _now())
-    if as_json:
-        _print_json(report.to_json())
-        return
-    from studyprep.render_review import render_due
-
-    render_due(report)
+    _emit(as_json, report.to_json, "studyprep.render_review:render_due", report)
 
 
 @cli.command("anki-pull")
@@ -172,12 +158,7 @@ def anki_pull_cmd(ctx: click.Context, collection: Path, as_json: bool) -> None:
     from studyprep.commands.anki_pull import pull_reviews
 
     result = pull_reviews(_workspace(ctx), collection, _now())
-    if as_json:
-        _print_json(result.to_json())
-        return
-    from studyprep.render_anki import render_pull
-
-    render_pull(result)
+    _emit(as_json, result.to_json, "studyprep.render_anki:render_pull", result)
 
 
 @cli.command("plan")
@@ -198,12 +179,7 @@ def plan_cmd(ctx: click.Context, deck: str, interview: str | None, time_zone: st
 
     change = PlanChange(interview, time_zone, budget_minutes, budget_cards, target, clear)
     view = update_plan(_workspace(ctx), deck, change, _now())
-    if as_json:
-        _print_json(view.to_json())
-        return
-    from studyprep.render_readiness import render_plan
-
-    render_plan(view)
+    _emit(as_json, view.to_json, "studyprep.render_readiness:render_plan", view)
 
 
 @cli.command("readiness")
@@ -215,12 +191,12 @@ def readiness_cmd(ctx: click.Context, deck: str | None, as_json: bool) -> None:
     from studyprep.commands.readiness_cmd import readiness_report
 
     reports = readiness_report(_workspace(ctx), _now(), deck)
-    if as_json:
-        _print_json([report.to_json() for report in reports])
-        return
-    from studyprep.render_readiness import render_readiness
-
-    render_readiness(reports)
+    _emit(
+        as_json,
+        lambda: [report.to_json() for report in reports],
+        "studyprep.render_readiness:render_readiness",
+        reports,
+    )
 
 
 @cli.command("brief")
@@ -232,12 +208,7 @@ def brief_cmd(ctx: click.Context, deck: str, as_json: bool) -> None:
     from studyprep.commands.brief_cmd import build_brief
 
     brief = build_brief(_workspace(ctx), deck, _now())
-    if as_json:
-        _print_json(brief.to_json())
-        return
-    from studyprep.render_readiness import render_brief
-
-    render_brief(brief)
+    _emit(as_json, brief.to_json, "studyprep.render_readiness:render_brief", brief)
 
 
 @cli.command("stats")
@@ -248,12 +219,7 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     from studyprep.commands.stats_cmd import review_stats
 
     stats = review_stats(_workspace(ctx), _now())
-    if as_json:
-        _print_json(stats.to_json())
-        return
-    from studyprep.render_readiness import render_stats
-
-    render_stats(stats)
+    _emit(as_json, stats.to_json, "studyprep.render_readiness:render_stats", stats)
 
 
 def main() -> None:
