@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -28,6 +29,7 @@ def card_id(kind: str, prompt: str) -> str:
     return digest[:12]
 
 
+@functools.lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """Make a file-safe deck slug: word characters and single hyphens, no dots or separators, bounded."""
     ascii_first = unicodedata.normalize("NFKD", text)
