@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
+# A GFM task-list box ("- [ ] Raft", "- [x] Paxos") is a to-do mark, not part of the text.
+_TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 _BOLD_LEAD = re.compile(r"^(\*\*|__)(?P<label>\S(?:.*?\S)?)\1(?P<rest>.*)$", re.DOTALL)
 
 
@@ -181,7 +183,7 @@ def _read_items(tokens: list[Token], index: int, closing: str, fallback_line: in
         item = Item(start, end, text="")
         if children and isinstance(children[0], Paragraph):
             lead = children.pop(0)
-            item.text, item.bold_lead = lead.text, lead.bold_lead  # type: ignore[attr-defined]
+            item.text, item.bold_lead = _TASK_BOX.sub("", lead.text, count=1), lead.bold_lead  # type: ignore[attr-defined]
         item.children = children
         items.append(item)
     return items, index + 1

@@ -57,7 +57,7 @@ _GENERIC_WORDS = re.compile(
     r"facts?|about|research|profile|"
     r"important|core|essential|areas?|m[öo]gliche|wahrscheinliche|h[äa]ufige|fragen|interviewfragen|"
     r"preguntas|posibles|frecuentes|entrevista|de|la|el|las|los|possibles|fr[ée]quentes|d'entretien|"
-    r"entretien|domande|possibili|colloquio|\d+)\b"
+    r"entretien|domande|possibili|colloquio|probables|repasar|conceptos|temas|hacerles|hacer|para|a|\d+)\b"
 )
 _QUESTION_OPENERS = re.compile(
     r"^(how|what|why|when|where|which|who|whom|whose|is|are|can|could|would|should|do|does|did|have|has|will|"
@@ -120,6 +120,11 @@ def is_question_marker(label: str) -> bool:
     return bool(QUESTION_MARKER.fullmatch(plain(label).strip() + ":"))
 
 
+def strip_numbering(text: str) -> str:
+    """Drop a leading list-style number ("1. ", "2) ", "iv. ") from a line of text."""
+    return _LEADING_NUMBERING.sub("", text, count=1)
+
+
 def clean_heading(text: str) -> str:
     """A heading's text for display: inline marks, closing hashes and a closing colon dropped."""
     words = re.sub(r"\s+#+$", "", plain(text).strip())
@@ -149,6 +154,9 @@ _TITLE_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _TITLE_SEPARATORS = re.compile(r"\s+[–—\-|·/]\s+|[:：]\s+|\s+@\s*|\s+at\s+|\s+bei\s+|\s+chez\s+", re.IGNORECASE)
+_TITLE_SUFFIX = re.compile(
+    r"[\s\-–—:|]*\b(?:interview\s+)?(?:prep(?:aration)?|notes|guide|study\s+guide|cheat\s*sheet)\s*$", re.IGNORECASE
+)
 _ROLE_FIRST_SEPARATORS = ("@", "at", "bei", "chez")
 
 
@@ -173,7 +181,7 @@ def split_title(title: str) -> tuple[str, str]:
         # "Prep notes: Acme – SRE": the part before the colon names the document, not the company.
         left_start, match = match.end(), later
     left = _strip_symbols(remainder[left_start : match.start()])
-    right = _strip_symbols(remainder[match.end() :])
+    right = _TITLE_SUFFIX.sub("", _strip_symbols(remainder[match.end() :])).strip()
     if match.group(0).strip().casefold() in _ROLE_FIRST_SEPARATORS:
         return right, left
     return left, right

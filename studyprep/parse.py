@@ -34,6 +34,7 @@ from studyprep.meaning import (
     looks_like_question,
     section_kind,
     split_title,
+    strip_numbering,
 )
 from studyprep.meaning import (
     plain as plain_text,
@@ -48,6 +49,7 @@ LOOKED_FOR = (
 )
 _PLAIN_LABEL = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]\s+(?P<rest>\S.*)$", re.DOTALL)
 _LABEL_ONLY = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]$")
+_DASH_LABEL = re.compile(r"^(?P<label>[^—–`\[\]()]{1,60}?)\s+[—–-]\s+(?P<rest>\S.*)$", re.DOTALL)
 _MAX_LABEL_WORDS = 6
 _REFERENCE_KINDS = {"role", "fit", "resume", "strategy"}
 _IDENTITY_LABELS = {"company": "company", "employer": "company", "role": "role", "position": "role", "title": "role"}
@@ -147,7 +149,7 @@ class _Extractor:
         title = clean_heading(section.title)
         if inherited in ("question", "ask") and title and looks_like_question(title):
             # A heading or bold line that is itself a question; what follows it is the answer side.
-            self._card(inherited, categories, _one_line(section.title), section.line, self._source(section.blocks))
+            self._question_text(inherited, categories, section.title, section.line, self._source(section.blocks))
             for child in section.children:
                 self.visit(child, inherited, categories)
             return
@@ -268,13 +270,13 @@ class _Extractor:
             text = lead[0] if not text.rstrip("*_").endswith(":") else text
         elif lead and is_question_marker(lead[0]):
             text = lead[1]
-        text = QUESTION_MARKER.sub("", text, count=1) or text
+        text = strip_numbering(QUESTION_MARKER.sub("", text, count=1)) or text
         self._card(kind, path, text, line, back)
 
     def _concept_item(
         self, item: Item, path: list[str], text: str, lead: tuple[str, str] | None, nested: list[Item]
     ) -> None:
-        label, rest = lead if lead else (_plain_label(text) or ("", text))
+        label, rest = lead if lead else (_plain_label(text) or _dash_label(text) or ("", text))
         if nested:
             inner = [*path, clean_heading(label or text)]
             if label and rest:
@@ -376,6 +378,14 @@ def _plain_label(text: str) -> tuple[str, str] | None:
     """`Label: rest` with a short label (a few words, no question mark or code), else None."""
     match = _PLAIN_LABEL.match(text.strip())
     if match is None or len(match["label"].split()) > _MAX_LABEL_WORDS:
+        return None
+    return match["label"].strip(), match["rest"].strip()
+
+
+def _dash_label(text: str) -> tuple[str, str] | None:
+    """`Label — a, b` (a spaced dash before a list of topics), else None."""
+    match = _DASH_LABEL.match(text.strip())
+    if match is None or len(match["label"].split()) > _MAX_LABEL_WORDS or not re.search(r"[,;，；、]", match["rest"]):
         return None
     return match["label"].strip(), match["rest"].strip()
 

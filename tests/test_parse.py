@@ -300,3 +300,43 @@ def test_numbered_headings_and_company_role_headings() -> None:
     assert (document.company, document.role) == ("Netflix", "Data Engineer")
     assert [c.category for c in document.cards] == [["Technical Questions"]]
     assert all(note.text != "---" for note in document.reference)
+
+
+def test_task_boxes_and_dash_labels() -> None:
+    text = "## Coding topics\n\n* [ ] Raft\n* [x] Graphs — BFS/DFS, Dijkstra\n"
+    document = parse_document(text)
+    assert [(c.prompt, c.context) for c in document.cards] == [
+        ("Raft", ""),
+        ("BFS/DFS", "Graphs"),
+        ("Dijkstra", "Graphs"),
+    ]
+
+
+def test_numbered_bold_question_lines_with_answers() -> None:
+    text = "## Behavioral Questions\n\n**1. Tell me about yourself.**\nAnswer: data.\n\n**2. Why us?**\n\nScale.\n"
+    document = parse_document(text)
+    assert [(c.prompt, c.back) for c in document.cards] == [
+        ("Tell me about yourself.", "Answer: data."),
+        ("Why us?", "Scale."),
+    ]
+
+
+def test_spanish_document() -> None:
+    text = (
+        "# Preparación de entrevista: Mercado Libre – Ingeniero Backend\n\n## Preguntas técnicas probables\n"
+        "- ¿Qué es la idempotencia?\n\n## Conceptos a repasar\n- Kafka, RabbitMQ\n\n## Preguntas para hacerles\n"
+        "- ¿Cómo es el deploy?\n"
+    )
+    document = parse_document(text)
+    assert (document.company, document.role) == ("Mercado Libre", "Ingeniero Backend")
+    assert [(c.kind, c.category, c.prompt) for c in document.cards] == [
+        ("question", ["Preguntas técnicas probables"], "¿Qué es la idempotencia?"),
+        ("concept", [], "Kafka"),
+        ("concept", [], "RabbitMQ"),
+        ("ask", [], "¿Cómo es el deploy?"),
+    ]
+
+
+def test_role_drops_a_trailing_notes_suffix() -> None:
+    document = parse_document(f"# Google – SWE L4 interview notes\n\n{QUESTIONS}")
+    assert (document.company, document.role) == ("Google", "SWE L4")
