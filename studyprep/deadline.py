@@ -14,7 +14,8 @@ last day. This policy instead:
 - in the final days orders the queue by lowest predicted recall at the interview first;
 - after the interview, hands over to plain FSRS (`plan_today` returns None).
 
-Everything is computed with the `fsrs` scheduler's own `review_card` and `get_card_retrievability`.
+Everything is computed with the `fsrs` scheduler's own `review_card` and forgetting curve (`recall_at`, which
+counts fractional days where fsrs's `get_card_retrievability` counts whole ones).
 """
 
 from __future__ import annotations
@@ -80,11 +81,24 @@ class TodayPlan:
         return {"learning": self.learning, "reviews": self.reviews, "new": self.new}
 
 
+def forgetting_curve(scheduler: Scheduler, elapsed_days: float, stability: float) -> float:
+    """FSRS's forgetting curve R = (1 + FACTOR * t / S) ** DECAY, with t in fractional days.
+
+    DECAY and FACTOR are derived from the scheduler's own parameters exactly as `fsrs.Scheduler.__init__` does
+    (DECAY = -w[20], FACTOR = 0.9 ** (1 / DECAY) - 1). fsrs 6's `get_card_retrievability` truncates t to whole
+    days, so a card reviewed this morning would count as 100% recalled at an interview this afternoon; here t
+    is exact, and at whole days the two agree (tests/test_deadline.py checks that against fsrs).
+    """
+    decay = -scheduler.parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    return (1 + factor * max(0.0, elapsed_days) / stability) ** decay
+
+
 def recall_at(scheduler: Scheduler, state: FsrsCard | None, moment: datetime) -> float:
-    """Predicted probability of recalling a card at `moment` (0 for a card never seen)."""
-    if state is None:
+    """Predicted probability of recalling a card at `moment` (0 for a card never seen), via `forgetting_curve`."""
+    if state is None or state.last_review is None or state.stability is None:
         return 0.0
-    return float(scheduler.get_card_retrievability(state, moment))
+    return forgetting_curve(scheduler, (moment - state.last_review) / DAY, state.stability)
 
 
 def finish_steps(scheduler: Scheduler, state: FsrsCard, rating: Rating = Rating.Good) -> tuple[FsrsCard, int]:

@@ -1,9 +1,10 @@
 """Readiness for the interview: predicted recall on the day, as it stands and as it will be if the plan is kept.
 
 Pure functions with an injected `now`; nothing here reads files or prints. Readiness is the mean FSRS
-retrievability of a deck's active cards at the interview moment (`Scheduler.get_card_retrievability`), a card
-never seen counting 0. The projection simulates the coming days with the FSRS model itself (seeded Monte
-Carlo through the scheduler's own `review_card`), following the deadline policy within the daily budget.
+retrievability of a deck's active cards at the interview moment (`deadline.recall_at`: FSRS's forgetting
+curve with fractional days elapsed), a card never seen counting 0. The projection simulates the coming days with
+the FSRS model itself (seeded Monte Carlo through the scheduler's own `review_card`), following the deadline
+policy within the daily budget.
 """
 
 from __future__ import annotations

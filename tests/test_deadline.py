@@ -77,3 +77,21 @@ def test_final_reviews_spread_over_the_last_days_instead_of_the_last_one() -> No
     assert max(answers) <= 60 + 3  # a started card finishes its learning steps
     assert answers[-1] < sum(answers[-4:-1])  # the last day does not carry the load of the final days
     assert result.predicted > 0.95
+
+
+def test_recall_at_matches_fsrs_at_whole_days_and_counts_fractional_days() -> None:
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    slow_decay = Scheduler(parameters=(*DEFAULT_PARAMETERS[:20], 0.5), enable_fuzzing=False)
+    for scheduler in (MODEL, slow_decay):
+        card = _reviewed(days_ago=0)
+        for days in (0, 1, 2, 7, 30, 365):
+            moment = card.last_review + timedelta(days=days)
+            assert abs(recall_at(scheduler, card, moment) - scheduler.get_card_retrievability(card, moment)) < 1e-12
+        # Six hours after a review: fsrs counts 0 whole days (recall 1.0); the curve has already started to fall.
+        morning, afternoon = card.last_review, card.last_review + timedelta(hours=6)
+        assert scheduler.get_card_retrievability(card, afternoon) == 1.0
+        assert recall_at(scheduler, card, morning) == 1.0
+        next_day = card.last_review + timedelta(days=1)
+        assert recall_at(scheduler, card, next_day) < recall_at(scheduler, card, afternoon) < 1.0
+    assert recall_at(MODEL, None, NOW) == 0.0
