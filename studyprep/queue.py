@@ -1,9 +1,10 @@
 """The review queue: what to show next, read from the review database only (never the deck YAML).
 
-Order: learning and relearning cards that are due (earliest first); then due review cards, most overdue
-relative to their interval first; then new cards up to each deck's daily limit (counted across the day's
-sessions), in document order, taking turns between decks. When nothing else is left, learning cards due
-within the learn-ahead window are shown early, as Anki does.
+Order: learning and relearning cards that are due (earliest first); then the planned cards of decks with an
+interview date ahead, in their deadline plan's order (`deadline_queue.planned_today`), decks taking turns; then
+due review cards of the other decks, most overdue relative to their interval first; then their new cards up to
+each deck's daily limit (counted across the day's sessions), in document order, taking turns between decks.
+When nothing else is left, learning cards due within the learn-ahead window are shown early, as Anki does.
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ import itertools
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from studyprep.reviewstore import ReviewStore
+
+if TYPE_CHECKING:
+    from studyprep.deadline_queue import PlannedDay
+    from studyprep.plan import StudyPlan
 
 LEARN_AHEAD = timedelta(minutes=20)
 EntryKind = Literal["learning", "review", "new"]
@@ -23,12 +28,16 @@ EntryKind = Literal["learning", "review", "new"]
 
 @dataclass(frozen=True)
 class DeckDay:
-    """A deck with its daily new-card limit and today's study-day bounds (UTC), from its plan."""
+    """A deck with its daily new-card limit and today's study-day bounds (UTC), from its plan.
+
+    `plan` is the deck's whole study plan when it has an interview date still ahead (the deadline lane).
+    """
 
     slug: str
     new_cards_per_day: int
     day_start: datetime
     day_end: datetime
+    plan: StudyPlan | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class QueueEntry:
     card_id: str
     kind: EntryKind
     due: datetime | None = None
+    planned: bool = False  # chosen by a deadline plan: served in plan order, before plain reviews
 
     @property
     def key(self) -> tuple[str, str]:
@@ -48,20 +58,23 @@ class QueueEntry:
 
 @dataclass
 class ReviewQueue:
-    """Cards left in a session, in the three lanes of the review order."""
+    """Cards left in a session, in the lanes of the review order."""
 
     learning: list[QueueEntry] = field(default_factory=list)  # kept sorted by due
     reviews: deque[QueueEntry] = field(default_factory=deque)
     new: deque[QueueEntry] = field(default_factory=deque)
     learn_ahead: timedelta = LEARN_AHEAD
+    planned: deque[QueueEntry] = field(default_factory=deque)
 
     def __len__(self) -> int:
-        return len(self.learning) + len(self.reviews) + len(self.new)
+        return len(self.learning) + len(self.planned) + len(self.reviews) + len(self.new)
 
     def next(self, now: datetime) -> QueueEntry | None:
         """The card to show at `now`, or None when nothing is due (even with learn-ahead)."""
         if self.learning and _due(self.learning[0]) <= now:
             return self.learning[0]
+        if self.planned:
+            return self.planned[0]
         if self.reviews:
             return self.reviews[0]
         if self.new:
@@ -73,7 +86,7 @@ class ReviewQueue:
     def remove(self, key: tuple[str, str]) -> None:
         """Take a card out of every lane."""
         self.learning = [entry for entry in self.learning if entry.key != key]
-        for lane in (self.reviews, self.new):
+        for lane in (self.planned, self.reviews, self.new):
             for entry in [entry for entry in lane if entry.key == key]:
                 lane.remove(entry)
 
@@ -88,6 +101,8 @@ class ReviewQueue:
         self.remove(entry.key)
         if entry.kind == "learning":
             bisect.insort(self.learning, entry, key=_due)
+        elif entry.planned:
+            self.planned.appendleft(entry)
         elif entry.kind == "review":
             self.reviews.appendleft(entry)
         else:
@@ -111,23 +126,50 @@ def build_queue(
     new_limit: int | None = None,
 ) -> ReviewQueue:
     """Today's queue over `decks`: at most `limit` cards, and `new_limit` new ones (default: the plans')."""
+    from studyprep.deadline_queue import planned_today
+
+    planned_days = [found for deck in decks if deck.plan is not None and (found := planned_today(store, deck, now))]
+    plain = [deck for deck in decks if deck.slug not in {day.deck for day in planned_days}]
     learning = sorted(
         (QueueEntry(deck.slug, card_id, "learning", due)
          for deck in decks for card_id, due in store.due_learning(deck.slug, deck.day_end, now)),
         key=_due,
     )  # fmt: skip
+    planned = _planned(planned_days, new_limit)
     ranked = sorted(
-        ((ratio, QueueEntry(deck.slug, card_id, "review")) for deck in decks
+        ((ratio, QueueEntry(deck.slug, card_id, "review")) for deck in plain
          for card_id, ratio in store.due_reviews(deck.slug, deck.day_end, now)),
         key=lambda pair: -pair[0],
     )  # fmt: skip
     reviews = [entry for _, entry in ranked]
-    new = _new_cards(store, decks, now, new_limit)
+    planned_new = sum(entry.kind == "new" for entry in planned)
+    new = _new_cards(store, plain, now, None if new_limit is None else max(new_limit - planned_new, 0))
+    lanes = [learning, planned, reviews, new]
     if limit is not None:
-        learning, rest = learning[:limit], max(limit - len(learning), 0)
-        reviews, rest = reviews[:rest], max(rest - len(reviews), 0)
-        new = new[:rest]
-    return ReviewQueue(learning=learning, reviews=deque(reviews), new=deque(new))
+        lanes, room = [], limit
+        for lane in (learning, planned, reviews, new):
+            lanes.append(lane[:room])
+            room = max(room - len(lane), 0)
+    learning, planned, reviews, new = lanes
+    return ReviewQueue(learning=learning, reviews=deque(reviews), new=deque(new), planned=deque(planned))
+
+
+def _planned(days: list[PlannedDay], new_limit: int | None) -> list[QueueEntry]:
+    """Deadline decks' cards in plan order, decks taking turns; with `new_limit`, at most that many new ones."""
+    per_deck = [
+        [QueueEntry(day.deck, card_id, "new" if new else "review", planned=True) for card_id, new in day.cards]
+        for day in days
+    ]
+    entries = _take_turns(per_deck)
+    if new_limit is None:
+        return entries
+    new_ranks = itertools.accumulate(entry.kind == "new" for entry in entries)
+    return [entry for entry, rank in zip(entries, new_ranks, strict=True) if entry.kind != "new" or rank <= new_limit]
+
+
+def _take_turns(groups: list[list[QueueEntry]]) -> list[QueueEntry]:
+    """One entry from each group in turn, until all are used."""
+    return [entry for group in itertools.zip_longest(*groups) for entry in group if entry is not None]
 
 
 def _new_cards(store: ReviewStore, decks: list[DeckDay], now: datetime, new_limit: int | None) -> list[QueueEntry]:
@@ -139,5 +181,4 @@ def _new_cards(store: ReviewStore, decks: list[DeckDay], now: datetime, new_limi
             allowance = new_limit
         cards = store.new_cards(deck.slug, now, allowance)
         per_deck.append([QueueEntry(deck.slug, card_id, "new") for card_id in cards])
-    turns = (entry for group in itertools.zip_longest(*per_deck) for entry in group if entry is not None)
-    return list(itertools.islice(turns, new_limit))
+    return _take_turns(per_deck)[:new_limit]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -59,6 +59,15 @@ def render_decks(summaries: list[DeckSummary]) -> None:
             *(str((summary.due or {}).get(column, 0)) for column in due_columns),
         )
     out.print(table)
+    for summary in summaries:
+        if summary.readiness:
+            out.print(Text.assemble((summary.slug, "bold"), ": ", _readiness_line(summary.readiness)))
+
+
+def _readiness_line(readiness: dict[str, Any]) -> str:
+    """Time left and readiness today of a deck with an interview date ahead."""
+    days, hours = readiness["days_left"], int(readiness["hours_left"] - 24 * readiness["days_left"])
+    return f"interview in {days}d {hours}h, readiness today {readiness['readiness_today']:.0%}"
 
 
 def render_show(deck: Deck, cards: list[Card]) -> None:

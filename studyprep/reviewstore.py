@@ -29,6 +29,7 @@ Public functions (all on `ReviewStore`, opened with `open_store(workspace)`; clo
 - `append_review(deck, id, rating, reviewed_at, ..., source, external_id)` -> log id, or None for a
   duplicate; then call `studyprep.scheduling.rebuild_card_state(store, deck, id, scheduler)`
 - `replace_state(deck, id, card, last_log_id)`, `bury(...)`, `unbury(...)`, `new_cards_since(deck, since)`
+  `answers_since(deck, since)`, `buried_ids(deck, now)`
 - queue queries: `due_learning`, `due_reviews`, `new_cards`, `deck_counts`; `session_lock()`.
 """
 
@@ -608,6 +609,20 @@ class ReviewStore:
                 (deck, to_us(since)),
             ).fetchone()
         return int(row[0])
+
+    def answers_since(self, deck: str, since: datetime) -> int:
+        """How many answers (learning steps included) the deck's log holds at or after `since`."""
+        with self.guard():
+            row = self.conn.execute(
+                "SELECT count(*) FROM review_log WHERE deck = ? AND reviewed_at >= ?", (deck, to_us(since))
+            ).fetchone()
+        return int(row[0])
+
+    def buried_ids(self, deck: str, now: datetime) -> set[str]:
+        """Ids of the deck's cards buried past `now`."""
+        with self.guard():
+            rows = self.conn.execute("SELECT card_id FROM buried WHERE deck = ? AND until > ?", (deck, to_us(now)))
+            return {row[0] for row in rows}
 
     # -- plan cache -------------------------------------------------------------------------------------
 

@@ -205,15 +205,12 @@ class ReviewSession:
         """End the session and say what was done and what is due next."""
         self.phase = Phase.DONE
         self.current = None
-        now = self.clock()
-        due_left, next_due = 0, None
-        for deck in self.decks:
-            counts = self.store.deck_counts(
-                deck.slug, now, deck.day_start, deck.day_end, deck.new_cards_per_day
-            )
-            due_left += counts.learning + counts.review + counts.new_available
-            if counts.next_due and (next_due is None or counts.next_due < next_due):
-                next_due = counts.next_due
+        # The same counts as `studyprep due` (deadline decks counted as their plan serves them).
+        from studyprep.commands.due import counts_for
+
+        counts = counts_for(self.store, self.decks, self.clock())
+        due_left = sum(deck.total for deck in counts)
+        next_due = min((deck.next_due for deck in counts if deck.next_due), default=None)
         return Summary(self.answered, self.again, self.buried, self.elapsed(), due_left, next_due)
 
     # -- views ------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """`studyprep due`: today's counts per deck (learning, review, new) and when the next card is due.
 
 Reads the review database only; deck files are checked by size and mtime (and re-read only when changed).
+A deck with an interview date ahead is counted as the review queue serves it: its deadline plan's reviews and
+new cards for the rest of today (`deadline_queue.planned_today`), with its readiness today.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class DeckDue:
     new: int
     new_today: int
     next_due: datetime | None
+    readiness: dict[str, Any] | None = None  # interview, days and hours left, readiness today (deadline decks)
 
     @property
     def total(self) -> int:
@@ -41,6 +44,7 @@ class DeckDue:
             "new": self.new,
             "new_today": self.new_today,
             "next_due": isoformat(self.next_due) if self.next_due else None,
+            **({"readiness": self.readiness} if self.readiness else {}),
         }
 
 
@@ -87,26 +91,48 @@ def _deck_day(workspace: Workspace, store: ReviewStore, slug: str, now: datetime
         settings = store.cached_plan(slug, stat.st_size, stat.st_mtime_ns)
     except FileNotFoundError:
         settings = None
-    if settings is None:
+    plan = None
+    if settings is None or "interview" not in settings:  # entries cached before interview dates count as misses
         from studyprep.plan import load_plan
 
         plan = load_plan(workspace, slug)  # validates, or writes the defaults on first use
         stat = path.stat()
-        settings = {"new": plan.new_cards_per_day, "hour": plan.day_starts_at_hour, "zone": plan.time_zone}
+        interview = plan.interview_at.timestamp() if plan.interview_at else None
+        settings = {"new": plan.new_cards_per_day, "hour": plan.day_starts_at_hour, "zone": plan.time_zone,
+                    "interview": interview}  # fmt: skip
         store.cache_plan(slug, stat.st_size, stat.st_mtime_ns, settings)
     start, end = study_day(now, settings["hour"], settings["zone"])
-    return DeckDay(slug, settings["new"], start, end)
+    if settings["interview"] is None or settings["interview"] <= now.timestamp():
+        return DeckDay(slug, settings["new"], start, end)
+    if plan is None:
+        from studyprep.plan import load_plan
+
+        plan = load_plan(workspace, slug)  # the deadline lane needs the whole plan (scheduler, budget)
+    return DeckDay(slug, settings["new"], start, end, plan)
 
 
 def counts_for(store: ReviewStore, days: list[DeckDay], now: datetime) -> list[DeckDue]:
-    """Today's counts for each deck, from the database."""
+    """Today's counts for each deck, from the database (a deadline deck's as its plan serves them)."""
+    from studyprep.deadline_queue import planned_today
+
     result = []
     for day in days:
         counts = store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day)
-        result.append(
-            DeckDue(day.slug, counts.learning, counts.review, counts.new_available, counts.new_today, counts.next_due)
-        )
+        planned = planned_today(store, day, now) if day.plan is not None else None
+        review, new = (counts.review, counts.new_available) if planned is None else (planned.reviews, planned.new)
+        glance = None if planned is None else _readiness_glance(planned.interview, planned.readiness_today, now)
+        result.append(DeckDue(day.slug, counts.learning, review, new, counts.new_today, counts.next_due, glance))
     return result
+
+
+def _readiness_glance(interview: datetime, readiness_today: float, now: datetime) -> dict[str, Any]:
+    left = max((interview - now).total_seconds(), 0.0)
+    return {
+        "interview": isoformat(interview),
+        "days_left": int(left // 86400),
+        "hours_left": round(left / 3600, 1),
+        "readiness_today": round(readiness_today, 4),
+    }
 
 
 def due_report(workspace: Workspace, now: datetime) -> DueReport:

@@ -23,6 +23,7 @@ class DeckSummary:
     retired: int
     suspended: int
     due: dict[str, int] | None = None  # today's learning / review / new counts, from the review database
+    readiness: dict[str, Any] | None = None  # interview, days and hours left, readiness today (when dated)
 
     def to_json(self) -> dict[str, Any]:
         """Machine-readable form."""
@@ -36,6 +37,7 @@ class DeckSummary:
             "retired": self.retired,
             "suspended": self.suspended,
             "due": self.due,
+            "readiness": self.readiness,
         }
 
 
@@ -53,7 +55,11 @@ def summarize(deck: Deck) -> DeckSummary:
 
 
 def list_decks(workspace: Workspace, now: datetime | None = None) -> list[DeckSummary]:
-    """Summaries of every deck in the workspace, by slug; with today's due counts when `now` is given."""
+    """Summaries of every deck in the workspace, by slug; with today's due counts when `now` is given.
+
+    Decks with an interview date ahead also get days left and readiness today (predicted recall at the
+    interview from the stored FSRS states, no projection), computed with the due counts.
+    """
     summaries = [summarize(deck) for deck in iter_decks(workspace)]
     if now is not None and summaries:
         from studyprep.commands.due import due_report
@@ -63,6 +69,7 @@ def list_decks(workspace: Workspace, now: datetime | None = None) -> list[DeckSu
             found = counts.get(summary.slug)
             if found:
                 summary.due = {"learning": found.learning, "review": found.review, "new": found.new}
+                summary.readiness = found.readiness
     return summaries
 
 

@@ -1,0 +1,86 @@
+"""Today's cards of a deck with an interview date ahead, read from the review store: what `review` serves
+and `due` counts for it.
+
+Such a deck is served by `deadline.plan_today` instead of the plain FSRS order: its candidates are the deck's
+active cards with their stored FSRS states, the scheduler is the deck plan's (fuzz off: the plan reads
+stabilities, never fuzzed due dates), and the daily budget is the plan's (cards, or minutes at the user's own
+mean answer time). Earlier sessions of the same study day share that budget: today's answers and new cards
+are counted from the log. Once the interview has passed `planned_today` returns None and plain FSRS resumes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyprep.queue import DeckDay
+    from studyprep.reviewstore import ReviewStore
+
+
+@dataclass(frozen=True)
+class PlannedDay:
+    """A deadline deck's cards for the rest of today, after its due learning cards, in the order to study."""
+
+    deck: str
+    cards: list[tuple[str, bool]]  # (card id, never seen before)
+    budget: int
+    answered_today: int
+    final_days: bool
+    interview: datetime
+    readiness_today: float  # mean predicted recall at the interview if nothing more is studied
+
+    @property
+    def reviews(self) -> int:
+        """Cards already seen (reviews brought forward, building or final reviews)."""
+        return sum(not new for _, new in self.cards)
+
+    @property
+    def new(self) -> int:
+        """Cards to introduce today."""
+        return sum(new for _, new in self.cards)
+
+
+def planned_today(store: ReviewStore, day: DeckDay, now: datetime) -> PlannedDay | None:
+    """The deadline plan for `day.slug` at `now`, cut to what is left of the daily budget; None without one.
+
+    Buried cards are left out (they still count in the deck's pacing). The budget counts answers, learning
+    steps included, so the room left today is the budget minus today's answers and the learning cards due now.
+    """
+    plan = day.plan
+    if plan is None or plan.interview_at is None or plan.interview_at <= now:
+        return None
+    from studyprep.deadline import Candidate, DeadlineGoal, plan_today
+    from studyprep.readiness import Budget, readiness_today, seconds_per_answer
+    from studyprep.scheduling import scheduler_for
+    from studyprep.simulation import without_fuzz
+
+    states = store.card_states(day.slug)
+    candidates = [Candidate(card_id, state, order) for order, (card_id, state) in enumerate(states.items())]
+    pace, _ = seconds_per_answer(store.review_durations(day.slug))
+    budget = Budget(cards=plan.daily_budget_cards, minutes=plan.daily_budget_minutes).answers(pace)
+    answered = store.answers_since(day.slug, day.day_start)
+    scheduler = without_fuzz(scheduler_for(plan))
+    today = plan_today(
+        candidates,
+        now,
+        DeadlineGoal(plan.interview_at, budget, plan.target_recall or 0.9),
+        scheduler,
+        answered_today=answered,
+        introduced_today=store.new_cards_since(day.slug, day.day_start),
+    )
+    if today is None:
+        return None
+    buried = store.buried_ids(day.slug, now)
+    room = max(0, budget - answered - today.learning)
+    chosen = [key for key in today.keys[today.learning :] if key not in buried][:room]
+    return PlannedDay(
+        deck=day.slug,
+        cards=[(key, states[key] is None) for key in chosen],
+        budget=budget,
+        answered_today=answered,
+        final_days=today.final_days,
+        interview=plan.interview_at,
+        readiness_today=readiness_today(candidates, plan.interview_at, scheduler),
+    )

@@ -1,0 +1,146 @@
+"""The review queue under an interview date, across simulated days, on a real workspace and SQLite database.
+
+Days are stepped with an injected clock for the sessions and with STUDYPREP_NOW for `due` and `decks`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from click.testing import CliRunner
+from helpers import FIXED_NOW
+from review_helpers import PROMPTS, SLUG, Clock, answer_all, make_workspace, session_at, set_plan
+
+from studyprep.cli import cli
+from studyprep.clock import isoformat
+from studyprep.deadline import recall_at
+from studyprep.plan import load_plan
+from studyprep.reviewstore import open_store
+from studyprep.scheduling import scheduler_for
+from studyprep.session import ReviewSession
+from studyprep.workspace import Workspace
+
+INTERVIEW = FIXED_NOW + timedelta(days=4)  # four daily sessions at 09:00 UTC, the last one the day before
+
+
+def cli_json(workspace: Workspace, now: datetime, *args: str) -> object:
+    env = {"STUDYPREP_NOW": isoformat(now), "TZ": "UTC"}
+    result = CliRunner().invoke(cli, ["--home", str(workspace.root), *args, "--json"], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def queued(session: ReviewSession) -> list[tuple[str, str]]:
+    """(kind, card id) of every card waiting, in serving order (the card on screen first)."""
+    lanes = [*session.queue.learning, *session.queue.planned, *session.queue.reviews, *session.queue.new]
+    return [(entry.kind, entry.card_id) for entry in lanes]
+
+
+def prompts_to_ids(workspace: Workspace) -> dict[str, str]:
+    with open_store(workspace) as store:
+        return dict(store.conn.execute("SELECT prompt, card_id FROM cards WHERE deck = ?", (SLUG,)).fetchall())
+
+
+def test_deadline_paces_new_cards_brings_reviews_forward_weakest_first_then_plain_fsrs(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, interview_at=INTERVIEW, daily_budget_cards=100, fuzz=False)
+    clock = Clock(FIXED_NOW)
+    # Day 0: 4 sessions left, one kept for consolidation: 8 cards over 3 days -> 3 new today, document order
+    # (plain FSRS would offer all 8 under the default limit of 20 a day). `due` counts what the queue serves.
+    assert cli_json(workspace, clock.now, "due")["decks"][0]["new"] == 3
+    with session_at(workspace, clock) as session:
+        assert answer_all(session, 4) == PROMPTS[:3]
+    for day_prompts in (PROMPTS[3:5], PROMPTS[5:7]):
+        clock.advance(days=1)
+        with session_at(workspace, clock) as session:
+            assert answer_all(session, 4) == day_prompts  # nothing else: no review is needed yet
+    # Day 3, the last session: the last new card, then every card not yet secure for the day, although plain
+    # FSRS has scheduled them all after the interview; lowest predicted recall at the interview first.
+    clock.advance(days=1)
+    plan = load_plan(workspace, SLUG)
+    scheduler = scheduler_for(plan)
+    with open_store(workspace) as store:
+        states = store.card_states(SLUG)
+    assert all(state.due > INTERVIEW for state in states.values() if state is not None)
+    due_today = cli_json(workspace, clock.now, "due")["decks"][0]
+    assert (due_today["review"], due_today["new"]) == (7, 1)
+    with session_at(workspace, clock) as session:
+        order = queued(session)
+        assert order[0] == ("new", prompts_to_ids(workspace)[PROMPTS[7]])
+        assert {kind for kind, _ in order[1:]} == {"review"} and len(order) == 8
+        on_the_day = [recall_at(scheduler, states[card_id], INTERVIEW) for _, card_id in order[1:]]
+        assert on_the_day == sorted(on_the_day) and on_the_day[0] < on_the_day[-1]
+        answer_all(session, 3)
+    # After the interview: plain FSRS again (no deadline lane, due reviews most overdue first, no readiness).
+    clock.now = INTERVIEW + timedelta(days=20)
+    due_after = cli_json(workspace, clock.now, "due")["decks"][0]
+    assert "readiness" not in due_after
+    with open_store(workspace) as store:
+        plain = [card_id for card_id, _ in store.due_reviews(SLUG, clock.now + timedelta(hours=19), clock.now)]
+    assert due_after["review"] == len(plain) > 0
+    with session_at(workspace, clock) as session:
+        assert session.decks[0].plan is None
+        assert queued(session) == [("review", card_id) for card_id in plain]
+
+
+def test_daily_budget_is_shared_by_the_day_sessions_and_learning_steps_count(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, interview_at=FIXED_NOW + timedelta(days=3), daily_budget_cards=3)
+    clock = Clock(FIXED_NOW)
+    with session_at(workspace, clock) as session:
+        # The pace would be 3 new cards a day; the budget leaves room for all 3, and `--new 2` caps them.
+        assert len(session.queue) == 3
+    with session_at(workspace, clock, new=2) as session:
+        assert len(session.queue) == 2
+        session.reveal()
+        session.answer(1)  # again: a learning step follows today and costs an answer of the budget
+        session.reveal()
+        session.answer(4)
+    clock.advance(minutes=2)
+    with session_at(workspace, clock) as session:
+        # 2 answers given and the learning card due now takes the third: no room for another new card.
+        assert [kind for kind, _ in queued(session)] == ["learning"]
+        answer_all(session, 4)
+    with session_at(workspace, clock) as session:
+        assert session.current is None
+    counts = cli_json(workspace, clock.now, "due")["decks"][0]
+    assert (counts["learning"], counts["review"], counts["new"], counts["new_today"]) == (0, 0, 0, 2)
+    clock.advance(days=1)
+    with session_at(workspace, clock) as session:
+        assert len(session.queue) == 3  # a new day, a new budget
+
+
+def test_buried_cards_leave_the_deadline_lane(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, interview_at=INTERVIEW, daily_budget_cards=100)
+    clock = Clock(FIXED_NOW)
+    with session_at(workspace, clock) as session:
+        session.bury()
+        assert answer_all(session, 4) == PROMPTS[1:3]
+    clock.advance(days=1)
+    with session_at(workspace, clock) as session:
+        assert answer_all(session, 4)[0] == PROMPTS[0]  # back the next day, first in document order
+
+
+def test_decks_shows_days_left_and_readiness_today(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, interview_at=INTERVIEW, daily_budget_cards=100, fuzz=False)
+    clock = Clock(FIXED_NOW)
+    with session_at(workspace, clock) as session:
+        answer_all(session, 4)
+    clock.advance(hours=6)
+    listed = cli_json(workspace, clock.now, "decks")[0]
+    scheduler = scheduler_for(load_plan(workspace, SLUG))
+    with open_store(workspace) as store:
+        states = list(store.card_states(SLUG).values())
+    expected = sum(recall_at(scheduler, state, INTERVIEW) for state in states) / len(states)
+    assert listed["readiness"] == {
+        "interview": isoformat(INTERVIEW),
+        "days_left": 3,
+        "hours_left": 90.0,
+        "readiness_today": round(expected, 4),
+    }
+    assert 0 < expected < 3 / 8  # three cards seen of eight, none certain four days later
+    env = {"STUDYPREP_NOW": isoformat(clock.now), "TZ": "UTC"}
+    shown = CliRunner().invoke(cli, ["--home", str(workspace.root), "decks"], env=env, catch_exceptions=False)
+    assert f"{round(expected * 100)}%" in shown.output and "3d" in shown.output
+    set_plan(workspace, interview_at=None)
+    assert cli_json(workspace, clock.now, "decks")[0]["readiness"] is None
