@@ -149,8 +149,12 @@ def _rounded(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def seconds_per_answer(durations_ms: Sequence[int]) -> tuple[float, bool]:
-    """The user's mean answer time (ignoring walk-aways over 5 minutes), and whether it was measured."""
-    usable = [ms / 1000 for ms in durations_ms if 0 < ms <= 300_000]
+    """The user's mean answer time, and whether it was measured.
+
+    Walk-aways over 5 minutes are ignored, and so are answers under a second (scripted sessions, key repeats):
+    counted, they would turn a minutes budget into thousands of answers a day.
+    """
+    usable = [ms / 1000 for ms in durations_ms if 1_000 <= ms <= 300_000]
     if not usable:
         return DEFAULT_SECONDS_PER_ANSWER, False
     return sum(usable) / len(usable), True

@@ -43,5 +43,6 @@ def test_assess_projects_categories_risks_and_days() -> None:
 def test_budget_and_pace() -> None:
     assert seconds_per_answer([]) == (20.0, False)
     assert seconds_per_answer([10_000, 20_000, 3_600_000]) == (15.0, True)  # a walk-away is ignored
+    assert seconds_per_answer([2, 5, 900]) == (20.0, False)  # scripted answers are no measure of pace
     assert Budget(minutes=10).answers(15.0) == 40
     assert Budget(cards=25).answers(15.0) == 25
