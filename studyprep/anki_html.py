@@ -15,15 +15,18 @@ MathJax delimiters such as `\\(x\\)` are handled by the note-type templates (cla
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
 
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
-_STRONG_STAR = re.compile(r"(?<!\\)\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_STRONG_UNDERSCORE = re.compile(r"(?<![\w\\])__(?=\S)(.+?)(?<=\S)__(?!\w)")
-_EMPHASIS_STAR = re.compile(r"(?<![*\\])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)")
-_EMPHASIS_UNDERSCORE = re.compile(r"(?<![\w\\])_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)")
+_BACKTICKS = re.compile(r"`+")
+# No span reaches past the next opening mark of its kind: unpaired runs of marks cost linear time, not a
+# rescan of the rest of the line from every mark (quadratic: a 20 KB line of `**a ` took seconds).
+_STRONG_STAR = re.compile(r"(?<!\\)\*\*(?=\S)((?:(?!\*\*).)+?)(?<=\S)\*\*")
+_STRONG_UNDERSCORE = re.compile(r"(?<![\w\\])__(?=\S)((?:(?!__).)+?)(?<=\S)__(?!\w)")
+_EMPHASIS_STAR = re.compile(r"(?<![*\\])\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?!\*)")
+_EMPHASIS_UNDERSCORE = re.compile(r"(?<![\w\\])_(?=[^\s_])((?:(?!(?<![\w\\])_).)+?)(?<=[^\s_])_(?!\w)")
 _BULLET = re.compile(r"^\s*[-*+•]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*\d{1,4}[.)]\s+(.*)$")
 _OPEN_BRACKET = "&#91;"
@@ -36,12 +39,35 @@ def inline_html(text: str) -> str:
         return _emphasis(escaped).replace("[", _OPEN_BRACKET)
     pieces: list[str] = []
     position = 0
-    for match in _CODE_SPAN.finditer(escaped):
-        pieces.append(_emphasis(escaped[position : match.start()]))
-        pieces.append(f"<code>{match.group(2).strip() or match.group(2)}</code>")
-        position = match.end()
+    for start, code_start, code_end, end in _code_spans(escaped):
+        code = escaped[code_start:code_end]
+        pieces.append(_emphasis(escaped[position:start]))
+        pieces.append(f"<code>{code.strip() or code}</code>")
+        position = end
     pieces.append(_emphasis(escaped[position:]))
     return "".join(pieces).replace("[", _OPEN_BRACKET)
+
+
+def _code_spans(text: str) -> list[tuple[int, int, int, int]]:
+    """Code spans as (start, content start, content end, end): a backtick run closed by the next run of
+    the same length, as in CommonMark. Runs are indexed by length, so this stays linear on any input."""
+    runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    spans = []
+    cursor = 0  # runs before this index are used up (inside or closing an earlier span)
+    while cursor < len(runs):
+        start, end = runs[cursor]
+        same = by_length[end - start]
+        later = bisect.bisect_right(same, cursor)
+        if later == len(same) or runs[same[later]][0] == end:
+            cursor += 1  # no closing run (or an empty span): the backticks are text
+            continue
+        closing = same[later]
+        spans.append((start, end, runs[closing][0], runs[closing][1]))
+        cursor = closing + 1
+    return spans
 
 
 def field_html(text: str) -> str:

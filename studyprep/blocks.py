@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 # A GFM task-list box ("- [ ] Raft", "- [x] Paxos") is a to-do mark, not part of the text.
+_BOLD_PROBE_CHARS = 2000
 _TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 _BOLD_LEAD = re.compile(r"^(\*\*|__)(?P<label>\S(?:.*?\S)?)\1(?P<rest>.*)$", re.DOTALL)
 
@@ -129,7 +130,9 @@ def _starts_bold(inline: Token) -> bool:
     """True when the inline content opens with strong emphasis, as the inline parser sees it."""
     if not inline.content.startswith(("**", "__")):
         return False
-    children = _inline_parser().parseInline(inline.content)[0].children or []
+    # A label or bold question closes within its first lines; probing a bounded prefix keeps markdown-it's
+    # inline parser (superlinear on runs like `[[[[`) away from megabyte-long lines.
+    children = _inline_parser().parseInline(inline.content[:_BOLD_PROBE_CHARS])[0].children or []
     first = next((child for child in children if child.type != "text" or child.content), None)
     return first is not None and first.type == "strong_open"
 

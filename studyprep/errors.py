@@ -31,3 +31,8 @@ class DeckNotFoundError(StudyprepError):
     """The named deck does not exist in the workspace."""
 
     exit_code = 2
+
+
+def too_large_message(what: str, size: int, limit: int) -> str:
+    """The error for an input over a size limit (sizes in bytes or characters)."""
+    return f"{what} is too large ({size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB): split it into smaller files"

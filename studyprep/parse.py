@@ -22,7 +22,7 @@ from studyprep.blocks import (
     parse_blocks,
     split_bold_lead,
 )
-from studyprep.errors import StudyprepError
+from studyprep.errors import StudyprepError, too_large_message
 from studyprep.meaning import (
     ANSWER_MARKER,
     CARD_SECTION_KINDS,
@@ -51,6 +51,8 @@ _PLAIN_LABEL = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]\s+(?P
 _LABEL_ONLY = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]$")
 _DASH_LABEL = re.compile(r"^(?P<label>[^—–`\[\]()]{1,60}?)\s+[—–-]\s+(?P<rest>\S.*)$", re.DOTALL)
 _MAX_LABEL_WORDS = 6
+# Real prep documents are 10-100 KB; 5 MB (~50,000 questions) parses in about 6 s with ~350 MB of memory.
+MAX_DOCUMENT_BYTES = 5_000_000
 _REFERENCE_KINDS = {"role", "fit", "resume", "strategy"}
 _IDENTITY_LABELS = {"company": "company", "employer": "company", "role": "role", "position": "role", "title": "role"}
 
@@ -68,7 +70,12 @@ class Section:
 
 
 def parse_document(text: str, path: Path | None = None, fallback_title: str = "") -> ParsedDocument:
-    """Parse prep-document text; raise StudyprepError (naming `path`) if no known section is found."""
+    """Parse prep-document text; raise StudyprepError (naming `path`) if no known section is found.
+
+    Text over `MAX_DOCUMENT_BYTES` characters is refused: parsing time and memory grow with size.
+    """
+    if len(text) > MAX_DOCUMENT_BYTES:
+        raise StudyprepError(too_large_message("prep document", len(text), MAX_DOCUMENT_BYTES), path)
     source = normalize_source(text)
     blocks = parse_blocks(source)
     title_heading = _title_heading(blocks)

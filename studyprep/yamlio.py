@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from studyprep.errors import StudyprepError
+from studyprep.errors import StudyprepError, too_large_message
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -192,9 +192,14 @@ def _assemble(loader: Any) -> Any:  # noqa: PLR0912 - one dispatch over event ty
     return root
 
 
-def read_text_file(path: Path, what: str = "file") -> str:
-    """Read a UTF-8 text file (BOM allowed), with a clear error for missing, unreadable or binary files."""
+def read_text_file(path: Path, what: str = "file", max_bytes: int | None = None) -> str:
+    """Read a UTF-8 text file (BOM allowed), with a clear error for missing, unreadable or binary files.
+
+    With `max_bytes`, a larger file is refused before it is read.
+    """
     try:
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            raise StudyprepError(too_large_message(what, path.stat().st_size, max_bytes), path)
         raw = path.read_bytes()
     except FileNotFoundError:
         raise StudyprepError(f"{what} not found", path) from None

@@ -12,7 +12,7 @@ from studyprep.errors import StudyprepError
 from studyprep.ids import SLUG_PATTERN, slugify
 from studyprep.merge import MergeReport, merge_deck
 from studyprep.models import CARD_KINDS
-from studyprep.parse import parse_document
+from studyprep.parse import MAX_DOCUMENT_BYTES, parse_document
 from studyprep.workspace import Workspace
 from studyprep.yamlio import read_text_file
 
@@ -66,7 +66,7 @@ def import_document(
     workspace: Workspace, path: Path, now: datetime, deck: str | None = None, dry_run: bool = False
 ) -> ImportResult:
     """Parse `path`, merge it into its deck (created if new) and write the deck unless nothing changed."""
-    text = read_text_file(path, "prep document")
+    text = read_text_file(path, "prep document", max_bytes=MAX_DOCUMENT_BYTES)
     document = parse_document(text, path, fallback_title=path.stem)
     slug = deck or deck_slug_for(document.title, document.company, document.role, path)
     if not re.match(SLUG_PATTERN, slug):
