@@ -222,6 +222,20 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     _emit(as_json, stats.to_json, "studyprep.render_readiness:render_stats", stats)
 
 
+@cli.command("check")
+@click.option("--drop-orphans", is_flag=True, help="Delete the review history of cards no deck file holds.")
+@json_option
+@click.pass_context
+def check_cmd(ctx: click.Context, drop_orphans: bool, as_json: bool) -> None:
+    """Verify the workspace (deck files, plans, review database and history); exit 1 listing what is wrong."""
+    from studyprep.commands.check import check_workspace
+
+    result = check_workspace(_workspace(ctx), drop_orphans=drop_orphans)
+    _emit(as_json, result.to_json, "studyprep.render_check:render_check", result)
+    if not result.ok:
+        ctx.exit(1)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli.main(prog_name="studyprep")

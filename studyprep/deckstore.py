@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from studyprep.atomic import write_atomic
@@ -10,6 +12,11 @@ from studyprep.errors import DeckNotFoundError, StudyprepError
 from studyprep.models import Deck
 from studyprep.workspace import Workspace
 from studyprep.yamlio import dump_yaml, load_model_file
+
+BACKUPS_DIR = ".backups"
+BACKUPS_KEPT = 5
+LOCK_NAME = ".lock"
+LOCK_WAIT_SECONDS = 30.0
 
 HEADER = (
     "# studyprep deck. Safe to edit by hand: write your own answer in `notes`, set `suspended: true`\n"
@@ -78,3 +85,45 @@ def existing_deck(workspace: Workspace, slug: str) -> Deck | None:
     """The stored deck with this exact slug, or None if there is none yet."""
     path = workspace.deck_path(slug)
     return load_deck_file(path) if path.exists() else None
+
+
+@contextlib.contextmanager
+def deck_write_lock(workspace: Workspace) -> Iterator[None]:
+    """Serialize read-modify-write of deck files (imports, notes saved during review) across processes.
+
+    A second writer waits for the first (imports take seconds at most); if it is still busy after
+    `LOCK_WAIT_SECONDS`, the second stops with a clear message instead of overwriting the first's work.
+    """
+    from studyprep.locking import exclusive_lock
+
+    busy = "another studyprep command is changing the decks (pid {holder}); try again when it is done"
+    with exclusive_lock(workspace.decks_dir / LOCK_NAME, LOCK_WAIT_SECONDS, busy):
+        yield
+
+
+def backup_dir(workspace: Workspace, slug: str) -> Path:
+    """Where earlier versions of a deck file are kept: `decks/.backups/<slug>/`."""
+    return workspace.decks_dir / BACKUPS_DIR / slug
+
+
+def backup_deck(workspace: Workspace, slug: str, text: str, now: datetime, keep: int = BACKUPS_KEPT) -> Path:
+    """Keep `text` (the deck file about to be replaced) as a backup; prune all but the newest `keep`."""
+    folder = backup_dir(workspace, slug)
+    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
+    taken = {path.name for path in folder.glob("*.yaml")} if folder.is_dir() else set()
+    sequence = next(n for n in range(len(taken) + 1) if f"{stamp}-{n}.yaml" not in taken)
+    path = folder / f"{stamp}-{sequence}.yaml"
+    write_atomic(path, text)
+    for old in deck_backups(workspace, slug)[:-keep]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return path
+
+
+def deck_backups(workspace: Workspace, slug: str) -> list[Path]:
+    """A deck's backups, oldest first (by when they were written)."""
+    folder = backup_dir(workspace, slug)
+    if not folder.is_dir():
+        return []
+    found = [(path.stat().st_mtime_ns, path.name, path) for path in folder.glob("*.yaml")]
+    return [path for _, _, path in sorted(found)]

@@ -300,31 +300,11 @@ class ReviewStore:
     @contextlib.contextmanager
     def session_lock(self) -> Iterator[None]:
         """Hold the workspace's review lock: a second session gets a clear error instead of a race."""
-        lock_path = self.path.parent / LOCK_NAME
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows: the per-answer checks still prevent double-apply
+        from studyprep.locking import exclusive_lock
+
+        busy = "another review session is running on this workspace (pid {holder}); finish it first"
+        with exclusive_lock(self.path.parent / LOCK_NAME, 0, busy):
             yield
-            return
-        with lock_path.open("a+", encoding="utf-8") as handle:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                holder = handle.read().strip() or "unknown"
-                raise StudyprepError(
-                    f"another review session is running on this workspace (pid {holder}); finish it first",
-                    lock_path,
-                ) from None
-            handle.seek(0)
-            handle.truncate()
-            handle.write(str(os.getpid()))
-            handle.flush()
-            try:
-                yield
-            finally:
-                handle.truncate(0)
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     # -- content mirror ---------------------------------------------------------------------------------
 

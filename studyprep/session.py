@@ -185,18 +185,21 @@ class ReviewSession:
 
     def save_notes(self, text: str) -> None:
         """Store new notes for the card on screen in its deck file (atomically) and in the mirror."""
-        from studyprep.deckstore import load_deck_file, save_deck
+        from studyprep.deckstore import deck_write_lock, load_deck_file, save_deck
 
         shown = self._require_card()
         deck_slug, card_id = shown.entry.key
         notes = text.strip("\n").rstrip()
-        deck = load_deck_file(self.workspace.deck_path(deck_slug))
-        if not any(card.id == card_id for card in deck.cards):
-            raise StudyprepError(f"card {card_id} is no longer in the deck file", self.workspace.deck_path(deck_slug))
-        cards = [card.model_copy(update={"notes": notes}) if card.id == card_id else card for card in deck.cards]
-        deck = deck.model_copy(update={"cards": cards})
-        path = save_deck(self.workspace, deck)
-        self.store.mirror_deck(deck, path)
+        # Under the deck lock, so an import running meanwhile cannot overwrite the notes (or lose its own).
+        with deck_write_lock(self.workspace):
+            deck = load_deck_file(self.workspace.deck_path(deck_slug))
+            if not any(card.id == card_id for card in deck.cards):
+                path = self.workspace.deck_path(deck_slug)
+                raise StudyprepError(f"card {card_id} is no longer in the deck file", path)
+            cards = [card.model_copy(update={"notes": notes}) if card.id == card_id else card for card in deck.cards]
+            deck = deck.model_copy(update={"cards": cards})
+            path = save_deck(self.workspace, deck)
+            self.store.mirror_deck(deck, path)
         card = self.store.card(deck_slug, card_id) or shown.card
         self.current = ShownCard(shown.entry, card, shown.stored, shown.related, shown.shown_at)
         self.notice = "notes saved"

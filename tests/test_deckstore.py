@@ -82,7 +82,8 @@ def test_failed_write_leaves_the_old_file_and_no_temp(deck_file: Path, monkeypat
     with pytest.raises(StudyprepError, match="No space left on device; the old file is unchanged"):
         import_document(Workspace(deck_file.parent.parent), source, FIXED_NOW)
     assert deck_file.read_bytes() == before
-    assert [p.name for p in deck_file.parent.iterdir()] == [deck_file.name]
+    # No temp file and no half backup; only the deck itself (and the import's lock file) remain.
+    assert sorted(p.name for p in deck_file.parent.rglob("*") if p.is_file()) == [".lock", deck_file.name]
 
 
 def test_slug_cannot_escape_the_decks_folder(tmp_path: Path) -> None:

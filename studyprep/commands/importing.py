@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from studyprep.deckstore import deck_to_yaml, read_deck_file, save_deck
+from studyprep.deckstore import backup_deck, deck_to_yaml, deck_write_lock, read_deck_file, save_deck
 from studyprep.errors import StudyprepError
 from studyprep.ids import SLUG_PATTERN, slugify
 from studyprep.merge import MergeReport, merge_deck
@@ -72,12 +73,15 @@ def import_document(
     if not re.match(SLUG_PATTERN, slug):
         raise StudyprepError(f"invalid deck name {slug!r}: use letters, digits and single hyphens")
     target = workspace.deck_path(slug)
-    previous, previous_text = read_deck_file(target) if target.exists() else (None, None)
-    merged, report = merge_deck(previous, document, slug, path.name, now)
-    merged_text = deck_to_yaml(merged)
-    changed = merged_text != previous_text
-    if changed and not dry_run:
-        target = save_deck(workspace, merged, merged_text)
+    with deck_write_lock(workspace) if not dry_run else contextlib.nullcontext():
+        previous, previous_text = read_deck_file(target) if target.exists() else (None, None)
+        merged, report = merge_deck(previous, document, slug, path.name, now)
+        merged_text = deck_to_yaml(merged)
+        changed = merged_text != previous_text
+        if changed and not dry_run:
+            if previous_text is not None:
+                backup_deck(workspace, slug, previous_text, now)
+            target = save_deck(workspace, merged, merged_text)
     return ImportResult(
         deck=slug,
         title=merged.title,

@@ -1,0 +1,49 @@
+"""Terminal rendering of `studyprep check` (document text always as plain `Text`, never markup)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from studyprep.commands.check import CheckResult
+from studyprep.render import console
+
+ORPHANS_SHOWN = 20
+
+
+def render_check(result: CheckResult) -> None:
+    """Print what was checked, then each problem and orphan, then what to do."""
+    out = console()
+    out.print(
+        Text(
+            f"checked {result.decks} deck files ({result.cards} cards), {result.plans} plans,"
+            f" {result.reviews} logged reviews",
+            style="dim",
+        )
+    )
+    for removed in result.removed_temp_files:
+        note = f"removed a leftover temp file from an interrupted write: {removed}"
+        out.print(Text(note, style="dim"), soft_wrap=True)
+    if result.dropped_orphans:
+        out.print(Text(f"dropped the review history of {result.dropped_orphans} orphaned cards"))
+    for problem in result.problems:
+        out.print(Text.assemble(("problem ", "bold red"), problem.render()), soft_wrap=True)
+    if result.orphans:
+        out.print(
+            Text.assemble(
+                ("orphans ", "bold yellow"),
+                f"{len(result.orphans)} reviewed cards are in no deck file (their history is kept):",
+            )
+        )
+        for orphan in result.orphans[:ORPHANS_SHOWN]:
+            prompt = f"  {orphan.prompt}" if orphan.prompt else ""
+            out.print(Text(f"  {orphan.deck} {orphan.card_id} ({orphan.reviews} reviews){prompt}"), soft_wrap=True)
+        if len(result.orphans) > ORPHANS_SHOWN:
+            out.print(Text(f"  … and {len(result.orphans) - ORPHANS_SHOWN} more (see --json)"))
+        out.print(
+            Text(
+                "  to keep them, restore their deck file or re-import its document; to delete their history,"
+                " run `studyprep check --drop-orphans`"
+            )
+        )
+    if result.ok:
+        out.print(Text("workspace ok", style="bold green"))

@@ -1,0 +1,206 @@
+"""`studyprep check` on real workspaces (real YAML, real SQLite), and deck backups on re-import."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+from helpers import FIXED_NOW
+from review_helpers import DOC, SLUG, make_workspace
+
+from studyprep.cli import cli
+from studyprep.commands.importing import import_document
+from studyprep.deckstore import BACKUPS_KEPT, deck_backups
+from studyprep.reviewstore import database_path
+from studyprep.workspace import Workspace
+
+
+def run(workspace: Workspace, *args: str, stdin: str | None = None) -> Result:
+    env = {"STUDYPREP_NOW": "2026-01-01T09:00:00Z", "TZ": "UTC"}
+    return CliRunner().invoke(cli, ["--home", str(workspace.root), *args], input=stdin, env=env, catch_exceptions=False)
+
+
+def check_json(workspace: Workspace, *args: str) -> tuple[int, dict]:
+    result = run(workspace, "check", "--json", *args)
+    return result.exit_code, json.loads(result.output)
+
+
+def reviewed_workspace(tmp_path: Path) -> Workspace:
+    """The review test deck with three answered cards."""
+    workspace = make_workspace(tmp_path)
+    answered = run(workspace, "review", stdin="\n3\n\n1\n\n4\nq\n")
+    assert answered.exit_code == 0, answered.output
+    return workspace
+
+
+def test_a_fresh_reviewed_workspace_is_ok(tmp_path: Path) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    code, report = check_json(workspace)
+    assert (code, report["ok"], report["problems"], report["orphans"]) == (0, True, [], [])
+    assert (report["decks"], report["cards"], report["plans"], report["reviews"]) == (1, 8, 1, 3)
+    human = run(workspace, "check")
+    assert human.exit_code == 0 and "workspace ok" in human.output
+
+
+def test_a_broken_deck_file_is_listed_with_its_line_and_left_alone(tmp_path: Path) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    path = workspace.deck_path(SLUG)
+    broken = path.read_text(encoding="utf-8").replace("kind: question", "kind: riddle", 1)
+    path.write_text(broken, encoding="utf-8")
+    code, report = check_json(workspace)
+    assert code == 1 and not report["ok"]
+    (problem,) = report["problems"]
+    assert problem["what"] == "deck" and problem["path"] == str(path)
+    assert problem["line"] == broken.split("\n").index("  kind: riddle") + 1
+    assert "kind" in problem["message"]
+    assert path.read_text(encoding="utf-8") == broken
+    human = run(workspace, "check")
+    assert human.exit_code == 1 and f"{path}:{problem['line']}" in human.output
+
+
+def test_duplicate_ids_bad_yaml_and_tags_are_problems(tmp_path: Path) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    text = workspace.deck_path(SLUG).read_text(encoding="utf-8")
+    ids = [line.split("- id: ")[1] for line in text.split("\n") if line.startswith("- id: ")]
+    variants = {
+        "dup": text.replace(f"- id: {ids[1]}", f"- id: {ids[0]}"),
+        "yaml": text.replace("title:", "title: [unclosed", 1),
+        "tag": text.replace("title:", "title: !!python/object:os.system", 1),
+    }
+    for name, content in variants.items():
+        (workspace.decks_dir / f"{SLUG}.yaml").write_text(content, encoding="utf-8")
+        code, report = check_json(workspace)
+        assert code == 1, name
+        assert [problem["what"] for problem in report["problems"]] == ["deck"], name
+        # The deck's reviewed cards are not called orphans while its file cannot be read.
+        assert report["orphans"] == [], name
+
+
+def test_a_bad_plan_is_a_problem(tmp_path: Path) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    plan = workspace.schedules_dir / f"{SLUG}.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("new_cards_per_day: 20", "new_cards_per_day: lots"))
+    code, report = check_json(workspace)
+    assert code == 1
+    assert [(problem["what"], problem["path"]) for problem in report["problems"]] == [("plan", str(plan))]
+
+
+def test_orphans_are_listed_kept_and_dropped_on_request(tmp_path: Path) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    deck_file = workspace.deck_path(SLUG)
+    saved = deck_file.read_bytes()
+    deck_file.unlink()
+    code, report = check_json(workspace)
+    assert code == 1 and len(report["orphans"]) == 3
+    assert all(orphan["deck"] == SLUG and orphan["reviews"] == 1 for orphan in report["orphans"])
+    assert report["orphans"][0]["prompt"]
+    human = run(workspace, "check")
+    assert "3 reviewed cards are in no deck file" in human.output and "--drop-orphans" in human.output
+    # Keeping them: the file comes back and so does their history.
+    deck_file.write_bytes(saved)
+    assert check_json(workspace) == (0, check_json(workspace)[1])
+    assert check_json(workspace)[1]["reviews"] == 3
+    deck_file.unlink()
+    code, report = check_json(workspace, "--drop-orphans")
+    assert (code, report["dropped_orphans"], report["orphans"]) == (0, 3, [])
+    with sqlite3.connect(database_path(workspace)) as conn:
+        assert conn.execute("SELECT count(*) FROM review_log").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM card_state").fetchone()[0] == 0
+
+
+def test_a_card_removed_from_its_deck_by_hand_is_an_orphan(tmp_path: Path) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    with sqlite3.connect(database_path(workspace)) as conn:
+        reviewed = {row[0] for row in conn.execute("SELECT card_id FROM card_state")}
+    path = workspace.deck_path(SLUG)
+    blocks = path.read_text(encoding="utf-8").split("\n- id: ")
+    kept = [blocks[0]] + [block for block in blocks[1:] if block.split("\n")[0] not in reviewed or block is None]
+    gone = reviewed - {block.split("\n")[0] for block in kept[1:]}
+    path.write_text("\n- id: ".join(kept), encoding="utf-8")
+    code, report = check_json(workspace)
+    assert code == 1
+    assert {orphan["card_id"] for orphan in report["orphans"]} == gone
+
+
+def test_history_that_disagrees_with_the_state_is_a_problem(tmp_path: Path) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    with sqlite3.connect(database_path(workspace)) as conn:
+        first = conn.execute("SELECT deck, card_id, rating, reviewed_at FROM review_log LIMIT 1").fetchone()
+        conn.execute("INSERT INTO review_log (deck, card_id, rating, reviewed_at) VALUES (?, ?, ?, ?)", first)
+    code, report = check_json(workspace)
+    assert code == 1
+    messages = [problem["message"] for problem in report["problems"]]
+    assert any("not from the latest logged review" in message for message in messages)
+    assert any("one answer logged 2 times" in message for message in messages)
+
+
+def test_a_damaged_database_fails_the_integrity_check_and_is_left_alone(tmp_path: Path) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    path = database_path(workspace)
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = 4096
+    raw = bytearray(path.read_bytes())
+    assert len(raw) > 3 * page_size
+    raw[2 * page_size + 100 : 3 * page_size] = b"\xff" * (page_size - 100)  # scribble over one table page
+    path.write_bytes(bytes(raw))
+    code, report = check_json(workspace)
+    assert code == 1
+    assert report["problems"] and all(problem["what"] == "database" for problem in report["problems"])
+    assert path.read_bytes() == bytes(raw)
+
+
+def test_a_foreign_database_file_is_a_problem(tmp_path: Path) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    path = database_path(workspace)
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    path.write_bytes(b"not a database at all")
+    code, report = check_json(workspace)
+    assert code == 1 and "not SQLite" in report["problems"][0]["message"]
+
+
+def test_leftover_temp_files_are_removed_and_listed(tmp_path: Path) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    stale = workspace.decks_dir / f".{SLUG}.yaml.abc123.tmp"
+    fresh = workspace.decks_dir / f".{SLUG}.yaml.def456.tmp"
+    stale.write_text("half a deck", encoding="utf-8")
+    fresh.write_text("being written", encoding="utf-8")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    code, report = check_json(workspace)
+    assert (code, report["removed_temp_files"]) == (0, [str(stale)])
+    assert not stale.exists() and fresh.exists()
+
+
+def test_check_outside_a_workspace_says_so(tmp_path: Path) -> None:
+    result = run(Workspace(tmp_path / "nothing"), "check")
+    assert result.exit_code == 1 and "no workspace here yet" in result.output
+
+
+# -- backups --------------------------------------------------------------------------------------------------
+
+
+def test_each_changing_reimport_keeps_the_previous_deck_file(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "ws")
+    document = tmp_path / "prep.md"
+    document.write_text(DOC, encoding="utf-8")
+    import_document(workspace, document, FIXED_NOW)
+    assert deck_backups(workspace, SLUG) == []
+    versions = [workspace.deck_path(SLUG).read_text(encoding="utf-8")]
+    for number in range(BACKUPS_KEPT + 2):
+        document.write_text(DOC + f"- Why question {number}?\n", encoding="utf-8")
+        import_document(workspace, document, FIXED_NOW)
+        versions.append(workspace.deck_path(SLUG).read_text(encoding="utf-8"))
+    import_document(workspace, document, FIXED_NOW)  # unchanged: no new backup
+    backups = deck_backups(workspace, SLUG)
+    assert len(backups) == BACKUPS_KEPT
+    # The newest backups are the versions each import replaced, oldest pruned first.
+    assert [path.read_text(encoding="utf-8") for path in backups] == versions[-BACKUPS_KEPT - 1 : -1]
+    # Backups are not decks: listing and checking ignore them.
+    code, report = check_json(workspace)
+    assert (code, report["decks"]) == (0, 1)
