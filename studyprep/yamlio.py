@@ -105,11 +105,18 @@ def parse_yaml(text: str, path: Path) -> Any:
         return _build_from_events(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
+        line = min(mark.line + 1, text.count("\n") + 1) if mark else None  # end-of-stream marks run past the end
         problem = error.problem or error.context or "invalid YAML"
         raise StudyprepError(f"invalid YAML: {problem}; fix the file by hand", path, line) from None
+    except yaml.reader.ReaderError as error:
+        # A character YAML does not allow (a control character): its line, and no multi-line PyYAML text.
+        line = text.count("\n", 0, error.position) + 1 if isinstance(error.position, int) else None
+        character = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
+        raise StudyprepError(
+            f"invalid YAML: character U+{character:04X} is not allowed in YAML; remove it", path, line
+        ) from None
     except yaml.YAMLError as error:
-        raise StudyprepError(f"invalid YAML: {error}", path) from None
+        raise StudyprepError(f"invalid YAML: {' '.join(str(error).split())}", path) from None
 
 
 class _Invalid(yaml.MarkedYAMLError):
@@ -134,7 +141,12 @@ def _scalar_value(event: yaml.ScalarEvent) -> Any:
     constructor = _SAFE.yaml_constructors.get(tag)
     if constructor is None or tag.endswith(":merge"):
         raise _Invalid(f"the tag {tag!r} is not allowed here (plain values only)", event.start_mark)
-    return constructor(_SAFE, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+    try:
+        return constructor(_SAFE, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+    except (ValueError, OverflowError) as error:  # e.g. `2026-13-45` resolves as a date but is none
+        kind = tag.rsplit(":", 1)[-1]
+        raise _Invalid(f"{event.value!r} is not a valid {kind} ({error}); quote it to keep it as text",
+                       event.start_mark) from None
 
 
 def _build_from_events(text: str) -> Any:
