@@ -13,6 +13,7 @@ BENCHMARKS = [
     "bench.deadline",
     "bench.export",
     "bench.review",
+    "bench.scale",
 ]
 
 

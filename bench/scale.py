@@ -1,0 +1,169 @@
+"""Scale: 100,000 cards over 20 decks with 1,000,000 logged reviews, and how each command grows with size.
+
+For 1k, 10k and 100k cards (ten logged reviews per card, so 10k, 100k and 1M reviews), each of `decks`, `due`,
+`readiness` and `check` runs as its own process: wall time (target < 1 s) and peak memory (VmHWM, target
+< 300 MB) at 100k, beside the reference of a bare `python -c "import sqlite3"` process and, for `check`,
+SQLite's own `PRAGMA integrity_check` on the same file. Then the time from starting `studyprep review` in a
+real pty to its first card on screen (target < 500 ms). Growth is the 100k figure over the 10k one (linear = 10x).
+Sizes: BENCH_SCALE_CARDS (comma-separated; default 1000,10000,100000).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from bench.review import DECKS, NOW, PEAK, _card, _env
+
+REVIEWS_PER_CARD = 10
+COMMANDS = ("decks", "due", "readiness", "check")
+RUN_COMMAND = PEAK + "\nsys.argv = ['studyprep', *sys.argv[1:]]\nfrom studyprep.cli import main\nmain()\n"
+
+
+def generate(root: Path, total_cards: int) -> int:
+    """Write deck YAML files, plans with an interview date, and REVIEWS_PER_CARD reviews for 80% of cards."""
+    from studyprep.plan import StudyPlan, save_plan
+    from studyprep.reviewstore import open_store, to_us
+    from studyprep.workspace import Workspace
+    from studyprep.yamlio import dump_yaml
+
+    workspace = Workspace(root)
+    store = open_store(workspace)
+    conn = store.conn
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    per_deck = total_cards // DECKS
+    seen_per_deck = int(per_deck * 0.8)
+    # Reviews per seen card, so the whole log holds REVIEWS_PER_CARD x cards rows.
+    per_seen = REVIEWS_PER_CARD * per_deck // max(seen_per_deck, 1)
+    state = json.dumps([2, None, 20.0, 5.0, 0, 0])
+    logged = 0
+    for number in range(DECKS):
+        slug = f"bench-deck-{number:02d}"
+        cards = [_card(slug, index, "2025-06-01T09:00:00Z") for index in range(per_deck)]
+        path = workspace.deck_path(slug)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"format": 1, "slug": slug, "title": f"Bench deck {number}", "company": "Bench", "role": "Engineer",
+                "source": "bench.md", "cards": cards, "reference": []}  # fmt: skip
+        path.write_text(dump_yaml(data), encoding="utf-8")
+        stat = path.stat()
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        conn.execute("INSERT INTO decks VALUES (?, ?, ?, ?, ?, ?, 1)",
+                     (slug, str(path), stat.st_size, stat.st_mtime_ns, digest, data["title"]))  # fmt: skip
+        conn.executemany(
+            "INSERT INTO cards (deck, card_id, position, kind, category, prompt, active, seen)"
+            " VALUES (?, ?, ?, ?, '[\"Bench\"]', ?, 1, ?)",
+            [(slug, c["id"], i, c["kind"], c["prompt"], int(i < seen_per_deck)) for i, c in enumerate(cards)],
+        )
+        save_plan(workspace, StudyPlan(deck=slug, time_zone="UTC", interview_at=NOW + timedelta(days=21)))
+        for index, card in enumerate(cards[:seen_per_deck]):
+            start = NOW - timedelta(days=365) + timedelta(minutes=index)
+            rows = [
+                (slug, card["id"], 3, to_us(start + timedelta(days=30 * step)), 8000, state, state, int(step == 0))
+                for step in range(per_seen)
+            ]
+            conn.executemany(
+                "INSERT INTO review_log (deck, card_id, rating, reviewed_at, duration_ms, state_before, state_after,"
+                " was_new) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            last = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
+            due = NOW + timedelta(days=(index % 50) - 1)
+            conn.execute("INSERT INTO card_state VALUES (?, ?, 2, NULL, 20.0, 5.0, ?, ?, ?)",
+                         (slug, card["id"], to_us(due), rows[-1][3], last))  # fmt: skip
+            logged += len(rows)
+    conn.execute("COMMIT")
+    store.close()
+    return logged
+
+
+def run_measured(root: Path, args: list[str], runs: int = 3) -> tuple[float, float]:
+    """Median wall ms and max peak MB of `studyprep ARGS` as a process."""
+    walls, peaks = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", RUN_COMMAND, *args], capture_output=True, text=True,
+                              env=_env(root), check=False)  # fmt: skip
+        walls.append((time.perf_counter() - started) * 1000)
+        if done.returncode != 0:
+            raise RuntimeError(f"studyprep {' '.join(args)} failed: {done.stderr[-500:]}")
+        peak_line = next(line for line in done.stderr.splitlines() if line.startswith("PEAK_KB "))
+        peaks.append(int(peak_line.split()[1]) / 1024)
+        if walls[0] > 5000:
+            break  # far over target already: one run says enough
+    return statistics.median(walls), max(peaks)
+
+
+def reference_ms(root: Path, code: str, runs: int = 3) -> float:
+    """Median wall ms of a bare Python process running `code` (argv[1] = the review database)."""
+    from studyprep.reviewstore import database_path
+    from studyprep.workspace import Workspace
+
+    walls = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code, str(database_path(Workspace(root)))], check=True,
+                       capture_output=True)  # fmt: skip
+        walls.append((time.perf_counter() - started) * 1000)
+    return statistics.median(walls)
+
+
+def first_card_ms(root: Path) -> float | None:
+    """Milliseconds from spawning `studyprep review` in a pty to its first card fully drawn."""
+    try:
+        import pexpect
+    except ImportError:
+        return None
+    walls = []
+    for _ in range(3):
+        started = time.perf_counter()
+        child = pexpect.spawn(sys.executable, ["-m", "studyprep", "review"], env=_env(root), encoding="utf-8",
+                              timeout=60, dimensions=(50, 200))  # fmt: skip
+        child.expect_exact("space: show answer")
+        walls.append((time.perf_counter() - started) * 1000)
+        child.send("q")
+        child.expect(pexpect.EOF)
+        child.close()
+    return statistics.median(walls)
+
+
+def run() -> list[tuple[str, str]]:
+    """Generate each size, measure every command, print figures, references and growth."""
+    sizes = [int(size) for size in os.environ.get("BENCH_SCALE_CARDS", "1000,10000,100000").split(",")]
+    figures: list[tuple[str, str]] = []
+    measured: dict[str, dict[int, float]] = {}
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="studyprep-bench-scale-") as folder:
+            root = Path(folder) / "ws"
+            started = time.perf_counter()
+            logged = generate(root, size)
+            figures.append((f"{size} cards", f"{DECKS} decks, {logged} logged reviews, made in"
+                                             f" {time.perf_counter() - started:.1f} s"))  # fmt: skip
+            bare = reference_ms(root, "import sqlite3, sys")
+            integrity = reference_ms(root, "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("
+                                           "'PRAGMA integrity_check').fetchall()")  # fmt: skip
+            for command in COMMANDS:
+                wall, peak = run_measured(root, [command])
+                measured.setdefault(command, {})[size] = wall
+                reference = integrity if command == "check" else bare
+                label = "sqlite3 integrity_check alone" if command == "check" else "bare python + sqlite3"
+                figures.append((f"{command} @ {size}", f"{wall:.0f} ms (target < 1000), peak {peak:.0f} MB (target"
+                                f" < 300); {label} {reference:.0f} ms, ratio {wall / reference:.1f}x"))  # fmt: skip
+            first = first_card_ms(root)
+            if first is not None:
+                measured.setdefault("review first card", {})[size] = first
+                figures.append((f"review first card @ {size}", f"{first:.0f} ms from start to the card on screen"
+                                f" (target < 500); bare python + sqlite3 {bare:.0f} ms"))  # fmt: skip
+    for command, by_size in measured.items():
+        steps = sorted(by_size)
+        growth = ", ".join(f"{by_size[b] / by_size[a]:.1f}x for {b // a}x cards" for a, b in zip(steps, steps[1:]))
+        figures.append((f"growth {command}", growth or "one size only"))
+    return figures
