@@ -11,6 +11,7 @@ Sizes: BENCH_SCALE_CARDS (comma-separated; default 1000,10000,100000).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import statistics
@@ -164,6 +165,6 @@ def run() -> list[tuple[str, str]]:
                                 f" (target < 500); bare python + sqlite3 {bare:.0f} ms"))  # fmt: skip
     for command, by_size in measured.items():
         steps = sorted(by_size)
-        growth = ", ".join(f"{by_size[b] / by_size[a]:.1f}x for {b // a}x cards" for a, b in zip(steps, steps[1:]))
+        growth = ", ".join(f"{by_size[b] / by_size[a]:.1f}x for {b // a}x cards" for a, b in itertools.pairwise(steps))
         figures.append((f"growth {command}", growth or "one size only"))
     return figures
