@@ -12,8 +12,11 @@ from studyprep.errors import StudyprepError
 
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` so that readers see the old file or the new one, never a mix."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:  # e.g. a read-only folder or a full disk: nothing was touched yet
+        raise StudyprepError(f"cannot write file: {error.strerror or error}; the old file is unchanged", path) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as temp:
             temp.write(text)

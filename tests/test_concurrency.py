@@ -1,0 +1,130 @@
+"""Two commands at once on one workspace: serialized by a lock (with a clear message), never silent loss."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import FIXED_NOW
+from review_helpers import DOC, SLUG, Clock, make_workspace
+
+from studyprep import deckstore
+from studyprep.cli import cli
+from studyprep.commands.check import check_workspace
+from studyprep.commands.importing import import_document
+from studyprep.commands.review import open_session
+from studyprep.deckstore import deck_backups, load_deck
+from studyprep.errors import StudyprepError
+from studyprep.workspace import Workspace
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from studyprep.deckstore import deck_write_lock
+from studyprep.workspace import Workspace
+with deck_write_lock(Workspace(Path(sys.argv[1]))):
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def env_for(workspace: Workspace) -> dict[str, str]:
+    return {**os.environ, "STUDYPREP_HOME": str(workspace.root), "STUDYPREP_NOW": "2026-01-01T09:00:00Z", "TZ": "UTC"}
+
+
+def hold_deck_lock(workspace: Workspace, seconds: float) -> subprocess.Popen:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(workspace.root), str(seconds)],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_an_import_waits_for_another_deck_writer_then_succeeds(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    document = tmp_path / "prep.md"
+    document.write_text(DOC + "- Why is the sky blue?\n", encoding="utf-8")
+    holder = hold_deck_lock(workspace, 1.0)
+    started = time.monotonic()
+    result = import_document(workspace, document, FIXED_NOW)
+    assert time.monotonic() - started > 0.5  # it waited for the holder instead of racing it
+    holder.communicate()
+    assert result.written and any(card.prompt == "Why is the sky blue?" for card in load_deck(workspace, SLUG).cards)
+
+
+def test_a_writer_blocked_too_long_stops_with_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace = make_workspace(tmp_path)
+    document = tmp_path / "prep.md"
+    document.write_text(DOC + "- Why is the sky blue?\n", encoding="utf-8")
+    before = workspace.deck_path(SLUG).read_bytes()
+    monkeypatch.setattr(deckstore, "LOCK_WAIT_SECONDS", 0.2)
+    holder = hold_deck_lock(workspace, 3.0)
+    try:
+        result = CliRunner().invoke(cli, ["--home", str(workspace.root), "import", str(document)])
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert result.exit_code == 1
+    assert f"another studyprep command is changing the decks (pid {holder.pid})" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert workspace.deck_path(SLUG).read_bytes() == before
+
+
+def test_notes_saved_during_an_import_are_not_lost(tmp_path: Path) -> None:
+    """The import reads the deck, merges and writes it back; notes saved meanwhile must survive."""
+    workspace = make_workspace(tmp_path)
+    big = tmp_path / "big.md"
+    big.write_text(DOC + "".join(f"- Why does step {n} matter?\n" for n in range(20_000)), encoding="utf-8")
+    importer = subprocess.Popen([sys.executable, "-m", "studyprep", "import", str(big)], env=env_for(workspace),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    lock_file = workspace.decks_dir / deckstore.LOCK_NAME
+    deadline = time.monotonic() + 60
+    while (not lock_file.exists() or lock_file.read_text().strip() != str(importer.pid)) and importer.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    with open_session(workspace, [], FIXED_NOW, clock=Clock()) as session:
+        session.save_notes("my answer, written while importing")
+        card_id = session.current.entry.key[1]
+    _, errors = importer.communicate()
+    assert importer.returncode == 0, errors
+    deck = load_deck(workspace, SLUG)
+    assert len(deck.cards) > 20_000  # the import's cards are there
+    assert next(card for card in deck.cards if card.id == card_id).notes == "my answer, written while importing"
+
+
+def test_two_imports_at_once_both_land(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    documents = []
+    for name in ("one", "two"):
+        document = tmp_path / f"{name}.md"
+        document.write_text(DOC + "".join(f"- Why does {name} step {n} matter?\n" for n in range(3000)), "utf-8")
+        documents.append(document)
+    command = [sys.executable, "-m", "studyprep", "import"]
+    processes = [
+        subprocess.Popen([*command, str(document)], env=env_for(workspace), stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+        for document in documents
+    ]
+    errors = [process.communicate()[1] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], errors
+    deck = load_deck(workspace, SLUG)
+    prompts = {card.prompt: card.retired for card in deck.cards}
+    # Serialized: the second merged on top of the first, so the first's cards exist (retired), none vanished.
+    assert all(f"Why does {name} step 0 matter?" in prompts for name in ("one", "two"))
+    assert len(deck_backups(workspace, SLUG)) == 2  # each import replaced the version before it
+    assert check_workspace(workspace).ok
+
+
+def test_a_second_review_session_is_refused_while_the_first_runs(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    with open_session(workspace, [], FIXED_NOW, clock=Clock()) as session:
+        session.reveal()
+        session.answer(3)
+        busy = "another review session is running on this workspace"
+        with pytest.raises(StudyprepError, match=busy), open_session(workspace, [], FIXED_NOW, clock=Clock()):
+            pass
+    assert check_workspace(workspace).ok

@@ -1,0 +1,108 @@
+"""SIGKILL any command at a random moment, many times: `studyprep check` must then find the workspace whole.
+
+Whole means: deck files parse, `PRAGMA integrity_check` passes, every card's state comes from its latest
+logged review (no answer lost between log and state, none applied twice), the log never shrinks, and an
+exported package is either absent or complete. Commands: import (new deck), merge (re-import), review,
+export, anki-pull. Seeded, so a failure can be replayed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from helpers import EXAMPLE, FIXED_NOW
+from test_anki_pull import T0, handmade_collection
+
+from studyprep import anki_model
+from studyprep.commands.check import check_workspace
+from studyprep.commands.importing import import_document
+from studyprep.deckstore import load_deck
+from studyprep.reviewstore import database_path
+from studyprep.workspace import Workspace
+
+RUNS = 40
+SEED = 20260101
+
+
+def big_document(questions: int, variant: int) -> str:
+    lines = ["# Interview Prep: Crashco – SRE", "", "## Predicted Interview Questions", ""]
+    lines += [f"- How does part {n} of system {variant if n % 7 == 0 else 0} fail over?" for n in range(questions)]
+    return "\n".join(lines) + "\n"
+
+
+def log_count(workspace: Workspace) -> int:
+    path = database_path(workspace)
+    if not path.exists():
+        return 0
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
+
+
+def commands(workspace: Workspace, folder: Path, rng: random.Random) -> dict[str, tuple[list[str], str | None]]:
+    """Each command line with the stdin it reads."""
+    big = folder / f"big-{rng.randint(0, 3)}.md"
+    return {
+        "import": (["import", str(big)], None),
+        "merge": (["import", str(folder / f"example-{rng.randint(0, 3)}.md")], None),
+        "review": (["review"], "\n3\n\n1\n\n4\n\n2\n" * 40 + "q\n"),
+        "export": (["export", "--all", "-o", str(folder / "out.apkg")], None),
+        "anki-pull": (["anki-pull", str(folder / "collection.anki2")], None),
+    }
+
+
+def prepare(tmp_path: Path) -> Workspace:
+    workspace = Workspace(tmp_path / "ws")
+    slug = import_document(workspace, EXAMPLE, FIXED_NOW).deck
+    example = EXAMPLE.read_text(encoding="utf-8")
+    for variant in range(4):
+        (tmp_path / f"big-{variant}.md").write_text(big_document(6000, variant), encoding="utf-8")
+        extra = "".join(f"- Why does variant {variant} need step {n}?\n" for n in range(variant * 5))
+        (tmp_path / f"example-{variant}.md").write_text(example.replace("\n## ", f"\n{extra}\n## ", 1), "utf-8")
+    cards = load_deck(workspace, slug).cards[:60]
+    guids = [anki_model.note_guid(slug, card.id) for card in cards]
+    revlog = [(T0 + 1000 * (index * 5 + step), index + 1, 3, 5000, 0) for index in range(60) for step in range(5)]
+    handmade_collection(tmp_path / "collection.anki2", guids, revlog)
+    return workspace
+
+
+def test_sigkill_at_random_moments_leaves_a_whole_workspace(tmp_path: Path) -> None:
+    workspace = prepare(tmp_path)
+    rng = random.Random(SEED)
+    env = {**os.environ, "STUDYPREP_HOME": str(workspace.root), "STUDYPREP_NOW": "2026-01-03T09:00:00Z", "TZ": "UTC"}
+    logged = log_count(workspace)
+    killed = 0
+    for run in range(RUNS):
+        name, (args, stdin) = rng.choice(sorted(commands(workspace, tmp_path, rng).items()))
+        process = subprocess.Popen(
+            [sys.executable, "-m", "studyprep", *args],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+        )  # fmt: skip
+        if stdin:
+            process.stdin.write(stdin.encode())
+        process.stdin.close()
+        time.sleep(rng.uniform(0.15, 1.2))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            killed += 1
+        process.wait()
+        stderr = process.stderr.read().decode()
+        process.stderr.close()
+        assert "Traceback" not in stderr, f"run {run} ({name}): {stderr}"
+
+        result = check_workspace(workspace)
+        assert result.problems == [], f"run {run} ({name}): {[problem.render() for problem in result.problems]}"
+        now_logged = log_count(workspace)
+        assert now_logged >= logged, f"run {run} ({name}) lost answered reviews"
+        logged = now_logged
+        package = tmp_path / "out.apkg"
+        if package.exists():
+            assert zipfile.is_zipfile(package), f"run {run} ({name}) left a half-written package"
+    assert killed >= RUNS // 3  # most runs really were cut short, or the test proves little

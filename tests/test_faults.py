@@ -1,0 +1,121 @@
+"""Injected write failures: no space left, permission denied, a kill between writing and renaming.
+
+Every deck and plan write must leave the old file exactly as it was, say clearly what happened, and leave
+nothing half-written behind (a temp file from a kill is cleaned up by `studyprep check`).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import FIXED_NOW
+from review_helpers import DOC, SLUG, make_workspace
+
+from studyprep.cli import cli
+from studyprep.commands.check import check_workspace
+from studyprep.commands.importing import import_document
+from studyprep.deckstore import deck_backups
+from studyprep.plan import load_plan, plan_path, save_plan
+from studyprep.workspace import Workspace
+
+KILL_BEFORE_RENAME = """
+import os, signal, sys
+from pathlib import Path
+original = Path.replace
+victim = sys.argv[2]
+def replace_then_die(self, target):
+    if str(target).endswith("/" + victim):
+        os.kill(os.getpid(), signal.SIGKILL)  # the temp file is written and fsynced; the rename never happens
+    return original(self, target)
+Path.replace = replace_then_die
+sys.argv = ["studyprep", *sys.argv[3:]]
+from studyprep.cli import main
+main()
+"""
+
+
+def changed_document(tmp_path: Path) -> Path:
+    document = tmp_path / "prep.md"
+    document.write_text(DOC + "- Why is the sky blue?\n", encoding="utf-8")
+    return document
+
+
+def snapshot(workspace: Workspace) -> dict[str, bytes]:
+    return {str(path): path.read_bytes() for path in (workspace.deck_path(SLUG), plan_path(workspace, SLUG))}
+
+
+def fail_with(number: int):
+    def failing(*_args: object, **_kwargs: object) -> None:
+        raise OSError(number, os.strerror(number))
+
+    return failing
+
+
+@pytest.mark.parametrize(
+    ("target", "number"),
+    [
+        ("os.fsync", errno.ENOSPC),
+        ("tempfile.mkstemp", errno.EACCES),
+        ("pathlib.Path.replace", errno.EACCES),
+        ("os.fdopen", errno.EROFS),
+    ],
+)
+def test_a_failed_import_write_leaves_the_deck_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str, number: int
+) -> None:
+    workspace = make_workspace(tmp_path)
+    before = snapshot(workspace)
+    document = changed_document(tmp_path)
+    monkeypatch.setattr(target, fail_with(number))
+    result = CliRunner().invoke(cli, ["--home", str(workspace.root), "import", str(document)])
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
+    assert os.strerror(number) in result.output and "the old file is unchanged" in result.output
+    assert snapshot(workspace) == before
+    assert not list(workspace.decks_dir.rglob("*.tmp"))
+    # Once the fault is gone the same import works.
+    assert import_document(workspace, document, FIXED_NOW).written
+
+
+@pytest.mark.parametrize("number", [errno.ENOSPC, errno.EACCES])
+def test_a_failed_plan_write_leaves_the_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: int) -> None:
+    workspace = make_workspace(tmp_path)
+    path = plan_path(workspace, SLUG)
+    before = path.read_bytes()
+    plan = load_plan(workspace, SLUG)
+    monkeypatch.setattr(os, "fsync", fail_with(number))
+    with pytest.raises(Exception, match=os.strerror(number)) as caught:
+        save_plan(workspace, plan.model_copy(update={"new_cards_per_day": 5}))
+    monkeypatch.undo()
+    assert type(caught.value).__name__ == "StudyprepError"
+    assert path.read_bytes() == before
+    assert not list(workspace.schedules_dir.glob("*.tmp"))
+
+
+def test_a_kill_between_writing_and_renaming_leaves_the_old_deck(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    before = snapshot(workspace)
+    document = changed_document(tmp_path)
+    env = {**os.environ, "STUDYPREP_HOME": str(workspace.root), "STUDYPREP_NOW": "2026-01-01T09:00:00Z"}
+    process = subprocess.run(
+        [sys.executable, "-c", KILL_BEFORE_RENAME, "x", f"{SLUG}.yaml", "import", str(document)],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert process.returncode == -9
+    assert snapshot(workspace) == before  # the deck is the old one, whole
+    leftovers = list(workspace.decks_dir.glob(".*.tmp"))
+    assert len(leftovers) == 1  # the complete new version, never renamed into place
+    old = 10**9
+    os.utime(leftovers[0], (old, old))  # as found later by `check` (temp files younger than a minute are left)
+    result = check_workspace(workspace)
+    assert result.ok and result.removed_temp_files == [str(leftovers[0])]
+    # The backup of the old version was written before the kill; the next import proceeds normally.
+    assert len(deck_backups(workspace, SLUG)) == 1
+    assert import_document(workspace, document, FIXED_NOW).written
