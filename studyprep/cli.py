@@ -224,13 +224,14 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
 
 @cli.command("check")
 @click.option("--drop-orphans", is_flag=True, help="Delete the review history of cards no deck file holds.")
+@click.option("--full", is_flag=True, help="SQLite's full integrity_check (also verifies every index; slower).")
 @json_option
 @click.pass_context
-def check_cmd(ctx: click.Context, drop_orphans: bool, as_json: bool) -> None:
+def check_cmd(ctx: click.Context, drop_orphans: bool, full: bool, as_json: bool) -> None:
     """Verify the workspace (deck files, plans, review database and history); exit 1 listing what is wrong."""
     from studyprep.commands.check import check_workspace
 
-    result = check_workspace(_workspace(ctx), drop_orphans=drop_orphans)
+    result = check_workspace(_workspace(ctx), drop_orphans=drop_orphans, full=full)
     _emit(as_json, result.to_json, "studyprep.render_check:render_check", result)
     if not result.ok:
         ctx.exit(1)

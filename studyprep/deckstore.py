@@ -15,8 +15,6 @@ from studyprep.yamlio import dump_yaml, load_model_file
 
 BACKUPS_DIR = ".backups"
 BACKUPS_KEPT = 5
-LOCK_NAME = ".lock"
-LOCK_WAIT_SECONDS = 30.0
 
 HEADER = (
     "# studyprep deck. Safe to edit by hand: write your own answer in `notes`, set `suspended: true`\n"
@@ -85,20 +83,6 @@ def existing_deck(workspace: Workspace, slug: str) -> Deck | None:
     """The stored deck with this exact slug, or None if there is none yet."""
     path = workspace.deck_path(slug)
     return load_deck_file(path) if path.exists() else None
-
-
-@contextlib.contextmanager
-def deck_write_lock(workspace: Workspace) -> Iterator[None]:
-    """Serialize read-modify-write of deck files (imports, notes saved during review) across processes.
-
-    A second writer waits for the first (imports take seconds at most); if it is still busy after
-    `LOCK_WAIT_SECONDS`, the second stops with a clear message instead of overwriting the first's work.
-    """
-    from studyprep.locking import exclusive_lock
-
-    busy = "another studyprep command is changing the decks (pid {holder}); try again when it is done"
-    with exclusive_lock(workspace.decks_dir / LOCK_NAME, LOCK_WAIT_SECONDS, busy):
-        yield
 
 
 def backup_dir(workspace: Workspace, slug: str) -> Path:

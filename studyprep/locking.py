@@ -12,8 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from studyprep.errors import StudyprepError
+from studyprep.workspace import Workspace
 
 POLL_SECONDS = 0.05
+DECK_LOCK_NAME = ".lock"
+DECK_LOCK_WAIT_SECONDS = 30.0
 
 
 @contextlib.contextmanager
@@ -50,3 +53,15 @@ def exclusive_lock(path: Path, wait_seconds: float, busy: str) -> Iterator[None]
         finally:
             handle.truncate(0)
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def deck_write_lock(workspace: Workspace) -> Iterator[None]:
+    """Serialize read-modify-write of deck files (imports, notes saved during review) across processes.
+
+    A second writer waits for the first (imports take seconds at most); if it is still busy after
+    `DECK_LOCK_WAIT_SECONDS`, the second stops with a clear message instead of overwriting the first's work.
+    """
+    busy = "another studyprep command is changing the decks (pid {holder}); try again when it is done"
+    with exclusive_lock(workspace.decks_dir / DECK_LOCK_NAME, DECK_LOCK_WAIT_SECONDS, busy):
+        yield

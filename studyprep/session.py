@@ -185,7 +185,8 @@ class ReviewSession:
 
     def save_notes(self, text: str) -> None:
         """Store new notes for the card on screen in its deck file (atomically) and in the mirror."""
-        from studyprep.deckstore import deck_write_lock, load_deck_file, save_deck
+        from studyprep.deckstore import load_deck_file, save_deck
+        from studyprep.locking import deck_write_lock
 
         shown = self._require_card()
         deck_slug, card_id = shown.entry.key

@@ -135,7 +135,7 @@ def test_history_that_disagrees_with_the_state_is_a_problem(tmp_path: Path) -> N
     assert code == 1
     messages = [problem["message"] for problem in report["problems"]]
     assert any("not from the latest logged review" in message for message in messages)
-    assert any("one answer logged 2 times" in message for message in messages)
+    assert any("1 answer(s) logged twice" in message for message in messages)
 
 
 def test_a_damaged_database_fails_the_integrity_check_and_is_left_alone(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from helpers import FIXED_NOW
 from review_helpers import DOC, SLUG, Clock, make_workspace
 
-from studyprep import deckstore
+from studyprep import locking
 from studyprep.cli import cli
 from studyprep.commands.check import check_workspace
 from studyprep.commands.importing import import_document
@@ -25,7 +25,7 @@ from studyprep.workspace import Workspace
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from studyprep.deckstore import deck_write_lock
+from studyprep.locking import deck_write_lock
 from studyprep.workspace import Workspace
 with deck_write_lock(Workspace(Path(sys.argv[1]))):
     print("locked", flush=True)
@@ -61,7 +61,7 @@ def test_a_writer_blocked_too_long_stops_with_a_clear_message(tmp_path: Path, mo
     document = tmp_path / "prep.md"
     document.write_text(DOC + "- Why is the sky blue?\n", encoding="utf-8")
     before = workspace.deck_path(SLUG).read_bytes()
-    monkeypatch.setattr(deckstore, "LOCK_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(locking, "DECK_LOCK_WAIT_SECONDS", 0.2)
     holder = hold_deck_lock(workspace, 3.0)
     try:
         result = CliRunner().invoke(cli, ["--home", str(workspace.root), "import", str(document)])
@@ -81,7 +81,7 @@ def test_notes_saved_during_an_import_are_not_lost(tmp_path: Path) -> None:
     big.write_text(DOC + "".join(f"- Why does step {n} matter?\n" for n in range(20_000)), encoding="utf-8")
     importer = subprocess.Popen([sys.executable, "-m", "studyprep", "import", str(big)], env=env_for(workspace),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
-    lock_file = workspace.decks_dir / deckstore.LOCK_NAME
+    lock_file = workspace.decks_dir / locking.DECK_LOCK_NAME
     deadline = time.monotonic() + 60
     while (not lock_file.exists() or lock_file.read_text().strip() != str(importer.pid)) and importer.poll() is None:
         assert time.monotonic() < deadline

@@ -97,7 +97,7 @@ def test_sigkill_at_random_moments_leaves_a_whole_workspace(tmp_path: Path) -> N
         process.stderr.close()
         assert "Traceback" not in stderr, f"run {run} ({name}): {stderr}"
 
-        result = check_workspace(workspace)
+        result = check_workspace(workspace, full=True)
         assert result.problems == [], f"run {run} ({name}): {[problem.render() for problem in result.problems]}"
         now_logged = log_count(workspace)
         assert now_logged >= logged, f"run {run} ({name}) lost answered reviews"

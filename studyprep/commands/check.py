@@ -92,9 +92,13 @@ class CheckResult:
         }
 
 
-def check_workspace(workspace: Workspace, drop_orphans: bool = False) -> CheckResult:
-    """Verify the workspace's decks, plans and review database; optionally delete orphans' history."""
-    from studyprep.deckstore import deck_write_lock
+def check_workspace(workspace: Workspace, drop_orphans: bool = False, full: bool = False) -> CheckResult:
+    """Verify the workspace's decks, plans and review database; optionally delete orphans' history.
+
+    The database gets SQLite's `quick_check` (every page and record; O(size)), or with `full` its
+    `integrity_check`, which also matches every index entry to its row (5x slower on a big history).
+    """
+    from studyprep.locking import deck_write_lock
 
     result = CheckResult()
     if not workspace.root.is_dir():
@@ -104,7 +108,7 @@ def check_workspace(workspace: Workspace, drop_orphans: bool = False) -> CheckRe
         result.removed_temp_files = _remove_stale_temp_files(workspace)
         valid_decks = _check_decks(workspace, result)
         _check_plans(workspace, result)
-        _check_database(workspace, valid_decks, result, drop_orphans)
+        _check_database(workspace, valid_decks, result, drop_orphans, full)
     return result
 
 
@@ -124,11 +128,10 @@ def _remove_stale_temp_files(workspace: Workspace) -> list[str]:
 
 def _check_decks(workspace: Workspace, result: CheckResult) -> dict[str, Path]:
     """Validate the deck files that changed since they were mirrored; return {slug: path} of valid ones."""
-    from studyprep.deckstore import deck_paths
-
-    mirrored = _mirrored_versions(workspace)
+    query = "SELECT deck, size, mtime_ns FROM decks WHERE present = 1 AND sha256 != ''"
+    mirrored = _mirrored_versions(workspace, query)
     valid: dict[str, Path] = {}
-    for path in deck_paths(workspace):
+    for path in _yaml_files(workspace.decks_dir):
         result.decks += 1
         stat = path.stat()
         if mirrored.get(path.stem) == (stat.st_size, stat.st_mtime_ns):
@@ -154,8 +157,13 @@ def _validate_deck(path: Path) -> None:
         seen.add(card.id)
 
 
-def _mirrored_versions(workspace: Workspace) -> dict[str, tuple[int, int]]:
-    """(size, mtime_ns) of each deck file version the review database mirrored (validated) last."""
+def _yaml_files(folder: Path) -> list[Path]:
+    # The deck store's own listing rule (deckstore.deck_paths), without importing the pydantic models.
+    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith(".")) if folder.is_dir() else []
+
+
+def _mirrored_versions(workspace: Workspace, query: str) -> dict[str, tuple[int, int]]:
+    """`{slug: (size, mtime_ns)}` of file versions the review database validated (deck mirror, plan cache)."""
     import sqlite3
 
     from studyprep.reviewstore import database_path
@@ -166,29 +174,30 @@ def _mirrored_versions(workspace: Workspace) -> dict[str, tuple[int, int]]:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            rows = conn.execute("SELECT deck, size, mtime_ns, sha256 FROM decks WHERE present = 1").fetchall()
+            return {slug: (size, mtime) for slug, size, mtime in conn.execute(query)}
         finally:
             conn.close()
     except sqlite3.Error:
         return {}  # reported by the database check
-    return {deck: (size, mtime) for deck, size, mtime, digest in rows if digest}
 
 
 def _check_plans(workspace: Workspace, result: CheckResult) -> None:
-    from studyprep.plan import read_plan_file
-
-    folder = workspace.schedules_dir
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        if path.name.startswith("."):
-            continue
+    cached = _mirrored_versions(workspace, "SELECT deck, size, mtime_ns FROM plan_cache")
+    for path in _yaml_files(workspace.schedules_dir):
         result.plans += 1
+        stat = path.stat()
+        if cached.get(path.stem) == (stat.st_size, stat.st_mtime_ns):
+            continue  # this version of the file was validated when its settings were cached
+        from studyprep.plan import read_plan_file
+
         try:
             read_plan_file(path)
         except StudyprepError as error:
             result.problems.append(Problem("plan", error.message, error.path, error.line))
 
 
-def _check_database(workspace: Workspace, valid_decks: dict[str, Path], result: CheckResult, drop: bool) -> None:
+def _check_database(workspace: Workspace, valid_decks: dict[str, Path], result: CheckResult, drop: bool,
+                    full: bool) -> None:  # fmt: skip
     from studyprep.reviewstore import database_path, open_store
 
     path = database_path(workspace)
@@ -202,11 +211,11 @@ def _check_database(workspace: Workspace, valid_decks: dict[str, Path], result: 
     with store:
         try:
             with store.guard():
-                if not _integrity_ok(store, result):
+                if not _integrity_ok(store, result, full):
                     return
                 _mirror_changed_decks(store, valid_decks)
-                reviewed = _check_history(store, result)
-                _find_orphans(store, workspace, reviewed, valid_decks, result)
+                _check_history(store, result)
+                _find_orphans(store, workspace, valid_decks, result)
                 if drop and result.orphans:
                     result.dropped_orphans = _drop_orphans(store, result.orphans)
                     result.orphans = []
@@ -215,12 +224,13 @@ def _check_database(workspace: Workspace, valid_decks: dict[str, Path], result: 
         result.cards = store.conn.execute("SELECT count(*) FROM cards WHERE present = 1").fetchone()[0]
 
 
-def _integrity_ok(store: Any, result: CheckResult) -> bool:
-    rows = [row[0] for row in store.conn.execute("PRAGMA integrity_check")]
+def _integrity_ok(store: Any, result: CheckResult, full: bool) -> bool:
+    rows = [row[0] for row in store.conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")]
     if rows == ["ok"]:
         return True
     for row in rows[:20]:
-        result.problems.append(Problem("database", f"integrity check: {row}", str(store.path)))
+        message = f"integrity check: {row}; restore a backup of the file"
+        result.problems.append(Problem("database", message, str(store.path)))
     return False
 
 
@@ -235,58 +245,48 @@ def _mirror_changed_decks(store: Any, valid_decks: dict[str, Path]) -> None:
             store.mirror_deck(load_deck_file(path), path)
 
 
-def _check_history(store: Any, result: CheckResult) -> set[tuple[str, str]]:
-    """Every card's state comes from its latest review; no answer is logged twice. Return the reviewed cards."""
+def _check_history(store: Any, result: CheckResult) -> None:
+    """Every card's state comes from its latest review, and no answer is logged twice (one index scan)."""
     conn = store.conn
-    result.reviews = conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
-    latest = {
-        (deck, card_id): last
-        for deck, card_id, last in conn.execute("SELECT deck, card_id, max(id) FROM review_log GROUP BY deck, card_id")
-    }
-    states = {(deck, card_id): last for deck, card_id, last in conn.execute(
-        "SELECT deck, card_id, last_log_id FROM card_state")}  # fmt: skip
     where = str(store.path)
-    for key in sorted(latest.keys() - states.keys()):
-        result.problems.append(Problem("history", f"card {key[1]} in {key[0]}: reviews logged but no state", where))
-    for key in sorted(states.keys() - latest.keys()):
-        result.problems.append(Problem("history", f"card {key[1]} in {key[0]}: a state without any review", where))
-    for key in sorted(states.keys() & latest.keys()):
-        if states[key] != latest[key]:
-            result.problems.append(
-                Problem(
-                    "history",
-                    f"card {key[1]} in {key[0]}: its state comes from review {states[key]}, not from the latest"
-                    f" logged review {latest[key]}",
-                    where,
-                )
-            )
-    twice = conn.execute(
-        "SELECT deck, card_id, reviewed_at, count(*) FROM review_log GROUP BY deck, card_id, reviewed_at"
-        " HAVING count(*) > 1"
+    result.reviews = conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
+    disagreeing = conn.execute(
+        "SELECT g.deck, g.card_id, g.latest, s.last_log_id, g.answers - g.moments FROM (SELECT deck, card_id,"
+        " max(id) AS latest, count(*) AS answers, count(DISTINCT reviewed_at) AS moments FROM review_log"
+        " GROUP BY deck, card_id) g LEFT JOIN card_state s ON s.deck = g.deck AND s.card_id = g.card_id"
+        " WHERE s.last_log_id IS NOT g.latest OR g.answers != g.moments"
     ).fetchall()
-    for deck, card_id, _, count in twice:
-        result.problems.append(Problem("history", f"card {card_id} in {deck}: one answer logged {count} times", where))
-    return latest.keys() | states.keys()
+    for deck, card_id, latest, state_from, repeated in disagreeing:
+        card = f"card {card_id} in {deck}"
+        if state_from is None:
+            result.problems.append(Problem("history", f"{card}: reviews logged but no state", where))
+        elif state_from != latest:
+            result.problems.append(Problem("history", f"{card}: its state comes from review {state_from}, not from"
+                                           f" the latest logged review {latest}", where))  # fmt: skip
+        if repeated:
+            result.problems.append(Problem("history", f"{card}: {repeated} answer(s) logged twice", where))
+    stateless = conn.execute(
+        "SELECT deck, card_id FROM card_state s"
+        " WHERE NOT EXISTS (SELECT 1 FROM review_log l WHERE l.deck = s.deck AND l.card_id = s.card_id)"
+    ).fetchall()
+    for deck, card_id in stateless:
+        result.problems.append(Problem("history", f"card {card_id} in {deck}: a state without any review", where))
 
 
-def _find_orphans(store: Any, workspace: Workspace, reviewed: set[tuple[str, str]], valid_decks: dict[str, Path],
-                  result: CheckResult) -> None:  # fmt: skip
-    from studyprep.deckstore import deck_paths
+def _find_orphans(store: Any, workspace: Workspace, valid_decks: dict[str, Path], result: CheckResult) -> None:
+    """Reviewed cards that no valid deck file holds (cards of a deck file that does not load are not judged)."""
+    import json
 
-    existing = {path.stem for path in deck_paths(workspace)}
+    invalid = {path.stem for path in _yaml_files(workspace.decks_dir)} - valid_decks.keys()
     # Mirror rows of a deleted deck file still say `present`: only the valid files on disk count.
-    known = {key for key in store.conn.execute("SELECT deck, card_id FROM cards WHERE present = 1")
-             if key[0] in valid_decks}  # fmt: skip
-    for deck, card_id in sorted(reviewed - known):
-        # A deck file that exists but does not validate cannot say which cards it holds: judged once it is fixed.
-        if deck in existing and deck not in valid_decks:
-            continue
-        reviews, prompt = store.conn.execute(
-            "SELECT count(*), (SELECT prompt FROM cards WHERE deck = ?1 AND card_id = ?2) FROM review_log"
-            " WHERE deck = ?1 AND card_id = ?2",
-            (deck, card_id),
-        ).fetchone()
-        result.orphans.append(Orphan(deck, card_id, reviews, prompt or ""))
+    # A card has a state exactly when it has reviews (anything else is reported as a history problem).
+    rows = store.conn.execute(
+        "SELECT s.deck, s.card_id, (SELECT count(*) FROM review_log l WHERE l.deck = s.deck AND l.card_id = s.card_id),"
+        " coalesce(c.prompt, '') FROM card_state s LEFT JOIN cards c ON c.deck = s.deck AND c.card_id = s.card_id"
+        " WHERE c.present IS NOT 1 OR s.deck NOT IN (SELECT value FROM json_each(?)) ORDER BY s.deck, s.card_id",
+        (json.dumps(sorted(valid_decks)),),
+    ).fetchall()
+    result.orphans = [Orphan(*row) for row in rows if row[0] not in invalid]
 
 
 def _drop_orphans(store: Any, orphans: list[Orphan]) -> int:

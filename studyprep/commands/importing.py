@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from studyprep.deckstore import backup_deck, deck_to_yaml, deck_write_lock, read_deck_file, save_deck
+from studyprep.deckstore import backup_deck, deck_to_yaml, read_deck_file, save_deck
 from studyprep.errors import StudyprepError
 from studyprep.ids import SLUG_PATTERN, slugify
+from studyprep.locking import deck_write_lock
 from studyprep.merge import MergeReport, merge_deck
 from studyprep.models import CARD_KINDS
 from studyprep.parse import MAX_DOCUMENT_BYTES, parse_document
