@@ -91,7 +91,7 @@ def decks_cmd(ctx: click.Context, as_json: bool) -> None:
     """List the decks in the workspace with card counts by kind."""
     from studyprep.commands.listing import list_decks
 
-    summaries = list_decks(_workspace(ctx), now=_now())
+    summaries = list_decks(_workspace(ctx), _now())
     _emit(as_json, lambda: [summary.to_json() for summary in summaries], "studyprep.render:render_decks", summaries)
 
 

@@ -7,7 +7,8 @@ epoch (UTC), so FSRS datetimes round-trip exactly. Everything is keyed by (deck 
 unique within a deck only.
 
 Tables
-- `decks(deck, path, size, mtime_ns, sha256, title, present)`: which version of each deck file the mirror holds.
+- `decks(deck, path, size, mtime_ns, sha256, title, present, company, role)`: which version of each deck
+  file the mirror holds.
 - `cards(deck, card_id, position, kind, category, prompt, context, back, notes, active, retired, present,
   seen)`: content mirror of the deck YAML, refreshed when a file's size, mtime or hash changes, so `due` and
   the queue never parse YAML. Rows are never deleted: a card gone from its file keeps `present = 0`.
@@ -22,7 +23,8 @@ Tables
 - `plan_cache(deck, size, mtime_ns, settings)`: validated plan settings per plan-file version (for `due`).
 
 Public functions (all on `ReviewStore`, opened with `open_store(workspace)`; close it or use `with`)
-- `refresh_mirror(workspace)`, `mirror_deck(deck, path)`, `deck_slugs()`, `card(deck, id)`, `concepts(deck)`
+- `refresh_mirror(workspace)`, `mirror_deck(deck, path)`, `deck_slugs()`, `deck_overview()`, `card(deck, id)`,
+  `concepts(deck)`
 - `get_state(deck, id)`, `card_states(deck)` -> {card id: fsrs.Card or None} for active cards,
   `review_durations(deck)`, `review_logs(deck, id)`
 - `record_answer(...)` (one transaction, refuses a card changed by another session), `undo_answer(log_id)`
@@ -182,7 +184,15 @@ def _migration_2(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
+def _migration_3(conn: sqlite3.Connection) -> None:
+    # Company and role let `studyprep decks` list decks from the mirror alone; mirrored decks are
+    # marked stale (size -1) so the next refresh fills them in.
+    conn.execute("ALTER TABLE decks ADD COLUMN company TEXT NOT NULL DEFAULT ''")
+    conn.execute("ALTER TABLE decks ADD COLUMN role TEXT NOT NULL DEFAULT ''")
+    conn.execute("UPDATE decks SET size = -1, sha256 = ''")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -202,6 +212,17 @@ class MirrorCard:
     back: str
     notes: str
     active: bool
+
+
+@dataclass(frozen=True)
+class DeckOverview:
+    """A mirrored deck's identity and, per card kind, its (active, retired, suspended) counts."""
+
+    slug: str
+    title: str
+    company: str
+    role: str
+    kinds: dict[str, tuple[int, int, int]]
 
 
 @dataclass(frozen=True)
@@ -350,10 +371,12 @@ class ReviewStore:
         ]  # fmt: skip
         with self.transaction() as conn:
             conn.execute(
-                "INSERT INTO decks (deck, path, size, mtime_ns, sha256, title, present) VALUES (?, ?, ?, ?, ?, ?, 1)"
+                "INSERT INTO decks (deck, path, size, mtime_ns, sha256, title, company, role, present)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)"
                 " ON CONFLICT (deck) DO UPDATE SET path = excluded.path, size = excluded.size,"
-                " mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, title = excluded.title, present = 1",
-                (deck.slug, str(path), stat.st_size, stat.st_mtime_ns, digest, deck.title),
+                " mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, title = excluded.title,"
+                " company = excluded.company, role = excluded.role, present = 1",
+                (deck.slug, str(path), stat.st_size, stat.st_mtime_ns, digest, deck.title, deck.company, deck.role),
             )
             conn.execute("UPDATE cards SET present = 0, active = 0 WHERE deck = ?", (deck.slug,))
             conn.executemany(
@@ -380,6 +403,21 @@ class ReviewStore:
         """Decks whose file is present, by slug."""
         with self.guard():
             return [row[0] for row in self.conn.execute("SELECT deck FROM decks WHERE present = 1 ORDER BY deck")]
+
+    def deck_overview(self) -> list[DeckOverview]:
+        """Present decks with title, company, role and card counts, from the mirror (no YAML parsing)."""
+        with self.guard():
+            decks = self.conn.execute(
+                "SELECT deck, title, company, role FROM decks WHERE present = 1 ORDER BY deck"
+            ).fetchall()
+            counts = self.conn.execute(
+                "SELECT deck, kind, SUM(active), SUM(retired), SUM(1 - active - retired) FROM cards"
+                " WHERE present = 1 GROUP BY deck, kind"
+            ).fetchall()
+        by_deck: dict[str, dict[str, tuple[int, int, int]]] = {}
+        for deck, kind, active, retired, suspended in counts:
+            by_deck.setdefault(deck, {})[kind] = (active, retired, suspended)
+        return [DeckOverview(slug, title, company, role, by_deck.get(slug, {})) for slug, title, company, role in decks]
 
     def card(self, deck: str, card_id: str) -> MirrorCard | None:
         """One card's mirrored content."""

@@ -101,3 +101,13 @@ def test_home_from_environment(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["import", str(EXAMPLE), "--json"], env={**NOW, "STUDYPREP_HOME": str(tmp_path)})
     assert result.exit_code == 0
     assert (tmp_path / "decks" / "doit-senior-backend-engineer-golang.yaml").is_file()
+
+
+def test_decks_counts_follow_hand_edits_through_the_mirror(tmp_path: Path) -> None:
+    run(tmp_path, "import", str(EXAMPLE))
+    path = tmp_path / "decks" / "doit-senior-backend-engineer-golang.yaml"
+    before = json.loads(run(tmp_path, "decks", "--json")[1])[0]
+    assert (before["company"], before["role"], before["suspended"]) == ("DoiT", "Senior Backend Engineer (Golang)", 0)
+    path.write_text(path.read_text(encoding="utf-8").replace("suspended: false", "suspended: true", 2), "utf-8")
+    after = json.loads(run(tmp_path, "decks", "--json")[1])[0]
+    assert after["suspended"] == 2 and after["total"] == before["total"] - 2

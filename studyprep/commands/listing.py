@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from studyprep.deckstore import iter_decks, load_deck
-from studyprep.models import Card, Deck
+from studyprep.deckstore import load_deck
+from studyprep.models import CARD_KINDS, Card, Deck
 from studyprep.workspace import Workspace
+
+if TYPE_CHECKING:
+    from studyprep.reviewstore import DeckOverview
 
 
 @dataclass
@@ -41,29 +44,21 @@ class DeckSummary:
         }
 
 
-def summarize(deck: Deck) -> DeckSummary:
-    """Counts of one deck's cards by kind (active only), plus retired and suspended."""
-    return DeckSummary(
-        slug=deck.slug,
-        title=deck.title,
-        company=deck.company,
-        role=deck.role,
-        counts=deck.counts_by_kind(),
-        retired=sum(1 for card in deck.cards if card.retired is not None),
-        suspended=sum(1 for card in deck.cards if card.suspended and card.retired is None),
-    )
+def list_decks(workspace: Workspace, now: datetime) -> list[DeckSummary]:
+    """Summaries of every deck in the workspace, by slug, with today's due counts.
 
-
-def list_decks(workspace: Workspace, now: datetime | None = None) -> list[DeckSummary]:
-    """Summaries of every deck in the workspace, by slug; with today's due counts when `now` is given.
-
-    Decks with an interview date ahead also get days left and readiness today (predicted recall at the
-    interview from the stored FSRS states, no projection), computed with the due counts.
+    Read from the review database's mirror of the deck files (refreshed first: only changed files are
+    parsed), so listing stays fast for large decks. Decks with an interview date ahead also get days
+    left and readiness today (predicted recall at the interview from the stored FSRS states).
     """
-    summaries = [summarize(deck) for deck in iter_decks(workspace)]
-    if now is not None and summaries:
-        from studyprep.commands.due import due_report
+    from studyprep.commands.due import due_report
+    from studyprep.reviewstore import open_store
 
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        overview = store.deck_overview()
+    summaries = [_summary(deck) for deck in overview]
+    if summaries:
         counts = {deck.deck: deck for deck in due_report(workspace, now).decks}
         for summary in summaries:
             found = counts.get(summary.slug)
@@ -71,6 +66,18 @@ def list_decks(workspace: Workspace, now: datetime | None = None) -> list[DeckSu
                 summary.due = {"learning": found.learning, "review": found.review, "new": found.new}
                 summary.readiness = found.readiness
     return summaries
+
+
+def _summary(deck: DeckOverview) -> DeckSummary:
+    return DeckSummary(
+        slug=deck.slug,
+        title=deck.title,
+        company=deck.company,
+        role=deck.role,
+        counts={kind: deck.kinds.get(kind, (0, 0, 0))[0] for kind in CARD_KINDS},
+        retired=sum(retired for _, retired, _ in deck.kinds.values()),
+        suspended=sum(suspended for _, _, suspended in deck.kinds.values()),
+    )
 
 
 def show_deck(workspace: Workspace, name: str, include_retired: bool = False) -> tuple[Deck, list[Card]]:
