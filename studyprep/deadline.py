@@ -3,16 +3,18 @@
 The goal is measurable: the highest mean predicted recall (FSRS retrievability) of a deck's active cards at
 the interview moment, within a daily budget of answers. Plain FSRS optimizes long-term retention at a fixed
 desired retention and ignores the date; capping every interval at the days left piles all reviews onto the
-last day. This policy instead:
+last day. This policy treats each day as a small optimization, priced in answers:
 
-- paces new cards so that every card is introduced early enough to be consolidated (and still introduces
-  late ones, since a card seen once beats a card never seen);
-- grows stability with reviews at a lower "building" retention while the day is far, which FSRS rewards
-  with larger stability gains per review;
-- gives each card that would not otherwise be secure on the day a final review in the last days, taking
-  the most stable cards first so that reviews spread over the final days instead of piling onto the last;
-- in the final days orders the queue by lowest predicted recall at the interview first;
-- after the interview, hands over to plain FSRS (`plan_today` returns None).
+- new cards come first and early (paced over the first days, within the budget): a card never seen counts 0;
+- every seen card is valued by what it will recall on the day if it gets one final review in the last
+  session (and nothing more), net of the answers that review is expected to cost (`Tuning.answer_price`);
+- a review today is chosen when it raises that value by more than its own expected answers cost (marginal
+  gain per answer, best first): building reviews happen where they make the final review likelier to pass
+  and the memory after it stronger, and cards already safe for the day are left alone;
+- final reviews are spread over the last days by capacity: a day takes the share of the final reviews that
+  the days after it cannot absorb, choosing the cards that lose least by being reviewed early;
+- in the final days the queue puts the lowest predicted recall at the interview first;
+- after the interview, plain FSRS resumes (`plan_today` returns None).
 
 Everything is computed with the `fsrs` scheduler's own `review_card` and forgetting curve (`recall_at`, which
 counts fractional days where fsrs's `get_card_retrievability` counts whole ones).
@@ -46,15 +48,23 @@ class DeadlineGoal:
 
 @dataclass(frozen=True)
 class Tuning:
-    """Knobs of the policy; the defaults are the ones the simulation bench (bench/deadline.py) supports."""
+    """Knobs of the policy; the defaults are the ones the simulation bench (bench/deadline.py) supports.
 
-    building_retention: float = 0.85
-    final_recall: float = 0.95
-    secure_recall: float = 0.97
-    consolidation_share: float = 0.3
+    `answer_price` is the recall on the day (of one card) an answer must buy: a review is chosen only when it
+    raises the card's expected recall on the day by more than its expected answers times that price; it is the
+    dial between answers spent and recall. `final_price` is the same for the final review of the last days.
+    """
+
+    answer_price: float = 0.1
+    scarcity: float = 1.0
+    final_price: float = 0.005
+    secure_recall: float = 0.99
+    intro_window: int = 6
+    reserve_days: int = 1
+    final_capacity_share: float = 0.8
     final_window_days: int = 3
-    final_capacity_share: float = 0.5
-    defer_days: int = 5
+    evaluated_per_answer: int = 2
+    defer_days: tuple[int, ...] = (1, 2, 4, 8)
 
 
 @dataclass(frozen=True)
@@ -110,10 +120,23 @@ def finish_steps(scheduler: Scheduler, state: FsrsCard, rating: Rating = Rating.
     return state, answers
 
 
-def expected_recall_after_review(
-    scheduler: Scheduler, state: FsrsCard, when: datetime, interview: datetime
-) -> tuple[float, float]:
-    """Expected recall at the interview if the card is reviewed at `when` and not again; and answers it costs.
+@dataclass(frozen=True)
+class Outcomes:
+    """A review at some moment: the chance it passes, the states after passing or failing, expected answers."""
+
+    success: float
+    passed: FsrsCard
+    failed: FsrsCard
+    answers: float
+
+    def expected(self, scheduler: Scheduler, moment: datetime) -> float:
+        """Expected recall at `moment` after this review (and no other)."""
+        passed = recall_at(scheduler, self.passed, moment)
+        return self.success * passed + (1 - self.success) * recall_at(scheduler, self.failed, moment)
+
+
+def review_outcomes(scheduler: Scheduler, state: FsrsCard, when: datetime) -> Outcomes:
+    """The two outcomes of reviewing `state` at `when`, with fsrs's own `review_card`.
 
     A failed review goes through the relearning steps in the same session, as the review session does.
     """
@@ -122,10 +145,15 @@ def expected_recall_after_review(
     passed, _ = finish_steps(scheduler, passed)
     failed, _ = scheduler.review_card(state, Rating.Again, when)
     failed, relearning_answers = finish_steps(scheduler, failed)
-    recall = success * recall_at(scheduler, passed, interview) + (1 - success) * recall_at(
-        scheduler, failed, interview
-    )
-    return recall, 1 + (1 - success) * relearning_answers
+    return Outcomes(success, passed, failed, 1 + (1 - success) * relearning_answers)
+
+
+def expected_recall_after_review(
+    scheduler: Scheduler, state: FsrsCard, when: datetime, interview: datetime
+) -> tuple[float, float]:
+    """Expected recall at the interview if the card is reviewed at `when` and not again; and answers it costs."""
+    outcomes = review_outcomes(scheduler, state, when)
+    return outcomes.expected(scheduler, interview), outcomes.answers
 
 
 def expected_recall_of_new_card(scheduler: Scheduler, when: datetime, interview: datetime) -> tuple[float, int]:
@@ -142,84 +170,169 @@ def sessions_left(now: datetime, interview: datetime) -> int:
     return max(1, math.ceil((interview - now) / DAY))
 
 
+@dataclass(frozen=True)
+class _Horizon:
+    """The moments a card is valued at: today, the last session before the interview, the interview."""
+
+    scheduler: Scheduler
+    now: datetime
+    last_session: datetime
+    interview: datetime
+    tuning: Tuning
+    price: float = 0.0  # of an answer for a building review
+
+    @property
+    def today_is_last(self) -> bool:
+        return self.now >= self.last_session
+
+    def on_day(self, state: FsrsCard) -> float:
+        """Recall at the interview with no more reviews."""
+        return recall_at(self.scheduler, state, self.interview)
+
+    def with_final_review(self, state: FsrsCard) -> tuple[float, float]:
+        """Expected recall at the interview after one final review in the last session, and its answers."""
+        final = review_outcomes(self.scheduler, state, self.last_session)
+        return final.expected(self.scheduler, self.interview), final.answers
+
+    def value(self, state: FsrsCard) -> float:
+        """What the card is worth on the day from `state`: the better of no more review or one final review
+        (net of its answers at `final_price`), when a later session is left."""
+        on_day = self.on_day(state)
+        if self.today_is_last or on_day >= self.tuning.secure_recall:
+            return on_day
+        final, answers = self.with_final_review(state)
+        return max(on_day, final - self.tuning.final_price * answers)
+
+
 @dataclass
 class _Review:
+    """A seen card's figures for today: recall on the day now, after a review today, and after a final one."""
+
     key: str
+    on_day: float
     recall_now: float
-    recall_on_day: float
-    recall_if_reviewed: float
-    recall_if_reviewed_last: float
-    stability: float
+    answers_today: float
+    gain_today: float  # value after a review today minus value without, in recall on the day
+    final_gain: float  # recall on the day after a final review in the last session, minus without
+    final_answers: float
+    early_loss: float  # recall on the day lost by doing the final review today instead of in the last session
 
 
-def _assess_reviews(
-    candidates: Sequence[Candidate], now: datetime, interview: datetime, scheduler: Scheduler, tuning: Tuning
-) -> list[_Review]:
-    """Cards in the Review state that are not already secure for the day, with their figures."""
-    last_session = now + (sessions_left(now, interview) - 1) * DAY
-    reviews = []
+def _value_after(horizon: _Horizon, review: Outcomes) -> float:
+    """The card's value on the day after `review` (either outcome), before the price of that review."""
+    return review.success * horizon.value(review.passed) + (1 - review.success) * horizon.value(review.failed)
+
+
+def _deferred(horizon: _Horizon, state: FsrsCard) -> float:
+    """The best value of the same review a few days later instead of today (0 when no such day is left).
+
+    Without this, a review today would be compared only with no review before the final one, and the
+    greedy would review too soon: FSRS grows stability more from a review at a lower recall.
+    """
+    best = 0.0
+    for days in horizon.tuning.defer_days:
+        when = horizon.now + days * DAY
+        if when >= horizon.last_session:
+            break
+        review = review_outcomes(horizon.scheduler, state, when)
+        best = max(best, _value_after(horizon, review) - horizon.price * review.answers)
+    return best
+
+
+def _assess(horizon: _Horizon, key: str, state: FsrsCard) -> _Review:
+    """Value a review of `state` today against leaving it, with the fsrs model."""
+    scheduler = horizon.scheduler
+    on_day = horizon.on_day(state)
+    today = review_outcomes(scheduler, state, horizon.now)
+    after_today = today.expected(scheduler, horizon.interview)
+    if horizon.today_is_last:
+        final, final_answers = after_today, today.answers
+        gain = after_today - on_day
+    else:
+        final, final_answers = horizon.with_final_review(state)
+        after = _value_after(horizon, today)
+        gain = after - max(on_day, final - horizon.tuning.final_price * final_answers)
+        if gain > horizon.price * today.answers:  # worth it today: would it be worth more a little later?
+            gain = min(gain, after - _deferred(horizon, state))
+    return _Review(
+        key,
+        on_day,
+        recall_at(scheduler, state, horizon.now),
+        today.answers,
+        gain,
+        final - on_day,
+        final_answers,
+        final - after_today,
+    )
+
+
+def _reviews_to_assess(
+    candidates: Sequence[Candidate], horizon: _Horizon, limit: int
+) -> tuple[list[tuple[str, FsrsCard, float]], int]:
+    """Seen cards in the Review state that are not yet safe for the day, weakest first, cut to `limit`.
+
+    Returns them and how many more were left out (the cap keeps a large deck's planning quick: the weakest
+    cards are the ones a day's budget can reach).
+    """
+    open_cards = []
     for candidate in candidates:
         state = candidate.state
-        if state is None or state.state != State.Review or state.due is None:
+        if state is None or state.state != State.Review:
             continue
-        on_day = recall_at(scheduler, state, interview)
-        if on_day >= tuning.secure_recall:
-            continue
-        if_reviewed, _ = expected_recall_after_review(scheduler, state, now, interview)
-        if_last, _ = expected_recall_after_review(scheduler, state, last_session, interview)
-        reviews.append(
-            _Review(
-                candidate.key,
-                recall_at(scheduler, state, now),
-                on_day,
-                if_reviewed,
-                if_last,
-                state.stability or 0.0,
-            )
-        )
-    return reviews
+        on_day = horizon.on_day(state)
+        if on_day < horizon.tuning.secure_recall:
+            open_cards.append((candidate.key, state, on_day))
+    open_cards.sort(key=lambda item: (item[2], item[0]))
+    return open_cards[:limit], max(0, len(open_cards) - limit)
 
 
-def _new_card_quota(unseen: int, sessions: int, introduced_today: int, tuning: Tuning) -> int:
-    """New cards for today: pace the unseen ones over the days before the consolidation period."""
-    if unseen <= 0:
-        return 0
-    consolidation = math.floor(sessions * tuning.consolidation_share)
-    intro_days = max(1, sessions - consolidation)
-    return max(0, math.ceil((unseen + introduced_today) / intro_days) - introduced_today)
+def _new_card_quota(cards: int, unseen: int, sessions: int, introduced_today: int, room: int, tuning: Tuning) -> int:
+    """New cards for today, in document order, within today's room.
 
-
-def _select_reviews(
-    reviews: list[_Review], sessions: int, capacity_later: float, free_later: float, tuning: Tuning
-) -> list[_Review]:
-    """Today's reviews: due building reviews, then as many final reviews as later days cannot absorb.
-
-    `capacity_later` is the answers the remaining days (after today) can give to reviews. While it covers
-    every card still needing a review, a building review that a single late review can replace is deferred
-    (saving an answer). Final reviews are done as late as that capacity allows, most stable cards first:
-    they lose least by being done early, and the least stable get the last days.
+    The pace introduces the whole deck within `intro_window` days, and the unseen cards before the last
+    `reserve_days` (kept for consolidation) when fewer days are left.
     """
-    building = [r for r in reviews if r.recall_now <= tuning.building_retention]
-    if sessions <= tuning.final_window_days:
-        building = []
-    elif sessions <= tuning.defer_days and len(reviews) <= free_later:
-        building = [r for r in building if r.recall_if_reviewed_last < tuning.final_recall]
-    chosen = {r.key for r in building}
-    eligible = [r for r in reviews if r.key not in chosen and r.recall_if_reviewed >= tuning.final_recall]
-    eligible.sort(key=lambda r: (-r.stability, r.key))
-    share = max(0, math.ceil(len(reviews) - len(building) - capacity_later))
-    picked = building + eligible[:share]
-    if share > len(eligible):
-        # Later days cannot take them all: do the most decayed of the remaining ones now.
-        chosen.update(r.key for r in eligible)
-        rest = sorted((r for r in reviews if r.key not in chosen), key=lambda r: (r.recall_now, r.key))
-        picked += rest[: share - len(eligible)]
+    if unseen <= 0 or room <= 0:
+        return 0
+    per_day = math.ceil(cards / tuning.intro_window)
+    paced = math.ceil((unseen + introduced_today) / max(1, sessions - tuning.reserve_days))
+    quota = max(per_day, paced) - introduced_today
+    return max(0, min(unseen, quota, math.floor(room)))
+
+
+def _final_share(reviews: list[_Review], capacity_later: float, unassessed: int, tuning: Tuning) -> list[_Review]:
+    """Final reviews for today: what later days cannot absorb, the cards that lose least by going early first."""
+    finals = [r for r in reviews if r.final_gain > tuning.final_price * r.final_answers]
+    excess = sum(r.final_answers for r in finals) + unassessed - capacity_later
+    if excess <= 0:
+        return []
+    finals.sort(key=lambda r: (r.early_loss / r.final_answers, r.key))
+    picked: list[_Review] = []
+    for review in finals:
+        if excess <= 0:
+            break
+        picked.append(review)
+        excess -= review.final_answers
     return picked
 
 
-def _free_later(sessions: int, budget: int, unseen_later: int, answers_per_new: float) -> float:
-    """Answers the days after today have left for reviews once the remaining new cards are learnt."""
-    return max(0.0, (sessions - 1) * budget - unseen_later * answers_per_new)
+def _building_price(sessions: int, tuning: Tuning) -> float:
+    """The price of an answer for a building review: `answer_price` with one day left, lower with more days
+    (answers are scarce when the day is near, and a review then also competes with the final reviews)."""
+    return tuning.answer_price / sessions**tuning.scarcity
+
+
+def _building(reviews: list[_Review], chosen: set[str], room: float, price: float) -> list[_Review]:
+    """Other reviews worth their answers today, the highest gain per answer first, within `room`."""
+    worth = [r for r in reviews if r.key not in chosen and r.gain_today > price * r.answers_today]
+    worth.sort(key=lambda r: (-r.gain_today / r.answers_today, r.key))
+    picked = []
+    for review in worth:
+        if room < review.answers_today:
+            break
+        picked.append(review)
+        room -= review.answers_today
+    return picked
 
 
 def plan_today(
@@ -241,29 +354,29 @@ def plan_today(
     sessions = sessions_left(now, goal.interview)
     if sessions == 0:
         return None
+    price = _building_price(sessions, tuning)
+    horizon = _Horizon(scheduler, now, now + (sessions - 1) * DAY, goal.interview, tuning, price)
     plan = TodayPlan(final_days=sessions <= tuning.final_window_days)
     learning = sorted(
         (c for c in candidates if c.state is not None and c.state.state != State.Review and c.state.due <= now),
         key=lambda c: (c.state.due, c.key),  # type: ignore[union-attr]
     )
-    plan.keys = [c.key for c in learning]
-    plan.learning = len(learning)
+    room = goal.daily_answers - answered_today - len(learning)
     unseen = sorted((c for c in candidates if c.state is None), key=lambda c: (c.order, c.key))
-    quota = _new_card_quota(len(unseen), sessions, introduced_today, tuning)
-    new_keys = [c.key for c in unseen[:quota]]
-    _, answers_per_new = expected_recall_of_new_card(scheduler, now, goal.interview)
-    free = _free_later(sessions, goal.daily_answers, len(unseen) - quota, answers_per_new * FIRST_SIGHT_OVERHEAD)
-    capacity = (sessions - 1) * goal.daily_answers * tuning.final_capacity_share
-    assessed = _assess_reviews(candidates, now, goal.interview, scheduler, tuning)
-    reviews = _select_reviews(assessed, sessions, capacity, free * tuning.final_capacity_share, tuning)
+    _, answers = expected_recall_of_new_card(scheduler, now, goal.interview)
+    answers_per_new = answers * FIRST_SIGHT_OVERHEAD
+    quota = _new_card_quota(len(candidates), len(unseen), sessions, introduced_today, room, tuning)
+    open_cards, unassessed = _reviews_to_assess(candidates, horizon, max(32, tuning.evaluated_per_answer * room))
+    assessed = [_assess(horizon, key, state) for key, state, _ in open_cards]
+    later_new = (len(unseen) - quota) * answers_per_new
+    capacity_later = (sessions - 1) * goal.daily_answers * tuning.final_capacity_share - later_new
+    finals = _final_share(assessed, capacity_later, unassessed, tuning)
+    spare = room - quota * answers_per_new - sum(r.answers_today for r in finals)
+    reviews = finals + _building(assessed, {r.key for r in finals}, spare, price)
     if plan.final_days:
-        reviews.sort(key=lambda r: (r.recall_on_day, r.key))
-        review_keys = [r.key for r in reviews]
-        plan.keys += new_keys + review_keys
-    else:
-        reviews.sort(key=lambda r: (r.recall_now, r.key))
-        review_keys = [r.key for r in reviews]
-        plan.keys += review_keys + new_keys
-    plan.reviews = len(review_keys)
-    plan.new = len(new_keys)
+        reviews.sort(key=lambda r: (r.on_day, r.key))
+    plan.keys = [c.key for c in learning] + [c.key for c in unseen[:quota]] + [r.key for r in reviews]
+    plan.learning = len(learning)
+    plan.reviews = len(reviews)
+    plan.new = quota
     return plan

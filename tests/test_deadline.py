@@ -30,13 +30,19 @@ def test_after_the_interview_plain_fsrs_resumes() -> None:
     assert sessions_left(NOW, NOW - timedelta(hours=1)) == 0
 
 
-def test_new_cards_are_paced_to_leave_consolidation_days() -> None:
+def test_new_cards_come_early_paced_and_within_the_budget() -> None:
     cards = [Candidate(f"c{i:03d}", None, i) for i in range(100)]
     plan = plan_today(cards, NOW, DeadlineGoal(NOW + timedelta(days=10), 500), MODEL)
     assert plan is not None
-    # 10 sessions, 3 kept for consolidation: 100 cards over 7 days, in document order.
-    assert plan.new == 15
+    # The whole deck within the first six days (Tuning.intro_window), in document order.
+    assert plan.new == 17
     assert plan.keys[:3] == ["c000", "c001", "c002"]
+    # Three days left: every card before the last day (Tuning.reserve_days), so half of them today.
+    late = plan_today(cards, NOW, DeadlineGoal(NOW + timedelta(days=3), 500), MODEL)
+    assert late is not None and late.new == 50
+    # A small budget caps them at one per answer left today (answers already given count).
+    tight = plan_today(cards, NOW, DeadlineGoal(NOW + timedelta(days=3), 30), MODEL, answered_today=12)
+    assert tight is not None and tight.new == 18
 
 
 def test_review_due_after_the_interview_is_brought_before_it_in_the_final_days() -> None:
@@ -57,9 +63,16 @@ def test_final_days_order_lowest_recall_on_the_day_first() -> None:
 
 
 def test_secure_cards_are_left_alone() -> None:
-    card = _reviewed(days_ago=0.5, rating=Rating.Easy)
-    plan = plan_today([Candidate("a", card)], NOW, DeadlineGoal(NOW + timedelta(days=1), 50), MODEL)
+    card = _reviewed(days_ago=20, rating=Rating.Easy)
+    card, _ = MODEL.review_card(card, Rating.Easy, NOW - timedelta(hours=12))
+    interview = NOW + timedelta(days=1)
+    assert recall_at(MODEL, card, interview) > 0.99  # Tuning.secure_recall
+    plan = plan_today([Candidate("a", card)], NOW, DeadlineGoal(interview, 50), MODEL)
     assert plan is not None and plan.keys == []
+    # The same card a month before the interview is not safe: it is reviewed, but not today.
+    later = DeadlineGoal(NOW + timedelta(days=30), 50)
+    assert recall_at(MODEL, card, later.interview) < 0.99
+    assert plan_today([Candidate("a", card)], NOW, later, MODEL).keys == []  # type: ignore[union-attr]
 
 
 def test_final_reviews_spread_over_the_last_days_instead_of_the_last_one() -> None:

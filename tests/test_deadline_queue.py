@@ -46,17 +46,18 @@ def prompts_to_ids(workspace: Workspace) -> dict[str, str]:
 def test_deadline_paces_new_cards_brings_reviews_forward_weakest_first_then_plain_fsrs(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path, interview_at=INTERVIEW, daily_budget_cards=100, fuzz=False)
     clock = Clock(FIXED_NOW)
-    # Day 0: 4 sessions left, one kept for consolidation: 8 cards over 3 days -> 3 new today, document order
-    # (plain FSRS would offer all 8 under the default limit of 20 a day). `due` counts what the queue serves.
+    # Day 0: 4 sessions left, the last kept for consolidation: 8 cards over 3 days -> 3 new today, document
+    # order (plain FSRS would offer all 8 under the default limit of 20 a day). `due` counts what the queue
+    # serves.
     assert cli_json(workspace, clock.now, "due")["decks"][0]["new"] == 3
     with session_at(workspace, clock) as session:
         assert answer_all(session, 4) == PROMPTS[:3]
-    for day_prompts in (PROMPTS[3:5], PROMPTS[5:7]):
+    for day_prompts in (PROMPTS[3:6], PROMPTS[6:8]):
         clock.advance(days=1)
         with session_at(workspace, clock) as session:
-            assert answer_all(session, 4) == day_prompts  # nothing else: no review is needed yet
-    # Day 3, the last session: the last new card, then every card not yet secure for the day, although plain
-    # FSRS has scheduled them all after the interview; lowest predicted recall at the interview first.
+            assert answer_all(session, 4) == day_prompts  # nothing else: a review now would come too soon
+    # Day 3, the last session: every card not yet secure for the day, although plain FSRS has scheduled them
+    # all after the interview; lowest predicted recall at the interview first.
     clock.advance(days=1)
     plan = load_plan(workspace, SLUG)
     scheduler = scheduler_for(plan)
@@ -64,12 +65,11 @@ def test_deadline_paces_new_cards_brings_reviews_forward_weakest_first_then_plai
         states = store.card_states(SLUG)
     assert all(state.due > INTERVIEW for state in states.values() if state is not None)
     due_today = cli_json(workspace, clock.now, "due")["decks"][0]
-    assert (due_today["review"], due_today["new"]) == (7, 1)
+    assert (due_today["review"], due_today["new"]) == (8, 0)
     with session_at(workspace, clock) as session:
         order = queued(session)
-        assert order[0] == ("new", prompts_to_ids(workspace)[PROMPTS[7]])
-        assert {kind for kind, _ in order[1:]} == {"review"} and len(order) == 8
-        on_the_day = [recall_at(scheduler, states[card_id], INTERVIEW) for _, card_id in order[1:]]
+        assert {kind for kind, _ in order} == {"review"} and len(order) == 8
+        on_the_day = [recall_at(scheduler, states[card_id], INTERVIEW) for _, card_id in order]
         assert on_the_day == sorted(on_the_day) and on_the_day[0] < on_the_day[-1]
         answer_all(session, 3)
     # After the interview: plain FSRS again (no deadline lane, due reviews most overdue first, no readiness).
@@ -88,7 +88,8 @@ def test_daily_budget_is_shared_by_the_day_sessions_and_learning_steps_count(tmp
     workspace = make_workspace(tmp_path, interview_at=FIXED_NOW + timedelta(days=3), daily_budget_cards=3)
     clock = Clock(FIXED_NOW)
     with session_at(workspace, clock) as session:
-        # The pace would be 3 new cards a day; the budget leaves room for all 3, and `--new 2` caps them.
+        # The pace would be 4 new cards a day (8 before the last day); the budget leaves room for 3, and
+        # `--new 2` caps them.
         assert len(session.queue) == 3
     with session_at(workspace, clock, new=2) as session:
         assert len(session.queue) == 2
