@@ -122,8 +122,9 @@ def generate(root: Path, total_cards: int, seed: int = 11) -> dict[str, float]:
         stat = path.stat()
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         conn.execute(
-            "INSERT INTO decks VALUES (?, ?, ?, ?, ?, ?, 1)",
-            (slug, str(path), stat.st_size, stat.st_mtime_ns, digest, data["title"]),
+            "INSERT INTO decks (deck, path, size, mtime_ns, sha256, title, company, role, present)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            (slug, str(path), stat.st_size, stat.st_mtime_ns, digest, data["title"], data["company"], data["role"]),
         )
         conn.executemany(
             "INSERT INTO cards (deck, card_id, position, kind, category, prompt, active)"

@@ -59,8 +59,10 @@ def generate(root: Path, total_cards: int) -> int:
         path.write_text(dump_yaml(data), encoding="utf-8")
         stat = path.stat()
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        conn.execute("INSERT INTO decks VALUES (?, ?, ?, ?, ?, ?, 1)",
-                     (slug, str(path), stat.st_size, stat.st_mtime_ns, digest, data["title"]))  # fmt: skip
+        conn.execute("INSERT INTO decks (deck, path, size, mtime_ns, sha256, title, company, role, present)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                     (slug, str(path), stat.st_size, stat.st_mtime_ns, digest, data["title"], data["company"],
+                      data["role"]))  # fmt: skip
         conn.executemany(
             "INSERT INTO cards (deck, card_id, position, kind, category, prompt, active, seen)"
             " VALUES (?, ?, ?, ?, '[\"Bench\"]', ?, 1, ?)",
