@@ -40,28 +40,28 @@ def render_import(result: ImportResult) -> None:
 
 
 def render_decks(summaries: list[DeckSummary]) -> None:
-    """Print one row per deck."""
+    """Print a few lines per deck: slug with company and role, cards by kind, today's work, readiness."""
     out = console()
     if not summaries:
         out.print("No decks yet. Import a prep document: studyprep import PREP.md")
         return
-    table = Table(title=None)
-    due_columns = ("learning", "review", "new") if any(summary.due for summary in summaries) else ()
-    for column in ("deck", "company", "role", *CARD_KINDS, "retired", *due_columns):
-        table.add_column(column, justify="left" if column in ("deck", "company", "role") else "right")
     for summary in summaries:
-        table.add_row(
-            Text(summary.slug),
-            Text(summary.company),
-            Text(summary.role),
-            *(str(summary.counts[kind]) for kind in CARD_KINDS),
-            str(summary.retired),
-            *(str((summary.due or {}).get(column, 0)) for column in due_columns),
+        who = " · ".join(part for part in (summary.company, summary.role) if part) or summary.title
+        out.print(Text.assemble((summary.slug, "bold"), "  ", (who, "dim")))
+        counts = summary.counts
+        line = (
+            f"  {sum(counts.values())} cards: {counts['question']} questions, {counts['concept']} concepts, "
+            f"{counts['fact']} facts, {counts['ask']} to ask"
         )
-    out.print(table)
-    for summary in summaries:
+        line += "".join(
+            f", {n} {label}" for n, label in ((summary.retired, "retired"), (summary.suspended, "suspended")) if n
+        )
+        out.print(Text(line))
+        if summary.due is not None:
+            due = summary.due
+            out.print(Text(f"  today: {due['learning']} learning, {due['review']} review, {due['new']} new"))
         if summary.readiness:
-            out.print(Text.assemble((summary.slug, "bold"), ": ", _readiness_line(summary.readiness)))
+            out.print(Text(f"  {_readiness_line(summary.readiness)}"))
 
 
 def _readiness_line(readiness: dict[str, Any]) -> str:
