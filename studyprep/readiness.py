@@ -2,14 +2,14 @@
 
 Pure functions with an injected `now`; nothing here reads files or prints. Readiness is the mean FSRS
 retrievability of a deck's active cards at the interview moment (`deadline.recall_at`: FSRS's forgetting
-curve with fractional days elapsed), a card never seen counting 0. The projection simulates the coming days with
-the FSRS model itself (seeded Monte Carlo through the scheduler's own `review_card`), following the deadline
-policy within the daily budget.
+curve with fractional days elapsed), a card never seen counting 0. The projection follows the deadline policy
+day by day within the daily budget with the FSRS model itself: an expected-value projection (each review weighted
+by the model's probability of recall, outcomes from fsrs's own `review_card`; see `studyprep.projection`).
 """
 
 from __future__ import annotations
 
-import random
+import heapq
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -20,13 +20,15 @@ from fsrs import Card as FsrsCard
 from fsrs import Scheduler
 
 from studyprep.clock import isoformat
-from studyprep.deadline import DeadlineGoal, plan_today, recall_at, sessions_left
-from studyprep.simulation import Answers, Learner, SimCard, SimResult, Simulation, without_fuzz
+from studyprep.deadline import Candidate, DeadlineGoal, recall_at, sessions_left
+from studyprep.projection import Projection, project_plan
 
 DEFAULT_SECONDS_PER_ANSWER = 20.0
 DEFAULT_BUDGET_MINUTES = 20
-PROJECTION_RUNS = 8
 AT_RISK = 10
+MIN_ANSWER_MS = 1_000
+MAX_ANSWER_MS = 300_000
+PACE_ANSWERS = 2_000  # the pace is measured over the latest logged answers
 
 
 @dataclass(frozen=True)
@@ -154,10 +156,15 @@ def seconds_per_answer(durations_ms: Sequence[int]) -> tuple[float, bool]:
     Walk-aways over 5 minutes are ignored, and so are answers under a second (scripted sessions, key repeats):
     counted, they would turn a minutes budget into thousands of answers a day.
     """
-    usable = [ms / 1000 for ms in durations_ms if 1_000 <= ms <= 300_000]
-    if not usable:
+    usable = [ms for ms in durations_ms if MIN_ANSWER_MS <= ms <= MAX_ANSWER_MS]
+    return mean_pace(len(usable), sum(usable))
+
+
+def mean_pace(count: int, total_ms: float) -> tuple[float, bool]:
+    """Mean seconds per answer from the count and total of usable durations (the default when there are none)."""
+    if not count:
         return DEFAULT_SECONDS_PER_ANSWER, False
-    return sum(usable) / len(usable), True
+    return total_ms / count / 1000, True
 
 
 def readiness_today(cards: Sequence[TrackedCard], interview: datetime, scheduler: Scheduler) -> float:
@@ -173,25 +180,6 @@ def category_recall(cards: Sequence[TrackedCard], moment: datetime, scheduler: S
     return _categories(cards, recall, recall)
 
 
-def project(
-    cards: Sequence[TrackedCard], goal: DeadlineGoal, now: datetime, scheduler: Scheduler, runs: int, seed: int = 0
-) -> list[SimResult]:
-    """Seeded Monte Carlo runs of keeping the plan until the interview, with the FSRS model as the learner."""
-    model = without_fuzz(scheduler)
-
-    def policy(candidates, when):
-        plan = plan_today(candidates, when, goal, model)
-        return plan.keys if plan else []
-
-    results = []
-    for run in range(runs):
-        sim_cards = [SimCard(card.key, index, card.state, card.state) for index, card in enumerate(cards)]
-        learner = Learner(model, Answers(), random.Random(seed * 1_000_003 + run))  # noqa: S311 - a simulation
-        simulation = Simulation(model, learner, goal.daily_answers, goal.interview, sim_cards)
-        results.append(simulation.run(policy, now))
-    return results
-
-
 def assess(
     cards: Sequence[TrackedCard],
     interview: datetime,
@@ -201,15 +189,21 @@ def assess(
     budget: Budget,
     target: float = 0.9,
     durations_ms: Sequence[int] = (),
-    runs: int = PROJECTION_RUNS,
+    pace: tuple[float, bool] | None = None,
     zone: tzinfo | None = None,
 ) -> Readiness:
-    """Readiness of a deck's active `cards` for an interview at `interview`, seen from `now`."""
-    pace, measured = seconds_per_answer(durations_ms)
+    """Readiness of a deck's active `cards` for an interview at `interview`, seen from `now`.
+
+    The answer pace comes from `pace` (seconds, measured) when given, else from `durations_ms`.
+    """
+    pace, measured = pace or seconds_per_answer(durations_ms)
     goal = DeadlineGoal(interview, budget.answers(pace), target)
-    results = project(cards, goal, now, scheduler, runs) if sessions_left(now, interview) else []
     today = {card.key: recall_at(scheduler, card.state, interview) for card in cards}
-    projected = _mean_by_card(results) if results else today
+    projection = None
+    if sessions_left(now, interview):
+        candidates = [Candidate(card.key, card.state, order) for order, card in enumerate(cards)]
+        projection = project_plan(candidates, goal, now, scheduler, today)
+    projected = projection.by_key if projection else today
     report = Readiness(
         now=now,
         interview=interview,
@@ -224,21 +218,13 @@ def assess(
     )
     report.categories = _categories(cards, today, projected)
     report.at_risk = _at_risk(cards, today, projected)
-    report.days = _plan_days(results, pace, zone)
+    report.days = _plan_days(projection, pace, zone)
     return report
 
 
 def _mean(values: Any) -> float:
     items = list(values)
     return sum(items) / len(items) if items else 0.0
-
-
-def _mean_by_card(results: list[SimResult]) -> dict[str, float]:
-    totals: dict[str, float] = defaultdict(float)
-    for result in results:
-        for key, value in result.predicted_by_card.items():
-            totals[key] += value
-    return {key: total / len(results) for key, total in totals.items()}
 
 
 def _categories(
@@ -263,27 +249,21 @@ def _categories(
 
 def _at_risk(cards: Sequence[TrackedCard], today: dict[str, float], projected: dict[str, float]) -> list[CardRisk]:
     """The cards with the lowest predicted recall on the day if the plan is kept (then as things stand)."""
-    risks = [CardRisk(c.key, c.prompt, c.category, today[c.key], projected[c.key]) for c in cards]
-    risks.sort(key=lambda risk: (risk.projected, risk.today, risk.key))
-    return risks[:AT_RISK]
+    weakest = heapq.nsmallest(AT_RISK, ((projected[c.key], today[c.key], c.key, c) for c in cards))
+    return [CardRisk(c.key, c.prompt, c.category, on_day, now) for on_day, now, _, c in weakest]
 
 
-def _plan_days(results: list[SimResult], pace: float, zone: tzinfo | None) -> list[PlanDay]:
-    """Mean new cards, reviews, minutes and readiness per day over the projection runs."""
-    if not results:
+def _plan_days(projection: Projection | None, pace: float, zone: tzinfo | None) -> list[PlanDay]:
+    """Expected new cards, reviews, minutes and readiness per day of the projection."""
+    if projection is None:
         return []
-    days = []
-    for index, first in enumerate(results[0].days):
-        same_day = [result.days[index] for result in results]
-        new = _mean(day.new for day in same_day)
-        answers = _mean(day.answers for day in same_day)
-        days.append(
-            PlanDay(
-                date=(first.when.astimezone(zone) if zone else first.when).date().isoformat(),
-                new=new,
-                reviews=answers - new,
-                minutes=answers * pace / 60,
-                readiness=_mean(day.predicted for day in same_day),
-            )
+    return [
+        PlanDay(
+            date=(day.when.astimezone(zone) if zone else day.when).date().isoformat(),
+            new=day.new,
+            reviews=day.answers - day.new,
+            minutes=day.answers * pace / 60,
+            readiness=day.readiness,
         )
-    return days
+        for day in projection.days
+    ]

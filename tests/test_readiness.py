@@ -28,7 +28,7 @@ def test_readiness_today_is_mean_retrievability_with_unseen_as_zero() -> None:
 
 def test_assess_projects_categories_risks_and_days() -> None:
     cards = [_card(f"g{i}", "Go", None) for i in range(20)] + [_card(f"s{i}", "SQL", Rating.Easy) for i in range(5)]
-    report = assess(cards, NOW + timedelta(days=5), NOW, MODEL, budget=Budget(cards=40), runs=3)
+    report = assess(cards, NOW + timedelta(days=5), NOW, MODEL, budget=Budget(cards=40))
     assert report.seen == 5 and report.cards == 25
     assert report.categories[0].category == "Go"  # weakest first
     assert report.projected > report.today
