@@ -8,11 +8,12 @@ a new user. Policies:
 - fsrs:   plain FSRS (desired retention 0.9): due (re)learning, due reviews most overdue first, then up to
           20 new cards a day (Anki's default limit);
 - capped: the same with every interval capped at the days left (cards come due by the last study day);
-- ours:   studyprep.deadline.plan_today.
+- ours:   studyprep.deadline.plan_today (its `Tuning` defaults were tuned on seeds 1-6; `--from 7` holds them out).
 
 Also calibration: the readiness predicted on day 0 (projection) and on the eve, against the true recall.
 
-Usage: .venv/bin/python -m bench.run deadline   (or: .venv/bin/python -m bench.deadline [--seeds N])
+Usage: .venv/bin/python -m bench.run deadline
+   or: .venv/bin/python -m bench.deadline [--seeds N] [--from FIRST_SEED] [--budget ANSWERS]
 """
 
 from __future__ import annotations
@@ -139,10 +140,11 @@ def simulate(policy_name: str, days: int, seed: int, size: int, projection: bool
     return sim.run(policies[policy_name], START)
 
 
-def evaluate(policy_name: str, days: int, seeds: int, size: int) -> Outcome:
+def evaluate(policy_name: str, days: int, seeds: int, size: int, first_seed: int = 1) -> Outcome:
     """Mean true recall on the day, answers, and predicted readiness over the seeds."""
-    runs = [simulate(policy_name, days, seed, size) for seed in range(1, seeds + 1)]
-    projections = [simulate(policy_name, days, seed, size, projection=True) for seed in range(1, seeds + 1)]
+    chosen = range(first_seed, first_seed + seeds)
+    runs = [simulate(policy_name, days, seed, size) for seed in chosen]
+    projections = [simulate(policy_name, days, seed, size, projection=True) for seed in chosen]
     return Outcome(
         true=sum(r.true for r in runs) / seeds,
         answers=sum(r.answers for r in runs) / seeds,
@@ -151,16 +153,17 @@ def evaluate(policy_name: str, days: int, seeds: int, size: int) -> Outcome:
     )
 
 
-def table(seeds: int = SEEDS) -> tuple[list[str], list[tuple[str, str]]]:
+def table(seeds: int = SEEDS, first_seed: int = 1) -> tuple[list[str], list[tuple[str, str]]]:
     """The comparison table (lines) and the figures for bench/run.py."""
     size = deck_size()
     lines = [
-        f"deck {size} cards, budget {DAILY_ANSWERS} answers/day, {seeds} simulated learners (perturbed FSRS)",
+        f"deck {size} cards, budget {DAILY_ANSWERS} answers/day, {seeds} simulated learners (perturbed FSRS, "
+        f"seeds {first_seed}-{first_seed + seeds - 1})",
         f"{'days':>4} {'policy':<7} {'recall':>7} {'answers':>8} {'pred d0':>8} {'pred eve':>8}",
     ]
     figures = []
     for days in HORIZONS:
-        outcomes = {name: evaluate(name, days, seeds, size) for name in ("fsrs", "capped", "ours")}
+        outcomes = {name: evaluate(name, days, seeds, size, first_seed) for name in ("fsrs", "capped", "ours")}
         for name, outcome in outcomes.items():
             lines.append(
                 f"{days:>4} {name:<7} {outcome.true:>7.3f} {outcome.answers:>8.0f} "
@@ -200,9 +203,14 @@ def run() -> list[tuple[str, str]]:
     return figures
 
 
+def _option(name: str, default: int) -> int:
+    return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
+
+
 if __name__ == "__main__":
-    count = int(sys.argv[sys.argv.index("--seeds") + 1]) if "--seeds" in sys.argv else SEEDS
-    table_lines, table_figures = table(count)
+    # Held-out learners: e.g. `--seeds 18 --from 7` (the policy's knobs were tuned on seeds 1-6).
+    DAILY_ANSWERS = _option("--budget", DAILY_ANSWERS)
+    table_lines, table_figures = table(_option("--seeds", SEEDS), _option("--from", 1))
     print("\n".join(table_lines))
     for figure_name, figure in table_figures:
         print(f"{figure_name}: {figure}")

@@ -55,10 +55,10 @@ class Tuning:
     dial between answers spent and recall. `final_price` is the same for the final review of the last days.
     """
 
-    answer_price: float = 0.1
+    answer_price: float = 0.095
     scarcity: float = 1.0
     final_price: float = 0.005
-    secure_recall: float = 0.99
+    secure_recall: float = 0.993
     intro_window: int = 6
     reserve_days: int = 1
     final_capacity_share: float = 0.8
@@ -215,7 +215,7 @@ class _Review:
     gain_today: float  # value after a review today minus value without, in recall on the day
     final_gain: float  # recall on the day after a final review in the last session, minus without
     final_answers: float
-    early_loss: float  # recall on the day lost by doing the final review today instead of in the last session
+    early_loss: float  # recall on the day lost by doing the final review today rather than in the last session
 
 
 def _value_after(horizon: _Horizon, review: Outcomes) -> float:
