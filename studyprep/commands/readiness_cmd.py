@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,51 +53,22 @@ def deck_readiness(workspace: Workspace, store: Any, slug: str, now: datetime) -
 
 
 def _tracked_cards(store: Any, slug: str, tracked: type) -> list[Any]:
-    """Every active card in document order with its prompt, category label and fsrs state, in one query.
-
-    Reads the content mirror and `card_state` together (per-card `store.card` lookups and `card_states` took
-    over a second at 100k cards; this belongs in `ReviewStore` as a method once that file is free to edit).
-    """
-    from fsrs import Card, State
-
-    from studyprep.reviewstore import from_us
-
-    with store.guard():
-        rows = store.conn.execute(
-            "SELECT c.card_id, c.prompt, c.category, c.kind, s.state, s.step, s.stability, s.difficulty, s.due,"
-            " s.last_review FROM cards c LEFT JOIN card_state s ON s.deck = c.deck AND s.card_id = c.card_id"
-            " WHERE c.deck = ? AND c.active = 1 ORDER BY c.position",
-            (slug,),
-        ).fetchall()
-    labels: dict[tuple[str, str], str] = {}  # many cards share a category: decode each JSON list once
-    states = {int(state): state for state in State}
+    """Every active card in document order with its prompt, category label and fsrs state."""
+    labels: dict[tuple[tuple[str, ...], str], str] = {}
     cards = []
-    for position, (card_id, prompt, category, kind, state, step, stability, difficulty, due, last) in enumerate(rows):
-        label = labels.get((category, kind))
-        if label is None:
-            label = labels[(category, kind)] = category_label(json.loads(category), kind)
-        fsrs_card = None
-        if state is not None:
-            last_review = None if last is None else from_us(last)
-            fsrs_card = Card(position, states[state], step, stability, difficulty, from_us(due), last_review)
-        cards.append(tracked(card_id, prompt, label, fsrs_card))
+    for card in store.active_cards(slug):
+        key = (tuple(card.category), card.kind)
+        if key not in labels:
+            labels[key] = category_label(card.category, card.kind)
+        cards.append(tracked(card.card_id, card.prompt, labels[key], card.state))
     return cards
 
 
 def _pace(store: Any, slug: str) -> tuple[float, bool]:
-    """The user's mean answer time over the latest PACE_ANSWERS logged reviews, summed in SQL.
-
-    (The whole log as a list took a second at 1M reviews; the recent pace is the one that will hold.)
-    """
+    """The user's mean answer time over the latest PACE_ANSWERS logged reviews (the recent pace will hold)."""
     from studyprep.readiness import MAX_ANSWER_MS, MIN_ANSWER_MS, PACE_ANSWERS, mean_pace
 
-    with store.guard():
-        count, total = store.conn.execute(
-            "SELECT count(*), total(duration_ms) FROM (SELECT duration_ms FROM review_log WHERE deck = ?"
-            " ORDER BY reviewed_at DESC LIMIT ?) WHERE duration_ms BETWEEN ? AND ?",
-            (slug, PACE_ANSWERS, MIN_ANSWER_MS, MAX_ANSWER_MS),
-        ).fetchone()
-    return mean_pace(count, total)
+    return mean_pace(*store.recent_pace(slug, PACE_ANSWERS, MIN_ANSWER_MS, MAX_ANSWER_MS))
 
 
 def readiness_report(workspace: Workspace, now: datetime, deck: str | None = None) -> list[DeckReadiness]:
