@@ -52,13 +52,13 @@ def planned_today(store: ReviewStore, day: DeckDay, now: datetime) -> PlannedDay
     if plan is None or plan.interview_at is None or plan.interview_at <= now:
         return None
     from studyprep.deadline import Candidate, DeadlineGoal, plan_today
-    from studyprep.readiness import Budget, readiness_today, seconds_per_answer
+    from studyprep.readiness import Budget, readiness_today, user_pace
     from studyprep.scheduling import scheduler_for
     from studyprep.simulation import without_fuzz
 
     states = store.card_states(day.slug)
     candidates = [Candidate(card_id, state, order) for order, (card_id, state) in enumerate(states.items())]
-    pace, _ = seconds_per_answer(store.review_durations(day.slug))
+    pace, _ = user_pace(store, day.slug)
     budget = Budget(cards=plan.daily_budget_cards, minutes=plan.daily_budget_minutes).answers(pace)
     answered = store.answers_since(day.slug, day.day_start)
     scheduler = without_fuzz(scheduler_for(plan))

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fsrs import Card as FsrsCard
 from fsrs import Scheduler
@@ -22,6 +22,9 @@ from fsrs import Scheduler
 from studyprep.clock import isoformat
 from studyprep.deadline import Candidate, DeadlineGoal, recall_at, sessions_left
 from studyprep.projection import Projection, project_plan
+
+if TYPE_CHECKING:
+    from studyprep.reviewstore import ReviewStore
 
 DEFAULT_SECONDS_PER_ANSWER = 20.0
 DEFAULT_BUDGET_MINUTES = 20
@@ -158,6 +161,14 @@ def seconds_per_answer(durations_ms: Sequence[int]) -> tuple[float, bool]:
     """
     usable = [ms for ms in durations_ms if MIN_ANSWER_MS <= ms <= MAX_ANSWER_MS]
     return mean_pace(len(usable), sum(usable))
+
+
+def user_pace(store: ReviewStore, deck: str) -> tuple[float, bool]:
+    """The user's mean answer time in a deck over its latest PACE_ANSWERS reviews (the recent pace will hold).
+
+    Summed in SQL: fetching every logged duration took most of a second at 1M reviews.
+    """
+    return mean_pace(*store.recent_pace(deck, PACE_ANSWERS, MIN_ANSWER_MS, MAX_ANSWER_MS))
 
 
 def mean_pace(count: int, total_ms: float) -> tuple[float, bool]:

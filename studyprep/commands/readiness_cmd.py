@@ -32,7 +32,7 @@ def category_label(category: list[str], kind: str) -> str:
 def deck_readiness(workspace: Workspace, store: Any, slug: str, now: datetime) -> DeckReadiness | None:
     """Readiness of one deck, or None when its plan has no interview date."""
     from studyprep.plan import load_plan
-    from studyprep.readiness import Budget, TrackedCard, assess
+    from studyprep.readiness import Budget, TrackedCard, assess, user_pace
     from studyprep.scheduling import scheduler_for
 
     plan = load_plan(workspace, slug)
@@ -46,7 +46,7 @@ def deck_readiness(workspace: Workspace, store: Any, slug: str, now: datetime) -
         scheduler_for(plan),
         budget=Budget(cards=plan.daily_budget_cards, minutes=plan.daily_budget_minutes),
         target=plan.target_recall or 0.9,
-        pace=_pace(store, slug),
+        pace=user_pace(store, slug),
         zone=plan.zone(),
     )
     return DeckReadiness(slug, report)
@@ -62,13 +62,6 @@ def _tracked_cards(store: Any, slug: str, tracked: type) -> list[Any]:
             labels[key] = category_label(card.category, card.kind)
         cards.append(tracked(card.card_id, card.prompt, labels[key], card.state))
     return cards
-
-
-def _pace(store: Any, slug: str) -> tuple[float, bool]:
-    """The user's mean answer time over the latest PACE_ANSWERS logged reviews (the recent pace will hold)."""
-    from studyprep.readiness import MAX_ANSWER_MS, MIN_ANSWER_MS, PACE_ANSWERS, mean_pace
-
-    return mean_pace(*store.recent_pace(slug, PACE_ANSWERS, MIN_ANSWER_MS, MAX_ANSWER_MS))
 
 
 def readiness_report(workspace: Workspace, now: datetime, deck: str | None = None) -> list[DeckReadiness]:
