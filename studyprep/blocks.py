@@ -12,12 +12,24 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
     from markdown_it.token import Token
 
 # A GFM task-list box ("- [ ] Raft", "- [x] Paxos") is a to-do mark, not part of the text.
 _BOLD_PROBE_CHARS = 2000
 _TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
 _BOLD_LEAD = re.compile(r"^(\*\*|__)(?P<label>\S(?:.*?\S)?)\1(?P<rest>.*)$", re.DOTALL)
+# markdown-it silently skips everything below its nesting cap (commonmark's 20 levels is only ten nested
+# lists), so the cap is raised and a guard refuses deeper text first; each list costs two levels.
+MAX_NESTING_LEVELS = 100
+
+
+class NestingTooDeepError(Exception):
+    """Lists or quotes nested deeper than `MAX_NESTING_LEVELS`; `line` is the 0-based line where it happens."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        super().__init__(f"lists or quotes nested more than {MAX_NESTING_LEVELS // 2} levels deep")
 
 
 @dataclass
@@ -90,7 +102,7 @@ def normalize_source(text: str) -> str:
 
 
 def parse_blocks(source: str) -> list[Block]:
-    """Parse normalized Markdown into top-level blocks."""
+    """Parse normalized Markdown into top-level blocks; raise NestingTooDeepError past the nesting limit."""
     tokens = _block_parser().parse(source)
     blocks, _ = _read_blocks(tokens, 0, closing=None, fallback_line=0)
     return blocks
@@ -102,7 +114,16 @@ def _block_parser() -> MarkdownIt:
     # needed to confirm a leading `**` (see `_starts_bold`), so it runs lazily on those few.
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable("table").disable("inline")
+    parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING_LEVELS + 2}).enable("table").disable("inline")
+    parser.block.ruler.before(parser.block.ruler.get_all_rules()[0], "nesting_guard", _nesting_guard)
+    return parser
+
+
+def _nesting_guard(state: StateBlock, start_line: int, _end_line: int, _silent: bool) -> bool:
+    """A block rule tried first at every block: refuse text nested past the limit instead of dropping it."""
+    if state.level >= MAX_NESTING_LEVELS:
+        raise NestingTooDeepError(start_line)
+    return False
 
 
 @functools.cache

@@ -15,6 +15,7 @@ from studyprep.blocks import (
     Heading,
     Item,
     ListBlock,
+    NestingTooDeepError,
     Paragraph,
     Rule,
     Table,
@@ -77,7 +78,10 @@ def parse_document(text: str, path: Path | None = None, fallback_title: str = ""
     if len(text) > MAX_DOCUMENT_BYTES:
         raise StudyprepError(too_large_message("prep document", len(text), MAX_DOCUMENT_BYTES), path)
     source = normalize_source(text)
-    blocks = parse_blocks(source)
+    try:
+        blocks = parse_blocks(source)
+    except NestingTooDeepError as exc:
+        raise StudyprepError(f"{exc}: flatten them", path, exc.line + 1) from None
     title_heading = _title_heading(blocks)
     title = clean_heading(title_heading.text) if title_heading else ""
     root = _build_sections(blocks, skip=title_heading)

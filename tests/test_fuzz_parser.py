@@ -135,20 +135,28 @@ def nested_by_indentation(depth: int) -> str:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "line"),
     [
-        HEADER + "- q?\n" + "- " * 10_000 + "x\n",
-        HEADER + "- q?\n" + "1. " * 10_000 + "x\n",
-        HEADER + "- q?\n" + "> - " * 10_000 + "x\n",
-        HEADER + "- q?\n" + ">" * 10_000 + " x\n",
-        nested_by_indentation(2_000),
+        (HEADER + "- q?\n" + "- " * 10_000 + "x\n", 6),
+        (HEADER + "- q?\n" + "1. " * 10_000 + "x\n", 6),
+        (HEADER + "- q?\n" + "> - " * 10_000 + "x\n", 6),
+        (HEADER + "- q?\n" + ">" * 10_000 + " x\n", 6),
+        (nested_by_indentation(2_000), 54),
     ],
     ids=["dashes", "numbers", "quote-lists", "quotes", "indented-2000"],
 )
-def test_lists_nested_10000_deep_parse(text: str) -> None:
-    with no_hang():
-        document = parse_document(text)
-    assert document.cards
+def test_lists_nested_10000_deep_are_refused_with_their_line(text: str, line: int) -> None:
+    # markdown-it would silently skip all text past its nesting cap (the rest of the list with it).
+    expected = rf"^doc\.md:{line}: lists or quotes nested more than 50 levels deep"
+    with no_hang(), pytest.raises(StudyprepError, match=expected):
+        parse_document(text, path=Path("doc.md"))
+
+
+@pytest.mark.parametrize("depth", [10, 30, 49])
+def test_lists_nested_within_the_limit_keep_every_item(depth: int) -> None:
+    text = HEADER + "- " * depth + "deep?\n\n- after the deep one?\n"
+    prompts = [card.prompt for card in parse_document(text).cards]
+    assert "after the deep one?" in prompts
 
 
 def test_lists_nested_10000_deep_by_indentation_are_over_the_size_limit() -> None:
