@@ -40,15 +40,12 @@ def read_deck_file(path: Path) -> tuple[Deck, str]:
     return deck, text
 
 
-def save_deck(workspace: Workspace, deck: Deck, text: str | None = None) -> Path:
-    """Write a deck atomically to its file in the workspace and return the path.
-
-    `text` is the deck's YAML when the caller has already rendered it with `deck_to_yaml`.
-    """
+def save_deck(workspace: Workspace, deck: Deck) -> Path:
+    """Write a deck atomically to its file in the workspace and return the path."""
     path = workspace.deck_path(deck.slug)
     if path.resolve().parent != workspace.decks_dir.resolve():
         raise StudyprepError(f"refusing to write deck {deck.slug!r} outside {workspace.decks_dir}")
-    write_atomic(path, text if text is not None else deck_to_yaml(deck))
+    write_atomic(path, deck_to_yaml(deck))
     return path
 
 

@@ -48,6 +48,16 @@ def test_importing_twice_changes_nothing(tmp_path: Path) -> None:
     assert sum(second.counts()["added"].values()) == 0
 
 
+def test_reimport_without_changes_keeps_the_users_own_layout(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "ws")
+    first = import_document(workspace, write(tmp_path, DOC), FIXED_NOW)
+    edited = "# my own comment\n" + first.path.read_text(encoding="utf-8").replace("notes: ''", "notes:   ''", 1)
+    first.path.write_text(edited, encoding="utf-8")
+    second = import_document(workspace, write(tmp_path, DOC), FIXED_NOW + timedelta(days=1))
+    assert not second.written
+    assert first.path.read_text(encoding="utf-8") == edited
+
+
 def test_ids_survive_reordering(tmp_path: Path) -> None:
     workspace = Workspace(tmp_path / "ws")
     import_document(workspace, write(tmp_path, DOC), FIXED_NOW)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from studyprep.deckstore import backup_deck, deck_to_yaml, read_deck_file, save_deck
+from studyprep.deckstore import backup_deck, read_deck_file, save_deck
 from studyprep.errors import StudyprepError
 from studyprep.ids import SLUG_PATTERN, slugify
 from studyprep.locking import deck_write_lock
@@ -77,12 +77,13 @@ def import_document(
     with deck_write_lock(workspace) if not dry_run else contextlib.nullcontext():
         previous, previous_text = read_deck_file(target) if target.exists() else (None, None)
         merged, report = merge_deck(previous, document, slug, path.name, now)
-        merged_text = deck_to_yaml(merged)
-        changed = merged_text != previous_text
+        # An unchanged deck is not rendered again (seconds on 30,000 cards) nor rewritten, which also keeps
+        # the user's own layout and comments in the file.
+        changed = merged != previous
         if changed and not dry_run:
             if previous_text is not None:
                 backup_deck(workspace, slug, previous_text, now)
-            target = save_deck(workspace, merged, merged_text)
+            target = save_deck(workspace, merged)
     return ImportResult(
         deck=slug,
         title=merged.title,
