@@ -261,7 +261,7 @@ def _categories(
 def _at_risk(cards: Sequence[TrackedCard], today: dict[str, float], projected: dict[str, float]) -> list[CardRisk]:
     """The cards with the lowest predicted recall on the day if the plan is kept (then as things stand)."""
     weakest = heapq.nsmallest(AT_RISK, ((projected[c.key], today[c.key], c.key, c) for c in cards))
-    return [CardRisk(c.key, c.prompt, c.category, on_day, now) for on_day, now, _, c in weakest]
+    return [CardRisk(c.key, c.prompt, c.category, today=now, projected=on_day) for on_day, now, _, c in weakest]
 
 
 def _plan_days(projection: Projection | None, pace: float, zone: tzinfo | None) -> list[PlanDay]:
