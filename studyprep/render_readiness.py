@@ -109,7 +109,7 @@ def render_brief(brief: Brief) -> None:
     out = console()
     out.print(Text.assemble((brief.title, "bold"), "  ", (brief.company, "cyan"), "  ", brief.role))
     if brief.interview:
-        out.print(f"interview {brief.interview.strftime('%a %Y-%m-%d %H:%M')}")
+        out.print(f"interview {brief.interview.strftime('%a %Y-%m-%d %H:%M %Z')}")
     _section(out, "Company facts")
     for prompt, back in brief.facts:
         out.print(Text.assemble((prompt, "bold"), ": ", back))

@@ -78,6 +78,21 @@ def test_plan_errors_are_one_line(home: Path) -> None:
     assert "Traceback" not in past.output + zone.output + both.output
 
 
+def test_plan_shows_the_interview_on_the_plan_clock(home: Path) -> None:
+    slug = _slug(home)
+    given = json.loads(_run(home, FIXED_NOW, "plan", slug, "--interview", "2026-03-16T14:00+01:00",
+                            "--tz", "America/New_York", "--json").output)  # fmt: skip
+    assert given["interview"] == "2026-03-16T13:00:00Z"
+    assert given["interview_local"] == "2026-03-16T09:00:00-04:00"  # New York is on summer time by then
+    assert "Mon 2026-03-16 09:00 (America/New_York)" in _run(home, FIXED_NOW, "plan", slug).output
+    # A zone changed later keeps the moment and shows it on the new clock.
+    _run(home, FIXED_NOW, "plan", slug, "--tz", "Asia/Tokyo")
+    assert "Mon 2026-03-16 22:00 (Asia/Tokyo)" in _run(home, FIXED_NOW, "plan", slug).output
+    assert "interview Mon 2026-03-16 22:00 JST" in _run(home, FIXED_NOW, "brief", slug).output
+    readiness = _run(home, FIXED_NOW, "readiness", slug).output
+    assert "interview 2026-03-16T22:00+09:00" in readiness
+
+
 def test_readiness_rises_as_days_of_study_pass(home: Path) -> None:
     slug = _slug(home)
     interview = FIXED_NOW + timedelta(days=10)

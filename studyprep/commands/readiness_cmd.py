@@ -41,7 +41,7 @@ def deck_readiness(workspace: Workspace, store: Any, slug: str, now: datetime) -
     cards = _tracked_cards(store, slug, TrackedCard)
     report = assess(
         cards,
-        plan.interview_at,
+        plan.interview_local(),
         now,
         scheduler_for(plan),
         budget=Budget(cards=plan.daily_budget_cards, minutes=plan.daily_budget_minutes),
