@@ -120,3 +120,13 @@ def test_readiness_rises_as_days_of_study_pass(home: Path) -> None:
 def test_readiness_without_a_date_says_how_to_set_one(home: Path) -> None:
     result = _run(home, FIXED_NOW, "readiness", _slug(home))
     assert result.exit_code != 0 and "studyprep plan" in result.output
+
+
+def test_readiness_names_a_deck_by_unique_prefix_like_the_other_commands(home: Path) -> None:
+    slug = _slug(home)
+    _run(home, FIXED_NOW, "plan", slug[:4], "--interview", "2026-01-11T14:00", "--tz", "UTC")
+    report = json.loads(_run(home, FIXED_NOW, "readiness", slug[:4], "--json").output)
+    assert [entry["deck"] for entry in report] == [slug]
+    unknown = _run(home, FIXED_NOW, "readiness", "nope")
+    assert unknown.exit_code != 0 and "no deck named 'nope'" in unknown.output
+    assert len(unknown.output.strip().splitlines()) == 1
