@@ -116,6 +116,11 @@ class Readiness:
         return max(0.0, (self.interview - self.now).total_seconds())
 
     @property
+    def passed(self) -> bool:
+        """Whether the interview moment is behind `now` (then there is nothing left to plan)."""
+        return self.now >= self.interview
+
+    @property
     def coverage(self) -> float:
         """Share of active cards seen at least once."""
         return self.seen / self.cards if self.cards else 0.0
@@ -131,6 +136,7 @@ class Readiness:
         return {
             "now": isoformat(self.now),
             "interview": isoformat(self.interview),
+            "interview_passed": self.passed,
             "days_left": int(left // 86400),
             "hours_left": round(left / 3600, 1),
             "cards": self.cards,

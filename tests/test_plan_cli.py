@@ -115,6 +115,21 @@ def test_readiness_rises_as_days_of_study_pass(home: Path) -> None:
     # After the interview: nothing left to plan.
     after = json.loads(_run(home, interview + timedelta(hours=1), "readiness", "--json").output)[0]
     assert after["days_left"] == 0 and after["daily_plan"] == []
+    assert after["interview_passed"] and not first["interview_passed"]
+
+
+def test_readiness_after_the_interview_says_it_has_passed(home: Path) -> None:
+    slug = _slug(home)
+    _run(home, FIXED_NOW, "plan", slug, "--interview", "2026-01-02T10:00", "--tz", "UTC")
+    soon = _run(home, FIXED_NOW, "readiness", slug).output
+    assert "1 day 1 hour left" in soon and "if the plan is kept" in soon
+    after = _run(home, FIXED_NOW + timedelta(days=3, hours=2), "readiness", slug)
+    assert after.exit_code == 0
+    assert "the interview was 2 days 1 hour ago" in after.output
+    assert "left;" not in after.output and "if the plan is kept" not in after.output
+    assert "most at risk" not in after.output and "daily plan" not in after.output
+    just_after = _run(home, datetime.fromisoformat("2026-01-02T10:55:00+00:00"), "readiness", slug).output
+    assert "the interview was 55 minutes ago" in just_after
 
 
 def test_readiness_without_a_date_says_how_to_set_one(home: Path) -> None:
