@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -67,12 +67,19 @@ def load_deck(workspace: Workspace, name: str) -> Deck:
     path = workspace.deck_path(name)
     if path.is_file() and path.parent == workspace.decks_dir:
         return load_deck_file(path)
-    candidates = [p for p in deck_paths(workspace) if p.stem.startswith(name)]
+    return load_deck_file(workspace.deck_path(match_slug(name, [p.stem for p in deck_paths(workspace)])))
+
+
+def match_slug(name: str, slugs: Sequence[str]) -> str:
+    """The slug `name` names among `slugs`: itself, or the one slug it is a prefix of (else a clear error)."""
+    if name in slugs:
+        return name
+    candidates = [slug for slug in slugs if slug.startswith(name)]
     if len(candidates) == 1:
-        return load_deck_file(candidates[0])
-    known = ", ".join(p.stem for p in deck_paths(workspace)) or "none yet; run `studyprep import FILE`"
+        return candidates[0]
     if candidates:
-        raise DeckNotFoundError(f"deck name {name!r} is ambiguous: matches {', '.join(p.stem for p in candidates)}")
+        raise DeckNotFoundError(f"deck name {name!r} is ambiguous: matches {', '.join(candidates)}")
+    known = ", ".join(slugs) or "none yet; run `studyprep import FILE`"
     raise DeckNotFoundError(f"no deck named {name!r} (decks: {known})")
 
 

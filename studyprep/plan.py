@@ -116,6 +116,14 @@ class StudyPlan(_Strict):
         """The plan's time zone, or None for the computer's local time."""
         return _zone(self.time_zone) if self.time_zone else None
 
+    def interview_local(self) -> datetime | None:
+        """The interview moment on the plan's clock (its time zone, else the computer's local time).
+
+        The stored moment keeps the offset it was given with (`2026-03-16T14:00+01:00`), which is another
+        clock than the plan's zone when the two differ or the zone is changed later.
+        """
+        return self.interview_at.astimezone(self.zone()) if self.interview_at else None
+
 
 def _zone(name: str) -> tzinfo:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

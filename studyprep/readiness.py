@@ -116,6 +116,11 @@ class Readiness:
         return max(0.0, (self.interview - self.now).total_seconds())
 
     @property
+    def passed(self) -> bool:
+        """Whether the interview moment is behind `now` (then there is nothing left to plan)."""
+        return self.now >= self.interview
+
+    @property
     def coverage(self) -> float:
         """Share of active cards seen at least once."""
         return self.seen / self.cards if self.cards else 0.0
@@ -131,6 +136,7 @@ class Readiness:
         return {
             "now": isoformat(self.now),
             "interview": isoformat(self.interview),
+            "interview_passed": self.passed,
             "days_left": int(left // 86400),
             "hours_left": round(left / 3600, 1),
             "cards": self.cards,
@@ -261,7 +267,7 @@ def _categories(
 def _at_risk(cards: Sequence[TrackedCard], today: dict[str, float], projected: dict[str, float]) -> list[CardRisk]:
     """The cards with the lowest predicted recall on the day if the plan is kept (then as things stand)."""
     weakest = heapq.nsmallest(AT_RISK, ((projected[c.key], today[c.key], c.key, c) for c in cards))
-    return [CardRisk(c.key, c.prompt, c.category, on_day, now) for on_day, now, _, c in weakest]
+    return [CardRisk(c.key, c.prompt, c.category, today=now, projected=on_day) for on_day, now, _, c in weakest]
 
 
 def _plan_days(projection: Projection | None, pace: float, zone: tzinfo | None) -> list[PlanDay]:

@@ -55,11 +55,12 @@ def render_readiness(reports: list[DeckReadiness]) -> None:
         return
     for found in reports:
         r = found.report
-        left = r.seconds_left
         moment = r.interview.isoformat(timespec="minutes")
         out.print(Text.assemble(("\n" + found.deck, "bold"), "  interview " + moment))
-        days, hours = int(left // 86400), int(left % 86400 // 3600)
-        out.print(f"{days} days {hours} hours left; coverage {r.seen}/{r.cards} cards")
+        if r.passed:
+            _passed(out, found.deck, r)
+            continue
+        out.print(f"{_span(r.seconds_left)} left; coverage {r.seen}/{r.cards} cards")
         verdict = ("on track", "green") if r.on_track else ("below target", "red")
         out.print(Text.assemble(
             f"readiness today {_percent(r.today)}; if the plan is kept {_percent(r.projected)} ",
@@ -70,6 +71,24 @@ def render_readiness(reports: list[DeckReadiness]) -> None:
         _categories_table(out, r)
         _risk_table(out, r)
         _plan_chart(out, r)
+
+
+def _span(seconds: float) -> str:
+    """`10 days 3 hours`, `1 day 1 hour`; under an hour, `55 minutes`: whole units of a duration."""
+    days, hours = int(seconds // 86400), int(seconds % 86400 // 3600)
+    if not days and not hours:
+        minutes = int(seconds // 60)
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return f"{days} day{'' if days == 1 else 's'} {hours} hour{'' if hours == 1 else 's'}"
+
+
+def _passed(out, deck: str, r) -> None:
+    """An interview that has passed: no plan or projection any more, only how recall stood at that moment."""
+    ago = _span((r.now - r.interview).total_seconds())
+    out.print(f"the interview was {ago} ago; coverage {r.seen}/{r.cards} cards")
+    out.print(f"predicted recall at the interview {_percent(r.today)}")
+    out.print(Text(f"review follows plain FSRS again; `studyprep plan {deck} --clear` removes the date", "dim"))
+    _categories_table(out, r)
 
 
 def _categories_table(out, r) -> None:
@@ -109,7 +128,7 @@ def render_brief(brief: Brief) -> None:
     out = console()
     out.print(Text.assemble((brief.title, "bold"), "  ", (brief.company, "cyan"), "  ", brief.role))
     if brief.interview:
-        out.print(f"interview {brief.interview.strftime('%a %Y-%m-%d %H:%M')}")
+        out.print(f"interview {brief.interview.strftime('%a %Y-%m-%d %H:%M %Z')}")
     _section(out, "Company facts")
     for prompt, back in brief.facts:
         out.print(Text.assemble((prompt, "bold"), ": ", back))

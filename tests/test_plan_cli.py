@@ -78,6 +78,21 @@ def test_plan_errors_are_one_line(home: Path) -> None:
     assert "Traceback" not in past.output + zone.output + both.output
 
 
+def test_plan_shows_the_interview_on_the_plan_clock(home: Path) -> None:
+    slug = _slug(home)
+    given = json.loads(_run(home, FIXED_NOW, "plan", slug, "--interview", "2026-03-16T14:00+01:00",
+                            "--tz", "America/New_York", "--json").output)  # fmt: skip
+    assert given["interview"] == "2026-03-16T13:00:00Z"
+    assert given["interview_local"] == "2026-03-16T09:00:00-04:00"  # New York is on summer time by then
+    assert "Mon 2026-03-16 09:00 (America/New_York)" in _run(home, FIXED_NOW, "plan", slug).output
+    # A zone changed later keeps the moment and shows it on the new clock.
+    _run(home, FIXED_NOW, "plan", slug, "--tz", "Asia/Tokyo")
+    assert "Mon 2026-03-16 22:00 (Asia/Tokyo)" in _run(home, FIXED_NOW, "plan", slug).output
+    assert "interview Mon 2026-03-16 22:00 JST" in _run(home, FIXED_NOW, "brief", slug).output
+    readiness = _run(home, FIXED_NOW, "readiness", slug).output
+    assert "interview 2026-03-16T22:00+09:00" in readiness
+
+
 def test_readiness_rises_as_days_of_study_pass(home: Path) -> None:
     slug = _slug(home)
     interview = FIXED_NOW + timedelta(days=10)
@@ -100,8 +115,33 @@ def test_readiness_rises_as_days_of_study_pass(home: Path) -> None:
     # After the interview: nothing left to plan.
     after = json.loads(_run(home, interview + timedelta(hours=1), "readiness", "--json").output)[0]
     assert after["days_left"] == 0 and after["daily_plan"] == []
+    assert after["interview_passed"] and not first["interview_passed"]
+
+
+def test_readiness_after_the_interview_says_it_has_passed(home: Path) -> None:
+    slug = _slug(home)
+    _run(home, FIXED_NOW, "plan", slug, "--interview", "2026-01-02T10:00", "--tz", "UTC")
+    soon = _run(home, FIXED_NOW, "readiness", slug).output
+    assert "1 day 1 hour left" in soon and "if the plan is kept" in soon
+    after = _run(home, FIXED_NOW + timedelta(days=3, hours=2), "readiness", slug)
+    assert after.exit_code == 0
+    assert "the interview was 2 days 1 hour ago" in after.output
+    assert "left;" not in after.output and "if the plan is kept" not in after.output
+    assert "most at risk" not in after.output and "daily plan" not in after.output
+    just_after = _run(home, datetime.fromisoformat("2026-01-02T10:55:00+00:00"), "readiness", slug).output
+    assert "the interview was 55 minutes ago" in just_after
 
 
 def test_readiness_without_a_date_says_how_to_set_one(home: Path) -> None:
     result = _run(home, FIXED_NOW, "readiness", _slug(home))
     assert result.exit_code != 0 and "studyprep plan" in result.output
+
+
+def test_readiness_names_a_deck_by_unique_prefix_like_the_other_commands(home: Path) -> None:
+    slug = _slug(home)
+    _run(home, FIXED_NOW, "plan", slug[:4], "--interview", "2026-01-11T14:00", "--tz", "UTC")
+    report = json.loads(_run(home, FIXED_NOW, "readiness", slug[:4], "--json").output)
+    assert [entry["deck"] for entry in report] == [slug]
+    unknown = _run(home, FIXED_NOW, "readiness", "nope")
+    assert unknown.exit_code != 0 and "no deck named 'nope'" in unknown.output
+    assert len(unknown.output.strip().splitlines()) == 1

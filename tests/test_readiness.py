@@ -40,6 +40,20 @@ def test_assess_projects_categories_risks_and_days() -> None:
     assert data["days_left"] == 5 and data["daily_answers"] == 40 and len(data["daily_plan"]) == 5
 
 
+def test_at_risk_cards_show_recall_today_and_projected_in_their_own_columns() -> None:
+    cards = [_card(f"g{i}", "Go", None) for i in range(20)] + [_card(f"s{i}", "SQL", Rating.Again) for i in range(5)]
+    interview = NOW + timedelta(days=5)
+    report = assess(cards, interview, NOW, MODEL, budget=Budget(cards=40))
+    assert report.at_risk
+    for risk in report.at_risk:
+        card = next(c for c in cards if c.key == risk.key)
+        today = 0.0 if card.state is None else MODEL.get_card_retrievability(card.state, interview)
+        assert abs(risk.today - today) < 0.01  # as things stand (a card never seen counts 0)
+    assert any(risk.today == 0.0 and risk.projected > 0.5 for risk in report.at_risk)  # the plan introduces it
+    rows = report.to_json()["at_risk"]
+    assert any(row["today"] == 0.0 and row["projected"] > 0.5 for row in rows)
+
+
 def test_budget_and_pace() -> None:
     assert seconds_per_answer([]) == (20.0, False)
     assert seconds_per_answer([10_000, 20_000, 3_600_000]) == (15.0, True)  # a walk-away is ignored

@@ -69,7 +69,7 @@ def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
         title=found.title,
         company=found.company,
         role=found.role,
-        interview=plan.interview_at,
+        interview=plan.interview_local(),
         facts=[(c.prompt, c.back) for c in active if c.kind == "fact"],
         company_notes=[note.text for note in found.reference if note.kind == "company"],
         weakest=[(row.category, row.today, row.cards) for row in weakest],

@@ -119,7 +119,7 @@ def update_plan(workspace: Workspace, deck: str, change: PlanChange, now: dateti
     return PlanView(
         deck=slug,
         path=str(plan_path(workspace, slug)),
-        interview=plan.interview_at,
+        interview=plan.interview_local(),
         time_zone=plan.time_zone,
         budget_minutes=plan.daily_budget_minutes,
         budget_cards=plan.daily_budget_cards,

@@ -41,7 +41,7 @@ def deck_readiness(workspace: Workspace, store: Any, slug: str, now: datetime) -
     cards = _tracked_cards(store, slug, TrackedCard)
     report = assess(
         cards,
-        plan.interview_at,
+        plan.interview_local(),
         now,
         scheduler_for(plan),
         budget=Budget(cards=plan.daily_budget_cards, minutes=plan.daily_budget_minutes),
@@ -65,15 +65,15 @@ def _tracked_cards(store: Any, slug: str, tracked: type) -> list[Any]:
 
 
 def readiness_report(workspace: Workspace, now: datetime, deck: str | None = None) -> list[DeckReadiness]:
-    """Readiness of the named deck, or of every deck whose plan has an interview date."""
+    """Readiness of the named deck (slug or unique prefix), or of every deck whose plan has an interview date."""
+    from studyprep.deckstore import match_slug
     from studyprep.reviewstore import open_store
 
     with open_store(workspace) as store:
         store.refresh_mirror(workspace)
         slugs = store.deck_slugs()
         if deck is not None:
-            if deck not in slugs:
-                raise StudyprepError(f"no deck named {deck!r} (see `studyprep decks`)")
+            deck = match_slug(deck, slugs)  # a unique prefix names a deck, as in every other command
             found = deck_readiness(workspace, store, deck, now)
             if found is None:
                 hint = f"set one with `studyprep plan {deck} --interview DATE`"
