@@ -207,7 +207,15 @@ class ReviewScreen:
         )
 
     def _status(self) -> None:
-        self.console.print(self._status_text(), end="" if self.keys.is_tty else "\n")
+        text = self._status_text()
+        if self.keys.is_tty:
+            # One screen line, never wrapped: the tick erases only the cursor's line before redrawing, so a
+            # wrapped line in a narrow terminal would leave its first half behind, one more every second.
+            # One column short of the width, so the cursor does not sit in the last column either.
+            text.truncate(max(self.console.width - 1, 1), overflow="ellipsis")
+            self.console.print(text, end="", no_wrap=True, crop=True)
+        else:
+            self.console.print(text)
         self.console.file.flush()
 
     def _tick(self) -> None:

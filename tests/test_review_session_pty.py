@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -20,7 +21,9 @@ FRONT_HINT = "space: show answer"
 BACK_HINT = "1-4 rate"
 
 
-def spawn(workspace: Workspace, *args: str, editor: str = "true") -> pexpect.spawn:
+def spawn(
+    workspace: Workspace, *args: str, editor: str = "true", dimensions: tuple[int, int] = (50, 250)
+) -> pexpect.spawn:
     env = {**os.environ, "STUDYPREP_NOW": NOW, "TZ": "UTC", "TERM": "xterm-256color", "EDITOR": editor}
     env.pop("VISUAL", None)
     return pexpect.spawn(
@@ -30,7 +33,7 @@ def spawn(workspace: Workspace, *args: str, editor: str = "true") -> pexpect.spa
         env=env,
         encoding="utf-8",
         timeout=15,
-        dimensions=(50, 250),
+        dimensions=dimensions,
     )
 
 
@@ -139,3 +142,22 @@ def test_sigkill_after_answers_loses_none_and_the_next_session_continues(tmp_pat
     child.expect(pexpect.EOF)
     child.close()
     assert logged(workspace) == answered + 1
+
+
+def test_the_live_line_stays_on_one_screen_line_in_a_narrow_terminal(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    child = spawn(workspace, dimensions=(30, 60))
+    front(child, PROMPTS[0][:40])  # the prompt wraps at 60 columns; the live line must not
+    child.expect_exact("\r\x1b[2K")  # the first tick erases the live line, then draws it again
+    for _ in range(2):
+        child.expect_exact("\r\x1b[2K")
+        redrawn = child.before or ""
+        visible = re.sub(r"\x1b\[[0-9;]*m", "", redrawn)
+        assert visible.startswith("done 0 · left ")
+        assert "\n" not in visible, f"the live line wrapped: {visible!r}"
+        assert len(visible) < 60
+    child.send("q")
+    child.expect_exact("Session over")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
