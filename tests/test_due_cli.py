@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 from helpers import FIXED_NOW
-from review_helpers import SLUG, Clock, make_workspace, session_at
+from review_helpers import DOC, SLUG, Clock, make_workspace, session_at
 
 from studyprep.cli import cli
 from studyprep.reviewstore import database_path
@@ -56,6 +56,17 @@ def test_due_human_output_and_decks_gain_counts(tmp_path: Path) -> None:
     decks = run(workspace, "decks", "--json")
     assert json.loads(decks.output)[0]["due"] == {"learning": 0, "review": 0, "new": 8}
     assert json.loads(decks.output)[0]["total"] == 8  # existing fields kept
+
+
+def test_due_prints_a_long_deck_slug_whole_at_80_columns(tmp_path: Path) -> None:
+    title = "# Interview Prep: Stripe – Backend Engineer, Payments Infrastructure (Ruby/Java)\n"
+    workspace = make_workspace(tmp_path, DOC.replace(DOC.splitlines()[0] + "\n", title))
+    slug = "stripe-backend-engineer-payments-infrastructure-ruby-java"
+    result = run(workspace, "due")  # not a terminal: rich lays out 80 columns
+    assert result.exit_code == 0, result.output
+    assert slug in result.output.splitlines()  # the name `review DECK` takes, on a line of its own
+    assert "…" not in result.output
+    assert "  today: 0 learning, 0 review, 8 new" in result.output
 
 
 def test_document_text_is_printed_literally(tmp_path: Path) -> None:
