@@ -275,6 +275,9 @@ def run_session(session: ReviewSession, console: Console | None = None, keys: Ke
     console = console or Console(highlight=False, emoji=False)
     keys = keys or KeyReader()
     screen = ReviewScreen(session, console, keys)
+    if not session.decks:
+        console.print(Text("No decks yet. Import a prep document: studyprep import PREP.md"))
+        return session.finish()
     if session.phase is Phase.DONE:
         console.print(Text("Nothing due right now.", style="bold"))
     with contextlib.suppress(KeyboardInterrupt), keys.keys_mode():

@@ -102,5 +102,8 @@ def test_unknown_deck_and_empty_workspace(tmp_path: Path) -> None:
     result = run(workspace, "review", "nope")
     assert result.exit_code == 2 and "no deck named 'nope'" in result.output
     empty = Workspace(tmp_path / "empty")
-    assert "Nothing due right now" in run(empty, "review", stdin="q\n").output
+    nothing = run(empty, "review", stdin="q\n")
+    assert nothing.exit_code == 0
+    assert "No decks yet. Import a prep document: studyprep import PREP.md" in nothing.output
+    assert "Session over" not in nothing.output  # no session to sum up
     assert json.loads(run(empty, "due", "--json").output)["decks"] == []
