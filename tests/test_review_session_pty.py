@@ -161,3 +161,32 @@ def test_the_live_line_stays_on_one_screen_line_in_a_narrow_terminal(tmp_path: P
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_the_last_answer_can_still_be_undone_before_the_session_ends(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    child = spawn(workspace, "--limit", "1")
+    front(child, PROMPTS[0])
+    child.send(" ")
+    child.expect_exact(BACK_HINT)
+    child.send("4")  # a slip on the only card: easy instead of again
+    child.expect_exact("No more cards due right now.")
+    child.expect_exact("u undo the last answer")
+    assert logged(workspace) == 1
+    child.send("u")
+    child.expect_exact(PROMPTS[0])
+    child.expect_exact("undone")
+    child.expect_exact(FRONT_HINT)
+    assert logged(workspace) == 0
+    child.send(" ")
+    child.expect_exact(BACK_HINT)
+    child.send("1")  # again: back in ten minutes' learning step, shown again at once (learn-ahead)
+    front(child, PROMPTS[0])
+    child.send("q")
+    child.expect_exact("Session over: 1 card · again 100%")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    with open_store(workspace) as store:
+        ratings = [row[0] for row in store.conn.execute("SELECT rating FROM review_log")]
+    assert ratings == [1]
