@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from studyprep.scheduling import format_interval
@@ -24,20 +23,20 @@ def describe_moment(moment: datetime, now: datetime) -> str:
 
 
 def render_due(report: DueReport) -> None:
-    """One row per deck with today's learning / review / new counts, then when the next card is due."""
+    """Each deck with today's learning / review / new counts and when its next card is due, then the total."""
     # Not render.console(): that module imports the deck models, which `due` does not need.
     out = Console(highlight=False, emoji=False, soft_wrap=False)
     if not report.decks:
         out.print("No decks yet. Import a prep document: studyprep import PREP.md")
         return
-    table = Table()
-    table.add_column("deck")
-    for column in ("learning", "review", "new", "next due"):
-        table.add_column(column, justify="right")
+    # A few lines per deck, as `decks` prints them: a table cut the slug (what `review DECK` takes) short
+    # with an ellipsis at 80 columns, and wrapped the next-due moment.
     for deck in report.decks:
-        next_due = describe_moment(deck.next_due, report.now) if deck.next_due else "-"
-        table.add_row(Text(deck.deck), str(deck.learning), str(deck.review), str(deck.new), next_due)
-    out.print(table)
+        out.print(Text(deck.deck, style="bold"))
+        line = f"  today: {deck.learning} learning, {deck.review} review, {deck.new} new"
+        if deck.next_due:
+            line += f" · next due {describe_moment(deck.next_due, report.now)}"
+        out.print(Text(line))
     totals = report.totals()
     today = sum(totals.values())
     if today:

@@ -33,6 +33,7 @@ QUIT_KEYS = {"q", "\x03", "\x04"}
 REVEAL_KEYS = {" ", "\n", "\r"}
 FRONT_HELP = "space: show answer · s bury · e notes · u undo · q quit"
 BACK_HELP = "1-4 rate · s bury · e notes · u undo · q quit"
+DONE_HELP = "u undo the last answer · any other key: finish"
 
 
 class KeyReader:
@@ -120,8 +121,22 @@ class ReviewScreen:
         self.keys = keys
 
     def loop(self) -> None:
-        """Run until done or quit; Ctrl-C is left to the caller."""
-        while self.session.phase is not Phase.DONE:
+        """Run until done or quit; Ctrl-C is left to the caller.
+
+        When the last card is answered, the session waits for one more key, so a slip on the last card can
+        still be undone with `u` (any other key ends the session).
+        """
+        while True:
+            if self.session.phase is Phase.DONE:
+                if not self.session.can_undo:
+                    return
+                self.draw_done()
+                key = self.keys.read(self._tick)
+                self._erase_status()
+                if key != "u":
+                    return
+                self.handle(key)
+                continue
             self.draw()
             key = self.keys.read(self._tick)
             self._erase_status()
@@ -171,6 +186,15 @@ class ReviewScreen:
             out.print(Text(self.session.notice, style="yellow"))
         self._status()
 
+    def draw_done(self) -> None:
+        """The queue is empty: say so, and offer to undo the last answer before the summary."""
+        if self.keys.is_tty:
+            self.console.clear()
+        self.console.print(Text("No more cards due right now.", style="bold"))
+        if self.session.notice:
+            self.console.print(Text(self.session.notice, style="yellow"))
+        self._status()
+
     def _draw_back(self) -> None:
         out = self.console
         shown = self.session.current
@@ -200,14 +224,22 @@ class ReviewScreen:
     def _status_text(self) -> Text:
         progress = self.session.progress()
         seconds = int(progress.elapsed.total_seconds())
-        help_text = BACK_HELP if self.session.phase is Phase.BACK else FRONT_HELP
+        help_text = {Phase.BACK: BACK_HELP, Phase.DONE: DONE_HELP}.get(self.session.phase, FRONT_HELP)
         return Text.assemble(
             (f"done {progress.done} · left {progress.left} · {seconds // 60}:{seconds % 60:02d}", "bold"),
             ("  " + help_text, "dim"),
         )
 
     def _status(self) -> None:
-        self.console.print(self._status_text(), end="" if self.keys.is_tty else "\n")
+        text = self._status_text()
+        if self.keys.is_tty:
+            # One screen line, never wrapped: the tick erases only the cursor's line before redrawing, so a
+            # wrapped line in a narrow terminal would leave its first half behind, one more every second.
+            # One column short of the width, so the cursor does not sit in the last column either.
+            text.truncate(max(self.console.width - 1, 1), overflow="ellipsis")
+            self.console.print(text, end="", no_wrap=True, crop=True)
+        else:
+            self.console.print(text)
         self.console.file.flush()
 
     def _tick(self) -> None:
@@ -267,6 +299,9 @@ def run_session(session: ReviewSession, console: Console | None = None, keys: Ke
     console = console or Console(highlight=False, emoji=False)
     keys = keys or KeyReader()
     screen = ReviewScreen(session, console, keys)
+    if not session.decks:
+        console.print(Text("No decks yet. Import a prep document: studyprep import PREP.md"))
+        return session.finish()
     if session.phase is Phase.DONE:
         console.print(Text("Nothing due right now.", style="bold"))
     with contextlib.suppress(KeyboardInterrupt), keys.keys_mode():

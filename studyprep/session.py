@@ -223,6 +223,11 @@ class ReviewSession:
         """Done / left / elapsed for the live line."""
         return Progress(self.answered, len(self.queue), self.elapsed())
 
+    @property
+    def can_undo(self) -> bool:
+        """Whether there is an answer or bury of this session to take back."""
+        return bool(self._history)
+
     def elapsed(self) -> timedelta:
         """Time since the session started."""
         return self.clock() - self.started if self.started else timedelta(0)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 from helpers import FIXED_NOW
-from review_helpers import SLUG, Clock, make_workspace, session_at
+from review_helpers import DOC, SLUG, Clock, make_workspace, session_at
 
 from studyprep.cli import cli
 from studyprep.reviewstore import database_path
@@ -58,6 +58,17 @@ def test_due_human_output_and_decks_gain_counts(tmp_path: Path) -> None:
     assert json.loads(decks.output)[0]["total"] == 8  # existing fields kept
 
 
+def test_due_prints_a_long_deck_slug_whole_at_80_columns(tmp_path: Path) -> None:
+    title = "# Interview Prep: Stripe – Backend Engineer, Payments Infrastructure (Ruby/Java)\n"
+    workspace = make_workspace(tmp_path, DOC.replace(DOC.splitlines()[0] + "\n", title))
+    slug = "stripe-backend-engineer-payments-infrastructure-ruby-java"
+    result = run(workspace, "due")  # not a terminal: rich lays out 80 columns
+    assert result.exit_code == 0, result.output
+    assert slug in result.output.splitlines()  # the name `review DECK` takes, on a line of its own
+    assert "…" not in result.output
+    assert "  today: 0 learning, 0 review, 8 new" in result.output
+
+
 def test_document_text_is_printed_literally(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path)
     result = run(workspace, "review", stdin="\nq\n")
@@ -91,5 +102,8 @@ def test_unknown_deck_and_empty_workspace(tmp_path: Path) -> None:
     result = run(workspace, "review", "nope")
     assert result.exit_code == 2 and "no deck named 'nope'" in result.output
     empty = Workspace(tmp_path / "empty")
-    assert "Nothing due right now" in run(empty, "review", stdin="q\n").output
+    nothing = run(empty, "review", stdin="q\n")
+    assert nothing.exit_code == 0
+    assert "No decks yet. Import a prep document: studyprep import PREP.md" in nothing.output
+    assert "Session over" not in nothing.output  # no session to sum up
     assert json.loads(run(empty, "due", "--json").output)["decks"] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -20,7 +21,9 @@ FRONT_HINT = "space: show answer"
 BACK_HINT = "1-4 rate"
 
 
-def spawn(workspace: Workspace, *args: str, editor: str = "true") -> pexpect.spawn:
+def spawn(
+    workspace: Workspace, *args: str, editor: str = "true", dimensions: tuple[int, int] = (50, 250)
+) -> pexpect.spawn:
     env = {**os.environ, "STUDYPREP_NOW": NOW, "TZ": "UTC", "TERM": "xterm-256color", "EDITOR": editor}
     env.pop("VISUAL", None)
     return pexpect.spawn(
@@ -30,7 +33,7 @@ def spawn(workspace: Workspace, *args: str, editor: str = "true") -> pexpect.spa
         env=env,
         encoding="utf-8",
         timeout=15,
-        dimensions=(50, 250),
+        dimensions=dimensions,
     )
 
 
@@ -139,3 +142,51 @@ def test_sigkill_after_answers_loses_none_and_the_next_session_continues(tmp_pat
     child.expect(pexpect.EOF)
     child.close()
     assert logged(workspace) == answered + 1
+
+
+def test_the_live_line_stays_on_one_screen_line_in_a_narrow_terminal(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    child = spawn(workspace, dimensions=(30, 60))
+    front(child, PROMPTS[0][:40])  # the prompt wraps at 60 columns; the live line must not
+    child.expect_exact("\r\x1b[2K")  # the first tick erases the live line, then draws it again
+    for _ in range(2):
+        child.expect_exact("\r\x1b[2K")
+        redrawn = child.before or ""
+        visible = re.sub(r"\x1b\[[0-9;]*m", "", redrawn)
+        assert visible.startswith("done 0 · left ")
+        assert "\n" not in visible, f"the live line wrapped: {visible!r}"
+        assert len(visible) < 60
+    child.send("q")
+    child.expect_exact("Session over")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_the_last_answer_can_still_be_undone_before_the_session_ends(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    child = spawn(workspace, "--limit", "1")
+    front(child, PROMPTS[0])
+    child.send(" ")
+    child.expect_exact(BACK_HINT)
+    child.send("4")  # a slip on the only card: easy instead of again
+    child.expect_exact("No more cards due right now.")
+    child.expect_exact("u undo the last answer")
+    assert logged(workspace) == 1
+    child.send("u")
+    child.expect_exact(PROMPTS[0])
+    child.expect_exact("undone")
+    child.expect_exact(FRONT_HINT)
+    assert logged(workspace) == 0
+    child.send(" ")
+    child.expect_exact(BACK_HINT)
+    child.send("1")  # again: back in ten minutes' learning step, shown again at once (learn-ahead)
+    front(child, PROMPTS[0])
+    child.send("q")
+    child.expect_exact("Session over: 1 card · again 100%")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    with open_store(workspace) as store:
+        ratings = [row[0] for row in store.conn.execute("SELECT rating FROM review_log")]
+    assert ratings == [1]
