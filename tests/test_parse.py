@@ -340,3 +340,8 @@ def test_spanish_document() -> None:
 def test_role_drops_a_trailing_notes_suffix() -> None:
     document = parse_document(f"# Google – SWE L4 interview notes\n\n{QUESTIONS}")
     assert (document.company, document.role) == ("Google", "SWE L4")
+
+
+@pytest.mark.parametrize("heading", ["Questions they may ask", "Things to study", "Questions you should expect"])
+def test_headings_that_only_name_the_section_give_no_category(heading: str) -> None:
+    assert cards(f"## {heading}\n\n- What is DNS?\n") == [([], "What is DNS?")]
