@@ -185,7 +185,10 @@ class _Extractor:
         if own in CARD_SECTION_KINDS:
             self.found.append(title)
             return own, own_path
-        if own is None and _mostly_questions(section.blocks):
+        # An unfamiliar heading, or one whose words read as advice ("Behavioral (STAR)"), holding mostly
+        # questions, in its own blocks or in sub-sections that no heading of their own claims.
+        asked = _mostly_asked(list(_section_texts(section))) if title else _mostly_questions(section.blocks)
+        if own not in CARD_SECTION_KINDS and asked:
             self.found.append(title or "(untitled list of questions)")
             return "question", own_path
         return None, []
@@ -214,6 +217,11 @@ class _Extractor:
                 self._labelled(kind, path, label, rest, block.start + offset, back="")
             return True
         if kind in ("question", "ask"):
+            label = labels[0] if len(lines) == 1 else None
+            if label and not is_question_marker(label[0]) and looks_like_question(label[1]):
+                # "**Go:** How do goroutines differ from threads?": a category with its question.
+                self._labelled(kind, path, label[0], label[1], block.start, back="")
+                return True
             return self._question_paragraph(block, kind, path, lines)
         if labels and labels[0] and len(lines) == 1:
             self._labelled(kind, path, labels[0][0], labels[0][1], block.start, back="")
@@ -345,9 +353,26 @@ def _is_category_item(item: Item) -> bool:
 
 
 def _mostly_questions(blocks: list[Block]) -> bool:
-    texts = list(_candidate_texts(blocks))
+    return _mostly_asked(list(_candidate_texts(blocks)))
+
+
+def _mostly_asked(texts: list[str]) -> bool:
     asked = sum(1 for text in texts if looks_like_question(text))
     return asked > 0 and asked * 2 >= len(texts)
+
+
+def _section_texts(section: Section):
+    """The candidate texts of a section and of the sub-sections no card heading of their own claims.
+
+    A sub-section titled as a question counts as that one question (what follows it is its answer).
+    """
+    yield from _candidate_texts(section.blocks)
+    for child in section.children:
+        title = clean_heading(child.title)
+        if looks_like_question(title):
+            yield title
+        elif section_kind(title) not in CARD_SECTION_KINDS:
+            yield from _section_texts(child)
 
 
 def _candidate_texts(blocks: list[Block]):
@@ -356,10 +381,9 @@ def _candidate_texts(blocks: list[Block]):
             yield block.text
         elif isinstance(block, ListBlock):
             for item in block.items:
-                nested = item.nested_items()
-                if nested:
+                if _is_category_item(item):
                     yield from _candidate_texts(item.children)
-                elif item.text:
+                elif item.text:  # a question's nested bullets are its hints, not more candidates
                     yield item.text
 
 
