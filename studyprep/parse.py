@@ -178,7 +178,10 @@ class _Extractor:
         own_path = [] if not title or is_generic_title(title) else [title]
         if inherited is not None:
             switches = own in CARD_SECTION_KINDS and own != inherited
-            if switches and not (inherited == "question" and _mostly_questions(section.blocks)):
+            # Under questions, a sub-section of questions is a category ("**About the team**" among questions
+            # to ask), unless it is the questions-to-ask section itself.
+            keeps = inherited in ("question", "ask") and own != "ask" and _mostly_questions(section.blocks)
+            if switches and not keeps:
                 self.found.append(title)
                 return own, own_path
             return inherited, [*categories, title] if title else categories

@@ -378,3 +378,16 @@ def test_hints_under_questions_do_not_outvote_them_in_an_unfamiliar_section() ->
         ("Describe a failure.", "- Situation: outage\n- Result: alerting"),
         ("Why us?", ""),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("## Interview Questions\n\n- Why?\n\n### Questions to ask them\n\n- How big is the team?\n", ([], "ask")),
+        ("## Questions to ask them\n\n**About the team**\n\n- How big is the team?\n", (["About the team"], "ask")),
+        ("## Questions to ask\n\n### Tech questions\n\n- How big is the team?\n", (["Tech questions"], "ask")),
+    ],
+)
+def test_sub_section_of_questions_keeps_or_switches_kind(text: str, expected: tuple[list[str], str]) -> None:
+    document = parse_document(text)
+    assert [(c.category, c.kind) for c in document.cards if c.prompt == "How big is the team?"] == [expected]
