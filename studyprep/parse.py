@@ -229,6 +229,11 @@ class _Extractor:
         if labels and labels[0] and len(lines) == 1:
             self._labelled(kind, path, labels[0][0], labels[0][1], block.start, back="")
             return True
+        if kind == "concept" and lines and all(len(split_topics(line)) > 1 for line in lines):
+            # "TCP, UDP, QUIC" as a line under a concept heading: a list of topics, not prose.
+            for offset, line in enumerate(lines):
+                self._topics(path, "", line, block.start + offset, "")
+            return True
         return False
 
     def _question_paragraph(self, block: Paragraph, kind: str, path: list[str], lines: list[str]) -> bool:

@@ -391,3 +391,10 @@ def test_hints_under_questions_do_not_outvote_them_in_an_unfamiliar_section() ->
 def test_sub_section_of_questions_keeps_or_switches_kind(text: str, expected: tuple[list[str], str]) -> None:
     document = parse_document(text)
     assert [(c.category, c.kind) for c in document.cards if c.prompt == "How big is the team?"] == [expected]
+
+
+def test_paragraph_listing_topics_under_a_concept_heading_gives_cards() -> None:
+    text = "## Key Concepts\n\nRead these first.\n\n### Networking\n\nTCP, UDP, QUIC\n"
+    document = parse_document(text)
+    assert [(c.category, c.prompt) for c in document.cards] == [(["Networking"], p) for p in ("TCP", "UDP", "QUIC")]
+    assert [note.text for note in document.reference] == ["Read these first."]
