@@ -201,7 +201,7 @@ class _Extractor:
             if isinstance(block, ListBlock):
                 grouping = kind in ("question", "ask") and any(_is_category_item(item) for item in block.items)
                 for item in block.items:
-                    if grouping and not item.nested_items() and not looks_like_question(item.text):
+                    if grouping and _is_empty_category(item):
                         continue  # an empty category beside categories that hold questions
                     self._item(item, kind, path)
             elif isinstance(block, Table) and block.rows:
@@ -358,6 +358,14 @@ class _Extractor:
 
 def _is_category_item(item: Item) -> bool:
     return bool(item.nested_items()) and not looks_like_question(item.text)
+
+
+def _is_empty_category(item: Item) -> bool:
+    """A bare bullet ("Empty") with nothing under it: not a question, and no `**Label:** text` either."""
+    if item.nested_items() or looks_like_question(item.text):
+        return False
+    lead = split_bold_lead(_one_line(item.text)) if item.bold_lead else None
+    return not (lead and lead[1])
 
 
 def _mostly_questions(blocks: list[Block]) -> bool:

@@ -398,3 +398,8 @@ def test_paragraph_listing_topics_under_a_concept_heading_gives_cards() -> None:
     document = parse_document(text)
     assert [(c.category, c.prompt) for c in document.cards] == [(["Networking"], p) for p in ("TCP", "UDP", "QUIC")]
     assert [note.text for note in document.reference] == ["Read these first."]
+
+
+def test_labelled_question_beside_a_category_is_not_taken_for_an_empty_category() -> None:
+    text = "## Interview Questions\n\n- **Coding:** Implement a trie.\n- Networking\n  - What is DNS?\n- Empty\n"
+    assert cards(text) == [(["Coding"], "Implement a trie."), (["Networking"], "What is DNS?")]
