@@ -97,7 +97,13 @@ def parse_document(text: str, path: Path | None = None, fallback_title: str = ""
     )
 
 
-def _title_heading(blocks: list[Block]) -> Heading | None:
+def _title_heading(blocks: list[Block]) -> Heading | Paragraph | None:
+    lead = blocks[0] if blocks and isinstance(blocks[0], Paragraph) and blocks[0].bold_lead else None
+    if lead is not None and "\n" not in lead.text:
+        # "**Interview Prep: Acme – SRE**" as the document's first line names it like a heading would.
+        bold = split_bold_lead(lead.text)
+        if bold is not None and not bold[1] and is_prep_title(bold[0]):
+            return lead
     first = next((block for block in blocks if isinstance(block, Heading)), None)
     if first is None or (section_kind(first.text) in CARD_SECTION_KINDS and not is_prep_title(first.text)):
         return None
@@ -106,7 +112,7 @@ def _title_heading(blocks: list[Block]) -> Heading | None:
     return first if split_title(first.text) != ("", "") else None
 
 
-def _build_sections(blocks: list[Block], skip: Heading | None) -> Section:
+def _build_sections(blocks: list[Block], skip: Block | None) -> Section:
     root = Section(title="", level=0, line=-1)
     stack = [root]
     for block in blocks:

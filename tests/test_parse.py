@@ -403,3 +403,9 @@ def test_paragraph_listing_topics_under_a_concept_heading_gives_cards() -> None:
 def test_labelled_question_beside_a_category_is_not_taken_for_an_empty_category() -> None:
     text = "## Interview Questions\n\n- **Coding:** Implement a trie.\n- Networking\n  - What is DNS?\n- Empty\n"
     assert cards(text) == [(["Coding"], "Implement a trie."), (["Networking"], "What is DNS?")]
+
+
+def test_bold_first_line_naming_the_document_is_its_title() -> None:
+    document = parse_document("**Interview Prep: Acme – SRE**\n\n**Likely questions**\n\n- What is DNS?\n")
+    assert (document.title, document.company, document.role) == ("Interview Prep: Acme – SRE", "Acme", "SRE")
+    assert [(c.category, c.prompt) for c in document.cards] == [([], "What is DNS?")]
