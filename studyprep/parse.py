@@ -101,7 +101,13 @@ def parse_document(text: str, path: Path | None = None, fallback_title: str = ""
     )
 
 
-def _title_heading(blocks: list[Block]) -> Heading | None:
+def _title_heading(blocks: list[Block]) -> Heading | Paragraph | None:
+    lead = blocks[0] if blocks and isinstance(blocks[0], Paragraph) and blocks[0].bold_lead else None
+    if lead is not None and "\n" not in lead.text:
+        # "**Interview Prep: Acme – SRE**" as the document's first line names it like a heading would.
+        bold = split_bold_lead(lead.text)
+        if bold is not None and not bold[1] and is_prep_title(bold[0]):
+            return lead
     first = next((block for block in blocks if isinstance(block, Heading)), None)
     if first is None or (section_kind(first.text) in CARD_SECTION_KINDS and not is_prep_title(first.text)):
         return None
@@ -110,7 +116,7 @@ def _title_heading(blocks: list[Block]) -> Heading | None:
     return first if split_title(first.text) != ("", "") else None
 
 
-def _build_sections(blocks: list[Block], skip: Heading | None) -> Section:
+def _build_sections(blocks: list[Block], skip: Block | None) -> Section:
     root = Section(title="", level=0, line=-1)
     stack = [root]
     for block in blocks:
@@ -182,14 +188,20 @@ class _Extractor:
         own_path = [] if not title or is_generic_title(title) else [title]
         if inherited is not None:
             switches = own in CARD_SECTION_KINDS and own != inherited
-            if switches and not (inherited == "question" and _mostly_questions(section.blocks)):
+            # Under questions, a sub-section of questions is a category ("**About the team**" among questions
+            # to ask), unless it is the questions-to-ask section itself.
+            keeps = inherited in ("question", "ask") and own != "ask" and _mostly_questions(section.blocks)
+            if switches and not keeps:
                 self.found.append(title)
                 return own, own_path
             return inherited, [*categories, title] if title else categories
         if own in CARD_SECTION_KINDS:
             self.found.append(title)
             return own, own_path
-        if own is None and _mostly_questions(section.blocks):
+        # An unfamiliar heading, or one whose words read as advice ("Behavioral (STAR)"), holding mostly
+        # questions, in its own blocks or in sub-sections that no heading of their own claims.
+        asked = _mostly_asked(list(_section_texts(section))) if title else _mostly_questions(section.blocks)
+        if own not in CARD_SECTION_KINDS and asked:
             self.found.append(title or "(untitled list of questions)")
             return "question", own_path
         return None, []
@@ -199,7 +211,7 @@ class _Extractor:
             if isinstance(block, ListBlock):
                 grouping = kind in ("question", "ask") and any(_is_category_item(item) for item in block.items)
                 for item in block.items:
-                    if grouping and not item.nested_items() and not looks_like_question(item.text):
+                    if grouping and _is_empty_category(item):
                         continue  # an empty category beside categories that hold questions
                     self._item(item, kind, path)
             elif isinstance(block, Table) and block.rows:
@@ -218,9 +230,19 @@ class _Extractor:
                 self._labelled(kind, path, label, rest, block.start + offset, back="")
             return True
         if kind in ("question", "ask"):
+            label = labels[0] if len(lines) == 1 else None
+            if label and not is_question_marker(label[0]) and looks_like_question(label[1]):
+                # "**Go:** How do goroutines differ from threads?": a category with its question.
+                self._labelled(kind, path, label[0], label[1], block.start, back="")
+                return True
             return self._question_paragraph(block, kind, path, lines)
         if labels and labels[0] and len(lines) == 1:
             self._labelled(kind, path, labels[0][0], labels[0][1], block.start, back="")
+            return True
+        if kind == "concept" and lines and all(len(split_topics(line)) > 1 for line in lines):
+            # "TCP, UDP, QUIC" as a line under a concept heading: a list of topics, not prose.
+            for offset, line in enumerate(lines):
+                self._topics(path, "", line, block.start + offset, "")
             return True
         return False
 
@@ -348,10 +370,35 @@ def _is_category_item(item: Item) -> bool:
     return bool(item.nested_items()) and not looks_like_question(item.text)
 
 
+def _is_empty_category(item: Item) -> bool:
+    """A bare bullet ("Empty") with nothing under it: not a question, and no `**Label:** text` either."""
+    if item.nested_items() or looks_like_question(item.text):
+        return False
+    lead = split_bold_lead(_one_line(item.text)) if item.bold_lead else None
+    return not (lead and lead[1])
+
+
 def _mostly_questions(blocks: list[Block]) -> bool:
-    texts = list(_candidate_texts(blocks))
+    return _mostly_asked(list(_candidate_texts(blocks)))
+
+
+def _mostly_asked(texts: list[str]) -> bool:
     asked = sum(1 for text in texts if looks_like_question(text))
     return asked > 0 and asked * 2 >= len(texts)
+
+
+def _section_texts(section: Section):
+    """The candidate texts of a section and of the sub-sections no card heading of their own claims.
+
+    A sub-section titled as a question counts as that one question (what follows it is its answer).
+    """
+    yield from _candidate_texts(section.blocks)
+    for child in section.children:
+        title = clean_heading(child.title)
+        if looks_like_question(title):
+            yield title
+        elif section_kind(title) not in CARD_SECTION_KINDS:
+            yield from _section_texts(child)
 
 
 def _candidate_texts(blocks: list[Block]):
@@ -360,10 +407,9 @@ def _candidate_texts(blocks: list[Block]):
             yield block.text
         elif isinstance(block, ListBlock):
             for item in block.items:
-                nested = item.nested_items()
-                if nested:
+                if _is_category_item(item):
                     yield from _candidate_texts(item.children)
-                elif item.text:
+                elif item.text:  # a question's nested bullets are its hints, not more candidates
                     yield item.text
 
 

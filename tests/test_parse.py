@@ -340,3 +340,72 @@ def test_spanish_document() -> None:
 def test_role_drops_a_trailing_notes_suffix() -> None:
     document = parse_document(f"# Google – SWE L4 interview notes\n\n{QUESTIONS}")
     assert (document.company, document.role) == ("Google", "SWE L4")
+
+
+def test_section_of_questions_whose_heading_reads_as_advice_still_yields_questions() -> None:
+    # "STAR" is a strategy word, but a section whose items are questions is a question section.
+    text = "## Behavioral (STAR)\n\n- Describe a project that failed.\n- Tell me about a conflict.\n"
+    assert prompts(text, "question") == ["Describe a project that failed.", "Tell me about a conflict."]
+
+
+def test_unfamiliar_heading_whose_sub_sections_hold_the_questions() -> None:
+    text = (
+        "## Technical Deep Dive\n\n### Kubernetes\n\n**How does the scheduler pick a node?**\n\nIt filters.\n\n"
+        "### Observability\n\n- What are the three pillars?\n"
+    )
+    document = parse_document(text)
+    assert [(c.category, c.prompt, c.back) for c in document.cards] == [
+        (["Technical Deep Dive", "Kubernetes"], "How does the scheduler pick a node?", "It filters."),
+        (["Technical Deep Dive", "Observability"], "What are the three pillars?", ""),
+    ]
+    assert document.reference == []
+
+
+def test_bold_label_paragraph_in_question_section_is_a_category() -> None:
+    text = "## Interview Questions\n\n**Go:** How do goroutines differ from threads?\n\n**Q1:** What is DNS?\n"
+    assert cards(text) == [(["Go"], "How do goroutines differ from threads?"), ([], "What is DNS?")]
+
+
+@pytest.mark.parametrize("heading", ["Questions they may ask", "Things to study", "Questions you should expect"])
+def test_headings_that_only_name_the_section_give_no_category(heading: str) -> None:
+    assert cards(f"## {heading}\n\n- What is DNS?\n") == [([], "What is DNS?")]
+
+
+def test_hints_under_questions_do_not_outvote_them_in_an_unfamiliar_section() -> None:
+    text = "## Stories\n\n- Describe a failure.\n  - Situation: outage\n  - Result: alerting\n- Why us?\n"
+    document = parse_document(text)
+    assert [(c.prompt, c.back) for c in document.cards] == [
+        ("Describe a failure.", "- Situation: outage\n- Result: alerting"),
+        ("Why us?", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("## Interview Questions\n\n- Why?\n\n### Questions to ask them\n\n- How big is the team?\n", ([], "ask")),
+        ("## Questions to ask them\n\n**About the team**\n\n- How big is the team?\n", (["About the team"], "ask")),
+        ("## Questions to ask\n\n### Tech questions\n\n- How big is the team?\n", (["Tech questions"], "ask")),
+    ],
+)
+def test_sub_section_of_questions_keeps_or_switches_kind(text: str, expected: tuple[list[str], str]) -> None:
+    document = parse_document(text)
+    assert [(c.category, c.kind) for c in document.cards if c.prompt == "How big is the team?"] == [expected]
+
+
+def test_paragraph_listing_topics_under_a_concept_heading_gives_cards() -> None:
+    text = "## Key Concepts\n\nRead these first.\n\n### Networking\n\nTCP, UDP, QUIC\n"
+    document = parse_document(text)
+    assert [(c.category, c.prompt) for c in document.cards] == [(["Networking"], p) for p in ("TCP", "UDP", "QUIC")]
+    assert [note.text for note in document.reference] == ["Read these first."]
+
+
+def test_labelled_question_beside_a_category_is_not_taken_for_an_empty_category() -> None:
+    text = "## Interview Questions\n\n- **Coding:** Implement a trie.\n- Networking\n  - What is DNS?\n- Empty\n"
+    assert cards(text) == [(["Coding"], "Implement a trie."), (["Networking"], "What is DNS?")]
+
+
+def test_bold_first_line_naming_the_document_is_its_title() -> None:
+    document = parse_document("**Interview Prep: Acme – SRE**\n\n**Likely questions**\n\n- What is DNS?\n")
+    assert (document.title, document.company, document.role) == ("Interview Prep: Acme – SRE", "Acme", "SRE")
+    assert [(c.category, c.prompt) for c in document.cards] == [([], "What is DNS?")]
