@@ -21,7 +21,7 @@ HOSTILE = [
     "{{c1::x}}",
     "{{#Back}}shown?{{/Back}}",
     "<img src=x onerror=alert(1)>",
-    '"quoted" and \'single\'',
+    "\"quoted\" and 'single'",
     "[sound:boom.mp3]",
     "[latex]x^2[/latex] and [$]y[/$]",
     "<!-- comment --> <![CDATA[x]]>",
@@ -31,6 +31,17 @@ HOSTILE = [
 def visible_text(rendered: str) -> str:
     """What a browser shows: our tags removed, entities decoded."""
     return html.unescape(OUR_TAGS.sub("", rendered))
+
+
+def assert_well_nested(rendered: str) -> None:
+    open_tags: list[str] = []
+    for tag in re.findall(r"<(/?)(code|em|strong|ul|ol|li)>", rendered):
+        closing, name = tag
+        if closing:
+            assert open_tags and open_tags.pop() == name, rendered
+        else:
+            open_tags.append(name)
+    assert not open_tags, rendered
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -56,17 +67,24 @@ def test_square_brackets_are_entities_so_anki_expands_no_media_or_latex() -> Non
         ("_it_ but snake_case_name stays", "<em>it</em> but snake_case_name stays"),
         ("2 * 3 * 4", "2 * 3 * 4"),
         ("**<b>**", "<strong>&lt;b&gt;</strong>"),
+        # Strong and emphasis always nest, even when the marks overlap.
+        ("***both***", "<em><strong>both</strong></em>"),
+        ("**a *b** c*", "<strong>a *b</strong> c*"),
+        ("*a **b* c**", "*a <strong>b* c</strong>"),
+        ("___both___", "<em><strong>both</strong></em>"),
+        ("**strong with *em* inside**", "<strong>strong with <em>em</em> inside</strong>"),
+        ("*em with **strong** inside*", "<em>em with <strong>strong</strong> inside</em>"),
     ],
 )
 def test_inline_markdown(text: str, expected: str) -> None:
     assert inline_html(text) == expected
+    assert_well_nested(expected)
 
 
 def test_lines_and_lists() -> None:
     text = "- Hint: two-tower\n- ANN *fast*\nthen\n1. one\n2. two\nlast\nline"
     assert field_html(text) == (
-        "<ul><li>Hint: two-tower</li><li>ANN <em>fast</em></li></ul>then"
-        "<ol><li>one</li><li>two</li></ol>last<br>line"
+        "<ul><li>Hint: two-tower</li><li>ANN <em>fast</em></li></ul>then<ol><li>one</li><li>two</li></ol>last<br>line"
     )
 
 
@@ -122,3 +140,9 @@ def test_real_anki_renders_field_content_literally(tmp_path: Path) -> None:
                 assert marker not in question.split("</style>", 1)[1]
     finally:
         col.close()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab *_`")), max_size=30))
+def test_rendered_tags_are_always_well_nested(text: str) -> None:
+    assert_well_nested(field_html(text))
