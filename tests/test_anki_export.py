@@ -277,6 +277,11 @@ def test_cli_export_all_as_json(tmp_path: Path) -> None:
     assert data["path"] == str(out) + ".apkg" and Path(data["path"]).is_file()
     assert len(data["decks"]) == len(sample_paths())
     assert data["notes"] == sum(deck["notes"] for deck in data["decks"]) > 0
+    # On an 80-column terminal long deck slugs fold; the count columns keep their headers.
+    result = CliRunner().invoke(cli, ["--home", str(home), "export", "--all", "-o", str(out)], env={"COLUMNS": "80"})
+    header = next(line for line in result.stdout.splitlines() if line.startswith("deck"))
+    assert result.exit_code == 0 and header.split() == ["deck", "notes", "subdecks", "suspended", "retired"]
+    assert "…" not in result.stdout
 
 
 def test_cli_export_human_output_and_errors(tmp_path: Path) -> None:
