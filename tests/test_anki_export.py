@@ -346,3 +346,29 @@ def test_bumped_template_revision_reaches_anki(tmp_path: Path, monkeypatch: pyte
         assert card_for_guid(col, guid).note().mid == model.model_id
     finally:
         col.close()
+
+
+def test_a_card_moved_to_another_category_updates_its_tags_but_keeps_its_anki_deck(tmp_path: Path) -> None:
+    # Anki's importer updates a known note's fields and tags but never moves its existing cards; the README
+    # says so and tells the user how to find them. New cards of the renamed category go to its new subdeck.
+    old, new = "- Go and Backend Architecture\n", "- Go Backend Architecture\n"
+    document = edited_copy(tmp_path, old, old)
+    workspace, slug = workspace_with(tmp_path, document)
+    _, col, _ = export_and_open(tmp_path, workspace, slug, "first.apkg")
+    try:
+        deck = load_deck(workspace, slug)
+        moved = next(card for card in deck.cards if card.category == ["Go and Backend Architecture"])
+        old_deck = col.decks.name(card_for_guid(col, anki_model.note_guid(slug, moved.id)).did)
+        document.write_text(document.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        later = FIXED_NOW + timedelta(days=1)
+        import_document(workspace, document, later)
+        second = tmp_path / "second.apkg"
+        export_decks(workspace, [slug], second, later)
+        log = import_package(col, second)
+        card = card_for_guid(col, anki_model.note_guid(slug, moved.id))
+        assert len(log.new) == 0 and len(log.updated) >= 1
+        assert card.note()["Category"] == "Go Backend Architecture"
+        assert "go-backend-architecture" in card.note().tags
+        assert col.decks.name(card.did) == old_deck
+    finally:
+        col.close()
