@@ -40,11 +40,14 @@ _EMPHASIS_UNDERSCORE = re.compile(
 _BULLET = re.compile(r"^\s*[-*+•]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*\d{1,4}[.)]\s+(.*)$")
 _OPEN_BRACKET = "&#91;"
+# Control characters are invisible in a card, and U+001F is Anki's field separator: one in a field would
+# split it and make Anki refuse the whole package ("note has 7 fields, expected 6"). Tabs and newlines stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def inline_html(text: str) -> str:
     """One line of document text as safe HTML: escaped, then code spans, strong and emphasis rendered."""
-    escaped = html.escape(unicodedata.normalize("NFC", text), quote=True)
+    escaped = html.escape(unicodedata.normalize("NFC", _CONTROL.sub("", text)), quote=True)
     if "`" not in escaped:
         return _emphasis(escaped).replace("[", _OPEN_BRACKET)
     pieces: list[str] = []

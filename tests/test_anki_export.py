@@ -41,7 +41,7 @@ HOSTILE_DOC = """\
 ### Tricky {{Front}} :: category
 1. What does <T, K extends keyof T> mean & why <script>alert(1)</script>?
     - Hint: {{c1::generics}} and [sound:boom.mp3] and `<b>not bold</b>`
-2. Explain {{Back}} and <img src=x onerror=alert(1)> please
+2. Explain {{Back}} and <img src=x onerror=alert(1)> please\x1f\x07 (control characters)
 
 ## Questions to Ask Them
 * Is "quoted" & 'single' text [latex]x[/latex] safe?
@@ -104,7 +104,8 @@ def test_hostile_text_never_renders_as_markup(tmp_path: Path) -> None:
                 assert marker not in shown
         texts = " ".join(card_for_guid(col, anki_model.note_guid(slug, c.id)).answer() for c in deck.cards)
         for literal in ("&lt;T, K extends keyof T&gt;", "&lt;script&gt;", "{{c1::generics}}", "{{Back}}",
-                        "&lt;img src=x onerror=alert(1)&gt;", "<code>&lt;b&gt;not bold&lt;/b&gt;</code>"):
+                        "&lt;img src=x onerror=alert(1)&gt; please (control characters)",
+                        "<code>&lt;b&gt;not bold&lt;/b&gt;</code>"):
             assert literal in texts
         names = [d.name for d in col.decks.all_names_and_ids()]
         assert all("<" not in name and ">" not in name for name in names)
