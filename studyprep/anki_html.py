@@ -23,18 +23,31 @@ import unicodedata
 _BACKTICKS = re.compile(r"`+")
 # No span reaches past the next opening mark of its kind: unpaired runs of marks cost linear time, not a
 # rescan of the rest of the line from every mark (quadratic: a 20 KB line of `**a ` took seconds).
-_STRONG_STAR = re.compile(r"(?<!\\)\*\*(?=\S)((?:(?!\*\*).)+?)(?<=\S)\*\*")
-_STRONG_UNDERSCORE = re.compile(r"(?<![\w\\])__(?=\S)((?:(?!__).)+?)(?<=\S)__(?!\w)")
-_EMPHASIS_STAR = re.compile(r"(?<![*\\])\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*(?!\*)")
-_EMPHASIS_UNDERSCORE = re.compile(r"(?<![\w\\])_(?=[^\s_])((?:(?!(?<![\w\\])_).)+?)(?<=[^\s_])_(?!\w)")
+# Passes run strong-and-emphasis, strong, then emphasis; a later span may hold a whole element made by an
+# earlier pass but never half of one, so the tags always nest (`***x***`, `**a *b** c*`).
+_WHOLE_BOTH = r"<em><strong>[^<]*</strong></em>"
+_WHOLE_STRONG = r"<strong>[^<]*</strong>"
+_WHOLE_EM = r"<em>[^<]*</em>"
+_BOTH_STAR = re.compile(r"(?<![*\\])\*\*\*(?=[^\s*])([^*<]+?)(?<=[^\s*])\*\*\*(?!\*)")
+_BOTH_UNDERSCORE = re.compile(r"(?<![\w\\])___(?=[^\s_])([^_<]+?)(?<=[^\s_])___(?!\w)")
+_STRONG_STAR = re.compile(rf"(?<!\\)\*\*(?=\S)((?:(?!\*\*)[^<]|{_WHOLE_BOTH})+?)(?<=\S)\*\*")
+_STRONG_UNDERSCORE = re.compile(rf"(?<![\w\\])__(?=\S)((?:(?!__)[^<]|{_WHOLE_BOTH}|{_WHOLE_STRONG})+?)(?<=\S)__(?!\w)")
+_EMPHASIS_STAR = re.compile(rf"(?<![*\\])\*(?=[^\s*])((?:[^*<]|{_WHOLE_BOTH}|{_WHOLE_STRONG})+?)(?<=[^\s*])\*(?!\*)")
+_EMPHASIS_UNDERSCORE = re.compile(
+    rf"(?<![\w\\])_(?=[^\s_])((?:(?!(?<![\w\\])_)[^<]|{_WHOLE_BOTH}|{_WHOLE_STRONG}|{_WHOLE_EM})+?)"
+    r"(?<=[^\s_])_(?!\w)"
+)
 _BULLET = re.compile(r"^\s*[-*+•]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*\d{1,4}[.)]\s+(.*)$")
 _OPEN_BRACKET = "&#91;"
+# Control characters are invisible in a card, and U+001F is Anki's field separator: one in a field would
+# split it and make Anki refuse the whole package ("note has 7 fields, expected 6"). Tabs and newlines stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def inline_html(text: str) -> str:
     """One line of document text as safe HTML: escaped, then code spans, strong and emphasis rendered."""
-    escaped = html.escape(unicodedata.normalize("NFC", text), quote=True)
+    escaped = html.escape(unicodedata.normalize("NFC", _CONTROL.sub("", text)), quote=True)
     if "`" not in escaped:
         return _emphasis(escaped).replace("[", _OPEN_BRACKET)
     pieces: list[str] = []
@@ -98,6 +111,10 @@ def field_html(text: str) -> str:
 def _emphasis(escaped: str) -> str:
     if "*" not in escaped and "_" not in escaped:
         return escaped
+    if "***" in escaped:
+        escaped = _BOTH_STAR.sub(r"<em><strong>\1</strong></em>", escaped)
+    if "___" in escaped:
+        escaped = _BOTH_UNDERSCORE.sub(r"<em><strong>\1</strong></em>", escaped)
     escaped = _STRONG_STAR.sub(r"<strong>\1</strong>", escaped)
     escaped = _STRONG_UNDERSCORE.sub(r"<strong>\1</strong>", escaped)
     escaped = _EMPHASIS_STAR.sub(r"<em>\1</em>", escaped)

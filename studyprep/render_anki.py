@@ -53,8 +53,10 @@ def render_export(result: ExportResult) -> None:
     out = console()
     out.print(Text.assemble(("wrote ", "green"), str(result.path), f"  ({result.notes} notes)"))
     table = Table(box=None, pad_edge=False)
-    for column in ("deck", "notes", "subdecks", "suspended", "retired"):
-        table.add_column(column, justify="left" if column == "deck" else "right", no_wrap=column == "deck")
+    # Long deck slugs fold onto a second line; the counts keep their full headers on an 80-column terminal.
+    table.add_column("deck", overflow="fold")
+    for column in ("notes", "subdecks", "suspended", "retired"):
+        table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
     for deck in result.decks:
         table.add_row(
             Text(deck.slug), str(deck.notes), str(len(deck.subdecks)), str(deck.suspended), str(deck.retired_skipped)

@@ -41,7 +41,7 @@ HOSTILE_DOC = """\
 ### Tricky {{Front}} :: category
 1. What does <T, K extends keyof T> mean & why <script>alert(1)</script>?
     - Hint: {{c1::generics}} and [sound:boom.mp3] and `<b>not bold</b>`
-2. Explain {{Back}} and <img src=x onerror=alert(1)> please
+2. Explain {{Back}} and <img src=x onerror=alert(1)> please\x1f\x07 (control characters)
 
 ## Questions to Ask Them
 * Is "quoted" & 'single' text [latex]x[/latex] safe?
@@ -104,7 +104,8 @@ def test_hostile_text_never_renders_as_markup(tmp_path: Path) -> None:
                 assert marker not in shown
         texts = " ".join(card_for_guid(col, anki_model.note_guid(slug, c.id)).answer() for c in deck.cards)
         for literal in ("&lt;T, K extends keyof T&gt;", "&lt;script&gt;", "{{c1::generics}}", "{{Back}}",
-                        "&lt;img src=x onerror=alert(1)&gt;", "<code>&lt;b&gt;not bold&lt;/b&gt;</code>"):
+                        "&lt;img src=x onerror=alert(1)&gt; please (control characters)",
+                        "<code>&lt;b&gt;not bold&lt;/b&gt;</code>"):
             assert literal in texts
         names = [d.name for d in col.decks.all_names_and_ids()]
         assert all("<" not in name and ">" not in name for name in names)
@@ -277,6 +278,11 @@ def test_cli_export_all_as_json(tmp_path: Path) -> None:
     assert data["path"] == str(out) + ".apkg" and Path(data["path"]).is_file()
     assert len(data["decks"]) == len(sample_paths())
     assert data["notes"] == sum(deck["notes"] for deck in data["decks"]) > 0
+    # On an 80-column terminal long deck slugs fold; the count columns keep their headers.
+    result = CliRunner().invoke(cli, ["--home", str(home), "export", "--all", "-o", str(out)], env={"COLUMNS": "80"})
+    header = next(line for line in result.stdout.splitlines() if line.startswith("deck"))
+    assert result.exit_code == 0 and header.split() == ["deck", "notes", "subdecks", "suspended", "retired"]
+    assert "…" not in result.stdout
 
 
 def test_cli_export_human_output_and_errors(tmp_path: Path) -> None:
@@ -339,5 +345,31 @@ def test_bumped_template_revision_reaches_anki(tmp_path: Path, monkeypatch: pyte
         assert ".sp-new-rule" in card_for_guid(col, guid).question()
         assert len(log.new) == 0 and len(log.conflicting) == 0
         assert card_for_guid(col, guid).note().mid == model.model_id
+    finally:
+        col.close()
+
+
+def test_a_card_moved_to_another_category_updates_its_tags_but_keeps_its_anki_deck(tmp_path: Path) -> None:
+    # Anki's importer updates a known note's fields and tags but never moves its existing cards; the README
+    # says so and tells the user how to find them. New cards of the renamed category go to its new subdeck.
+    old, new = "- Go and Backend Architecture\n", "- Go Backend Architecture\n"
+    document = edited_copy(tmp_path, old, old)
+    workspace, slug = workspace_with(tmp_path, document)
+    _, col, _ = export_and_open(tmp_path, workspace, slug, "first.apkg")
+    try:
+        deck = load_deck(workspace, slug)
+        moved = next(card for card in deck.cards if card.category == ["Go and Backend Architecture"])
+        old_deck = col.decks.name(card_for_guid(col, anki_model.note_guid(slug, moved.id)).did)
+        document.write_text(document.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        later = FIXED_NOW + timedelta(days=1)
+        import_document(workspace, document, later)
+        second = tmp_path / "second.apkg"
+        export_decks(workspace, [slug], second, later)
+        log = import_package(col, second)
+        card = card_for_guid(col, anki_model.note_guid(slug, moved.id))
+        assert len(log.new) == 0 and len(log.updated) >= 1
+        assert card.note()["Category"] == "Go Backend Architecture"
+        assert "go-backend-architecture" in card.note().tags
+        assert col.decks.name(card.did) == old_deck
     finally:
         col.close()
