@@ -10,9 +10,10 @@ are counted from the log. Once the interview has passed `planned_today` returns 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from studyprep.queue import DeckDay
@@ -47,15 +48,42 @@ def planned_today(store: ReviewStore, day: DeckDay, now: datetime) -> PlannedDay
 
     Buried cards are left out (they still count in the deck's pacing). The budget counts answers, learning
     steps included, so the room left today is the budget minus today's answers and the learning cards due now.
+    The plan is computed once per study day and kept until the deck's cards, states, log or plan change
+    (`ReviewStore.deck_version`), so later commands of the day read it back instead of re-deciding it.
     """
     plan = day.plan
     if plan is None or plan.interview_at is None or plan.interview_at <= now:
         return None
+    fingerprint = json.dumps([day.day_start.isoformat(), store.deck_version(day.slug), plan.model_dump(mode="json")])
+    decided = store.cached_day_plan(day.slug, fingerprint)
+    if decided is None:
+        decided = _decide(store, day, now)
+        store.cache_day_plan(day.slug, fingerprint, decided)
+    if not decided:
+        return None
+    buried = store.buried_ids(day.slug, now)
+    room = max(0, decided["budget"] - decided["answered"] - decided["learning"])
+    chosen = [(key, new) for key, new in decided["cards"] if key not in buried][:room]
+    return PlannedDay(
+        deck=day.slug,
+        cards=chosen,
+        budget=decided["budget"],
+        answered_today=decided["answered"],
+        final_days=decided["final_days"],
+        interview=plan.interview_at,
+        readiness_today=decided["readiness_today"],
+    )
+
+
+def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> dict[str, Any]:
+    """Run the deadline policy on the deck's stored states: the day's plan as JSON-able data ({} for none)."""
     from studyprep.deadline import Candidate, DeadlineGoal, plan_today
     from studyprep.readiness import Budget, readiness_today, user_pace
     from studyprep.scheduling import scheduler_for
     from studyprep.simulation import without_fuzz
 
+    plan = day.plan
+    assert plan is not None and plan.interview_at is not None  # noqa: S101 (checked by the caller)
     states = store.card_states(day.slug)
     candidates = [Candidate(card_id, state, order) for order, (card_id, state) in enumerate(states.items())]
     pace, _ = user_pace(store, day.slug)
@@ -71,16 +99,12 @@ def planned_today(store: ReviewStore, day: DeckDay, now: datetime) -> PlannedDay
         introduced_today=store.new_cards_since(day.slug, day.day_start),
     )
     if today is None:
-        return None
-    buried = store.buried_ids(day.slug, now)
-    room = max(0, budget - answered - today.learning)
-    chosen = [key for key in today.keys[today.learning :] if key not in buried][:room]
-    return PlannedDay(
-        deck=day.slug,
-        cards=[(key, states[key] is None) for key in chosen],
-        budget=budget,
-        answered_today=answered,
-        final_days=today.final_days,
-        interview=plan.interview_at,
-        readiness_today=readiness_today(candidates, plan.interview_at, scheduler),
-    )
+        return {}
+    return {
+        "cards": [(key, states[key] is None) for key in today.keys[today.learning :]],
+        "learning": today.learning,
+        "budget": budget,
+        "answered": answered,
+        "final_days": today.final_days,
+        "readiness_today": readiness_today(candidates, plan.interview_at, scheduler),
+    }

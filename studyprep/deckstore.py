@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 from studyprep.atomic import write_atomic
-from studyprep.errors import DeckNotFoundError, StudyprepError
+from studyprep.errors import StudyprepError
 from studyprep.models import Deck
-from studyprep.workspace import Workspace
+from studyprep.workspace import Workspace, match_slug
 from studyprep.yamlio import dump_yaml, load_model_file
 
 BACKUPS_DIR = ".backups"
@@ -68,19 +68,6 @@ def load_deck(workspace: Workspace, name: str) -> Deck:
     if path.is_file() and path.parent == workspace.decks_dir:
         return load_deck_file(path)
     return load_deck_file(workspace.deck_path(match_slug(name, [p.stem for p in deck_paths(workspace)])))
-
-
-def match_slug(name: str, slugs: Sequence[str]) -> str:
-    """The slug `name` names among `slugs`: itself, or the one slug it is a prefix of (else a clear error)."""
-    if name in slugs:
-        return name
-    candidates = [slug for slug in slugs if slug.startswith(name)]
-    if len(candidates) == 1:
-        return candidates[0]
-    if candidates:
-        raise DeckNotFoundError(f"deck name {name!r} is ambiguous: matches {', '.join(candidates)}")
-    known = ", ".join(slugs) or "none yet; run `studyprep import FILE`"
-    raise DeckNotFoundError(f"no deck named {name!r} (decks: {known})")
 
 
 def existing_deck(workspace: Workspace, slug: str) -> Deck | None:

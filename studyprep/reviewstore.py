@@ -39,13 +39,14 @@ Public functions (all on `ReviewStore`, opened with `open_store(workspace)`; clo
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,8 +74,6 @@ def to_us(moment: datetime) -> int:
 
 def from_us(micros: int) -> datetime:
     """The inverse of `to_us`: a UTC-aware datetime."""
-    from datetime import timedelta
-
     return _EPOCH + timedelta(microseconds=micros)
 
 
@@ -106,13 +105,20 @@ def _state_tuple(card: fsrs.Card) -> tuple[Any, ...]:
     return (int(card.state), card.step, card.stability, card.difficulty)
 
 
-def _make_card(fsrs_id: int, state: int, step: Any, stability: Any, difficulty: Any, due: int,
-               last_review: int | None) -> fsrs.Card:  # fmt: skip
+@functools.cache
+def _fsrs_types() -> tuple[type[fsrs.Card], dict[int, fsrs.State]]:
+    # Imported once, not per card: building 100,000 cards is on the path of `due` and `readiness`.
     from fsrs import Card, State
 
-    return Card(
+    return Card, {member.value: member for member in State}
+
+
+def _make_card(fsrs_id: int, state: int, step: Any, stability: Any, difficulty: Any, due: int,
+               last_review: int | None) -> fsrs.Card:  # fmt: skip
+    card_type, states = _fsrs_types()
+    return card_type(
         card_id=fsrs_id,
-        state=State(state),
+        state=states[state],
         step=step,
         stability=stability,
         difficulty=difficulty,
@@ -193,7 +199,30 @@ def _migration_3(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE decks SET size = -1, sha256 = ''")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
+def _version_triggers(table: str) -> list[str]:
+    bump = (
+        "INSERT INTO deck_versions (deck, version) VALUES ({row}.deck, 1)"
+        " ON CONFLICT (deck) DO UPDATE SET version = version + 1"
+    )
+    return [
+        f"CREATE TRIGGER {table}_{event.lower()}_bumps_deck AFTER {event} ON {table}"
+        f" BEGIN {bump.format(row=row)}; END"
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
+    ]
+
+
+def _migration_4(conn: sqlite3.Connection) -> None:
+    # A deadline deck's plan for the day costs thousands of FSRS evaluations; `day_plan` keeps it until the
+    # deck's cards, states or log change, which the triggers count in `deck_versions` (an id or a sum of
+    # ids could repeat after an undo, a counter cannot). A card's deck moving is an UPDATE of the new deck.
+    conn.execute("CREATE TABLE deck_versions (deck TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID")
+    conn.execute("CREATE TABLE day_plan (deck TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, plan TEXT NOT NULL)")
+    for table in ("review_log", "card_state", "cards"):
+        for statement in _version_triggers(table):
+            conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3, _migration_4]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -692,6 +721,30 @@ class ReviewStore:
             conn.execute(
                 "INSERT OR REPLACE INTO plan_cache (deck, size, mtime_ns, settings) VALUES (?, ?, ?, ?)",
                 (deck, size, mtime_ns, json.dumps(settings)),
+            )
+
+    # -- day plan cache ---------------------------------------------------------------------------------
+
+    def deck_version(self, deck: str) -> int:
+        """A counter that grows with every change to the deck's mirrored cards, states or review log."""
+        with self.guard():
+            row = self.conn.execute("SELECT version FROM deck_versions WHERE deck = ?", (deck,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def cached_day_plan(self, deck: str, fingerprint: str) -> dict[str, Any] | None:
+        """The day plan stored for the deck under exactly this fingerprint, or None."""
+        with self.guard():
+            row = self.conn.execute(
+                "SELECT plan FROM day_plan WHERE deck = ? AND fingerprint = ?", (deck, fingerprint)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def cache_day_plan(self, deck: str, fingerprint: str, plan: dict[str, Any]) -> None:
+        """Keep the deck's day plan (JSON-able) under its fingerprint, replacing an older one."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO day_plan (deck, fingerprint, plan) VALUES (?, ?, ?)",
+                (deck, fingerprint, json.dumps(plan)),
             )
 
     # -- queue queries ----------------------------------------------------------------------------------

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from studyprep.errors import DeckNotFoundError
 
 HOME_VARIABLE = "STUDYPREP_HOME"
 
@@ -40,3 +43,16 @@ def resolve_workspace(home: str | Path | None) -> Workspace:
     import platformdirs
 
     return Workspace(Path(platformdirs.user_data_dir("studyprep", appauthor=False)))
+
+
+def match_slug(name: str, slugs: Sequence[str]) -> str:
+    """The slug `name` names among `slugs`: itself, or the one slug it is a prefix of (else a clear error)."""
+    if name in slugs:
+        return name
+    candidates = [slug for slug in slugs if slug.startswith(name)]
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        raise DeckNotFoundError(f"deck name {name!r} is ambiguous: matches {', '.join(candidates)}")
+    known = ", ".join(slugs) or "none yet; run `studyprep import FILE`"
+    raise DeckNotFoundError(f"no deck named {name!r} (decks: {known})")

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from helpers import FIXED_NOW
-from review_helpers import PROMPTS, SLUG, Clock, answer_all, make_workspace, session_at, set_plan
+from review_helpers import DOC, PROMPTS, SLUG, Clock, answer_all, make_workspace, session_at, set_plan
 
 from studyprep.cli import cli
 from studyprep.clock import isoformat
+from studyprep.commands.importing import import_document
 from studyprep.deadline import recall_at
 from studyprep.plan import load_plan
 from studyprep.reviewstore import open_store
@@ -145,3 +146,41 @@ def test_decks_shows_days_left_and_readiness_today(tmp_path: Path) -> None:
     assert f"{round(expected * 100)}%" in shown.output and "3d" in shown.output
     set_plan(workspace, interview_at=None)
     assert cli_json(workspace, clock.now, "decks")[0]["readiness"] is None
+
+
+def test_the_day_plan_is_read_back_until_the_deck_changes_and_always_matches_a_fresh_one(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, interview_at=INTERVIEW, daily_budget_cards=100)
+    clock = Clock(FIXED_NOW)
+
+    def kept_and_fresh() -> tuple[object, object]:
+        kept = cli_json(workspace, clock.now, "due")["decks"][0]
+        with open_store(workspace) as store:
+            store.conn.execute("DELETE FROM day_plan")
+        return kept, cli_json(workspace, clock.now, "due")["decks"][0]
+
+    first = cli_json(workspace, clock.now, "due")["decks"][0]
+    assert first["new"] == 3
+    with open_store(workspace) as store:
+        # Emptied by hand, the stored plan is what the next command serves: it is read back, not re-decided.
+        store.conn.execute("UPDATE day_plan SET plan = json_set(plan, '$.cards', json('[]'))")
+    assert cli_json(workspace, clock.now + timedelta(hours=1), "due")["decks"][0]["new"] == 0
+    with open_store(workspace) as store:
+        store.conn.execute("DELETE FROM day_plan")
+    with session_at(workspace, clock) as session:
+        session.reveal()
+        session.answer(3)
+        kept, fresh = kept_and_fresh()
+        assert kept == fresh and kept["new"] == 2
+        session.undo()  # the log shrinks back: a counter, not the newest id, tells the plans apart
+        kept, fresh = kept_and_fresh()
+        assert kept == fresh == first
+        session.bury()
+        session.reveal()
+        session.answer(4)
+    kept, fresh = kept_and_fresh()
+    assert kept == fresh and kept["new"] == 1
+    edited = tmp_path / "edited.md"
+    edited.write_text(DOC.replace("- Explain BGP route flapping.\n", ""), encoding="utf-8")
+    import_document(workspace, edited, clock.now, deck=SLUG)
+    kept, fresh = kept_and_fresh()
+    assert kept == fresh

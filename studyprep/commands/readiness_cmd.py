@@ -66,8 +66,8 @@ def _tracked_cards(store: Any, slug: str, tracked: type) -> list[Any]:
 
 def readiness_report(workspace: Workspace, now: datetime, deck: str | None = None) -> list[DeckReadiness]:
     """Readiness of the named deck (slug or unique prefix), or of every deck whose plan has an interview date."""
-    from studyprep.deckstore import match_slug
     from studyprep.reviewstore import open_store
+    from studyprep.workspace import match_slug
 
     with open_store(workspace) as store:
         store.refresh_mirror(workspace)
