@@ -8,12 +8,17 @@ a new user. Policies:
 - fsrs:   plain FSRS (desired retention 0.9): due (re)learning, due reviews most overdue first, then up to
           20 new cards a day (Anki's default limit);
 - capped: the same with every interval capped at the days left (cards come due by the last study day);
-- ours:   studyprep.deadline.plan_today (its `Tuning` defaults were tuned on seeds 1-6; `--from 7` holds them out).
+- ours:   studyprep.deadline.plan_today (its `Tuning` defaults were tuned on seeds 1-6; `--from 7` holds them out);
+- piled:  (with `--compare`) the same with `Tuning(spread_finals=False)`, the earlier policy that spreads final
+          reviews only by capacity, so they pile onto the interview day when it can take them.
+
+`--hour H` puts the interview H hours after the daily session time (default 0: the interview at the session
+time, so the last session is the day before); e.g. 1 leaves one hour of the interview day.
 
 Also calibration: the readiness predicted on day 0 (projection) and on the eve, against the true recall.
 
 Usage: .venv/bin/python -m bench.run deadline
-   or: .venv/bin/python -m bench.deadline [--seeds N] [--from FIRST_SEED] [--budget ANSWERS]
+   or: .venv/bin/python -m bench.deadline [--seeds N] [--from FIRST_SEED] [--budget ANSWERS] [--hour H] [--compare]
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ BUDGETS = (60, 90)
 PLAIN_NEW_PER_DAY = 20
 SEEDS = 8
 TUNING: Tuning | None = None  # None: the policy's defaults (a sweep may set it)
+INTERVIEW_HOUR = 0.0  # hours after the session time of day
+POLICIES = ("fsrs", "capped", "ours")
 
 
 def deck_size() -> int:
@@ -117,11 +124,12 @@ class Outcome:
     answers: float
     predicted_start: float
     predicted_eve: float
+    final_days: tuple[float, ...] = ()  # mean answers on each of the last three days
 
 
 def simulate(policy_name: str, days: int, seed: int, size: int, projection: bool = False) -> SimResult:
     """One run: a learner (seed) and a deck of `size` cards, `days` before the interview."""
-    interview = START + timedelta(days=days)
+    interview = START + timedelta(days=days, hours=INTERVIEW_HOUR)
     model = Scheduler(enable_fuzzing=False)
     if projection:  # the model's own projection: the learner is the model itself
         truth, answers = model, Answers()
@@ -131,11 +139,12 @@ def simulate(policy_name: str, days: int, seed: int, size: int, projection: bool
     learner = Learner(truth, answers, random.Random(seed * 7919 + days))
     cards = [SimCard(f"c{index:03d}", index) for index in range(size)]
     sim = Simulation(model, learner, DAILY_ANSWERS, interview, cards)
-    last_session = START + timedelta(days=days - 1)
+    last_session = START + timedelta(days=days - 1 + math.ceil(INTERVIEW_HOUR / 24))
     policies = {
         "fsrs": plain_fsrs(),
         "capped": plain_fsrs(cap_at=last_session),
         "ours": ours(DeadlineGoal(interview, DAILY_ANSWERS), model, TUNING),
+        "piled": ours(DeadlineGoal(interview, DAILY_ANSWERS), model, Tuning(spread_finals=False)),
     }
     return sim.run(policies[policy_name], START)
 
@@ -150,6 +159,7 @@ def evaluate(policy_name: str, days: int, seeds: int, size: int, first_seed: int
         answers=sum(r.answers for r in runs) / seeds,
         predicted_start=sum(p.predicted for p in projections) / seeds,
         predicted_eve=sum(r.predicted for r in runs) / seeds,
+        final_days=tuple(sum(r.days[index].answers for r in runs) / seeds for index in (-3, -2, -1)),
     )
 
 
@@ -159,15 +169,16 @@ def table(seeds: int = SEEDS, first_seed: int = 1) -> tuple[list[str], list[tupl
     lines = [
         f"deck {size} cards, budget {DAILY_ANSWERS} answers/day, {seeds} simulated learners (perturbed FSRS, "
         f"seeds {first_seed}-{first_seed + seeds - 1})",
-        f"{'days':>4} {'policy':<7} {'recall':>7} {'answers':>8} {'pred d0':>8} {'pred eve':>8}",
+        f"{'days':>4} {'policy':<7} {'recall':>7} {'answers':>8} {'pred d0':>8} {'pred eve':>8}  last 3 days' answers",
     ]
     figures = []
     for days in HORIZONS:
-        outcomes = {name: evaluate(name, days, seeds, size, first_seed) for name in ("fsrs", "capped", "ours")}
+        outcomes = {name: evaluate(name, days, seeds, size, first_seed) for name in POLICIES}
         for name, outcome in outcomes.items():
             lines.append(
                 f"{days:>4} {name:<7} {outcome.true:>7.3f} {outcome.answers:>8.0f} "
-                f"{outcome.predicted_start:>8.3f} {outcome.predicted_eve:>8.3f}"
+                f"{outcome.predicted_start:>8.3f} {outcome.predicted_eve:>8.3f}  "
+                + " / ".join(f"{answers:.0f}" for answers in outcome.final_days)
             )
         mine, plain, capped = outcomes["ours"], outcomes["fsrs"], outcomes["capped"]
         wins = mine.true > max(plain.true, capped.true) and mine.answers <= min(plain.answers, capped.answers)
@@ -210,6 +221,9 @@ def _option(name: str, default: int) -> int:
 if __name__ == "__main__":
     # Held-out learners: e.g. `--seeds 18 --from 7` (the policy's knobs were tuned on seeds 1-6).
     DAILY_ANSWERS = _option("--budget", DAILY_ANSWERS)
+    INTERVIEW_HOUR = _option("--hour", 0)
+    if "--compare" in sys.argv:
+        POLICIES = (*POLICIES, "piled")
     table_lines, table_figures = table(_option("--seeds", SEEDS), _option("--from", 1))
     print("\n".join(table_lines))
     for figure_name, figure in table_figures:

@@ -11,8 +11,11 @@ last day. This policy treats each day as a small optimization, priced in answers
 - a review today is chosen when it raises that value by more than its own expected answers cost (marginal
   gain per answer, best first): building reviews happen where they make the final review likelier to pass
   and the memory after it stronger, and cards already safe for the day are left alone;
-- final reviews are spread over the last days by capacity: a day takes the share of the final reviews that
-  the days after it cannot absorb, choosing the cards that lose least by being reviewed early;
+- final reviews are spread over the final window (`Tuning.final_window_days` sessions): each of its days
+  takes its share of the final reviews still to do (the interview day a smaller one when few hours are left
+  before the interview, `Tuning.last_day_hours`), and earlier days the share the days after them cannot
+  absorb; the cards that go early are the ones that lose least recall on the day by it; a card reviewed in
+  the window and strong on the day has had its final review (another one must pay as a building review);
 - in the final days the queue puts the lowest predicted recall at the interview first;
 - after the interview, plain FSRS resumes (`plan_today` returns None).
 
@@ -53,6 +56,10 @@ class Tuning:
     `answer_price` is the recall on the day (of one card) an answer must buy: a review is chosen only when it
     raises the card's expected recall on the day by more than its expected answers times that price; it is the
     dial between answers spent and recall. `final_price` is the same for the final review of the last days.
+    `last_day_hours` is how many hours between the last session and the interview count as a whole day: with
+    fewer (an interview at 09:00 after a session at 07:00), the interview day takes a smaller share of the final
+    reviews, and the days before it a larger one. `spread_finals=False` is the earlier policy (final reviews
+    only where later days cannot absorb them, which piles them onto the interview day), kept for the bench.
     """
 
     answer_price: float = 0.095
@@ -63,6 +70,9 @@ class Tuning:
     reserve_days: int = 1
     final_capacity_share: float = 0.8
     final_window_days: int = 3
+    last_day_hours: float = 12.0
+    spread_finals: bool = True
+    final_done_recall: float = 0.97
     evaluated_per_answer: int = 2
     defer_days: tuple[int, ...] = (1, 2, 4, 8)
 
@@ -185,6 +195,31 @@ class _Horizon:
     def today_is_last(self) -> bool:
         return self.now >= self.last_session
 
+    @property
+    def last_day_weight(self) -> float:
+        """The interview day's capacity as a share of a whole day's: the hours left before the interview."""
+        hours = (self.interview - self.last_session) / timedelta(hours=1)
+        if not self.tuning.spread_finals or self.tuning.last_day_hours <= 0:
+            return 1.0
+        return min(1.0, max(0.0, hours / self.tuning.last_day_hours))
+
+    def spread_share(self, sessions: int) -> float:
+        """Today's share of the final reviews still to do: 0 before the final window, then today's capacity
+        over the window's capacity left (the interview day weighted by `last_day_weight`)."""
+        if not self.tuning.spread_finals or sessions > self.tuning.final_window_days:
+            return 0.0
+        if sessions <= 1:
+            return 1.0
+        return 1.0 / (sessions - 1 + self.last_day_weight)
+
+    def final_done(self, state: FsrsCard) -> bool:
+        """Whether the card has had its final review: last reviewed within the final window and recalled on the
+        day at least `final_done_recall` (a card introduced or failed there still gets one)."""
+        if not self.tuning.spread_finals or state.last_review is None:
+            return False
+        window_start = self.interview - self.tuning.final_window_days * DAY
+        return state.last_review >= window_start and self.on_day(state) >= self.tuning.final_done_recall
+
     def on_day(self, state: FsrsCard) -> float:
         """Recall at the interview with no more reviews."""
         return recall_at(self.scheduler, state, self.interview)
@@ -216,6 +251,8 @@ class _Review:
     final_gain: float  # recall on the day after a final review in the last session, minus without
     final_answers: float
     early_loss: float  # recall on the day lost by doing the final review today rather than in the last session
+    final_done: bool = False  # reviewed in the final window already: no second final review
+    early_final: bool = False  # a review today would be its final one (strong enough on the day after it)
 
 
 def _value_after(horizon: _Horizon, review: Outcomes) -> float:
@@ -263,6 +300,8 @@ def _assess(horizon: _Horizon, key: str, state: FsrsCard) -> _Review:
         final - on_day,
         final_answers,
         final - after_today,
+        horizon.final_done(state),
+        after_today >= horizon.tuning.final_done_recall,
     )
 
 
@@ -300,10 +339,17 @@ def _new_card_quota(cards: int, unseen: int, sessions: int, introduced_today: in
     return max(0, min(unseen, quota, math.floor(room)))
 
 
-def _final_share(reviews: list[_Review], capacity_later: float, unassessed: int, tuning: Tuning) -> list[_Review]:
-    """Final reviews for today: what later days cannot absorb, the cards that lose least by going early first."""
-    finals = [r for r in reviews if r.final_gain > tuning.final_price * r.final_answers]
-    excess = sum(r.final_answers for r in finals) + unassessed - capacity_later
+def _final_share(
+    reviews: list[_Review], capacity_later: float, unassessed: int, share: float, tuning: Tuning
+) -> list[_Review]:
+    """Final reviews for today, the cards that lose least by going early first: today's `share` of those still
+    to do (in the final window), or more if the later days could not absorb the rest."""
+    finals = [r for r in reviews if not r.final_done and r.final_gain > tuning.final_price * r.final_answers]
+    needed = sum(r.final_answers for r in finals) + unassessed
+    excess = needed - capacity_later
+    if excess <= 0 and share > 0:  # spread: only cards for which a review today is their final one
+        finals = [r for r in finals if r.early_final]
+        excess = (sum(r.final_answers for r in finals) + unassessed) * share
     if excess <= 0:
         return []
     finals.sort(key=lambda r: (r.early_loss / r.final_answers, r.key))
@@ -369,8 +415,9 @@ def plan_today(
     open_cards, unassessed = _reviews_to_assess(candidates, horizon, max(32, tuning.evaluated_per_answer * room))
     assessed = [_assess(horizon, key, state) for key, state, _ in open_cards]
     later_new = (len(unseen) - quota) * answers_per_new
-    capacity_later = (sessions - 1) * goal.daily_answers * tuning.final_capacity_share - later_new
-    finals = _final_share(assessed, capacity_later, unassessed, tuning)
+    later_days = max(0.0, sessions - 2 + horizon.last_day_weight) if sessions > 1 else 0.0
+    capacity_later = later_days * goal.daily_answers * tuning.final_capacity_share - later_new
+    finals = _final_share(assessed, capacity_later, unassessed, horizon.spread_share(sessions), tuning)
     spare = room - quota * answers_per_new - sum(r.answers_today for r in finals)
     reviews = finals + _building(assessed, {r.key for r in finals}, spare, price)
     if plan.final_days:

@@ -108,3 +108,71 @@ def test_recall_at_matches_fsrs_at_whole_days_and_counts_fractional_days() -> No
         next_day = card.last_review + timedelta(days=1)
         assert recall_at(scheduler, card, next_day) < recall_at(scheduler, card, afternoon) < 1.0
     assert recall_at(MODEL, None, NOW) == 0.0
+
+
+def _mature_deck(size: int) -> list[Candidate]:
+    """A small deck studied a while ago, every card well learned and due after an interview ten days out."""
+    cards = []
+    for index in range(size):
+        card = _reviewed(days_ago=12 + index % 4, rating=Rating.Good)
+        card, _ = MODEL.review_card(card, Rating.Good if index % 3 else Rating.Easy, NOW - timedelta(days=6))
+        cards.append(Candidate(f"c{index:03d}", card, index))
+    return cards
+
+
+def _early_loss(card, when, last_session, interview) -> float:
+    from studyprep.deadline import expected_recall_after_review
+
+    return (
+        expected_recall_after_review(MODEL, card.state, last_session, interview)[0]
+        - expected_recall_after_review(MODEL, card.state, when, interview)[0]
+    )
+
+
+def test_final_reviews_start_at_the_window_even_when_the_last_day_could_take_them_all() -> None:
+    cards = _mature_deck(24)
+    interview = NOW + timedelta(days=2, hours=5)  # three sessions left: 09:00 today, tomorrow, on the day
+    goal = DeadlineGoal(interview, 60)  # the interview day alone could absorb every final review
+    plan = plan_today(cards, NOW, goal, MODEL)
+    assert plan is not None and plan.final_days
+    # About a third of the finals today (the interview day weighs 5/12 of a day), not none of them.
+    assert 6 <= plan.reviews <= 12
+    # The cards that go early are the ones that lose least recall on the day by it.
+    last_session = NOW + 2 * timedelta(days=1)
+    by_key = {c.key: c for c in cards}
+    early = [_early_loss(by_key[key], NOW, last_session, interview) for key in plan.keys]
+    kept = [_early_loss(c, NOW, last_session, interview) for c in cards if c.key not in plan.keys]
+    assert max(early) <= min(kept) + 1e-9
+    # A week before, outside the final window, none is brought forward.
+    assert plan_today(cards, NOW, DeadlineGoal(interview + timedelta(days=7), 60), MODEL).reviews == 0  # type: ignore[union-attr]
+
+
+def test_interview_day_share_shrinks_with_the_hours_left_before_the_interview() -> None:
+    cards = _mature_deck(24)
+    # Two sessions left; the interview one hour after the next session, or a whole day after it.
+    early_interview = plan_today(cards, NOW, DeadlineGoal(NOW + timedelta(days=1, hours=1), 60), MODEL)
+    full_day = plan_today(cards, NOW, DeadlineGoal(NOW + timedelta(days=2), 60), MODEL)
+    assert early_interview is not None and full_day is not None
+    assert early_interview.reviews > full_day.reviews >= 8  # a full day takes half; one hour takes little
+
+
+def test_final_window_spreads_without_reviewing_a_card_twice() -> None:
+    cards = [SimCard(c.key, c.order, c.state, c.state) for c in _mature_deck(24)]
+    interview = NOW + timedelta(days=2, hours=5)
+    learner = Learner(MODEL, Answers(), random.Random(5))
+    sim = Simulation(MODEL, learner, 60, interview, cards)
+    shown: list[str] = []
+
+    def policy(candidates, when):
+        plan = plan_today(candidates, when, DeadlineGoal(interview, 60), MODEL)
+        keys = plan.keys if plan else []
+        shown.extend(keys)
+        return keys
+
+    result = sim.run(policy, NOW)
+    answers = [day.answers for day in result.days]
+    assert len(answers) == 3 and min(answers) > 0  # every day of the window takes a share
+    assert answers[-1] < max(answers[:-1])  # the interview morning carries the least
+    failed_again = len(shown) - len(set(shown))
+    assert failed_again <= 2  # only a card failed in the window may come back
+    assert result.predicted > 0.96
