@@ -14,7 +14,7 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\bto ask\b|\bask (them|the|your|an?|interviewers?|hiring)\b|questions? for (them|the|your|interviewers?|"
             r"hiring|the team)|reverse interview|\bfragen an\b|r[üu]ckfragen|eigene fragen|[àa] poser|"
             r"para (hacer|preguntar)|preguntas? para (el|la|ellos|ellas)|domande da fare|perguntas? para|"
-            r"vragen aan|聞く|質問する|逆質問|问面试官|反问"
+            r"vragen aan|聞く|質問する|逆質問|面接官への|问面试官|向面试官|反问|역질문|할 질문|면접관에게"
         ),
     ),
     (
@@ -34,7 +34,7 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "fact",
         re.compile(
             r"^about\b|\b(company|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
-            r"azienda|firma)\b|会社|公司|企业"
+            r"azienda|firma)\b|会社|企業|公司|企业|회사|기업"
         ),
     ),
     (
@@ -59,6 +59,15 @@ _GENERIC_WORDS = re.compile(
     r"important|core|essential|areas?|m[öo]gliche|wahrscheinliche|h[äa]ufige|fragen|interviewfragen|"
     r"preguntas|posibles|frecuentes|entrevista|de|la|el|las|los|possibles|fr[ée]quentes|d'entretien|"
     r"entretien|domande|possibili|colloquio|probables|repasar|conceptos|temas|hacerles|hacer|para|a|\d+)\b"
+)
+# The same for Japanese, Chinese and Korean, written without spaces between words: fragments, longest first,
+# then the particles that join them ("想定される質問", "面接で聞かれそうな質問", "复习概念", "예상 질문").
+_GENERIC_CJK = re.compile(
+    r"聞かれそうな|聞かれる|よく|想定される|予想される|想定|予想|面接官への|面接官|面接|逆質問|質問|復習する|復習|"
+    r"重要な|主要な|概念|トピック|会社概要|会社情報|企業情報|会社|企業|概要|情報|について|"
+    r"可能的|可能|常见的|常见|相关的|相关|面试官|面试|提问|问题|反问|复习|概念|知识点|公司简介|公司概况|公司|企业|简介|概况|"
+    r"예상되는|예상|자주|묻는|나올|면접관에게|면접|역질문|할|질문|복습할|복습|개념|회사 소개|회사|기업|소개|개요|"
+    r"[のでにとへを的和与向및]|する|される"
 )
 _QUESTION_OPENERS = re.compile(
     r"^(how|what|why|when|where|which|who|whom|whose|is|are|can|could|would|should|do|does|did|have|has|will|"
@@ -108,7 +117,7 @@ def section_kind(title: str) -> str | None:
 
 def is_generic_title(title: str) -> bool:
     """True when a section title only names the section type ("Predicted Interview Questions")."""
-    return not _GENERIC_WORDS.sub(" ", _comparable(title)).strip()
+    return not _GENERIC_CJK.sub(" ", _GENERIC_WORDS.sub(" ", _comparable(title))).strip()
 
 
 def looks_like_question(text: str) -> bool:
