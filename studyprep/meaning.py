@@ -170,7 +170,21 @@ _TITLE_SEPARATORS = re.compile(r"\s+[–—\-|·/]\s+|[:：]\s+|\s+@\s*|\s+at\s+
 _TITLE_SUFFIX = re.compile(
     r"[\s\-–—:|]*\b(?:interview\s+)?(?:prep(?:aration)?|notes|guide|study\s+guide|cheat\s*sheet)\s*$", re.IGNORECASE
 )
+_TITLE_TRAILER = re.compile(
+    r"[\s\-–—:|]*\b(?:interview\s+(?:prep(?:aration)?|notes|guide|study\s+guide|cheat\s*sheet|plan)|"
+    r"prep(?:aration)?(?:\s+(?:notes|guide|doc|sheet))?)\s*$",
+    re.IGNORECASE,
+)
 _ROLE_FIRST_SEPARATORS = ("@", "at", "bei", "chez")
+# A title with no separator names either the company ("Interview Prep: Acme") or the role: these words say role.
+_ROLE_WORDS = re.compile(
+    r"\b(?:engineer(?:ing)?|developer|programmer|scientist|architect|analyst|designer|manager|lead|director|"
+    r"intern|consultant|administrator|specialist|researcher|sre|devops|swe|sde|cto|vp|head of|"
+    r"staff|senior|junior|principal|backend|frontend|full[\s-]?stack|"
+    r"entwickler\w*|ingenieur\w*|d[ée]veloppeu\w*|ing[ée]nieur\w*|desarrollador\w*|ingenier[oa]s?|"
+    r"sviluppatore|programador\w*)\b|エンジニア|開発者|工程师|开发|엔지니어|개발자",
+    re.IGNORECASE,
+)
 
 
 def is_prep_title(text: str) -> bool:
@@ -182,12 +196,17 @@ def split_title(title: str) -> tuple[str, str]:
     """Split a prep title into (company, role): "Interview Prep: DoiT – Senior Engineer", "SRE at Acme"."""
     text = _strip_symbols(plain(title))
     remainder = _TITLE_PREFIX.sub("", text, count=1).strip()
+    if remainder == text:
+        # "Staff Backend Engineer Interview Prep": the words that name the document come last.
+        remainder = _strip_symbols(_TITLE_TRAILER.sub("", text)) or text
     if not remainder or (remainder == text and section_kind(text) is not None):
         return "", ""
     match = _TITLE_SEPARATORS.search(remainder)
     if match is None:
-        # "Interview Prep Acme": after a recognized prefix, what is left names the company.
-        return (remainder, "") if remainder != text else ("", "")
+        # "Interview Prep Acme", "Interview Prep: Staff Engineer": what is left names the company, or the role.
+        if remainder == text:
+            return "", ""
+        return ("", remainder) if _ROLE_WORDS.search(remainder) else (remainder, "")
     left_start = 0
     later = _TITLE_SEPARATORS.search(remainder, match.end())
     if later is not None and match.group(0).strip() in (":", "："):

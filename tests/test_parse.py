@@ -30,6 +30,12 @@ QUESTIONS = "## Predicted Interview Questions\n\n- What is a goroutine?\n- Why u
         ("# Staff Engineer at Initech", "Initech", "Staff Engineer"),
         ("# Prep notes: Acme – Data Engineer", "Acme", "Data Engineer"),
         ("# Vorbereitung: Siemens – Backend-Entwickler", "Siemens", "Backend-Entwickler"),
+        ("# Staff Backend Engineer Interview Prep", "", "Staff Backend Engineer"),
+        ("# Interview prep — Staff Backend Engineer", "", "Staff Backend Engineer"),
+        ("# Interview Prep: Senior SRE", "", "Senior SRE"),
+        ("# 面接準備: バックエンドエンジニア", "", "バックエンドエンジニア"),
+        ("# Acme Interview Prep", "Acme", ""),
+        ("# Acme – SRE Interview Prep", "Acme", "SRE"),
     ],
 )
 def test_title_gives_company_and_role(title: str, company: str, role: str) -> None:
