@@ -27,7 +27,7 @@ from studyprep.ids import slugify
 FIELDS: tuple[str, ...] = ("Prompt", "Context", "Back", "Notes", "Category", "Source")
 TEMPLATE_NAME = "Card 1"
 # Unix time of the last change to the templates or CSS; Anki replaces a note type only with a newer one.
-TEMPLATE_REVISION = 1_767_225_600  # 2026-01-01T00:00:00Z
+TEMPLATE_REVISION = 1_796_083_200  # 2026-12-01T00:00:00Z
 ID_FLOOR = 1 << 30
 ID_SPAN = 1 << 30
 TAG_PREFIX_ROOT = "studyprep"
@@ -107,10 +107,19 @@ hr#answer { border: 0; border-top: 1px solid var(--sp-rule); margin: 1em 0; }
 _FRONT = """\
 <div class="sp sp-{kind} tex2jax_ignore">
 <div class="sp-meta"><span class="sp-kind">{label}</span>
-{{{{#Category}}}}<span class="sp-cat">{{{{Category}}}}</span>{{{{/Category}}}}</div>
+{where}</div>
 <div class="sp-prompt">{{{{Prompt}}}}</div>
 {{{{#Context}}}}<div class="sp-context">{{{{Context}}}}</div>{{{{/Context}}}}
 </div>"""
+
+# Where the card belongs, beside its kind. Anki's `{{Deck}}` is the card's full deck name ("Title::Category"):
+# a card with no category, and every fact ("Mission", "Core values"), names its deck's company that way, so
+# cards from several decks are told apart on a phone. Special fields leave the released field list alone.
+_CATEGORY_OR_DECK = (
+    '{{#Category}}<span class="sp-cat">{{Category}}</span>{{/Category}}'
+    '{{^Category}}<span class="sp-cat sp-deck">{{Deck}}</span>{{/Category}}'
+)
+_DECK = '<span class="sp-cat sp-deck">{{Deck}}</span>'
 
 _BACK = """\
 {{{{FrontSide}}}}
@@ -152,7 +161,9 @@ def note_type(kind: str) -> genanki.Model:
         templates=[
             {
                 "name": TEMPLATE_NAME,
-                "qfmt": _FRONT.format(kind=spec.kind, label=spec.label),
+                "qfmt": _FRONT.format(
+                    kind=spec.kind, label=spec.label, where=_DECK if spec.kind == "fact" else _CATEGORY_OR_DECK
+                ),
                 "afmt": _BACK.format(empty=spec.empty_answer),
             }
         ],
@@ -205,6 +216,9 @@ def _derived_tags(kind: str, category: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _ANGLE_BRACKETS = str.maketrans({"<": "‹", ">": "›"})
+# The card templates show the deck name (`{{Deck}}`), which Anki inserts unescaped: a character reference
+# or a media/LaTeX tag in it would render as such, so their `&` / `[` become look-alikes (other names keep theirs).
+_ANKI_MARKUP = re.compile(r"&(?=#?\w+;)|\[(?=sound:|anki:|latex\]|\$\$?\]|/?(?:latex|\$\$?)\])", re.IGNORECASE)
 _TAG_JUNK = re.compile(r"[\s\"\x00-\x1f\x7f]+")
 _COLONS = re.compile(r":{3,}")
 
@@ -215,9 +229,13 @@ def safe_tag(tag: str) -> str:
     return _COLONS.sub("::", cleaned).strip(":")
 
 
+def _look_alike(match: re.Match[str]) -> str:
+    return "＆" if match.group(0) == "&" else "［"
+
+
 def _deck_component(name: str) -> str:
     # Deck names are plain text in Anki, but not every client escapes them: angle brackets become
     # look-alike quotes so a name can never be read as a tag.
     cleaned = re.sub(r"\s+", " ", unicodedata.normalize("NFC", name)).strip()
-    cleaned = cleaned.translate(_ANGLE_BRACKETS)
+    cleaned = _ANKI_MARKUP.sub(_look_alike, cleaned.translate(_ANGLE_BRACKETS))
     return re.sub(r":{2,}", ":", cleaned).strip(":").strip()

@@ -14,7 +14,7 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\bto ask\b|\bask (them|the|your|an?|interviewers?|hiring)\b|questions? for (them|the|your|interviewers?|"
             r"hiring|the team)|reverse interview|\bfragen an\b|r[üu]ckfragen|eigene fragen|[àa] poser|"
             r"para (hacer|preguntar)|preguntas? para (el|la|ellos|ellas)|domande da fare|perguntas? para|"
-            r"vragen aan|聞く|質問する|逆質問|问面试官|反问"
+            r"vragen aan|聞く|質問する|逆質問|面接官への|问面试官|向面试官|反问|역질문|할 질문|면접관에게"
         ),
     ),
     (
@@ -34,7 +34,7 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "fact",
         re.compile(
             r"^about\b|\b(company|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
-            r"azienda|firma)\b|会社|公司|企业"
+            r"azienda|firma)\b|会社|企業|公司|企业|회사|기업"
         ),
     ),
     (
@@ -59,6 +59,15 @@ _GENERIC_WORDS = re.compile(
     r"important|core|essential|areas?|m[öo]gliche|wahrscheinliche|h[äa]ufige|fragen|interviewfragen|"
     r"preguntas|posibles|frecuentes|entrevista|de|la|el|las|los|possibles|fr[ée]quentes|d'entretien|"
     r"entretien|domande|possibili|colloquio|probables|repasar|conceptos|temas|hacerles|hacer|para|a|\d+)\b"
+)
+# The same for Japanese, Chinese and Korean, written without spaces between words: fragments, longest first,
+# then the particles that join them ("想定される質問", "面接で聞かれそうな質問", "复习概念", "예상 질문").
+_GENERIC_CJK = re.compile(
+    r"聞かれそうな|聞かれる|よく|想定される|予想される|想定|予想|面接官への|面接官|面接|逆質問|質問|復習する|復習|"
+    r"重要な|主要な|概念|トピック|会社概要|会社情報|企業情報|会社|企業|概要|情報|について|"
+    r"可能的|可能|常见的|常见|相关的|相关|面试官|面试|提问|问题|反问|复习|概念|知识点|公司简介|公司概况|公司|企业|简介|概况|"
+    r"예상되는|예상|자주|묻는|나올|면접관에게|면접|역질문|할|질문|복습할|복습|개념|회사 소개|회사|기업|소개|개요|"
+    r"[のでにとへを的和与向및]|する|される"
 )
 _QUESTION_OPENERS = re.compile(
     r"^(how|what|why|when|where|which|who|whom|whose|is|are|can|could|would|should|do|does|did|have|has|will|"
@@ -108,7 +117,7 @@ def section_kind(title: str) -> str | None:
 
 def is_generic_title(title: str) -> bool:
     """True when a section title only names the section type ("Predicted Interview Questions")."""
-    return not _GENERIC_WORDS.sub(" ", _comparable(title)).strip()
+    return not _GENERIC_CJK.sub(" ", _GENERIC_WORDS.sub(" ", _comparable(title))).strip()
 
 
 def looks_like_question(text: str) -> bool:
@@ -161,7 +170,21 @@ _TITLE_SEPARATORS = re.compile(r"\s+[–—\-|·/]\s+|[:：]\s+|\s+@\s*|\s+at\s+
 _TITLE_SUFFIX = re.compile(
     r"[\s\-–—:|]*\b(?:interview\s+)?(?:prep(?:aration)?|notes|guide|study\s+guide|cheat\s*sheet)\s*$", re.IGNORECASE
 )
+_TITLE_TRAILER = re.compile(
+    r"[\s\-–—:|]*\b(?:interview\s+(?:prep(?:aration)?|notes|guide|study\s+guide|cheat\s*sheet|plan)|"
+    r"prep(?:aration)?(?:\s+(?:notes|guide|doc|sheet))?)\s*$",
+    re.IGNORECASE,
+)
 _ROLE_FIRST_SEPARATORS = ("@", "at", "bei", "chez")
+# A title with no separator names either the company ("Interview Prep: Acme") or the role: these words say role.
+_ROLE_WORDS = re.compile(
+    r"\b(?:engineer(?:ing)?|developer|programmer|scientist|architect|analyst|designer|manager|lead|director|"
+    r"intern|consultant|administrator|specialist|researcher|sre|devops|swe|sde|cto|vp|head of|"
+    r"staff|senior|junior|principal|backend|frontend|full[\s-]?stack|"
+    r"entwickler\w*|ingenieur\w*|d[ée]veloppeu\w*|ing[ée]nieur\w*|desarrollador\w*|ingenier[oa]s?|"
+    r"sviluppatore|programador\w*)\b|エンジニア|開発者|工程师|开发|엔지니어|개발자",
+    re.IGNORECASE,
+)
 
 
 def is_prep_title(text: str) -> bool:
@@ -173,12 +196,17 @@ def split_title(title: str) -> tuple[str, str]:
     """Split a prep title into (company, role): "Interview Prep: DoiT – Senior Engineer", "SRE at Acme"."""
     text = _strip_symbols(plain(title))
     remainder = _TITLE_PREFIX.sub("", text, count=1).strip()
+    if remainder == text:
+        # "Staff Backend Engineer Interview Prep": the words that name the document come last.
+        remainder = _strip_symbols(_TITLE_TRAILER.sub("", text)) or text
     if not remainder or (remainder == text and section_kind(text) is not None):
         return "", ""
     match = _TITLE_SEPARATORS.search(remainder)
     if match is None:
-        # "Interview Prep Acme": after a recognized prefix, what is left names the company.
-        return (remainder, "") if remainder != text else ("", "")
+        # "Interview Prep Acme", "Interview Prep: Staff Engineer": what is left names the company, or the role.
+        if remainder == text:
+            return "", ""
+        return ("", remainder) if _ROLE_WORDS.search(remainder) else (remainder, "")
     left_start = 0
     later = _TITLE_SEPARATORS.search(remainder, match.end())
     if later is not None and match.group(0).strip() in (":", "："):

@@ -131,7 +131,13 @@ def render_brief(brief: Brief) -> None:
         out.print(f"interview {brief.interview.strftime('%a %Y-%m-%d %H:%M %Z')}")
     _section(out, "Company facts")
     for prompt, back in brief.facts:
-        out.print(Text.assemble((prompt, "bold"), ": ", back))
+        if "\n" in back.strip():
+            # A list or several paragraphs: under its name, indented, one item a line.
+            out.print(Text.assemble((prompt, "bold"), ":"))
+            for line in back.strip().splitlines():
+                out.print(Text("  " + line.strip() if line.strip() else ""))
+        else:
+            out.print(Text.assemble((prompt, "bold"), ": ", back.strip()))
     for note in brief.company_notes:
         out.print(Text(note))
     _section(out, "Weakest categories")

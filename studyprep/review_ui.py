@@ -119,6 +119,7 @@ class ReviewScreen:
         self.session = session
         self.console = console
         self.keys = keys
+        self.hint = ""  # said on the status line after a key that does nothing here, until the next key
 
     def loop(self) -> None:
         """Run until done or quit; Ctrl-C is left to the caller.
@@ -148,6 +149,7 @@ class ReviewScreen:
         """Apply one key to the session."""
         session = self.session
         session.notice = ""
+        self.hint = ""
         try:
             if key in REVEAL_KEYS and session.phase is Phase.FRONT:
                 session.reveal()
@@ -162,6 +164,8 @@ class ReviewScreen:
                 session.bury()
             elif key == "e":
                 self.edit_notes()
+            else:
+                self.hint = _unknown_key_hint(key)
         except StudyprepError as error:
             session.notice = f"Error: {error.render()}"
 
@@ -227,7 +231,7 @@ class ReviewScreen:
         help_text = {Phase.BACK: BACK_HELP, Phase.DONE: DONE_HELP}.get(self.session.phase, FRONT_HELP)
         return Text.assemble(
             (f"done {progress.done} · left {progress.left} · {seconds // 60}:{seconds % 60:02d}", "bold"),
-            ("  " + help_text, "dim"),
+            (f"  {self.hint} · {help_text}", "yellow") if self.hint else ("  " + help_text, "dim"),
         )
 
     def _status(self) -> None:
@@ -292,6 +296,13 @@ def render_summary(summary: Summary, console: Console, now: datetime) -> None:
         console.print(Text(f"Next card due {describe_moment(summary.next_due, now)}."))
     elif not summary.due_left:
         console.print(Text("Nothing scheduled yet."))
+
+
+def _unknown_key_hint(key: str) -> str:
+    """What the status line says of a key that does nothing in this phase ("x" or space on the answer side)."""
+    names = {" ": "space", "\n": "enter", "\r": "enter", "\t": "tab"}
+    name = names.get(key) or (repr(key) if key.isprintable() and key else "that key")
+    return f"{name} does nothing here"
 
 
 def run_session(session: ReviewSession, console: Console | None = None, keys: KeyReader | None = None) -> Summary:

@@ -7,6 +7,7 @@ import json
 import sqlite3
 import zipfile
 from datetime import timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -371,5 +372,85 @@ def test_a_card_moved_to_another_category_updates_its_tags_but_keeps_its_anki_de
         assert card.note()["Category"] == "Go Backend Architecture"
         assert "go-backend-architecture" in card.note().tags
         assert col.decks.name(card.did) == old_deck
+    finally:
+        col.close()
+
+
+class _DeckLabel(HTMLParser):
+    """The text of the card's `sp-deck` label, and any element found inside it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.inside = False
+        self.text = ""
+        self.nested: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if self.inside:
+            self.nested.append(tag)
+        self.inside = self.inside or "sp-deck" in (dict(attrs).get("class") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.inside = self.inside and tag != "span"
+
+    def handle_data(self, data: str) -> None:
+        self.text += data if self.inside else ""
+
+
+def deck_label(question_html: str) -> tuple[str, list[str]]:
+    parser = _DeckLabel()
+    parser.feed(question_html.split("</style>", 1)[-1])
+    return parser.text, parser.nested
+
+
+def test_facts_and_uncategorised_cards_name_their_deck_on_the_card(tmp_path: Path) -> None:
+    workspace, slug = workspace_with(tmp_path, EXAMPLE)
+    deck = load_deck(workspace, slug)
+    _, col, _ = export_and_open(tmp_path, workspace, slug)
+    try:
+        rendered = {c.prompt: card_for_guid(col, anki_model.note_guid(slug, c.id)).question() for c in deck.cards}
+        by_prompt = {card.prompt: card for card in deck.cards}
+        for prompt in ("Mission", "Company"):
+            assert by_prompt[prompt].kind == "fact" and not by_prompt[prompt].category
+            assert deck_label(rendered[prompt]) == (deck.title, [])
+            assert "DoiT" in deck_label(rendered[prompt])[0]
+        for kind in ("question", "concept", "ask"):  # a category says where these belong, as before
+            card = next(card for card in deck.cards if card.kind == kind and card.category)
+            assert deck_label(rendered[card.prompt])[0] == ""
+            assert html.escape(" › ".join(card.category)) in rendered[card.prompt]
+    finally:
+        col.close()
+
+
+def test_a_deck_name_on_the_card_is_text_even_with_anki_or_html_syntax_in_the_title(tmp_path: Path) -> None:
+    document = tmp_path / "odd.md"
+    title = "Interview Prep: A&amp;B [sound:boom.mp3] [latex]x[/latex] &#60;b&#62; <i>AT&T</i> [2026] – Eng"
+    document.write_text(f"# {title}\n\n## Company Overview\n- Mission: be\n", encoding="utf-8")
+    workspace, slug = workspace_with(tmp_path, document)
+    _, col, _ = export_and_open(tmp_path, workspace, slug)
+    try:
+        card = load_deck(workspace, slug).cards[0]
+        question = card_for_guid(col, anki_model.note_guid(slug, card.id)).question()
+        shown, nested = deck_label(question)
+        assert nested == [] and "[anki:play" not in question and "class=latex" not in question
+        expected = "Interview Prep: A＆amp;B ［sound:boom.mp3] ［latex]x［/latex] ＆#60;b＆#62; ‹i›AT&T‹/i› [2026]"
+        expected += " – Eng"
+        assert shown == expected
+        assert shown == col.decks.name(card_for_guid(col, anki_model.note_guid(slug, card.id)).did)
+    finally:
+        col.close()
+
+
+def test_an_uncategorised_question_names_its_deck_where_the_category_would_be(tmp_path: Path) -> None:
+    document = tmp_path / "flat.md"
+    document.write_text("# Interview Prep: Acme – SRE\n\n## Questions to Ask Them\n- Why now?\n", encoding="utf-8")
+    workspace, slug = workspace_with(tmp_path, document)
+    _, col, _ = export_and_open(tmp_path, workspace, slug)
+    try:
+        card = load_deck(workspace, slug).cards[0]
+        assert not card.category
+        assert deck_label(card_for_guid(col, anki_model.note_guid(slug, card.id)).question())[0] == (
+            "Interview Prep: Acme – SRE"
+        )
     finally:
         col.close()

@@ -56,3 +56,29 @@ def cli_main():
     from studyprep.cli import cli
 
     return cli
+
+
+def test_brief_lists_a_multi_line_fact_under_its_name(tmp_path: Path) -> None:
+    home = _home(tmp_path)
+    human = _run(home, FIXED_NOW, "brief", _slug(home)).output
+    assert "Core values:\n  - Act as One Team\n  - Wow the Customer\n" in human
+    assert "Mission: “Intelligence to optimize your cloud.”" in human
+
+
+def test_brief_leaves_out_the_documents_closing_offer_but_the_deck_keeps_it(tmp_path: Path) -> None:
+    home = _home(tmp_path)
+    slug = _slug(home)
+    human = _run(home, FIXED_NOW, "brief", slug).output
+    data = json.loads(_run(home, FIXED_NOW, "brief", slug, "--json").output)
+    assert "I can tailor" not in human and "I can tailor" not in json.dumps(data)
+    assert "Candidate positioning summary" in data["strategy"][-1]["text"]
+    assert "I can tailor this document further" in (home / "decks" / f"{slug}.yaml").read_text(encoding="utf-8")
+
+
+def test_an_offer_is_only_a_closing_paragraph_in_which_the_writer_offers_help() -> None:
+    from studyprep.commands.brief_cmd import without_offer
+
+    assert without_offer("Bring numbers.\n\nLet me know if you want a 90-day plan.") == "Bring numbers."
+    assert without_offer("Bring numbers.\n  \nWould you like me to draft answers?\n") == "Bring numbers."
+    kept = ("If you want to stand out, bring numbers.", "If you'd like, I can help.\n\nBring numbers.")
+    assert [without_offer(text) for text in kept] == list(kept)

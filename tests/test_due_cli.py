@@ -48,13 +48,24 @@ def test_due_counts_change_as_cards_are_answered_and_days_pass(tmp_path: Path) -
     assert much_later == {"learning": 1, "review": 1, "new": 5}
 
 
+def test_decks_json_has_the_same_due_counts_as_due_json(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    assert run(workspace, "review", stdin="\n1\nq\n").exit_code == 0  # reveal + "again": learning, due in a minute
+    later = "2026-01-01T09:00:30Z"
+    decks = json.loads(run(workspace, "decks", "--json", now=later).output)[0]["due"]
+    due = due_json(workspace, later)["decks"][0]
+    assert decks == {key: value for key, value in due.items() if key not in ("deck", "readiness")}
+    assert decks["new_today"] == 1 and decks["next_due"] == "2026-01-01T09:01:00Z"
+
+
 def test_due_human_output_and_decks_gain_counts(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path)
     result = run(workspace, "due")
     assert result.exit_code == 0
     assert "8 cards today" in result.output
     decks = run(workspace, "decks", "--json")
-    assert json.loads(decks.output)[0]["due"] == {"learning": 0, "review": 0, "new": 8}
+    due = {"learning": 0, "review": 0, "new": 8, "new_today": 0, "next_due": None}
+    assert json.loads(decks.output)[0]["due"] == due
     assert json.loads(decks.output)[0]["total"] == 8  # existing fields kept
 
 

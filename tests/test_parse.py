@@ -30,6 +30,12 @@ QUESTIONS = "## Predicted Interview Questions\n\n- What is a goroutine?\n- Why u
         ("# Staff Engineer at Initech", "Initech", "Staff Engineer"),
         ("# Prep notes: Acme – Data Engineer", "Acme", "Data Engineer"),
         ("# Vorbereitung: Siemens – Backend-Entwickler", "Siemens", "Backend-Entwickler"),
+        ("# Staff Backend Engineer Interview Prep", "", "Staff Backend Engineer"),
+        ("# Interview prep — Staff Backend Engineer", "", "Staff Backend Engineer"),
+        ("# Interview Prep: Senior SRE", "", "Senior SRE"),
+        ("# 面接準備: バックエンドエンジニア", "", "バックエンドエンジニア"),
+        ("# Acme Interview Prep", "Acme", ""),
+        ("# Acme – SRE Interview Prep", "Acme", "SRE"),
     ],
 )
 def test_title_gives_company_and_role(title: str, company: str, role: str) -> None:
@@ -369,6 +375,32 @@ def test_bold_label_paragraph_in_question_section_is_a_category() -> None:
 @pytest.mark.parametrize("heading", ["Questions they may ask", "Things to study", "Questions you should expect"])
 def test_headings_that_only_name_the_section_give_no_category(heading: str) -> None:
     assert cards(f"## {heading}\n\n- What is DNS?\n") == [([], "What is DNS?")]
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("想定される質問", "question"),
+        ("面接で聞かれそうな質問", "question"),
+        ("復習する概念", "concept"),
+        ("逆質問", "ask"),
+        ("会社概要", "fact"),
+        ("可能的面试问题", "question"),
+        ("复习概念", "concept"),
+        ("向面试官提问", "ask"),
+        ("예상 질문", "question"),
+        ("면접관에게 할 질문", "ask"),
+        ("회사 소개", "fact"),
+    ],
+)
+def test_cjk_headings_that_only_name_the_section_give_its_kind_and_no_category(heading: str, kind: str) -> None:
+    document = parse_document(f"## {heading}\n\n- 自己紹介をしてください？\n")
+    assert [(card.kind, card.category) for card in document.cards] == [(kind, [])]
+
+
+@pytest.mark.parametrize("heading", ["Goの概念", "システム設計の質問", "Go 相关问题"])
+def test_cjk_headings_that_name_a_topic_keep_it_as_the_category(heading: str) -> None:
+    assert cards(f"## {heading}\n\n- 何ですか？\n") == [([heading], "何ですか？")]
 
 
 def test_hints_under_questions_do_not_outvote_them_in_an_unfamiliar_section() -> None:

@@ -190,3 +190,24 @@ def test_the_last_answer_can_still_be_undone_before_the_session_ends(tmp_path: P
     with open_store(workspace) as store:
         ratings = [row[0] for row in store.conn.execute("SELECT rating FROM review_log")]
     assert ratings == [1]
+
+
+def test_a_key_that_does_nothing_says_so_on_the_status_line_with_the_valid_keys(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    child = spawn(workspace)
+    front(child, PROMPTS[0])
+    child.send("x")
+    child.expect_exact(f"'x' does nothing here · {FRONT_HINT}")
+    child.send(" ")
+    child.expect_exact(BACK_HINT)
+    child.send(" ")  # space again, on the answer side: rate instead
+    child.expect_exact(f"space does nothing here · {BACK_HINT}")
+    child.send("3")
+    child.expect_exact(PROMPTS[1])
+    child.expect_exact(FRONT_HINT)
+    assert "does nothing" not in (child.before or "")  # the next key clears the hint
+    child.send("q")
+    child.expect_exact("Session over: 1 card")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and logged(workspace) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,14 @@ from typing import Any
 from studyprep.workspace import Workspace
 
 WEAKEST = 5
+# A generated document's closing offer ("If you'd like, I can tailor this further…") speaks to whoever asked the
+# chatbot, not about the interview: the brief leaves such a last paragraph out (the deck keeps it verbatim).
+_OFFER_OPENER = re.compile(
+    r"^(?:if you(?:'d| would)? (?:like|want|wish)|would you like|do you want|want me to|let me know|"
+    r"i can also|i could also|i'd be happy|i would be happy|happy to)\b",
+    re.IGNORECASE,
+)
+_OFFER_SPEAKER = re.compile(r"\b(?:i can|i could|i'll|i will|i'd|me to|let me know|happy to)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -46,6 +55,15 @@ class Brief:
         }
 
 
+def without_offer(text: str) -> str:
+    """A note's text less a closing paragraph in which the document's writer offers more help."""
+    paragraphs = re.split(r"\n[ \t]*\n", text.rstrip())
+    last = paragraphs[-1].strip().replace("\u2019", "'")
+    if _OFFER_OPENER.match(last) and _OFFER_SPEAKER.search(last):
+        paragraphs.pop()
+    return "\n\n".join(paragraphs).rstrip()
+
+
 def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
     """The brief of a deck; weakest categories by predicted recall at the interview (else now)."""
     from studyprep.commands.readiness_cmd import category_label
@@ -64,6 +82,7 @@ def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
     tracked = [TrackedCard(c.id, c.prompt, category_label(c.category, c.kind), states.get(c.id)) for c in active]
     moment = plan.interview_at if plan.interview_at and plan.interview_at > now else now
     weakest = category_recall(tracked, moment, scheduler_for(plan))[:WEAKEST]
+    notes = [(note.kind, note.section, text) for note in found.reference if (text := without_offer(note.text))]
     return Brief(
         deck=found.slug,
         title=found.title,
@@ -71,8 +90,8 @@ def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
         role=found.role,
         interview=plan.interview_local(),
         facts=[(c.prompt, c.back) for c in active if c.kind == "fact"],
-        company_notes=[note.text for note in found.reference if note.kind == "company"],
+        company_notes=[text for kind, _, text in notes if kind == "company"],
         weakest=[(row.category, row.today, row.cards) for row in weakest],
         questions=[c.prompt for c in active if c.kind == "ask"],
-        strategy=[(note.section, note.text) for note in found.reference if note.kind == "strategy"],
+        strategy=[(section, text) for kind, section, text in notes if kind == "strategy"],
     )

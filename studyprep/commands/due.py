@@ -35,15 +35,21 @@ class DeckDue:
         """Cards to go through today."""
         return self.learning + self.review + self.new
 
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
+    def counts_json(self) -> dict[str, Any]:
+        """Today's counts and the next due moment: `due --json` per deck and `decks --json` under `due`."""
         return {
-            "deck": self.deck,
             "learning": self.learning,
             "review": self.review,
             "new": self.new,
             "new_today": self.new_today,
             "next_due": isoformat(self.next_due) if self.next_due else None,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form."""
+        return {
+            "deck": self.deck,
+            **self.counts_json(),
             **({"readiness": self.readiness} if self.readiness else {}),
         }
 

@@ -25,7 +25,7 @@ class DeckSummary:
     counts: dict[str, int]
     retired: int
     suspended: int
-    due: dict[str, int] | None = None  # today's learning / review / new counts, from the review database
+    due: dict[str, Any] | None = None  # today's counts and next due moment, as `studyprep due --json` has them
     readiness: dict[str, Any] | None = None  # interview, days and hours left, readiness today (when dated)
 
     def to_json(self) -> dict[str, Any]:
@@ -63,7 +63,7 @@ def list_decks(workspace: Workspace, now: datetime) -> list[DeckSummary]:
         for summary in summaries:
             found = counts.get(summary.slug)
             if found:
-                summary.due = {"learning": found.learning, "review": found.review, "new": found.new}
+                summary.due = found.counts_json()
                 summary.readiness = found.readiness
     return summaries
 
