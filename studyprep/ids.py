@@ -6,6 +6,10 @@ import functools
 import hashlib
 import re
 import unicodedata
+from typing import Literal
+
+CardKind = Literal["question", "concept", "fact", "ask"]
+CARD_KINDS: tuple[CardKind, ...] = ("question", "concept", "fact", "ask")
 
 _INLINE_MARKUP = re.compile(r"[*_`~]+")
 _SPACES = re.compile(r"\s+")

@@ -11,10 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from studyprep.ids import SLUG_PATTERN, card_id
+from studyprep.ids import CARD_KINDS, SLUG_PATTERN, CardKind, card_id
 
-CardKind = Literal["question", "concept", "fact", "ask"]
-CARD_KINDS: tuple[CardKind, ...] = ("question", "concept", "fact", "ask")
 ReferenceKind = Literal["role", "fit", "resume", "company", "strategy", "other"]
 
 DECK_FORMAT = 1

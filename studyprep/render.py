@@ -8,11 +8,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from studyprep.models import CARD_KINDS, Card, Deck
+from studyprep.ids import CARD_KINDS
 
 if TYPE_CHECKING:
     from studyprep.commands.importing import ImportResult
     from studyprep.commands.listing import DeckSummary
+    from studyprep.models import Card, Deck
 
 
 def console() -> Console:

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from studyprep.deckstore import load_deck
-from studyprep.models import CARD_KINDS, Card, Deck
+from studyprep.ids import CARD_KINDS
 from studyprep.workspace import Workspace
 
 if TYPE_CHECKING:
+    from studyprep.models import Card, Deck
     from studyprep.reviewstore import DeckOverview
 
 
@@ -82,6 +82,8 @@ def _summary(deck: DeckOverview) -> DeckSummary:
 
 def show_deck(workspace: Workspace, name: str, include_retired: bool = False) -> tuple[Deck, list[Card]]:
     """A deck and its cards in document order (retired ones only when asked)."""
+    from studyprep.deckstore import load_deck
+
     deck = load_deck(workspace, name)
     cards = deck.cards if include_retired else [card for card in deck.cards if card.retired is None]
     return deck, cards
