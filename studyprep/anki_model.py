@@ -51,19 +51,27 @@ class NoteTypeSpec:
 
 NOTE_TYPES: dict[str, NoteTypeSpec] = {
     "question": NoteTypeSpec(
-        "question", "studyprep: interview question", "Interview question",
+        "question",
+        "studyprep: interview question",
+        "Interview question",
         "Answer out loud, as in the interview. Write your answer in the deck's notes to see it here.",
     ),
     "concept": NoteTypeSpec(
-        "concept", "studyprep: concept", "Explain the concept",
+        "concept",
+        "studyprep: concept",
+        "Explain the concept",
         "Explain it in two or three sentences, with an example from your own work.",
     ),
     "fact": NoteTypeSpec(
-        "fact", "studyprep: fact", "Recall",
+        "fact",
+        "studyprep: fact",
+        "Recall",
         "No answer was written in the document for this one.",
     ),
     "ask": NoteTypeSpec(
-        "ask", "studyprep: question to ask", "Your question for them",
+        "ask",
+        "studyprep: question to ask",
+        "Your question for them",
         "Why does it matter to you, and what answer would worry you?",
     ),
 }

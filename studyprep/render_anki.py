@@ -34,8 +34,12 @@ def deck_progress(min_decks: int = PROGRESS_MIN_DECKS) -> Iterator[Callable[[int
             return
         if "bar" not in state:
             state["bar"] = Progress(
-                TextColumn("exporting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[deck]}"),
-                console=err, transient=True,
+                TextColumn("exporting"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[deck]}"),
+                console=err,
+                transient=True,
             )
             state["bar"].start()
             state["task"] = state["bar"].add_task("export", total=total, deck="")

@@ -205,8 +205,7 @@ def _version_triggers(table: str) -> list[str]:
         " ON CONFLICT (deck) DO UPDATE SET version = version + 1"
     )
     return [
-        f"CREATE TRIGGER {table}_{event.lower()}_bumps_deck AFTER {event} ON {table}"
-        f" BEGIN {bump.format(row=row)}; END"
+        f"CREATE TRIGGER {table}_{event.lower()}_bumps_deck AFTER {event} ON {table} BEGIN {bump.format(row=row)}; END"
         for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
     ]
 
@@ -583,9 +582,7 @@ class ReviewStore:
     def undo_answer(self, log_id: int) -> None:
         """Remove an answer from the log and restore the state before it (only if it is the card's latest)."""
         with self.transaction() as conn:
-            row = conn.execute(
-                "SELECT deck, card_id, state_before FROM review_log WHERE id = ?", (log_id,)
-            ).fetchone()
+            row = conn.execute("SELECT deck, card_id, state_before FROM review_log WHERE id = ?", (log_id,)).fetchone()
             if row is None:
                 raise ConflictError("that answer is no longer in the log; nothing undone")
             deck, card_id, before_json = row

@@ -145,8 +145,9 @@ def _scalar_value(event: yaml.ScalarEvent) -> Any:
         return constructor(_SAFE, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
     except (ValueError, OverflowError) as error:  # e.g. `2026-13-45` resolves as a date but is none
         kind = tag.rsplit(":", 1)[-1]
-        raise _Invalid(f"{event.value!r} is not a valid {kind} ({error}); quote it to keep it as text",
-                       event.start_mark) from None
+        raise _Invalid(
+            f"{event.value!r} is not a valid {kind} ({error}); quote it to keep it as text", event.start_mark
+        ) from None
 
 
 def _build_from_events(text: str) -> Any:

@@ -104,9 +104,14 @@ def test_hostile_text_never_renders_as_markup(tmp_path: Path) -> None:
             for marker in ("<script", "<img", "<T,", "<b>", "[anki:play", "class=latex", "[sound:"):
                 assert marker not in shown
         texts = " ".join(card_for_guid(col, anki_model.note_guid(slug, c.id)).answer() for c in deck.cards)
-        for literal in ("&lt;T, K extends keyof T&gt;", "&lt;script&gt;", "{{c1::generics}}", "{{Back}}",
-                        "&lt;img src=x onerror=alert(1)&gt; please (control characters)",
-                        "<code>&lt;b&gt;not bold&lt;/b&gt;</code>"):
+        for literal in (
+            "&lt;T, K extends keyof T&gt;",
+            "&lt;script&gt;",
+            "{{c1::generics}}",
+            "{{Back}}",
+            "&lt;img src=x onerror=alert(1)&gt; please (control characters)",
+            "<code>&lt;b&gt;not bold&lt;/b&gt;</code>",
+        ):
             assert literal in texts
         names = [d.name for d in col.decks.all_names_and_ids()]
         assert all("<" not in name and ">" not in name for name in names)
@@ -257,8 +262,15 @@ FROZEN_DECK_ID = 1470357286
 
 def test_tags_are_space_free_and_deck_names_keep_their_levels() -> None:
     tags = anki_model.anki_tags("question", ["Data & Consistency", "Go fundamentals"], ["my tag", 'x"y'], True)
-    assert tags == ["studyprep", "question", "data-consistency", "go-fundamentals", "my_tag", "x_y",
-                    "studyprep::suspended"]
+    assert tags == [
+        "studyprep",
+        "question",
+        "data-consistency",
+        "go-fundamentals",
+        "my_tag",
+        "x_y",
+        "studyprep::suspended",
+    ]
     assert all(" " not in tag for tag in tags)
     assert anki_model.deck_name("Prep :: Acme", ["A::B", " C "]) == "Prep : Acme::A:B::C"
 

@@ -124,9 +124,7 @@ def test_anki_reviews_merge_with_studyprep_reviews_in_time_order(tmp_path: Path)
     card_id = load_deck(workspace, slug).cards[0].id
     with open_store(workspace) as store:
         store.append_review(slug, card_id, 1, datetime(2026, 1, 3, tzinfo=UTC), 5000, source="studyprep")
-    collection = handmade_collection(
-        tmp_path / "c.anki2", [anki_model.note_guid(slug, card_id)], [(T0, 1, 3, 1000, 0)]
-    )
+    collection = handmade_collection(tmp_path / "c.anki2", [anki_model.note_guid(slug, card_id)], [(T0, 1, 3, 1000, 0)])
     pull_reviews(workspace, collection, FIXED_NOW)
     scheduler = scheduler_for(load_plan(workspace, slug))
     with open_store(workspace) as store:

@@ -105,8 +105,13 @@ def test_two_imports_at_once_both_land(tmp_path: Path) -> None:
         documents.append(document)
     command = [sys.executable, "-m", "studyprep", "import"]
     processes = [
-        subprocess.Popen([*command, str(document)], env=env_for(workspace), stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [*command, str(document)],
+            env=env_for(workspace),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for document in documents
     ]
     errors = [process.communicate()[1] for process in processes]

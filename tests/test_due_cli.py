@@ -29,9 +29,7 @@ def due_json(workspace: Workspace, now: str) -> dict:
 def test_due_counts_change_as_cards_are_answered_and_days_pass(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path, new_cards_per_day=5)
     first = due_json(workspace, "2026-01-01T09:00:00Z")
-    assert first["decks"] == [
-        {"deck": SLUG, "learning": 0, "review": 0, "new": 5, "new_today": 0, "next_due": None}
-    ]
+    assert first["decks"] == [{"deck": SLUG, "learning": 0, "review": 0, "new": 5, "new_today": 0, "next_due": None}]
     # Scripted session (stdin is not a terminal: one key per line): reveal + "again", reveal + "easy".
     result = run(workspace, "review", stdin="\n1\n\n4\nq\n")
     assert result.exit_code == 0, result.output

@@ -176,8 +176,7 @@ def test_a_single_1_mb_line_parses_and_exports(unit: str, size: int) -> None:
     # Quadratic work on a 100 KB line takes minutes, so the short lines already catch a regression.
     line = unit * (size // len(unit))
     text = (
-        f"# {line}\n\n## Concepts to Review\n\n- {line}\n\n"
-        f"## Predicted Interview Questions\n\n**{line}**\n- {line}?\n"
+        f"# {line}\n\n## Concepts to Review\n\n- {line}\n\n## Predicted Interview Questions\n\n**{line}**\n- {line}?\n"
     )
     with no_hang():
         document = parse_document(text)

@@ -100,7 +100,7 @@ def test_ctrl_c_ends_with_a_summary_and_no_traceback(tmp_path: Path) -> None:
 
 def test_e_edits_notes_in_the_editor_and_saves_them_into_the_deck_file(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path)
-    editor = "sh -c 'printf \"Say: resolver, TCP, TLS, [red]HTTP\" > \"$1\"' sh"
+    editor = 'sh -c \'printf "Say: resolver, TCP, TLS, [red]HTTP" > "$1"\' sh'
     child = spawn(workspace, editor=editor)
     front(child, PROMPTS[0])
     child.send("e")
