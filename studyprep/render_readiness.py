@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 BAR_WIDTH = 40
 SHADES = " ░▒▓█"
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _percent(value: float) -> str:
@@ -172,7 +173,9 @@ def render_stats(stats: Stats) -> None:
     out.print(f"streak: {stats.streak} day{'s' if stats.streak != 1 else ''}")
     cells = stats.heatmap()
     peak = max((count for _, count in cells), default=0) or 1
-    out.print(Text(f"reviews per day, last {len(cells)} days (columns are weeks, darker = more, peak {peak})", "dim"))
-    for weekday in range(7):
-        row = cells[weekday::7]
-        out.print("".join(SHADES[0 if not count else 1 + min(3, (count * 4 - 1) // peak)] * 2 for _, count in row))
+    weeks = (len(cells) + 6) // 7
+    out.print(Text(f"reviews per day, last {weeks} weeks (columns are weeks, darker = more, peak {peak})", "dim"))
+    for weekday, name in enumerate(WEEKDAYS):
+        row = cells[weekday::7]  # the first cell is a Monday
+        shades = "".join(SHADES[0 if not count else 1 + min(3, (count * 4 - 1) // peak)] * 2 for _, count in row)
+        out.print(f"{name} {shades}")

@@ -82,3 +82,16 @@ def test_an_offer_is_only_a_closing_paragraph_in_which_the_writer_offers_help() 
     assert without_offer("Bring numbers.\n  \nWould you like me to draft answers?\n") == "Bring numbers."
     kept = ("If you want to stand out, bring numbers.", "If you'd like, I can help.\n\nBring numbers.")
     assert [without_offer(text) for text in kept] == list(kept)
+
+
+def test_stats_heatmap_rows_are_weekdays_and_end_today(tmp_path: Path) -> None:
+    home = _home(tmp_path)
+    slug = _slug(home)
+    _answer_all(home, slug, FIXED_NOW, 5)  # 2026-01-01, a Thursday
+    friday = FIXED_NOW + timedelta(days=1)
+    _answer_all(home, slug, friday, 5)
+    lines = _run(home, friday, "stats").output.splitlines()
+    rows = {line[:3]: line[4:] for line in lines if line[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+    assert list(rows) == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert len(rows["Mon"]) == len(rows["Fri"]) == 2 * 12 and len(rows["Sat"]) == 2 * 11  # no cell after today
+    assert rows["Thu"][-2:].strip() and rows["Fri"][-2:].strip() and not rows["Wed"][-2:].strip()

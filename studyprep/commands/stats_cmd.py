@@ -8,7 +8,7 @@ from typing import Any
 
 from studyprep.workspace import Workspace
 
-HEATMAP_DAYS = 84  # twelve weeks
+HEATMAP_WEEKS = 12
 
 
 @dataclass
@@ -50,10 +50,10 @@ class Stats:
     total: DeckStats
     decks: list[DeckStats]
 
-    def heatmap(self, days: int = HEATMAP_DAYS) -> list[tuple[str, int]]:
-        """(date, reviews) for the last `days` days, oldest first."""
-        first = self.today - timedelta(days=days - 1)
-        dates = [(first + timedelta(days=offset)).isoformat() for offset in range(days)]
+    def heatmap(self, weeks: int = HEATMAP_WEEKS) -> list[tuple[str, int]]:
+        """(date, reviews) per day from the Monday `weeks - 1` weeks before this week's through today."""
+        first = self.today - timedelta(days=self.today.weekday(), weeks=weeks - 1)
+        dates = [(first + timedelta(days=offset)).isoformat() for offset in range((self.today - first).days + 1)]
         return [(day, self.total.per_day.get(day, 0)) for day in dates]
 
     def to_json(self) -> dict[str, Any]:
