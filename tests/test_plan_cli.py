@@ -75,7 +75,17 @@ def test_plan_errors_are_one_line(home: Path) -> None:
     assert zone.exit_code != 0 and "unknown time zone" in zone.output
     both = _run(home, FIXED_NOW, "plan", slug, "--budget-cards", "3", "--budget-minutes", "3")
     assert both.exit_code != 0 and "not both" in both.output
-    assert "Traceback" not in past.output + zone.output + both.output
+    gap = _run(home, FIXED_NOW, "plan", slug, "--interview", "2026-03-29T02:30", "--tz", "Europe/Berlin")
+    assert gap.exit_code != 0 and "2026-03-29 02:30 does not exist in Europe/Berlin" in gap.output
+    assert load_plan(Workspace(home), slug).interview_at is None  # nothing stored
+    assert "Traceback" not in past.output + zone.output + both.output + gap.output
+
+
+def test_an_interview_in_the_repeated_hour_of_a_clock_change_is_kept_as_given(home: Path) -> None:
+    slug = _slug(home)
+    result = _run(home, FIXED_NOW, "plan", slug, "--interview", "2026-10-25T02:30", "--tz", "Europe/Berlin")
+    assert result.exit_code == 0, result.output
+    assert load_plan(Workspace(home), slug).interview_local().strftime("%Y-%m-%d %H:%M") == "2026-10-25 02:30"
 
 
 def test_plan_shows_the_interview_on_the_plan_clock(home: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from studyprep.clock import isoformat
@@ -65,8 +65,17 @@ def parse_interview(text: str, time_zone: str | None) -> datetime:
         raise StudyprepError(f"--interview: {text!r} is not a date like 2026-12-10 or 2026-12-10T14:00") from None
     if "T" not in text and " " not in text.strip():
         moment = datetime.combine(moment.date(), DEFAULT_INTERVIEW_TIME)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=_zone(time_zone)) if time_zone else moment.astimezone()
+    if moment.tzinfo is None and time_zone:
+        zone = _zone(time_zone)
+        zoned = moment.replace(tzinfo=zone)
+        if zoned.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != moment:
+            raise StudyprepError(
+                f"--interview: {moment:%Y-%m-%d %H:%M} does not exist in {time_zone}"
+                " (the clocks skip it for daylight saving); give a time outside the gap"
+            )
+        moment = zoned
+    elif moment.tzinfo is None:
+        moment = moment.astimezone()
     return moment
 
 
