@@ -6,6 +6,7 @@ Each block keeps its 0-based line span in the normalized source so callers can q
 from __future__ import annotations
 
 import functools
+import html
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -18,6 +19,13 @@ if TYPE_CHECKING:
 # A GFM task-list box ("- [ ] Raft", "- [x] Paxos") is a to-do mark, not part of the text.
 _BOLD_PROBE_CHARS = 2000
 _TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
+# A toggle (`<details><summary>Question</summary> answer </details>`, as Notion exports them) is a list item.
+_DETAILS_OPEN = re.compile(
+    r"^\s*<details\b[^>]*>\s*<summary\b[^>]*>(?P<summary>.*?)</summary>(?P<rest>.*)$", re.IGNORECASE | re.DOTALL
+)
+_DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
+_DETAILS_START = re.compile(r"^\s*<details\b", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
 _BOLD_LEAD = re.compile(r"^(\*\*|__)(?P<label>\S(?:.*?\S)?)\1(?P<rest>.*)$", re.DOTALL)
 # markdown-it silently skips everything below its nesting cap (commonmark's 20 levels is only ten nested
 # lists), so the cap is raised and a guard refuses deeper text first; each list costs two levels.
@@ -63,6 +71,7 @@ class Item(Block):
     text: str
     bold_lead: bool = False
     children: list[Block] = field(default_factory=list)
+    body: str = ""  # text written inside the item's own HTML (`<details><summary>Q</summary>body</details>`)
 
     def nested_items(self) -> list[Item]:
         """Items of the lists directly nested in this item."""
@@ -94,6 +103,13 @@ class Other(Block):
     """Anything else (code, quote, HTML): kept only as source text."""
 
 
+@dataclass
+class Html(Other):
+    """An HTML block; `content` is its source, read only to find `<details>` toggles."""
+
+    content: str = ""
+
+
 def normalize_source(text: str) -> str:
     """Canonical text for parsing: no BOM, LF line ends, no NUL, no lone surrogates."""
     text = text.encode("utf-8", "replace").decode("utf-8")
@@ -105,7 +121,7 @@ def parse_blocks(source: str) -> list[Block]:
     """Parse normalized Markdown into top-level blocks; raise NestingTooDeepError past the nesting limit."""
     tokens = _block_parser().parse(source)
     blocks, _ = _read_blocks(tokens, 0, closing=None, fallback_line=0)
-    return blocks
+    return _toggles(blocks)
 
 
 @functools.cache
@@ -190,6 +206,9 @@ def _read_blocks(tokens: list[Token], index: int, closing: str | None, fallback_
         elif token.type == "hr":
             blocks.append(Rule(start, end))
             index += 1
+        elif token.type == "html_block":
+            blocks.append(Html(start, end, content=token.content))
+            index += 1
         elif token.nesting == 1:
             index = _skip_container(tokens, index)
             blocks.append(Other(start, end))
@@ -211,6 +230,47 @@ def _read_items(tokens: list[Token], index: int, closing: str, fallback_line: in
         item.children = children
         items.append(item)
     return items, index + 1
+
+
+def _toggles(blocks: list[Block]) -> list[Block]:
+    """Group each `<details>` toggle with the blocks up to its `</details>` into a one-item list, recursively."""
+    result: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        index += 1
+        if isinstance(block, ListBlock):
+            for item in block.items:
+                item.children = _toggles(item.children)
+        match = _DETAILS_OPEN.match(block.content) if isinstance(block, Html) else None
+        if match is None:
+            result.append(block)
+            continue
+        summary = html.unescape(_TAG.sub("", match["summary"])).strip()
+        rest, closed = _DETAILS_CLOSE.split(match["rest"], maxsplit=1)[0], bool(_DETAILS_CLOSE.search(match["rest"]))
+        children: list[Block] = []
+        end = block.end
+        if not closed:
+            close = _closing_toggle(blocks, index)
+            if close is None:
+                result.append(block)  # never closed: left as HTML
+                continue
+            children, end, index = _toggles(blocks[index:close]), blocks[close].end, close + 1
+        item = Item(block.start, end, text=summary, children=children, body=html.unescape(_TAG.sub("", rest)).strip())
+        result.append(ListBlock(block.start, end, items=[item]))
+    return result
+
+
+def _closing_toggle(blocks: list[Block], index: int) -> int | None:
+    """Index of the HTML block closing the toggle opened just before `index` (nested toggles counted)."""
+    depth = 1
+    for position in range(index, len(blocks)):
+        block = blocks[position]
+        if isinstance(block, Html):
+            depth += len(_DETAILS_START.findall(block.content)) - len(_DETAILS_CLOSE.findall(block.content))
+            if depth <= 0:
+                return position
+    return None
 
 
 def _table(tokens: list[Token], start: int, end: int) -> Table:

@@ -93,6 +93,11 @@ _MARKUP = re.compile(
     r"~~((?:(?!~~).)+?)~~|(?<!`)`++([^`]++)`+|\[([^\[\]]*)\]\([^)\[]*\)"
 )
 _LEADING_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[ivx]+\.|[a-z]\))\s+", re.IGNORECASE)
+# Headings also number outlines: "2.3 Caching", "1.2. Caching", "Part 2 — Behavioral", "Section 3: Caching".
+_HEADING_NUMBERING = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)+\.?\s+|(?:part|section|chapter|teil|partie|parte)\s+(?:\d+|[ivx]+)\s*[:.)\-–—]\s*)",
+    re.IGNORECASE,
+)
 
 
 def plain(text: str) -> str:
@@ -141,7 +146,7 @@ def strip_numbering(text: str) -> str:
 def clean_heading(text: str) -> str:
     """A heading's text for display: inline marks, closing hashes and a closing colon dropped."""
     words = re.sub(r"\s+#+$", "", plain(text).strip())
-    words = _LEADING_NUMBERING.sub("", words)
+    words = _LEADING_NUMBERING.sub("", _HEADING_NUMBERING.sub("", words, count=1))
     return words.rstrip(":：").strip()
 
 

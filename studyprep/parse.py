@@ -52,8 +52,12 @@ _PLAIN_LABEL = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]\s+(?P
 _LABEL_ONLY = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]$")
 _DASH_LABEL = re.compile(r"^(?P<label>[^—–`\[\]()]{1,60}?)\s+[—–-]\s+(?P<rest>\S.*)$", re.DOTALL)
 _MAX_LABEL_WORDS = 6
+_BULLET = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+")
+# "a) use a queue" / "a. ..." opens an enumeration of options, not an answer; "A:" is an answer.
+_LETTER_ENUMERATION = re.compile(r"^a\s*[.)]", re.IGNORECASE)
 # Real prep documents are 10-100 KB; 5 MB (~50,000 questions) parses in about 6 s with ~350 MB of memory.
 MAX_DOCUMENT_BYTES = 5_000_000
+_MAX_FRONT_MATTER_LINES = 200
 _REFERENCE_KINDS = {"role", "fit", "resume", "strategy"}
 _IDENTITY_LABELS = {"company": "company", "employer": "company", "role": "role", "position": "role", "title": "role"}
 
@@ -78,6 +82,7 @@ def parse_document(text: str, path: Path | None = None, fallback_title: str = ""
     if len(text) > MAX_DOCUMENT_BYTES:
         raise StudyprepError(too_large_message("prep document", len(text), MAX_DOCUMENT_BYTES), path)
     source = normalize_source(text)
+    source, front_matter, metadata = _front_matter(source)
     try:
         blocks = parse_blocks(source)
     except NestingTooDeepError as exc:
@@ -86,19 +91,54 @@ def parse_document(text: str, path: Path | None = None, fallback_title: str = ""
     title = clean_heading(title_heading.text) if title_heading else ""
     root = _build_sections(blocks, skip=title_heading)
     extractor = _Extractor(source.split("\n"))
+    if front_matter:
+        extractor.reference.append(ReferenceNote(section="Front matter", kind="other", text=front_matter, source=1))
     extractor.visit(root, inherited=None, categories=[])
     if not extractor.found:
         raise StudyprepError(LOOKED_FOR, path)
+    title = title or metadata.get("title", "")
     company, role = split_title(title) if title else ("", "")
     identity = _identity_labels(blocks)
     return ParsedDocument(
         title=title or fallback_title or "Interview prep",
-        company=company or identity.get("company", ""),
-        role=role or identity.get("role", ""),
+        # Front matter states them outright; the title and `Company:` bullets are read from prose.
+        company=metadata.get("company") or company or identity.get("company", ""),
+        role=metadata.get("role") or role or identity.get("role", ""),
         cards=_unique(extractor.cards),
         reference=extractor.reference,
         sections_found=extractor.found,
     )
+
+
+def _front_matter(source: str) -> tuple[str, str, dict[str, str]]:
+    """Split off YAML front matter (`---` ... `---` or `...` at the very top, a mapping).
+
+    Returns the source with those lines blanked (line numbers stay), the front matter's text, and its
+    one-line text values by lower-case key; a top block that is not a YAML mapping is left as content.
+    """
+    lines = source.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return source, "", {}
+    end = next((i for i, line in enumerate(lines[1:_MAX_FRONT_MATTER_LINES], 1) if line.rstrip() in ("---", "...")), 0)
+    if not end:
+        return source, "", {}
+    import yaml
+
+    from studyprep.yamlio import SafeLoader
+
+    try:
+        data = yaml.load("\n".join(lines[1:end]), Loader=SafeLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        return source, "", {}
+    if not isinstance(data, dict):
+        return source, "", {}
+    metadata = {
+        str(key).casefold(): " ".join(str(value).split())
+        for key, value in data.items()
+        if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value).strip()
+    }
+    text = "\n".join(lines[: end + 1])
+    return "\n".join([""] * (end + 1) + lines[end + 1 :]), text, metadata
 
 
 def _title_heading(blocks: list[Block]) -> Heading | Paragraph | None:
@@ -258,15 +298,26 @@ class _Extractor:
         return False
 
     def _table(self, table: Table, kind: str, path: list[str]) -> None:
-        """Each row is a card: the first cell its prompt, the other cells (with their headers) its back."""
-        for offset, row in enumerate(table.rows):
-            if not row or not row[0].strip():
+        """Each row is a card: its first cell that is not a row number is the prompt, the other cells (with
+        their headers) its back."""
+        width = max(len(row) for row in table.rows)
+        headers = [*table.header, *[""] * (width - len(table.header))]
+        numbers = {column for column in range(width) if _is_number_column(table, column)}
+        prompt_column = next((column for column in range(width) if column not in numbers), 0)
+        for offset, written in enumerate(table.rows):
+            row = [*written, *[""] * (width - len(written))]
+            if not row[prompt_column].strip():
                 continue
-            headers = table.header[1 : len(row)]
-            headers += [""] * (len(row) - 1 - len(headers))
-            cells = [f"{head}: {cell}" if head else cell for head, cell in zip(headers, row[1:], strict=True)]
-            back = "\n".join(cell for cell in cells if cell.strip())
-            self._card(kind, path, row[0], table.start + 2 + offset, back)
+            cells = [
+                f"{headers[column]}: {cell}" if headers[column] else cell
+                for column, cell in enumerate(row)
+                if column != prompt_column and column not in numbers and cell.strip()
+            ]
+            line = table.start + 2 + offset
+            if kind in ("question", "ask"):
+                self._question_text(kind, path, row[prompt_column], line, "\n".join(cells))
+            else:
+                self._card(kind, path, row[prompt_column], line, "\n".join(cells))
 
     def _item(self, item: Item, kind: str, path: list[str]) -> None:
         text = _one_line(item.text)
@@ -342,6 +393,8 @@ class _Extractor:
 
     def _card(self, kind: str, path: list[str], prompt: str, line: int, back: str, context: str = "") -> None:
         prompt = _one_line(prompt)
+        if kind in ("question", "ask"):
+            back = _unmarked_answer(back)
         if prompt:
             category = [clean_heading(name) or name for name in path]
             self.cards.append(
@@ -349,9 +402,13 @@ class _Extractor:
             )
 
     def _children_source(self, item: Item) -> str:
-        return self._source(item.children)
+        return "\n\n".join(part for part in (item.body, self._source(item.children)) if part)
 
     def _source(self, blocks: list[Block]) -> str:
+        while blocks and isinstance(blocks[-1], Rule):
+            blocks = blocks[:-1]  # a `---` closing a section is decoration, not part of an answer
+        while blocks and isinstance(blocks[0], Rule):
+            blocks = blocks[1:]
         if not blocks:
             return ""
         text = "\n".join(self.lines[blocks[0].start : blocks[-1].end])
@@ -364,6 +421,15 @@ class _Extractor:
             first = blocks[0].start
             section = title or "Introduction"
             self.reference.append(ReferenceNote(section=section, kind=kind, text=text, source=max(line, first) + 1))
+
+
+def _is_number_column(table: Table, column: int) -> bool:
+    """A column of row numbers ("#", "No." or only digits in every row), never a prompt."""
+    header = table.header[column].strip().casefold() if column < len(table.header) else ""
+    cells = [row[column].strip() for row in table.rows if column < len(row)]
+    return header in ("#", "no", "no.", "nr", "nr.", "n°", "№") or (
+        bool(cells) and all(re.fullmatch(r"\d{1,4}[.)]?", cell) for cell in cells)
+    )
 
 
 def _is_category_item(item: Item) -> bool:
@@ -429,6 +495,23 @@ def _split_answer(text: str) -> tuple[str, str]:
             answer = "\n".join([ANSWER_MARKER.sub("", line.strip(), count=1), *lines[index + 1 :]])
             return "\n".join(lines[:index]), textwrap.dedent(answer).strip()
     return text, ""
+
+
+def _unmarked_answer(back: str) -> str:
+    """A back opening with `A:` / `**Answer:**` (alone or as the first bullet) without that marker.
+
+    A lone answer bullet ("- A: ...") is unwrapped to its text; beside other bullets it stays a bullet.
+    """
+    first, _, rest = back.partition("\n")
+    bullet = _BULLET.match(first)
+    body = first[bullet.end() :] if bullet else first
+    marker = ANSWER_MARKER.match(body)
+    if marker is None or _LETTER_ENUMERATION.match(marker.group(0)):
+        return back
+    body = body[marker.end() :]
+    if bullet and not any(_BULLET.match(line) for line in rest.split("\n")):
+        return "\n".join([body, textwrap.dedent(rest)]).strip()
+    return "\n".join([first[: bullet.end()] + body if bullet else body, rest]).strip()
 
 
 def _plain_label(text: str) -> tuple[str, str] | None:

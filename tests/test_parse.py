@@ -322,7 +322,7 @@ def test_numbered_bold_question_lines_with_answers() -> None:
     text = "## Behavioral Questions\n\n**1. Tell me about yourself.**\nAnswer: data.\n\n**2. Why us?**\n\nScale.\n"
     document = parse_document(text)
     assert [(c.prompt, c.back) for c in document.cards] == [
-        ("Tell me about yourself.", "Answer: data."),
+        ("Tell me about yourself.", "data."),
         ("Why us?", "Scale."),
     ]
 
@@ -441,3 +441,79 @@ def test_bold_first_line_naming_the_document_is_its_title() -> None:
     document = parse_document("**Interview Prep: Acme – SRE**\n\n**Likely questions**\n\n- What is DNS?\n")
     assert (document.title, document.company, document.role) == ("Interview Prep: Acme – SRE", "Acme", "SRE")
     assert [(c.category, c.prompt) for c in document.cards] == [([], "What is DNS?")]
+
+
+def backs(text: str) -> list[tuple[str, str]]:
+    return [(card.prompt, card.back) for card in parse_document(text).cards]
+
+
+def test_yaml_front_matter_is_not_content_and_gives_the_title() -> None:
+    text = (
+        "---\ntitle: Acme – SRE prep\nrole: SRE\ntags: [interview]\n---\n\n## Interview Questions\n\n- What is SLO?\n"
+    )
+    document = parse_document(text, fallback_title="file")
+    assert (document.title, document.company, document.role) == ("Acme – SRE prep", "Acme", "SRE")
+    assert [card.prompt for card in document.cards] == ["What is SLO?"]
+    assert [(note.section, note.source) for note in document.reference] == [("Front matter", 1)]
+
+
+def test_front_matter_before_a_title_heading_leaves_the_heading_the_title() -> None:
+    text = "---\ncompany: Acme\nrole: SRE\n---\n# My notes\n\n## Interview Questions\n\n- What is an SLO?\n"
+    document = parse_document(text)
+    assert (document.title, document.company, document.role) == ("My notes", "Acme", "SRE")
+    assert document.cards[0].source == 9
+
+
+def test_details_toggle_is_a_question_with_its_body_as_the_back() -> None:
+    text = (
+        "## Interview Questions\n\n<details>\n<summary>How do you make payments idempotent?</summary>\n\n"
+        "Idempotency keys.\n\n</details>\n\n"
+        "<details><summary><b>What is PCI scope?</b></summary>Less of it.</details>\n"
+    )
+    assert backs(text) == [
+        ("How do you make payments idempotent?", "Idempotency keys."),
+        ("What is PCI scope?", "Less of it."),
+    ]
+
+
+def test_details_toggle_under_concepts_is_one_concept_not_its_body_split() -> None:
+    text = "## Concepts to Review\n\n<details>\n<summary>Edge functions</summary>\n\nRun near users; V8.\n</details>\n"
+    assert backs(text) == [("Edge functions", "Run near users; V8.")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "## Interview Questions\n\n**Q: Why us?**\n\nA: Your product.\n",
+        "## Interview Questions\n\n- Q: Why us?\n  - A: Your product.\n",
+        "## Interview Questions\n\n1. Q: Why us?\n\n   A: Your product.\n",
+        "## Interview Questions\n\n**Why us?**\n\n**Answer:** Your product.\n",
+    ],
+)
+def test_answer_marker_is_not_part_of_the_back(text: str) -> None:
+    assert backs(text) == [("Why us?", "Your product.")]
+
+
+def test_answer_bullet_beside_other_hints_keeps_the_list() -> None:
+    text = "## Interview Questions\n\n- Why us?\n  - A: Your product.\n  - Mention the API.\n"
+    assert backs(text) == [("Why us?", "- Your product.\n- Mention the API.")]
+
+
+def test_table_prompts_skip_a_number_column_and_lose_bold_and_q_marks() -> None:
+    text = (
+        "## Interview Questions\n\n| # | Question | Notes |\n|---|---|---|\n"
+        "| 1 | **Tell me about a win.** | STAR |\n| 2 | Q: What is DNS? | |\n"
+    )
+    assert backs(text) == [("Tell me about a win.", "Notes: STAR"), ("What is DNS?", "")]
+
+
+def test_rule_after_a_bold_question_is_not_part_of_its_answer() -> None:
+    text = "## Interview Questions\n\n**Tell me about a failure.**\nUse STAR.\n\n---\n\n## Tips\n\nBreathe.\n"
+    assert backs(text) == [("Tell me about a failure.", "Use STAR.")]
+
+
+@pytest.mark.parametrize(
+    "heading", ["### 2.3 Caching", "### 1.2. Caching:", "### Part 2 — Caching", "### Section 3: Caching"]
+)
+def test_outline_numbering_is_not_part_of_the_category(heading: str) -> None:
+    assert cards(f"## Interview Questions\n\n{heading}\n\n- What is a CDN?\n") == [(["Caching"], "What is a CDN?")]
