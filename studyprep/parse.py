@@ -110,6 +110,9 @@ def parse_document(text: str, path: Path | None = None, fallback_title: str = ""
     )
 
 
+_FRONT_MATTER_KEY = re.compile(r"^[A-Za-z_][\w -]*:(\s|$)")
+
+
 def _front_matter(source: str) -> tuple[str, str, dict[str, str]]:
     """Split off YAML front matter (`---` ... `---` or `...` at the very top, a mapping).
 
@@ -129,7 +132,11 @@ def _front_matter(source: str) -> tuple[str, str, dict[str, str]]:
     try:
         data = yaml.load("\n".join(lines[1:end]), Loader=SafeLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError:
-        return source, "", {}
+        # Front matter that opens like a mapping but will not load (a tag, a typo) is still front matter:
+        # kept as text, read for nothing, never shown as the document's title.
+        if not _FRONT_MATTER_KEY.match(lines[1]):
+            return source, "", {}
+        data = {}
     if not isinstance(data, dict):
         return source, "", {}
     metadata = {

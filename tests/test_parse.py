@@ -464,6 +464,17 @@ def test_front_matter_before_a_title_heading_leaves_the_heading_the_title() -> N
     assert document.cards[0].source == 9
 
 
+def test_front_matter_that_will_not_load_is_kept_as_text_never_loaded_nor_the_title() -> None:
+    text = (
+        "---\ntitle: !!python/object/apply:os.system [echo hi]\nrole: [unclosed\n---\n\n"
+        "## Interview Questions\n\n- What is an SLO?\n"
+    )
+    document = parse_document(text, fallback_title="file")
+    assert (document.title, document.company, document.role) == ("file", "", "")
+    assert [card.prompt for card in document.cards] == ["What is an SLO?"]
+    assert document.reference[0].section == "Front matter" and "!!python/object" in document.reference[0].text
+
+
 def test_details_toggle_is_a_question_with_its_body_as_the_back() -> None:
     text = (
         "## Interview Questions\n\n<details>\n<summary>How do you make payments idempotent?</summary>\n\n"
