@@ -221,4 +221,6 @@ def split_title(title: str) -> tuple[str, str]:
     right = _TITLE_SUFFIX.sub("", _strip_symbols(remainder[match.end() :])).strip()
     if match.group(0).strip().casefold() in _ROLE_FIRST_SEPARATORS:
         return right, left
+    if _ROLE_WORDS.search(left) and not _ROLE_WORDS.search(right):
+        return right, left  # "Interview Prep: Senior Engineer – Acme": the role came first
     return left, right

@@ -36,6 +36,8 @@ QUESTIONS = "## Predicted Interview Questions\n\n- What is a goroutine?\n- Why u
         ("# 面接準備: バックエンドエンジニア", "", "バックエンドエンジニア"),
         ("# Acme Interview Prep", "Acme", ""),
         ("# Acme – SRE Interview Prep", "Acme", "SRE"),
+        ("# Interview Prep: Senior Engineer – Acme", "Acme", "Senior Engineer"),
+        ("# Interview Prep: Lead Bank – Software Engineer", "Lead Bank", "Software Engineer"),
     ],
 )
 def test_title_gives_company_and_role(title: str, company: str, role: str) -> None:
