@@ -55,6 +55,7 @@ _GENERIC_WORDS = re.compile(
     r"interview|interviews|questions?|you|might|may|could|will|be|get|asked|to|know|review|and|or|the|for|of|on|"
     r"up|brush|concepts?|topics?|study|them|ask|interviewers?|hiring|managers?|team|company|summary|overview|"
     r"facts?|about|research|profile|they|things|what|expect|should|need|prepare|my|your|we|i|"
+    r"most|probably|ll|re|ve|high|priority|must|frequently|often|commonly|ones|list|"
     r"zum|zu|an|das|die|der|wiederholen|themen|[àa]|poser|r[ée]viser|notions|sujets|clave|ellos|ellas|estudiar|"
     r"important|core|essential|areas?|m[öo]gliche|wahrscheinliche|h[äa]ufige|fragen|interviewfragen|"
     r"preguntas|posibles|frecuentes|entrevista|de|la|el|las|los|possibles|fr[ée]quentes|d'entretien|"
@@ -122,7 +123,7 @@ def section_kind(title: str) -> str | None:
 
 def is_generic_title(title: str) -> bool:
     """True when a section title only names the section type ("Predicted Interview Questions")."""
-    return not _GENERIC_CJK.sub(" ", _GENERIC_WORDS.sub(" ", _comparable(title))).strip()
+    return not _GENERIC_CJK.sub(" ", _GENERIC_WORDS.sub(" ", _comparable(title))).strip(" '&")
 
 
 def looks_like_question(text: str) -> bool:

@@ -374,7 +374,19 @@ def test_bold_label_paragraph_in_question_section_is_a_category() -> None:
     assert cards(text) == [(["Go"], "How do goroutines differ from threads?"), ([], "What is DNS?")]
 
 
-@pytest.mark.parametrize("heading", ["Questions they may ask", "Things to study", "Questions you should expect"])
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Questions they may ask",
+        "Things to study",
+        "Questions you should expect",
+        "💡 Questions They'll Probably Ask **(high priority)**",
+        "Questions They’ll Probably Ask",
+        "Most likely questions",
+        "Frequently asked questions",
+        "Must-know concepts",
+    ],
+)
 def test_headings_that_only_name_the_section_give_no_category(heading: str) -> None:
     assert cards(f"## {heading}\n\n- What is DNS?\n") == [([], "What is DNS?")]
 
