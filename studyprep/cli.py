@@ -61,13 +61,15 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print machin
 @click.version_option(__version__, prog_name="studyprep")
 @click.option(
     "--home",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Workspace folder (default: $STUDYPREP_HOME, else your user data folder).",
 )
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None) -> None:
     """Turn an interview-prep document into flashcards and get ready for the day."""
     ctx.obj = {"home": home}
+    if ctx.invoked_subcommand is not None:
+        _now()  # a bad STUDYPREP_NOW is refused by every command, even one that does not read the clock
 
 
 @cli.command("import")

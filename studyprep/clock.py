@@ -8,6 +8,9 @@ from datetime import UTC, datetime
 from studyprep.errors import StudyprepError
 
 NOW_VARIABLE = "STUDYPREP_NOW"
+# Date arithmetic (day starts, intervals of years) must stay inside what datetime can hold.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 def parse_instant(text: str, what: str = NOW_VARIABLE) -> datetime:
@@ -18,6 +21,8 @@ def parse_instant(text: str, what: str = NOW_VARIABLE) -> datetime:
         raise StudyprepError(f"{what}: {text!r} is not an ISO-8601 date or time (e.g. 2026-12-10T14:00)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    if not EARLIEST <= moment < LATEST:
+        raise StudyprepError(f"{what}: {text!r} is outside the years {EARLIEST.year} to {LATEST.year - 1}")
     return moment.astimezone(UTC)
 
 

@@ -31,8 +31,12 @@ def exclusive_lock(path: Path, wait_seconds: float, busy: str) -> Iterator[None]
     except ImportError:  # pragma: no cover - Windows: writes stay atomic, only the serialization is lost
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+", encoding="utf-8") as handle:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+", encoding="utf-8")
+    except OSError as error:  # a read-only workspace, or the lock path is a folder
+        raise StudyprepError(f"cannot take the lock: {error.strerror or error}", path) from None
+    with handle:
         deadline = time.monotonic() + wait_seconds
         while True:
             try:

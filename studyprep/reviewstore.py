@@ -374,6 +374,8 @@ class ReviewStore:
 
         Unchanged files cost one `stat`; a changed size or mtime costs a hash; only a changed hash parses YAML.
         """
+        from studyprep.yamlio import read_bytes_file
+
         known = {row[0]: row[1:] for row in self.conn.execute("SELECT deck, size, mtime_ns, sha256 FROM decks")}
         paths = _deck_files(workspace)
         refreshed = []
@@ -382,7 +384,7 @@ class ReviewStore:
             seen = known.get(path.stem)
             if seen and (seen[0], seen[1]) == (before.st_size, before.st_mtime_ns):
                 continue
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = hashlib.sha256(read_bytes_file(path, "deck file")).hexdigest()
             if seen and seen[2] == digest:
                 with self.transaction() as conn:
                     conn.execute(

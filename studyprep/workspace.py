@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from studyprep.errors import DeckNotFoundError
+from studyprep.errors import DeckNotFoundError, StudyprepError
 
 HOME_VARIABLE = "STUDYPREP_HOME"
 
@@ -34,15 +34,20 @@ class Workspace:
 
 
 def resolve_workspace(home: str | Path | None) -> Workspace:
-    """Pick the workspace root from the option, the environment, or the platform's user data folder."""
-    if home:
-        return Workspace(Path(home).expanduser())
-    from_env = os.environ.get(HOME_VARIABLE)
-    if from_env:
-        return Workspace(Path(from_env).expanduser())
+    """Pick the workspace root from the option, the environment, or the platform's user data folder.
+
+    A root that exists but is not a folder (or lies below a file) is refused before anything reads or writes it.
+    """
     import platformdirs
 
-    return Workspace(Path(platformdirs.user_data_dir("studyprep", appauthor=False)))
+    from_env = os.environ.get(HOME_VARIABLE)
+    root = Path(home or from_env or platformdirs.user_data_dir("studyprep", appauthor=False)).expanduser()
+    for folder in (root, *root.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise StudyprepError("the workspace is not a folder (give --home a folder)", folder)
+            break
+    return Workspace(root)
 
 
 def match_slug(name: str, slugs: Sequence[str]) -> str:

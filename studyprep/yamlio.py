@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from studyprep.errors import StudyprepError, too_large_message
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+T = TypeVar("T")
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FastDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -210,17 +211,27 @@ def read_text_file(path: Path, what: str = "file", max_bytes: int | None = None)
 
     With `max_bytes`, a larger file is refused before it is read.
     """
+    if max_bytes is not None:
+        size = _checked(path, what, lambda: path.stat().st_size)
+        if size > max_bytes:
+            raise StudyprepError(too_large_message(what, size, max_bytes), path)
+    return decode_utf8(read_bytes_file(path, what), path)
+
+
+def read_bytes_file(path: Path, what: str = "file") -> bytes:
+    """Read a file's bytes, with a clear error for a missing or unreadable file or a directory."""
+    return _checked(path, what, path.read_bytes)
+
+
+def _checked(path: Path, what: str, read: Callable[[], T]) -> T:
     try:
-        if max_bytes is not None and path.stat().st_size > max_bytes:
-            raise StudyprepError(too_large_message(what, path.stat().st_size, max_bytes), path)
-        raw = path.read_bytes()
+        return read()
     except FileNotFoundError:
         raise StudyprepError(f"{what} not found", path) from None
     except IsADirectoryError:
         raise StudyprepError(f"{what} is a directory, not a file", path) from None
     except OSError as error:
         raise StudyprepError(f"cannot read {what}: {error.strerror or error}", path) from None
-    return decode_utf8(raw, path)
 
 
 def decode_utf8(raw: bytes, path: Path) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from studyprep.clock import isoformat
@@ -11,6 +11,8 @@ from studyprep.errors import StudyprepError
 from studyprep.plan import StudyPlan, load_plan, plan_path, save_plan
 from studyprep.workspace import Workspace
 
+# Readiness plays out every day until the interview, so a date decades ahead would take minutes.
+MAX_INTERVIEW_AHEAD = timedelta(days=2 * 365)
 # An interview given as a date only is taken to start at this local time.
 DEFAULT_INTERVIEW_TIME = time(9, 0)
 
@@ -103,6 +105,11 @@ def _apply(plan: StudyPlan, change: PlanChange, now: datetime) -> bool:
         interview = parse_interview(change.interview, plan.time_zone)
         if interview <= now:
             raise StudyprepError(f"--interview: {interview.isoformat()} has already passed")
+        if interview - now > MAX_INTERVIEW_AHEAD:
+            raise StudyprepError(
+                f"--interview: {interview.isoformat()} is more than {MAX_INTERVIEW_AHEAD.days // 365} years ahead;"
+                " set the date when it is nearer"
+            )
         plan.interview_at = interview
     if change.budget_minutes is not None:
         plan.daily_budget_minutes, plan.daily_budget_cards = change.budget_minutes, None

@@ -1,0 +1,112 @@
+"""Bad environments from the user's side: every command answers with one line and a non-zero exit, no traceback.
+
+Real workspaces on disk, driven through click's CliRunner; the broken thing is made by hand as a user would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from review_helpers import DOC, SLUG
+
+from studyprep.cli import cli
+
+NOW = "2026-01-02T09:00:00Z"
+EVERY_COMMAND = [
+    ["decks"],
+    ["show", SLUG],
+    ["review"],
+    ["due"],
+    ["plan", SLUG],
+    ["readiness"],
+    ["brief", SLUG],
+    ["stats"],
+    ["check"],
+]
+
+
+def run(home: Path, *args: str, now: str = NOW, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, ["--home", str(home), *args], input="q\n", env={"STUDYPREP_NOW": now, **(env or {})})
+
+
+def workspace(tmp_path: Path) -> Path:
+    document = tmp_path / "prep.md"
+    document.write_text(DOC, encoding="utf-8")
+    home = tmp_path / "home"
+    result = run(home, "import", str(document))
+    assert result.exit_code == 0, result.output
+    return home
+
+
+def assert_one_line_error(result: Result, *expected: str) -> None:
+    assert result.exit_code != 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: "), lines
+    for text in expected:
+        assert text in lines[0]
+
+
+@pytest.mark.parametrize("command", [["import", "prep.md"], *EVERY_COMMAND])
+def test_home_that_is_a_regular_file(tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "prep.md").write_text(DOC, encoding="utf-8")
+    command = [str(tmp_path / part) if part == "prep.md" else part for part in command]
+    home = tmp_path / "notes.txt"
+    home.write_text("my notes\n", encoding="utf-8")
+    for result in (run(home, *command), CliRunner().invoke(cli, command, env={"STUDYPREP_HOME": str(home)})):
+        assert_one_line_error(result, str(home), "not a folder")
+    assert home.read_text(encoding="utf-8") == "my notes\n"
+
+
+@pytest.mark.parametrize("command", [["decks"], ["review"], ["due"], ["readiness"], ["show", SLUG], ["check"]])
+def test_deck_file_replaced_by_a_directory(tmp_path: Path, command: list[str]) -> None:
+    home = workspace(tmp_path)
+    assert run(home, "due").exit_code == 0  # the review database has mirrored the deck
+    deck = home / "decks" / f"{SLUG}.yaml"
+    deck.unlink()
+    deck.mkdir()
+    result = run(home, *command)
+    if command == ["check"]:
+        assert result.exit_code == 1
+        assert "is a directory" in result.stdout
+        return
+    assert_one_line_error(result, str(deck), "is a directory")
+
+
+@pytest.mark.parametrize(("lock", "command"), [("decks/.lock", "import"), ("schedules/.review.lock", "review")])
+def test_lock_file_that_cannot_be_opened(tmp_path: Path, lock: str, command: str) -> None:
+    home = workspace(tmp_path)
+    assert run(home, "due").exit_code == 0
+    (home / lock).unlink(missing_ok=True)
+    (home / lock).mkdir()
+    deck_before = (home / "decks" / f"{SLUG}.yaml").read_bytes()
+    args = [command, str(tmp_path / "prep.md")] if command == "import" else [command]
+    result = run(home, *args)
+    assert_one_line_error(result, str(home / lock), "cannot take the lock")
+    assert (home / "decks" / f"{SLUG}.yaml").read_bytes() == deck_before
+
+
+@pytest.mark.parametrize("now", ["9999-12-31T23:59", "0001-01-01", "1900-01-01"])
+@pytest.mark.parametrize("command", EVERY_COMMAND)
+def test_clock_override_out_of_range(tmp_path: Path, now: str, command: list[str]) -> None:
+    home = workspace(tmp_path)
+    assert_one_line_error(run(home, *command, now=now), "STUDYPREP_NOW", now)
+
+
+@pytest.mark.parametrize("now", ["tomorrow", "2026-13-01", "  "])
+@pytest.mark.parametrize("command", EVERY_COMMAND)
+def test_invalid_clock_override_is_refused_by_every_command(tmp_path: Path, now: str, command: list[str]) -> None:
+    home = workspace(tmp_path)
+    assert_one_line_error(run(home, *command, now=now), "STUDYPREP_NOW")
+
+
+def test_interview_too_far_ahead_is_refused(tmp_path: Path) -> None:
+    home = workspace(tmp_path)
+    plan = home / "schedules" / f"{SLUG}.yaml"
+    assert run(home, "plan", SLUG).exit_code == 0
+    before = plan.read_bytes()
+    assert_one_line_error(run(home, "plan", SLUG, "--interview", "2999-01-01"), "--interview", "years")
+    assert plan.read_bytes() == before
