@@ -54,6 +54,7 @@ def planned_today(store: ReviewStore, day: DeckDay, now: datetime) -> PlannedDay
     plan = day.plan
     if plan is None or plan.interview_at is None or plan.interview_at <= now:
         return None
+    plan.check_interview_horizon(now, store.path.parent / f"{day.slug}.yaml")
     fingerprint = json.dumps([day.day_start.isoformat(), store.deck_version(day.slug), plan.model_dump(mode="json")])
     decided = store.cached_day_plan(day.slug, fingerprint)
     if decided is None:

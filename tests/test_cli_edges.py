@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from helpers import no_hang
 from review_helpers import DOC, SLUG
 
 from studyprep.cli import cli
@@ -110,3 +111,17 @@ def test_interview_too_far_ahead_is_refused(tmp_path: Path) -> None:
     before = plan.read_bytes()
     assert_one_line_error(run(home, "plan", SLUG, "--interview", "2999-01-01"), "--interview", "years")
     assert plan.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [["decks"], ["due"], ["review"], ["readiness"], ["readiness", SLUG]])
+def test_a_hand_edited_interview_centuries_ahead_is_refused_naming_the_plan(tmp_path: Path, command: list[str]) -> None:
+    home = workspace(tmp_path)
+    assert run(home, "plan", SLUG, "--interview", "2026-02-01").exit_code == 0
+    plan = home / "schedules" / f"{SLUG}.yaml"
+    edited = plan.read_text(encoding="utf-8").replace("interview_at: '2026-02-01", "interview_at: '2999-02-01")
+    assert "2999-02-01" in edited
+    plan.write_text(edited, encoding="utf-8")
+    with no_hang(20):  # planning every day until 2999 took minutes
+        result = run(home, *command)
+    assert_one_line_error(result, f"{SLUG}.yaml", "interview_at 2999-02-01", "years ahead")
+    assert plan.read_text(encoding="utf-8") == edited

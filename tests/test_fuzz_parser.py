@@ -7,12 +7,10 @@ documents) are run under a generous alarm that only catches hangs; speed itself 
 from __future__ import annotations
 
 import contextlib
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import FIXED_NOW
+from helpers import FIXED_NOW, no_hang
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,23 +23,6 @@ from studyprep.parse import MAX_DOCUMENT_BYTES, parse_document
 from studyprep.workspace import Workspace
 
 HEADER = "# Interview Prep: Acme – SRE\n\n## Predicted Interview Questions\n\n"
-HANG_GUARD_SECONDS = 60
-
-
-@contextlib.contextmanager
-def no_hang(seconds: int = HANG_GUARD_SECONDS) -> Iterator[None]:
-    """Fail (instead of hanging the suite) if the block runs for more than `seconds`."""
-
-    def expired(*_: object) -> None:
-        raise AssertionError(f"still running after {seconds} s: the input hangs studyprep")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def import_bytes(tmp_path: Path, raw: bytes) -> object:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from typing import Any
 
 from studyprep.clock import isoformat
 from studyprep.errors import StudyprepError
-from studyprep.plan import StudyPlan, load_plan, plan_path, save_plan
+from studyprep.plan import MAX_INTERVIEW_AHEAD, StudyPlan, load_plan, plan_path, save_plan
 from studyprep.workspace import Workspace
 
-# Readiness plays out every day until the interview, so a date decades ahead would take minutes.
-MAX_INTERVIEW_AHEAD = timedelta(days=2 * 365)
 # An interview given as a date only is taken to start at this local time.
 DEFAULT_INTERVIEW_TIME = time(9, 0)
 

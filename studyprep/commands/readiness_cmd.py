@@ -31,13 +31,14 @@ def category_label(category: list[str], kind: str) -> str:
 
 def deck_readiness(workspace: Workspace, store: Any, slug: str, now: datetime) -> DeckReadiness | None:
     """Readiness of one deck, or None when its plan has no interview date."""
-    from studyprep.plan import load_plan
+    from studyprep.plan import load_plan, plan_path
     from studyprep.readiness import Budget, TrackedCard, assess, user_pace
     from studyprep.scheduling import scheduler_for
 
     plan = load_plan(workspace, slug)
     if plan.interview_at is None:
         return None
+    plan.check_interview_horizon(now, plan_path(workspace, slug))
     cards = _tracked_cards(store, slug, TrackedCard)
     report = assess(
         cards,
