@@ -855,6 +855,14 @@ def _log_entry(row: tuple[Any, ...]) -> LogEntry:
 
 
 def _damaged(path: Path, error: Exception) -> StudyprepError:
+    text = str(error)
+    if "readonly" in text or "unable to open" in text:
+        # Permissions, not damage: advice to move the file aside could cost the user their history.
+        return StudyprepError(
+            f"the review database cannot be opened for writing ({text}); check the permissions of the file and"
+            " its folder",
+            path,
+        )
     return StudyprepError(
         f"the review database is damaged or unreadable ({error}); it was left untouched: move it aside to start"
         " a fresh history, or restore a backup",

@@ -16,6 +16,7 @@ from studyprep.reviewstore import (
     APPLICATION_ID,
     MIGRATIONS,
     ConflictError,
+    ReviewStore,
     database_path,
     from_us,
     open_store,
@@ -68,6 +69,19 @@ def test_foreign_sqlite_database_is_refused_and_untouched(tmp_path: Path) -> Non
     with pytest.raises(StudyprepError, match="another program"):
         open_store(workspace)
     assert path.read_bytes() == before
+
+
+def test_a_database_that_cannot_be_written_says_permissions_not_damage(tmp_path: Path) -> None:
+    # Opened read-only by SQLite itself, so the check holds when the tests run as root (which ignores modes).
+    workspace = make_workspace(tmp_path)
+    open_store(workspace).close()
+    path = database_path(workspace)
+    store = ReviewStore(path, sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None))
+    with pytest.raises(StudyprepError) as raised:
+        store.bury(SLUG, "abc", FIXED_NOW)
+    store.close()
+    assert "check the permissions" in str(raised.value) and "damaged" not in str(raised.value)
+    assert "move it aside" not in str(raised.value)
 
 
 def test_database_from_a_newer_studyprep_is_refused(tmp_path: Path) -> None:
