@@ -309,9 +309,10 @@ class ConflictError(StudyprepError):
 class ReviewStore:
     """An open review database. Use `open_store(workspace)`; close it (or use `with`) when done."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, ephemeral: bool = False) -> None:
         self.path = path
         self.conn = conn
+        self.ephemeral = ephemeral  # an empty in-memory stand-in for a workspace that does not exist
 
     # -- lifecycle --------------------------------------------------------------------------------------
 
@@ -363,6 +364,9 @@ class ReviewStore:
         """Hold the workspace's review lock: a second session gets a clear error instead of a race."""
         from studyprep.locking import exclusive_lock
 
+        if self.ephemeral:
+            yield  # nothing on disk to protect, and no folder to put a lock file in
+            return
         busy = "another review session is running on this workspace (pid {holder}); finish it first"
         with exclusive_lock(self.path.parent / LOCK_NAME, 0, busy):
             yield
@@ -875,8 +879,16 @@ def database_path(workspace: Workspace) -> Path:
     return workspace.schedules_dir / DB_NAME
 
 
-def open_store(workspace: Workspace) -> ReviewStore:
-    """Open (creating or migrating) the workspace's review database."""
+def open_store(workspace: Workspace, create: bool = True) -> ReviewStore:
+    """Open (creating or migrating) the workspace's review database.
+
+    With `create=False` (commands that only report), a workspace folder that does not exist is not made: an
+    empty in-memory database stands in for it, so a mistyped `--home` leaves no folders behind.
+    """
+    if not create and not workspace.root.is_dir():
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        _prepare(conn, database_path(workspace))
+        return ReviewStore(database_path(workspace), conn, ephemeral=True)
     return open_database(database_path(workspace))
 
 

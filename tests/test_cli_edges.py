@@ -125,3 +125,14 @@ def test_a_hand_edited_interview_centuries_ahead_is_refused_naming_the_plan(tmp_
         result = run(home, *command)
     assert_one_line_error(result, f"{SLUG}.yaml", "interview_at 2999-02-01", "years ahead")
     assert plan.read_text(encoding="utf-8") == edited
+
+
+@pytest.mark.parametrize(
+    "command", [["decks"], ["due"], ["stats"], ["readiness"], ["review"], ["decks", "--json"], ["due", "--json"]]
+)
+def test_reporting_commands_leave_a_mistyped_workspace_uncreated(tmp_path: Path, command: list[str]) -> None:
+    home = tmp_path / "typo" / "home"
+    result = run(home, *command)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "typo").exists()

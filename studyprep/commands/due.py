@@ -143,6 +143,6 @@ def _readiness_glance(interview: datetime, readiness_today: float, now: datetime
 
 def due_report(workspace: Workspace, now: datetime) -> DueReport:
     """Today's counts for every deck in the workspace."""
-    with open_store(workspace) as store:
+    with open_store(workspace, create=False) as store:
         store.refresh_mirror(workspace)
         return DueReport(now, counts_for(store, deck_days(workspace, store, store.deck_slugs(), now), now))

@@ -54,7 +54,7 @@ def list_decks(workspace: Workspace, now: datetime) -> list[DeckSummary]:
     from studyprep.commands.due import due_report
     from studyprep.reviewstore import open_store
 
-    with open_store(workspace) as store:
+    with open_store(workspace, create=False) as store:
         store.refresh_mirror(workspace)
         overview = store.deck_overview()
     summaries = [_summary(deck) for deck in overview]

@@ -70,7 +70,7 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
     from studyprep.reviewstore import open_store
     from studyprep.workspace import match_slug
 
-    with open_store(workspace) as store:
+    with open_store(workspace, create=False) as store:
         store.refresh_mirror(workspace)
         slugs = store.deck_slugs()
         if deck is not None:

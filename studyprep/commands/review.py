@@ -55,7 +55,7 @@ def open_session(
     """A started review session over the named decks; the lock and database are released on exit."""
     if min(limit or 0, new or 0) < 0:
         raise StudyprepError("--limit and --new take a number of cards, zero or more")
-    with open_store(workspace) as store, store.session_lock():
+    with open_store(workspace, create=False) as store, store.session_lock():
         store.refresh_mirror(workspace)
         decks = deck_days(workspace, store, match_decks(store.deck_slugs(), names), now)
         plans = {deck.slug: load_plan(workspace, deck.slug) for deck in decks}

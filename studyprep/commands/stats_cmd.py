@@ -90,7 +90,7 @@ def review_stats(workspace: Workspace, now: datetime, zone: tzinfo | None = None
     """Figures from the review log; days are local days (`zone`, else the computer's time zone)."""
     from studyprep.reviewstore import from_us, open_store
 
-    with open_store(workspace) as store, store.guard():
+    with open_store(workspace, create=False) as store, store.guard():
         rows = store.conn.execute(
             "SELECT deck, rating, reviewed_at, duration_ms, was_new, json_extract(state_before, '$[0]')"
             " FROM review_log ORDER BY reviewed_at"
