@@ -311,13 +311,18 @@ def test_cli_export_human_output_and_errors(tmp_path: Path) -> None:
     assert code != 0 and ".apkg" in stderr and "Traceback" not in stderr
     code, _, stderr = run_cli(home, "export", "nope")
     assert code != 0 and "no deck named" in stderr
+    code, _, stderr = run_cli(home, "export", "-o", str(tmp_path / "typo" / "sub" / "x.apkg"))
+    assert code != 0 and "does not exist" in stderr and not (tmp_path / "typo").exists()
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    code, _, stderr = run_cli(home, "export", "-o", str(tmp_path / "a-file" / "x.apkg"))
+    assert code != 0 and "is not a folder" in stderr
 
 
 def test_an_error_leaves_no_half_written_package(tmp_path: Path) -> None:
     workspace, slug = workspace_with(tmp_path, EXAMPLE)
     target = tmp_path / "blocked" / "out.apkg"
     (tmp_path / "blocked").write_text("a file where a folder should be", encoding="utf-8")
-    with pytest.raises(StudyprepError, match="cannot write"):
+    with pytest.raises(StudyprepError, match=r"cannot write the package: the folder .* is not a folder"):
         export_decks(workspace, [slug], target, FIXED_NOW)
     existing = tmp_path / "keep.apkg"
     existing.write_bytes(b"old")

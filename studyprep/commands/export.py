@@ -245,8 +245,11 @@ def _package_timestamp(decks: list[Deck]) -> float:
 
 def write_package(built: BuiltPackage, target: Path, timestamp: float) -> None:
     """Write the package next to `target` and move it into place, so a failed export leaves no half file."""
+    folder = target.parent
+    if not folder.is_dir():
+        problem = "is not a folder" if folder.exists() else "does not exist"
+        raise StudyprepError(f"cannot write the package: the folder {folder} {problem}", target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(handle)
     except OSError as error:
