@@ -33,6 +33,7 @@ from studyprep.meaning import (
     is_prep_title,
     is_question_marker,
     looks_like_question,
+    question_label,
     section_kind,
     split_title,
     strip_numbering,
@@ -362,6 +363,9 @@ class _Extractor:
         elif lead and is_question_marker(lead[0]):
             text = lead[1]
         text = strip_numbering(QUESTION_MARKER.sub("", text, count=1)) or text
+        label = question_label(text)
+        if label is not None:
+            path, text = [*path, label[0]], label[1]  # "Databases: How does ...?": a category and its question
         self._card(kind, path, text, line, back)
 
     def _concept_item(

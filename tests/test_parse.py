@@ -542,3 +542,49 @@ def test_rule_after_a_bold_question_is_not_part_of_its_answer() -> None:
 )
 def test_outline_numbering_is_not_part_of_the_category(heading: str) -> None:
     assert cards(f"## Interview Questions\n\n{heading}\n\n- What is a CDN?\n") == [(["Caching"], "What is a CDN?")]
+
+
+@pytest.mark.parametrize(
+    ("line", "category", "prompt"),
+    [
+        ("Databases: How does a B-tree index work?", ["Databases"], "How does a B-tree index work?"),
+        ("System design: Design a rate limiter for an API.", ["System design"], "Design a rate limiter for an API."),
+        ("*Go runtime*: Why are goroutines cheap?", ["Go runtime"], "Why are goroutines cheap?"),
+        ("databases: how does a b-tree index work?", ["databases"], "how does a b-tree index work?"),
+        ("Q: Caching: What is a cache stampede?", ["Caching"], "What is a cache stampede?"),
+    ],
+)
+def test_plain_label_before_a_question_is_its_category(line: str, category: list[str], prompt: str) -> None:
+    assert cards(f"## Interview Questions\n\n- {line}\n") == [(category, prompt)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Offline metrics up, online flat: why?",
+        "Trade-off: would you pick consistency or availability here?",  # a lower-case rest continues the sentence
+        "Note: what would you log first?",
+        "e.g.: how would you shard it?",
+        "What happens at 10:30 when the cron fires?",
+        "See https://example.com: what is it?",
+        "How: What is the plan?",
+        "A: How would I know?",
+        "Five words make a sentence: Why is that?",
+        "Caching: Why?",
+    ],
+)
+def test_text_before_a_colon_that_is_no_category_stays_in_the_prompt(line: str) -> None:
+    assert cards(f"## Interview Questions\n\n- {line}\n") == [([], line)]
+
+
+def test_plain_labelled_question_nests_under_categories_and_is_no_empty_category() -> None:
+    text = (
+        "## Interview Questions\n\n- Go\n  - Concurrency: How do goroutines differ from threads?\n"
+        "- System design: Design a rate limiter for an API.\n  - token bucket\n\n"
+        "Networking: What happens when you type a URL?\n"
+    )
+    assert cards(text) == [
+        (["Go", "Concurrency"], "How do goroutines differ from threads?"),
+        (["System design"], "Design a rate limiter for an API."),
+        (["Networking"], "What happens when you type a URL?"),
+    ]
