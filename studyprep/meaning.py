@@ -59,7 +59,9 @@ _GENERIC_WORDS = re.compile(
     r"zum|zu|an|das|die|der|wiederholen|themen|[àa]|poser|r[ée]viser|notions|sujets|clave|ellos|ellas|estudiar|"
     r"important|core|essential|areas?|m[öo]gliche|wahrscheinliche|h[äa]ufige|fragen|interviewfragen|"
     r"preguntas|posibles|frecuentes|entrevista|de|la|el|las|los|possibles|fr[ée]quentes|d'entretien|"
-    r"entretien|domande|possibili|colloquio|probables|repasar|conceptos|temas|hacerles|hacer|para|a|\d+)\b"
+    r"entretien|domande|possibili|colloquio|probables|repasar|conceptos|temas|hacerles|hacer|para|a|\d+|"
+    r"want|wants|would|like|perguntas|prov[áa]veis|poss[íi]veis|comuns|conceitos|revisar|probabili|concetti|"
+    r"ripassare|argomenti|da)\b"
 )
 # The same for Japanese, Chinese and Korean, written without spaces between words: fragments, longest first,
 # then the particles that join them ("想定される質問", "面接で聞かれそうな質問", "复习概念", "예상 질문").

@@ -588,3 +588,70 @@ def test_plain_labelled_question_nests_under_categories_and_is_no_empty_category
         (["System design"], "Design a rate limiter for an API."),
         (["Networking"], "What happens when you type a URL?"),
     ]
+
+
+def test_document_of_only_bold_questions_with_answers_gives_question_cards() -> None:
+    text = (
+        "# Prep: Acme\n\n**What is a data lake?**\n\nRaw files.\n\n**Explain slowly changing dimensions.**\n\nType 2.\n"
+    )
+    document = parse_document(text)
+    assert [(c.prompt, c.back) for c in document.cards] == [
+        ("What is a data lake?", "Raw files."),
+        ("Explain slowly changing dimensions.", "Type 2."),
+    ]
+
+
+def test_question_headings_beside_an_unrelated_section_are_questions_and_the_section_stays_a_note() -> None:
+    text = "## Job overview\n\nShip things.\n\n## What is a data lake?\n\nRaw files.\n\n## How does Kafka work?\n"
+    document = parse_document(text)
+    assert [(c.kind, c.prompt, c.back) for c in document.cards] == [
+        ("question", "What is a data lake?", "Raw files."),
+        ("question", "How does Kafka work?", ""),
+    ]
+    assert [note.section for note in document.reference] == ["Job overview"]
+
+
+@pytest.mark.parametrize("separator", ["->", "=>", "→", "—", "–", "-"])
+def test_hint_after_a_question_on_the_same_line_is_its_back(separator: str) -> None:
+    document = parse_document(f"## Likely questions\n\n- What is CAP? {separator} consistency, availability\n")
+    assert [(c.prompt, c.back) for c in document.cards] == [("What is CAP?", "consistency, availability")]
+
+
+def test_arrow_inside_a_question_stays_in_it() -> None:
+    text = "## Likely questions\n\n- What does `a -> b` mean in a type signature?\n- Is A — or B — better?\n"
+    assert prompts(text) == ["What does `a -> b` mean in a type signature?", "Is A — or B — better?"]
+
+
+def test_definition_list_terms_are_cards_with_their_definitions() -> None:
+    text = "## Key concepts\n\nCSRF\n: A forged request.\n\nXSS\n: Injected script.\n: Stored or reflected.\n"
+    document = parse_document(text)
+    assert [(c.kind, c.prompt, c.back) for c in document.cards] == [
+        ("concept", "CSRF", "A forged request."),
+        ("concept", "XSS", "Injected script.\nStored or reflected."),
+    ]
+
+
+def test_definition_list_of_questions() -> None:
+    document = parse_document("## Interview questions\n\nWhat is CSRF?\n: A forged request.\n")
+    assert [(c.prompt, c.back) for c in document.cards] == [("What is CSRF?", "A forged request.")]
+
+
+def test_html_line_break_after_a_question_starts_its_back_and_comments_leave_the_prompt() -> None:
+    text = (
+        "## Interview Questions\n\n- What is an SLO?<br>Think error budgets.\n"
+        "- How do you run a postmortem? <!-- ask Bob -->\n\n## Concepts to Review\n\n- SLI, SLA<br>\n"
+    )
+    document = parse_document(text)
+    assert [(c.prompt, c.back) for c in document.cards] == [
+        ("What is an SLO?", "Think error budgets."),
+        ("How do you run a postmortem?", "<!-- ask Bob -->"),
+        ("SLI", ""),
+        ("SLA", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    "heading", ["Perguntas prováveis", "Domande probabili", "Conceitos para revisar", "Things I want to ask"]
+)
+def test_more_generic_section_words_name_no_category(heading: str) -> None:
+    assert cards(f"## {heading}\n\n- Como funciona o GC?\n")[0][0] == []
