@@ -624,9 +624,10 @@ def _without_comments(text: str) -> tuple[str, str]:
         kept.append(text[position:start])
         comments.append(text[start : end + 3])
         position = end + 3
-    if not comments:
-        return text, ""
-    return " ".join("".join([*kept, text[position:]]).split()), "\n".join(comments)
+    rest = " ".join("".join([*kept, text[position:]]).split())
+    if not comments or not rest:
+        return text, ""  # a line that is all comment stays as written: nothing is dropped
+    return rest, "\n".join(comments)
 
 
 def _unique(cards: list[ParsedCard]) -> list[ParsedCard]:

@@ -655,3 +655,7 @@ def test_html_line_break_after_a_question_starts_its_back_and_comments_leave_the
 )
 def test_more_generic_section_words_name_no_category(heading: str) -> None:
     assert cards(f"## {heading}\n\n- Como funciona o GC?\n")[0][0] == []
+
+
+def test_topic_that_is_all_comment_is_kept_as_written() -> None:
+    assert prompts("## Concepts to Review\n\n- SLI, <!-- SLO -->\n") == ["SLI", "<!-- SLO -->"]
