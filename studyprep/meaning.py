@@ -59,7 +59,9 @@ _GENERIC_WORDS = re.compile(
     r"zum|zu|an|das|die|der|wiederholen|themen|[àa]|poser|r[ée]viser|notions|sujets|clave|ellos|ellas|estudiar|"
     r"important|core|essential|areas?|m[öo]gliche|wahrscheinliche|h[äa]ufige|fragen|interviewfragen|"
     r"preguntas|posibles|frecuentes|entrevista|de|la|el|las|los|possibles|fr[ée]quentes|d'entretien|"
-    r"entretien|domande|possibili|colloquio|probables|repasar|conceptos|temas|hacerles|hacer|para|a|\d+)\b"
+    r"entretien|domande|possibili|colloquio|probables|repasar|conceptos|temas|hacerles|hacer|para|a|\d+|"
+    r"want|wants|would|like|perguntas|prov[áa]veis|poss[íi]veis|comuns|conceitos|revisar|probabili|concetti|"
+    r"ripassare|argomenti|da)\b"
 )
 # The same for Japanese, Chinese and Korean, written without spaces between words: fragments, longest first,
 # then the particles that join them ("想定される質問", "面接で聞かれそうな質問", "复习概念", "예상 질문").
@@ -93,6 +95,10 @@ _MARKUP = re.compile(
     r"\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*|(?<!\w)_(?=\S)((?:(?!(?<!\w)_).)+?)(?<=\S)_(?!\w)|"
     r"~~((?:(?!~~).)+?)~~|(?<!`)`++([^`]++)`+|\[([^\[\]]*)\]\([^)\[]*\)"
 )
+# "Databases: How does ...?": a short label before a question names its category (see `question_label`).
+_QUESTION_LABEL = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]\s+(?P<rest>\S.*)$", re.DOTALL)
+MAX_QUESTION_LABEL_WORDS = 4
+_ASIDE_LABELS = {"e.g", "eg", "i.e", "ie", "note", "nb", "n.b", "hint", "tip", "ps", "p.s", "example", "see"}
 _LEADING_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[ivx]+\.|[a-z]\))\s+", re.IGNORECASE)
 # Headings also number outlines: "2.3 Caching", "1.2. Caching", "Part 2 — Behavioral", "Section 3: Caching".
 _HEADING_NUMBERING = re.compile(
@@ -127,11 +133,47 @@ def is_generic_title(title: str) -> bool:
 
 
 def looks_like_question(text: str) -> bool:
-    """True for text that reads as a question: a question mark, a `Q:` marker, or a question-like opener."""
-    words = plain(text)
+    """True for text that reads as a question: a question mark, a `Q:` marker, a question-like opener, or
+    a short label before one ("System design: Design a rate limiter.")."""
+    return _reads_as_question(plain(text)) or question_label(text) is not None
+
+
+def _reads_as_question(words: str) -> bool:
     if any(mark in words for mark in _QUESTION_MARKS) or QUESTION_MARKER.match(words):
         return True
     return bool(_QUESTION_OPENERS.match(_LEADING_NUMBERING.sub("", words)))
+
+
+def question_label(text: str) -> tuple[str, str] | None:
+    """Split `Databases: How does a B-tree index work?` into (label, question); None if not that shape.
+
+    The label is a few words (no question mark, no question opener, no `Q:`/`A:` marker, no "Note" or
+    "e.g."); the rest is a question of its own, at least three words, opening like a new sentence: after a
+    capitalized label a lower-case rest continues one ("Trade-off: would you pick ...?" stays whole).
+    """
+    match = _QUESTION_LABEL.match(text.strip())
+    if match is None:
+        return None
+    label, rest = match["label"].strip(), match["rest"].strip()
+    label_words, rest_words = plain(label), plain(rest)
+    if (
+        not label_words
+        or len(label_words.split()) > MAX_QUESTION_LABEL_WORDS
+        or label_words.casefold().rstrip(".") in _ASIDE_LABELS
+        or _reads_as_question(label_words)
+        or (QUESTION_MARKER.match(f"{label_words}: ") or ANSWER_MARKER.match(f"{label_words}: "))
+        or len(rest_words.split()) < 3
+        or not _reads_as_question(rest_words)
+    ):
+        return None
+    label_case, rest_case = _first_letter(label_words), _first_letter(rest_words)
+    if label_case.isupper() and rest_case.islower():
+        return None
+    return label, rest
+
+
+def _first_letter(text: str) -> str:
+    return next((ch for ch in text if ch.isalpha()), "")
 
 
 def is_question_marker(label: str) -> bool:

@@ -33,6 +33,7 @@ from studyprep.meaning import (
     is_prep_title,
     is_question_marker,
     looks_like_question,
+    question_label,
     section_kind,
     split_title,
     strip_numbering,
@@ -52,6 +53,12 @@ _PLAIN_LABEL = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]\s+(?P
 _LABEL_ONLY = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]$")
 _DASH_LABEL = re.compile(r"^(?P<label>[^—–`\[\]()]{1,60}?)\s+[—–-]\s+(?P<rest>\S.*)$", re.DOTALL)
 _MAX_LABEL_WORDS = 6
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# A hint after the question mark, behind an arrow or a spaced dash, or after an HTML line break.
+_HINT_AFTER_QUESTION = re.compile(
+    r"^(?P<question>.*?[?？])(?:\s+(?:->|=>|→|⇒|—|–|-)\s+|\s*<br\s*/?>\s*)(?P<hint>\S.*)$", re.IGNORECASE | re.DOTALL
+)
+_DEFINITION = re.compile(r"^[:：]\s+")
 _BULLET = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+")
 # "a) use a queue" / "a. ..." opens an enumeration of options, not an answer; "A:" is an answer.
 _LETTER_ENUMERATION = re.compile(r"^a\s*[.)]", re.IGNORECASE)
@@ -225,8 +232,15 @@ class _Extractor:
             self.leftovers = []
             self._blocks(section.blocks, kind, path)
             self._keep(title, "company" if kind == "fact" else "other", self.leftovers, section.line)
+        # Outside card sections, headings (or bold lines) that are mostly questions are questions themselves
+        # ("**What is a data lake?**" then its answer, in a document with no section heading).
+        asked = [] if kind else [child for child in section.children if _is_question_title(child.title)]
+        if asked and len(asked) * 2 >= len(section.children):
+            self.found.append(title or "(untitled list of questions)")
+        else:
+            asked = []
         for child in section.children:
-            self.visit(child, kind, path if kind else [])
+            self.visit(child, "question" if child in asked else kind, path if kind else [])
 
     def _kind_of(
         self, section: Section, title: str, inherited: str | None, categories: list[str]
@@ -271,10 +285,7 @@ class _Extractor:
     def _paragraph(self, block: Paragraph, kind: str, path: list[str]) -> bool:
         lines = [line.strip() for line in block.text.split("\n") if line.strip()]
         labels = [_line_label(line, kind) for line in lines]
-        if len(lines) > 1 and all(labels) and not ANSWER_MARKER.match(lines[1]):
-            # One label per line ("**Mission:** ...", "**Founded:** ..."): each line is its own entry.
-            for offset, (label, rest) in enumerate(label for label in labels if label):
-                self._labelled(kind, path, label, rest, block.start + offset, back="")
+        if self._definition_list(block, kind, path, lines) or self._label_lines(block, kind, path, lines, labels):
             return True
         if kind in ("question", "ask"):
             label = labels[0] if len(lines) == 1 else None
@@ -292,6 +303,27 @@ class _Extractor:
                 self._topics(path, "", line, block.start + offset, "")
             return True
         return False
+
+    def _label_lines(
+        self, block: Paragraph, kind: str, path: list[str], lines: list[str], labels: list[tuple[str, str] | None]
+    ) -> bool:
+        """One label per line ("**Mission:** ...", "**Founded:** ..."): each line is its own entry."""
+        if len(lines) < 2 or not all(labels) or ANSWER_MARKER.match(lines[1]):
+            return False
+        for offset, (label, rest) in enumerate(label for label in labels if label):
+            self._labelled(kind, path, label, rest, block.start + offset, back="")
+        return True
+
+    def _definition_list(self, block: Paragraph, kind: str, path: list[str], lines: list[str]) -> bool:
+        """`CSRF` then `: A forged request.` (a definition list): each term a card, its definitions the back."""
+        definitions = _definitions(lines)
+        for term, meanings, offset in definitions or []:
+            back = "\n".join(meanings)
+            if kind in ("question", "ask"):
+                self._question_text(kind, path, term, block.start + offset, back)
+            else:
+                self._card(kind, path, term, block.start + offset, back)
+        return bool(definitions)
 
     def _question_paragraph(self, block: Paragraph, kind: str, path: list[str], lines: list[str]) -> bool:
         prompt, answer = _split_answer(block.text)
@@ -354,7 +386,10 @@ class _Extractor:
             self._question_text(kind, path, prompt, item.start, back)
 
     def _question_text(self, kind: str, path: list[str], text: str, line: int, back: str) -> None:
-        """A question as written, minus a `Q:` marker or bold wrapping the whole of it."""
+        """A question as written, minus a `Q:` marker or bold wrapping the whole of it; a hint written after
+        it on the same line (`What is CAP? -> C, A, P`, or after a `<br>`) goes to the back."""
+        text, hint = _split_hint(text)
+        back = "\n\n".join(part for part in (hint, back) if part)
         text = _one_line(text)
         lead = split_bold_lead(text)
         if lead and not lead[1]:
@@ -362,6 +397,9 @@ class _Extractor:
         elif lead and is_question_marker(lead[0]):
             text = lead[1]
         text = strip_numbering(QUESTION_MARKER.sub("", text, count=1)) or text
+        label = question_label(text)
+        if label is not None:
+            path, text = [*path, label[0]], label[1]  # "Databases: How does ...?": a category and its question
         self._card(kind, path, text, line, back)
 
     def _concept_item(
@@ -399,7 +437,8 @@ class _Extractor:
             self._card("concept", path, topic, line, back, context)
 
     def _card(self, kind: str, path: list[str], prompt: str, line: int, back: str, context: str = "") -> None:
-        prompt = _one_line(prompt)
+        prompt, comments = _without_comments(_one_line(prompt))
+        back = "\n\n".join(part for part in (back, comments) if part)  # `<!-- ... -->`: the writer's own aside
         if kind in ("question", "ask"):
             back = _unmarked_answer(back)
         if prompt:
@@ -486,6 +525,27 @@ def _candidate_texts(blocks: list[Block]):
                     yield item.text
 
 
+def _definitions(lines: list[str]) -> list[tuple[str, list[str], int]] | None:
+    """Terms, each followed by `: definition` lines, as (term, definitions, line offset); else None."""
+    entries: list[tuple[str, list[str], int]] = []
+    for offset, line in enumerate(lines):
+        if _DEFINITION.match(line):
+            if not entries:
+                return None
+            entries[-1][1].append(_DEFINITION.sub("", line, count=1))
+        else:
+            entries.append((line, [], offset))
+    if len(lines) < 2 or any(not meanings for _, meanings, _ in entries):
+        return None
+    return entries
+
+
+def _is_question_title(title: str) -> bool:
+    """A heading that is a question, not one naming a reference section ("Why this company?" is fit)."""
+    words = clean_heading(title)
+    return looks_like_question(words) and section_kind(words) not in _REFERENCE_KINDS
+
+
 def _line_label(line: str, kind: str) -> tuple[str, str] | None:
     """`**Label:** rest` on one line (or `Label: rest` for facts), else None."""
     lead = split_bold_lead(line)
@@ -543,7 +603,31 @@ def _label_only(text: str) -> tuple[str, str] | None:
 
 
 def _one_line(text: str) -> str:
+    text = _LINE_BREAK_TAG.sub("\n", text)
     return " ".join(line.strip() for line in text.strip().split("\n") if line.strip())
+
+
+def _split_hint(text: str) -> tuple[str, str]:
+    """`What is CAP? -> C, A, P` or `What is an SLO?<br>Error budgets` -> (question, hint); else (text, "")."""
+    match = _HINT_AFTER_QUESTION.match(text)
+    if match is None:
+        return text, ""
+    return match["question"].strip(), "\n".join(part.strip() for part in _LINE_BREAK_TAG.split(match["hint"]))
+
+
+def _without_comments(text: str) -> tuple[str, str]:
+    """Text without its closed `<!-- ... -->` comments, and those comments (linear time, no regex backtracking)."""
+    kept: list[str] = []
+    comments: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0 and (end := text.find("-->", start + 4)) >= 0:
+        kept.append(text[position:start])
+        comments.append(text[start : end + 3])
+        position = end + 3
+    rest = " ".join("".join([*kept, text[position:]]).split())
+    if not comments or not rest:
+        return text, ""  # a line that is all comment stays as written: nothing is dropped
+    return rest, "\n".join(comments)
 
 
 def _unique(cards: list[ParsedCard]) -> list[ParsedCard]:

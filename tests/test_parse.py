@@ -542,3 +542,120 @@ def test_rule_after_a_bold_question_is_not_part_of_its_answer() -> None:
 )
 def test_outline_numbering_is_not_part_of_the_category(heading: str) -> None:
     assert cards(f"## Interview Questions\n\n{heading}\n\n- What is a CDN?\n") == [(["Caching"], "What is a CDN?")]
+
+
+@pytest.mark.parametrize(
+    ("line", "category", "prompt"),
+    [
+        ("Databases: How does a B-tree index work?", ["Databases"], "How does a B-tree index work?"),
+        ("System design: Design a rate limiter for an API.", ["System design"], "Design a rate limiter for an API."),
+        ("*Go runtime*: Why are goroutines cheap?", ["Go runtime"], "Why are goroutines cheap?"),
+        ("databases: how does a b-tree index work?", ["databases"], "how does a b-tree index work?"),
+        ("Q: Caching: What is a cache stampede?", ["Caching"], "What is a cache stampede?"),
+    ],
+)
+def test_plain_label_before_a_question_is_its_category(line: str, category: list[str], prompt: str) -> None:
+    assert cards(f"## Interview Questions\n\n- {line}\n") == [(category, prompt)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Offline metrics up, online flat: why?",
+        "Trade-off: would you pick consistency or availability here?",  # a lower-case rest continues the sentence
+        "Note: what would you log first?",
+        "e.g.: how would you shard it?",
+        "What happens at 10:30 when the cron fires?",
+        "See https://example.com: what is it?",
+        "How: What is the plan?",
+        "A: How would I know?",
+        "Five words make a sentence: Why is that?",
+        "Caching: Why?",
+    ],
+)
+def test_text_before_a_colon_that_is_no_category_stays_in_the_prompt(line: str) -> None:
+    assert cards(f"## Interview Questions\n\n- {line}\n") == [([], line)]
+
+
+def test_plain_labelled_question_nests_under_categories_and_is_no_empty_category() -> None:
+    text = (
+        "## Interview Questions\n\n- Go\n  - Concurrency: How do goroutines differ from threads?\n"
+        "- System design: Design a rate limiter for an API.\n  - token bucket\n\n"
+        "Networking: What happens when you type a URL?\n"
+    )
+    assert cards(text) == [
+        (["Go", "Concurrency"], "How do goroutines differ from threads?"),
+        (["System design"], "Design a rate limiter for an API."),
+        (["Networking"], "What happens when you type a URL?"),
+    ]
+
+
+def test_document_of_only_bold_questions_with_answers_gives_question_cards() -> None:
+    text = (
+        "# Prep: Acme\n\n**What is a data lake?**\n\nRaw files.\n\n**Explain slowly changing dimensions.**\n\nType 2.\n"
+    )
+    document = parse_document(text)
+    assert [(c.prompt, c.back) for c in document.cards] == [
+        ("What is a data lake?", "Raw files."),
+        ("Explain slowly changing dimensions.", "Type 2."),
+    ]
+
+
+def test_question_headings_beside_an_unrelated_section_are_questions_and_the_section_stays_a_note() -> None:
+    text = "## Job overview\n\nShip things.\n\n## What is a data lake?\n\nRaw files.\n\n## How does Kafka work?\n"
+    document = parse_document(text)
+    assert [(c.kind, c.prompt, c.back) for c in document.cards] == [
+        ("question", "What is a data lake?", "Raw files."),
+        ("question", "How does Kafka work?", ""),
+    ]
+    assert [note.section for note in document.reference] == ["Job overview"]
+
+
+@pytest.mark.parametrize("separator", ["->", "=>", "→", "—", "–", "-"])
+def test_hint_after_a_question_on_the_same_line_is_its_back(separator: str) -> None:
+    document = parse_document(f"## Likely questions\n\n- What is CAP? {separator} consistency, availability\n")
+    assert [(c.prompt, c.back) for c in document.cards] == [("What is CAP?", "consistency, availability")]
+
+
+def test_arrow_inside_a_question_stays_in_it() -> None:
+    text = "## Likely questions\n\n- What does `a -> b` mean in a type signature?\n- Is A — or B — better?\n"
+    assert prompts(text) == ["What does `a -> b` mean in a type signature?", "Is A — or B — better?"]
+
+
+def test_definition_list_terms_are_cards_with_their_definitions() -> None:
+    text = "## Key concepts\n\nCSRF\n: A forged request.\n\nXSS\n: Injected script.\n: Stored or reflected.\n"
+    document = parse_document(text)
+    assert [(c.kind, c.prompt, c.back) for c in document.cards] == [
+        ("concept", "CSRF", "A forged request."),
+        ("concept", "XSS", "Injected script.\nStored or reflected."),
+    ]
+
+
+def test_definition_list_of_questions() -> None:
+    document = parse_document("## Interview questions\n\nWhat is CSRF?\n: A forged request.\n")
+    assert [(c.prompt, c.back) for c in document.cards] == [("What is CSRF?", "A forged request.")]
+
+
+def test_html_line_break_after_a_question_starts_its_back_and_comments_leave_the_prompt() -> None:
+    text = (
+        "## Interview Questions\n\n- What is an SLO?<br>Think error budgets.\n"
+        "- How do you run a postmortem? <!-- ask Bob -->\n\n## Concepts to Review\n\n- SLI, SLA<br>\n"
+    )
+    document = parse_document(text)
+    assert [(c.prompt, c.back) for c in document.cards] == [
+        ("What is an SLO?", "Think error budgets."),
+        ("How do you run a postmortem?", "<!-- ask Bob -->"),
+        ("SLI", ""),
+        ("SLA", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    "heading", ["Perguntas prováveis", "Domande probabili", "Conceitos para revisar", "Things I want to ask"]
+)
+def test_more_generic_section_words_name_no_category(heading: str) -> None:
+    assert cards(f"## {heading}\n\n- Como funciona o GC?\n")[0][0] == []
+
+
+def test_topic_that_is_all_comment_is_kept_as_written() -> None:
+    assert prompts("## Concepts to Review\n\n- SLI, <!-- SLO -->\n") == ["SLI", "<!-- SLO -->"]
