@@ -273,6 +273,8 @@ class _Extractor:
                 grouping = kind in ("question", "ask") and any(_is_category_item(item) for item in block.items)
                 for item in block.items:
                     if grouping and _is_empty_category(item):
+                        if not _reads_as_label(item.text):
+                            self.leftovers.append(item)  # "Note: the panel is hard": a remark, kept as a note
                         continue  # an empty category beside categories that hold questions
                     self._item(item, kind, path)
             elif isinstance(block, Table) and block.rows:
@@ -488,6 +490,12 @@ def _is_empty_category(item: Item) -> bool:
         return False
     lead = split_bold_lead(_one_line(item.text)) if item.bold_lead else None
     return not (lead and lead[1])
+
+
+def _reads_as_label(text: str) -> bool:
+    """A few words with no sentence punctuation ("Databases", "System design"): a category's name."""
+    words = plain_text(_one_line(text)).rstrip(":：").split()
+    return len(words) <= _MAX_LABEL_WORDS and not any(mark in " ".join(words) for mark in ",.;:!")
 
 
 def _mostly_questions(blocks: list[Block]) -> bool:

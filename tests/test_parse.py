@@ -251,6 +251,21 @@ def test_empty_category_yields_no_card_and_no_error() -> None:
     assert cards(text) == [(["Networking"], "What is DNS?")]
 
 
+def test_a_remark_beside_category_bullets_is_kept_as_a_note_an_empty_category_is_not() -> None:
+    text = (
+        "## Interview Questions\n\n- Networking\n  - What is DNS?\n- Note: the panel is hard, prepare well\n"
+        "- Empty category\n- Linux\n  - What is a process?\n"
+    )
+    document = parse_document(text)
+    assert [(card.category, card.prompt) for card in document.cards] == [
+        (["Networking"], "What is DNS?"),
+        (["Linux"], "What is a process?"),
+    ]
+    assert [(note.section, note.text, note.source) for note in document.reference] == [
+        ("Interview Questions", "- Note: the panel is hard, prepare well", 5)
+    ]
+
+
 def test_inline_markdown_is_kept_in_prompt() -> None:
     assert prompts("## Interview Questions\n\n- Why is `sync.Mutex` *not* reentrant?\n") == [
         "Why is `sync.Mutex` *not* reentrant?"
