@@ -95,8 +95,9 @@ _MARKUP = re.compile(
     r"\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*|(?<!\w)_(?=\S)((?:(?!(?<!\w)_).)+?)(?<=\S)_(?!\w)|"
     r"~~((?:(?!~~).)+?)~~|(?<!`)`++([^`]++)`+|\[([^\[\]]*)\]\([^)\[]*\)"
 )
-# "Databases: How does ...?": a short label before a question names its category (see `question_label`).
-_QUESTION_LABEL = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]\s+(?P<rest>\S.*)$", re.DOTALL)
+# `Label: rest`, the label short and free of question marks and code: a fact's name ("Mission: ..."), or a
+# question's category ("Databases: How does ...?", see `question_label`).
+PLAIN_LABEL = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]\s+(?P<rest>\S.*)$", re.DOTALL)
 MAX_QUESTION_LABEL_WORDS = 4
 _ASIDE_LABELS = {"e.g", "eg", "i.e", "ie", "note", "nb", "n.b", "hint", "tip", "ps", "p.s", "example", "see"}
 _LEADING_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[ivx]+\.|[a-z]\))\s+", re.IGNORECASE)
@@ -151,7 +152,7 @@ def question_label(text: str) -> tuple[str, str] | None:
     "e.g."); the rest is a question of its own, at least three words, opening like a new sentence: after a
     capitalized label a lower-case rest continues one ("Trade-off: would you pick ...?" stays whole).
     """
-    match = _QUESTION_LABEL.match(text.strip())
+    match = PLAIN_LABEL.match(text.strip())
     if match is None:
         return None
     label, rest = match["label"].strip(), match["rest"].strip()

@@ -27,6 +27,7 @@ from studyprep.errors import StudyprepError, too_large_message
 from studyprep.meaning import (
     ANSWER_MARKER,
     CARD_SECTION_KINDS,
+    PLAIN_LABEL,
     QUESTION_MARKER,
     clean_heading,
     is_generic_title,
@@ -49,7 +50,6 @@ LOOKED_FOR = (
     "'Technical/Behavioural Questions', 'Concepts to Review', 'Study Topics', 'Questions to Ask Them' or "
     "'Company Summary' (or any section whose items are mostly questions)"
 )
-_PLAIN_LABEL = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]\s+(?P<rest>\S.*)$", re.DOTALL)
 _LABEL_ONLY = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]$")
 _DASH_LABEL = re.compile(r"^(?P<label>[^—–`\[\]()]{1,60}?)\s+[—–-]\s+(?P<rest>\S.*)$", re.DOTALL)
 _MAX_LABEL_WORDS = 6
@@ -320,11 +320,7 @@ class _Extractor:
         """`CSRF` then `: A forged request.` (a definition list): each term a card, its definitions the back."""
         definitions = _definitions(lines)
         for term, meanings, offset in definitions or []:
-            back = "\n".join(meanings)
-            if kind in ("question", "ask"):
-                self._question_text(kind, path, term, block.start + offset, back)
-            else:
-                self._card(kind, path, term, block.start + offset, back)
+            self._entry(kind, path, term, block.start + offset, "\n".join(meanings))
         return bool(definitions)
 
     def _question_paragraph(self, block: Paragraph, kind: str, path: list[str], lines: list[str]) -> bool:
@@ -354,11 +350,7 @@ class _Extractor:
                 for column, cell in enumerate(row)
                 if column != prompt_column and column not in numbers and cell.strip()
             ]
-            line = table.start + 2 + offset
-            if kind in ("question", "ask"):
-                self._question_text(kind, path, row[prompt_column], line, "\n".join(cells))
-            else:
-                self._card(kind, path, row[prompt_column], line, "\n".join(cells))
+            self._entry(kind, path, row[prompt_column], table.start + 2 + offset, "\n".join(cells))
 
     def _item(self, item: Item, kind: str, path: list[str]) -> None:
         text = _one_line(item.text)
@@ -386,6 +378,13 @@ class _Extractor:
             prompt, answer = _split_answer(item.text)
             back = "\n\n".join(part for part in (answer, children) if part)
             self._question_text(kind, path, prompt, item.start, back)
+
+    def _entry(self, kind: str, path: list[str], text: str, line: int, back: str) -> None:
+        """One entry with its back: a question read as written (see `_question_text`), else a card as it is."""
+        if kind in ("question", "ask"):
+            self._question_text(kind, path, text, line, back)
+        else:
+            self._card(kind, path, text, line, back)
 
     def _question_text(self, kind: str, path: list[str], text: str, line: int, back: str) -> None:
         """A question as written, minus a `Q:` marker or bold wrapping the whole of it; a hint written after
@@ -591,7 +590,7 @@ def _unmarked_answer(back: str) -> str:
 
 def _plain_label(text: str) -> tuple[str, str] | None:
     """`Label: rest` with a short label (a few words, no question mark or code), else None."""
-    match = _PLAIN_LABEL.match(text.strip())
+    match = PLAIN_LABEL.match(text.strip())
     if match is None or len(match["label"].split()) > _MAX_LABEL_WORDS:
         return None
     return match["label"].strip(), match["rest"].strip()
