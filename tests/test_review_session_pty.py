@@ -34,7 +34,13 @@ def spawn(
         encoding="utf-8",
         timeout=15,
         dimensions=dimensions,
+        # A runner started in the background ignores SIGINT, and children inherit that: Ctrl-C must mean Ctrl-C.
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def logged(workspace: Workspace) -> int:
