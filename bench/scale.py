@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -32,7 +34,10 @@ RUN_COMMAND = PEAK + "\nsys.argv = ['studyprep', *sys.argv[1:]]\nfrom studyprep.
 
 
 def generate(root: Path, total_cards: int) -> int:
-    """Write deck YAML files, plans with an interview date, and REVIEWS_PER_CARD reviews for 80% of cards."""
+    """Write deck YAML files, plans with an interview date, and REVIEWS_PER_CARD reviews for 80% of cards.
+
+    The reviewed cards' FSRS states are drawn from a seeded generator: the same workspace every run.
+    """
     from studyprep.plan import StudyPlan, save_plan
     from studyprep.reviewstore import open_store, to_us
     from studyprep.workspace import Workspace
@@ -49,6 +54,7 @@ def generate(root: Path, total_cards: int) -> int:
     per_seen = REVIEWS_PER_CARD * per_deck // max(seen_per_deck, 1)
     state = json.dumps([2, None, 20.0, 5.0, 0, 0])
     logged = 0
+    rng = random.Random(20260601)
     for number in range(DECKS):
         slug = f"bench-deck-{number:02d}"
         cards = [_card(slug, index, "2025-06-01T09:00:00Z") for index in range(per_deck)]
@@ -81,9 +87,13 @@ def generate(root: Path, total_cards: int) -> int:
                 rows,
             )
             last = conn.execute("SELECT last_insert_rowid()").fetchone()[0]
-            due = NOW + timedelta(days=(index % 50) - 1)
-            conn.execute("INSERT INTO card_state VALUES (?, ?, 2, NULL, 20.0, 5.0, ?, ?, ?)",
-                         (slug, card["id"], to_us(due), rows[-1][3], last))  # fmt: skip
+            # Memories differ, as real ones do (identical states would let every memo hit): stability 1-150
+            # days log-uniform, difficulty 1-10, due one stability after the last review (an interval at 90%).
+            stability = round(math.exp(rng.uniform(0.0, math.log(150.0))), 4)
+            difficulty = round(rng.uniform(1.0, 10.0), 4)
+            due = rows[-1][3] + round(stability * 86_400_000_000)
+            conn.execute("INSERT INTO card_state VALUES (?, ?, 2, NULL, ?, ?, ?, ?, ?)",
+                         (slug, card["id"], stability, difficulty, due, rows[-1][3], last))  # fmt: skip
             logged += len(rows)
     conn.execute("COMMIT")
     store.close()

@@ -25,10 +25,12 @@ counts fractional days where fsrs's `get_card_retrievability` counts whole ones)
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
@@ -60,6 +62,8 @@ class Tuning:
     fewer (an interview at 09:00 after a session at 07:00), the interview day takes a smaller share of the final
     reviews, and the days before it a larger one. `spread_finals=False` is the earlier policy (final reviews
     only where later days cannot absorb them, which piles them onto the interview day), kept for the bench.
+    A day assesses at most `evaluated_per_answer` open cards per answer of room, and at least `min_evaluated`
+    (a projection through a sample scales that floor with the sample, as it scales the budget).
     """
 
     answer_price: float = 0.095
@@ -74,12 +78,15 @@ class Tuning:
     spread_finals: bool = True
     final_done_recall: float = 0.97
     evaluated_per_answer: int = 2
+    min_evaluated: int = 32
     defer_days: tuple[int, ...] = (1, 2, 4, 8)
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One active card as the queue sees it: its key, FSRS state (None = never seen), document order."""
+class Candidate(NamedTuple):
+    """One active card as the queue sees it: its key, FSRS state (None = never seen), document order.
+
+    A named tuple, not a dataclass: 100,000 of them are built per command at scale, at a third of the cost.
+    """
 
     key: str
     state: FsrsCard | None
@@ -115,10 +122,13 @@ def forgetting_curve(scheduler: Scheduler, elapsed_days: float, stability: float
 
 
 def recall_at(scheduler: Scheduler, state: FsrsCard | None, moment: datetime) -> float:
-    """Predicted probability of recalling a card at `moment` (0 for a card never seen), via `forgetting_curve`."""
+    """Predicted probability of recalling a card at `moment` (0 for a card never seen), by `forgetting_curve`."""
     if state is None or state.last_review is None or state.stability is None:
         return 0.0
-    return forgetting_curve(scheduler, (moment - state.last_review) / DAY, state.stability)
+    # forgetting_curve inlined: this runs for every card of every deck on the path of `readiness` and `due`.
+    decay = -scheduler.parameters[20]
+    elapsed_days = max(0.0, (moment - state.last_review) / DAY)
+    return (1 + (0.9 ** (1 / decay) - 1) * elapsed_days / state.stability) ** decay
 
 
 def finish_steps(scheduler: Scheduler, state: FsrsCard, rating: Rating = Rating.Good) -> tuple[FsrsCard, int]:
@@ -244,15 +254,21 @@ class _Review:
     """A seen card's figures for today: recall on the day now, after a review today, and after a final one."""
 
     key: str
+    state: FsrsCard
     on_day: float
     recall_now: float
     answers_today: float
-    gain_today: float  # value after a review today minus value without, in recall on the day
+    # Value after a review today minus value without, in recall on the day. While `deferrable`, an upper bound:
+    # the same review a few days later may be worth more (`_deferred`), which `_building` checks only for the
+    # cards it reaches: that check is most of a plan's fsrs work, and most cards are never reached.
+    gain_today: float
+    value_after_today: float
     final_gain: float  # recall on the day after a final review in the last session, minus without
     final_answers: float
     early_loss: float  # recall on the day lost by doing the final review today rather than in the last session
     final_done: bool = False  # reviewed in the final window already: no second final review
     early_final: bool = False  # a review today would be its final one (strong enough on the day after it)
+    deferrable: bool = False
 
 
 def _value_after(horizon: _Horizon, review: Outcomes) -> float:
@@ -284,24 +300,27 @@ def _assess(horizon: _Horizon, key: str, state: FsrsCard) -> _Review:
     after_today = today.expected(scheduler, horizon.interview)
     if horizon.today_is_last:
         final, final_answers = after_today, today.answers
+        after = after_today
         gain = after_today - on_day
     else:
         final, final_answers = horizon.with_final_review(state)
         after = _value_after(horizon, today)
         gain = after - max(on_day, final - horizon.tuning.final_price * final_answers)
-        if gain > horizon.price * today.answers:  # worth it today: would it be worth more a little later?
-            gain = min(gain, after - _deferred(horizon, state))
     return _Review(
         key,
+        state,
         on_day,
         recall_at(scheduler, state, horizon.now),
         today.answers,
         gain,
+        after,
         final - on_day,
         final_answers,
         final - after_today,
         horizon.final_done(state),
         after_today >= horizon.tuning.final_done_recall,
+        # Worth it today: would it be worth more a little later? (Asked when `_building` reaches the card.)
+        deferrable=not horizon.today_is_last and gain > horizon.price * today.answers,
     )
 
 
@@ -368,12 +387,26 @@ def _building_price(sessions: int, tuning: Tuning) -> float:
     return tuning.answer_price / sessions**tuning.scarcity
 
 
-def _building(reviews: list[_Review], chosen: set[str], room: float, price: float) -> list[_Review]:
-    """Other reviews worth their answers today, the highest gain per answer first, within `room`."""
-    worth = [r for r in reviews if r.key not in chosen and r.gain_today > price * r.answers_today]
-    worth.sort(key=lambda r: (-r.gain_today / r.answers_today, r.key))
+def _building(horizon: _Horizon, reviews: list[_Review], chosen: set[str], room: float) -> list[_Review]:
+    """Other reviews worth their answers today, the highest gain per answer first, within `room`.
+
+    A lazy greedy: cards wait in a heap by their gain's upper bound, and a card's deferral check runs only when
+    it reaches the top; a checked card at the top beats every bound below it. The picks are exactly those of
+    checking every card first and sorting (the same order, ties by key), with far fewer fsrs evaluations.
+    """
+    price = horizon.price
+    heap = [(-r.gain_today / r.answers_today, r.key, r) for r in reviews if r.key not in chosen]
+    heap = [entry for entry in heap if entry[2].gain_today > price * entry[2].answers_today]
+    heapq.heapify(heap)
     picked = []
-    for review in worth:
+    while heap:
+        _, key, review = heapq.heappop(heap)
+        if review.deferrable:
+            review.deferrable = False
+            review.gain_today = min(review.gain_today, review.value_after_today - _deferred(horizon, review.state))
+            if review.gain_today > price * review.answers_today:
+                heapq.heappush(heap, (-review.gain_today / review.answers_today, key, review))
+            continue
         if room < review.answers_today:
             break
         picked.append(review)
@@ -412,14 +445,15 @@ def plan_today(
     _, answers = expected_recall_of_new_card(scheduler, now, goal.interview)
     answers_per_new = answers * FIRST_SIGHT_OVERHEAD
     quota = _new_card_quota(len(candidates), len(unseen), sessions, introduced_today, room, tuning)
-    open_cards, unassessed = _reviews_to_assess(candidates, horizon, max(32, tuning.evaluated_per_answer * room))
+    limit = max(tuning.min_evaluated, tuning.evaluated_per_answer * room)
+    open_cards, unassessed = _reviews_to_assess(candidates, horizon, limit)
     assessed = [_assess(horizon, key, state) for key, state, _ in open_cards]
     later_new = (len(unseen) - quota) * answers_per_new
     later_days = max(0.0, sessions - 2 + horizon.last_day_weight) if sessions > 1 else 0.0
     capacity_later = later_days * goal.daily_answers * tuning.final_capacity_share - later_new
     finals = _final_share(assessed, capacity_later, unassessed, horizon.spread_share(sessions), tuning)
     spare = room - quota * answers_per_new - sum(r.answers_today for r in finals)
-    reviews = finals + _building(assessed, {r.key for r in finals}, spare, price)
+    reviews = finals + _building(horizon, assessed, {r.key for r in finals}, spare)
     if plan.final_days:
         reviews.sort(key=lambda r: (r.on_day, r.key))
     plan.keys = [c.key for c in learning] + [c.key for c in unseen[:quota]] + [r.key for r in reviews]

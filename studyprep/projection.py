@@ -21,14 +21,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
-from studyprep.deadline import MAX_STEPS, Candidate, DeadlineGoal, plan_today, recall_at
+from studyprep.deadline import MAX_STEPS, Candidate, DeadlineGoal, Tuning, plan_today, recall_at
 
 DAY = timedelta(days=1)
 SAMPLE_CARDS = 60
@@ -232,6 +232,15 @@ def _representatives(
     return sample, of_card, budget
 
 
+def _sample_tuning(sample: int, cards: int) -> Tuning:
+    """The policy's tuning for a sample of `sample` of `cards` cards: the floor of cards assessed a day scales
+    with the sample as the budget does (the whole deck's floor would assess most of a small sample each day)."""
+    tuning = Tuning()
+    if sample >= cards:
+        return tuning
+    return replace(tuning, min_evaluated=max(1, math.ceil(tuning.min_evaluated * sample / cards)))
+
+
 def project_plan(
     cards: Sequence[Candidate],
     goal: DeadlineGoal,
@@ -249,6 +258,7 @@ def project_plan(
     sample, of_card, budget = _representatives(cards, goal, recall_on_day)
     sample_goal = DeadlineGoal(goal.interview, budget, goal.target)
     sampled = len(sample) < len(cards)
+    tuning = _sample_tuning(len(sample), len(cards))
     total = sum(card.count for card in sample) or 1
     on_day = {card.key: _expected_recall(model, card, goal.interview) for card in sample}
     readiness = sum(card.count * on_day[card.key] for card in sample)
@@ -256,7 +266,9 @@ def project_plan(
     projection = Projection()
     when = now
     while when < goal.interview:
-        plan = plan_today([Candidate(c.key, c.likely(), c.order) for c in sample], when, sample_goal, model)
+        plan = plan_today(
+            [Candidate(c.key, c.likely(), c.order) for c in sample], when, sample_goal, model, tuning=tuning
+        )
         answers = scaled_answers = scaled_new = 0.0
         for key in plan.keys if plan else []:
             if answers >= budget:

@@ -74,7 +74,7 @@ def to_us(moment: datetime) -> int:
 
 def from_us(micros: int) -> datetime:
     """The inverse of `to_us`: a UTC-aware datetime."""
-    return _EPOCH + timedelta(microseconds=micros)
+    return _EPOCH + timedelta(0, 0, micros)  # positional: twice as fast as microseconds=, and this runs per card
 
 
 def state_json(card: fsrs.Card | None) -> str | None:
@@ -116,15 +116,19 @@ def _fsrs_types() -> tuple[type[fsrs.Card], dict[int, fsrs.State]]:
 def _make_card(fsrs_id: int, state: int, step: Any, stability: Any, difficulty: Any, due: int,
                last_review: int | None) -> fsrs.Card:  # fmt: skip
     card_type, states = _fsrs_types()
-    return card_type(
+    card = object.__new__(card_type)
+    # What fsrs.Card.__init__ assigns, without the call (tests compare the two): 100,000 cards are built per
+    # command at scale, and this is a third of each card's cost.
+    card.__dict__.update(
         card_id=fsrs_id,
         state=states[state],
         step=step,
         stability=stability,
         difficulty=difficulty,
-        due=from_us(due),
-        last_review=None if last_review is None else from_us(last_review),
+        due=_EPOCH + timedelta(0, 0, due),
+        last_review=None if last_review is None else _EPOCH + timedelta(0, 0, last_review),
     )
+    return card
 
 
 # ---------------------------------------------------------------------------------------------------------

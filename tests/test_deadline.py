@@ -6,6 +6,8 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from fsrs import Rating, Scheduler, State
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from studyprep.deadline import Candidate, DeadlineGoal, plan_today, recall_at, sessions_left
 from studyprep.simulation import Answers, Learner, SimCard, Simulation
@@ -176,3 +178,67 @@ def test_final_window_spreads_without_reviewing_a_card_twice() -> None:
     failed_again = len(shown) - len(set(shown))
     assert failed_again <= 2  # only a card failed in the window may come back
     assert result.predicted > 0.96
+
+
+DAY = timedelta(days=1)
+
+
+def _open_reviews(candidates: list[Candidate], now: datetime, goal: DeadlineGoal):
+    from studyprep import deadline as policy
+
+    tuning = policy.Tuning()
+    sessions = sessions_left(now, goal.interview)
+    price = policy._building_price(sessions, tuning)
+    horizon = policy._Horizon(MODEL, now, now + (sessions - 1) * DAY, goal.interview, tuning, price)
+    open_cards, _ = policy._reviews_to_assess(candidates, horizon, 10_000)
+    return horizon, [policy._assess(horizon, key, state) for key, state, _ in open_cards]
+
+
+def _eager_building(horizon, reviews, room: float) -> list[str]:
+    """Building reviews as the policy defined them before the lazy greedy: every open card's gain is checked
+    against deferral first, then all are sorted by gain per answer and taken within the room."""
+    from studyprep.deadline import _deferred
+
+    worth = []
+    for review in reviews:
+        if review.deferrable:
+            review.gain_today = min(review.gain_today, review.value_after_today - _deferred(horizon, review.state))
+        if review.gain_today > horizon.price * review.answers_today:
+            worth.append(review)
+    worth.sort(key=lambda r: (-r.gain_today / r.answers_today, r.key))
+    picked = []
+    for review in worth:
+        if room < review.answers_today:
+            break
+        picked.append(review.key)
+        room -= review.answers_today
+    return picked
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    size=st.integers(1, 40),
+    days_ahead=st.integers(1, 30),
+    room=st.floats(0, 80),
+)
+def test_lazy_building_picks_exactly_what_checking_every_card_first_would(
+    seed: int, size: int, days_ahead: int, room: float
+) -> None:
+    from fsrs import Card
+
+    from studyprep.deadline import _building
+
+    rng = random.Random(seed)
+    candidates = []
+    for index in range(size):
+        # Weak memories: a review today is often worth it, and often worth more a few days later.
+        last = NOW - timedelta(days=rng.uniform(0.2, 20))
+        stability = rng.uniform(0.3, 5)
+        state = Card(card_id=index, state=State.Review, stability=stability, difficulty=rng.uniform(1, 10),
+                     due=last + timedelta(days=stability), last_review=last)  # fmt: skip
+        candidates.append(Candidate(f"c{index:02d}", state, index))
+    goal = DeadlineGoal(NOW + timedelta(days=days_ahead, hours=2), 50)
+    horizon, lazy = _open_reviews(candidates, NOW, goal)
+    _, eager = _open_reviews(candidates, NOW, goal)
+    assert [r.key for r in _building(horizon, lazy, set(), room)] == _eager_building(horizon, eager, room)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fsrs import Card, State
 from helpers import FIXED_NOW
 from review_helpers import SLUG, Clock, make_workspace, session_at
 
@@ -17,9 +19,11 @@ from studyprep.reviewstore import (
     MIGRATIONS,
     ConflictError,
     ReviewStore,
+    card_from_json,
     database_path,
     from_us,
     open_store,
+    state_json,
     to_us,
 )
 from studyprep.scheduling import review, scheduler_for
@@ -39,6 +43,16 @@ def test_new_database_is_wal_versioned_and_marked_as_ours(tmp_path: Path) -> Non
 def test_times_round_trip_exactly() -> None:
     moment = FIXED_NOW.replace(microsecond=123456)
     assert from_us(to_us(moment)) == moment
+
+
+@pytest.mark.parametrize("last_review", [None, FIXED_NOW - timedelta(days=3, microseconds=7)])
+def test_a_stored_state_reads_back_as_the_fsrs_card_fsrs_would_build(last_review: datetime | None) -> None:
+    built = Card(card_id=42, state=State.Relearning, step=0, stability=3.25, difficulty=6.5,
+                 due=FIXED_NOW + timedelta(minutes=10), last_review=last_review)  # fmt: skip
+    restored = card_from_json(state_json(built), 42)
+    assert restored == built
+    assert vars(restored) == vars(built)
+    assert restored.to_dict() == built.to_dict()
 
 
 @pytest.mark.parametrize(
