@@ -52,13 +52,14 @@ for (deck,) in conn.execute("SELECT deck FROM decks WHERE present = 1 ORDER BY d
 PEAK = """
 import atexit, sys
 def _peak():
+    import resource
     try:
         with open("/proc/self/status") as status:
             kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
     except OSError:
-        import resource
         kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    sys.stderr.write(f"PEAK_KB {kb}\\n")
+    # Pool workers (studyprep.parallel) are children: the largest one's peak (shared pages counted again).
+    sys.stderr.write(f"PEAK_KB {kb}\\nPEAK_CHILD_KB {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n")
 atexit.register(_peak)
 """
 SESSION_MEMORY = (

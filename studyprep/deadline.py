@@ -255,19 +255,21 @@ class _Review:
 
     key: str
     state: FsrsCard
+    today: Outcomes  # of a review today
     on_day: float
     recall_now: float
     answers_today: float
-    # Value after a review today minus value without, in recall on the day. While `deferrable`, an upper bound:
-    # the same review a few days later may be worth more (`_deferred`), which `_building` checks only for the
-    # cards it reaches: that check is most of a plan's fsrs work, and most cards are never reached.
-    gain_today: float
-    value_after_today: float
     final_gain: float  # recall on the day after a final review in the last session, minus without
     final_answers: float
     early_loss: float  # recall on the day lost by doing the final review today rather than in the last session
     final_done: bool = False  # reviewed in the final window already: no second final review
     early_final: bool = False  # a review today would be its final one (strong enough on the day after it)
+    # Set by `_price_building`, only on a day with room for building reviews. `gain_today` is the value after a
+    # review today minus the value without, in recall on the day; while `deferrable`, an upper bound: the same
+    # review a few days later may be worth more (`_deferred`), which `_building` checks only for the cards it
+    # reaches (that check is most of a plan's fsrs work, and most cards are never reached).
+    gain_today: float = 0.0
+    value_after_today: float = 0.0
     deferrable: bool = False
 
 
@@ -293,35 +295,43 @@ def _deferred(horizon: _Horizon, state: FsrsCard) -> float:
 
 
 def _assess(horizon: _Horizon, key: str, state: FsrsCard) -> _Review:
-    """Value a review of `state` today against leaving it, with the fsrs model."""
+    """A seen card's figures for a review today and for its final review, with the fsrs model."""
     scheduler = horizon.scheduler
     on_day = horizon.on_day(state)
     today = review_outcomes(scheduler, state, horizon.now)
     after_today = today.expected(scheduler, horizon.interview)
     if horizon.today_is_last:
         final, final_answers = after_today, today.answers
-        after = after_today
-        gain = after_today - on_day
     else:
         final, final_answers = horizon.with_final_review(state)
-        after = _value_after(horizon, today)
-        gain = after - max(on_day, final - horizon.tuning.final_price * final_answers)
     return _Review(
         key,
         state,
+        today,
         on_day,
         recall_at(scheduler, state, horizon.now),
         today.answers,
-        gain,
-        after,
         final - on_day,
         final_answers,
         final - after_today,
         horizon.final_done(state),
         after_today >= horizon.tuning.final_done_recall,
-        # Worth it today: would it be worth more a little later? (Asked when `_building` reaches the card.)
-        deferrable=not horizon.today_is_last and gain > horizon.price * today.answers,
     )
+
+
+def _price_building(horizon: _Horizon, review: _Review) -> None:
+    """Value a building review of the card today against leaving it (an upper bound while `deferrable`)."""
+    if horizon.today_is_last:
+        review.value_after_today = review.on_day + review.final_gain  # the review today is the final one
+        review.gain_today = review.final_gain
+        return
+    final = review.on_day + review.final_gain
+    review.value_after_today = _value_after(horizon, review.today)
+    review.gain_today = review.value_after_today - max(
+        review.on_day, final - horizon.tuning.final_price * review.final_answers
+    )
+    # Worth it today: would it be worth more a little later? (Asked when `_building` reaches the card.)
+    review.deferrable = review.gain_today > horizon.price * review.answers_today
 
 
 def _reviews_to_assess(
@@ -394,7 +404,12 @@ def _building(horizon: _Horizon, reviews: list[_Review], chosen: set[str], room:
     it reaches the top; a checked card at the top beats every bound below it. The picks are exactly those of
     checking every card first and sorting (the same order, ties by key), with far fewer fsrs evaluations.
     """
+    if room < 1:
+        return []  # a review costs an answer at least: nothing fits, and nothing need be priced
     price = horizon.price
+    for review in reviews:
+        if review.key not in chosen:
+            _price_building(horizon, review)
     heap = [(-r.gain_today / r.answers_today, r.key, r) for r in reviews if r.key not in chosen]
     heap = [entry for entry in heap if entry[2].gain_today > price * entry[2].answers_today]
     heapq.heapify(heap)

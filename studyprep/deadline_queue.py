@@ -10,7 +10,9 @@ are counted from the log. Once the interview has passed `planned_today` returns 
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -43,6 +45,26 @@ class PlannedDay:
         return sum(new for _, new in self.cards)
 
 
+def decide_days(store: ReviewStore, days: Sequence[DeckDay], now: datetime) -> None:
+    """Decide and keep today's plan of each deadline deck among `days` that has none yet (or has changed).
+
+    The first command of a study day decides every deadline deck's plan; the decks are independent, so with
+    several they are decided on several cores (`parallel.map_decks`), then kept here in one place.
+    """
+    from studyprep.parallel import map_decks
+    from studyprep.reviewstore import open_database
+
+    missing = []
+    for day in days:
+        fingerprint = _fingerprint(store, day, now)
+        if fingerprint is not None and store.cached_day_plan(day.slug, fingerprint) is None:
+            missing.append((day, fingerprint))
+    job = functools.partial(_decide_job, now)
+    decided = map_decks(job, [day for day, _ in missing], store, functools.partial(open_database, store.path))
+    for (day, fingerprint), plan in zip(missing, decided, strict=True):
+        store.cache_day_plan(day.slug, fingerprint, plan)
+
+
 def planned_today(store: ReviewStore, day: DeckDay, now: datetime) -> PlannedDay | None:
     """The deadline plan for `day.slug` at `now`, cut to what is left of the daily budget; None without one.
 
@@ -51,17 +73,17 @@ def planned_today(store: ReviewStore, day: DeckDay, now: datetime) -> PlannedDay
     The plan is computed once per study day and kept until the deck's cards, states, log or plan change
     (`ReviewStore.deck_version`), so later commands of the day read it back instead of re-deciding it.
     """
-    plan = day.plan
-    if plan is None or plan.interview_at is None or plan.interview_at <= now:
+    fingerprint = _fingerprint(store, day, now)
+    if fingerprint is None:
         return None
-    plan.check_interview_horizon(now, store.path.parent / f"{day.slug}.yaml")
-    fingerprint = json.dumps([day.day_start.isoformat(), store.deck_version(day.slug), plan.model_dump(mode="json")])
     decided = store.cached_day_plan(day.slug, fingerprint)
     if decided is None:
         decided = _decide(store, day, now)
         store.cache_day_plan(day.slug, fingerprint, decided)
     if not decided:
         return None
+    plan = day.plan
+    assert plan is not None and plan.interview_at is not None  # noqa: S101 (a fingerprint means both)
     buried = store.buried_ids(day.slug, now)
     room = max(0, decided["budget"] - decided["answered"] - decided["learning"])
     chosen = [(key, new) for key, new in decided["cards"] if key not in buried][:room]
@@ -74,6 +96,19 @@ def planned_today(store: ReviewStore, day: DeckDay, now: datetime) -> PlannedDay
         interview=plan.interview_at,
         readiness_today=decided["readiness_today"],
     )
+
+
+def _fingerprint(store: ReviewStore, day: DeckDay, now: datetime) -> str | None:
+    """What today's plan of the deck depends on (None when it has no interview ahead: no deadline plan)."""
+    plan = day.plan
+    if plan is None or plan.interview_at is None or plan.interview_at <= now:
+        return None
+    plan.check_interview_horizon(now, store.path.parent / f"{day.slug}.yaml")
+    return json.dumps([day.day_start.isoformat(), store.deck_version(day.slug), plan.model_dump(mode="json")])
+
+
+def _decide_job(now: datetime, store: ReviewStore, day: DeckDay) -> dict[str, Any]:
+    return _decide(store, day, now)
 
 
 def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> dict[str, Any]:

@@ -111,17 +111,19 @@ def _risk_table(out, r) -> None:
 
 
 def _plan_chart(out, r) -> None:
+    """The projected days as fixed-width lines (a `Table` of 21 rows per deck was most of the command's drawing)."""
     if not r.days:
         return
-    table = Table(title="daily plan and projected readiness", title_justify="left", box=None)
-    for column in ("day", "new", "reviews", "min", "readiness", ""):
-        table.add_column(column, justify="left" if column in ("day", "") else "right")
+    width = max(8, min(BAR_WIDTH, out.width - 44))  # the bar shrinks so a line never wraps
+    chart = Text("daily plan and projected readiness\n", style="italic")
+    chart.append(f" {'day':<10} {'new':>5} {'reviews':>7} {'min':>4} {'readiness':>9}\n", style="bold")
     for day in r.days:
-        table.add_row(
-            day.date, f"{day.new:.0f}", f"{day.reviews:.0f}", f"{day.minutes:.0f}", _percent(day.readiness),
-            Text(bar(day.readiness), style="green" if day.readiness >= r.target else "yellow"),
-        )  # fmt: skip
-    out.print(table)
+        figures = f"{day.new:.0f}", f"{day.reviews:.0f}", f"{day.minutes:.0f}", _percent(day.readiness)
+        chart.append(f" {day.date:<10} {figures[0]:>5} {figures[1]:>7} {figures[2]:>4} {figures[3]:>9}  ")
+        chart.append(bar(day.readiness, width), style="green" if day.readiness >= r.target else "yellow")
+        chart.append("\n")
+    chart.rstrip()
+    out.print(chart)
 
 
 def render_brief(brief: Brief) -> None:

@@ -191,7 +191,10 @@ def _open_reviews(candidates: list[Candidate], now: datetime, goal: DeadlineGoal
     price = policy._building_price(sessions, tuning)
     horizon = policy._Horizon(MODEL, now, now + (sessions - 1) * DAY, goal.interview, tuning, price)
     open_cards, _ = policy._reviews_to_assess(candidates, horizon, 10_000)
-    return horizon, [policy._assess(horizon, key, state) for key, state, _ in open_cards]
+    reviews = [policy._assess(horizon, key, state) for key, state, _ in open_cards]
+    for review in reviews:
+        policy._price_building(horizon, review)
+    return horizon, reviews
 
 
 def _eager_building(horizon, reviews, room: float) -> list[str]:

@@ -155,3 +155,15 @@ def test_readiness_names_a_deck_by_unique_prefix_like_the_other_commands(home: P
     unknown = _run(home, FIXED_NOW, "readiness", "nope")
     assert unknown.exit_code != 0 and "no deck named 'nope'" in unknown.output
     assert len(unknown.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("columns", [60, 100])
+def test_the_daily_plan_chart_fits_the_terminal(home: Path, columns: int) -> None:
+    slug = _slug(home)
+    _run(home, FIXED_NOW, "plan", slug, "--interview", "2026-01-11T14:00", "--tz", "UTC")
+    env = {"STUDYPREP_HOME": str(home), "STUDYPREP_NOW": isoformat(FIXED_NOW), "COLUMNS": str(columns)}
+    shown = CliRunner().invoke(cli, ["readiness", slug], env=env, catch_exceptions=False).output
+    chart = shown[shown.index("daily plan") :].splitlines()
+    assert [line.split()[0] for line in chart[2:]] == [f"2026-01-{day:02d}" for day in range(1, 12)]
+    assert all(len(line) <= columns for line in chart)
+    assert all("█" in line for line in chart[3:])

@@ -119,8 +119,9 @@ def _deck_day(workspace: Workspace, store: ReviewStore, slug: str, now: datetime
 
 def counts_for(store: ReviewStore, days: list[DeckDay], now: datetime) -> list[DeckDue]:
     """Today's counts for each deck, from the database (a deadline deck's as its plan serves them)."""
-    from studyprep.deadline_queue import planned_today
+    from studyprep.deadline_queue import decide_days, planned_today
 
+    decide_days(store, days, now)
     result = []
     for day in days:
         counts = store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day)

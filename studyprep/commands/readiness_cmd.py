@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -67,6 +68,7 @@ def _tracked_cards(store: Any, slug: str, tracked: type) -> list[Any]:
 
 def readiness_report(workspace: Workspace, now: datetime, deck: str | None = None) -> list[DeckReadiness]:
     """Readiness of the named deck (slug or unique prefix), or of every deck whose plan has an interview date."""
+    from studyprep.parallel import map_decks
     from studyprep.reviewstore import open_store
     from studyprep.workspace import match_slug
 
@@ -80,5 +82,11 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
                 hint = f"set one with `studyprep plan {deck} --interview DATE`"
                 raise StudyprepError(f"deck {deck!r} has no interview date: {hint}")
             return [found]
-        reports = [deck_readiness(workspace, store, slug, now) for slug in slugs]
+        # Decks are independent: with several, their readiness is worked out on several cores.
+        job = functools.partial(_deck_readiness_job, workspace, now)
+        reports = map_decks(job, slugs, store, functools.partial(open_store, workspace, create=False))
     return [report for report in reports if report is not None]
+
+
+def _deck_readiness_job(workspace: Workspace, now: datetime, store: Any, slug: str) -> DeckReadiness | None:
+    return deck_readiness(workspace, store, slug, now)

@@ -1,0 +1,131 @@
+"""Per-deck work on several cores: the same results as in turn, errors as raised, and a broken pool survived."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import pickle
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers import EXAMPLE, FIXED_NOW
+
+from studyprep.cli import cli
+from studyprep.clock import isoformat
+from studyprep.commands.importing import import_document
+from studyprep.errors import DeckNotFoundError, StudyprepError
+from studyprep.parallel import map_decks
+from studyprep.reviewstore import open_store
+from studyprep.workspace import Workspace
+
+PARENT = os.getpid()
+
+
+@pytest.fixture
+def three_dated_decks(tmp_path: Path) -> Path:
+    for number in range(3):
+        import_document(Workspace(tmp_path), EXAMPLE, FIXED_NOW, deck=f"round-{number}")
+    for slug in _slugs(tmp_path):
+        interview = (FIXED_NOW + timedelta(days=9)).strftime("%Y-%m-%dT%H:%M")
+        assert _run(tmp_path, "plan", slug, "--interview", interview, "--tz", "UTC").exit_code == 0
+    return tmp_path
+
+
+def _slugs(home: Path) -> list[str]:
+    return sorted(path.stem for path in (home / "decks").glob("*.yaml"))
+
+
+def _run(home: Path, *args: str, jobs: str = "") -> object:
+    env = {"STUDYPREP_HOME": str(home), "STUDYPREP_NOW": isoformat(FIXED_NOW), "STUDYPREP_JOBS": jobs}
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def test_readiness_of_several_decks_is_the_same_on_several_cores_as_in_turn(three_dated_decks: Path) -> None:
+    assert len(_slugs(three_dated_decks)) == 3
+    in_turn = _run(three_dated_decks, "readiness", "--json", jobs="1")
+    parallel = _run(three_dated_decks, "readiness", "--json", jobs="3")
+    assert in_turn.exit_code == parallel.exit_code == 0
+    assert json.loads(parallel.output) == json.loads(in_turn.output)
+    assert [deck["deck"] for deck in json.loads(parallel.output)] == _slugs(three_dated_decks)
+
+
+def test_day_plans_decided_on_several_cores_are_the_ones_decided_in_turn(three_dated_decks: Path) -> None:
+    parallel = _run(three_dated_decks, "due", "--json", jobs="3")
+    with open_store(Workspace(three_dated_decks)) as store:
+        kept = store.conn.execute("SELECT deck, plan FROM day_plan ORDER BY deck").fetchall()
+        store.conn.execute("DELETE FROM day_plan")
+    in_turn = _run(three_dated_decks, "due", "--json", jobs="1")
+    with open_store(Workspace(three_dated_decks)) as store:
+        assert store.conn.execute("SELECT deck, plan FROM day_plan ORDER BY deck").fetchall() == kept
+    assert len(kept) == 3
+    assert json.loads(parallel.output) == json.loads(in_turn.output)
+
+
+def _deck_size(store, slug: str) -> int:
+    return len(store.card_states(slug))
+
+
+def _refuse(store, slug: str) -> int:
+    raise DeckNotFoundError(f"no deck named {slug!r}", path="/somewhere/decks", line=3)
+
+
+def _die_in_a_worker(store, slug: str) -> int:
+    if os.getpid() != PARENT:
+        os._exit(9)  # a worker killed mid-job (out of memory, a signal)
+    return len(store.card_states(slug))
+
+
+@pytest.mark.parametrize("job", [_deck_size, _die_in_a_worker])
+def test_jobs_give_every_deck_in_order_even_when_a_worker_dies(three_dated_decks: Path, job) -> None:
+    workspace = Workspace(three_dated_decks)
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        reopen = functools.partial(open_store, workspace, create=False)
+        sizes = map_decks(job, _slugs(three_dated_decks), store, reopen)
+        assert sizes == [len(store.card_states(slug)) for slug in _slugs(three_dated_decks)]
+        assert min(sizes) > 10
+
+
+def test_a_jobs_error_reaches_the_caller_with_its_file_and_line(three_dated_decks: Path) -> None:
+    workspace = Workspace(three_dated_decks)
+    with open_store(workspace) as store, pytest.raises(DeckNotFoundError) as raised:
+        map_decks(_refuse, _slugs(three_dated_decks), store, functools.partial(open_store, workspace))
+    assert str(raised.value).startswith("/somewhere/decks:3: no deck named")
+    assert raised.value.exit_code == 2
+
+
+def test_errors_pickle_with_their_file_and_line() -> None:
+    error = pickle.loads(pickle.dumps(StudyprepError("bad key", path="plan.yaml", line=4)))  # noqa: S301 - our own bytes
+    assert (error.message, error.path, error.line, str(error)) == ("bad key", "plan.yaml", 4, "plan.yaml:4: bad key")
+
+
+def test_inside_a_transaction_jobs_run_in_turn_on_the_callers_store(three_dated_decks: Path) -> None:
+    workspace = Workspace(three_dated_decks)
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+    with open_store(workspace) as store, store.transaction():
+        # A worker would not see this uncommitted change; in turn, the job does.
+        store.conn.execute("UPDATE cards SET active = 0 WHERE deck = ?", (_slugs(three_dated_decks)[0],))
+        sizes = map_decks(_deck_size, _slugs(three_dated_decks), store, functools.partial(open_store, workspace))
+        assert sizes[0] == 0 and min(sizes[1:]) > 10
+        store.conn.execute("ROLLBACK")
+        store.conn.execute("BEGIN")
+
+
+def _pid(store, slug: str) -> int:
+    return os.getpid()
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: everything runs in turn")
+def test_with_several_cores_the_jobs_run_in_workers_unless_told_otherwise(
+    three_dated_decks: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = Workspace(three_dated_decks)
+    with open_store(workspace) as store:
+        reopen = functools.partial(open_store, workspace, create=False)
+        assert PARENT not in map_decks(_pid, _slugs(three_dated_decks), store, reopen)
+        monkeypatch.setenv("STUDYPREP_JOBS", "1")
+        assert set(map_decks(_pid, _slugs(three_dated_decks), store, reopen)) == {PARENT}
