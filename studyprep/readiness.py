@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from fsrs import Card as FsrsCard
 from fsrs import Scheduler
@@ -34,9 +34,11 @@ MAX_ANSWER_MS = 300_000
 PACE_ANSWERS = 2_000  # the pace is measured over the latest logged answers
 
 
-@dataclass(frozen=True)
-class TrackedCard:
-    """An active card with its category label and FSRS state (None = never seen)."""
+class TrackedCard(NamedTuple):
+    """An active card with its category label and FSRS state (None = never seen).
+
+    A named tuple: `readiness` builds one per active card of every deck (a frozen dataclass costs 3x more).
+    """
 
     key: str
     prompt: str

@@ -501,20 +501,25 @@ class ReviewStore:
         return StoredState(_make_card(fsrs_card_id(deck, card_id), *row[:6]), row[6])
 
     def card_states(self, deck: str) -> dict[str, fsrs.Card | None]:
-        """Every active card of a deck, in document order, with its fsrs Card (None if never reviewed)."""
+        """Every active card of a deck, in document order, with its fsrs Card (None if never reviewed).
+
+        For planning and display: these Cards' fsrs ids are 0 (fsrs only copies the id into its own review log,
+        which studyprep never keeps; hashing 100,000 ids was a tenth of `readiness`). A review reads its card
+        with `get_state`.
+        """
         rows = self._active_rows(deck, "")
-        return {card_id: None if state is None else _make_card(fsrs_card_id(deck, card_id), state, *rest)
-                for card_id, state, *rest in rows}  # fmt: skip
+        return {card_id: None if state is None else _make_card(0, state, *rest) for card_id, state, *rest in rows}
 
     def active_cards(self, deck: str) -> list[ActiveCard]:
-        """Every active card of a deck in document order: mirrored prompt, category, kind and fsrs state."""
+        """Every active card of a deck in document order: mirrored prompt, category, kind and fsrs state (fsrs id 0,
+        as in `card_states`)."""
         rows = self._active_rows(deck, "c.prompt, c.category, c.kind, ")
         categories: dict[str, list[str]] = {}  # many cards share a category: decode each JSON list once
         cards = []
         for card_id, prompt, category, kind, state, *rest in rows:
             if category not in categories:
                 categories[category] = json.loads(category)
-            fsrs_card = None if state is None else _make_card(fsrs_card_id(deck, card_id), state, *rest)
+            fsrs_card = None if state is None else _make_card(0, state, *rest)
             cards.append(ActiveCard(card_id, prompt, categories[category], kind, fsrs_card))
         return cards
 
