@@ -56,7 +56,8 @@ def test_replaying_the_log_gives_the_stored_state_with_fuzz_on(tmp_path: Path) -
         for card_id, state in states.items():
             logs = store.review_logs(SLUG, card_id)
             assert len(logs) >= 2
-            assert replay(scheduler_for(plan), SLUG, card_id, logs) == state
+            assert replay(scheduler_for(plan), SLUG, card_id, logs) == store.get_state(SLUG, card_id).card
+            assert vars(state) == {**vars(store.get_state(SLUG, card_id).card), "card_id": 0}  # bulk reads: id 0
 
 
 def test_interval_on_each_key_is_what_the_answer_gives(tmp_path: Path) -> None:
