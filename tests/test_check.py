@@ -154,6 +154,16 @@ def test_a_damaged_database_fails_the_integrity_check_and_is_left_alone(tmp_path
     assert path.read_bytes() == bytes(raw)
 
 
+def test_a_workspace_whose_path_has_url_characters_checks_ok(tmp_path: Path) -> None:
+    # The integrity check opens the database by URI: spaces, %, # and ? in the path must stay a path.
+    folder = tmp_path / "prep #1 100% ?final"
+    folder.mkdir()
+    workspace = reviewed_workspace(folder)
+    code, report = check_json(workspace)
+    assert (code, report["problems"], report["reviews"]) == (0, [], 3)
+    assert [path.name for path in tmp_path.iterdir()] == [folder.name]  # no database opened at a cut path
+
+
 def test_a_foreign_database_file_is_a_problem(tmp_path: Path) -> None:
     workspace = reviewed_workspace(tmp_path)
     path = database_path(workspace)

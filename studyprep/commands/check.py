@@ -17,6 +17,7 @@ Leftover temp files from an interrupted write (older than a minute) are removed 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -172,7 +173,7 @@ def _mirrored_versions(workspace: Workspace, query: str) -> dict[str, tuple[int,
     if not path.is_file():
         return {}
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
             return {slug: (size, mtime) for slug, size, mtime in conn.execute(query)}
         finally:
@@ -211,10 +212,14 @@ def _check_database(workspace: Workspace, valid_decks: dict[str, Path], result: 
     with store:
         try:
             with store.guard():
-                if not _integrity_ok(store, result, full):
+                integrity_rows = _integrity_in_background(store.path, full)
+                history = CheckResult()  # judged while SQLite checks the file; kept only if the file is whole
+                _check_history(store, history)
+                if not _integrity_ok(store, integrity_rows(), result):
                     return
+                result.reviews = history.reviews
+                result.problems += history.problems
                 _mirror_changed_decks(store, valid_decks)
-                _check_history(store, result)
                 _find_orphans(store, workspace, valid_decks, result)
                 if drop and result.orphans:
                     result.dropped_orphans = _drop_orphans(store, result.orphans)
@@ -224,8 +229,49 @@ def _check_database(workspace: Workspace, valid_decks: dict[str, Path], result: 
         result.cards = store.conn.execute("SELECT count(*) FROM cards WHERE present = 1").fetchone()[0]
 
 
-def _integrity_ok(store: Any, result: CheckResult, full: bool) -> bool:
-    rows = [row[0] for row in store.conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")]
+def _read_only_uri(path: Path) -> str:
+    """A read-only SQLite URI for `path`: percent-encoded, so a '#' or '?' in a folder name stays in the path
+    (`file:{path}` would cut it there, and open, even create, another file)."""
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
+def _integrity_in_background(path: Path, full: bool) -> Callable[[], list[str]]:
+    """Start SQLite's `quick_check` (`integrity_check` when `full`) on its own read-only connection in a thread,
+    and return a function that waits for its rows (re-raising its sqlite3 error, if any).
+
+    SQLite runs the check without holding Python's GIL: it is most of `check`'s time on a large database, and
+    the history checks run meanwhile on the main connection.
+    """
+    import sqlite3
+    import threading
+
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            conn = sqlite3.connect(_read_only_uri(path), uri=True)
+            try:
+                outcome["rows"] = [
+                    row[0] for row in conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")
+                ]
+            finally:
+                conn.close()
+        except sqlite3.Error as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, name="studyprep-integrity", daemon=True)
+    thread.start()
+
+    def rows() -> list[str]:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["rows"]
+
+    return rows
+
+
+def _integrity_ok(store: Any, rows: list[str], result: CheckResult) -> bool:
     if rows == ["ok"]:
         return True
     for row in rows[:20]:
@@ -236,12 +282,12 @@ def _integrity_ok(store: Any, result: CheckResult, full: bool) -> bool:
 
 def _mirror_changed_decks(store: Any, valid_decks: dict[str, Path]) -> None:
     """Bring the card mirror up to date with the valid deck files, so orphans are judged on current content."""
-    from studyprep.deckstore import load_deck_file
-
     known = {row[0]: (row[1], row[2]) for row in store.conn.execute("SELECT deck, size, mtime_ns FROM decks")}
     for slug, path in valid_decks.items():
         stat = path.stat()
         if known.get(slug) != (stat.st_size, stat.st_mtime_ns):
+            from studyprep.deckstore import load_deck_file  # pydantic: imported only when a deck changed
+
             store.mirror_deck(load_deck_file(path), path)
 
 
