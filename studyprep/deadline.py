@@ -102,6 +102,7 @@ class TodayPlan:
     reviews: int = 0
     new: int = 0
     final_days: bool = False
+    answers_per_new: float = 1.0  # expected answers a new card costs today (its learning steps, some failed)
 
     def reasons(self) -> dict[str, int]:
         """Counts by kind, for display."""
@@ -475,4 +476,5 @@ def plan_today(
     plan.learning = len(learning)
     plan.reviews = len(reviews)
     plan.new = quota
+    plan.answers_per_new = answers_per_new
     return plan

@@ -33,6 +33,21 @@ class PlannedDay:
     final_days: bool
     interview: datetime
     readiness_today: float  # mean predicted recall at the interview if nothing more is studied
+    room: int = 0  # answers left in today's budget for these cards (the session stops starting them after)
+    answers_per_new: float = 1.0  # what a new card is expected to cost, its learning steps included
+
+    def expected(self) -> tuple[int, int]:
+        """(reviews, new cards) a session is expected to get to within the budget: a card is started while
+        the answers spent before it, at `answers_per_new` a new card and one a review, are under `room`."""
+        reviews = new = 0
+        spent = 0.0
+        for _, is_new in self.cards:
+            if spent >= self.room:
+                break
+            new += is_new
+            reviews += not is_new
+            spent += self.answers_per_new if is_new else 1.0
+        return reviews, new
 
     @property
     def reviews(self) -> int:
@@ -95,6 +110,8 @@ def planned_today(store: ReviewStore, day: DeckDay, now: datetime) -> PlannedDay
         final_days=decided["final_days"],
         interview=plan.interview_at,
         readiness_today=decided["readiness_today"],
+        room=room,
+        answers_per_new=decided.get("answers_per_new", 1.0),  # plans kept by an earlier version lack it
     )
 
 
@@ -143,4 +160,5 @@ def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> dict[str, Any]:
         "answered": answered,
         "final_days": today.final_days,
         "readiness_today": readiness_today(candidates, plan.interview_at, scheduler),
+        "answers_per_new": today.answers_per_new,
     }

@@ -65,16 +65,39 @@ class ReviewQueue:
     new: deque[QueueEntry] = field(default_factory=deque)
     learn_ahead: timedelta = LEARN_AHEAD
     planned: deque[QueueEntry] = field(default_factory=deque)
+    # Deadline decks: answers (learning steps included) left in today's budget. A planned card is started only
+    # while its deck has some left beyond the steps its learning cards still owe (one each at least), as the
+    # policy and its projection count them: a card's steps are part of its cost. Begun steps always follow.
+    budgets: dict[str, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return len(self.learning) + len(self.planned) + len(self.reviews) + len(self.new)
+        return len(self.learning) + self._planned_left() + len(self.reviews) + len(self.new)
+
+    def _planned_left(self) -> int:
+        """Planned cards still to start: per deck no more than its answers left (a card takes one at least)."""
+        per_deck: dict[str, int] = {}
+        for entry in self.planned:
+            per_deck[entry.deck] = per_deck.get(entry.deck, 0) + 1
+        return sum(min(count, self._room(deck, count)) for deck, count in per_deck.items())
+
+    def _room(self, deck: str, unlimited: int = 1) -> int:
+        """Answers the deck's budget still has for new starts (`unlimited` for a deck without a budget)."""
+        if deck not in self.budgets:
+            return unlimited
+        return max(0, self.budgets[deck] - sum(entry.deck == deck for entry in self.learning))
+
+    def spend(self, deck: str, answers: int = 1) -> None:
+        """Count answers given to a deck's cards against its budget (negative: an answer taken back)."""
+        if deck in self.budgets:
+            self.budgets[deck] -= answers
 
     def next(self, now: datetime) -> QueueEntry | None:
         """The card to show at `now`, or None when nothing is due (even with learn-ahead)."""
         if self.learning and _due(self.learning[0]) <= now:
             return self.learning[0]
-        if self.planned:
-            return self.planned[0]
+        planned = next((entry for entry in self.planned if self._room(entry.deck) > 0), None)
+        if planned is not None:
+            return planned
         if self.reviews:
             return self.reviews[0]
         if self.new:
@@ -152,7 +175,9 @@ def build_queue(
             lanes.append(lane[:room])
             room = max(room - len(lane), 0)
     learning, planned, reviews, new = lanes
-    return ReviewQueue(learning=learning, reviews=deque(reviews), new=deque(new), planned=deque(planned))
+    budgets = {day.deck: max(0, day.budget - day.answered_today) for day in planned_days}
+    return ReviewQueue(learning=learning, reviews=deque(reviews), new=deque(new), planned=deque(planned),
+                       budgets=budgets)  # fmt: skip
 
 
 def _planned(days: list[PlannedDay], new_limit: int | None) -> list[QueueEntry]:

@@ -141,6 +141,7 @@ class ReviewSession:
             self._advance()
             return
         self.queue.remove(shown.entry.key)
+        self.queue.spend(deck)
         if after.state in (State.Learning, State.Relearning) and after.due < self._deck(deck).day_end:
             self.queue.add_learning(deck, card_id, after.due)
         self._history.append(_Done("answer", shown.entry, log_id, rating))
@@ -175,6 +176,7 @@ class ReviewSession:
                 return False
             self.answered -= 1
             self.again -= last.rating == 1
+            self.queue.spend(deck, -1)
         else:
             self.store.unbury(deck, card_id)
             self.buried -= 1

@@ -190,3 +190,46 @@ def test_the_day_plan_is_read_back_until_the_deck_changes_and_always_matches_a_f
     import_document(workspace, edited, clock.now, deck=SLUG)
     kept, fresh = kept_and_fresh()
     assert kept == fresh
+
+
+LARGE_DOC = "# Interview Prep: Acme – SRE\n\n## Interview Questions\n" + "".join(
+    f"- How would you debug outage number {number}?\n" for number in range(40)
+)
+
+
+def test_a_session_keeps_to_the_budget_counting_the_learning_steps_its_new_cards_owe(tmp_path: Path) -> None:
+    # A new card answered Good takes two answers here (its second step, then graduation): a budget of 6
+    # answers is 3 new cards, as the plan and its projection count them, not 6 cards and 12 answers.
+    workspace = make_workspace(tmp_path, LARGE_DOC, interview_at=FIXED_NOW + timedelta(days=5),
+                               daily_budget_cards=6, learning_steps=["1m", "10m"])  # fmt: skip
+    clock = Clock(FIXED_NOW)
+    assert cli_json(workspace, FIXED_NOW, "due")["decks"][0]["new"] == 3  # what `due` expects the session to do
+    with session_at(workspace, clock) as session:
+        assert len(session.queue) == 6  # no more than the budget's answers, before any step is owed
+        while session.current is not None:
+            session.reveal()
+            session.answer(3)
+            clock.advance(minutes=11)
+        assert session.answered == 6
+    with open_store(workspace) as store:
+        (slug,) = store.deck_slugs()
+        assert store.new_cards_since(slug, FIXED_NOW - timedelta(hours=1)) == 3
+        assert store.answers_since(slug, FIXED_NOW - timedelta(hours=1)) == 6
+    with session_at(workspace, clock) as session:
+        assert session.current is None  # the day's budget is spent
+
+
+def test_an_undone_answer_gives_its_budget_back(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, LARGE_DOC, interview_at=FIXED_NOW + timedelta(days=5),
+                               daily_budget_cards=2, learning_steps=[])  # fmt: skip
+    clock = Clock(FIXED_NOW)
+    with session_at(workspace, clock) as session:
+        for _ in range(2):
+            session.reveal()
+            session.answer(3)  # no learning steps: one answer a card
+        assert session.current is None and len(session.queue) == 0
+        assert session.undo()
+        assert session.current is not None and len(session.queue) >= 1
+        session.reveal()
+        session.answer(3)
+        assert session.current is None and session.answered == 2

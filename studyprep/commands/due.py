@@ -126,7 +126,7 @@ def counts_for(store: ReviewStore, days: list[DeckDay], now: datetime) -> list[D
     for day in days:
         counts = store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day)
         planned = planned_today(store, day, now) if day.plan is not None else None
-        review, new = (counts.review, counts.new_available) if planned is None else (planned.reviews, planned.new)
+        review, new = (counts.review, counts.new_available) if planned is None else planned.expected()
         glance = None if planned is None else _readiness_glance(planned.interview, planned.readiness_today, now)
         result.append(DeckDue(day.slug, counts.learning, review, new, counts.new_today, counts.next_due, glance))
     return result
