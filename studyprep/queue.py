@@ -78,13 +78,16 @@ class ReviewQueue:
         per_deck: dict[str, int] = {}
         for entry in self.planned:
             per_deck[entry.deck] = per_deck.get(entry.deck, 0) + 1
-        return sum(min(count, self._room(deck, count)) for deck, count in per_deck.items())
+        rooms = self._rooms()
+        return sum(min(count, rooms.get(deck, count)) for deck, count in per_deck.items())
 
-    def _room(self, deck: str, unlimited: int = 1) -> int:
-        """Answers the deck's budget still has for new starts (`unlimited` for a deck without a budget)."""
-        if deck not in self.budgets:
-            return unlimited
-        return max(0, self.budgets[deck] - sum(entry.deck == deck for entry in self.learning))
+    def _rooms(self) -> dict[str, int]:
+        """Answers each budgeted deck still has for starting cards: its budget less the steps its learning
+        cards still owe (one each at least). One pass over the learning lane, whatever the number of decks."""
+        owed: dict[str, int] = {}
+        for entry in self.learning:
+            owed[entry.deck] = owed.get(entry.deck, 0) + 1
+        return {deck: max(0, left - owed.get(deck, 0)) for deck, left in self.budgets.items()}
 
     def spend(self, deck: str, answers: int = 1) -> None:
         """Count answers given to a deck's cards against its budget (negative: an answer taken back)."""
@@ -95,7 +98,8 @@ class ReviewQueue:
         """The card to show at `now`, or None when nothing is due (even with learn-ahead)."""
         if self.learning and _due(self.learning[0]) <= now:
             return self.learning[0]
-        planned = next((entry for entry in self.planned if self._room(entry.deck) > 0), None)
+        rooms = self._rooms()
+        planned = next((entry for entry in self.planned if rooms.get(entry.deck, 1) > 0), None)
         if planned is not None:
             return planned
         if self.reviews:
