@@ -279,16 +279,17 @@ def _value_after(horizon: _Horizon, review: Outcomes) -> float:
     return review.success * horizon.value(review.passed) + (1 - review.success) * horizon.value(review.failed)
 
 
-def _deferred(horizon: _Horizon, state: FsrsCard) -> float:
+def _deferred(horizon: _Horizon, state: FsrsCard, enough: float = math.inf) -> float:
     """The best value of the same review a few days later instead of today (0 when no such day is left).
 
     Without this, a review today would be compared only with no review before the final one, and the
-    greedy would review too soon: FSRS grows stability more from a review at a lower recall.
+    greedy would review too soon: FSRS grows stability more from a review at a lower recall. The search stops
+    once a later day is worth `enough` (the best can only grow, and the caller decides the same beyond it).
     """
     best = 0.0
     for days in horizon.tuning.defer_days:
         when = horizon.now + days * DAY
-        if when >= horizon.last_session:
+        if when >= horizon.last_session or best >= enough:
             break
         review = review_outcomes(horizon.scheduler, state, when)
         best = max(best, _value_after(horizon, review) - horizon.price * review.answers)
@@ -419,7 +420,10 @@ def _building(horizon: _Horizon, reviews: list[_Review], chosen: set[str], room:
         _, key, review = heapq.heappop(heap)
         if review.deferrable:
             review.deferrable = False
-            review.gain_today = min(review.gain_today, review.value_after_today - _deferred(horizon, review.state))
+            # A later day worth `enough` drops the card (its gain would fall to the price): no need to look further.
+            enough = review.value_after_today - price * review.answers_today
+            later = _deferred(horizon, review.state, enough)
+            review.gain_today = min(review.gain_today, review.value_after_today - later)
             if review.gain_today > price * review.answers_today:
                 heapq.heappush(heap, (-review.gain_today / review.answers_today, key, review))
             continue
