@@ -129,3 +129,26 @@ def test_with_several_cores_the_jobs_run_in_workers_unless_told_otherwise(
         assert PARENT not in map_decks(_pid, _slugs(three_dated_decks), store, reopen)
         monkeypatch.setenv("STUDYPREP_JOBS", "1")
         assert set(map_decks(_pid, _slugs(three_dated_decks), store, reopen)) == {PARENT}
+
+
+def test_output_written_before_the_pool_starts_is_not_printed_again_by_the_workers(three_dated_decks: Path) -> None:
+    import subprocess
+    import sys
+
+    # Workers are forks: whatever sat in the parent's stdout buffer must not be flushed again by each of them.
+    code = (
+        "import functools, pathlib, sys\n"
+        "from test_parallel import _pid\n"
+        "from studyprep.parallel import map_decks\n"
+        "from studyprep.reviewstore import open_store\n"
+        "from studyprep.workspace import Workspace\n"
+        "workspace = Workspace(pathlib.Path(sys.argv[1]))\n"
+        "sys.stdout.write('before the pool ')\n"
+        "with open_store(workspace) as store:\n"
+        "    pids = map_decks(_pid, ['a', 'b', 'c'], store, functools.partial(open_store, workspace))\n"
+        "sys.stderr.write(str(len(set(pids))))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+    done = subprocess.run([sys.executable, "-c", code, str(three_dated_decks)], capture_output=True, text=True,
+                          env=env, check=True)  # fmt: skip
+    assert done.stdout == "before the pool "
