@@ -123,13 +123,10 @@ def forgetting_curve(scheduler: Scheduler, elapsed_days: float, stability: float
 
 
 def recall_at(scheduler: Scheduler, state: FsrsCard | None, moment: datetime) -> float:
-    """Predicted probability of recalling a card at `moment` (0 for a card never seen), by `forgetting_curve`."""
+    """Predicted probability of recalling a card at `moment` (0 for a card never seen), via `forgetting_curve`."""
     if state is None or state.last_review is None or state.stability is None:
         return 0.0
-    # forgetting_curve inlined: this runs for every card of every deck on the path of `readiness` and `due`.
-    decay = -scheduler.parameters[20]
-    elapsed_days = max(0.0, (moment - state.last_review) / DAY)
-    return (1 + (0.9 ** (1 / decay) - 1) * elapsed_days / state.stability) ** decay
+    return forgetting_curve(scheduler, (moment - state.last_review) / DAY, state.stability)
 
 
 def finish_steps(scheduler: Scheduler, state: FsrsCard, rating: Rating = Rating.Good) -> tuple[FsrsCard, int]:
@@ -409,11 +406,10 @@ def _building(horizon: _Horizon, reviews: list[_Review], chosen: set[str], room:
     if room < 1:
         return []  # a review costs an answer at least: nothing fits, and nothing need be priced
     price = horizon.price
-    for review in reviews:
-        if review.key not in chosen:
-            _price_building(horizon, review)
-    heap = [(-r.gain_today / r.answers_today, r.key, r) for r in reviews if r.key not in chosen]
-    heap = [entry for entry in heap if entry[2].gain_today > price * entry[2].answers_today]
+    open_reviews = [review for review in reviews if review.key not in chosen]
+    for review in open_reviews:
+        _price_building(horizon, review)
+    heap = [(-r.gain_today / r.answers_today, r.key, r) for r in open_reviews if r.gain_today > price * r.answers_today]
     heapq.heapify(heap)
     picked = []
     while heap:

@@ -49,19 +49,9 @@ class PlannedDay:
             spent += self.answers_per_new if is_new else 1.0
         return reviews, new
 
-    @property
-    def reviews(self) -> int:
-        """Cards already seen (reviews brought forward, building or final reviews)."""
-        return sum(not new for _, new in self.cards)
 
-    @property
-    def new(self) -> int:
-        """Cards to introduce today."""
-        return sum(new for _, new in self.cards)
-
-
-def decide_days(store: ReviewStore, days: Sequence[DeckDay], now: datetime) -> None:
-    """Decide and keep today's plan of each deadline deck among `days` that has none yet (or has changed).
+def planned_days(store: ReviewStore, days: Sequence[DeckDay], now: datetime) -> dict[str, PlannedDay | None]:
+    """Each deck's deadline plan at `now` (`planned_today`), by slug; None for a deck without one.
 
     The first command of a study day decides every deadline deck's plan; the decks are independent, so with
     several they are decided on several cores (`parallel.map_decks`), then kept here in one place.
@@ -69,15 +59,15 @@ def decide_days(store: ReviewStore, days: Sequence[DeckDay], now: datetime) -> N
     from studyprep.parallel import map_decks
     from studyprep.reviewstore import open_database
 
-    missing = []
-    for day in days:
-        fingerprint = _fingerprint(store, day, now)
-        if fingerprint is not None and store.cached_day_plan(day.slug, fingerprint) is None:
-            missing.append((day, fingerprint))
+    fingerprints = {day.slug: _fingerprint(store, day, now) for day in days}
+    decided = {slug: store.cached_day_plan(slug, found) for slug, found in fingerprints.items() if found is not None}
+    missing = [day for day in days if day.slug in decided and decided[day.slug] is None]
     job = functools.partial(_decide_job, now)
-    decided = map_decks(job, [day for day, _ in missing], store, functools.partial(open_database, store.path))
-    for (day, fingerprint), plan in zip(missing, decided, strict=True):
-        store.cache_day_plan(day.slug, fingerprint, plan)
+    fresh = map_decks(job, missing, store, functools.partial(open_database, store.path))
+    for day, plan in zip(missing, fresh, strict=True):
+        store.cache_day_plan(day.slug, fingerprints[day.slug], plan)
+        decided[day.slug] = plan
+    return {day.slug: _served(store, day, now, decided.get(day.slug)) for day in days}
 
 
 def planned_today(store: ReviewStore, day: DeckDay, now: datetime) -> PlannedDay | None:
@@ -88,17 +78,15 @@ def planned_today(store: ReviewStore, day: DeckDay, now: datetime) -> PlannedDay
     The plan is computed once per study day and kept until the deck's cards, states, log or plan change
     (`ReviewStore.deck_version`), so later commands of the day read it back instead of re-deciding it.
     """
-    fingerprint = _fingerprint(store, day, now)
-    if fingerprint is None:
-        return None
-    decided = store.cached_day_plan(day.slug, fingerprint)
-    if decided is None:
-        decided = _decide(store, day, now)
-        store.cache_day_plan(day.slug, fingerprint, decided)
+    return planned_days(store, [day], now)[day.slug]
+
+
+def _served(store: ReviewStore, day: DeckDay, now: datetime, decided: dict[str, Any] | None) -> PlannedDay | None:
+    """What is left of a decided plan (None or {} for no plan) for the rest of today."""
     if not decided:
         return None
     plan = day.plan
-    assert plan is not None and plan.interview_at is not None  # noqa: S101 (a fingerprint means both)
+    assert plan is not None and plan.interview_at is not None  # noqa: S101 (a decided plan means both)
     buried = store.buried_ids(day.slug, now)
     room = max(0, decided["budget"] - decided["answered"] - decided["learning"])
     chosen = [(key, new) for key, new in decided["cards"] if key not in buried][:room]

@@ -153,10 +153,9 @@ def build_queue(
     new_limit: int | None = None,
 ) -> ReviewQueue:
     """Today's queue over `decks`: at most `limit` cards, and `new_limit` new ones (default: the plans')."""
-    from studyprep.deadline_queue import decide_days, planned_today
+    from studyprep.deadline_queue import planned_days as deadline_plans
 
-    decide_days(store, decks, now)
-    planned_days = [found for deck in decks if deck.plan is not None and (found := planned_today(store, deck, now))]
+    planned_days = [found for found in deadline_plans(store, decks, now).values() if found is not None]
     plain = [deck for deck in decks if deck.slug not in {day.deck for day in planned_days}]
     learning = sorted(
         (QueueEntry(deck.slug, card_id, "learning", due)

@@ -125,8 +125,8 @@ def _make_card(fsrs_id: int, state: int, step: Any, stability: Any, difficulty: 
         step=step,
         stability=stability,
         difficulty=difficulty,
-        due=_EPOCH + timedelta(0, 0, due),
-        last_review=None if last_review is None else _EPOCH + timedelta(0, 0, last_review),
+        due=from_us(due),
+        last_review=None if last_review is None else from_us(last_review),
     )
     return card
 

@@ -119,13 +119,13 @@ def _deck_day(workspace: Workspace, store: ReviewStore, slug: str, now: datetime
 
 def counts_for(store: ReviewStore, days: list[DeckDay], now: datetime) -> list[DeckDue]:
     """Today's counts for each deck, from the database (a deadline deck's as its plan serves them)."""
-    from studyprep.deadline_queue import decide_days, planned_today
+    from studyprep.deadline_queue import planned_days
 
-    decide_days(store, days, now)
+    plans = planned_days(store, days, now)
     result = []
     for day in days:
         counts = store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day)
-        planned = planned_today(store, day, now) if day.plan is not None else None
+        planned = plans[day.slug]
         review, new = (counts.review, counts.new_available) if planned is None else planned.expected()
         glance = None if planned is None else _readiness_glance(planned.interview, planned.readiness_today, now)
         result.append(DeckDue(day.slug, counts.learning, review, new, counts.new_today, counts.next_due, glance))
