@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from studyprep.parallel import Later
     from studyprep.queue import DeckDay
     from studyprep.reviewstore import ReviewStore
 
@@ -50,24 +51,66 @@ class PlannedDay:
         return reviews, new
 
 
+class DayPlanner:
+    """Today's deadline plans of some decks at `now`: read back where kept, else decided (and kept).
+
+    A deck is in `deadline_days` when it has an interview ahead; of those, `missing` have no plan kept for this
+    study day and state yet. `decide` works them out now (on several cores with several decks), `decide_later`
+    begins that and `keep` stores what it returns: a review session shows its first card meanwhile.
+    """
+
+    def __init__(self, store: ReviewStore, days: Sequence[DeckDay], now: datetime) -> None:
+        self.store = store
+        self.now = now
+        fingerprints = {day.slug: _fingerprint(store, day, now) for day in days}
+        self._fingerprints = {slug: found for slug, found in fingerprints.items() if found is not None}
+        self._decided = {slug: store.cached_day_plan(slug, found) for slug, found in self._fingerprints.items()}
+        self.deadline_days = [day for day in days if day.slug in self._fingerprints]
+
+    @property
+    def missing(self) -> list[DeckDay]:
+        """Deadline decks whose plan is still to decide."""
+        return [day for day in self.deadline_days if self._decided[day.slug] is None]
+
+    def decide(self, days: Sequence[DeckDay]) -> None:
+        """Decide (and keep) these decks' plans now; the decks are independent (`parallel.map_decks`)."""
+        from studyprep.parallel import map_decks
+
+        self.keep(days, map_decks(self._job(), days, self.store, self._reopen()))
+
+    def decide_later(self, days: Sequence[DeckDay]) -> Later[dict[str, Any]]:
+        """Begin deciding these decks' plans in the background; hand the result to `keep`."""
+        from studyprep.parallel import map_decks_later
+
+        return map_decks_later(self._job(), days, self.store, self._reopen())
+
+    def keep(self, days: Sequence[DeckDay], plans: Sequence[dict[str, Any]]) -> None:
+        """Store decided plans for the rest of the study day (until the deck's state changes)."""
+        for day, plan in zip(days, plans, strict=True):
+            self.store.cache_day_plan(day.slug, self._fingerprints[day.slug], plan)
+            self._decided[day.slug] = plan
+
+    def served(self, day: DeckDay) -> PlannedDay | None:
+        """What is left of the deck's decided plan for the rest of today; None for a deck without one."""
+        return _served(self.store, day, self.now, self._decided.get(day.slug))
+
+    def _job(self) -> Callable[[ReviewStore, DeckDay], dict[str, Any]]:
+        return functools.partial(_decide_job, self.now)
+
+    def _reopen(self) -> Callable[[], ReviewStore]:
+        from studyprep.reviewstore import open_database
+
+        return functools.partial(open_database, self.store.path)
+
+
 def planned_days(store: ReviewStore, days: Sequence[DeckDay], now: datetime) -> dict[str, PlannedDay | None]:
     """Each deck's deadline plan at `now` (`planned_today`), by slug; None for a deck without one.
 
-    The first command of a study day decides every deadline deck's plan; the decks are independent, so with
-    several they are decided on several cores (`parallel.map_decks`), then kept here in one place.
+    The first command of a study day decides every deadline deck's plan (`DayPlanner.decide`).
     """
-    from studyprep.parallel import map_decks
-    from studyprep.reviewstore import open_database
-
-    fingerprints = {day.slug: _fingerprint(store, day, now) for day in days}
-    decided = {slug: store.cached_day_plan(slug, found) for slug, found in fingerprints.items() if found is not None}
-    missing = [day for day in days if day.slug in decided and decided[day.slug] is None]
-    job = functools.partial(_decide_job, now)
-    fresh = map_decks(job, missing, store, functools.partial(open_database, store.path))
-    for day, plan in zip(missing, fresh, strict=True):
-        store.cache_day_plan(day.slug, fingerprints[day.slug], plan)
-        decided[day.slug] = plan
-    return {day.slug: _served(store, day, now, decided.get(day.slug)) for day in days}
+    planner = DayPlanner(store, days, now)
+    planner.decide(planner.missing)
+    return {day.slug: planner.served(day) for day in days}
 
 
 def planned_today(store: ReviewStore, day: DeckDay, now: datetime) -> PlannedDay | None:

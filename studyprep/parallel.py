@@ -5,13 +5,14 @@ and more than one core it runs them in a fork-based process pool, each worker wi
 `reopen`, a picklable callable: a connection is never shared across a fork); else, and wherever a pool cannot
 start or breaks, in turn on `store`. Jobs only read; the caller writes what they return. A job's
 `StudyprepError` reaches the caller as raised. `STUDYPREP_JOBS=1` runs everything in turn (N caps the workers).
+`map_decks_later` begins the same work and hands back a `Later` to collect it from, so the caller can go on.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -68,3 +69,106 @@ def _open_worker(reopen: Callable[[], Any]) -> None:
 
 def _run_in_worker(job: Callable[[Any, Item], Result], item: Item) -> Result:
     return job(_worker_store, item)
+
+
+class Later(Generic[Result]):
+    """Work begun by `map_decks_later`: ask `done()`, collect with `result()` (waits), or `cancel()` it."""
+
+    def __init__(self, collect: Callable[[], list[Result]], done: Callable[[], bool], cancel: Callable[[], None]):
+        self._collect, self._done, self._cancel = collect, done, cancel
+        self._results: list[Result] | None = None
+
+    def done(self) -> bool:
+        """Whether `result()` would return without waiting for the workers."""
+        return self._results is not None or self._done()
+
+    def result(self) -> list[Result]:
+        """`[job(store, item) for item in items]`, waiting for it if need be; a job's error is raised here."""
+        if self._results is None:
+            self._results = self._collect()
+        return self._results
+
+    def cancel(self) -> None:
+        """Give up the work not yet done (for a caller that is leaving); jobs already running finish alone."""
+        if self._results is None:
+            self._cancel()
+
+
+def map_decks_later(
+    job: Callable[[Any, Item], Result], items: Sequence[Item], store: Any, reopen: Callable[[], Any]
+) -> Later[Result]:
+    """`map_decks(job, items, store, reopen)` begun now and collected later, so the caller can go on meanwhile
+    (a review session shows its first card while the other decks' plans are decided).
+
+    In a process pool where `map_decks` would use one; else in one thread with its own store (the caller is
+    expected to wait for keys meanwhile, not to compute); else (an open transaction, a store with no file) in
+    turn on `store` when collected.
+    """
+    if not items:
+        return Later(list, lambda: True, lambda: None)
+    if min(len(items), _cores()) >= 2 and _can_fork(store):
+        return _later_in_pool(job, items, store, reopen, min(len(items), _cores()))
+    if not store.ephemeral and not store.conn.in_transaction:
+        return _later_in_thread(job, items, reopen)
+    return Later(lambda: [job(store, item) for item in items], lambda: True, lambda: None)
+
+
+def _later_in_pool(
+    job: Callable[[Any, Item], Result], items: Sequence[Item], store: Any, reopen: Callable[[], Any], workers: int
+) -> Later[Result]:
+    import concurrent.futures
+    import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        pool = concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=_open_worker, initargs=(reopen,)
+        )
+        futures = [pool.submit(_run_in_worker, job, item) for item in items]
+    except (BrokenProcessPool, OSError):
+        return Later(lambda: [job(store, item) for item in items], lambda: True, lambda: None)
+
+    def collect() -> list[Result]:
+        try:
+            return [future.result() for future in futures]
+        except (BrokenProcessPool, OSError):
+            return [job(store, item) for item in items]  # as in `map_decks`: a real error is raised again
+        finally:
+            pool.shutdown()
+
+    return Later(collect, lambda: all(future.done() for future in futures),
+                 lambda: pool.shutdown(wait=False, cancel_futures=True))  # fmt: skip
+
+
+def _later_in_thread(
+    job: Callable[[Any, Item], Result], items: Sequence[Item], reopen: Callable[[], Any]
+) -> Later[Result]:
+    import threading
+
+    results: list[Result] = []
+    failure: list[BaseException] = []
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            store = reopen()  # a connection belongs to the thread that opened it
+            try:
+                for item in items:
+                    if stop.is_set():
+                        return
+                    results.append(job(store, item))
+            finally:
+                store.close()
+        except BaseException as error:  # handed to the caller by `collect`, raised there
+            failure.append(error)
+
+    thread = threading.Thread(target=work, name="studyprep-later", daemon=True)
+    thread.start()
+
+    def collect() -> list[Result]:
+        thread.join()
+        if failure:
+            raise failure[0]
+        return results
+
+    return Later(collect, lambda: not thread.is_alive(), stop.set)

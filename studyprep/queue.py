@@ -5,6 +5,9 @@ interview date ahead, in their deadline plan's order (`deadline_queue.planned_to
 due review cards of the other decks, most overdue relative to their interval first; then their new cards up to
 each deck's daily limit (counted across the day's sessions), in document order, taking turns between decks.
 When nothing else is left, learning cards due within the learn-ahead window are shown early, as Anki does.
+
+`build_queue` decides every deadline deck's plan it lacks first; `open_queue`, for a session, only those it
+needs to be certain of the first card, and leaves the rest to a `PendingQueue` decided in the background.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ import itertools
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from studyprep.reviewstore import ReviewStore
 
 if TYPE_CHECKING:
-    from studyprep.deadline_queue import PlannedDay
+    from studyprep.deadline_queue import DayPlanner, PlannedDay
+    from studyprep.parallel import Later
     from studyprep.plan import StudyPlan
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -153,15 +157,128 @@ def build_queue(
     new_limit: int | None = None,
 ) -> ReviewQueue:
     """Today's queue over `decks`: at most `limit` cards, and `new_limit` new ones (default: the plans')."""
-    from studyprep.deadline_queue import planned_days as deadline_plans
+    from studyprep.deadline_queue import DayPlanner
 
-    planned_days = [found for found in deadline_plans(store, decks, now).values() if found is not None]
-    plain = [deck for deck in decks if deck.slug not in {day.deck for day in planned_days}]
-    learning = sorted(
+    planner = DayPlanner(store, decks, now)
+    planner.decide(planner.missing)
+    return _assemble(store, decks, now, limit, new_limit, planner)
+
+
+def open_queue(
+    store: ReviewStore,
+    decks: list[DeckDay],
+    now: datetime,
+    limit: int | None = None,
+    new_limit: int | None = None,
+) -> tuple[ReviewQueue, PendingQueue | None]:
+    """`build_queue`, or, when deadline decks' plans are still to decide (the first session of a study day),
+    a queue that already holds its first card and a `PendingQueue` that completes it.
+
+    The first card is the head of the whole queue: a learning card due now, else the first planned card of the
+    round the decks take turns in, which is certain once every deadline deck before it is decided (the round's
+    start, cut by the caps, does not depend on the decks after it). The other decks are decided meanwhile.
+    """
+    from studyprep.deadline_queue import DayPlanner
+
+    planner = DayPlanner(store, decks, now)
+    if not planner.missing:
+        return _assemble(store, decks, now, limit, new_limit, planner), None
+    learning = _learning(store, decks, now)
+    room = len(learning) if limit is None else limit
+    known: list[PlannedDay] = []
+    missing = {day.slug for day in planner.missing}
+    for day in planner.deadline_days:
+        head = _certain_head(learning[:room], known, now, limit, new_limit)
+        if head is not None:
+            return head, PendingQueue(store, decks, now, limit, new_limit, planner)
+        if day.slug in missing:
+            planner.decide([day])
+        served = planner.served(day)
+        if served is not None:
+            known.append(served)
+    planner.decide(planner.missing)  # no card is certain before every deck is decided: nothing to gain
+    return _assemble(store, decks, now, limit, new_limit, planner), None
+
+
+@dataclass
+class PendingQueue:
+    """The rest of a session's queue while deadline decks' day plans are decided in the background.
+
+    `start()` begins that work (a session calls it once its first card is on screen), `ready()` says whether
+    `complete()` would return at once; `complete()` returns the whole queue, exactly `build_queue`'s at the same
+    moment, provided nothing was answered meanwhile. `cancel()` gives the work up.
+    """
+
+    store: ReviewStore
+    decks: list[DeckDay]
+    now: datetime
+    limit: int | None
+    new_limit: int | None
+    planner: DayPlanner
+    _later: Later[dict[str, Any]] | None = None
+
+    def start(self) -> None:
+        """Begin deciding the plans left (once)."""
+        if self._later is None:
+            self._later = self.planner.decide_later(self.planner.missing)
+
+    def ready(self) -> bool:
+        """Whether the plans are decided (`complete` will not wait)."""
+        return self._later is not None and self._later.done()
+
+    def complete(self) -> ReviewQueue:
+        """The whole queue, waiting for the plans if need be."""
+        self.start()
+        assert self._later is not None  # noqa: S101 (set by start)
+        self.planner.keep(self.planner.missing, self._later.result())
+        return _assemble(self.store, self.decks, self.now, self.limit, self.new_limit, self.planner)
+
+    def cancel(self) -> None:
+        """Stop the background work (the session is ending)."""
+        if self._later is not None:
+            self._later.cancel()
+
+
+def _certain_head(
+    learning: list[QueueEntry], known: list[PlannedDay], now: datetime, limit: int | None, new_limit: int | None
+) -> ReviewQueue | None:
+    """A queue holding the whole queue's first card, from the learning lane and the deadline decks decided so
+    far (in deck order, no undecided one before them); None while that card could still be another's."""
+    planned = _planned(known, new_limit, per_deck=1)
+    if limit is not None:
+        planned = planned[: max(limit - len(learning), 0)]
+    queue = ReviewQueue(learning=list(learning), planned=deque(planned), budgets=_budgets(known))
+    head = queue.next(now)
+    if head is None or not (head.planned or (head.kind == "learning" and _due(head) <= now)):
+        return None  # a plain review or new card, or a learning card shown early: later decks come first
+    return queue
+
+
+def _learning(store: ReviewStore, decks: list[DeckDay], now: datetime) -> list[QueueEntry]:
+    return sorted(
         (QueueEntry(deck.slug, card_id, "learning", due)
          for deck in decks for card_id, due in store.due_learning(deck.slug, deck.day_end, now)),
         key=_due,
     )  # fmt: skip
+
+
+def _budgets(days: list[PlannedDay]) -> dict[str, int]:
+    return {day.deck: max(0, day.budget - day.answered_today) for day in days}
+
+
+def _assemble(
+    store: ReviewStore,
+    decks: list[DeckDay],
+    now: datetime,
+    limit: int | None,
+    new_limit: int | None,
+    planner: DayPlanner,
+) -> ReviewQueue:
+    """The queue's lanes once every deadline deck's plan is decided."""
+    served = {day.slug: planner.served(day) for day in planner.deadline_days}
+    planned_days = [found for found in served.values() if found is not None]
+    plain = [deck for deck in decks if served.get(deck.slug) is None]
+    learning = _learning(store, decks, now)
     planned = _planned(planned_days, new_limit)
     ranked = sorted(
         ((ratio, QueueEntry(deck.slug, card_id, "review")) for deck in plain
@@ -178,18 +295,17 @@ def build_queue(
             lanes.append(lane[:room])
             room = max(room - len(lane), 0)
     learning, planned, reviews, new = lanes
-    budgets = {day.deck: max(0, day.budget - day.answered_today) for day in planned_days}
     return ReviewQueue(learning=learning, reviews=deque(reviews), new=deque(new), planned=deque(planned),
-                       budgets=budgets)  # fmt: skip
+                       budgets=_budgets(planned_days))  # fmt: skip
 
 
-def _planned(days: list[PlannedDay], new_limit: int | None) -> list[QueueEntry]:
-    """Deadline decks' cards in plan order, decks taking turns; with `new_limit`, at most that many new ones."""
-    per_deck = [
-        [QueueEntry(day.deck, card_id, "new" if new else "review", planned=True) for card_id, new in day.cards]
+def _planned(days: list[PlannedDay], new_limit: int | None, per_deck: int | None = None) -> list[QueueEntry]:
+    """Deadline decks' cards in plan order, decks taking turns; with `new_limit`, at most that many new ones.
+    With `per_deck`, only each deck's first cards: the start of the turns whatever the decks after these."""
+    entries = _take_turns([
+        [QueueEntry(day.deck, key, "new" if new else "review", planned=True) for key, new in day.cards[:per_deck]]
         for day in days
-    ]
-    entries = _take_turns(per_deck)
+    ])  # fmt: skip
     if new_limit is None:
         return entries
     new_ranks = itertools.accumulate(entry.kind == "new" for entry in entries)

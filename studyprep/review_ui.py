@@ -82,8 +82,8 @@ class KeyReader:
         finally:
             tty.setcbreak(fd, termios.TCSANOW)
 
-    def read(self, on_tick: Callable[[], None] | None = None) -> str:
-        """The next key ('q' at end of input). In a terminal, `on_tick()` runs about once a second meanwhile."""
+    def read(self, on_tick: Callable[[], None] | None = None, tick: float = 1.0) -> str:
+        """The next key ('q' at end of input). In a terminal, `on_tick()` runs every `tick` seconds meanwhile."""
         if not self.is_tty:
             line = self.stream.readline()
             if not line:
@@ -92,7 +92,7 @@ class KeyReader:
             return key[:1].lower() if key else "\n"
         fd = self.stream.fileno()
         while True:
-            ready, _, _ = select.select([fd], [], [], 1.0)
+            ready, _, _ = select.select([fd], [], [], tick)
             if ready:
                 return self._key(fd)
             if on_tick:
@@ -139,7 +139,8 @@ class ReviewScreen:
                 self.handle(key)
                 continue
             self.draw()
-            key = self.keys.read(self._tick)
+            self.session.look_ahead()  # the rest of the queue is completed while this card is read
+            key = self.keys.read(self._tick, self._tick_seconds())
             self._erase_status()
             if key in QUIT_KEYS:
                 return
@@ -229,8 +230,9 @@ class ReviewScreen:
         progress = self.session.progress()
         seconds = int(progress.elapsed.total_seconds())
         help_text = {Phase.BACK: BACK_HELP, Phase.DONE: DONE_HELP}.get(self.session.phase, FRONT_HELP)
+        left = "…" if progress.left is None else progress.left  # still being worked out
         return Text.assemble(
-            (f"done {progress.done} · left {progress.left} · {seconds // 60}:{seconds % 60:02d}", "bold"),
+            (f"done {progress.done} · left {left} · {seconds // 60}:{seconds % 60:02d}", "bold"),
             (f"  {self.hint} · {help_text}", "yellow") if self.hint else ("  " + help_text, "dim"),
         )
 
@@ -245,6 +247,10 @@ class ReviewScreen:
         else:
             self.console.print(text)
         self.console.file.flush()
+
+    def _tick_seconds(self) -> float:
+        # While the queue is being completed, the count of cards left appears as soon as it is known.
+        return 0.1 if self.session.pending is not None else 1.0
 
     def _tick(self) -> None:
         self._erase_status()

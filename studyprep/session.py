@@ -14,7 +14,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Literal
 
 from studyprep.errors import StudyprepError
-from studyprep.queue import DeckDay, QueueEntry, ReviewQueue
+from studyprep.queue import DeckDay, PendingQueue, QueueEntry, ReviewQueue
 from studyprep.reviewstore import ConflictError, MirrorCard, ReviewStore, StoredState
 from studyprep.scheduling import preview, review, scheduler_for
 from studyprep.workspace import Workspace
@@ -61,7 +61,7 @@ class Progress:
     """The live line: answers given, cards left, time since the session started."""
 
     done: int
-    left: int
+    left: int | None  # None while today's deadline plans are still being decided
     elapsed: timedelta
 
 
@@ -102,11 +102,28 @@ class ReviewSession:
     _history: list[_Done] = field(default_factory=list)
     _schedulers: dict[str, fsrs.Scheduler] = field(default_factory=dict)
     _concepts: dict[str, ConceptIndex] = field(default_factory=dict)
+    # The first session of a study day: `queue` holds only the first card while the deadline decks' plans are
+    # decided (`queue.open_queue`); the whole queue replaces it before anything is answered or counted.
+    pending: PendingQueue | None = None
 
     def start(self) -> None:
         """Show the first card (or finish at once if nothing is due)."""
         self.started = self.clock()
+        if self.pending is not None:
+            entry = self.queue.next(self.clock())
+            if entry is not None and self._show(entry):
+                return
         self._advance()
+
+    def look_ahead(self) -> None:
+        """Begin completing the queue in the background (call once the first card is on screen)."""
+        if self.pending is not None:
+            self.pending.start()
+
+    def close(self) -> None:
+        """Give up background work still running (the session is over or interrupted)."""
+        if self.pending is not None:
+            self.pending.cancel()
 
     # -- actions ----------------------------------------------------------------------------------------
 
@@ -126,6 +143,7 @@ class ReviewSession:
         from fsrs import State
 
         shown = self._require_card()
+        self._settle()
         if rating not in (1, 2, 3, 4):
             raise StudyprepError(f"rating must be 1-4, got {rating}")
         now = self.clock()
@@ -153,6 +171,7 @@ class ReviewSession:
     def bury(self) -> None:
         """Hide the card on screen until the next study day."""
         shown = self._require_card()
+        self._settle()
         deck, card_id = shown.entry.key
         self.store.bury(deck, card_id, self._deck(deck).day_end)
         self.queue.remove(shown.entry.key)
@@ -191,6 +210,7 @@ class ReviewSession:
         from studyprep.locking import deck_write_lock
 
         shown = self._require_card()
+        self._settle()
         deck_slug, card_id = shown.entry.key
         notes = text.strip("\n").rstrip()
         # Under the deck lock, so an import running meanwhile cannot overwrite the notes (or lose its own).
@@ -209,6 +229,7 @@ class ReviewSession:
 
     def finish(self) -> Summary:
         """End the session and say what was done and what is due next."""
+        self._settle()
         self.phase = Phase.DONE
         self.current = None
         # The same counts as `studyprep due` (deadline decks counted as their plan serves them).
@@ -222,8 +243,11 @@ class ReviewSession:
     # -- views ------------------------------------------------------------------------------------------
 
     def progress(self) -> Progress:
-        """Done / left / elapsed for the live line."""
-        return Progress(self.answered, len(self.queue), self.elapsed())
+        """Done / left / elapsed for the live line (left: None while the queue is being completed)."""
+        if self.pending is not None and self.pending.ready():
+            self._settle()
+        left = None if self.pending is not None else len(self.queue)
+        return Progress(self.answered, left, self.elapsed())
 
     @property
     def can_undo(self) -> bool:
@@ -236,7 +260,14 @@ class ReviewSession:
 
     # -- internals --------------------------------------------------------------------------------------
 
+    def _settle(self) -> None:
+        """Put the whole queue in place of the first card's (waiting for the plans if need be)."""
+        if self.pending is not None:
+            self.queue = self.pending.complete()
+            self.pending = None
+
     def _advance(self) -> None:
+        self._settle()
         while True:
             entry = self.queue.next(self.clock())
             if entry is None:

@@ -17,7 +17,7 @@ from studyprep.cli import cli
 from studyprep.clock import isoformat
 from studyprep.commands.importing import import_document
 from studyprep.errors import DeckNotFoundError, StudyprepError
-from studyprep.parallel import map_decks
+from studyprep.parallel import map_decks, map_decks_later
 from studyprep.reviewstore import open_store
 from studyprep.workspace import Workspace
 
@@ -152,3 +152,68 @@ def test_output_written_before_the_pool_starts_is_not_printed_again_by_the_worke
     done = subprocess.run([sys.executable, "-c", code, str(three_dated_decks)], capture_output=True, text=True,
                           env=env, check=True)  # fmt: skip
     assert done.stdout == "before the pool "
+
+
+def _pid_and_thread(store, slug: str) -> tuple[int, str, int]:
+    import threading
+
+    return os.getpid(), threading.current_thread().name, len(store.card_states(slug))
+
+
+@pytest.mark.parametrize("jobs", ["", "1"])
+def test_work_begun_now_and_collected_later_gives_what_map_decks_gives(
+    three_dated_decks: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    workspace = Workspace(three_dated_decks)
+    monkeypatch.setenv("STUDYPREP_JOBS", jobs)
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        reopen = functools.partial(open_store, workspace, create=False)
+        later = map_decks_later(_pid_and_thread, _slugs(three_dated_decks), store, reopen)
+        results = later.result()
+        assert later.done() and later.result() is results
+        assert [size for _, _, size in results] == map_decks(_deck_size, _slugs(three_dated_decks), store, reopen)
+    pids = {pid for pid, _, _ in results}
+    threads = {thread for _, thread, _ in results}
+    if jobs == "1" or len(os.sched_getaffinity(0)) < 2:
+        assert pids == {PARENT} and threads == {"studyprep-later"}  # one thread, the caller free meanwhile
+    else:
+        assert PARENT not in pids
+
+
+@pytest.mark.parametrize("jobs", ["", "1"])
+def test_an_error_of_work_begun_earlier_is_raised_when_collected(
+    three_dated_decks: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    workspace = Workspace(three_dated_decks)
+    monkeypatch.setenv("STUDYPREP_JOBS", jobs)
+    with open_store(workspace) as store:
+        later = map_decks_later(_refuse, _slugs(three_dated_decks), store, functools.partial(open_store, workspace))
+        with pytest.raises(DeckNotFoundError) as raised:
+            later.result()
+    assert str(raised.value).startswith("/somewhere/decks:3: no deck named")
+
+
+def test_work_begun_inside_a_transaction_runs_on_the_callers_store_when_collected(three_dated_decks: Path) -> None:
+    workspace = Workspace(three_dated_decks)
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+    with open_store(workspace) as store, store.transaction():
+        store.conn.execute("UPDATE cards SET active = 0 WHERE deck = ?", (_slugs(three_dated_decks)[0],))
+        later = map_decks_later(
+            _pid_and_thread, _slugs(three_dated_decks), store, functools.partial(open_store, workspace)
+        )
+        results = later.result()
+        assert {(pid, thread) for pid, thread, _ in results} == {(PARENT, "MainThread")}
+        assert results[0][2] == 0 and min(size for _, _, size in results[1:]) > 10
+        store.conn.execute("ROLLBACK")
+        store.conn.execute("BEGIN")
+
+
+def test_a_worker_killed_during_work_begun_earlier_is_survived(three_dated_decks: Path) -> None:
+    workspace = Workspace(three_dated_decks)
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        reopen = functools.partial(open_store, workspace, create=False)
+        later = map_decks_later(_die_in_a_worker, _slugs(three_dated_decks), store, reopen)
+        assert later.result() == map_decks(_deck_size, _slugs(three_dated_decks), store, reopen)

@@ -217,3 +217,35 @@ def test_a_key_that_does_nothing_says_so_on_the_status_line_with_the_valid_keys(
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and logged(workspace) == 1
+
+
+def test_the_first_session_of_a_day_shows_its_card_first_and_the_count_once_the_plans_are_decided(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from review_helpers import set_plan
+
+    from studyprep.commands.importing import import_document
+
+    workspace = make_workspace(tmp_path, interview_at=datetime(2026, 1, 8, 9, tzinfo=UTC))
+    for slug in ("b-round", "c-round"):
+        import_document(workspace, tmp_path / "prep.md", datetime(2026, 1, 1, 9, tzinfo=UTC), deck=slug)
+        set_plan(workspace, slug, interview_at=datetime(2026, 1, 1, 9, tzinfo=UTC) + timedelta(days=5))
+    child = spawn(workspace)
+    child.expect_exact(PROMPTS[0])
+    child.expect_exact("done 0 · left … ")  # drawn before the other decks' plans are decided
+    child.expect_exact(FRONT_HINT)
+    child.expect(r"done 0 · left \d+")  # then filled in by the live line, no key needed
+    child.send(" ")
+    child.expect_exact(BACK_HINT)
+    child.send("3")
+    child.expect_exact(FRONT_HINT)
+    child.sendintr()
+    child.expect_exact("Session over: 1 card")
+    child.expect(pexpect.EOF)
+    assert "Traceback" not in child.before
+    child.close()
+    assert child.exitstatus == 0
+    with open_store(workspace) as store:
+        assert {row[0] for row in store.conn.execute("SELECT deck FROM day_plan")} == {SLUG, "b-round", "c-round"}

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from studyprep.commands.due import deck_days
 from studyprep.errors import DeckNotFoundError, StudyprepError
 from studyprep.plan import load_plan
-from studyprep.queue import build_queue
+from studyprep.queue import open_queue
 from studyprep.reviewstore import open_store
 from studyprep.session import ReviewSession
 from studyprep.workspace import Workspace
@@ -59,7 +59,10 @@ def open_session(
         store.refresh_mirror(workspace)
         decks = deck_days(workspace, store, match_decks(store.deck_slugs(), names), now)
         plans = {deck.slug: load_plan(workspace, deck.slug) for deck in decks}
-        queue = build_queue(store, decks, now, limit=limit, new_limit=new)
-        session = ReviewSession(store, workspace, decks, queue, clock or session_clock(now), plans)
-        session.start()
-        yield session
+        queue, pending = open_queue(store, decks, now, limit=limit, new_limit=new)
+        session = ReviewSession(store, workspace, decks, queue, clock or session_clock(now), plans, pending=pending)
+        try:
+            session.start()
+            yield session
+        finally:
+            session.close()
