@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -73,17 +74,24 @@ class ReviewQueue:
     # while its deck has some left beyond the steps its learning cards still owe (one each at least), as the
     # policy and its projection count them: a card's steps are part of its cost. Begun steps always follow.
     budgets: dict[str, int] = field(default_factory=dict)
+    answers_per_new: dict[str, float] = field(default_factory=dict)  # per budgeted deck, for the count left
 
     def __len__(self) -> int:
         return len(self.learning) + self._planned_left() + len(self.reviews) + len(self.new)
 
     def _planned_left(self) -> int:
-        """Planned cards still to start: per deck no more than its answers left (a card takes one at least)."""
-        per_deck: dict[str, int] = {}
-        for entry in self.planned:
-            per_deck[entry.deck] = per_deck.get(entry.deck, 0) + 1
+        """Planned cards expected to fit in their decks' answers left, counted as `due` counts them: a new card
+        at its deck's `answers_per_new` (its learning steps), a review at one answer."""
         rooms = self._rooms()
-        return sum(min(count, rooms.get(deck, count)) for deck, count in per_deck.items())
+        spent: dict[str, float] = {}
+        left = 0
+        for entry in self.planned:
+            used = spent.get(entry.deck, 0.0)
+            if used >= rooms.get(entry.deck, math.inf):
+                continue
+            left += 1
+            spent[entry.deck] = used + (self.answers_per_new.get(entry.deck, 1.0) if entry.kind == "new" else 1.0)
+        return left
 
     def _rooms(self) -> dict[str, int]:
         """Answers each budgeted deck still has for starting cards: its budget less the steps its learning
@@ -296,7 +304,8 @@ def _assemble(
             room = max(room - len(lane), 0)
     learning, planned, reviews, new = lanes
     return ReviewQueue(learning=learning, reviews=deque(reviews), new=deque(new), planned=deque(planned),
-                       budgets=_budgets(planned_days))  # fmt: skip
+                       budgets=_budgets(planned_days),
+                       answers_per_new={day.deck: day.answers_per_new for day in planned_days})  # fmt: skip
 
 
 def _planned(days: list[PlannedDay], new_limit: int | None, per_deck: int | None = None) -> list[QueueEntry]:

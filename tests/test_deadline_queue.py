@@ -95,11 +95,13 @@ def test_daily_budget_is_shared_by_the_day_sessions_and_learning_steps_count(tmp
     workspace = make_workspace(tmp_path, interview_at=FIXED_NOW + timedelta(days=3), daily_budget_cards=3)
     clock = Clock(FIXED_NOW)
     with session_at(workspace, clock) as session:
-        # The pace would be 4 new cards a day (8 before the last day); the budget leaves room for 3, and
-        # `--new 2` caps them.
-        assert len(session.queue) == 3
+        # The pace would be 4 new cards a day (8 before the last day); the budget leaves room for 3 to start,
+        # and 2 are expected to fit (a new card costs 2.6 answers here: two steps, some failed), as `due` says.
+        assert len(session.queue.planned) == 3 and len(session.queue) == 2
+    assert cli_json(workspace, clock.now, "due")["decks"][0]["new"] == 2
+    with session_at(workspace, clock, new=1) as session:
+        assert len(session.queue.planned) == len(session.queue) == 1  # `--new 1` caps them
     with session_at(workspace, clock, new=2) as session:
-        assert len(session.queue) == 2
         session.reveal()
         session.answer(1)  # again: a learning step follows today and costs an answer of the budget
         session.reveal()
@@ -115,7 +117,7 @@ def test_daily_budget_is_shared_by_the_day_sessions_and_learning_steps_count(tmp
     assert (counts["learning"], counts["review"], counts["new"], counts["new_today"]) == (0, 0, 0, 2)
     clock.advance(days=1)
     with session_at(workspace, clock) as session:
-        assert len(session.queue) == 3  # a new day, a new budget
+        assert len(session.queue.planned) == 3  # a new day, a new budget
 
 
 def test_buried_cards_leave_the_deadline_lane(tmp_path: Path) -> None:
@@ -205,7 +207,8 @@ def test_a_session_keeps_to_the_budget_counting_the_learning_steps_its_new_cards
     clock = Clock(FIXED_NOW)
     assert cli_json(workspace, FIXED_NOW, "due")["decks"][0]["new"] == 3  # what `due` expects the session to do
     with session_at(workspace, clock) as session:
-        assert len(session.queue) == 6  # no more than the budget's answers, before any step is owed
+        assert len(session.queue.planned) == 6  # no more than the budget's answers, before any step is owed
+        assert len(session.queue) == 3  # the count left on screen: what `due` expects
         while session.current is not None:
             session.reveal()
             session.answer(3)
