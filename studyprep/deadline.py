@@ -103,6 +103,7 @@ class TodayPlan:
     new: int = 0
     final_days: bool = False
     answers_per_new: float = 1.0  # expected answers a new card costs today (its learning steps, some failed)
+    readiness_today: float = 0.0  # mean recall on the day of every candidate with no more study (unseen: 0)
 
     def reasons(self) -> dict[str, int]:
         """Counts by kind, for display."""
@@ -335,22 +336,25 @@ def _price_building(horizon: _Horizon, review: _Review) -> None:
 
 def _reviews_to_assess(
     candidates: Sequence[Candidate], horizon: _Horizon, limit: int
-) -> tuple[list[tuple[str, FsrsCard, float]], int]:
+) -> tuple[list[tuple[str, FsrsCard, float]], int, float]:
     """Seen cards in the Review state that are not yet safe for the day, weakest first, cut to `limit`.
 
-    Returns them and how many more were left out (the cap keeps a large deck's planning quick: the weakest
-    cards are the ones a day's budget can reach).
+    Returns them, how many more were left out (the cap keeps a large deck's planning quick: the weakest
+    cards are the ones a day's budget can reach), and the sum of every card's recall on the day, which the same
+    pass gives (`readiness.readiness_today` is that over the card count).
     """
     open_cards = []
+    total = 0.0
     for candidate in candidates:
         state = candidate.state
-        if state is None or state.state != State.Review:
+        if state is None:
             continue
         on_day = horizon.on_day(state)
-        if on_day < horizon.tuning.secure_recall:
+        total += on_day
+        if on_day < horizon.tuning.secure_recall and state.state == State.Review:
             open_cards.append((candidate.key, state, on_day))
     open_cards.sort(key=lambda item: (item[2], item[0]))
-    return open_cards[:limit], max(0, len(open_cards) - limit)
+    return open_cards[:limit], max(0, len(open_cards) - limit), total
 
 
 def _new_card_quota(cards: int, unseen: int, sessions: int, introduced_today: int, room: int, tuning: Tuning) -> int:
@@ -462,7 +466,7 @@ def plan_today(
     answers_per_new = answers * FIRST_SIGHT_OVERHEAD
     quota = _new_card_quota(len(candidates), len(unseen), sessions, introduced_today, room, tuning)
     limit = max(tuning.min_evaluated, tuning.evaluated_per_answer * room)
-    open_cards, unassessed = _reviews_to_assess(candidates, horizon, limit)
+    open_cards, unassessed, recall_on_day = _reviews_to_assess(candidates, horizon, limit)
     assessed = [_assess(horizon, key, state) for key, state, _ in open_cards]
     later_new = (len(unseen) - quota) * answers_per_new
     later_days = max(0.0, sessions - 2 + horizon.last_day_weight) if sessions > 1 else 0.0
@@ -477,4 +481,5 @@ def plan_today(
     plan.reviews = len(reviews)
     plan.new = quota
     plan.answers_per_new = answers_per_new
+    plan.readiness_today = recall_on_day / len(candidates) if candidates else 0.0
     return plan

@@ -76,12 +76,14 @@ class DayPlanner:
         """Decide (and keep) these decks' plans now; the decks are independent (`parallel.map_decks`)."""
         from studyprep.parallel import map_decks
 
+        _preload()
         self.keep(days, map_decks(self._job(), days, self.store, self._reopen()))
 
     def decide_later(self, days: Sequence[DeckDay]) -> Later[dict[str, Any]]:
         """Begin deciding these decks' plans in the background; hand the result to `keep`."""
         from studyprep.parallel import map_decks_later
 
+        _preload()
         return map_decks_later(self._job(), days, self.store, self._reopen())
 
     def keep(self, days: Sequence[DeckDay], plans: Sequence[dict[str, Any]]) -> None:
@@ -155,6 +157,14 @@ def _fingerprint(store: ReviewStore, day: DeckDay, now: datetime) -> str | None:
     return json.dumps([day.day_start.isoformat(), store.deck_version(day.slug), plan.model_dump(mode="json")])
 
 
+def _preload() -> None:
+    """Import what `_decide` needs before any worker forks: imported once here, not once per worker."""
+    import studyprep.deadline
+    import studyprep.readiness
+    import studyprep.scheduling
+    import studyprep.simulation  # noqa: F401
+
+
 def _decide_job(now: datetime, store: ReviewStore, day: DeckDay) -> dict[str, Any]:
     return _decide(store, day, now)
 
@@ -162,7 +172,7 @@ def _decide_job(now: datetime, store: ReviewStore, day: DeckDay) -> dict[str, An
 def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> dict[str, Any]:
     """Run the deadline policy on the deck's stored states: the day's plan as JSON-able data ({} for none)."""
     from studyprep.deadline import Candidate, DeadlineGoal, plan_today
-    from studyprep.readiness import Budget, readiness_today, user_pace
+    from studyprep.readiness import Budget, user_pace
     from studyprep.scheduling import scheduler_for
     from studyprep.simulation import without_fuzz
 
@@ -190,6 +200,6 @@ def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> dict[str, Any]:
         "budget": budget,
         "answered": answered,
         "final_days": today.final_days,
-        "readiness_today": readiness_today(candidates, plan.interview_at, scheduler),
+        "readiness_today": today.readiness_today,
         "answers_per_new": today.answers_per_new,
     }

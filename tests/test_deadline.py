@@ -190,7 +190,7 @@ def _open_reviews(candidates: list[Candidate], now: datetime, goal: DeadlineGoal
     sessions = sessions_left(now, goal.interview)
     price = policy._building_price(sessions, tuning)
     horizon = policy._Horizon(MODEL, now, now + (sessions - 1) * DAY, goal.interview, tuning, price)
-    open_cards, _ = policy._reviews_to_assess(candidates, horizon, 10_000)
+    open_cards, _, _ = policy._reviews_to_assess(candidates, horizon, 10_000)
     reviews = [policy._assess(horizon, key, state) for key, state, _ in open_cards]
     for review in reviews:
         policy._price_building(horizon, review)
@@ -245,3 +245,25 @@ def test_lazy_building_picks_exactly_what_checking_every_card_first_would(
     horizon, lazy = _open_reviews(candidates, NOW, goal)
     _, eager = _open_reviews(candidates, NOW, goal)
     assert [r.key for r in _building(horizon, lazy, set(), room)] == _eager_building(horizon, eager, room)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), size=st.integers(0, 30), days_ahead=st.integers(1, 30))
+def test_the_plans_readiness_today_is_the_readiness_modules(seed: int, size: int, days_ahead: int) -> None:
+    from fsrs import Card
+
+    from studyprep.readiness import readiness_today
+
+    rng = random.Random(seed)
+    candidates = []
+    for index in range(size):
+        kind = rng.choice([None, State.Learning, State.Review, State.Relearning])
+        last = NOW - timedelta(days=rng.uniform(0, 20))
+        state = None if kind is None else Card(card_id=index, state=kind, stability=rng.uniform(0.1, 90),
+                                               difficulty=rng.uniform(1, 10), due=last, last_review=last)  # fmt: skip
+        candidates.append(Candidate(f"c{index:02d}", state, index))
+    interview = NOW + timedelta(days=days_ahead, hours=3)
+    plan = plan_today(candidates, NOW, DeadlineGoal(interview, 20), MODEL)
+    assert plan is not None
+    # Bit for bit: the same sum in the same order, so a day plan's figure never differs from `readiness`.
+    assert plan.readiness_today == readiness_today(candidates, interview, MODEL)

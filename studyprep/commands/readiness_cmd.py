@@ -82,7 +82,12 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
                 hint = f"set one with `studyprep plan {deck} --interview DATE`"
                 raise StudyprepError(f"deck {deck!r} has no interview date: {hint}")
             return [found]
-        # Decks are independent: with several, their readiness is worked out on several cores.
+        # Decks are independent: with several, their readiness is worked out on several cores. What a deck's
+        # readiness needs is imported first, once, rather than by each forked worker.
+        import studyprep.plan
+        import studyprep.readiness
+        import studyprep.scheduling  # noqa: F401
+
         job = functools.partial(_deck_readiness_job, workspace, now)
         reports = map_decks(job, slugs, store, functools.partial(open_store, workspace, create=False))
     return [report for report in reports if report is not None]
