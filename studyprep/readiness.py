@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -41,7 +41,6 @@ class TrackedCard(NamedTuple):
     """
 
     key: str
-    prompt: str
     category: str
     state: FsrsCard | None
 
@@ -210,10 +209,12 @@ def assess(
     durations_ms: Sequence[int] = (),
     pace: tuple[float, bool] | None = None,
     zone: tzinfo | None = None,
+    prompts: Callable[[Sequence[str]], Mapping[str, str]],
 ) -> Readiness:
     """Readiness of a deck's active `cards` for an interview at `interview`, seen from `now`.
 
-    The answer pace comes from `pace` (seconds, measured) when given, else from `durations_ms`.
+    The answer pace comes from `pace` (seconds, measured) when given, else from `durations_ms`. `prompts` looks up
+    the prompts of the cards at risk (a deck's thousands of prompts are never needed, its ten weakest are).
     """
     pace, measured = pace or seconds_per_answer(durations_ms)
     goal = DeadlineGoal(interview, budget.answers(pace), target)
@@ -236,7 +237,7 @@ def assess(
         projected=_mean(projected.values()),
     )
     report.categories = _categories(cards, today, projected)
-    report.at_risk = _at_risk(cards, today, projected)
+    report.at_risk = _at_risk(cards, today, projected, prompts)
     report.days = _plan_days(projection, pace, zone)
     return report
 
@@ -266,10 +267,17 @@ def _categories(
     return sorted(rows, key=lambda row: (row.today, row.projected, row.category))
 
 
-def _at_risk(cards: Sequence[TrackedCard], today: dict[str, float], projected: dict[str, float]) -> list[CardRisk]:
+def _at_risk(
+    cards: Sequence[TrackedCard],
+    today: dict[str, float],
+    projected: dict[str, float],
+    prompts: Callable[[Sequence[str]], Mapping[str, str]],
+) -> list[CardRisk]:
     """The cards with the lowest predicted recall on the day if the plan is kept (then as things stand)."""
     weakest = heapq.nsmallest(AT_RISK, ((projected[c.key], today[c.key], c.key, c) for c in cards))
-    return [CardRisk(c.key, c.prompt, c.category, today=now, projected=on_day) for on_day, now, _, c in weakest]
+    prompt = prompts([c.key for *_, c in weakest])
+    return [CardRisk(c.key, prompt.get(c.key, ""), c.category, today=now, projected=on_day)
+            for on_day, now, _, c in weakest]  # fmt: skip
 
 
 def _plan_days(projection: Projection | None, pace: float, zone: tzinfo | None) -> list[PlanDay]:

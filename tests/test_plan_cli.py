@@ -120,6 +120,10 @@ def test_readiness_rises_as_days_of_study_pass(home: Path) -> None:
     assert later["seen"] == 30 and later["days_left"] == 8
     assert 0.1 < later["readiness_today"] < 30 / first["cards"]
     assert later["seconds_per_answer_measured"] and later["seconds_per_answer"] == pytest.approx(15.0)
+    with open_store(Workspace(home)) as store:
+        mirrored = dict(store.conn.execute("SELECT card_id, prompt FROM cards WHERE deck = ?", (slug,)).fetchall())
+    assert len(later["at_risk"]) == 10
+    assert all(row["prompt"] and row["prompt"] == mirrored[row["key"]] for row in later["at_risk"])
     human = _run(home, FIXED_NOW + timedelta(days=2), "readiness", slug)
     assert "categories, weakest first" in human.output and "daily plan" in human.output
     # After the interview: nothing left to plan.

@@ -14,9 +14,13 @@ MODEL = Scheduler(enable_fuzzing=False)
 
 def _card(key: str, category: str, rating: Rating | None) -> TrackedCard:
     if rating is None:
-        return TrackedCard(key, f"prompt {key}", category, None)
+        return TrackedCard(key, category, None)
     state, _ = MODEL.review_card(Card(card_id=1, due=NOW), rating, NOW - timedelta(days=1))
-    return TrackedCard(key, f"prompt {key}", category, state)
+    return TrackedCard(key, category, state)
+
+
+def _prompts(keys: list[str]) -> dict[str, str]:
+    return {key: f"prompt {key}" for key in keys}
 
 
 def test_readiness_today_is_mean_retrievability_with_unseen_as_zero() -> None:
@@ -28,7 +32,7 @@ def test_readiness_today_is_mean_retrievability_with_unseen_as_zero() -> None:
 
 def test_assess_projects_categories_risks_and_days() -> None:
     cards = [_card(f"g{i}", "Go", None) for i in range(20)] + [_card(f"s{i}", "SQL", Rating.Easy) for i in range(5)]
-    report = assess(cards, NOW + timedelta(days=5), NOW, MODEL, budget=Budget(cards=40))
+    report = assess(cards, NOW + timedelta(days=5), NOW, MODEL, budget=Budget(cards=40), prompts=_prompts)
     assert report.seen == 5 and report.cards == 25
     assert report.categories[0].category == "Go"  # weakest first
     assert report.projected > report.today
@@ -43,7 +47,7 @@ def test_assess_projects_categories_risks_and_days() -> None:
 def test_at_risk_cards_show_recall_today_and_projected_in_their_own_columns() -> None:
     cards = [_card(f"g{i}", "Go", None) for i in range(20)] + [_card(f"s{i}", "SQL", Rating.Again) for i in range(5)]
     interview = NOW + timedelta(days=5)
-    report = assess(cards, interview, NOW, MODEL, budget=Budget(cards=40))
+    report = assess(cards, interview, NOW, MODEL, budget=Budget(cards=40), prompts=_prompts)
     assert report.at_risk
     for risk in report.at_risk:
         card = next(c for c in cards if c.key == risk.key)

@@ -79,7 +79,7 @@ def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
         store.refresh_mirror(workspace)
         states = store.card_states(found.slug)
     active = found.active_cards()
-    tracked = [TrackedCard(c.id, c.prompt, category_label(c.category, c.kind), states.get(c.id)) for c in active]
+    tracked = [TrackedCard(c.id, category_label(c.category, c.kind), states.get(c.id)) for c in active]
     moment = plan.interview_at if plan.interview_at and plan.interview_at > now else now
     weakest = category_recall(tracked, moment, scheduler_for(plan))[:WEAKEST]
     notes = [(note.kind, note.section, text) for note in found.reference if (text := without_offer(note.text))]

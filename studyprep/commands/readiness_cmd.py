@@ -50,19 +50,20 @@ def deck_readiness(workspace: Workspace, store: Any, slug: str, now: datetime) -
         target=plan.target_recall or 0.9,
         pace=user_pace(store, slug),
         zone=plan.zone(),
+        prompts=functools.partial(store.prompts, slug),
     )
     return DeckReadiness(slug, report)
 
 
 def _tracked_cards(store: Any, slug: str, tracked: type) -> list[Any]:
-    """Every active card in document order with its prompt, category label and fsrs state."""
+    """Every active card in document order with its category label and fsrs state."""
     labels: dict[tuple[tuple[str, ...], str], str] = {}
     cards = []
     for card in store.active_cards(slug):
         key = (tuple(card.category), card.kind)
         if key not in labels:
             labels[key] = category_label(card.category, card.kind)
-        cards.append(tracked(card.card_id, card.prompt, labels[key], card.state))
+        cards.append(tracked(card.card_id, labels[key], card.state))
     return cards
 
 
