@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studyprep.errors import StudyprepError
 from studyprep.workspace import Workspace
@@ -271,9 +271,10 @@ class DeckOverview:
     kinds: dict[str, tuple[int, int, int]]
 
 
-@dataclass(frozen=True)
-class ActiveCard:
-    """An active card's mirrored category and kind, with its current fsrs Card (None if new)."""
+class ActiveCard(NamedTuple):
+    """An active card's mirrored category and kind, with its current fsrs Card (None if new).
+
+    A named tuple: one is built per active card of every deck a `readiness` reports on."""
 
     card_id: str
     category: list[str]
@@ -520,7 +521,11 @@ class ReviewStore:
         with `get_state`.
         """
         rows = self._active_rows(deck, "")
-        return {card_id: None if state is None else _make_card(0, state, *rest) for card_id, state, *rest in rows}
+        # Unpacked by name, not `*rest`: a list per row and a starred call cost a fifth of this at 100k cards.
+        return {
+            card_id: None if state is None else _make_card(0, state, step, stability, difficulty, due, last)
+            for card_id, state, step, stability, difficulty, due, last in rows
+        }
 
     def active_cards(self, deck: str) -> list[ActiveCard]:
         """Every active card of a deck in document order: mirrored category, kind and fsrs state (fsrs id 0, as in
@@ -528,10 +533,10 @@ class ReviewStore:
         rows = self._active_rows(deck, "c.category, c.kind, ")
         categories: dict[str, list[str]] = {}  # many cards share a category: decode each JSON list once
         cards = []
-        for card_id, category, kind, state, *rest in rows:
+        for card_id, category, kind, state, step, stability, difficulty, due, last in rows:
             if category not in categories:
                 categories[category] = json.loads(category)
-            fsrs_card = None if state is None else _make_card(0, state, *rest)
+            fsrs_card = None if state is None else _make_card(0, state, step, stability, difficulty, due, last)
             cards.append(ActiveCard(card_id, categories[category], kind, fsrs_card))
         return cards
 
