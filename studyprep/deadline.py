@@ -353,6 +353,8 @@ def _reviews_to_assess(
         total += on_day
         if on_day < horizon.tuning.secure_recall and state.state == State.Review:
             open_cards.append((candidate.key, state, on_day))
+    if limit <= 0:
+        return [], len(open_cards), total  # none to assess: no need to rank them
     open_cards.sort(key=lambda item: (item[2], item[0]))
     return open_cards[:limit], max(0, len(open_cards) - limit), total
 
@@ -434,6 +436,13 @@ def _building(horizon: _Horizon, reviews: list[_Review], chosen: set[str], room:
     return picked
 
 
+def _reviews_reachable(quota: int, room: int) -> bool:
+    """Whether a review can be reached today after `quota` new cards: not when they fill the room, at an answer
+    each at least; a session serves `room` cards, and the projection and the simulation stop at the budget.
+    (Most of a plan's fsrs work is in its reviews, and a deck with many unseen cards has days like that.)"""
+    return quota < room
+
+
 def plan_today(
     candidates: Sequence[Candidate],
     now: datetime,
@@ -465,15 +474,19 @@ def plan_today(
     _, answers = expected_recall_of_new_card(scheduler, now, goal.interview)
     answers_per_new = answers * FIRST_SIGHT_OVERHEAD
     quota = _new_card_quota(len(candidates), len(unseen), sessions, introduced_today, room, tuning)
-    limit = max(tuning.min_evaluated, tuning.evaluated_per_answer * room)
+    # The whole deck's recall on the day: readiness today (the same pass lists the cards open for review).
+    reachable = _reviews_reachable(quota, room)
+    limit = max(tuning.min_evaluated, tuning.evaluated_per_answer * room) if reachable else 0
     open_cards, unassessed, recall_on_day = _reviews_to_assess(candidates, horizon, limit)
-    assessed = [_assess(horizon, key, state) for key, state, _ in open_cards]
-    later_new = (len(unseen) - quota) * answers_per_new
-    later_days = max(0.0, sessions - 2 + horizon.last_day_weight) if sessions > 1 else 0.0
-    capacity_later = later_days * goal.daily_answers * tuning.final_capacity_share - later_new
-    finals = _final_share(assessed, capacity_later, unassessed, horizon.spread_share(sessions), tuning)
-    spare = room - quota * answers_per_new - sum(r.answers_today for r in finals)
-    reviews = finals + _building(horizon, assessed, {r.key for r in finals}, spare)
+    reviews: list[_Review] = []
+    if reachable:
+        assessed = [_assess(horizon, key, state) for key, state, _ in open_cards]
+        later_new = (len(unseen) - quota) * answers_per_new
+        later_days = max(0.0, sessions - 2 + horizon.last_day_weight) if sessions > 1 else 0.0
+        capacity_later = later_days * goal.daily_answers * tuning.final_capacity_share - later_new
+        finals = _final_share(assessed, capacity_later, unassessed, horizon.spread_share(sessions), tuning)
+        spare = room - quota * answers_per_new - sum(r.answers_today for r in finals)
+        reviews = finals + _building(horizon, assessed, {r.key for r in finals}, spare)
     if plan.final_days:
         reviews.sort(key=lambda r: (r.on_day, r.key))
     plan.keys = [c.key for c in learning] + [c.key for c in unseen[:quota]] + [r.key for r in reviews]
