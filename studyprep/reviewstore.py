@@ -395,8 +395,6 @@ class ReviewStore:
 
         Unchanged files cost one `stat`; a changed size or mtime costs a hash; only a changed hash parses YAML.
         """
-        from studyprep.yamlio import read_bytes_file
-
         known = {row[0]: row[1:] for row in self.conn.execute("SELECT deck, size, mtime_ns, sha256 FROM decks")}
         paths = _deck_files(workspace)
         refreshed = []
@@ -405,6 +403,8 @@ class ReviewStore:
             seen = known.get(path.stem)
             if seen and (seen[0], seen[1]) == (before.st_size, before.st_mtime_ns):
                 continue
+            from studyprep.yamlio import read_bytes_file  # here, not above: it costs pydantic and yaml to import
+
             digest = hashlib.sha256(read_bytes_file(path, "deck file")).hexdigest()
             if seen and seen[2] == digest:
                 with self.transaction() as conn:
