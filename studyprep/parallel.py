@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    import concurrent.futures
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -27,19 +30,25 @@ def map_decks(
     workers = min(len(items), _cores())
     if workers < 2 or not _can_fork(store):
         return [job(store, item) for item in items]
-    import concurrent.futures
-    import multiprocessing
     from concurrent.futures.process import BrokenProcessPool
 
-    context = multiprocessing.get_context("fork")
     try:
-        with concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_open_worker, initargs=(reopen,)
-        ) as pool:
+        with _pool(workers, reopen) as pool:
             return list(pool.map(_run_in_worker, [job] * len(items), items))
     except (BrokenProcessPool, OSError):
         # No pool (fork refused, a worker killed): the same work in turn, which raises any real error again.
         return [job(store, item) for item in items]
+
+
+def _pool(workers: int, reopen: Callable[[], Any]) -> concurrent.futures.ProcessPoolExecutor:
+    """Forked workers, each with its own store from `reopen`, leaving if this process dies (`_open_worker`)."""
+    import concurrent.futures
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    return concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_open_worker, initargs=(reopen, os.getpid())
+    )
 
 
 def _cores() -> int:
@@ -59,12 +68,27 @@ def _can_fork(store: Any) -> bool:
     return not store.ephemeral and not store.conn.in_transaction
 
 
-def _open_worker(reopen: Callable[[], Any]) -> None:
+def _open_worker(reopen: Callable[[], Any], parent: int) -> None:
     import signal
 
     global _worker_store  # noqa: PLW0603 - one store per worker process, for all its jobs
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no traceback per worker
+    _leave_with(parent)
     _worker_store = reopen()
+
+
+def _leave_with(parent: int) -> None:
+    """End this worker once `parent` is gone. A parent killed outright (SIGKILL) tells its pool nothing, and a
+    worker waiting for jobs would wait forever, holding the parent's pipes and the session lock."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="studyprep-parent-watch", daemon=True).start()
 
 
 def _run_in_worker(job: Callable[[Any, Item], Result], item: Item) -> Result:
@@ -116,14 +140,10 @@ def map_decks_later(
 def _later_in_pool(
     job: Callable[[Any, Item], Result], items: Sequence[Item], store: Any, reopen: Callable[[], Any], workers: int
 ) -> Later[Result]:
-    import concurrent.futures
-    import multiprocessing
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        pool = concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=_open_worker, initargs=(reopen,)
-        )
+        pool = _pool(workers, reopen)
         futures = [pool.submit(_run_in_worker, job, item) for item in items]
     except (BrokenProcessPool, OSError):
         return Later(lambda: [job(store, item) for item in items], lambda: True, lambda: None)

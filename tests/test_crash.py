@@ -3,7 +3,8 @@
 Whole means: deck files parse, `PRAGMA integrity_check` passes, every card's state comes from its latest
 logged review (no answer lost between log and state, none applied twice), the log never shrinks, and an
 exported package is either absent or complete. Commands: import (new deck), merge (re-import), review,
-export, anki-pull. Seeded, so a failure can be replayed.
+due, export, anki-pull; two decks have an interview date, so review and due decide day plans (on several
+cores, and a first session shows its card while they are decided). Seeded, so a failure can be replayed.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import subprocess
 import sys
 import time
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 from helpers import EXAMPLE, FIXED_NOW
+from review_helpers import set_plan
 from test_anki_pull import T0, handmade_collection
 
 from studyprep import anki_model
@@ -53,6 +56,7 @@ def commands(workspace: Workspace, folder: Path, rng: random.Random) -> dict[str
         "import": (["import", str(big)], None),
         "merge": (["import", str(folder / f"example-{rng.randint(0, 3)}.md")], None),
         "review": (["review"], "\n3\n\n1\n\n4\n\n2\n" * 40 + "q\n"),
+        "due": (["due"], None),
         "export": (["export", "--all", "-o", str(folder / "out.apkg")], None),
         "anki-pull": (["anki-pull", str(folder / "collection.anki2")], None),
     }
@@ -61,6 +65,9 @@ def commands(workspace: Workspace, folder: Path, rng: random.Random) -> dict[str
 def prepare(tmp_path: Path) -> Workspace:
     workspace = Workspace(tmp_path / "ws")
     slug = import_document(workspace, EXAMPLE, FIXED_NOW).deck
+    import_document(workspace, EXAMPLE, FIXED_NOW, deck="second-round")
+    for dated in (slug, "second-round"):
+        set_plan(workspace, dated, interview_at=FIXED_NOW + timedelta(days=9))
     example = EXAMPLE.read_text(encoding="utf-8")
     for variant in range(4):
         (tmp_path / f"big-{variant}.md").write_text(big_document(6000, variant), encoding="utf-8")

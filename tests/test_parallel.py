@@ -217,3 +217,59 @@ def test_a_worker_killed_during_work_begun_earlier_is_survived(three_dated_decks
         reopen = functools.partial(open_store, workspace, create=False)
         later = map_decks_later(_die_in_a_worker, _slugs(three_dated_decks), store, reopen)
         assert later.result() == map_decks(_deck_size, _slugs(three_dated_decks), store, reopen)
+
+
+def _sleep_in_a_worker(store, slug: str) -> int:
+    import time
+
+    Path(os.environ["PIDS_FOLDER"], str(os.getpid())).touch()
+    time.sleep(120)
+    return 0
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has exited, waiting only to be reaped by whoever adopted it
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2 or not Path("/proc/self/stat").exists(),
+                    reason="needs two cores and /proc")  # fmt: skip
+def test_workers_leave_when_their_parent_is_killed_outright(three_dated_decks: Path, tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    # SIGKILL tells a pool nothing: without a watch, its workers would wait for jobs forever, holding the
+    # parent's pipes (a caller reading its output would hang) and the review lock.
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    code = (
+        "import functools, pathlib, sys\n"
+        "from test_parallel import _sleep_in_a_worker\n"
+        "from studyprep.parallel import map_decks_later\n"
+        "from studyprep.reviewstore import open_store\n"
+        "from studyprep.workspace import Workspace\n"
+        "workspace = Workspace(pathlib.Path(sys.argv[1]))\n"
+        "store = open_store(workspace)\n"
+        "reopen = functools.partial(open_store, workspace)\n"
+        "map_decks_later(_sleep_in_a_worker, ['a', 'b', 'c'], store, reopen).result()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent), "PIDS_FOLDER": str(pids), "STUDYPREP_JOBS": "2"}
+    parent = subprocess.Popen([sys.executable, "-c", code, str(three_dated_decks)], env=env, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while len(list(pids.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = [int(path.name) for path in pids.iterdir()]
+    assert len(workers) == 2 and all(_running(pid) for pid in workers)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in workers)
+    assert parent.stderr.read() == b""  # the pipe closes: no process is left holding it
+    parent.stderr.close()
