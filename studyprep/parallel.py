@@ -6,6 +6,7 @@ and more than one core it runs them in a fork-based process pool, each worker wi
 start or breaks, in turn on `store`. Jobs only read; the caller writes what they return. A job's
 `StudyprepError` reaches the caller as raised. `STUDYPREP_JOBS=1` runs everything in turn (N caps the workers).
 `map_decks_later` begins the same work and hands back a `Later` to collect it from, so the caller can go on.
+Workers ignore Ctrl-C (the parent handles it) and leave on their own once the parent is gone, even killed.
 """
 
 from __future__ import annotations

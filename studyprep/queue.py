@@ -224,11 +224,13 @@ class PendingQueue:
     new_limit: int | None
     planner: DayPlanner
     _later: Later[dict[str, Any]] | None = None
+    _deciding: list[DeckDay] = field(default_factory=list)
 
     def start(self) -> None:
         """Begin deciding the plans left (once)."""
         if self._later is None:
-            self._later = self.planner.decide_later(self.planner.missing)
+            self._deciding = self.planner.missing
+            self._later = self.planner.decide_later(self._deciding)
 
     def ready(self) -> bool:
         """Whether the plans are decided (`complete` will not wait)."""
@@ -238,7 +240,7 @@ class PendingQueue:
         """The whole queue, waiting for the plans if need be."""
         self.start()
         assert self._later is not None  # noqa: S101 (set by start)
-        self.planner.keep(self.planner.missing, self._later.result())
+        self.planner.keep(self._deciding, self._later.result())
         return _assemble(self.store, self.decks, self.now, self.limit, self.new_limit, self.planner)
 
     def cancel(self) -> None:
