@@ -7,6 +7,7 @@ largest pool worker's times the workers it could run) at 100k, beside the refere
 `python -c "import sqlite3"` process and, for `check`, SQLite's own `PRAGMA integrity_check` on the same file.
 Then the time from starting `studyprep review` in a real pty to its first card on screen (target < 500 ms),
 also for the first session of a study day. Growth is each size's figure over the one before (linear = 10x).
+A fifth of the cards are never seen; the first `decks` of a day is also measured with every card seen.
 Sizes: BENCH_SCALE_CARDS (comma-separated; default 1000,10000,100000).
 """
 
@@ -37,8 +38,8 @@ COMMANDS = ("decks", "due", "readiness", "check", "check --full")
 RUN_COMMAND = PEAK + "\nsys.argv = ['studyprep', *sys.argv[1:]]\nfrom studyprep.cli import main\nmain()\n"
 
 
-def generate(root: Path, total_cards: int) -> int:
-    """Write deck YAML files, plans with an interview date, and REVIEWS_PER_CARD reviews for 80% of cards.
+def generate(root: Path, total_cards: int, seen_share: float = 0.8) -> int:
+    """Write deck YAML files, plans with an interview date, and REVIEWS_PER_CARD reviews for `seen_share` of cards.
 
     The reviewed cards' FSRS states are drawn from a seeded generator: the same workspace every run.
     """
@@ -53,7 +54,7 @@ def generate(root: Path, total_cards: int) -> int:
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("BEGIN")
     per_deck = total_cards // DECKS
-    seen_per_deck = int(per_deck * 0.8)
+    seen_per_deck = int(per_deck * seen_share)
     # Reviews per seen card, so the whole log holds REVIEWS_PER_CARD x cards rows.
     per_seen = REVIEWS_PER_CARD * per_deck // max(seen_per_deck, 1)
     state = json.dumps([2, None, 20.0, 5.0, 0, 0])
@@ -175,6 +176,17 @@ def first_card_ms(root: Path, new_study_day: bool = False) -> float | None:
     return statistics.median(walls)
 
 
+def _first_of_day_all_seen(size: int) -> tuple[str, str]:
+    """The first `decks` of a study day when every card has been seen: no day is filled by new cards, so each
+    deck's plan assesses its reviews (with a fifth of the cards unseen, the new cards fill the first days)."""
+    with tempfile.TemporaryDirectory(prefix="studyprep-bench-scale-") as folder:
+        root = Path(folder) / "ws"
+        generate(root, size, seen_share=1.0)
+        _, _, first_run = run_measured(root, ["decks"], runs=1)
+    return (f"decks first run @ {size}, every card seen", f"{first_run:.0f} ms (target < 1000): it decides the"
+            f" {DECKS} day plans, each assessing its weakest reviews")  # fmt: skip
+
+
 def run() -> list[tuple[str, str]]:
     """Generate each size, measure every command, print figures, references and growth."""
     sizes = [int(size) for size in os.environ.get("BENCH_SCALE_CARDS", "1000,10000,100000").split(",")]
@@ -210,6 +222,7 @@ def run() -> list[tuple[str, str]]:
                 figures.append((f"review first card @ {size}", f"{first:.0f} ms from start to the card on screen"
                                 f" (target < 500; first session of a study day {new_day:.0f} ms, deciding the"
                                 f" {DECKS} day plans); bare python + sqlite3 {bare:.0f} ms"))  # fmt: skip
+    figures.append(_first_of_day_all_seen(sizes[-1]))
     for command, by_size in measured.items():
         steps = sorted(by_size)
         growth = ", ".join(f"{by_size[b] / by_size[a]:.1f}x for {b // a}x cards" for a, b in itertools.pairwise(steps))
