@@ -7,13 +7,16 @@ real workspace and SQLite file, across caps, learning cards due and several days
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import FIXED_NOW
+from helpers import FIXED_NOW, REPO
 from review_helpers import DOC, Clock, session_at, set_plan
 
 from studyprep.commands.due import deck_days
@@ -205,3 +208,33 @@ def test_the_first_card_is_taken_only_once_no_deck_decided_later_can_come_before
     queue = _certain_head(learning, known, FIXED_NOW, caps.get("limit"), caps.get("new_limit"))
     head = None if queue is None else queue.next(FIXED_NOW)
     assert (None if head is None else head.key) == expected
+
+
+def run_cli(workspace: Workspace, now: datetime, *args: str, keys: str = "",
+            jobs: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "STUDYPREP_HOME": str(workspace.root), "STUDYPREP_NOW": now.isoformat(), "TZ": "UTC",
+           "STUDYPREP_JOBS": jobs}  # fmt: skip
+    return subprocess.run([sys.executable, "-m", "studyprep", *args], input=keys, capture_output=True, text=True,
+                          env=env, cwd=str(REPO), timeout=60, check=False)  # fmt: skip
+
+
+def damage_a_state_row(workspace: Workspace, deck: str) -> Clock:
+    """A study day whose first session decides `deck`'s plan in the background, with one of its card state rows
+    holding a state no studyprep wrote (a hand edit, a stray tool): the day after some first answers."""
+    clock = Clock(FIXED_NOW)
+    answer(workspace, clock, [3] * 8)
+    with open_store(workspace) as store:
+        (card_id,) = store.conn.execute("SELECT min(card_id) FROM card_state WHERE deck = ?", (deck,)).fetchone()
+        store.conn.execute("UPDATE card_state SET state = 9 WHERE deck = ? AND card_id = ?", (deck, card_id))
+        forget_day_plans(store)
+    clock.advance(days=1)
+    return clock
+
+
+def test_a_damaged_state_row_is_one_line_naming_the_database(workspace: Workspace) -> None:
+    clock = damage_a_state_row(workspace, "c-dated")
+    for jobs in ("", "1"):
+        done = run_cli(workspace, clock.now, "due", jobs=jobs)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.splitlines() == [done.stderr.strip()]
+        assert "reviews.db" in done.stderr and "damaged" in done.stderr
