@@ -382,9 +382,9 @@ class ReviewStore:
         error naming the database, not a traceback from deep in a plan or a worker process."""
         try:
             yield
-        except (KeyError, TypeError, ValueError, OverflowError) as error:
-            raise _damaged(self.path, ValueError(f"a card of deck {deck} has a scheduling state that cannot be read:"
-                                                 f" {type(error).__name__} {error}")) from None  # fmt: skip
+        except (KeyError, TypeError, ValueError, OverflowError):
+            unreadable = ValueError(f"a card of deck {deck} has a scheduling state that cannot be read")
+            raise _damaged(self.path, unreadable) from None
 
     @contextlib.contextmanager
     def session_lock(self) -> Iterator[None]:

@@ -238,3 +238,46 @@ def test_a_damaged_state_row_is_one_line_naming_the_database(workspace: Workspac
         assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
         assert done.stderr.splitlines() == [done.stderr.strip()]
         assert "reviews.db" in done.stderr and "damaged" in done.stderr
+
+
+def logged(workspace: Workspace) -> int:
+    with open_store(workspace) as store:
+        return store.conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
+
+
+@pytest.mark.parametrize("jobs", ["", "1"], ids=["pool", "thread"])
+def test_a_plan_that_fails_in_the_background_ends_the_session_in_one_line(workspace: Workspace, jobs: str) -> None:
+    clock = damage_a_state_row(workspace, "c-dated")
+    before = logged(workspace)
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        days = deck_days(workspace, store, store.deck_slugs(), clock.now)
+        _, pending = open_queue(store, days, clock.now)
+        assert pending is not None and "c-dated" in {day.slug for day in pending.planner.missing}
+        forget_day_plans(store)
+    for keys in ("\n3\n", "s\n", "q\n", ""):  # an answer, a bury, a quit, the end of the input
+        done = run_cli(workspace, clock.now, "review", keys=keys, jobs=jobs)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, (keys, done.stderr)
+        assert "Error" not in done.stdout, keys  # said once, not as a notice and again on the way out
+        assert done.stderr.splitlines() == [done.stderr.strip()], keys
+        assert done.stderr.startswith("Error: ") and "reviews.db" in done.stderr and "c-dated" in done.stderr
+    assert logged(workspace) == before
+
+
+def test_in_a_terminal_a_plan_that_fails_in_the_background_ends_the_session_in_one_line(
+    workspace: Workspace,
+) -> None:
+    import pexpect
+
+    clock = damage_a_state_row(workspace, "c-dated")
+    env = {**os.environ, "STUDYPREP_HOME": str(workspace.root), "STUDYPREP_NOW": clock.now.isoformat(), "TZ": "UTC",
+           "TERM": "xterm-256color"}  # fmt: skip
+    child = pexpect.spawn(sys.executable, ["-m", "studyprep", "review"], cwd=str(REPO), env=env, encoding="utf-8",
+                          timeout=15, dimensions=(50, 250))  # fmt: skip
+    child.expect_exact("space: show answer")  # the first card, then the error as soon as the plans are in
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    output = child.before or ""
+    assert "Traceback" not in output and "Session over" not in output
+    assert output.count("Error") == 1 and "c-dated has a scheduling state" in output
