@@ -378,13 +378,14 @@ class ReviewStore:
 
     @contextlib.contextmanager
     def _reading_states(self, deck: str) -> Iterator[None]:
-        """Turn a stored row no studyprep wrote (a state out of range, a due that is not a number) into the one-line
-        error naming the database, not a traceback from deep in a plan or a worker process."""
+        """Turn a stored row no studyprep wrote (a state out of range, a due that is not a number) into one line
+        naming the database, not a traceback from deep in a plan or a worker process. One row is not a damaged
+        file: `studyprep check` names the card (moving the file aside would lose the whole history)."""
         try:
             yield
         except (KeyError, TypeError, ValueError, OverflowError):
-            unreadable = ValueError(f"a card of deck {deck} has a scheduling state that cannot be read")
-            raise _damaged(self.path, unreadable) from None
+            message = f"a card of deck {deck} has a scheduling state that cannot be read; `studyprep check` lists it"
+            raise StudyprepError(message, self.path) from None
 
     @contextlib.contextmanager
     def session_lock(self) -> Iterator[None]:

@@ -237,7 +237,7 @@ def test_a_damaged_state_row_is_one_line_naming_the_database(workspace: Workspac
         done = run_cli(workspace, clock.now, "due", jobs=jobs)
         assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
         assert done.stderr.splitlines() == [done.stderr.strip()]
-        assert "reviews.db" in done.stderr and "damaged" in done.stderr
+        assert "reviews.db" in done.stderr and "`studyprep check` lists it" in done.stderr
 
 
 def logged(workspace: Workspace) -> int:
