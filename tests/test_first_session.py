@@ -22,6 +22,7 @@ from review_helpers import DOC, Clock, session_at, set_plan
 from studyprep.commands.due import deck_days
 from studyprep.commands.importing import import_document
 from studyprep.deadline_queue import PlannedDay
+from studyprep.errors import StudyprepError
 from studyprep.queue import QueueEntry, ReviewQueue, _certain_head, build_queue, open_queue
 from studyprep.reviewstore import ReviewStore, open_store
 from studyprep.session import ReviewSession
@@ -281,3 +282,23 @@ def test_in_a_terminal_a_plan_that_fails_in_the_background_ends_the_session_in_o
     output = child.before or ""
     assert "Traceback" not in output and "Session over" not in output
     assert output.count("Error") == 1 and "c-dated has a scheduling state" in output
+
+
+def test_completing_again_after_a_keep_that_failed_part_way_gives_the_whole_queue(workspace: Workspace) -> None:
+    """A session completes its queue again after the first try stopped part way through storing the plans (an
+    interrupt, a write refused): the decks stored before the stop must not shift the rest against their plans."""
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        days = deck_days(workspace, store, store.deck_slugs(), FIXED_NOW)
+        forget_day_plans(store)
+        _, pending = open_queue(store, days, FIXED_NOW)
+        assert pending is not None and len(pending.planner.missing) >= 2
+        last = pending.planner.missing[-1].slug
+        store.conn.execute("CREATE TEMP TRIGGER refuse BEFORE INSERT ON day_plan WHEN NEW.deck = 'LAST'"
+                           " BEGIN SELECT RAISE(ABORT, 'write refused'); END".replace("LAST", last))  # fmt: skip
+        with pytest.raises(StudyprepError, match="write refused"):
+            pending.complete()
+        store.conn.execute("DROP TRIGGER refuse")
+        whole = pending.complete()
+        forget_day_plans(store)
+        assert lanes(whole) == lanes(build_queue(store, days, FIXED_NOW))
