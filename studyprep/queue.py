@@ -224,7 +224,7 @@ class PendingQueue:
     new_limit: int | None
     planner: DayPlanner
     _later: Later[dict[str, Any]] | None = None
-    _deciding: list[DeckDay] = field(default_factory=list)
+    _deciding: list[DeckDay] = field(default_factory=list)  # the decks `_later` decides, in its results' order
 
     def start(self) -> None:
         """Begin deciding the plans left (once)."""
@@ -240,6 +240,7 @@ class PendingQueue:
         """The whole queue, waiting for the plans if need be."""
         self.start()
         assert self._later is not None  # noqa: S101 (set by start)
+        # Not `planner.missing`: a try stopped part way (an interrupt, a write refused) has kept some of them.
         self.planner.keep(self._deciding, self._later.result())
         return _assemble(self.store, self.decks, self.now, self.limit, self.new_limit, self.planner)
 

@@ -168,6 +168,8 @@ class ReviewScreen:
             else:
                 self.hint = _unknown_key_hint(key)
         except StudyprepError as error:
+            if session.pending is not None:
+                raise  # the rest of the queue could not be worked out (`ReviewSession._settle`): no session to go on
             session.notice = f"Error: {error.render()}"
 
     def draw(self) -> None:

@@ -377,6 +377,17 @@ class ReviewStore:
             raise _damaged(self.path, error) from None
 
     @contextlib.contextmanager
+    def _reading_states(self, deck: str) -> Iterator[None]:
+        """Turn a stored row no studyprep wrote (a state out of range, a due that is not a number) into one line
+        naming the database, not a traceback from deep in a plan or a worker process. One row is not a damaged
+        file: `studyprep check` names the card (moving the file aside would lose the whole history)."""
+        try:
+            yield
+        except (KeyError, TypeError, ValueError, OverflowError):
+            message = f"a card of deck {deck} has a scheduling state that cannot be read; `studyprep check` lists it"
+            raise StudyprepError(message, self.path) from None
+
+    @contextlib.contextmanager
     def session_lock(self) -> Iterator[None]:
         """Hold the workspace's review lock: a second session gets a clear error instead of a race."""
         from studyprep.locking import exclusive_lock
@@ -511,7 +522,8 @@ class ReviewStore:
             ).fetchone()
         if row is None:
             return None
-        return StoredState(_make_card(fsrs_card_id(deck, card_id), *row[:6]), row[6])
+        with self._reading_states(deck):
+            return StoredState(_make_card(fsrs_card_id(deck, card_id), *row[:6]), row[6])
 
     def card_states(self, deck: str) -> dict[str, fsrs.Card | None]:
         """Every active card of a deck, in document order, with its fsrs Card (None if never reviewed).
@@ -522,10 +534,11 @@ class ReviewStore:
         """
         rows = self._active_rows(deck, "")
         # Unpacked by name, not `*rest`: a list per row and a starred call cost a fifth of this at 100k cards.
-        return {
-            card_id: None if state is None else _make_card(0, state, step, stability, difficulty, due, last)
-            for card_id, state, step, stability, difficulty, due, last in rows
-        }
+        with self._reading_states(deck):
+            return {
+                card_id: None if state is None else _make_card(0, state, step, stability, difficulty, due, last)
+                for card_id, state, step, stability, difficulty, due, last in rows
+            }
 
     def active_cards(self, deck: str) -> list[ActiveCard]:
         """Every active card of a deck in document order: mirrored category, kind and fsrs state (fsrs id 0, as in
@@ -533,11 +546,12 @@ class ReviewStore:
         rows = self._active_rows(deck, "c.category, c.kind, ")
         categories: dict[str, list[str]] = {}  # many cards share a category: decode each JSON list once
         cards = []
-        for card_id, category, kind, state, step, stability, difficulty, due, last in rows:
-            if category not in categories:
-                categories[category] = json.loads(category)
-            fsrs_card = None if state is None else _make_card(0, state, step, stability, difficulty, due, last)
-            cards.append(ActiveCard(card_id, categories[category], kind, fsrs_card))
+        with self._reading_states(deck):
+            for card_id, category, kind, state, step, stability, difficulty, due, last in rows:
+                if category not in categories:
+                    categories[category] = json.loads(category)
+                fsrs_card = None if state is None else _make_card(0, state, step, stability, difficulty, due, last)
+                cards.append(ActiveCard(card_id, categories[category], kind, fsrs_card))
         return cards
 
     def prompts(self, deck: str, card_ids: Sequence[str]) -> dict[str, str]:

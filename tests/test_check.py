@@ -6,11 +6,12 @@ import json
 import os
 import sqlite3
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from click.testing import CliRunner, Result
 from helpers import FIXED_NOW
-from review_helpers import DOC, SLUG, make_workspace
+from review_helpers import DOC, SLUG, make_workspace, set_plan
 
 from studyprep.cli import cli
 from studyprep.commands.importing import import_document
@@ -136,6 +137,22 @@ def test_history_that_disagrees_with_the_state_is_a_problem(tmp_path: Path) -> N
     messages = [problem["message"] for problem in report["problems"]]
     assert any("not from the latest logged review" in message for message in messages)
     assert any("1 answer(s) logged twice" in message for message in messages)
+
+
+def test_a_scheduling_state_no_studyprep_wrote_is_listed_and_due_points_to_check(tmp_path: Path) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    set_plan(workspace, interview_at=FIXED_NOW + timedelta(days=5))  # `due` then reads every state for the plan
+    with sqlite3.connect(database_path(workspace)) as conn:
+        (card_id,) = conn.execute("SELECT min(card_id) FROM card_state").fetchone()
+        conn.execute("UPDATE card_state SET state = 9 WHERE card_id = ?", (card_id,))
+        conn.execute("UPDATE card_state SET due = 'soon' WHERE card_id != ?", (card_id,))
+        bad = conn.execute("SELECT card_id FROM card_state ORDER BY card_id").fetchall()
+    due = run(workspace, "due")
+    assert due.exit_code == 1 and "`studyprep check` lists it" in due.output
+    code, report = check_json(workspace)
+    assert code == 1
+    unreadable = [problem["message"] for problem in report["problems"] if "cannot be read" in problem["message"]]
+    assert unreadable == [f"card {card} in {SLUG}: a scheduling state that cannot be read" for (card,) in bad]
 
 
 def test_a_damaged_database_fails_the_integrity_check_and_is_left_alone(tmp_path: Path) -> None:

@@ -7,18 +7,22 @@ real workspace and SQLite file, across caps, learning cards due and several days
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import FIXED_NOW
+from helpers import FIXED_NOW, REPO
 from review_helpers import DOC, Clock, session_at, set_plan
 
 from studyprep.commands.due import deck_days
 from studyprep.commands.importing import import_document
 from studyprep.deadline_queue import PlannedDay
+from studyprep.errors import StudyprepError
 from studyprep.queue import QueueEntry, ReviewQueue, _certain_head, build_queue, open_queue
 from studyprep.reviewstore import ReviewStore, open_store
 from studyprep.session import ReviewSession
@@ -205,3 +209,96 @@ def test_the_first_card_is_taken_only_once_no_deck_decided_later_can_come_before
     queue = _certain_head(learning, known, FIXED_NOW, caps.get("limit"), caps.get("new_limit"))
     head = None if queue is None else queue.next(FIXED_NOW)
     assert (None if head is None else head.key) == expected
+
+
+def run_cli(workspace: Workspace, now: datetime, *args: str, keys: str = "",
+            jobs: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "STUDYPREP_HOME": str(workspace.root), "STUDYPREP_NOW": now.isoformat(), "TZ": "UTC",
+           "STUDYPREP_JOBS": jobs}  # fmt: skip
+    return subprocess.run([sys.executable, "-m", "studyprep", *args], input=keys, capture_output=True, text=True,
+                          env=env, cwd=str(REPO), timeout=60, check=False)  # fmt: skip
+
+
+def damage_a_state_row(workspace: Workspace, deck: str) -> Clock:
+    """A study day whose first session decides `deck`'s plan in the background, with one of its card state rows
+    holding a state no studyprep wrote (a hand edit, a stray tool): the day after some first answers."""
+    clock = Clock(FIXED_NOW)
+    answer(workspace, clock, [3] * 8)
+    with open_store(workspace) as store:
+        (card_id,) = store.conn.execute("SELECT min(card_id) FROM card_state WHERE deck = ?", (deck,)).fetchone()
+        store.conn.execute("UPDATE card_state SET state = 9 WHERE deck = ? AND card_id = ?", (deck, card_id))
+        forget_day_plans(store)
+    clock.advance(days=1)
+    return clock
+
+
+def test_a_damaged_state_row_is_one_line_naming_the_database(workspace: Workspace) -> None:
+    clock = damage_a_state_row(workspace, "c-dated")
+    for jobs in ("", "1"):
+        done = run_cli(workspace, clock.now, "due", jobs=jobs)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.splitlines() == [done.stderr.strip()]
+        assert "reviews.db" in done.stderr and "`studyprep check` lists it" in done.stderr
+
+
+def logged(workspace: Workspace) -> int:
+    with open_store(workspace) as store:
+        return store.conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
+
+
+@pytest.mark.parametrize("jobs", ["", "1"], ids=["pool", "thread"])
+def test_a_plan_that_fails_in_the_background_ends_the_session_in_one_line(workspace: Workspace, jobs: str) -> None:
+    clock = damage_a_state_row(workspace, "c-dated")
+    before = logged(workspace)
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        days = deck_days(workspace, store, store.deck_slugs(), clock.now)
+        _, pending = open_queue(store, days, clock.now)
+        assert pending is not None and "c-dated" in {day.slug for day in pending.planner.missing}
+        forget_day_plans(store)
+    for keys in ("\n3\n", "s\n", "q\n", ""):  # an answer, a bury, a quit, the end of the input
+        done = run_cli(workspace, clock.now, "review", keys=keys, jobs=jobs)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, (keys, done.stderr)
+        assert "Error" not in done.stdout, keys  # said once, not as a notice and again on the way out
+        assert done.stderr.splitlines() == [done.stderr.strip()], keys
+        assert done.stderr.startswith("Error: ") and "reviews.db" in done.stderr and "c-dated" in done.stderr
+    assert logged(workspace) == before
+
+
+def test_in_a_terminal_a_plan_that_fails_in_the_background_ends_the_session_in_one_line(
+    workspace: Workspace,
+) -> None:
+    import pexpect
+
+    clock = damage_a_state_row(workspace, "c-dated")
+    env = {**os.environ, "STUDYPREP_HOME": str(workspace.root), "STUDYPREP_NOW": clock.now.isoformat(), "TZ": "UTC",
+           "TERM": "xterm-256color"}  # fmt: skip
+    child = pexpect.spawn(sys.executable, ["-m", "studyprep", "review"], cwd=str(REPO), env=env, encoding="utf-8",
+                          timeout=15, dimensions=(50, 250))  # fmt: skip
+    child.expect_exact("space: show answer")  # the first card, then the error as soon as the plans are in
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    output = child.before or ""
+    assert "Traceback" not in output and "Session over" not in output
+    assert output.count("Error") == 1 and "c-dated has a scheduling state" in output
+
+
+def test_completing_again_after_a_keep_that_failed_part_way_gives_the_whole_queue(workspace: Workspace) -> None:
+    """A session completes its queue again after the first try stopped part way through storing the plans (an
+    interrupt, a write refused): the decks stored before the stop must not shift the rest against their plans."""
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        days = deck_days(workspace, store, store.deck_slugs(), FIXED_NOW)
+        forget_day_plans(store)
+        _, pending = open_queue(store, days, FIXED_NOW)
+        assert pending is not None and len(pending.planner.missing) >= 2
+        last = pending.planner.missing[-1].slug
+        store.conn.execute("CREATE TEMP TRIGGER refuse BEFORE INSERT ON day_plan WHEN NEW.deck = 'LAST'"
+                           " BEGIN SELECT RAISE(ABORT, 'write refused'); END".replace("LAST", last))  # fmt: skip
+        with pytest.raises(StudyprepError, match="write refused"):
+            pending.complete()
+        store.conn.execute("DROP TRIGGER refuse")
+        whole = pending.complete()
+        forget_day_plans(store)
+        assert lanes(whole) == lanes(build_queue(store, days, FIXED_NOW))

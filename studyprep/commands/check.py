@@ -317,6 +317,13 @@ def _check_history(store: Any, result: CheckResult) -> None:
     ).fetchall()
     for deck, card_id in stateless:
         result.problems.append(Problem("history", f"card {card_id} in {deck}: a state without any review", where))
+    unreadable = conn.execute(  # what `ReviewStore` cannot rebuild an fsrs card from (fsrs states are 1-3)
+        "SELECT deck, card_id FROM card_state WHERE state NOT IN (1, 2, 3) OR typeof(due) != 'integer'"
+        " OR typeof(last_review) NOT IN ('integer', 'null') ORDER BY deck, card_id"
+    ).fetchall()
+    for deck, card_id in unreadable:
+        result.problems.append(Problem("history", f"card {card_id} in {deck}: a scheduling state that cannot be read",
+                                       where))  # fmt: skip
 
 
 def _find_orphans(store: Any, workspace: Workspace, valid_decks: dict[str, Path], result: CheckResult) -> None:
