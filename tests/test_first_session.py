@@ -211,8 +211,9 @@ def test_the_first_card_is_taken_only_once_no_deck_decided_later_can_come_before
     assert (None if head is None else head.key) == expected
 
 
-def run_cli(workspace: Workspace, now: datetime, *args: str, keys: str = "",
-            jobs: str = "") -> subprocess.CompletedProcess[str]:
+def run_cli(
+    workspace: Workspace, now: datetime, *args: str, keys: str = "", jobs: str = ""
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "STUDYPREP_HOME": str(workspace.root), "STUDYPREP_NOW": now.isoformat(), "TZ": "UTC",
            "STUDYPREP_JOBS": jobs}  # fmt: skip
     return subprocess.run([sys.executable, "-m", "studyprep", *args], input=keys, capture_output=True, text=True,
