@@ -36,7 +36,9 @@ class Workspace:
 def resolve_workspace(home: str | Path | None) -> Workspace:
     """Pick the workspace root from the option, the environment, or the platform's user data folder.
 
-    A root that exists but is not a folder (or lies below a file) is refused before anything reads or writes it.
+    A root that exists but is not a folder (or lies below a file) is refused before anything reads or writes it,
+    and so is a `decks` or `schedules` in it that is not a folder (every command would misread it: no decks,
+    or a lock or database that cannot be made).
     """
     import platformdirs
 
@@ -47,7 +49,11 @@ def resolve_workspace(home: str | Path | None) -> Workspace:
             if not folder.is_dir():
                 raise StudyprepError("the workspace is not a folder (give --home a folder)", folder)
             break
-    return Workspace(root)
+    workspace = Workspace(root)
+    for folder in (workspace.decks_dir, workspace.schedules_dir):
+        if folder.exists() and not folder.is_dir():
+            raise StudyprepError(f"{folder.name}/ in the workspace is not a folder (move it away)", folder)
+    return workspace
 
 
 def match_slug(name: str, slugs: Sequence[str]) -> str:

@@ -136,3 +136,16 @@ def test_reporting_commands_leave_a_mistyped_workspace_uncreated(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "typo").exists()
+
+
+@pytest.mark.parametrize("folder", ["decks", "schedules"])
+@pytest.mark.parametrize("command", [["import", "prep.md"], *EVERY_COMMAND, ["export", SLUG, "-o", "out.apkg"]])
+def test_a_workspace_folder_replaced_by_a_file_is_named(tmp_path: Path, folder: str, command: list[str]) -> None:
+    home = workspace(tmp_path)
+    if (home / folder).exists():  # the import alone writes no plan
+        (home / folder).rename(tmp_path / f"{folder}-moved")
+    (home / folder).write_text("not a folder\n", encoding="utf-8")
+    command = [str(tmp_path / part) if part in ("prep.md", "out.apkg") else part for part in command]
+    assert_one_line_error(run(home, *command), str(home / folder), "not a folder")
+    assert (home / folder).read_text(encoding="utf-8") == "not a folder\n"
+    assert not (tmp_path / "out.apkg").exists()
