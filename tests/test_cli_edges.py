@@ -149,3 +149,24 @@ def test_a_workspace_folder_replaced_by_a_file_is_named(tmp_path: Path, folder: 
     assert_one_line_error(run(home, *command), str(home / folder), "not a folder")
     assert (home / folder).read_text(encoding="utf-8") == "not a folder\n"
     assert not (tmp_path / "out.apkg").exists()
+
+
+def test_a_document_whose_file_name_is_not_utf8_imports_and_reimports(tmp_path: Path) -> None:
+    import json
+    import os
+
+    document = tmp_path / os.fsdecode(b"caf\xe9 prep.md")  # a Latin-1 name: lone surrogates in Python
+    document.write_text(DOC.replace("# Interview Prep: Acme – SRE\n", ""), encoding="utf-8")  # title from the name
+    home = tmp_path / "home"
+    first = run(home, "import", str(document), "--json")
+    assert first.exit_code == 0, (first.output, first.exception)
+    slug = json.loads(first.stdout)["deck"]
+    assert slug == "caf-prep"
+    deck = (home / "decks" / f"{slug}.yaml").read_text(encoding="utf-8")
+    assert "source: caf\ufffd prep.md" in deck
+    shown = run(home, "decks", "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)[0]["title"] == "caf\ufffd prep"
+    again = run(home, "import", str(document), "--json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["written"] is False
