@@ -170,3 +170,33 @@ def test_a_document_whose_file_name_is_not_utf8_imports_and_reimports(tmp_path: 
     again = run(home, "import", str(document), "--json")
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["written"] is False
+
+
+@pytest.mark.parametrize("kind", ["dangling link", "looping link", "pipe"])
+@pytest.mark.parametrize("folder", ["decks", "schedules"])
+@pytest.mark.parametrize("command", [["decks"], ["due"], ["review"], ["readiness"], ["stats"], ["check"]])
+def test_a_deck_or_plan_that_is_not_a_regular_file_is_named(
+    tmp_path: Path, kind: str, folder: str, command: list[str]
+) -> None:
+    import os
+
+    home = workspace(tmp_path)
+    assert run(home, "plan", SLUG).exit_code == 0  # writes the plan
+    odd = home / folder / "odd.yaml"
+    if kind == "dangling link":
+        odd.symlink_to(tmp_path / "gone.yaml")
+    elif kind == "looping link":
+        odd.symlink_to(odd)
+    else:
+        os.mkfifo(odd)  # reading it would wait for a writer forever
+    with no_hang(20):
+        result = run(home, *command)
+    if command == ["check"]:
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        assert str(odd) in result.stdout
+        return
+    if folder == "schedules" or command == ["stats"]:  # plans are read by slug; stats reads no deck file
+        assert result.exit_code == 0, (result.output, result.exception)
+        return
+    assert_one_line_error(result, str(odd))
