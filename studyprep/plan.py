@@ -28,6 +28,11 @@ PLAN_FORMAT = 1
 MAX_INTERVIEW_AHEAD = timedelta(days=2 * 365)
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# A step or interval past these would overflow the calendar (year 9999) when added to a date.
+MAX_STEP = timedelta(days=365)
+MAX_INTERVAL_DAYS = 36500
+# A hand-edited interview outside these years cannot be shown on a local clock.
+INTERVIEW_YEARS = (1970, 9000)
 
 HEADER = (
     "# studyprep study plan. Safe to edit by hand. Steps are durations like 1m, 10m, 1h, 1d.\n"
@@ -45,6 +50,8 @@ def parse_step(text: str) -> timedelta:
     seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
     if seconds <= 0:
         raise ValueError(f"{text!r} must be longer than zero")
+    if seconds > MAX_STEP.total_seconds():
+        raise ValueError(f"{text!r} is longer than the {MAX_STEP.days}d a step may last")
     return timedelta(seconds=seconds)
 
 
@@ -64,7 +71,7 @@ class SchedulerSettings(_Strict):
     desired_retention: float = Field(default=0.9, gt=0.0, lt=1.0)
     learning_steps: list[str] = Field(default_factory=lambda: ["1m", "10m"])
     relearning_steps: list[str] = Field(default_factory=lambda: ["10m"])
-    maximum_interval_days: int = Field(default=36500, ge=1)
+    maximum_interval_days: int = Field(default=MAX_INTERVAL_DAYS, ge=1, le=MAX_INTERVAL_DAYS)
     fuzz: bool = True
     parameters: list[float] = Field(default_factory=_fsrs_defaults)
 
@@ -106,6 +113,20 @@ class StudyPlan(_Strict):
     daily_budget_minutes: int | None = Field(default=None, ge=1)
     daily_budget_cards: int | None = Field(default=None, ge=1)
     target_recall: float | None = Field(default=None, gt=0.0, lt=1.0)
+
+    @field_validator("interview_at")
+    @classmethod
+    def _interview_with_offset(cls, moment: datetime | None) -> datetime | None:
+        if moment is None:
+            return None
+        if moment.utcoffset() is None:
+            raise ValueError(
+                f"{moment.isoformat()} needs a time and UTC offset, like 2026-03-16T09:00:00+01:00"
+                " (or set it with `studyprep plan DECK --interview 2026-03-16`)"
+            )
+        if not INTERVIEW_YEARS[0] <= moment.year <= INTERVIEW_YEARS[1]:
+            raise ValueError(f"{moment.isoformat()} is not a year from {INTERVIEW_YEARS[0]} to {INTERVIEW_YEARS[1]}")
+        return moment
 
     @field_validator("time_zone")
     @classmethod

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from studyprep.ids import CARD_KINDS
+from studyprep.terminal import literal_console
 
 if TYPE_CHECKING:
     from studyprep.commands.importing import ImportResult
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 def console() -> Console:
     """A console on stdout that leaves text alone (no emoji codes, no highlighting)."""
-    return Console(highlight=False, emoji=False, soft_wrap=False)
+    return literal_console(soft_wrap=False)
 
 
 def render_import(result: ImportResult) -> None:

@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from studyprep.render import console
+from studyprep.terminal import literal_console
 
 if TYPE_CHECKING:
     from studyprep.commands.anki_pull import PullResult
@@ -26,7 +26,7 @@ def deck_progress(min_decks: int = PROGRESS_MIN_DECKS) -> Iterator[Callable[[int
     """A `progress(done, total, deck)` callback drawing a bar on stderr, shown only for many decks."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    err = Console(stderr=True, highlight=False, emoji=False)
+    err = literal_console(stderr=True)
     state: dict[str, Any] = {}
 
     def update(done: int, total: int, deck: str) -> None:

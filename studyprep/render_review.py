@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.text import Text
 
 from studyprep.scheduling import format_interval
+from studyprep.terminal import literal_console
 
 if TYPE_CHECKING:
     from studyprep.commands.due import DueReport
@@ -25,7 +25,7 @@ def describe_moment(moment: datetime, now: datetime) -> str:
 def render_due(report: DueReport) -> None:
     """Each deck with today's learning / review / new counts and when its next card is due, then the total."""
     # Not render.console(): that module imports the deck models, which `due` does not need.
-    out = Console(highlight=False, emoji=False, soft_wrap=False)
+    out = literal_console(soft_wrap=False)
     if not report.decks:
         out.print("No decks yet. Import a prep document: studyprep import PREP.md")
         return

@@ -28,6 +28,7 @@ from studyprep.errors import StudyprepError
 from studyprep.render_review import describe_moment
 from studyprep.scheduling import RATING_NAMES, format_interval
 from studyprep.session import Phase, ReviewSession, Summary
+from studyprep.terminal import literal_console
 
 QUIT_KEYS = {"q", "\x03", "\x04"}
 REVEAL_KEYS = {" ", "\n", "\r"}
@@ -315,7 +316,7 @@ def _unknown_key_hint(key: str) -> str:
 
 def run_session(session: ReviewSession, console: Console | None = None, keys: KeyReader | None = None) -> Summary:
     """Drive a started session in the terminal until done, `q` or Ctrl-C; print and return the summary."""
-    console = console or Console(highlight=False, emoji=False)
+    console = console or literal_console()
     keys = keys or KeyReader()
     screen = ReviewScreen(session, console, keys)
     if not session.decks:

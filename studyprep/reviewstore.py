@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studyprep.errors import StudyprepError
-from studyprep.workspace import Workspace
+from studyprep.workspace import Workspace, stat_file
 
 if TYPE_CHECKING:
     import fsrs
@@ -410,7 +410,7 @@ class ReviewStore:
         paths = _deck_files(workspace)
         refreshed = []
         for path in paths:
-            before = path.stat()
+            before = stat_file(path, "deck file")
             seen = known.get(path.stem)
             if seen and (seen[0], seen[1]) == (before.st_size, before.st_mtime_ns):
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,9 @@ class Workspace:
 def resolve_workspace(home: str | Path | None) -> Workspace:
     """Pick the workspace root from the option, the environment, or the platform's user data folder.
 
-    A root that exists but is not a folder (or lies below a file) is refused before anything reads or writes it.
+    A root that exists but is not a folder (or lies below a file) is refused before anything reads or writes it,
+    and so is a `decks` or `schedules` in it that is not a folder (every command would misread it: no decks,
+    or a lock or database that cannot be made).
     """
     import platformdirs
 
@@ -47,7 +50,27 @@ def resolve_workspace(home: str | Path | None) -> Workspace:
             if not folder.is_dir():
                 raise StudyprepError("the workspace is not a folder (give --home a folder)", folder)
             break
-    return Workspace(root)
+    workspace = Workspace(root)
+    for folder in (workspace.decks_dir, workspace.schedules_dir):
+        if folder.exists() and not folder.is_dir():
+            raise StudyprepError(f"{folder.name}/ in the workspace is not a folder (move it away)", folder)
+    return workspace
+
+
+def stat_file(path: Path, what: str) -> os.stat_result:
+    """`path.stat()` of a deck or plan file, refusing with a one-line error what is not a regular file: a broken
+    or looping link, a folder, or a pipe or device (reading a pipe would wait forever)."""
+    try:
+        result = path.stat()
+    except FileNotFoundError:
+        raise StudyprepError(f"{what} not found (a broken link?)", path) from None
+    except OSError as error:
+        raise StudyprepError(f"cannot read {what}: {error.strerror or error}", path) from None
+    if stat.S_ISDIR(result.st_mode):
+        raise StudyprepError(f"{what} is a directory, not a file", path)
+    if not stat.S_ISREG(result.st_mode):
+        raise StudyprepError(f"{what} is not a regular file (a pipe, socket or device)", path)
+    return result
 
 
 def match_slug(name: str, slugs: Sequence[str]) -> str:

@@ -256,6 +256,9 @@ def load_model_file(path: Path, model: type[ModelT], what: str, shape: str) -> t
 
     `what` names the file in errors ("deck file"); `shape` says what its top level must hold.
     """
+    from studyprep.workspace import stat_file
+
+    stat_file(path, what)  # a pipe would block the read
     text = read_text_file(path, what)
     data = parse_yaml(text, path)
     if not isinstance(data, dict):

@@ -136,3 +136,67 @@ def test_reporting_commands_leave_a_mistyped_workspace_uncreated(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "typo").exists()
+
+
+@pytest.mark.parametrize("folder", ["decks", "schedules"])
+@pytest.mark.parametrize("command", [["import", "prep.md"], *EVERY_COMMAND, ["export", SLUG, "-o", "out.apkg"]])
+def test_a_workspace_folder_replaced_by_a_file_is_named(tmp_path: Path, folder: str, command: list[str]) -> None:
+    home = workspace(tmp_path)
+    if (home / folder).exists():  # the import alone writes no plan
+        (home / folder).rename(tmp_path / f"{folder}-moved")
+    (home / folder).write_text("not a folder\n", encoding="utf-8")
+    command = [str(tmp_path / part) if part in ("prep.md", "out.apkg") else part for part in command]
+    assert_one_line_error(run(home, *command), str(home / folder), "not a folder")
+    assert (home / folder).read_text(encoding="utf-8") == "not a folder\n"
+    assert not (tmp_path / "out.apkg").exists()
+
+
+def test_a_document_whose_file_name_is_not_utf8_imports_and_reimports(tmp_path: Path) -> None:
+    import json
+    import os
+
+    document = tmp_path / os.fsdecode(b"caf\xe9 prep.md")  # a Latin-1 name: lone surrogates in Python
+    document.write_text(DOC.replace("# Interview Prep: Acme – SRE\n", ""), encoding="utf-8")  # title from the name
+    home = tmp_path / "home"
+    first = run(home, "import", str(document), "--json")
+    assert first.exit_code == 0, (first.output, first.exception)
+    slug = json.loads(first.stdout)["deck"]
+    assert slug == "caf-prep"
+    deck = (home / "decks" / f"{slug}.yaml").read_text(encoding="utf-8")
+    assert "source: caf\ufffd prep.md" in deck
+    shown = run(home, "decks", "--json")
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)[0]["title"] == "caf\ufffd prep"
+    again = run(home, "import", str(document), "--json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["written"] is False
+
+
+@pytest.mark.parametrize("kind", ["dangling link", "looping link", "pipe"])
+@pytest.mark.parametrize("folder", ["decks", "schedules"])
+@pytest.mark.parametrize("command", [["decks"], ["due"], ["review"], ["readiness"], ["stats"], ["check"]])
+def test_a_deck_or_plan_that_is_not_a_regular_file_is_named(
+    tmp_path: Path, kind: str, folder: str, command: list[str]
+) -> None:
+    import os
+
+    home = workspace(tmp_path)
+    assert run(home, "plan", SLUG).exit_code == 0  # writes the plan
+    odd = home / folder / "odd.yaml"
+    if kind == "dangling link":
+        odd.symlink_to(tmp_path / "gone.yaml")
+    elif kind == "looping link":
+        odd.symlink_to(odd)
+    else:
+        os.mkfifo(odd)  # reading it would wait for a writer forever
+    with no_hang(20):
+        result = run(home, *command)
+    if command == ["check"]:
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        assert str(odd) in result.stdout
+        return
+    if folder == "schedules" or command == ["stats"]:  # plans are read by slug; stats reads no deck file
+        assert result.exit_code == 0, (result.output, result.exception)
+        return
+    assert_one_line_error(result, str(odd))

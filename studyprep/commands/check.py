@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from studyprep.errors import StudyprepError
-from studyprep.workspace import Workspace
+from studyprep.workspace import Workspace, stat_file
 
 STALE_TEMP_SECONDS = 60
 
@@ -134,11 +134,11 @@ def _check_decks(workspace: Workspace, result: CheckResult) -> dict[str, Path]:
     valid: dict[str, Path] = {}
     for path in _yaml_files(workspace.decks_dir):
         result.decks += 1
-        stat = path.stat()
-        if mirrored.get(path.stem) == (stat.st_size, stat.st_mtime_ns):
-            valid[path.stem] = path
-            continue
         try:
+            stat = stat_file(path, "deck file")
+            if mirrored.get(path.stem) == (stat.st_size, stat.st_mtime_ns):
+                valid[path.stem] = path
+                continue
             _validate_deck(path)
         except StudyprepError as error:
             result.problems.append(Problem("deck", error.message, error.path, error.line))
@@ -186,12 +186,12 @@ def _check_plans(workspace: Workspace, result: CheckResult) -> None:
     cached = _mirrored_versions(workspace, "SELECT deck, size, mtime_ns FROM plan_cache")
     for path in _yaml_files(workspace.schedules_dir):
         result.plans += 1
-        stat = path.stat()
-        if cached.get(path.stem) == (stat.st_size, stat.st_mtime_ns):
-            continue  # this version of the file was validated when its settings were cached
         from studyprep.plan import read_plan_file
 
         try:
+            stat = stat_file(path, "study plan")
+            if cached.get(path.stem) == (stat.st_size, stat.st_mtime_ns):
+                continue  # this version of the file was validated when its settings were cached
             read_plan_file(path)
         except StudyprepError as error:
             result.problems.append(Problem("plan", error.message, error.path, error.line))

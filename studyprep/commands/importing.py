@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -64,19 +65,26 @@ def deck_slug_for(title: str, company: str, role: str, path: Path) -> str:
     return "deck"
 
 
+def readable_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (a Latin-1 `café.md`, kept by Python as lone surrogates,
+    which no YAML, JSON or terminal takes) become U+FFFD."""
+    return os.fsencode(name).decode("utf-8", errors="replace")
+
+
 def import_document(
     workspace: Workspace, path: Path, now: datetime, deck: str | None = None, dry_run: bool = False
 ) -> ImportResult:
     """Parse `path`, merge it into its deck (created if new) and write the deck unless nothing changed."""
     text = read_text_file(path, "prep document", max_bytes=MAX_DOCUMENT_BYTES)
-    document = parse_document(text, path, fallback_title=path.stem)
-    slug = deck or deck_slug_for(document.title, document.company, document.role, path)
+    path_name = readable_name(path.name)
+    document = parse_document(text, path, fallback_title=readable_name(path.stem))
+    slug = deck or deck_slug_for(document.title, document.company, document.role, Path(path_name))
     if not re.match(SLUG_PATTERN, slug):
         raise StudyprepError(f"invalid deck name {slug!r}: use letters, digits and single hyphens")
     target = workspace.deck_path(slug)
     with deck_write_lock(workspace) if not dry_run else contextlib.nullcontext():
         previous, previous_text = read_deck_file(target) if target.exists() else (None, None)
-        merged, report = merge_deck(previous, document, slug, path.name, now)
+        merged, report = merge_deck(previous, document, slug, path_name, now)
         # An unchanged deck is not rendered again (seconds on 30,000 cards) nor rewritten, which also keeps
         # the user's own layout and comments in the file.
         changed = merged != previous

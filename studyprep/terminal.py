@@ -1,0 +1,48 @@
+"""A rich console for the terminal that shows document text literally: its control characters never reach it.
+
+Rich sends text's ESC, C1 and other control characters to the terminal as they are, so a document holding
+`ESC[2J` or `ESC]0;title BEL` would clear the screen or retitle the window. The console drops them from every
+text segment it renders (they take no cell, so tables and the live line keep their layout); rich's own
+styling and cursor movement are not text segments and pass untouched. Deck files and JSON keep the text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console, RenderHook
+from rich.segment import Segment
+
+if TYPE_CHECKING:
+    from rich.console import ConsoleOptions, ConsoleRenderable, RenderResult
+
+# C0 controls but tab and newline, DEL, and C1 (U+0080-U+009F: 0x9B is a one-character CSI).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class _Literal:
+    """Renders what it wraps with the control characters left out of its text segments."""
+
+    def __init__(self, renderable: ConsoleRenderable) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for segment in console.render(self.renderable, options):
+            if segment.control is None and _CONTROL.search(segment.text):
+                yield Segment(_CONTROL.sub("", segment.text), segment.style)
+            else:
+                yield segment
+
+
+class _DropControls(RenderHook):
+    def process_renderables(self, renderables: list[ConsoleRenderable]) -> list[ConsoleRenderable]:
+        return [_Literal(renderable) for renderable in renderables]
+
+
+def literal_console(**options: Any) -> Console:
+    """A rich Console (no highlighting, no emoji codes; `options` passed on) whose output holds no control
+    character from the text it prints."""
+    console = Console(highlight=False, emoji=False, **options)
+    console.push_render_hook(_DropControls())
+    return console
