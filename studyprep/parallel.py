@@ -53,9 +53,18 @@ def _pool(workers: int, reopen: Callable[[], Any]) -> concurrent.futures.Process
 
 
 def _cores() -> int:
-    limit = os.environ.get("STUDYPREP_JOBS", "")
+    """The cores to use: all this process may run on, or fewer with `STUDYPREP_JOBS` (unset or empty: all)."""
+    from studyprep.errors import StudyprepError
+
+    limit = os.environ.get("STUDYPREP_JOBS", "").strip()
     available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(available, int(limit)) if limit.isdigit() and int(limit) > 0 else available
+    if not limit:
+        return available
+    if not (limit.isascii() and limit.isdigit()) or int(limit) < 1:
+        raise StudyprepError(
+            f"STUDYPREP_JOBS must be a whole number of 1 or more (1: no worker processes), got {limit!r}"
+        )
+    return min(available, int(limit))
 
 
 def _can_fork(store: Any) -> bool:

@@ -273,3 +273,11 @@ def test_workers_leave_when_their_parent_is_killed_outright(three_dated_decks: P
     assert not any(_running(pid) for pid in workers)
     assert parent.stderr.read() == b""  # the pipe closes: no process is left holding it
     parent.stderr.close()
+
+
+@pytest.mark.parametrize("jobs", ["abc", "0", "-1", "1.5", "٣"])
+def test_a_jobs_setting_that_is_not_a_count_is_refused_in_one_line(three_dated_decks: Path, jobs: str) -> None:
+    result = _run(three_dated_decks, "readiness", jobs=jobs)
+    assert result.exit_code != 0
+    assert "STUDYPREP_JOBS must be a whole number of 1 or more" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
