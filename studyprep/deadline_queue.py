@@ -5,14 +5,14 @@ Such a deck is served by `deadline.plan_today` instead of the plain FSRS order: 
 active cards with their stored FSRS states, the scheduler is the deck plan's (fuzz off: the plan reads
 stabilities, never fuzzed due dates), and the daily budget is the plan's (cards, or minutes at the user's own
 mean answer time). Earlier sessions of the same study day share that budget: today's answers and new cards
-are counted from the log. Once the interview has passed `planned_today` returns None and plain FSRS resumes.
+are counted from the log. Once the interview has passed `planned_days` gives None and plain FSRS resumes.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -38,17 +38,24 @@ class PlannedDay:
     answers_per_new: float = 1.0  # what a new card is expected to cost, its learning steps included
 
     def expected(self) -> tuple[int, int]:
-        """(reviews, new cards) a session is expected to get to within the budget: a card is started while
-        the answers spent before it, at `answers_per_new` a new card and one a review, are under `room`."""
-        reviews = new = 0
-        spent = 0.0
-        for _, is_new in self.cards:
-            if spent >= self.room:
-                break
-            new += is_new
-            reviews += not is_new
-            spent += self.answers_per_new if is_new else 1.0
-        return reviews, new
+        """(reviews, new cards) a session is expected to get to within the budget (`cards_within`)."""
+        started = cards_within([is_new for _, is_new in self.cards], self.room, self.answers_per_new)
+        new = sum(is_new for _, is_new in self.cards[:started])
+        return started - new, new
+
+
+def cards_within(new: Iterable[bool], room: float, answers_per_new: float) -> int:
+    """How many of these cards (new or not, in study order) a session is expected to get to within `room`
+    answers: a card is started while the answers spent before it, `answers_per_new` a new card (its learning
+    steps) and one a review, are under `room`."""
+    started = 0
+    spent = 0.0
+    for is_new in new:
+        if spent >= room:
+            break
+        started += 1
+        spent += answers_per_new if is_new else 1.0
+    return started
 
 
 class DayPlanner:
@@ -97,7 +104,7 @@ class DayPlanner:
         return _served(self.store, day, self.now, self._decided.get(day.slug))
 
     def _job(self) -> Callable[[ReviewStore, DeckDay], dict[str, Any]]:
-        return functools.partial(_decide_job, self.now)
+        return functools.partial(_decide, now=self.now)
 
     def _reopen(self) -> Callable[[], ReviewStore]:
         from studyprep.reviewstore import open_database
@@ -106,24 +113,18 @@ class DayPlanner:
 
 
 def planned_days(store: ReviewStore, days: Sequence[DeckDay], now: datetime) -> dict[str, PlannedDay | None]:
-    """Each deck's deadline plan at `now` (`planned_today`), by slug; None for a deck without one.
+    """Each deck's deadline plan at `now`, cut to what is left of the daily budget, by slug; None for a deck
+    without one.
 
-    The first command of a study day decides every deadline deck's plan (`DayPlanner.decide`).
+    Buried cards are left out (they still count in the deck's pacing). The budget counts answers, learning
+    steps included, so the room left today is the budget minus today's answers and the learning cards due now.
+    The first command of a study day decides every deadline deck's plan (`DayPlanner.decide`); each is kept
+    until the deck's cards, states, log or plan change (`ReviewStore.deck_version`), so later commands of the
+    day read it back instead of re-deciding it.
     """
     planner = DayPlanner(store, days, now)
     planner.decide(planner.missing)
     return {day.slug: planner.served(day) for day in days}
-
-
-def planned_today(store: ReviewStore, day: DeckDay, now: datetime) -> PlannedDay | None:
-    """The deadline plan for `day.slug` at `now`, cut to what is left of the daily budget; None without one.
-
-    Buried cards are left out (they still count in the deck's pacing). The budget counts answers, learning
-    steps included, so the room left today is the budget minus today's answers and the learning cards due now.
-    The plan is computed once per study day and kept until the deck's cards, states, log or plan change
-    (`ReviewStore.deck_version`), so later commands of the day read it back instead of re-deciding it.
-    """
-    return planned_days(store, [day], now)[day.slug]
 
 
 def _served(store: ReviewStore, day: DeckDay, now: datetime, decided: dict[str, Any] | None) -> PlannedDay | None:
@@ -163,10 +164,6 @@ def _preload() -> None:
     import studyprep.readiness
     import studyprep.scheduling
     import studyprep.simulation  # noqa: F401
-
-
-def _decide_job(now: datetime, store: ReviewStore, day: DeckDay) -> dict[str, Any]:
-    return _decide(store, day, now)
 
 
 def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The review queue: what to show next, read from the review database only (never the deck YAML).
 
 Order: learning and relearning cards that are due (earliest first); then the planned cards of decks with an
-interview date ahead, in their deadline plan's order (`deadline_queue.planned_today`), decks taking turns; then
+interview date ahead, in their deadline plan's order (`deadline_queue.planned_days`), decks taking turns; then
 due review cards of the other decks, most overdue relative to their interval first; then their new cards up to
 each deck's daily limit (counted across the day's sessions), in document order, taking turns between decks.
 When nothing else is left, learning cards due within the learn-ahead window are shown early, as Anki does.
@@ -80,18 +80,18 @@ class ReviewQueue:
         return len(self.learning) + self._planned_left() + len(self.reviews) + len(self.new)
 
     def _planned_left(self) -> int:
-        """Planned cards expected to fit in their decks' answers left, counted as `due` counts them: a new card
-        at its deck's `answers_per_new` (its learning steps), a review at one answer."""
-        rooms = self._rooms()
-        spent: dict[str, float] = {}
-        left = 0
+        """Planned cards expected to fit in their decks' answers left, counted as `due` counts them
+        (`deadline_queue.cards_within`: a new card at its deck's `answers_per_new`, a review at one answer)."""
+        from studyprep.deadline_queue import cards_within
+
+        per_deck: dict[str, list[bool]] = {}
         for entry in self.planned:
-            used = spent.get(entry.deck, 0.0)
-            if used >= rooms.get(entry.deck, math.inf):
-                continue
-            left += 1
-            spent[entry.deck] = used + (self.answers_per_new.get(entry.deck, 1.0) if entry.kind == "new" else 1.0)
-        return left
+            per_deck.setdefault(entry.deck, []).append(entry.kind == "new")
+        rooms = self._rooms()
+        return sum(
+            cards_within(new, rooms.get(deck, math.inf), self.answers_per_new.get(deck, 1.0))
+            for deck, new in per_deck.items()
+        )
 
     def _rooms(self) -> dict[str, int]:
         """Answers each budgeted deck still has for starting cards: its budget less the steps its learning

@@ -2,7 +2,7 @@
 
 Reads the review database only; deck files are checked by size and mtime (and re-read only when changed).
 A deck with an interview date ahead is counted as the review queue serves it: its deadline plan's reviews and
-new cards for the rest of today (`deadline_queue.planned_today`), with its readiness today.
+new cards for the rest of today (`deadline_queue.planned_days`), with its readiness today.
 """
 
 from __future__ import annotations
