@@ -30,15 +30,12 @@ def map_decks(
     """`job(store, item)` for every item, in order; in parallel when that can help (see the module doc)."""
     workers = min(len(items), _cores())
     if workers < 2 or not _can_fork(store):
-        return [job(store, item) for item in items]
-    from concurrent.futures.process import BrokenProcessPool
+        return _in_turn(job, items, store)
+    return _later_in_pool(job, items, store, reopen, workers).result()
 
-    try:
-        with _pool(workers, reopen) as pool:
-            return list(pool.map(_run_in_worker, [job] * len(items), items))
-    except (BrokenProcessPool, OSError):
-        # No pool (fork refused, a worker killed): the same work in turn, which raises any real error again.
-        return [job(store, item) for item in items]
+
+def _in_turn(job: Callable[[Any, Item], Result], items: Sequence[Item], store: Any) -> list[Result]:
+    return [job(store, item) for item in items]
 
 
 def _pool(workers: int, reopen: Callable[[], Any]) -> concurrent.futures.ProcessPoolExecutor:
@@ -138,13 +135,16 @@ def map_decks_later(
     expected to wait for keys meanwhile, not to compute); else (an open transaction, a store with no file) in
     turn on `store` when collected.
     """
-    if not items:
-        return Later(list, lambda: True, lambda: None)
-    if min(len(items), _cores()) >= 2 and _can_fork(store):
-        return _later_in_pool(job, items, store, reopen, min(len(items), _cores()))
-    if not store.ephemeral and not store.conn.in_transaction:
+    workers = min(len(items), _cores())
+    if workers >= 2 and _can_fork(store):
+        return _later_in_pool(job, items, store, reopen, workers)
+    if items and not store.ephemeral and not store.conn.in_transaction:
         return _later_in_thread(job, items, reopen)
-    return Later(lambda: [job(store, item) for item in items], lambda: True, lambda: None)
+    return _later_in_turn(job, items, store)
+
+
+def _later_in_turn(job: Callable[[Any, Item], Result], items: Sequence[Item], store: Any) -> Later[Result]:
+    return Later(lambda: _in_turn(job, items, store), lambda: True, lambda: None)
 
 
 def _later_in_pool(
@@ -156,13 +156,14 @@ def _later_in_pool(
         pool = _pool(workers, reopen)
         futures = [pool.submit(_run_in_worker, job, item) for item in items]
     except (BrokenProcessPool, OSError):
-        return Later(lambda: [job(store, item) for item in items], lambda: True, lambda: None)
+        return _later_in_turn(job, items, store)  # no pool (fork refused)
 
     def collect() -> list[Result]:
         try:
             return [future.result() for future in futures]
         except (BrokenProcessPool, OSError):
-            return [job(store, item) for item in items]  # as in `map_decks`: a real error is raised again
+            # A worker killed: the same work in turn, which raises any real error again.
+            return _in_turn(job, items, store)
         finally:
             pool.shutdown()
 
