@@ -341,7 +341,7 @@ def _reviews_to_assess(
 
     Returns them, how many more were left out (the cap keeps a large deck's planning quick: the weakest
     cards are the ones a day's budget can reach), and the sum of every card's recall on the day, which the same
-    pass gives (`readiness.readiness_today` is that over the card count).
+    pass gives (over the card count, it is `readiness.assess`'s readiness today).
     """
     open_cards = []
     total = 0.0

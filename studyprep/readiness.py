@@ -185,13 +185,6 @@ def mean_pace(count: int, total_ms: float) -> tuple[float, bool]:
     return total_ms / count / 1000, True
 
 
-def readiness_today(cards: Sequence[TrackedCard], interview: datetime, scheduler: Scheduler) -> float:
-    """Mean predicted recall at the interview if nothing more is studied (never seen = 0)."""
-    if not cards:
-        return 0.0
-    return sum(recall_at(scheduler, card.state, interview) for card in cards) / len(cards)
-
-
 def category_recall(cards: Sequence[TrackedCard], moment: datetime, scheduler: Scheduler) -> list[CategoryReadiness]:
     """Per-category mean predicted recall at `moment` (no projection), weakest first."""
     recall = {card.key: recall_at(scheduler, card.state, moment) for card in cards}

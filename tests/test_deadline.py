@@ -249,21 +249,24 @@ def test_lazy_building_picks_exactly_what_checking_every_card_first_would(
 
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 10_000), size=st.integers(0, 30), days_ahead=st.integers(1, 30))
-def test_the_plans_readiness_today_is_the_readiness_modules(seed: int, size: int, days_ahead: int) -> None:
+def test_the_plans_readiness_today_is_the_readiness_reports(seed: int, size: int, days_ahead: int) -> None:
     from fsrs import Card
 
-    from studyprep.readiness import readiness_today
+    from studyprep.readiness import Budget, TrackedCard, assess
 
     rng = random.Random(seed)
     candidates = []
     for index in range(size):
         kind = rng.choice([None, State.Learning, State.Review, State.Relearning])
         last = NOW - timedelta(days=rng.uniform(0, 20))
-        state = None if kind is None else Card(card_id=index, state=kind, stability=rng.uniform(0.1, 90),
+        step = None if kind in (None, State.Review) else 0  # fsrs steps a card in (re)learning from its step
+        state = None if kind is None else Card(card_id=index, state=kind, step=step, stability=rng.uniform(0.1, 90),
                                                difficulty=rng.uniform(1, 10), due=last, last_review=last)  # fmt: skip
         candidates.append(Candidate(f"c{index:02d}", state, index))
     interview = NOW + timedelta(days=days_ahead, hours=3)
     plan = plan_today(candidates, NOW, DeadlineGoal(interview, 20), MODEL)
     assert plan is not None
     # Bit for bit: the same sum in the same order, so a day plan's figure never differs from `readiness`.
-    assert plan.readiness_today == readiness_today(candidates, interview, MODEL)
+    tracked = [TrackedCard(c.key, "x", c.state) for c in candidates]
+    report = assess(tracked, interview, NOW, MODEL, budget=Budget(cards=20), prompts=lambda keys: {})
+    assert plan.readiness_today == report.today

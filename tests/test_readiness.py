@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler
 
-from studyprep.readiness import Budget, TrackedCard, assess, readiness_today, seconds_per_answer
+from studyprep.readiness import Budget, TrackedCard, assess, seconds_per_answer
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MODEL = Scheduler(enable_fuzzing=False)
@@ -27,7 +27,7 @@ def test_readiness_today_is_mean_retrievability_with_unseen_as_zero() -> None:
     cards = [_card("a", "x", Rating.Easy), _card("b", "x", None)]
     interview = NOW + timedelta(days=5)
     expected = MODEL.get_card_retrievability(cards[0].state, interview) / 2
-    assert readiness_today(cards, interview, MODEL) == expected
+    assert assess(cards, interview, NOW, MODEL, budget=Budget(cards=40), prompts=_prompts).today == expected
 
 
 def test_assess_projects_categories_risks_and_days() -> None:
