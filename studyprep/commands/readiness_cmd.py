@@ -89,10 +89,6 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
         import studyprep.readiness
         import studyprep.scheduling  # noqa: F401
 
-        job = functools.partial(_deck_readiness_job, workspace, now)
+        job = functools.partial(deck_readiness, workspace, now=now)
         reports = map_decks(job, slugs, store, functools.partial(open_store, workspace, create=False))
     return [report for report in reports if report is not None]
-
-
-def _deck_readiness_job(workspace: Workspace, now: datetime, store: Any, slug: str) -> DeckReadiness | None:
-    return deck_readiness(workspace, store, slug, now)
