@@ -78,21 +78,35 @@ def _die_in_a_worker(store, slug: str) -> int:
     return len(store.card_states(slug))
 
 
+def _collected_later(job, items, store, reopen):
+    return map_decks_later(job, items, store, reopen).result()
+
+
+# Both entry points: work done before returning, and work begun then collected.
+ENTRY_POINTS = {"map_decks": map_decks, "map_decks_later": _collected_later}
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
 @pytest.mark.parametrize("job", [_deck_size, _die_in_a_worker])
-def test_jobs_give_every_deck_in_order_even_when_a_worker_dies(three_dated_decks: Path, job) -> None:
+def test_jobs_give_every_deck_in_order_even_when_a_worker_dies(three_dated_decks: Path, job, entry: str) -> None:
     workspace = Workspace(three_dated_decks)
     with open_store(workspace) as store:
         store.refresh_mirror(workspace)
         reopen = functools.partial(open_store, workspace, create=False)
-        sizes = map_decks(job, _slugs(three_dated_decks), store, reopen)
+        sizes = ENTRY_POINTS[entry](job, _slugs(three_dated_decks), store, reopen)
         assert sizes == [len(store.card_states(slug)) for slug in _slugs(three_dated_decks)]
         assert min(sizes) > 10
 
 
-def test_a_jobs_error_reaches_the_caller_with_its_file_and_line(three_dated_decks: Path) -> None:
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+@pytest.mark.parametrize("jobs", ["", "1"])
+def test_a_jobs_error_reaches_the_caller_with_its_file_and_line(
+    three_dated_decks: Path, monkeypatch: pytest.MonkeyPatch, jobs: str, entry: str
+) -> None:
     workspace = Workspace(three_dated_decks)
+    monkeypatch.setenv("STUDYPREP_JOBS", jobs)  # a pool, else (map_decks_later) a thread
     with open_store(workspace) as store, pytest.raises(DeckNotFoundError) as raised:
-        map_decks(_refuse, _slugs(three_dated_decks), store, functools.partial(open_store, workspace))
+        ENTRY_POINTS[entry](_refuse, _slugs(three_dated_decks), store, functools.partial(open_store, workspace))
     assert str(raised.value).startswith("/somewhere/decks:3: no deck named")
     assert raised.value.exit_code == 2
 
@@ -102,17 +116,27 @@ def test_errors_pickle_with_their_file_and_line() -> None:
     assert (error.message, error.path, error.line, str(error)) == ("bad key", "plan.yaml", 4, "plan.yaml:4: bad key")
 
 
-def test_inside_a_transaction_jobs_run_in_turn_on_the_callers_store(three_dated_decks: Path) -> None:
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_inside_a_transaction_jobs_run_in_turn_on_the_callers_store(three_dated_decks: Path, entry: str) -> None:
     workspace = Workspace(three_dated_decks)
     with open_store(workspace) as store:
         store.refresh_mirror(workspace)
     with open_store(workspace) as store, store.transaction():
         # A worker would not see this uncommitted change; in turn, the job does.
         store.conn.execute("UPDATE cards SET active = 0 WHERE deck = ?", (_slugs(three_dated_decks)[0],))
-        sizes = map_decks(_deck_size, _slugs(three_dated_decks), store, functools.partial(open_store, workspace))
-        assert sizes[0] == 0 and min(sizes[1:]) > 10
+        results = ENTRY_POINTS[entry](
+            _pid_and_thread, _slugs(three_dated_decks), store, functools.partial(open_store, workspace)
+        )
+        assert {(pid, thread) for pid, thread, _ in results} == {(PARENT, "MainThread")}
+        assert results[0][2] == 0 and min(size for _, _, size in results[1:]) > 10
         store.conn.execute("ROLLBACK")
         store.conn.execute("BEGIN")
+
+
+def _pid_and_thread(store, slug: str) -> tuple[int, str, int]:
+    import threading
+
+    return os.getpid(), threading.current_thread().name, len(store.card_states(slug))
 
 
 def _pid(store, slug: str) -> int:
@@ -154,12 +178,6 @@ def test_output_written_before_the_pool_starts_is_not_printed_again_by_the_worke
     assert done.stdout == "before the pool "
 
 
-def _pid_and_thread(store, slug: str) -> tuple[int, str, int]:
-    import threading
-
-    return os.getpid(), threading.current_thread().name, len(store.card_states(slug))
-
-
 @pytest.mark.parametrize("jobs", ["", "1"])
 def test_work_begun_now_and_collected_later_gives_what_map_decks_gives(
     three_dated_decks: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
@@ -179,44 +197,6 @@ def test_work_begun_now_and_collected_later_gives_what_map_decks_gives(
         assert pids == {PARENT} and threads == {"studyprep-later"}  # one thread, the caller free meanwhile
     else:
         assert PARENT not in pids
-
-
-@pytest.mark.parametrize("jobs", ["", "1"])
-def test_an_error_of_work_begun_earlier_is_raised_when_collected(
-    three_dated_decks: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
-) -> None:
-    workspace = Workspace(three_dated_decks)
-    monkeypatch.setenv("STUDYPREP_JOBS", jobs)
-    with open_store(workspace) as store:
-        later = map_decks_later(_refuse, _slugs(three_dated_decks), store, functools.partial(open_store, workspace))
-        with pytest.raises(DeckNotFoundError) as raised:
-            later.result()
-    assert str(raised.value).startswith("/somewhere/decks:3: no deck named")
-
-
-def test_work_begun_inside_a_transaction_runs_on_the_callers_store_when_collected(three_dated_decks: Path) -> None:
-    workspace = Workspace(three_dated_decks)
-    with open_store(workspace) as store:
-        store.refresh_mirror(workspace)
-    with open_store(workspace) as store, store.transaction():
-        store.conn.execute("UPDATE cards SET active = 0 WHERE deck = ?", (_slugs(three_dated_decks)[0],))
-        later = map_decks_later(
-            _pid_and_thread, _slugs(three_dated_decks), store, functools.partial(open_store, workspace)
-        )
-        results = later.result()
-        assert {(pid, thread) for pid, thread, _ in results} == {(PARENT, "MainThread")}
-        assert results[0][2] == 0 and min(size for _, _, size in results[1:]) > 10
-        store.conn.execute("ROLLBACK")
-        store.conn.execute("BEGIN")
-
-
-def test_a_worker_killed_during_work_begun_earlier_is_survived(three_dated_decks: Path) -> None:
-    workspace = Workspace(three_dated_decks)
-    with open_store(workspace) as store:
-        store.refresh_mirror(workspace)
-        reopen = functools.partial(open_store, workspace, create=False)
-        later = map_decks_later(_die_in_a_worker, _slugs(three_dated_decks), store, reopen)
-        assert later.result() == map_decks(_deck_size, _slugs(three_dated_decks), store, reopen)
 
 
 def _sleep_in_a_worker(store, slug: str) -> int:
