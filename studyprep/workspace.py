@@ -58,12 +58,13 @@ def resolve_workspace(home: str | Path | None) -> Workspace:
 
 
 def stat_file(path: Path, what: str) -> os.stat_result:
-    """`path.stat()` of a deck or plan file, refusing with a one-line error what is not a regular file: a broken
-    or looping link, a folder, or a pipe or device (reading a pipe would wait forever)."""
+    """`path.stat()` of a file studyprep reads (a document, deck or plan), refusing with a one-line error what is not
+    a regular file: a broken or looping link, a folder, or a pipe or device (reading a pipe would wait forever)."""
     try:
         result = path.stat()
     except FileNotFoundError:
-        raise StudyprepError(f"{what} not found (a broken link?)", path) from None
+        missing = "is a link to nothing" if path.is_symlink() else "not found"
+        raise StudyprepError(f"{what} {missing}", path) from None
     except OSError as error:
         raise StudyprepError(f"cannot read {what}: {error.strerror or error}", path) from None
     if stat.S_ISDIR(result.st_mode):

@@ -211,25 +211,30 @@ def read_text_file(path: Path, what: str = "file", max_bytes: int | None = None)
 
     With `max_bytes`, a larger file is refused before it is read.
     """
-    if max_bytes is not None:
-        size = _checked(path, what, lambda: path.stat().st_size)
-        if size > max_bytes:
-            raise StudyprepError(too_large_message(what, size, max_bytes), path)
-    return decode_utf8(read_bytes_file(path, what), path)
+    size = _regular_file_size(path, what)
+    if max_bytes is not None and size > max_bytes:
+        raise StudyprepError(too_large_message(what, size, max_bytes), path)
+    return decode_utf8(_checked(path, what, path.read_bytes), path)
 
 
 def read_bytes_file(path: Path, what: str = "file") -> bytes:
-    """Read a file's bytes, with a clear error for a missing or unreadable file or a directory."""
+    """Read a file's bytes, with a clear error for a missing or unreadable file, a directory, a broken link,
+    or what is not a regular file (reading a pipe would wait forever)."""
+    _regular_file_size(path, what)
     return _checked(path, what, path.read_bytes)
+
+
+def _regular_file_size(path: Path, what: str) -> int:
+    from studyprep.workspace import stat_file
+
+    return stat_file(path, what).st_size
 
 
 def _checked(path: Path, what: str, read: Callable[[], T]) -> T:
     try:
         return read()
     except FileNotFoundError:
-        raise StudyprepError(f"{what} not found", path) from None
-    except IsADirectoryError:
-        raise StudyprepError(f"{what} is a directory, not a file", path) from None
+        raise StudyprepError(f"{what} not found", path) from None  # gone since `stat_file` looked
     except OSError as error:
         raise StudyprepError(f"cannot read {what}: {error.strerror or error}", path) from None
 
@@ -256,9 +261,6 @@ def load_model_file(path: Path, model: type[ModelT], what: str, shape: str) -> t
 
     `what` names the file in errors ("deck file"); `shape` says what its top level must hold.
     """
-    from studyprep.workspace import stat_file
-
-    stat_file(path, what)  # a pipe would block the read
     text = read_text_file(path, what)
     data = parse_yaml(text, path)
     if not isinstance(data, dict):

@@ -200,3 +200,19 @@ def test_a_deck_or_plan_that_is_not_a_regular_file_is_named(
         assert result.exit_code == 0, (result.output, result.exception)
         return
     assert_one_line_error(result, str(odd))
+
+
+@pytest.mark.parametrize("kind", ["dangling link", "pipe"])
+def test_a_document_that_is_not_a_regular_file_is_refused_in_one_line(tmp_path: Path, kind: str) -> None:
+    import os
+
+    home = tmp_path / "ws"
+    odd = tmp_path / "prep.md"
+    if kind == "dangling link":
+        odd.symlink_to(tmp_path / "gone.md")
+    else:
+        os.mkfifo(odd)  # reading it would wait for a writer forever
+    with no_hang(20):
+        result = run(home, "import", str(odd))
+    assert_one_line_error(result, str(odd), "link to nothing" if kind == "dangling link" else "not a regular file")
+    assert not (home / "decks").exists() or not any((home / "decks").glob("*.yaml"))
