@@ -184,3 +184,34 @@ def test_migrating_a_version_1_database_keeps_its_rows_and_fills_in_new_columns(
         seen = dict(store.conn.execute("SELECT card_id, seen FROM cards WHERE deck = 'd'").fetchall())
         assert seen == {"seen1": 1, "new1": 0}
         assert store.new_cards("d", FIXED_NOW, 10) == ["new1"]
+
+
+def test_deck_counts_count_each_kind_of_card_once(tmp_path: Path) -> None:
+    """Learning and relearning (due today or not), due reviews, buried, suspended, unseen and reset cards."""
+    workspace = make_workspace(tmp_path)
+    later = FIXED_NOW + timedelta(days=30)
+
+    def state(kind: State, due: datetime) -> Card:
+        step = None if kind == State.Review else 0
+        return Card(card_id=1, state=kind, step=step, stability=2.0, difficulty=5.0, due=due,
+                    last_review=FIXED_NOW - timedelta(days=1))  # fmt: skip
+
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        ids = list(store.card_states(SLUG))
+        store.replace_state(SLUG, ids[0], state(State.Learning, FIXED_NOW), 1)
+        store.replace_state(SLUG, ids[1], state(State.Relearning, FIXED_NOW + timedelta(hours=2)), 2)
+        store.replace_state(SLUG, ids[2], state(State.Learning, later), 3)  # not due today
+        store.replace_state(SLUG, ids[3], state(State.Review, FIXED_NOW - timedelta(days=2)), 4)
+        store.replace_state(SLUG, ids[4], state(State.Review, FIXED_NOW), 5)
+        store.replace_state(SLUG, ids[5], state(State.Review, later), 6)  # not due today
+        store.replace_state(SLUG, ids[6], state(State.Review, FIXED_NOW), 7)
+        store.replace_state(SLUG, ids[6], None, 7)  # history dropped: new again
+        store.bury(SLUG, ids[4], FIXED_NOW + timedelta(hours=1))
+        end = FIXED_NOW + timedelta(hours=12)
+        counts = store.deck_counts(SLUG, FIXED_NOW, FIXED_NOW - timedelta(hours=1), end, new_per_day=20)
+        assert (counts.learning, counts.review, counts.new_available) == (2, 1, 2)  # ids 6 and 7 are unseen
+        assert counts.next_due == FIXED_NOW + timedelta(hours=2)
+        planned = store.deck_counts(SLUG, FIXED_NOW, FIXED_NOW - timedelta(hours=1), end, 20, planned=True)
+        assert (planned.learning, planned.review, planned.new_available) == (2, 0, 0)  # the plan serves the rest
+        assert store.deck_counts(SLUG, FIXED_NOW, FIXED_NOW, end, new_per_day=1).new_available == 1

@@ -124,8 +124,9 @@ def counts_for(store: ReviewStore, days: list[DeckDay], now: datetime) -> list[D
     plans = planned_days(store, days, now)
     result = []
     for day in days:
-        counts = store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day)
         planned = plans[day.slug]
+        counts = store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day,
+                                   planned=planned is not None)  # fmt: skip
         review, new = (counts.review, counts.new_available) if planned is None else planned.expected()
         glance = None if planned is None else _readiness_glance(planned.interview, planned.readiness_today, now)
         result.append(DeckDue(day.slug, counts.learning, review, new, counts.new_today, counts.next_due, glance))
