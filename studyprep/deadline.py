@@ -25,6 +25,7 @@ counts fractional days where fsrs's `get_card_retrievability` counts whole ones)
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 from collections.abc import Sequence
@@ -119,8 +120,13 @@ def forgetting_curve(scheduler: Scheduler, elapsed_days: float, stability: float
     is exact, and at whole days the two agree (tests/test_deadline.py checks that against fsrs).
     """
     decay = -scheduler.parameters[20]
-    factor = 0.9 ** (1 / decay) - 1
-    return (1 + factor * max(0.0, elapsed_days) / stability) ** decay
+    return (1 + _curve_factor(decay) * max(0.0, elapsed_days) / stability) ** decay
+
+
+@functools.cache
+def _curve_factor(decay: float) -> float:
+    # A power per call was a fifth of the curve's cost, and the curve runs for every card of every command.
+    return 0.9 ** (1 / decay) - 1
 
 
 def recall_at(scheduler: Scheduler, state: FsrsCard | None, moment: datetime) -> float:
@@ -343,20 +349,27 @@ def _reviews_to_assess(
     cards are the ones a day's budget can reach), and the sum of every card's recall on the day, which the same
     pass gives (over the card count, it is `readiness.assess`'s readiness today).
     """
+    # This loop runs over every card of every deadline deck each study day: names bound locally, and the open
+    # cards as (recall, key, state) so they sort as tuples, weakest first and by key on a tie (keys are unique).
+    scheduler, interview, secure, review = (
+        horizon.scheduler,
+        horizon.interview,
+        horizon.tuning.secure_recall,
+        State.Review,
+    )
     open_cards = []
     total = 0.0
-    for candidate in candidates:
-        state = candidate.state
+    for key, state, _ in candidates:
         if state is None:
             continue
-        on_day = horizon.on_day(state)
+        on_day = recall_at(scheduler, state, interview)
         total += on_day
-        if on_day < horizon.tuning.secure_recall and state.state == State.Review:
-            open_cards.append((candidate.key, state, on_day))
+        if on_day < secure and state.state == review:
+            open_cards.append((on_day, key, state))
     if limit <= 0:
         return [], len(open_cards), total  # none to assess: no need to rank them
-    open_cards.sort(key=lambda item: (item[2], item[0]))
-    return open_cards[:limit], max(0, len(open_cards) - limit), total
+    open_cards.sort()
+    return [(key, state, on_day) for on_day, key, state in open_cards[:limit]], max(0, len(open_cards) - limit), total
 
 
 def _new_card_quota(cards: int, unseen: int, sessions: int, introduced_today: int, room: int, tuning: Tuning) -> int:

@@ -5,7 +5,7 @@ Such a deck is served by `deadline.plan_today` instead of the plain FSRS order: 
 active cards with their stored FSRS states, the scheduler is the deck plan's (fuzz off: the plan reads
 stabilities, never fuzzed due dates), and the daily budget is the plan's (cards, or minutes at the user's own
 mean answer time). Earlier sessions of the same study day share that budget: today's answers and new cards
-are counted from the log. Once the interview has passed `planned_days` gives None and plain FSRS resumes.
+are counted from the log (`DayPlanner`). Once the interview has passed a deck has no plan and plain FSRS resumes.
 """
 
 from __future__ import annotations
@@ -63,7 +63,14 @@ class DayPlanner:
 
     A deck is in `deadline_days` when it has an interview ahead; of those, `missing` have no plan kept for this
     study day and state yet. `decide` works them out now (on several cores with several decks), `decide_later`
-    begins that and `keep` stores what it returns: a review session shows its first card meanwhile.
+    begins that and `keep` stores what it returns: a review session shows its first card meanwhile, and `due`
+    reads its other counts. The first command of a study day decides every deadline deck's plan; each is kept
+    until the deck's cards, states, log or plan change (`ReviewStore.deck_version`), so later commands of the day
+    read it back instead of re-deciding it.
+
+    `served` is a plan cut to what is left of the daily budget. Buried cards are left out (they still count in
+    the deck's pacing). The budget counts answers, learning steps included, so the room left today is the budget
+    minus today's answers and the learning cards due now.
     """
 
     def __init__(self, store: ReviewStore, days: Sequence[DeckDay], now: datetime) -> None:
@@ -73,6 +80,10 @@ class DayPlanner:
         self._fingerprints = {slug: found for slug, found in fingerprints.items() if found is not None}
         self._decided = {slug: store.cached_day_plan(slug, found) for slug, found in self._fingerprints.items()}
         self.deadline_days = [day for day in days if day.slug in self._fingerprints]
+
+    def has_plan(self, day: DeckDay) -> bool:
+        """Whether the deck is served by a deadline plan today (it has an interview ahead)."""
+        return day.slug in self._fingerprints
 
     @property
     def missing(self) -> list[DeckDay]:
@@ -112,27 +123,12 @@ class DayPlanner:
         return functools.partial(open_database, self.store.path)
 
 
-def planned_days(store: ReviewStore, days: Sequence[DeckDay], now: datetime) -> dict[str, PlannedDay | None]:
-    """Each deck's deadline plan at `now`, cut to what is left of the daily budget, by slug; None for a deck
-    without one.
-
-    Buried cards are left out (they still count in the deck's pacing). The budget counts answers, learning
-    steps included, so the room left today is the budget minus today's answers and the learning cards due now.
-    The first command of a study day decides every deadline deck's plan (`DayPlanner.decide`); each is kept
-    until the deck's cards, states, log or plan change (`ReviewStore.deck_version`), so later commands of the
-    day read it back instead of re-deciding it.
-    """
-    planner = DayPlanner(store, days, now)
-    planner.decide(planner.missing)
-    return {day.slug: planner.served(day) for day in days}
-
-
 def _served(store: ReviewStore, day: DeckDay, now: datetime, decided: dict[str, Any] | None) -> PlannedDay | None:
     """What is left of a decided plan (None or {} for no plan) for the rest of today."""
     if not decided:
         return None
     plan = day.plan
-    assert plan is not None and plan.interview_at is not None  # noqa: S101 (a decided plan means both)
+    assert plan is not None  # noqa: S101 (a decided plan means a deadline plan)
     buried = store.buried_ids(day.slug, now)
     room = max(0, decided["budget"] - decided["answered"] - decided["learning"])
     chosen = [(key, new) for key, new in decided["cards"] if key not in buried][:room]
@@ -152,10 +148,10 @@ def _served(store: ReviewStore, day: DeckDay, now: datetime, decided: dict[str, 
 def _fingerprint(store: ReviewStore, day: DeckDay, now: datetime) -> str | None:
     """What today's plan of the deck depends on (None when it has no interview ahead: no deadline plan)."""
     plan = day.plan
-    if plan is None or plan.interview_at is None or plan.interview_at <= now:
+    if plan is None or plan.interview_at <= now:
         return None
-    plan.check_interview_horizon(now, store.path.parent / f"{day.slug}.yaml")
-    return json.dumps([day.day_start.isoformat(), store.deck_version(day.slug), plan.model_dump(mode="json")])
+    plan.check_horizon(now, store.path.parent / f"{day.slug}.yaml")
+    return json.dumps([day.day_start.isoformat(), store.deck_version(day.slug), plan.fingerprint])
 
 
 def _preload() -> None:
@@ -170,17 +166,15 @@ def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> dict[str, Any]:
     """Run the deadline policy on the deck's stored states: the day's plan as JSON-able data ({} for none)."""
     from studyprep.deadline import Candidate, DeadlineGoal, plan_today
     from studyprep.readiness import Budget, user_pace
-    from studyprep.scheduling import scheduler_for
-    from studyprep.simulation import without_fuzz
 
     plan = day.plan
-    assert plan is not None and plan.interview_at is not None  # noqa: S101 (checked by the caller)
+    assert plan is not None  # noqa: S101 (checked by the caller)
     states = store.card_states(day.slug)
     candidates = [Candidate(card_id, state, order) for order, (card_id, state) in enumerate(states.items())]
     pace, _ = user_pace(store, day.slug)
     budget = Budget(cards=plan.daily_budget_cards, minutes=plan.daily_budget_minutes).answers(pace)
     answered = store.answers_since(day.slug, day.day_start)
-    scheduler = without_fuzz(scheduler_for(plan))
+    scheduler = plan.fsrs_scheduler(fuzz=False)
     today = plan_today(
         candidates,
         now,

@@ -19,13 +19,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from studyprep.atomic import write_atomic
+from studyprep.deadline_plan import check_interview_horizon
 from studyprep.errors import StudyprepError
 from studyprep.workspace import Workspace
 from studyprep.yamlio import dump_yaml, load_model_file
 
 PLAN_FORMAT = 1
-# Readiness plays out every day until the interview, so a date decades ahead would take minutes.
-MAX_INTERVIEW_AHEAD = timedelta(days=2 * 365)
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # A step or interval past these would overflow the calendar (year 9999) when added to a date.
@@ -140,14 +139,8 @@ class StudyPlan(_Strict):
         return _zone(self.time_zone) if self.time_zone else None
 
     def check_interview_horizon(self, now: datetime, path: Path) -> None:
-        """Refuse an interview more than `MAX_INTERVIEW_AHEAD` after `now` (a hand edit, say), naming the plan
-        file `path`: planning and readiness play out every day until it, which would take minutes."""
-        if self.interview_at is not None and self.interview_at - now > MAX_INTERVIEW_AHEAD:
-            raise StudyprepError(
-                f"interview_at {self.interview_at.isoformat()} is more than {MAX_INTERVIEW_AHEAD.days // 365} years"
-                f" ahead; set a nearer date with `studyprep plan {self.deck} --interview …`",
-                path,
-            )
+        """Refuse an interview more than `MAX_INTERVIEW_AHEAD` after `now`, naming the plan file `path`."""
+        check_interview_horizon(self.deck, self.interview_at, now, path)
 
     def interview_local(self) -> datetime | None:
         """The interview moment on the plan's clock (its time zone, else the computer's local time).

@@ -1,7 +1,7 @@
 """The review queue: what to show next, read from the review database only (never the deck YAML).
 
 Order: learning and relearning cards that are due (earliest first); then the planned cards of decks with an
-interview date ahead, in their deadline plan's order (`deadline_queue.planned_days`), decks taking turns; then
+interview date ahead, in their deadline plan's order (`deadline_queue.DayPlanner`), decks taking turns; then
 due review cards of the other decks, most overdue relative to their interval first; then their new cards up to
 each deck's daily limit (counted across the day's sessions), in document order, taking turns between decks.
 When nothing else is left, learning cards due within the learn-ahead window are shown early, as Anki does.
@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from studyprep.reviewstore import ReviewStore
 
 if TYPE_CHECKING:
+    from studyprep.deadline_plan import DeadlinePlan
     from studyprep.deadline_queue import DayPlanner, PlannedDay
     from studyprep.parallel import Later
-    from studyprep.plan import StudyPlan
 
 LEARN_AHEAD = timedelta(minutes=20)
 EntryKind = Literal["learning", "review", "new"]
@@ -35,14 +35,14 @@ EntryKind = Literal["learning", "review", "new"]
 class DeckDay:
     """A deck with its daily new-card limit and today's study-day bounds (UTC), from its plan.
 
-    `plan` is the deck's whole study plan when it has an interview date still ahead (the deadline lane).
+    `plan` is what the deadline lane reads of the deck's study plan when it has an interview date still ahead.
     """
 
     slug: str
     new_cards_per_day: int
     day_start: datetime
     day_end: datetime
-    plan: StudyPlan | None = None
+    plan: DeadlinePlan | None = None
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 Fuzz is seeded from (deck, card id, the card's previous review time), so an answer, the interval shown on
 its key beforehand, and a later replay of the log all give the same due date, fuzz on or off.
 
-Public: `scheduler_for(plan)`, `review(...)`, `preview(...)`, `replay(...)`,
-`rebuild_card_state(store, deck, card_id, scheduler)`, `study_day(now, start_hour, time_zone)`,
+Public: `scheduler_for(plan)`, `scheduler_settings(plan)`, `scheduler_from(settings)`, `review(...)`, `preview(...)`,
+`replay(...)`, `rebuild_card_state(store, deck, card_id, scheduler)`, `study_day(now, start_hour, time_zone)`,
 `format_interval(delta)`.
 """
 
@@ -15,7 +15,7 @@ import hashlib
 import random
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from studyprep.reviewstore import LogEntry, ReviewStore, fsrs_card_id, to_us
 
@@ -26,20 +26,39 @@ if TYPE_CHECKING:
 
 RATINGS = (1, 2, 3, 4)
 RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def scheduler_for(plan: StudyPlan) -> fsrs.Scheduler:
     """The fsrs Scheduler configured by a study plan."""
+    return scheduler_from(scheduler_settings(plan))
+
+
+def scheduler_settings(plan: StudyPlan) -> dict[str, Any]:
+    """A plan's `fsrs.Scheduler` keyword arguments as JSON-able values, steps in whole microseconds (fsrs's own
+    `to_dict` keeps whole seconds only), for `scheduler_from`."""
+    settings = plan.scheduler
+    return {
+        "parameters": list(settings.parameters),
+        "desired_retention": settings.desired_retention,
+        "learning_steps": [step // _MICROSECOND for step in settings.learning_deltas()],
+        "relearning_steps": [step // _MICROSECOND for step in settings.relearning_deltas()],
+        "maximum_interval": settings.maximum_interval_days,
+        "enable_fuzzing": settings.fuzz,
+    }
+
+
+def scheduler_from(settings: dict[str, Any], *, fuzz: bool | None = None) -> fsrs.Scheduler:
+    """The fsrs Scheduler of `scheduler_settings` (with `fuzz` overriding its interval fuzz)."""
     from fsrs import Scheduler
 
-    settings = plan.scheduler
     return Scheduler(
-        parameters=settings.parameters,
-        desired_retention=settings.desired_retention,
-        learning_steps=settings.learning_deltas(),
-        relearning_steps=settings.relearning_deltas(),
-        maximum_interval=settings.maximum_interval_days,
-        enable_fuzzing=settings.fuzz,
+        parameters=settings["parameters"],
+        desired_retention=settings["desired_retention"],
+        learning_steps=[step * _MICROSECOND for step in settings["learning_steps"]],
+        relearning_steps=[step * _MICROSECOND for step in settings["relearning_steps"]],
+        maximum_interval=settings["maximum_interval"],
+        enable_fuzzing=settings["enable_fuzzing"] if fuzz is None else fuzz,
     )
 
 

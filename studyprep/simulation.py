@@ -25,10 +25,18 @@ Policy = Callable[[Sequence[Candidate], datetime], list[str]]
 
 
 def without_fuzz(scheduler: Scheduler) -> Scheduler:
-    """The same scheduler with interval fuzz off (fsrs draws fuzz from the global random module)."""
-    settings = scheduler.to_dict()
-    settings["enable_fuzzing"] = False
-    return Scheduler.from_dict(settings)
+    """The same scheduler with interval fuzz off (fsrs draws fuzz from the global random module).
+
+    Built from the scheduler's own settings, not through `to_dict`, which keeps whole seconds of each step.
+    """
+    return Scheduler(
+        parameters=scheduler.parameters,
+        desired_retention=scheduler.desired_retention,
+        learning_steps=scheduler.learning_steps,
+        relearning_steps=scheduler.relearning_steps,
+        maximum_interval=scheduler.maximum_interval,
+        enable_fuzzing=False,
+    )
 
 
 @dataclass(frozen=True)

@@ -2,20 +2,25 @@
 
 Reads the review database only; deck files are checked by size and mtime (and re-read only when changed).
 A deck with an interview date ahead is counted as the review queue serves it: its deadline plan's reviews and
-new cards for the rest of today (`deadline_queue.planned_days`), with its readiness today.
+new cards for the rest of today (`deadline_queue.DayPlanner`), with its readiness today.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyprep.clock import isoformat
+from studyprep.deadline_plan import DeadlinePlan
 from studyprep.queue import DeckDay
-from studyprep.reviewstore import ReviewStore, open_store
+from studyprep.reviewstore import DeckCounts, ReviewStore, open_store
 from studyprep.scheduling import study_day
 from studyprep.workspace import Workspace
+
+if TYPE_CHECKING:
+    from studyprep.deadline_queue import PlannedDay
+    from studyprep.parallel import Later
 
 
 @dataclass(frozen=True)
@@ -97,40 +102,57 @@ def _deck_day(workspace: Workspace, store: ReviewStore, slug: str, now: datetime
         settings = store.cached_plan(slug, stat.st_size, stat.st_mtime_ns)
     except FileNotFoundError:
         settings = None
-    plan = None
-    if settings is None or "interview" not in settings:  # entries cached before interview dates count as misses
-        from studyprep.plan import load_plan
-
-        plan = load_plan(workspace, slug)  # validates, or writes the defaults on first use
-        stat = path.stat()
-        interview = plan.interview_at.timestamp() if plan.interview_at else None
-        settings = {"new": plan.new_cards_per_day, "hour": plan.day_starts_at_hour, "zone": plan.time_zone,
-                    "interview": interview}  # fmt: skip
-        store.cache_plan(slug, stat.st_size, stat.st_mtime_ns, settings)
+    if settings is None or "deadline" not in settings:  # entries cached by earlier versions count as misses
+        settings = _cache_plan(workspace, store, slug)
     start, end = study_day(now, settings["hour"], settings["zone"])
-    if settings["interview"] is None or settings["interview"] <= now.timestamp():
+    deadline = settings["deadline"] and DeadlinePlan.from_json(settings["deadline"])
+    if not deadline or deadline.interview_at <= now:
         return DeckDay(slug, settings["new"], start, end)
-    if plan is None:
-        from studyprep.plan import load_plan
+    return DeckDay(slug, settings["new"], start, end, deadline)
 
-        plan = load_plan(workspace, slug)  # the deadline lane needs the whole plan (scheduler, budget)
-    return DeckDay(slug, settings["new"], start, end, plan)
+
+def _cache_plan(workspace: Workspace, store: ReviewStore, slug: str) -> dict[str, Any]:
+    """Validate the deck's plan file (writing the defaults on first use) and cache what `_deck_day` reads."""
+    from studyprep.plan import load_plan, plan_path
+
+    plan = load_plan(workspace, slug)
+    stat = plan_path(workspace, slug).stat()
+    deadline = DeadlinePlan.of(plan)
+    settings = {"new": plan.new_cards_per_day, "hour": plan.day_starts_at_hour, "zone": plan.time_zone,
+                "deadline": deadline and deadline.to_json()}  # fmt: skip
+    store.cache_plan(slug, stat.st_size, stat.st_mtime_ns, settings)
+    return settings
 
 
 def counts_for(store: ReviewStore, days: list[DeckDay], now: datetime) -> list[DeckDue]:
     """Today's counts for each deck, from the database (a deadline deck's as its plan serves them)."""
-    from studyprep.deadline_queue import planned_days
+    return begin_counts(store, days, now).result()
 
-    plans = planned_days(store, days, now)
-    result = []
-    for day in days:
-        planned = plans[day.slug]
-        counts = store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day,
-                                   planned=planned is not None)  # fmt: skip
-        review, new = (counts.review, counts.new_available) if planned is None else planned.expected()
-        glance = None if planned is None else _readiness_glance(planned.interview, planned.readiness_today, now)
-        result.append(DeckDue(day.slug, counts.learning, review, new, counts.new_today, counts.next_due, glance))
-    return result
+
+def begin_counts(store: ReviewStore, days: list[DeckDay], now: datetime) -> Later[DeckDue]:
+    """`counts_for` begun: the deadline plans still to decide for the day are worked out on other cores while the
+    caller goes on (reading the overview, say); the counts are read and the plans kept when it collects them."""
+    from studyprep.deadline_queue import DayPlanner
+    from studyprep.parallel import Later
+
+    planner = DayPlanner(store, days, now)
+    missing = planner.missing
+    deciding = planner.decide_later(missing)
+
+    def collect() -> list[DeckDue]:
+        # Read while the plans are decided: these queries need no plan, only whether the deck has one.
+        counts = [store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day,
+                                    planned=planner.has_plan(day)) for day in days]  # fmt: skip
+        planner.keep(missing, deciding.result())
+        return [_deck_due(count, planner.served(day), now) for day, count in zip(days, counts, strict=True)]
+
+    return Later(collect, deciding.done, deciding.cancel)
+
+
+def _deck_due(counts: DeckCounts, planned: PlannedDay | None, now: datetime) -> DeckDue:
+    review, new = (counts.review, counts.new_available) if planned is None else planned.expected()
+    glance = None if planned is None else _readiness_glance(planned.interview, planned.readiness_today, now)
+    return DeckDue(counts.deck, counts.learning, review, new, counts.new_today, counts.next_due, glance)
 
 
 def _readiness_glance(interview: datetime, readiness_today: float, now: datetime) -> dict[str, Any]:
@@ -147,4 +169,9 @@ def due_report(workspace: Workspace, now: datetime) -> DueReport:
     """Today's counts for every deck in the workspace."""
     with open_store(workspace, create=False) as store:
         store.refresh_mirror(workspace)
-        return DueReport(now, counts_for(store, deck_days(workspace, store, store.deck_slugs(), now), now))
+        return DueReport(now, workspace_counts(workspace, store, now).result())
+
+
+def workspace_counts(workspace: Workspace, store: ReviewStore, now: datetime) -> Later[DeckDue]:
+    """`begin_counts` for every deck of a workspace whose mirror is fresh."""
+    return begin_counts(store, deck_days(workspace, store, store.deck_slugs(), now), now)

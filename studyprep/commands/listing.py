@@ -51,20 +51,22 @@ def list_decks(workspace: Workspace, now: datetime) -> list[DeckSummary]:
     parsed), so listing stays fast for large decks. Decks with an interview date ahead also get days
     left and readiness today (predicted recall at the interview from the stored FSRS states).
     """
-    from studyprep.commands.due import due_report
+    from studyprep.commands.due import workspace_counts
     from studyprep.reviewstore import open_store
 
     with open_store(workspace, create=False) as store:
         store.refresh_mirror(workspace)
-        overview = store.deck_overview()
-    summaries = [_summary(deck) for deck in overview]
-    if summaries:
-        counts = {deck.deck: deck for deck in due_report(workspace, now).decks}
-        for summary in summaries:
-            found = counts.get(summary.slug)
-            if found:
-                summary.due = found.counts_json()
-                summary.readiness = found.readiness
+        counting = workspace_counts(workspace, store, now)  # the day's plans are decided meanwhile
+        try:
+            summaries = [_summary(deck) for deck in store.deck_overview()]
+            counts = {deck.deck: deck for deck in counting.result()}
+        finally:
+            counting.cancel()  # no-op once collected; on an error, no plan is decided for nothing
+    for summary in summaries:
+        found = counts.get(summary.slug)
+        if found:
+            summary.due = found.counts_json()
+            summary.readiness = found.readiness
     return summaries
 
 

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from studyprep.clock import isoformat
+from studyprep.deadline_plan import MAX_INTERVIEW_AHEAD
 from studyprep.errors import StudyprepError
-from studyprep.plan import MAX_INTERVIEW_AHEAD, StudyPlan, load_plan, plan_path, save_plan
+from studyprep.plan import StudyPlan, load_plan, plan_path, save_plan
 from studyprep.workspace import Workspace
 
 # An interview given as a date only is taken to start at this local time.

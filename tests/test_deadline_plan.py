@@ -1,0 +1,91 @@
+"""The deadline lane's plain view of a study plan: the same scheduler and plan as the validated model gives, kept
+in the plan cache so that counting a dated deck needs no plan model (pydantic) once the file is validated."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from helpers import FIXED_NOW
+from review_helpers import SLUG, make_workspace, set_plan
+
+from studyprep.commands.due import deck_days, due_report
+from studyprep.deadline_plan import DeadlinePlan
+from studyprep.plan import load_plan
+from studyprep.reviewstore import database_path, open_store
+from studyprep.scheduling import scheduler_for
+from studyprep.simulation import without_fuzz
+
+INTERVIEW = FIXED_NOW + timedelta(days=10)
+
+
+def _steps(scheduler: object) -> tuple[list[timedelta], list[timedelta]]:
+    return list(scheduler.learning_steps), list(scheduler.relearning_steps)  # type: ignore[attr-defined]
+
+
+def test_the_view_builds_the_plans_own_scheduler_to_the_microsecond(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, interview_at=INTERVIEW, learning_steps=["1.5s", "90.25s"],
+                               relearning_steps=["0.5m"], maximum_interval_days=400, fuzz=True)  # fmt: skip
+    plan = load_plan(workspace, SLUG)
+    view = DeadlinePlan.of(plan)
+    assert view is not None
+    assert DeadlinePlan.from_json(json.loads(json.dumps(view.to_json()))) == view
+    expected = scheduler_for(plan)
+    built = view.fsrs_scheduler()
+    assert built.to_dict() == expected.to_dict()
+    assert _steps(built) == _steps(expected) == ([timedelta(seconds=1.5), timedelta(seconds=90.25)],
+                                                 [timedelta(seconds=30)])  # fmt: skip
+    assert view.fsrs_scheduler(fuzz=False).enable_fuzzing is False
+    # fsrs's to_dict keeps whole seconds: turning fuzz off must not round a step.
+    assert _steps(without_fuzz(expected)) == _steps(expected)
+    assert DeadlinePlan.of(plan.model_copy(update={"interview_at": None})) is None
+
+
+def test_a_dated_deck_is_counted_from_the_cache_and_a_changed_plan_is_read_again(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, interview_at=INTERVIEW, daily_budget_cards=3)
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        first = deck_days(workspace, store, [SLUG], FIXED_NOW)[0].plan
+        assert first == DeadlinePlan.of(load_plan(workspace, SLUG))
+        assert due_report(workspace, FIXED_NOW).decks[0].readiness["days_left"] == 10
+        set_plan(workspace, daily_budget_cards=7, interview_at=INTERVIEW + timedelta(days=5))
+        changed = deck_days(workspace, store, [SLUG], FIXED_NOW)[0].plan
+    assert first is not None and changed is not None
+    assert (first.daily_budget_cards, changed.daily_budget_cards) == (3, 7)
+    assert changed.fingerprint != first.fingerprint  # the kept day plan is decided again
+    assert due_report(workspace, FIXED_NOW).decks[0].readiness["days_left"] == 15
+
+
+def test_an_entry_cached_by_an_earlier_version_counts_as_a_miss(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, interview_at=INTERVIEW)
+    due_report(workspace, FIXED_NOW)
+    with sqlite3.connect(database_path(workspace)) as conn:
+        conn.execute("""UPDATE plan_cache SET settings = '{"new": 20, "hour": 4, "zone": "UTC", "interview": 1.0}'""")
+    conn.close()
+    with open_store(workspace) as store:
+        day = deck_days(workspace, store, [SLUG], FIXED_NOW)[0]
+    assert day.plan == DeadlinePlan.of(load_plan(workspace, SLUG))
+
+
+def test_counting_a_dated_deck_imports_no_plan_model_once_its_plan_is_cached(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, interview_at=INTERVIEW)
+    env = {**os.environ, "STUDYPREP_HOME": str(workspace.root), "STUDYPREP_NOW": FIXED_NOW.isoformat(), "TZ": "UTC"}
+    probe = (
+        "import sys\nsys.argv = ['studyprep', *sys.argv[1:]]\nfrom studyprep.cli import main\n"
+        "try:\n    main()\nfinally:\n"
+        "    print(sorted(m for m in ('pydantic', 'yaml') if m in sys.modules), file=sys.stderr)\n"
+    )
+    imported = []
+    for command in ("due", "due", "decks"):
+        done = subprocess.run([sys.executable, "-c", probe, command], env=env, capture_output=True, text=True,
+                              check=False, timeout=60)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "interview in" in done.stdout or "review" in done.stdout
+        imported.append(done.stderr.strip().splitlines()[-1])
+    # The first run validates the plan file (and the deck file, new to the mirror); later ones read the cache.
+    assert imported == ["['pydantic', 'yaml']", "[]", "[]"]
