@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +21,13 @@ if TYPE_CHECKING:
     import fsrs
 
     from studyprep.plan import StudyPlan
+    from studyprep.reviewstore import ReviewStore
+    from studyprep.workspace import Workspace
 
 # Readiness plays out every day until the interview, so a date decades ahead would take minutes.
 MAX_INTERVIEW_AHEAD = timedelta(days=2 * 365)
+# The shape of `plan_settings`' cache entries: an entry of another shape (an earlier studyprep's) is a miss.
+SETTINGS_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class DeadlinePlan:
 
     deck: str
     interview_at: datetime
+    time_zone: str | None
     daily_budget_cards: int | None
     daily_budget_minutes: int | None
     target_recall: float | None
@@ -51,7 +56,7 @@ class DeadlinePlan:
         from studyprep.scheduling import scheduler_settings
 
         scheduler = scheduler_settings(plan)
-        return cls(plan.deck, plan.interview_at, plan.daily_budget_cards, plan.daily_budget_minutes,
+        return cls(plan.deck, plan.interview_at, plan.time_zone, plan.daily_budget_cards, plan.daily_budget_minutes,
                    plan.target_recall, scheduler, json.dumps(plan.model_dump(mode="json"), sort_keys=True))  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
@@ -59,6 +64,7 @@ class DeadlinePlan:
         return {
             "deck": self.deck,
             "interview_at": self.interview_at.isoformat(),
+            "time_zone": self.time_zone,
             "daily_budget_cards": self.daily_budget_cards,
             "daily_budget_minutes": self.daily_budget_minutes,
             "target_recall": self.target_recall,
@@ -77,6 +83,16 @@ class DeadlinePlan:
 
         return scheduler_from(self.scheduler, fuzz=fuzz)
 
+    def zone(self) -> tzinfo | None:
+        """The plan's time zone (validated with the plan), or None for the computer's local time."""
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.time_zone) if self.time_zone else None
+
+    def interview_local(self) -> datetime:
+        """The interview moment on the plan's clock (`StudyPlan.interview_local`)."""
+        return self.interview_at.astimezone(self.zone())
+
     def check_horizon(self, now: datetime, path: Path) -> None:
         """`check_interview_horizon` for this plan."""
         check_interview_horizon(self.deck, self.interview_at, now, path)
@@ -91,3 +107,36 @@ def check_interview_horizon(deck: str, interview_at: datetime | None, now: datet
             f" ahead; set a nearer date with `studyprep plan {deck} --interview …`",
             path,
         )
+
+
+def plan_settings(workspace: Workspace, store: ReviewStore, slug: str) -> dict[str, Any]:
+    """What the commands that count and serve a deck read of its plan: new cards a day (`new`), when a study day
+    starts (`hour`, `zone`) and `deadline` (`DeadlinePlan.to_json()`, or None without an interview date).
+
+    Read from the review store's plan cache while the plan file keeps its size and mtime; else the file is
+    validated (written with the defaults on first use) and the cache filled in. Only then is the plan model
+    (pydantic) imported.
+    """
+    path = workspace.schedules_dir / f"{slug}.yaml"  # plan.plan_path, without importing the plan module
+    try:
+        stat = path.stat()
+        settings = store.cached_plan(slug, stat.st_size, stat.st_mtime_ns)
+    except FileNotFoundError:
+        settings = None
+    if settings is not None and settings.get("format") == SETTINGS_FORMAT:  # else cached by another version
+        return settings
+    from studyprep.plan import load_plan
+
+    plan = load_plan(workspace, slug)
+    stat = path.stat()
+    deadline = DeadlinePlan.of(plan)
+    settings = {"format": SETTINGS_FORMAT, "new": plan.new_cards_per_day, "hour": plan.day_starts_at_hour,
+                "zone": plan.time_zone, "deadline": deadline and deadline.to_json()}  # fmt: skip
+    store.cache_plan(slug, stat.st_size, stat.st_mtime_ns, settings)
+    return settings
+
+
+def deadline_plan(workspace: Workspace, store: ReviewStore, slug: str) -> DeadlinePlan | None:
+    """The deck's `DeadlinePlan` (None when its plan has no interview date), by `plan_settings`."""
+    found = plan_settings(workspace, store, slug)["deadline"]
+    return DeadlinePlan.from_json(found) if found else None

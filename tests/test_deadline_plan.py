@@ -3,6 +3,7 @@ in the plan cache so that counting a dated deck needs no plan model (pydantic) o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -11,10 +12,12 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from helpers import FIXED_NOW
 from review_helpers import SLUG, make_workspace, set_plan
 
 from studyprep.commands.due import deck_days, due_report
+from studyprep.commands.readiness_cmd import readiness_report
 from studyprep.deadline_plan import DeadlinePlan
 from studyprep.plan import load_plan
 from studyprep.reviewstore import database_path, open_store
@@ -61,15 +64,28 @@ def test_a_dated_deck_is_counted_from_the_cache_and_a_changed_plan_is_read_again
     assert due_report(workspace, FIXED_NOW).decks[0].readiness["days_left"] == 15
 
 
-def test_an_entry_cached_by_an_earlier_version_counts_as_a_miss(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        {"new": 20, "hour": 4, "zone": "UTC", "interview": 1.0},
+        {"new": 20, "hour": 4, "zone": "UTC", "deadline": {"deck": SLUG, "interview_at": "2026-01-11T09:00:00+00:00"}},
+    ],
+)
+def test_an_entry_cached_by_an_earlier_version_counts_as_a_miss(tmp_path: Path, earlier: dict) -> None:
     workspace = make_workspace(tmp_path, interview_at=INTERVIEW)
     due_report(workspace, FIXED_NOW)
-    with sqlite3.connect(database_path(workspace)) as conn:
-        conn.execute("""UPDATE plan_cache SET settings = '{"new": 20, "hour": 4, "zone": "UTC", "interview": 1.0}'""")
-    conn.close()
+
+    def cache_earlier() -> None:
+        with contextlib.closing(sqlite3.connect(database_path(workspace))) as conn, conn:
+            conn.execute("UPDATE plan_cache SET settings = ?", (json.dumps(earlier),))
+
+    cache_earlier()
     with open_store(workspace) as store:
         day = deck_days(workspace, store, [SLUG], FIXED_NOW)[0]
     assert day.plan == DeadlinePlan.of(load_plan(workspace, SLUG))
+    cache_earlier()
+    (report,) = readiness_report(workspace, FIXED_NOW)
+    assert report.report.interview == INTERVIEW
 
 
 def test_counting_a_dated_deck_imports_no_plan_model_once_its_plan_is_cached(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from studyprep.clock import isoformat
-from studyprep.deadline_plan import DeadlinePlan
+from studyprep.deadline_plan import DeadlinePlan, plan_settings
 from studyprep.queue import DeckDay
 from studyprep.reviewstore import DeckCounts, ReviewStore, open_store
 from studyprep.scheduling import study_day
@@ -95,33 +95,12 @@ def deck_days(workspace: Workspace, store: ReviewStore, slugs: list[str], now: d
 
 
 def _deck_day(workspace: Workspace, store: ReviewStore, slug: str, now: datetime) -> DeckDay:
-    # Same path as plan.plan_path; the plan module (pydantic) is imported only when the cache misses.
-    path = workspace.schedules_dir / f"{slug}.yaml"
-    try:
-        stat = path.stat()
-        settings = store.cached_plan(slug, stat.st_size, stat.st_mtime_ns)
-    except FileNotFoundError:
-        settings = None
-    if settings is None or "deadline" not in settings:  # entries cached by earlier versions count as misses
-        settings = _cache_plan(workspace, store, slug)
+    settings = plan_settings(workspace, store, slug)
     start, end = study_day(now, settings["hour"], settings["zone"])
     deadline = settings["deadline"] and DeadlinePlan.from_json(settings["deadline"])
     if not deadline or deadline.interview_at <= now:
         return DeckDay(slug, settings["new"], start, end)
     return DeckDay(slug, settings["new"], start, end, deadline)
-
-
-def _cache_plan(workspace: Workspace, store: ReviewStore, slug: str) -> dict[str, Any]:
-    """Validate the deck's plan file (writing the defaults on first use) and cache what `_deck_day` reads."""
-    from studyprep.plan import load_plan, plan_path
-
-    plan = load_plan(workspace, slug)
-    stat = plan_path(workspace, slug).stat()
-    deadline = DeadlinePlan.of(plan)
-    settings = {"new": plan.new_cards_per_day, "hour": plan.day_starts_at_hour, "zone": plan.time_zone,
-                "deadline": deadline and deadline.to_json()}  # fmt: skip
-    store.cache_plan(slug, stat.st_size, stat.st_mtime_ns, settings)
-    return settings
 
 
 def counts_for(store: ReviewStore, days: list[DeckDay], now: datetime) -> list[DeckDue]:

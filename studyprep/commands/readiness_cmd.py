@@ -5,10 +5,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyprep.errors import StudyprepError
 from studyprep.workspace import Workspace
+
+if TYPE_CHECKING:
+    from studyprep.deadline_plan import DeadlinePlan
 
 KIND_LABELS = {"fact": "Company facts", "ask": "Questions to ask", "concept": "Concepts", "question": "Questions"}
 
@@ -30,22 +33,17 @@ def category_label(category: list[str], kind: str) -> str:
     return " / ".join(category) if category else KIND_LABELS.get(kind, kind)
 
 
-def deck_readiness(workspace: Workspace, store: Any, slug: str, now: datetime) -> DeckReadiness | None:
-    """Readiness of one deck, or None when its plan has no interview date."""
-    from studyprep.plan import load_plan, plan_path
+def deck_readiness(store: Any, item: tuple[str, DeadlinePlan], now: datetime) -> DeckReadiness:
+    """Readiness of one deck with an interview date, from its plan (`deadline_plan.deadline_plan`)."""
     from studyprep.readiness import Budget, TrackedCard, assess, user_pace
-    from studyprep.scheduling import scheduler_for
 
-    plan = load_plan(workspace, slug)
-    if plan.interview_at is None:
-        return None
-    plan.check_interview_horizon(now, plan_path(workspace, slug))
-    cards = _tracked_cards(store, slug, TrackedCard)
+    slug, plan = item
+    plan.check_horizon(now, store.path.parent / f"{slug}.yaml")
     report = assess(
-        cards,
+        _tracked_cards(store, slug, TrackedCard),
         plan.interview_local(),
         now,
-        scheduler_for(plan),
+        plan.fsrs_scheduler(),
         budget=Budget(cards=plan.daily_budget_cards, minutes=plan.daily_budget_minutes),
         target=plan.target_recall or 0.9,
         pace=user_pace(store, slug),
@@ -69,6 +67,7 @@ def _tracked_cards(store: Any, slug: str, tracked: type) -> list[Any]:
 
 def readiness_report(workspace: Workspace, now: datetime, deck: str | None = None) -> list[DeckReadiness]:
     """Readiness of the named deck (slug or unique prefix), or of every deck whose plan has an interview date."""
+    from studyprep.deadline_plan import deadline_plan
     from studyprep.parallel import map_decks
     from studyprep.reviewstore import open_store
     from studyprep.workspace import match_slug
@@ -78,17 +77,16 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
         slugs = store.deck_slugs()
         if deck is not None:
             deck = match_slug(deck, slugs)  # a unique prefix names a deck, as in every other command
-            found = deck_readiness(workspace, store, deck, now)
-            if found is None:
+            plan = deadline_plan(workspace, store, deck)
+            if plan is None:
                 hint = f"set one with `studyprep plan {deck} --interview DATE`"
                 raise StudyprepError(f"deck {deck!r} has no interview date: {hint}")
-            return [found]
+            return [deck_readiness(store, (deck, plan), now)]
+        dated = [(slug, plan) for slug in slugs if (plan := deadline_plan(workspace, store, slug))]
         # Decks are independent: with several, their readiness is worked out on several cores. What a deck's
         # readiness needs is imported first, once, rather than by each forked worker.
-        import studyprep.plan
         import studyprep.readiness
         import studyprep.scheduling  # noqa: F401
 
-        job = functools.partial(deck_readiness, workspace, now=now)
-        reports = map_decks(job, slugs, store, functools.partial(open_store, workspace, create=False))
-    return [report for report in reports if report is not None]
+        job = functools.partial(deck_readiness, now=now)
+        return map_decks(job, dated, store, functools.partial(open_store, workspace, create=False))
