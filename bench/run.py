@@ -12,6 +12,7 @@ BENCHMARKS = [
     "bench.importing",
     "bench.deadline",
     "bench.export",
+    "bench.projection",
     "bench.review",
     "bench.scale",
 ]

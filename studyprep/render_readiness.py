@@ -49,10 +49,14 @@ def render_plan(view: PlanView) -> None:
 
 
 def render_readiness(reports: list[DeckReadiness]) -> None:
-    """Print each deck's readiness: headline, categories, cards at risk, daily plan and chart."""
+    """Print a deck's readiness: headline, categories, cards at risk, daily plan and chart; for several decks, a
+    line each (the whole report of twenty decks ran to a thousand lines) and how to see one deck's report."""
     out = console()
     if not reports:
         out.print("No deck has an interview date. Set one: studyprep plan DECK --interview 2026-12-10")
+        return
+    if len(reports) > 1:
+        _summary(out, reports)
         return
     for found in reports:
         r = found.report
@@ -72,6 +76,24 @@ def render_readiness(reports: list[DeckReadiness]) -> None:
         _categories_table(out, r)
         _risk_table(out, r)
         _plan_chart(out, r)
+
+
+def _summary(out, reports: list[DeckReadiness]) -> None:
+    """A deck a few lines: its name alone on the first (a long slug stays whole at 80 columns), then the figures."""
+    for found in reports:
+        r = found.report
+        out.print(Text(found.deck, "bold"))
+        interview = r.interview.strftime("%Y-%m-%d %H:%M")
+        if r.passed:
+            out.print(f"  interview {interview}, passed · coverage {r.seen}/{r.cards}")
+            out.print(f"  recall at the interview {_percent(r.today)} · review follows plain FSRS again")
+            continue
+        left = f"{int(r.seconds_left // 86400)}d {int(r.seconds_left % 86400 // 3600)}h"
+        out.print(f"  interview {interview}, in {left} · coverage {r.seen}/{r.cards}")
+        verdict = ("on track", "green") if r.on_track else ("below target", "red")
+        out.print(Text.assemble(f"  today {_percent(r.today)} · if kept {_percent(r.projected)} · ", verdict,
+                                f" (target {_percent(r.target)})"))  # fmt: skip
+    out.print(Text("studyprep readiness DECK: a deck's categories, cards most at risk and daily plan", "dim"))
 
 
 def _span(seconds: float) -> str:

@@ -12,11 +12,14 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
 from studyprep.deadline import MAX_STEPS, Candidate, recall_at
+
+SchedulerType = TypeVar("SchedulerType", bound=Scheduler)
 
 DAY = timedelta(days=1)
 
@@ -24,12 +27,12 @@ DAY = timedelta(days=1)
 Policy = Callable[[Sequence[Candidate], datetime], list[str]]
 
 
-def without_fuzz(scheduler: Scheduler) -> Scheduler:
-    """The same scheduler with interval fuzz off (fsrs draws fuzz from the global random module).
+def without_fuzz(scheduler: Scheduler, kind: type[SchedulerType] = Scheduler) -> SchedulerType:
+    """The same scheduler with interval fuzz off (fsrs draws fuzz from the global random module), as a `kind`.
 
     Built from the scheduler's own settings, not through `to_dict`, which keeps whole seconds of each step.
     """
-    return Scheduler(
+    return kind(
         parameters=scheduler.parameters,
         desired_retention=scheduler.desired_retention,
         learning_steps=scheduler.learning_steps,

@@ -105,3 +105,18 @@ def test_counting_a_dated_deck_imports_no_plan_model_once_its_plan_is_cached(tmp
         imported.append(done.stderr.strip().splitlines()[-1])
     # The first run validates the plan file (and the deck file, new to the mirror); later ones read the cache.
     assert imported == ["['pydantic', 'yaml']", "[]", "[]"]
+
+
+def test_the_projections_model_keeps_a_fractional_step(tmp_path: Path) -> None:
+    from studyprep.projection import MemoScheduler
+
+    workspace = make_workspace(tmp_path, learning_steps=["1.5s"], relearning_steps=["2.5s"])
+    plain = scheduler_for(load_plan(workspace, SLUG))
+    model = MemoScheduler.of(plain)
+    assert _steps(model) == _steps(plain) == ([timedelta(seconds=1.5)], [timedelta(seconds=2.5)])
+    assert not model.enable_fuzzing
+    assert MemoScheduler.of(plain)._memo is model._memo  # the same settings share a memo
+    (tmp_path / "b").mkdir()
+    whole = scheduler_for(load_plan(make_workspace(tmp_path / "b", learning_steps=["1s"], relearning_steps=["2s"]),
+                                    SLUG))  # fmt: skip
+    assert MemoScheduler.of(whole)._memo is not model._memo  # to_dict alone would call these the same

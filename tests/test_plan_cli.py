@@ -171,3 +171,32 @@ def test_the_daily_plan_chart_fits_the_terminal(home: Path, columns: int) -> Non
     assert [line.split()[0] for line in chart[2:]] == [f"2026-01-{day:02d}" for day in range(1, 12)]
     assert all(len(line) <= columns for line in chart)
     assert all("█" in line for line in chart[3:])
+
+
+def test_readiness_of_several_decks_is_a_line_each_with_the_way_to_one_decks_report(tmp_path: Path) -> None:
+    long_slug = "a-rather-long-deck-name-for-the-platform-onsite"
+    for slug in ("second-round", long_slug, "undated"):
+        import_document(Workspace(tmp_path), EXAMPLE, FIXED_NOW, deck=slug)
+    _run(tmp_path, FIXED_NOW, "plan", long_slug, "--interview", "2026-01-11T14:00", "--tz", "UTC")
+    _run(tmp_path, FIXED_NOW, "plan", "second-round", "--interview", "2026-01-02T10:00", "--tz", "UTC")
+    later = FIXED_NOW + timedelta(days=2)  # the second round is over
+    env = {"STUDYPREP_HOME": str(tmp_path), "STUDYPREP_NOW": isoformat(later), "COLUMNS": "80"}
+    shown = CliRunner().invoke(cli, ["readiness"], env=env, catch_exceptions=False)
+    assert shown.exit_code == 0
+    lines = shown.output.splitlines()
+    reports = {entry["deck"]: entry for entry in json.loads(_run(tmp_path, later, "readiness", "--json").output)}
+    dated = reports[long_slug]
+    left = f"{dated['days_left']}d {int(dated['hours_left'] - 24 * dated['days_left'])}h"
+    at = lines.index(long_slug)  # the slug whole, on its own line, at 80 columns
+    assert lines[at + 1 : at + 3] == [
+        f"  interview 2026-01-11 14:00, in {left} · coverage 0/{dated['cards']}",
+        f"  today 0.0% · if kept {dated['readiness_projected']:.1%} · on track (target 90.0%)",
+    ]
+    at = lines.index("second-round")
+    assert lines[at + 1 : at + 3] == [
+        f"  interview 2026-01-02 10:00, passed · coverage 0/{reports['second-round']['cards']}",
+        "  recall at the interview 0.0% · review follows plain FSRS again",
+    ]
+    assert "undated" not in shown.output and "categories, weakest first" not in shown.output
+    assert lines[-1] == "studyprep readiness DECK: a deck's categories, cards most at risk and daily plan"
+    assert "categories, weakest first" in _run(tmp_path, later, "readiness", long_slug).output
