@@ -111,3 +111,24 @@ def test_decks_counts_follow_hand_edits_through_the_mirror(tmp_path: Path) -> No
     path.write_text(path.read_text(encoding="utf-8").replace("suspended: false", "suspended: true", 2), "utf-8")
     after = json.loads(run(tmp_path, "decks", "--json")[1])[0]
     assert after["suspended"] == 2 and after["total"] == before["total"] - 2
+
+
+def test_another_document_naming_the_same_deck_is_refused_not_merged_over_it(tmp_path: Path) -> None:
+    first, second = tmp_path / "round-1.md", tmp_path / "round-2.md"
+    first.write_text("# Acme - SRE\n\n## Interview Questions\n" + "".join(f"- First {n}?\n" for n in range(6)), "utf-8")
+    second.write_text("# Acme - SRE\n\n## Interview Questions\n- Second?\n- First 0?\n", "utf-8")
+    assert run(tmp_path / "ws", "import", str(first))[0] == 0
+    deck_file = next((tmp_path / "ws" / "decks").glob("*.yaml"))
+    before = deck_file.read_bytes()
+    code, _, err = run(tmp_path / "ws", "import", str(second))
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert f"{second}: this would retire 5 of the 6 cards of deck '{deck_file.stem}', made from 'round-1.md'" in err
+    assert deck_file.read_bytes() == before  # nothing written
+    assert run(tmp_path / "ws", "import", str(second), "--deck", "acme-sre-round-2")[0] == 0  # its own deck
+    assert run(tmp_path / "ws", "import", str(second), "--deck", deck_file.stem)[0] == 0  # or merged, on purpose
+    # The same file edited, or a renamed file that keeps most cards, merges as before.
+    first.write_text(first.read_text("utf-8") + "- First 6?\n", "utf-8")
+    assert run(tmp_path / "ws", "import", str(first), "--deck", deck_file.stem)[0] == 0
+    renamed = tmp_path / "acme.md"
+    renamed.write_text(first.read_text("utf-8"), "utf-8")
+    assert run(tmp_path / "ws", "import", str(renamed))[0] == 0

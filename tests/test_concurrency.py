@@ -103,7 +103,8 @@ def test_two_imports_at_once_both_land(tmp_path: Path) -> None:
         document = tmp_path / f"{name}.md"
         document.write_text(DOC + "".join(f"- Why does {name} step {n} matter?\n" for n in range(3000)), "utf-8")
         documents.append(document)
-    command = [sys.executable, "-m", "studyprep", "import"]
+    # Into one deck on purpose (--deck): two files whose cards would retire most of it are otherwise refused.
+    command = [sys.executable, "-m", "studyprep", "import", "--deck", SLUG]
     processes = [
         subprocess.Popen(
             [*command, str(document)],

@@ -63,6 +63,9 @@ def test_plan_set_show_and_clear(home: Path) -> None:
     assert data["daily_budget_cards"] == 40 and data["target_recall"] == 0.85
     assert load_plan(Workspace(home), slug).time_zone == "Europe/Amsterdam"
     assert "14:00" in _run(home, FIXED_NOW, "plan", slug).output
+    both = _run(home, FIXED_NOW, "plan", slug, "--clear", "--interview", "2026-02-01")
+    assert both.exit_code != 0 and "--clear" in both.output and len(both.output.strip().splitlines()) == 1
+    assert load_plan(Workspace(home), slug).daily_budget_cards == 40  # refused whole: nothing cleared
     cleared = json.loads(_run(home, FIXED_NOW, "plan", slug, "--clear", "--json").output)
     assert cleared["interview"] is None and cleared["daily_budget_cards"] is None
 

@@ -14,7 +14,7 @@ from studyprep.errors import StudyprepError
 from studyprep.ids import SLUG_PATTERN, slugify
 from studyprep.locking import deck_write_lock
 from studyprep.merge import MergeReport, merge_deck
-from studyprep.models import CARD_KINDS
+from studyprep.models import CARD_KINDS, Deck
 from studyprep.parse import MAX_DOCUMENT_BYTES, parse_document
 from studyprep.workspace import Workspace
 from studyprep.yamlio import read_text_file
@@ -65,6 +65,22 @@ def deck_slug_for(title: str, company: str, role: str, path: Path) -> str:
     return "deck"
 
 
+def _refuse_another_document(previous: Deck, path: Path, path_name: str, report: MergeReport) -> None:
+    """Refuse an import that looks like another document whose title names the same deck: made from another
+    file, it would retire most of the deck's cards (two rounds with one company and role, say). The cards
+    would survive in the backup, their review history unused; `--deck` says which deck is meant."""
+    active = sum(card.retired is None for card in previous.cards)
+    retiring = sum(report.retired.values())
+    if not previous.source or previous.source == path_name or retiring * 2 <= active:
+        return
+    raise StudyprepError(
+        f"this would retire {retiring} of the {active} cards of deck {previous.slug!r}, made from"
+        f" {previous.source!r}: import it as its own deck with --deck NAME, or into this one with"
+        f" --deck {previous.slug}",
+        path,
+    )
+
+
 def readable_name(name: str) -> str:
     """A file name as text: bytes that are not UTF-8 (a Latin-1 `café.md`, kept by Python as lone surrogates,
     which no YAML, JSON or terminal takes) become U+FFFD."""
@@ -85,6 +101,8 @@ def import_document(
     with deck_write_lock(workspace) if not dry_run else contextlib.nullcontext():
         previous, previous_text = read_deck_file(target) if target.exists() else (None, None)
         merged, report = merge_deck(previous, document, slug, path_name, now)
+        if previous is not None and deck is None:
+            _refuse_another_document(previous, path, path_name, report)
         # An unchanged deck is not rendered again (seconds on 30,000 cards) nor rewritten, which also keeps
         # the user's own layout and comments in the file.
         changed = merged != previous

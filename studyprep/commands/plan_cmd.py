@@ -93,6 +93,8 @@ def _checked_zone(name: str) -> str:
 def _apply(plan: StudyPlan, change: PlanChange, now: datetime) -> bool:
     """Apply a change to the plan; return whether anything was asked."""
     if change.clear:
+        if change != PlanChange(clear=True):  # `--clear --interview X` would silently drop the X
+            raise StudyprepError("--clear removes the interview date and budget: give it without other settings")
         plan.interview_at = plan.time_zone = plan.daily_budget_minutes = plan.daily_budget_cards = None
         plan.target_recall = None
         return True
