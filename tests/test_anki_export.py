@@ -471,3 +471,20 @@ def test_an_uncategorised_question_names_its_deck_where_the_category_would_be(tm
         )
     finally:
         col.close()
+
+
+def test_two_decks_with_one_title_stay_two_decks_in_anki(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "ws")
+    for slug in ("round-1", "round-2"):
+        import_document(workspace, EXAMPLE, FIXED_NOW, deck=slug)
+    title = load_deck(workspace, "round-1").title
+    package = tmp_path / "both.apkg"
+    result = export_decks(workspace, ["round-1", "round-2"], package, FIXED_NOW)
+    col = open_collection(tmp_path / "anki")
+    import_package(col, package)
+    by_deck = cards_by_deck(col)
+    for summary in result.decks:
+        mine = {name: count for name, count in by_deck.items() if name.split("::")[0] == f"{title} ({summary.slug})"}
+        assert sum(mine.values()) == summary.notes > 0  # every card of the deck, and only those, under its name
+    alone = export_decks(workspace, ["round-1"], tmp_path / "one.apkg", FIXED_NOW)
+    assert next(iter(alone.decks[0].subdecks)).split("::")[0] == title  # no clash in the package: the title alone

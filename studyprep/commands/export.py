@@ -137,10 +137,11 @@ def build_package(decks: list[Deck], progress: ProgressCallback | None = None) -
     import genanki
 
     note_ids = _note_ids(decks)
+    names = _anki_names(decks)
     anki_decks: dict[int, Any] = {}
     summaries: list[DeckExport] = []
     for done, deck in enumerate(decks, start=1):
-        summaries.append(_add_deck(deck, anki_decks, note_ids))
+        summaries.append(_add_deck(deck, names[deck.slug], anki_decks, note_ids))
         if progress is not None:
             progress(done, len(decks), deck.slug)
     return BuiltPackage(genanki.Package(list(anki_decks.values())), summaries)
@@ -166,17 +167,27 @@ def card_fields(deck: Deck, card: Card) -> list[str]:
     ]
 
 
-def _add_deck(deck: Deck, anki_decks: dict[int, Any], note_ids: dict[tuple[str, str], int]) -> DeckExport:
+def _anki_names(decks: list[Deck]) -> dict[str, str]:
+    """Each deck's name in Anki: its title, with the slug added where two exported decks share a title (two
+    rounds with one company and role): Anki files decks by name, so the two would become one."""
+    titles = Counter(deck.title or deck.slug for deck in decks)
+    return {
+        deck.slug: f"{deck.title} ({deck.slug})" if titles[deck.title or deck.slug] > 1 else deck.title or deck.slug
+        for deck in decks
+    }
+
+
+def _add_deck(deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[tuple[str, str], int]) -> DeckExport:
     from studyprep import anki_model
 
     summary = DeckExport(slug=deck.slug, title=deck.title)
     summary.retired_skipped = sum(1 for card in deck.cards if card.retired is not None)
-    _top_deck(deck, anki_decks)
+    _top_deck(deck, name, anki_decks)
     subdecks: dict[tuple[str, ...], Any] = {}
     for position, card in enumerate(exportable_cards(deck)):
         category = tuple(card.category)
         if category not in subdecks:
-            subdecks[category] = _subdeck(deck, card.category, anki_decks)
+            subdecks[category] = _subdeck(deck, name, card.category, anki_decks)
         target = subdecks[category]
         note = anki_model.StudyprepNote(
             model=anki_model.note_type(card.kind),
@@ -196,18 +207,18 @@ def _add_deck(deck: Deck, anki_decks: dict[int, Any], note_ids: dict[tuple[str, 
     return summary
 
 
-def _subdeck(deck: Deck, category: list[str], anki_decks: dict[int, Any]) -> Any:
+def _subdeck(deck: Deck, name: str, category: list[str], anki_decks: dict[int, Any]) -> Any:
     import genanki
 
     from studyprep import anki_model
 
     target_id = anki_model.deck_id(deck.slug, category)
     if target_id not in anki_decks:
-        anki_decks[target_id] = genanki.Deck(target_id, anki_model.deck_name(deck.title or deck.slug, category))
+        anki_decks[target_id] = genanki.Deck(target_id, anki_model.deck_name(name, category))
     return anki_decks[target_id]
 
 
-def _top_deck(deck: Deck, anki_decks: dict[int, Any]) -> None:
+def _top_deck(deck: Deck, name: str, anki_decks: dict[int, Any]) -> None:
     # The deck itself exists (with its description) even when every card sits in a category subdeck.
     import genanki
 
@@ -222,7 +233,7 @@ def _top_deck(deck: Deck, anki_decks: dict[int, Any]) -> None:
         f"From {deck.source or deck.slug} by studyprep. Edit the document, re-import and re-export: "
         "changed cards update here and your review history is kept."
     )
-    anki_decks[top_id] = genanki.Deck(top_id, anki_model.deck_name(deck.title or deck.slug, []), description)
+    anki_decks[top_id] = genanki.Deck(top_id, anki_model.deck_name(name, []), description)
 
 
 def _note_ids(decks: list[Deck]) -> dict[tuple[str, str], int]:
