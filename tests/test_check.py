@@ -47,6 +47,17 @@ def test_a_fresh_reviewed_workspace_is_ok(tmp_path: Path) -> None:
     assert human.exit_code == 0 and "workspace ok" in human.output
 
 
+def test_a_workspace_without_a_review_database_counts_its_deck_files_cards(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "ws")
+    document = tmp_path / "prep.md"
+    document.write_text(DOC, encoding="utf-8")
+    import_document(workspace, document, FIXED_NOW)
+    assert not database_path(workspace).exists()
+    code, report = check_json(workspace)
+    assert (code, report["ok"], report["decks"], report["cards"], report["reviews"]) == (0, True, 1, 8, 0)
+    assert not database_path(workspace).exists()  # check only reads
+
+
 def test_a_broken_deck_file_is_listed_with_its_line_and_left_alone(tmp_path: Path) -> None:
     workspace = reviewed_workspace(tmp_path)
     path = workspace.deck_path(SLUG)

@@ -139,7 +139,8 @@ def _check_decks(workspace: Workspace, result: CheckResult) -> dict[str, Path]:
             if mirrored.get(path.stem) == (stat.st_size, stat.st_mtime_ns):
                 valid[path.stem] = path
                 continue
-            _validate_deck(path)
+            # Counted here for a workspace with no review database yet (the database's mirror counts otherwise).
+            result.cards += _validate_deck(path)
         except StudyprepError as error:
             result.problems.append(Problem("deck", error.message, error.path, error.line))
             continue
@@ -147,7 +148,8 @@ def _check_decks(workspace: Workspace, result: CheckResult) -> dict[str, Path]:
     return valid
 
 
-def _validate_deck(path: Path) -> None:
+def _validate_deck(path: Path) -> int:
+    """Load and check one deck file; return its number of cards."""
     from studyprep.deckstore import load_deck_file
 
     deck = load_deck_file(path)
@@ -156,6 +158,7 @@ def _validate_deck(path: Path) -> None:
         if card.id in seen:  # the model refuses this too; kept here so check never trusts one layer alone
             raise StudyprepError(f"duplicate card id {card.id}", path)
         seen.add(card.id)
+    return len(deck.cards)
 
 
 def _yaml_files(folder: Path) -> list[Path]:
