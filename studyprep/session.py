@@ -268,6 +268,7 @@ class ReviewSession:
 
     def _advance(self) -> None:
         self._settle()
+        self._reread_changed_decks()
         while True:
             entry = self.queue.next(self.clock())
             if entry is None:
@@ -277,6 +278,15 @@ class ReviewSession:
             if self._show(entry):
                 return
             self.queue.remove(entry.key)  # gone from the mirror meanwhile (retired by an import)
+
+    def _reread_changed_decks(self) -> None:
+        """Mirror deck files changed since the session began (an import, a hand edit), so that a card retired
+        meanwhile is not shown; an unchanged file costs a `stat`. A file broken meanwhile keeps its last
+        version for the session, and the notice says so (`check` names the line)."""
+        try:
+            self.store.refresh_mirror(self.workspace)
+        except StudyprepError as error:
+            self.notice = f"kept the deck as it was: {error}"
 
     def _show(self, entry: QueueEntry) -> bool:
         card = self.store.card(*entry.key)

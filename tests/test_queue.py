@@ -203,3 +203,28 @@ def test_related_concepts_match_names_parts_and_plurals() -> None:
     found = index.mentioned_in("Where does the idempotency key live, and when is a saga better? (not CAPTCHA)")
     assert [card.prompt for card in found] == ["Idempotency keys", "Two-phase commit vs sagas"]
     assert index.mentioned_in("dns and Anycast routing") == [concepts[2], concepts[3]]
+
+
+def test_a_card_retired_by_an_import_during_the_session_is_not_shown(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    clock = Clock()
+    with session_at(workspace, clock) as session:
+        first = shown_prompt(session)
+        assert first == PROMPTS[0]
+        edited = tmp_path / "prep.md"
+        edited.write_text(DOC.replace(f"- {PROMPTS[1]}\n", ""), encoding="utf-8")  # the next card leaves the doc
+        import_document(workspace, edited, clock.now)
+        session.reveal()
+        session.answer(3)
+        rest = answer_all(session, 3)
+    assert PROMPTS[1] not in rest and rest[0] == PROMPTS[2]
+
+
+def test_a_deck_file_broken_during_the_session_keeps_the_session_going(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    with session_at(workspace, Clock()) as session:
+        workspace.deck_path(SLUG).write_text("cards: [unclosed\n", encoding="utf-8")
+        session.reveal()
+        session.answer(3)
+        assert shown_prompt(session) == PROMPTS[1]
+        assert session.notice.startswith("kept the deck as it was:") and f"{SLUG}.yaml" in session.notice
