@@ -3,8 +3,8 @@
 A deck with an interview ahead is counted and served from its day plan (`deadline_queue`). Deciding that plan,
 or reading it back, needs the interview moment, the daily budget, the target recall and the FSRS scheduler
 settings, not the validated plan model, whose import (pydantic) was a third of `studyprep decks` at scale.
-`commands.due` keeps a `DeadlinePlan` in the review store's plan cache, keyed by the plan file's size and mtime,
-and validates the file again only when it changed.
+`plan_settings` keeps a `DeadlinePlan` in the review store's plan cache, keyed by the plan file's size and
+mtime, and validates the file again only when it changed.
 """
 
 from __future__ import annotations
@@ -35,8 +35,7 @@ class DeadlinePlan:
     """A deck plan with an interview date, as the deadline lane reads it.
 
     `scheduler` holds `fsrs.Scheduler`'s keyword arguments as JSON-able values (`scheduling.scheduler_settings`).
-    `fingerprint` is the whole plan as canonical JSON: a kept
-    day plan stays valid while it is the same.
+    `fingerprint` is the whole plan as canonical JSON: a kept day plan stays valid while it is the same.
     """
 
     deck: str
@@ -118,22 +117,28 @@ def plan_settings(workspace: Workspace, store: ReviewStore, slug: str) -> dict[s
     (pydantic) imported.
     """
     path = workspace.schedules_dir / f"{slug}.yaml"  # plan.plan_path, without importing the plan module
-    try:
-        stat = path.stat()
-        settings = store.cached_plan(slug, stat.st_size, stat.st_mtime_ns)
-    except FileNotFoundError:
-        settings = None
+    version = _version(path)
+    settings = store.cached_plan(slug, *version) if version else None
     if settings is not None and settings.get("format") == SETTINGS_FORMAT:  # else cached by another version
         return settings
     from studyprep.plan import load_plan
 
     plan = load_plan(workspace, slug)
-    stat = path.stat()
     deadline = DeadlinePlan.of(plan)
     settings = {"format": SETTINGS_FORMAT, "new": plan.new_cards_per_day, "hour": plan.day_starts_at_hour,
                 "zone": plan.time_zone, "deadline": deadline and deadline.to_json()}  # fmt: skip
-    store.cache_plan(slug, stat.st_size, stat.st_mtime_ns, settings)
+    written = _version(path)
+    if written and (version is None or written == version):  # else the file changed as it was read: next time
+        store.cache_plan(slug, *written, settings)
     return settings
+
+
+def _version(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def deadline_plan(workspace: Workspace, store: ReviewStore, slug: str) -> DeadlinePlan | None:
