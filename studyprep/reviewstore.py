@@ -232,12 +232,21 @@ def _migration_5(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX cards_by_position ON cards (deck, active, position, kind, category)")
 
 
+def _migration_6(conn: sqlite3.Connection) -> None:
+    # The user's pace (the latest 2,000 answers' durations, read by every day plan and readiness) and today's
+    # answer and new-card counts read only these columns: in the day index, they never touch the log's rows
+    # (the pace was 13 ms a deck at 1M logged reviews from a cold cache, 40,000 row lookups for 20 decks).
+    conn.execute("DROP INDEX review_log_by_day")
+    conn.execute("CREATE INDEX review_log_by_day ON review_log (deck, reviewed_at, duration_ms, was_new)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 ]
 
 
