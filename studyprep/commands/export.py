@@ -168,13 +168,23 @@ def card_fields(deck: Deck, card: Card) -> list[str]:
 
 
 def _anki_names(decks: list[Deck]) -> dict[str, str]:
-    """Each deck's name in Anki: its title, with the slug added where two exported decks share a title (two
-    rounds with one company and role): Anki files decks by name, so the two would become one."""
-    titles = Counter(deck.title or deck.slug for deck in decks)
-    return {
-        deck.slug: f"{deck.title} ({deck.slug})" if titles[deck.title or deck.slug] > 1 else deck.title or deck.slug
-        for deck in decks
-    }
+    """Each deck's name in Anki: its title (its slug when the title gives no name there), with the slug added
+    where two exported decks would share a name (two rounds with one company and role). Anki files decks by
+    name, case-insensitively and after flattening `::` and spaces, so such decks would become one."""
+    from studyprep import anki_model
+
+    names = {deck.slug: anki_model.deck_name(deck.title, []) or deck.slug for deck in decks}
+    for _ in range(2):  # a second pass for a title that reads like another deck's "Title (slug)"
+        clashes = Counter(_anki_key(name) for name in names.values())
+        if len(clashes) == len(names):
+            break
+        names = {slug: f"{name} ({slug})" if clashes[_anki_key(name)] > 1 else name for slug, name in names.items()}
+    return names
+
+
+def _anki_key(name: str) -> str:
+    # How Anki tells deck names apart: case-insensitively (full Unicode case folding, "Straße" is "STRASSE").
+    return name.casefold()
 
 
 def _add_deck(deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[tuple[str, str], int]) -> DeckExport:
