@@ -507,6 +507,7 @@ def _deck_with_title(workspace: Workspace, tmp_path: Path, slug: str, title: str
         ("Straße – Eng", "STRASSE – eng"),  # with full Unicode case folding
         ("Acme – SRE", "  Acme   –  SRE "),  # spaces are collapsed in the Anki name
         ("Acme::SRE", "Acme:SRE"),  # `::` is flattened to `:` in the Anki name
+        ("Acme\x07 – SRE\x7f", "Acme – SRE"),  # Anki drops control characters from a deck name
         ("Acme (b)", "Acme", "acme"),  # a title that reads like another deck's disambiguated name
         (" :: ", "Other"),  # a title that gives no Anki name at all
     ],
@@ -528,5 +529,23 @@ def test_titles_anki_would_take_for_one_name_stay_separate_deck_trees(tmp_path: 
             (subdeck,) = summary.subdecks
             assert by_deck[subdeck] == summary.notes == 1
             assert subdeck.split("::")[1] == f"{summary.slug} topics"  # never a top-level category deck
+    finally:
+        col.close()
+
+
+def test_categories_anki_takes_for_one_name_share_one_subdeck(tmp_path: Path) -> None:
+    document = tmp_path / "cats.md"
+    document.write_text(
+        "# Interview Prep: Acme – SRE\n\n## Likely Interview Questions\n### Go\n- Why one?\n### go\n- Why two?\n"
+        "### Networking\n- Why three?\n",
+        encoding="utf-8",
+    )
+    workspace, slug = workspace_with(tmp_path, document)
+    assert {tuple(card.category) for card in load_deck(workspace, slug).cards} == {("Go",), ("go",), ("Networking",)}
+    result, col, _ = export_and_open(tmp_path, workspace, slug)
+    try:
+        title = "Interview Prep: Acme – SRE"
+        expected = {f"{title}::Go": 2, f"{title}::Networking": 1}
+        assert cards_by_deck(col) == expected == dict(result.decks[0].subdecks)  # Anki had added a "go_" deck
     finally:
         col.close()

@@ -192,12 +192,17 @@ def _add_deck(deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[
 
     summary = DeckExport(slug=deck.slug, title=deck.title)
     summary.retired_skipped = sum(1 for card in deck.cards if card.retired is not None)
-    _top_deck(deck, name, anki_decks)
+    top = _top_deck(deck, name, anki_decks)
+    # Categories Anki takes for one name ("Go" and "go") share one subdeck: Anki would rename the second "go_".
+    by_name: dict[str, Any] = {_anki_key(top.name): top}
     subdecks: dict[tuple[str, ...], Any] = {}
     for position, card in enumerate(exportable_cards(deck)):
         category = tuple(card.category)
         if category not in subdecks:
-            subdecks[category] = _subdeck(deck, name, card.category, anki_decks)
+            key = _anki_key(anki_model.deck_name(name, card.category))
+            if key not in by_name:
+                by_name[key] = _subdeck(deck, name, card.category, anki_decks)
+            subdecks[category] = by_name[key]
         target = subdecks[category]
         note = anki_model.StudyprepNote(
             model=anki_model.note_type(card.kind),
@@ -228,7 +233,7 @@ def _subdeck(deck: Deck, name: str, category: list[str], anki_decks: dict[int, A
     return anki_decks[target_id]
 
 
-def _top_deck(deck: Deck, name: str, anki_decks: dict[int, Any]) -> None:
+def _top_deck(deck: Deck, name: str, anki_decks: dict[int, Any]) -> Any:
     # The deck itself exists (with its description) even when every card sits in a category subdeck.
     import genanki
 
@@ -237,13 +242,14 @@ def _top_deck(deck: Deck, name: str, anki_decks: dict[int, Any]) -> None:
 
     top_id = anki_model.deck_id(deck.slug, [])
     if top_id in anki_decks:
-        return
+        return anki_decks[top_id]
     about = " · ".join(part for part in (deck.company, deck.role) if part)
     description = inline_html(f"{about}. " if about else "") + inline_html(
         f"From {deck.source or deck.slug} by studyprep. Edit the document, re-import and re-export: "
         "changed cards update here and your review history is kept."
     )
     anki_decks[top_id] = genanki.Deck(top_id, anki_model.deck_name(name, []), description)
+    return anki_decks[top_id]
 
 
 def _note_ids(decks: list[Deck]) -> dict[tuple[str, str], int]:
