@@ -510,6 +510,7 @@ def _deck_with_title(workspace: Workspace, tmp_path: Path, slug: str, title: str
         ("Acme\x07 – SRE\x7f", "Acme – SRE"),  # Anki drops control characters from a deck name
         ("Acme (b)", "Acme", "acme"),  # a title that reads like another deck's disambiguated name
         (" :: ", "Other"),  # a title that gives no Anki name at all
+        ("default", "Other"),  # every Anki collection has its own "Default" deck
     ],
 )
 def test_titles_anki_would_take_for_one_name_stay_separate_deck_trees(tmp_path: Path, titles: tuple) -> None:
@@ -525,6 +526,7 @@ def test_titles_anki_would_take_for_one_name_stay_separate_deck_trees(tmp_path: 
         by_deck = cards_by_deck(col)
         tops = {name.split("::")[0] for name in by_deck}
         assert len(tops) == len(slugs)  # one Anki deck tree per studyprep deck
+        assert col.decks.name(1) not in tops  # none of them Anki's own "Default" deck, with the user's cards
         for summary in result.decks:
             (subdeck,) = summary.subdecks
             assert by_deck[subdeck] == summary.notes == 1

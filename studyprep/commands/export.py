@@ -25,6 +25,7 @@ from studyprep.workspace import Workspace
 
 PACKAGE_SUFFIX = ".apkg"
 DEFAULT_PACKAGE = "studyprep.apkg"
+ANKI_DEFAULT_DECK = "default"  # as `_anki_key` gives it
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -175,8 +176,9 @@ def _anki_names(decks: list[Deck]) -> dict[str, str]:
 
     names = {deck.slug: anki_model.deck_name(deck.title, []) or deck.slug for deck in decks}
     for _ in range(2):  # a second pass for a title that reads like another deck's "Title (slug)"
-        clashes = Counter(_anki_key(name) for name in names.values())
-        if len(clashes) == len(names):
+        # Every Anki collection has a deck "Default" of its own, holding the user's other cards.
+        clashes = Counter([ANKI_DEFAULT_DECK, *(_anki_key(name) for name in names.values())])
+        if len(clashes) == len(names) + 1:
             break
         names = {slug: f"{name} ({slug})" if clashes[_anki_key(name)] > 1 else name for slug, name in names.items()}
     return names
