@@ -229,6 +229,7 @@ _ANGLE_BRACKETS = str.maketrans({"<": "‹", ">": "›"})
 _ANKI_MARKUP = re.compile(r"&(?=#?\w+;)|\[(?=sound:|anki:|latex\]|\$\$?\]|/?(?:latex|\$\$?)\])", re.IGNORECASE)
 _TAG_JUNK = re.compile(r"[\s\"\x00-\x1f\x7f]+")
 _COLONS = re.compile(r":{3,}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def safe_tag(tag: str) -> str:
@@ -243,7 +244,8 @@ def _look_alike(match: re.Match[str]) -> str:
 
 def _deck_component(name: str) -> str:
     # Deck names are plain text in Anki, but not every client escapes them: angle brackets become
-    # look-alike quotes so a name can never be read as a tag.
+    # look-alike quotes so a name can never be read as a tag. Anki drops control characters from a deck name.
     cleaned = re.sub(r"\s+", " ", unicodedata.normalize("NFC", name)).strip()
+    cleaned = _CONTROL.sub("", cleaned)
     cleaned = _ANKI_MARKUP.sub(_look_alike, cleaned.translate(_ANGLE_BRACKETS))
     return re.sub(r":{2,}", ":", cleaned).strip(":").strip()

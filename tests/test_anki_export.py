@@ -488,3 +488,66 @@ def test_two_decks_with_one_title_stay_two_decks_in_anki(tmp_path: Path) -> None
         assert sum(mine.values()) == summary.notes > 0  # every card of the deck, and only those, under its name
     alone = export_decks(workspace, ["round-1"], tmp_path / "one.apkg", FIXED_NOW)
     assert next(iter(alone.decks[0].subdecks)).split("::")[0] == title  # no clash in the package: the title alone
+
+
+def _deck_with_title(workspace: Workspace, tmp_path: Path, slug: str, title: str) -> None:
+    document = tmp_path / f"{slug}.md"
+    text = f"# Prep\n\n## Likely Interview Questions\n### {slug} topics\n- Why {slug}?\n"
+    document.write_text(text, encoding="utf-8")
+    import_document(workspace, document, FIXED_NOW, deck=slug)
+    deck = load_deck(workspace, slug)
+    deck.title = title
+    save_deck(workspace, deck)
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [
+        ("Acme – SRE", "ACME – sre"),  # Anki tells deck names apart case-insensitively
+        ("Straße – Eng", "STRASSE – eng"),  # with full Unicode case folding
+        ("Acme – SRE", "  Acme   –  SRE "),  # spaces are collapsed in the Anki name
+        ("Acme::SRE", "Acme:SRE"),  # `::` is flattened to `:` in the Anki name
+        ("Acme\x07 – SRE\x7f", "Acme – SRE"),  # Anki drops control characters from a deck name
+        ("Acme (b)", "Acme", "acme"),  # a title that reads like another deck's disambiguated name
+        (" :: ", "Other"),  # a title that gives no Anki name at all
+        ("default", "Other"),  # every Anki collection has its own "Default" deck
+    ],
+)
+def test_titles_anki_would_take_for_one_name_stay_separate_deck_trees(tmp_path: Path, titles: tuple) -> None:
+    workspace = Workspace(tmp_path / "ws")
+    slugs = [chr(ord("a") + index) for index in range(len(titles))]
+    for slug, title in zip(slugs, titles, strict=True):
+        _deck_with_title(workspace, tmp_path, slug, title)
+    package = tmp_path / "all.apkg"
+    result = export_decks(workspace, slugs, package, FIXED_NOW)
+    col = open_collection(tmp_path / "anki")
+    try:
+        import_package(col, package)
+        by_deck = cards_by_deck(col)
+        tops = {name.split("::")[0] for name in by_deck}
+        assert len(tops) == len(slugs)  # one Anki deck tree per studyprep deck
+        assert col.decks.name(1) not in tops  # none of them Anki's own "Default" deck, with the user's cards
+        for summary in result.decks:
+            (subdeck,) = summary.subdecks
+            assert by_deck[subdeck] == summary.notes == 1
+            assert subdeck.split("::")[1] == f"{summary.slug} topics"  # never a top-level category deck
+    finally:
+        col.close()
+
+
+def test_categories_anki_takes_for_one_name_share_one_subdeck(tmp_path: Path) -> None:
+    document = tmp_path / "cats.md"
+    document.write_text(
+        "# Interview Prep: Acme – SRE\n\n## Likely Interview Questions\n### Go\n- Why one?\n### go\n- Why two?\n"
+        "### Networking\n- Why three?\n",
+        encoding="utf-8",
+    )
+    workspace, slug = workspace_with(tmp_path, document)
+    assert {tuple(card.category) for card in load_deck(workspace, slug).cards} == {("Go",), ("go",), ("Networking",)}
+    result, col, _ = export_and_open(tmp_path, workspace, slug)
+    try:
+        title = "Interview Prep: Acme – SRE"
+        expected = {f"{title}::Go": 2, f"{title}::Networking": 1}
+        assert cards_by_deck(col) == expected == dict(result.decks[0].subdecks)  # Anki had added a "go_" deck
+    finally:
+        col.close()

@@ -117,8 +117,11 @@ def test_orphans_are_listed_kept_and_dropped_on_request(tmp_path: Path) -> None:
     assert check_json(workspace) == (0, check_json(workspace)[1])
     assert check_json(workspace)[1]["reviews"] == 3
     deck_file.unlink()
+    code, report = check_json(workspace)
+    assert report["decks"] == report["cards"] == 0  # no deck file, so no cards (their mirror rows are stale)
     code, report = check_json(workspace, "--drop-orphans")
-    assert (code, report["dropped_orphans"], report["orphans"]) == (0, 3, [])
+    assert (code, report["dropped_orphans"], report["orphans"], report["reviews"]) == (0, 3, [], 0)
+    assert check_json(workspace, "--drop-orphans") == (0, {**report, "dropped_orphans": 0})  # nothing more to drop
     with sqlite3.connect(database_path(workspace)) as conn:
         assert conn.execute("SELECT count(*) FROM review_log").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM card_state").fetchone()[0] == 0

@@ -226,10 +226,21 @@ def _check_database(workspace: Workspace, valid_decks: dict[str, Path], result: 
                 _find_orphans(store, workspace, valid_decks, result)
                 if drop and result.orphans:
                     result.dropped_orphans = _drop_orphans(store, result.orphans)
+                    result.reviews -= sum(orphan.reviews for orphan in result.orphans)
                     result.orphans = []
         except StudyprepError as error:
             result.problems.append(Problem("database", error.message, error.path))
-        result.cards = store.conn.execute("SELECT count(*) FROM cards WHERE present = 1").fetchone()[0]
+        result.cards = _mirrored_cards(store, workspace)
+
+
+def _mirrored_cards(store: Any, workspace: Workspace) -> int:
+    """Cards of the deck files on disk, as mirrored (the rows of a deleted deck file still say `present`)."""
+    import json
+
+    on_disk = json.dumps(sorted(path.stem for path in _yaml_files(workspace.decks_dir)))
+    return store.conn.execute(
+        "SELECT count(*) FROM cards WHERE present = 1 AND deck IN (SELECT value FROM json_each(?))", (on_disk,)
+    ).fetchone()[0]
 
 
 def _read_only_uri(path: Path) -> str:

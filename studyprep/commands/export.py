@@ -25,6 +25,7 @@ from studyprep.workspace import Workspace
 
 PACKAGE_SUFFIX = ".apkg"
 DEFAULT_PACKAGE = "studyprep.apkg"
+ANKI_DEFAULT_DECK = "default"  # as `_anki_key` gives it
 
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -168,13 +169,24 @@ def card_fields(deck: Deck, card: Card) -> list[str]:
 
 
 def _anki_names(decks: list[Deck]) -> dict[str, str]:
-    """Each deck's name in Anki: its title, with the slug added where two exported decks share a title (two
-    rounds with one company and role): Anki files decks by name, so the two would become one."""
-    titles = Counter(deck.title or deck.slug for deck in decks)
-    return {
-        deck.slug: f"{deck.title} ({deck.slug})" if titles[deck.title or deck.slug] > 1 else deck.title or deck.slug
-        for deck in decks
-    }
+    """Each deck's name in Anki: its title (its slug when the title gives no name there), with the slug added
+    where two exported decks would share a name (two rounds with one company and role). Anki files decks by
+    name, case-insensitively and after flattening `::` and spaces, so such decks would become one."""
+    from studyprep import anki_model
+
+    names = {deck.slug: anki_model.deck_name(deck.title, []) or deck.slug for deck in decks}
+    for _ in range(2):  # a second pass for a title that reads like another deck's "Title (slug)"
+        # Every Anki collection has a deck "Default" of its own, holding the user's other cards.
+        clashes = Counter([ANKI_DEFAULT_DECK, *(_anki_key(name) for name in names.values())])
+        if len(clashes) == len(names) + 1:
+            break
+        names = {slug: f"{name} ({slug})" if clashes[_anki_key(name)] > 1 else name for slug, name in names.items()}
+    return names
+
+
+def _anki_key(name: str) -> str:
+    # How Anki tells deck names apart: case-insensitively (full Unicode case folding, "Straße" is "STRASSE").
+    return name.casefold()
 
 
 def _add_deck(deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[tuple[str, str], int]) -> DeckExport:
@@ -182,12 +194,17 @@ def _add_deck(deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[
 
     summary = DeckExport(slug=deck.slug, title=deck.title)
     summary.retired_skipped = sum(1 for card in deck.cards if card.retired is not None)
-    _top_deck(deck, name, anki_decks)
+    top = _top_deck(deck, name, anki_decks)
+    # Categories Anki takes for one name ("Go" and "go") share one subdeck: Anki would rename the second "go_".
+    by_name: dict[str, Any] = {_anki_key(top.name): top}
     subdecks: dict[tuple[str, ...], Any] = {}
     for position, card in enumerate(exportable_cards(deck)):
         category = tuple(card.category)
         if category not in subdecks:
-            subdecks[category] = _subdeck(deck, name, card.category, anki_decks)
+            key = _anki_key(anki_model.deck_name(name, card.category))
+            if key not in by_name:
+                by_name[key] = _subdeck(deck, name, card.category, anki_decks)
+            subdecks[category] = by_name[key]
         target = subdecks[category]
         note = anki_model.StudyprepNote(
             model=anki_model.note_type(card.kind),
@@ -218,7 +235,7 @@ def _subdeck(deck: Deck, name: str, category: list[str], anki_decks: dict[int, A
     return anki_decks[target_id]
 
 
-def _top_deck(deck: Deck, name: str, anki_decks: dict[int, Any]) -> None:
+def _top_deck(deck: Deck, name: str, anki_decks: dict[int, Any]) -> Any:
     # The deck itself exists (with its description) even when every card sits in a category subdeck.
     import genanki
 
@@ -227,13 +244,14 @@ def _top_deck(deck: Deck, name: str, anki_decks: dict[int, Any]) -> None:
 
     top_id = anki_model.deck_id(deck.slug, [])
     if top_id in anki_decks:
-        return
+        return anki_decks[top_id]
     about = " · ".join(part for part in (deck.company, deck.role) if part)
     description = inline_html(f"{about}. " if about else "") + inline_html(
         f"From {deck.source or deck.slug} by studyprep. Edit the document, re-import and re-export: "
         "changed cards update here and your review history is kept."
     )
     anki_decks[top_id] = genanki.Deck(top_id, anki_model.deck_name(name, []), description)
+    return anki_decks[top_id]
 
 
 def _note_ids(decks: list[Deck]) -> dict[tuple[str, str], int]:
