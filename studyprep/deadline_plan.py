@@ -123,8 +123,8 @@ def plan_settings(workspace: Workspace, store: ReviewStore, slug: str) -> dict[s
         settings = store.cached_plan(slug, stat.st_size, stat.st_mtime_ns)
     except FileNotFoundError:
         settings = None
-    if settings is not None and settings.get("format") == SETTINGS_FORMAT:  # else cached by another version
-        return settings
+    if _well_formed(settings, slug):  # else cached by another version, or edited by hand in the database
+        return settings  # type: ignore[return-value]
     from studyprep.plan import load_plan
 
     plan = load_plan(workspace, slug)
@@ -134,6 +134,64 @@ def plan_settings(workspace: Workspace, store: ReviewStore, slug: str) -> dict[s
                 "zone": plan.time_zone, "deadline": deadline and deadline.to_json()}  # fmt: skip
     store.cache_plan(slug, stat.st_size, stat.st_mtime_ns, settings)
     return settings
+
+
+_SCHEDULER_KEYS = {"parameters", "desired_retention", "learning_steps", "relearning_steps", "maximum_interval",
+                   "enable_fuzzing"}  # fmt: skip
+
+
+def _is(value: object, *types: type) -> bool:
+    return isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+
+
+def _well_formed(settings: object, slug: str) -> bool:
+    """Whether a plan cache entry has the shape `plan_settings` writes, with values of the types it writes: an
+    entry of an earlier version or broken by hand is a miss (the plan file is validated again), not a traceback."""
+    if not isinstance(settings, dict) or settings.get("format") != SETTINGS_FORMAT:
+        return False
+    if set(settings) != {"format", "new", "hour", "zone", "deadline"} or not _is(settings["new"], int):
+        return False
+    if not (_is(settings["hour"], int) and 0 <= settings["hour"] <= 23 and _zone_name(settings["zone"])):
+        return False
+    found = settings["deadline"]
+    if found is None:
+        return True
+    try:
+        plan = DeadlinePlan.from_json(found)
+    except (TypeError, ValueError, KeyError):
+        return False
+    scheduler = plan.scheduler
+    return (
+        plan.deck == slug
+        and plan.interview_at.tzinfo is not None
+        and _zone_name(plan.time_zone)
+        and all(value is None or _is(value, int) for value in (plan.daily_budget_cards, plan.daily_budget_minutes))
+        and (plan.target_recall is None or _is(plan.target_recall, float))
+        and isinstance(plan.fingerprint, str)
+        and isinstance(scheduler, dict)
+        and set(scheduler) == _SCHEDULER_KEYS
+        and all(isinstance(scheduler[key], list) for key in ("parameters", "learning_steps", "relearning_steps"))
+        and all(_is(value, int, float) for value in scheduler["parameters"])
+        and all(_is(step, int) for step in scheduler["learning_steps"] + scheduler["relearning_steps"])
+        and _is(scheduler["desired_retention"], float)
+        and _is(scheduler["maximum_interval"], int)
+        and isinstance(scheduler["enable_fuzzing"], bool)
+    )
+
+
+def _zone_name(name: object) -> bool:
+    """None (local time) or a time zone this computer knows."""
+    if name is None:
+        return True
+    if not isinstance(name, str):
+        return False
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True
 
 
 def deadline_plan(workspace: Workspace, store: ReviewStore, slug: str) -> DeadlinePlan | None:

@@ -773,7 +773,12 @@ class ReviewStore:
             row = self.conn.execute(
                 "SELECT settings FROM plan_cache WHERE deck = ? AND size = ? AND mtime_ns = ?", (deck, size, mtime_ns)
             ).fetchone()
-        return json.loads(row[0]) if row else None
+        if not row:
+            return None
+        try:
+            return json.loads(row[0])
+        except (TypeError, ValueError, RecursionError):  # broken by hand: a miss, and `cache_plan` writes it again
+            return None
 
     def cache_plan(self, deck: str, size: int, mtime_ns: int, settings: dict[str, Any]) -> None:
         """Remember a validated plan's settings for this version of its file."""
