@@ -788,6 +788,12 @@ class ReviewStore:
                 (deck, size, mtime_ns, json.dumps(settings)),
             )
 
+    def forget_plan(self, deck: str) -> None:
+        """Drop the deck's cached plan settings: its plan file was rewritten, perhaps to the same size within
+        the file system's mtime granularity (one or two seconds on FAT and some network shares)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM plan_cache WHERE deck = ?", (deck,))
+
     # -- day plan cache ---------------------------------------------------------------------------------
 
     def deck_version(self, deck: str) -> int:
