@@ -122,13 +122,15 @@ def plan_settings(workspace: Workspace, store: ReviewStore, slug: str) -> dict[s
         stat = path.stat()
         settings = store.cached_plan(slug, stat.st_size, stat.st_mtime_ns)
     except FileNotFoundError:
-        settings = None
+        stat, settings = None, None
     if _well_formed(settings, slug):  # else cached by another version, or edited by hand in the database
         return settings  # type: ignore[return-value]
     from studyprep.plan import load_plan
 
     plan = load_plan(workspace, slug)
-    stat = path.stat()
+    # Cached under the version stat'ed before reading: a file rewritten meanwhile (`studyprep plan`) is then a
+    # miss next time; stat'ed after, the new version would be taken for the one read.
+    stat = stat or path.stat()
     deadline = DeadlinePlan.of(plan)
     settings = {"format": SETTINGS_FORMAT, "new": plan.new_cards_per_day, "hour": plan.day_starts_at_hour,
                 "zone": plan.time_zone, "deadline": deadline and deadline.to_json()}  # fmt: skip

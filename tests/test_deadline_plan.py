@@ -154,3 +154,22 @@ def test_a_plan_cache_entry_broken_by_hand_is_read_from_the_plan_file_again(tmp_
     with contextlib.closing(sqlite3.connect(database_path(workspace))) as conn:
         (settings,) = conn.execute("SELECT settings FROM plan_cache").fetchone()
     assert json.loads(settings)["deadline"]["daily_budget_cards"] == 5  # validated again and cached anew
+
+
+def test_a_plan_rewritten_while_it_is_read_is_not_cached_as_the_new_version(tmp_path: Path, monkeypatch) -> None:
+    import studyprep.plan
+
+    workspace = make_workspace(tmp_path, interview_at=INTERVIEW)
+    real_load = studyprep.plan.load_plan
+
+    def load_then_rewrite(*args: object) -> object:
+        read = real_load(*args)
+        set_plan(workspace, interview_at=INTERVIEW + timedelta(days=5))  # `studyprep plan` in another process
+        return read
+
+    monkeypatch.setattr(studyprep.plan, "load_plan", load_then_rewrite)
+    assert due_report(workspace, FIXED_NOW).decks[0].readiness["days_left"] == 10  # the version it read
+    monkeypatch.setattr(studyprep.plan, "load_plan", real_load)
+    assert due_report(workspace, FIXED_NOW).decks[0].readiness["days_left"] == 15
+    (report,) = readiness_report(workspace, FIXED_NOW)
+    assert report.report.interview == INTERVIEW + timedelta(days=5)
