@@ -223,3 +223,11 @@ def test_a_plan_rewritten_to_the_same_size_within_the_mtime_granularity_is_read_
     assert due["decks"][0]["readiness"]["interview"] == "2026-01-11T09:00:00Z"
     (report,) = json.loads(_run(home, FIXED_NOW, "readiness", "--json").output)
     assert report["interview"].startswith("2026-01-11T09:00:00")
+
+
+def test_readiness_of_several_decks_says_the_minutes_left_in_the_last_hour(tmp_path: Path) -> None:
+    for slug in ("first-round", "second-round"):
+        import_document(Workspace(tmp_path), EXAMPLE, FIXED_NOW, deck=slug)
+        _run(tmp_path, FIXED_NOW, "plan", slug, "--interview", "2026-01-01T09:40", "--tz", "UTC")
+    shown = _run(tmp_path, FIXED_NOW, "readiness").output.splitlines()
+    assert shown[shown.index("first-round") + 1].startswith("  interview 2026-01-01 09:40, in 40 minutes · coverage")
