@@ -3,8 +3,8 @@
 A deck with an interview ahead is counted and served from its day plan (`deadline_queue`). Deciding that plan,
 or reading it back, needs the interview moment, the daily budget, the target recall and the FSRS scheduler
 settings, not the validated plan model, whose import (pydantic) was a third of `studyprep decks` at scale.
-`plan_settings` keeps a `DeadlinePlan` in the review store's plan cache, keyed by the plan file's size and
-mtime, and validates the file again only when it changed.
+`commands.due` keeps a `DeadlinePlan` in the review store's plan cache, keyed by the plan file's size and mtime,
+and validates the file again only when it changed.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ class DeadlinePlan:
     """A deck plan with an interview date, as the deadline lane reads it.
 
     `scheduler` holds `fsrs.Scheduler`'s keyword arguments as JSON-able values (`scheduling.scheduler_settings`).
-    `fingerprint` is the whole plan as canonical JSON: a kept day plan stays valid while it is the same.
+    `fingerprint` is the whole plan as canonical JSON: a kept
+    day plan stays valid while it is the same.
     """
 
     deck: str
@@ -117,28 +118,82 @@ def plan_settings(workspace: Workspace, store: ReviewStore, slug: str) -> dict[s
     (pydantic) imported.
     """
     path = workspace.schedules_dir / f"{slug}.yaml"  # plan.plan_path, without importing the plan module
-    version = _version(path)
-    settings = store.cached_plan(slug, *version) if version else None
-    if settings is not None and settings.get("format") == SETTINGS_FORMAT:  # else cached by another version
-        return settings
+    try:
+        stat = path.stat()
+        settings = store.cached_plan(slug, stat.st_size, stat.st_mtime_ns)
+    except FileNotFoundError:
+        stat, settings = None, None
+    if _well_formed(settings, slug):  # else cached by another version, or edited by hand in the database
+        return settings  # type: ignore[return-value]
     from studyprep.plan import load_plan
 
     plan = load_plan(workspace, slug)
+    # Cached under the version stat'ed before reading: a file rewritten meanwhile (`studyprep plan`) is then a
+    # miss next time; stat'ed after, the new version would be taken for the one read.
+    stat = stat or path.stat()
     deadline = DeadlinePlan.of(plan)
     settings = {"format": SETTINGS_FORMAT, "new": plan.new_cards_per_day, "hour": plan.day_starts_at_hour,
                 "zone": plan.time_zone, "deadline": deadline and deadline.to_json()}  # fmt: skip
-    written = _version(path)
-    if written and (version is None or written == version):  # else the file changed as it was read: next time
-        store.cache_plan(slug, *written, settings)
+    store.cache_plan(slug, stat.st_size, stat.st_mtime_ns, settings)
     return settings
 
 
-def _version(path: Path) -> tuple[int, int] | None:
+_SCHEDULER_KEYS = {"parameters", "desired_retention", "learning_steps", "relearning_steps", "maximum_interval",
+                   "enable_fuzzing"}  # fmt: skip
+
+
+def _is(value: object, *types: type) -> bool:
+    return isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+
+
+def _well_formed(settings: object, slug: str) -> bool:
+    """Whether a plan cache entry has the shape `plan_settings` writes, with values of the types it writes: an
+    entry of an earlier version or broken by hand is a miss (the plan file is validated again), not a traceback."""
+    if not isinstance(settings, dict) or settings.get("format") != SETTINGS_FORMAT:
+        return False
+    if set(settings) != {"format", "new", "hour", "zone", "deadline"} or not _is(settings["new"], int):
+        return False
+    if not (_is(settings["hour"], int) and 0 <= settings["hour"] <= 23 and _zone_name(settings["zone"])):
+        return False
+    found = settings["deadline"]
+    if found is None:
+        return True
     try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return stat.st_size, stat.st_mtime_ns
+        plan = DeadlinePlan.from_json(found)
+    except (TypeError, ValueError, KeyError):
+        return False
+    scheduler = plan.scheduler
+    return (
+        plan.deck == slug
+        and plan.interview_at.tzinfo is not None
+        and _zone_name(plan.time_zone)
+        and all(value is None or _is(value, int) for value in (plan.daily_budget_cards, plan.daily_budget_minutes))
+        and (plan.target_recall is None or _is(plan.target_recall, float))
+        and isinstance(plan.fingerprint, str)
+        and isinstance(scheduler, dict)
+        and set(scheduler) == _SCHEDULER_KEYS
+        and all(isinstance(scheduler[key], list) for key in ("parameters", "learning_steps", "relearning_steps"))
+        and all(_is(value, int, float) for value in scheduler["parameters"])
+        and all(_is(step, int) for step in scheduler["learning_steps"] + scheduler["relearning_steps"])
+        and _is(scheduler["desired_retention"], float)
+        and _is(scheduler["maximum_interval"], int)
+        and isinstance(scheduler["enable_fuzzing"], bool)
+    )
+
+
+def _zone_name(name: object) -> bool:
+    """None (local time) or a time zone this computer knows."""
+    if name is None:
+        return True
+    if not isinstance(name, str):
+        return False
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True
 
 
 def deadline_plan(workspace: Workspace, store: ReviewStore, slug: str) -> DeadlinePlan | None:

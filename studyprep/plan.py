@@ -189,7 +189,7 @@ def read_plan_file(path: Path) -> StudyPlan:
 def load_plan(workspace: Workspace, slug: str) -> StudyPlan:
     """The deck's plan, written with defaults on first use."""
     path = plan_path(workspace, slug)
-    if path.exists():
+    if path.exists() or path.is_symlink():  # a link to nothing is named, not replaced by a default plan
         return read_plan_file(path)
     plan = StudyPlan(deck=slug)
     save_plan(workspace, plan)

@@ -89,6 +89,8 @@ def _summary(out, reports: list[DeckReadiness]) -> None:
             out.print(f"  recall at the interview {_percent(r.today)} · review follows plain FSRS again")
             continue
         left = f"{int(r.seconds_left // 86400)}d {int(r.seconds_left % 86400 // 3600)}h"
+        if r.seconds_left < 3600:  # `0d 0h` reads as now
+            left = _span(r.seconds_left)
         out.print(f"  interview {interview}, in {left} · coverage {r.seen}/{r.cards}")
         verdict = ("on track", "green") if r.on_track else ("below target", "red")
         out.print(Text.assemble(f"  today {_percent(r.today)} · if kept {_percent(r.projected)} · ", verdict,

@@ -410,35 +410,47 @@ class ReviewStore:
 
     # -- content mirror ---------------------------------------------------------------------------------
 
-    def refresh_mirror(self, workspace: Workspace) -> list[str]:
+    def refresh_mirror(self, workspace: Workspace, errors: list[StudyprepError] | None = None) -> list[str]:
         """Bring the mirror up to date with the deck files; return the slugs whose content was re-read.
 
         Unchanged files cost one `stat`; a changed size or mtime costs a hash; only a changed hash parses YAML.
+        A broken file raises its error; given `errors`, it is added there instead, the file's deck keeps its last
+        mirrored version and the other files are mirrored still.
         """
         known = {row[0]: row[1:] for row in self.conn.execute("SELECT deck, size, mtime_ns, sha256 FROM decks")}
         paths = _deck_files(workspace)
         refreshed = []
         for path in paths:
-            before = stat_file(path, "deck file")
-            seen = known.get(path.stem)
-            if seen and (seen[0], seen[1]) == (before.st_size, before.st_mtime_ns):
-                continue
-            from studyprep.yamlio import read_bytes_file  # here, not above: it costs pydantic and yaml to import
-
-            digest = hashlib.sha256(read_bytes_file(path, "deck file")).hexdigest()
-            if seen and seen[2] == digest:
-                with self.transaction() as conn:
-                    conn.execute(
-                        "UPDATE decks SET size = ?, mtime_ns = ?, present = 1 WHERE deck = ?",
-                        (before.st_size, before.st_mtime_ns, path.stem),
-                    )
-                continue
-            from studyprep.deckstore import load_deck_file
-
-            self._store_deck(load_deck_file(path), path, before, digest)
-            refreshed.append(path.stem)
+            try:
+                if self._refresh_file(path, known.get(path.stem)):
+                    refreshed.append(path.stem)
+            except StudyprepError as error:
+                if errors is None:
+                    raise
+                errors.append(error)
         self._mark_missing(set(known) - {path.stem for path in paths})
         return refreshed
+
+    def _refresh_file(self, path: Path, seen: tuple[Any, ...] | None) -> bool:
+        """Mirror one deck file again if it changed since `seen` (its size, mtime and hash); return whether its
+        content was re-read."""
+        before = stat_file(path, "deck file")
+        if seen and (seen[0], seen[1]) == (before.st_size, before.st_mtime_ns):
+            return False
+        from studyprep.yamlio import read_bytes_file  # here, not above: it costs pydantic and yaml to import
+
+        digest = hashlib.sha256(read_bytes_file(path, "deck file")).hexdigest()
+        if seen and seen[2] == digest:
+            with self.transaction() as conn:
+                conn.execute(
+                    "UPDATE decks SET size = ?, mtime_ns = ?, present = 1 WHERE deck = ?",
+                    (before.st_size, before.st_mtime_ns, path.stem),
+                )
+            return False
+        from studyprep.deckstore import load_deck_file
+
+        self._store_deck(load_deck_file(path), path, before, digest)
+        return True
 
     def mirror_deck(self, deck: Deck, path: Path) -> None:
         """Mirror a deck just written by this process (e.g. after editing notes), skipping a re-parse."""
@@ -782,7 +794,12 @@ class ReviewStore:
             row = self.conn.execute(
                 "SELECT settings FROM plan_cache WHERE deck = ? AND size = ? AND mtime_ns = ?", (deck, size, mtime_ns)
             ).fetchone()
-        return json.loads(row[0]) if row else None
+        if not row:
+            return None
+        try:
+            return json.loads(row[0])
+        except (TypeError, ValueError, RecursionError):  # broken by hand: a miss, and `cache_plan` writes it again
+            return None
 
     def cache_plan(self, deck: str, size: int, mtime_ns: int, settings: dict[str, Any]) -> None:
         """Remember a validated plan's settings for this version of its file."""
@@ -791,6 +808,12 @@ class ReviewStore:
                 "INSERT OR REPLACE INTO plan_cache (deck, size, mtime_ns, settings) VALUES (?, ?, ?, ?)",
                 (deck, size, mtime_ns, json.dumps(settings)),
             )
+
+    def forget_plan(self, deck: str) -> None:
+        """Drop the deck's cached plan settings: its plan file was rewritten, perhaps to the same size within
+        the file system's mtime granularity (one or two seconds on FAT and some network shares)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM plan_cache WHERE deck = ?", (deck,))
 
     # -- day plan cache ---------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from studyprep.errors import StudyprepError
@@ -282,11 +283,15 @@ class ReviewSession:
     def _reread_changed_decks(self) -> None:
         """Mirror deck files changed since the session began (an import, a hand edit), so that a card retired
         meanwhile is not shown; an unchanged file costs a `stat`. A file broken meanwhile keeps its last
-        version for the session, and the notice says so (`check` names the line)."""
-        try:
-            self.store.refresh_mirror(self.workspace)
-        except StudyprepError as error:
-            self.notice = f"kept the deck as it was: {error}"
+        version for the session, and the notice says so (`check` names the line); the other files are mirrored
+        still, and a broken file of a deck outside the session goes unsaid."""
+        errors: list[StudyprepError] = []
+        self.store.refresh_mirror(self.workspace, errors)
+        slugs = {deck.slug for deck in self.decks}
+        for error in errors:
+            if error.path is not None and Path(error.path).stem in slugs:
+                self.notice = f"kept the deck as it was: {error}"
+                break
 
     def _show(self, entry: QueueEntry) -> bool:
         card = self.store.card(*entry.key)

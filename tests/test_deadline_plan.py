@@ -120,3 +120,56 @@ def test_the_projections_model_keeps_a_fractional_step(tmp_path: Path) -> None:
     whole = scheduler_for(load_plan(make_workspace(tmp_path / "b", learning_steps=["1s"], relearning_steps=["2s"]),
                                     SLUG))  # fmt: skip
     assert MemoScheduler.of(whole)._memo is not model._memo  # to_dict alone would call these the same
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "not json",
+        "[1, 2]",
+        '"text"',
+        json.dumps({"format": 2}),
+        json.dumps({"format": 2, "new": "20", "hour": 4, "zone": "UTC", "deadline": None}),
+        json.dumps({"format": 2, "new": 20, "hour": 4, "zone": "Mars/Olympus", "deadline": None}),
+        json.dumps({"format": 2, "new": 20, "hour": 4, "zone": "UTC", "deadline": {"deck": SLUG}}),
+        json.dumps({"format": 2, "new": 20, "hour": 4, "zone": "UTC", "deadline": [1]}),
+    ],
+)
+def test_a_plan_cache_entry_broken_by_hand_is_read_from_the_plan_file_again(tmp_path: Path, broken: str) -> None:
+    from click.testing import CliRunner
+
+    from studyprep.cli import cli
+
+    workspace = make_workspace(tmp_path, interview_at=INTERVIEW, daily_budget_cards=5)
+    env = {"STUDYPREP_HOME": str(workspace.root), "STUDYPREP_NOW": FIXED_NOW.isoformat()}
+    first = CliRunner().invoke(cli, ["due", "--json"], env=env)
+    assert first.exit_code == 0, first.output
+    with contextlib.closing(sqlite3.connect(database_path(workspace))) as conn, conn:
+        assert conn.execute("UPDATE plan_cache SET settings = ?", (broken,)).rowcount == 1
+    for command in (["due", "--json"], ["readiness", "--json"]):
+        result = CliRunner().invoke(cli, command, env=env)
+        assert result.exit_code == 0, result.output
+        assert result.exception is None
+    assert CliRunner().invoke(cli, ["due", "--json"], env=env).output == first.output
+    with contextlib.closing(sqlite3.connect(database_path(workspace))) as conn:
+        (settings,) = conn.execute("SELECT settings FROM plan_cache").fetchone()
+    assert json.loads(settings)["deadline"]["daily_budget_cards"] == 5  # validated again and cached anew
+
+
+def test_a_plan_rewritten_while_it_is_read_is_not_cached_as_the_new_version(tmp_path: Path, monkeypatch) -> None:
+    import studyprep.plan
+
+    workspace = make_workspace(tmp_path, interview_at=INTERVIEW)
+    real_load = studyprep.plan.load_plan
+
+    def load_then_rewrite(*args: object) -> object:
+        read = real_load(*args)
+        set_plan(workspace, interview_at=INTERVIEW + timedelta(days=5))  # `studyprep plan` in another process
+        return read
+
+    monkeypatch.setattr(studyprep.plan, "load_plan", load_then_rewrite)
+    assert due_report(workspace, FIXED_NOW).decks[0].readiness["days_left"] == 10  # the version it read
+    monkeypatch.setattr(studyprep.plan, "load_plan", real_load)
+    assert due_report(workspace, FIXED_NOW).decks[0].readiness["days_left"] == 15
+    (report,) = readiness_report(workspace, FIXED_NOW)
+    assert report.report.interview == INTERVIEW + timedelta(days=5)

@@ -203,3 +203,31 @@ def test_readiness_of_several_decks_is_a_line_each_with_the_way_to_one_decks_rep
     assert "undated" not in shown.output and "categories, weakest first" not in shown.output
     assert lines[-1] == "studyprep readiness DECK: a deck's categories, cards most at risk and daily plan"
     assert "categories, weakest first" in _run(tmp_path, later, "readiness", long_slug).output
+
+
+def test_a_plan_rewritten_to_the_same_size_within_the_mtime_granularity_is_read_again(home: Path) -> None:
+    import os
+
+    slug = _slug(home)
+    plan = home / "schedules" / f"{slug}.yaml"
+    assert _run(home, FIXED_NOW, "plan", slug, "--interview", "2026-01-10", "--tz", "UTC").exit_code == 0
+    before = plan.stat()
+    due = json.loads(_run(home, FIXED_NOW, "due", "--json").output)
+    assert due["decks"][0]["readiness"]["interview"] == "2026-01-10T09:00:00Z"  # cached for this size and mtime
+    assert _run(home, FIXED_NOW, "plan", slug, "--interview", "2026-01-11").exit_code == 0
+    assert plan.stat().st_size == before.st_size
+    # What a file system keeping mtimes to the second or two (FAT, some network shares) records for a second
+    # write within that second: the same size and mtime as the first.
+    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))
+    due = json.loads(_run(home, FIXED_NOW, "due", "--json").output)
+    assert due["decks"][0]["readiness"]["interview"] == "2026-01-11T09:00:00Z"
+    (report,) = json.loads(_run(home, FIXED_NOW, "readiness", "--json").output)
+    assert report["interview"].startswith("2026-01-11T09:00:00")
+
+
+def test_readiness_of_several_decks_says_the_minutes_left_in_the_last_hour(tmp_path: Path) -> None:
+    for slug in ("first-round", "second-round"):
+        import_document(Workspace(tmp_path), EXAMPLE, FIXED_NOW, deck=slug)
+        _run(tmp_path, FIXED_NOW, "plan", slug, "--interview", "2026-01-01T09:40", "--tz", "UTC")
+    shown = _run(tmp_path, FIXED_NOW, "readiness").output.splitlines()
+    assert shown[shown.index("first-round") + 1].startswith("  interview 2026-01-01 09:40, in 40 minutes · coverage")

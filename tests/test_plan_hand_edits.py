@@ -118,3 +118,16 @@ def test_odd_but_valid_plans_plan_and_review(tmp_path: Path, key: str, value: st
     for command in [*PLANNING_COMMANDS, ["review"], ["export", "-o", str(tmp_path / "out.apkg")]]:
         result = run(home, *command)
         assert result.exit_code == 0, (command, result.output, result.exception)
+
+
+@pytest.mark.parametrize("command", PLANNING_COMMANDS)
+def test_a_plan_file_that_is_a_link_to_nothing_is_named_and_kept(tmp_path: Path, command: list[str]) -> None:
+    home, plan = workspace_with_plan(tmp_path)
+    target = tmp_path / "dotfiles" / "plan.yaml"  # a plan kept elsewhere, on a drive not mounted now, say
+    plan.unlink()
+    plan.symlink_to(target)
+    result = run(home, *command)
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"{plan.name}: study plan is a link to nothing" in result.output
+    assert plan.is_symlink() and plan.readlink() == target  # not replaced by a default plan without the interview

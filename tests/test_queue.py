@@ -228,3 +228,24 @@ def test_a_deck_file_broken_during_the_session_keeps_the_session_going(tmp_path:
         session.answer(3)
         assert shown_prompt(session) == PROMPTS[1]
         assert session.notice.startswith("kept the deck as it was:") and f"{SLUG}.yaml" in session.notice
+
+
+def test_a_broken_file_of_another_deck_does_not_keep_the_sessions_deck_from_being_mirrored(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    zeta_text = DOC.replace("Acme", "Zeta")
+    zeta = tmp_path / "zeta.md"
+    zeta.write_text(zeta_text, encoding="utf-8")
+    clock = Clock()
+    slug = import_document(workspace, zeta, clock.now).deck
+    assert slug > SLUG  # the broken file is mirrored first
+    with session_at(workspace, clock, [slug]) as session:
+        assert shown_prompt(session) == PROMPTS[0]
+        workspace.deck_path(SLUG).write_text("cards: [unclosed\n", encoding="utf-8")  # outside the session
+        zeta.write_text(zeta_text.replace(f"- {PROMPTS[1]}\n", ""), encoding="utf-8")
+        import_document(workspace, zeta, clock.now)  # the next card leaves the session's deck
+        session.reveal()
+        session.answer(3)
+        assert shown_prompt(session) == PROMPTS[2]
+        assert SLUG not in session.notice  # a deck outside the session goes unsaid
+        rest = answer_all(session, 3)
+    assert PROMPTS[1] not in rest

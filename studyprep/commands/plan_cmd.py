@@ -123,6 +123,15 @@ def _apply(plan: StudyPlan, change: PlanChange, now: datetime) -> bool:
     return change != PlanChange()
 
 
+def _forget_cached_plan(workspace: Workspace, slug: str) -> None:
+    """Make `due` and `readiness` validate the rewritten plan file again rather than trust its size and mtime."""
+    from studyprep.reviewstore import database_path, open_store
+
+    if database_path(workspace).is_file():
+        with open_store(workspace) as store:
+            store.forget_plan(slug)
+
+
 def update_plan(workspace: Workspace, deck: str, change: PlanChange, now: datetime) -> PlanView:
     """Show a deck's interview plan, after applying `change` (saved atomically) when it asks for anything."""
     from studyprep.deckstore import load_deck
@@ -133,6 +142,7 @@ def update_plan(workspace: Workspace, deck: str, change: PlanChange, now: dateti
     if changed:
         plan = StudyPlan.model_validate(plan.model_dump())  # re-check bounds before writing
         save_plan(workspace, plan)
+        _forget_cached_plan(workspace, slug)
     return PlanView(
         deck=slug,
         path=str(plan_path(workspace, slug)),
