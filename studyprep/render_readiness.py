@@ -83,7 +83,7 @@ def _summary(out, reports: list[DeckReadiness]) -> None:
     for found in reports:
         r = found.report
         out.print(Text(found.deck, "bold"))
-        interview = r.interview.strftime("%Y-%m-%d %H:%M")
+        interview = r.interview.strftime("%Y-%m-%d %H:%M %Z").rstrip()  # the zone it is shown in
         if r.passed:
             out.print(f"  interview {interview}, passed · coverage {r.seen}/{r.cards}")
             out.print(f"  recall at the interview {_percent(r.today)} · review follows plain FSRS again")

@@ -192,12 +192,12 @@ def test_readiness_of_several_decks_is_a_line_each_with_the_way_to_one_decks_rep
     left = f"{dated['days_left']}d {int(dated['hours_left'] - 24 * dated['days_left'])}h"
     at = lines.index(long_slug)  # the slug whole, on its own line, at 80 columns
     assert lines[at + 1 : at + 3] == [
-        f"  interview 2026-01-11 14:00, in {left} · coverage 0/{dated['cards']}",
+        f"  interview 2026-01-11 14:00 UTC, in {left} · coverage 0/{dated['cards']}",
         f"  today 0.0% · if kept {dated['readiness_projected']:.1%} · on track (target 90.0%)",
     ]
     at = lines.index("second-round")
     assert lines[at + 1 : at + 3] == [
-        f"  interview 2026-01-02 10:00, passed · coverage 0/{reports['second-round']['cards']}",
+        f"  interview 2026-01-02 10:00 UTC, passed · coverage 0/{reports['second-round']['cards']}",
         "  recall at the interview 0.0% · review follows plain FSRS again",
     ]
     assert "undated" not in shown.output and "categories, weakest first" not in shown.output
@@ -230,4 +230,4 @@ def test_readiness_of_several_decks_says_the_minutes_left_in_the_last_hour(tmp_p
         import_document(Workspace(tmp_path), EXAMPLE, FIXED_NOW, deck=slug)
         _run(tmp_path, FIXED_NOW, "plan", slug, "--interview", "2026-01-01T09:40", "--tz", "UTC")
     shown = _run(tmp_path, FIXED_NOW, "readiness").output.splitlines()
-    assert shown[shown.index("first-round") + 1].startswith("  interview 2026-01-01 09:40, in 40 minutes · coverage")
+    assert shown[shown.index("first-round") + 1].startswith("  interview 2026-01-01 09:40 UTC, in 40 minutes · coverage")
