@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from studyprep.errors import StudyprepError
 from studyprep.workspace import Workspace, stat_file
@@ -286,9 +286,12 @@ class ActiveCard(NamedTuple):
     A named tuple: one is built per active card of every deck a `readiness` reports on."""
 
     card_id: str
-    category: list[str]
+    category: tuple[str, ...]
     kind: str
     state: fsrs.Card | None
+
+
+Entry = TypeVar("Entry")
 
 
 @dataclass(frozen=True)
@@ -561,18 +564,22 @@ class ReviewStore:
                 for card_id, state, step, stability, difficulty, due, last in rows
             }
 
-    def active_cards(self, deck: str) -> list[ActiveCard]:
+    def active_cards(
+        self, deck: str, entry: Callable[[str, Any, str, fsrs.Card | None], Entry] = ActiveCard
+    ) -> list[Entry]:
         """Every active card of a deck in document order: mirrored category, kind and fsrs state (fsrs id 0, as in
-        `card_states`). No prompt: the index covers the rest, and a report shows a few prompts (`prompts`)."""
+        `card_states`), as `entry(card id, category, kind, state)`, an `ActiveCard` by default; the category is
+        the same tuple for every card of one category.
+        No prompt: the index covers the rest, and a report shows a few prompts (`prompts`)."""
         rows = self._active_rows(deck, "c.category, c.kind, ")
-        categories: dict[str, list[str]] = {}  # many cards share a category: decode each JSON list once
+        categories: dict[str, tuple[str, ...]] = {}  # many cards share a category: decode each JSON list once
         cards = []
         with self._reading_states(deck):
             for card_id, category, kind, state, step, stability, difficulty, due, last in rows:
                 if category not in categories:
-                    categories[category] = json.loads(category)
+                    categories[category] = tuple(json.loads(category))
                 fsrs_card = None if state is None else _make_card(0, state, step, stability, difficulty, due, last)
-                cards.append(ActiveCard(card_id, categories[category], kind, fsrs_card))
+                cards.append(entry(card_id, categories[category], kind, fsrs_card))
         return cards
 
     def prompts(self, deck: str, card_ids: Sequence[str]) -> dict[str, str]:

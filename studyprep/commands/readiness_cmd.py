@@ -54,15 +54,17 @@ def deck_readiness(store: Any, item: tuple[str, DeadlinePlan], now: datetime) ->
 
 
 def _tracked_cards(store: Any, slug: str, tracked: type) -> list[Any]:
-    """Every active card in document order with its category label and fsrs state."""
+    """Every active card in document order with its category label and fsrs state, built as the store reads it
+    (one pass: at 100k cards a second one was a fifth of `readiness`)."""
     labels: dict[tuple[tuple[str, ...], str], str] = {}
-    cards = []
-    for card in store.active_cards(slug):
-        key = (tuple(card.category), card.kind)
-        if key not in labels:
-            labels[key] = category_label(card.category, card.kind)
-        cards.append(tracked(card.card_id, labels[key], card.state))
-    return cards
+
+    def entry(card_id: str, category: tuple[str, ...], kind: str, state: Any) -> Any:
+        label = labels.get((category, kind))
+        if label is None:
+            label = labels[(category, kind)] = category_label(list(category), kind)
+        return tracked(card_id, label, state)
+
+    return store.active_cards(slug, entry)
 
 
 def readiness_report(workspace: Workspace, now: datetime, deck: str | None = None) -> list[DeckReadiness]:
