@@ -230,4 +230,5 @@ def test_readiness_of_several_decks_says_the_minutes_left_in_the_last_hour(tmp_p
         import_document(Workspace(tmp_path), EXAMPLE, FIXED_NOW, deck=slug)
         _run(tmp_path, FIXED_NOW, "plan", slug, "--interview", "2026-01-01T09:40", "--tz", "UTC")
     shown = _run(tmp_path, FIXED_NOW, "readiness").output.splitlines()
-    assert shown[shown.index("first-round") + 1].startswith("  interview 2026-01-01 09:40 UTC, in 40 minutes · coverage")
+    line = shown[shown.index("first-round") + 1]
+    assert line.startswith("  interview 2026-01-01 09:40 UTC, in 40 minutes · coverage")
