@@ -26,7 +26,7 @@ Public functions (all on `ReviewStore`, opened with `open_store(workspace)`; clo
 - `refresh_mirror(workspace)`, `mirror_deck(deck, path)`, `deck_slugs()`, `deck_overview()`, `card(deck, id)`,
   `concepts(deck)`
 - `get_state(deck, id)`, `card_states(deck)` -> {card id: fsrs.Card or None} for active cards,
-  `active_cards(deck)` (the same with category and kind), `prompts(deck, ids)`, `recent_pace(deck, ...)`,
+  `active_cards(deck, entry)` (the same with category and kind), `prompts(deck, ids)`, `recent_pace(deck, ...)`,
   `review_durations(deck)`, `review_logs(deck, id)`
 - `record_answer(...)` (one transaction, refuses a card changed by another session), `undo_answer(log_id)`
 - `append_review(deck, id, rating, reviewed_at, ..., source, external_id)` -> log id, or None for a
@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from studyprep.errors import StudyprepError
 from studyprep.workspace import Workspace, stat_file
@@ -278,17 +278,6 @@ class DeckOverview:
     company: str
     role: str
     kinds: dict[str, tuple[int, int, int]]
-
-
-class ActiveCard(NamedTuple):
-    """An active card's mirrored category and kind, with its current fsrs Card (None if new).
-
-    A named tuple: one is built per active card of every deck a `readiness` reports on."""
-
-    card_id: str
-    category: tuple[str, ...]
-    kind: str
-    state: fsrs.Card | None
 
 
 Entry = TypeVar("Entry")
@@ -565,11 +554,10 @@ class ReviewStore:
             }
 
     def active_cards(
-        self, deck: str, entry: Callable[[str, Any, str, fsrs.Card | None], Entry] = ActiveCard
+        self, deck: str, entry: Callable[[str, tuple[str, ...], str, fsrs.Card | None], Entry]
     ) -> list[Entry]:
-        """Every active card of a deck in document order: mirrored category, kind and fsrs state (fsrs id 0, as in
-        `card_states`), as `entry(card id, category, kind, state)`, an `ActiveCard` by default; the category is
-        the same tuple for every card of one category.
+        """Every active card of a deck in document order, as `entry(card id, category, kind, fsrs state)` (fsrs id 0,
+        as in `card_states`), built as each row is read; the category is one tuple for all cards of a category.
         No prompt: the index covers the rest, and a report shows a few prompts (`prompts`)."""
         rows = self._active_rows(deck, "c.category, c.kind, ")
         categories: dict[str, tuple[str, ...]] = {}  # many cards share a category: decode each JSON list once
@@ -881,8 +869,7 @@ class ReviewStore:
             return []
         with self.guard():
             rows = self.conn.execute(
-                "SELECT c.card_id FROM cards c WHERE c.deck = ? AND c.active = 1"  # noqa: S608 - constant SQL fragments, values bound
-                " AND NOT EXISTS (SELECT 1 FROM card_state s WHERE s.deck = c.deck AND s.card_id = c.card_id)"
+                "SELECT c.card_id FROM cards c WHERE c.deck = ? AND c.active = 1 AND c.seen = 0"  # noqa: S608 - constant SQL fragments, values bound
                 + _not_buried("c") + " ORDER BY c.position LIMIT ?",
                 (deck, to_us(now), limit),
             ).fetchall()  # fmt: skip
