@@ -18,8 +18,8 @@ from studyprep.anki_html import field_html, inline_html
 from studyprep.commands.importing import import_document
 from studyprep.deckstore import load_deck_file
 from studyprep.errors import StudyprepError
-from studyprep.meaning import plain
 from studyprep.parse import MAX_DOCUMENT_BYTES, parse_document
+from studyprep.parse.meaning import plain
 from studyprep.workspace import Workspace
 
 HEADER = "# Interview Prep: Acme – SRE\n\n## Predicted Interview Questions\n\n"

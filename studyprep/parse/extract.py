@@ -10,7 +10,9 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studyprep.blocks import (
+from studyprep.errors import StudyprepError, too_large_message
+from studyprep.models import ParsedCard, ParsedDocument, ReferenceNote
+from studyprep.parse.blocks import (
     Block,
     Heading,
     Item,
@@ -23,8 +25,7 @@ from studyprep.blocks import (
     parse_blocks,
     split_bold_lead,
 )
-from studyprep.errors import StudyprepError, too_large_message
-from studyprep.meaning import (
+from studyprep.parse.meaning import (
     ANSWER_MARKER,
     CARD_SECTION_KINDS,
     PLAIN_LABEL,
@@ -39,11 +40,10 @@ from studyprep.meaning import (
     split_title,
     strip_numbering,
 )
-from studyprep.meaning import (
+from studyprep.parse.meaning import (
     plain as plain_text,
 )
-from studyprep.models import ParsedCard, ParsedDocument, ReferenceNote
-from studyprep.topics import split_topics
+from studyprep.parse.topics import split_topics
 
 LOOKED_FOR = (
     "no interview-prep sections found: looked for headings such as 'Predicted Interview Questions', "
