@@ -31,6 +31,7 @@ from studyprep.parse.meaning import (
     PLAIN_LABEL,
     QUESTION_MARKER,
     clean_heading,
+    is_answer_part,
     is_generic_title,
     is_prep_title,
     is_question_marker,
@@ -181,6 +182,8 @@ def _build_sections(blocks: list[Block], skip: Block | None) -> Section:
             stack[-1].blocks.append(block)
             continue
         section, remainder = heading
+        if is_answer_part(section.title):
+            _nest_answer_part(section, stack)
         while stack[-1].level >= section.level:
             stack.pop()
         stack[-1].children.append(section)
@@ -188,6 +191,21 @@ def _build_sections(blocks: list[Block], skip: Block | None) -> Section:
         if remainder is not None:
             section.blocks.append(remainder)
     return root
+
+
+def _nest_answer_part(section: Section, stack: list[Section]) -> None:
+    """ "### Sample answer" beside "### 3. How would you ...?" is a part of the question above it, so it
+    must not close that question's section; a heading no deeper than the question's parent ("## Tips" after
+    "**Tell me about a failure.**" under "## Questions") still starts a section of its own."""
+    depth = len(stack)
+    while depth > 2 and is_answer_part(stack[depth - 1].title):
+        depth -= 1
+    if depth < 2:
+        return
+    question, above = stack[depth - 1], stack[depth - 2]
+    if _is_question_title(question.title) and section.level > above.level:
+        del stack[depth:]
+        section.level = question.level + 0.25
 
 
 def _as_heading(block: Block, stack: list[Section]) -> tuple[Section, Block | None] | None:
@@ -198,8 +216,10 @@ def _as_heading(block: Block, stack: list[Section]) -> tuple[Section, Block | No
         return None
     first_line, _, rest = block.text.partition("\n")
     lead = split_bold_lead(first_line)
-    if lead is None or lead[1]:
-        return None
+    if lead is None or lead[1] or is_answer_part(lead[0]):
+        return None  # "**Sample answer:**" alone on its line labels the text below it, inside the question
+    if first_line.rstrip("*_ ").endswith((":", "：")) and _is_question_title(stack[-1].title):
+        return None  # "**How to show it:**" under a question: a part of its answer, not a section
     real_level = next((s.level for s in reversed(stack) if not s.pseudo), 0)
     section = Section(lead[0], real_level + 0.5, block.start, pseudo=True)
     remainder = Paragraph(block.start + 1, block.end, text=rest.strip()) if rest.strip() else None
@@ -215,38 +235,77 @@ class _Extractor:
         self.reference: list[ReferenceNote] = []
         self.found: list[str] = []
         self.leftovers: list[Block] = []
+        # The question card whose back the next labelled part, code block or table belongs to, if any.
+        self.last_question: ParsedCard | None = None
+        self.last_question_level: float = 0
+        self.last_question_from_list = False
 
     def visit(self, section: Section, inherited: str | None, categories: list[str]) -> None:
         title = clean_heading(section.title)
-        if inherited in ("question", "ask") and title and looks_like_question(title):
-            # A heading or bold line that is itself a question; what follows it is the answer side.
-            self._question_text(inherited, categories, section.title, section.line, self._source(section.blocks))
-            for child in section.children:
-                self.visit(child, inherited, categories)
+        if (
+            self.last_question is not None
+            and section.level > self.last_question_level
+            and title
+            and is_answer_part(section.title)
+        ):
+            self._attach(self._section_text(section))  # "#### Sample answer" after a bulleted question
             return
+        if inherited in ("question", "ask") and title and _is_question_section(section):
+            self._question_section(section, inherited, categories)
+            return
+        self.last_question = None
         kind, path = self._kind_of(section, title, inherited, categories)
         if kind is None:
             own = section_kind(title) if title else None
             self._keep(title, own if own in _REFERENCE_KINDS else "other", section.blocks, section.line)
         else:
             self.leftovers = []
+            self.last_question_level = section.level
             self._blocks(section.blocks, kind, path)
             self._keep(title, "company" if kind == "fact" else "other", self.leftovers, section.line)
         # Outside card sections, headings (or bold lines) that are mostly questions are questions themselves
         # ("**What is a data lake?**" then its answer, in a document with no section heading).
-        asked = [] if kind else [child for child in section.children if _is_question_title(child.title)]
+        asked = [] if kind else [child for child in section.children if _is_question_section(child)]
         if asked and len(asked) * 2 >= len(section.children):
             self.found.append(title or "(untitled list of questions)")
         else:
             asked = []
+        asked_path = [title] if asked and title and not is_generic_title(title) else []
         for child in section.children:
-            self.visit(child, "question" if child in asked else kind, path if kind else [])
+            self.visit(child, "question" if child in asked else kind, path if kind else asked_path)
+
+    def _question_section(self, section: Section, kind: str, categories: list[str]) -> None:
+        """A heading or bold line that is itself a question: what follows it, with its labelled parts
+        ("#### What they're looking for", "**Sample answer:**"), is its back; sub-questions stay cards."""
+        parts = [child for child in section.children if not _is_question_section(child)]
+        back = "\n\n".join(
+            part for part in (self._source(section.blocks), *(self._section_text(child) for child in parts)) if part
+        )
+        self._question_text(kind, categories, section.title, section.line, back)
+        for child in section.children:
+            if child not in parts:
+                self.visit(child, kind, categories)
+
+    def _section_text(self, section: Section) -> str:
+        """A section as its label (a heading becomes a bold label) and everything under it, verbatim."""
+        label = f"**{clean_heading(section.title)}**" if not section.pseudo else ""
+        start = section.line + (0 if section.pseudo else 1)
+        body = textwrap.dedent("\n".join(self.lines[start : _section_end(section)])).strip()
+        return "\n\n".join(part for part in (label, body) if part)
+
+    def _attach(self, text: str) -> None:
+        """Add text to the back of the question just read: a labelled part, code or a table written after it."""
+        card = self.last_question
+        if card is not None and text.strip():
+            card.back = "\n\n".join(part for part in (card.back, text.strip()) if part)
 
     def _kind_of(
         self, section: Section, title: str, inherited: str | None, categories: list[str]
     ) -> tuple[str | None, list[str]]:
         own = section_kind(title) if title else None
         own_path = [] if not title or is_generic_title(title) else [title]
+        if own == "other":
+            return None, []  # "Resources", "Checklist", "Logistics": kept for reading wherever they sit
         if inherited is not None:
             switches = own in CARD_SECTION_KINDS and own != inherited
             # Under questions, a sub-section of questions is a category ("**About the team**" among questions
@@ -268,21 +327,66 @@ class _Extractor:
         return None, []
 
     def _blocks(self, blocks: list[Block], kind: str, path: list[str]) -> None:
+        asking = kind in ("question", "ask")
+        self.last_question = None
         for block in blocks:
-            if isinstance(block, ListBlock):
-                grouping = kind in ("question", "ask") and any(_is_category_item(item) for item in block.items)
-                for item in block.items:
-                    if grouping and _is_empty_category(item):
-                        if not _reads_as_label(item.text):
-                            self.leftovers.append(item)  # "Note: the panel is hard": a remark, kept as a note
-                        continue  # an empty category beside categories that hold questions
-                    self._item(item, kind, path)
-            elif isinstance(block, Table) and block.rows:
-                self._table(block, kind, path)
-            elif isinstance(block, Rule):
+            if asking and self.last_question is not None and self._continues_answer(block):
+                self._attach(self._source([block]))  # a part, code, table or quote under the question above
                 continue
-            elif not (isinstance(block, Paragraph) and self._paragraph(block, kind, path)):
-                self.leftovers.append(block)
+            made = len(self.cards)
+            self._block(block, kind, path)
+            if len(self.cards) == made or self.cards[-1] is not self.last_question:
+                self.last_question = None  # only a block that just made the question leads into its answer
+
+    def _block(self, block: Block, kind: str, path: list[str]) -> None:
+        if isinstance(block, ListBlock):
+            self._list(block, kind, path)
+        elif isinstance(block, Table) and block.rows:
+            self._table(block, kind, path)
+        elif isinstance(block, Rule):
+            return
+        elif not (isinstance(block, Paragraph) and self._paragraph(block, kind, path)):
+            self.leftovers.append(block)
+
+    def _list(self, block: ListBlock, kind: str, path: list[str]) -> None:
+        asking = kind in ("question", "ask")
+        grouping = asking and any(_is_category_item(item) for item in block.items)
+        self.last_question = None
+        for item in block.items:
+            if asking and self.last_question is not None and _is_part_item(item):
+                self._attach(self._item_text(item))  # "- **What they're looking for:** ..." after "- **Q: ...?**"
+                continue
+            self.last_question = None
+            if grouping and _is_empty_category(item):
+                if not _reads_as_label(item.text):
+                    self.leftovers.append(item)  # "Note: the panel is hard": a remark, kept as a note
+                continue  # an empty category beside categories that hold questions
+            made = len(self.cards)
+            self._item(item, kind, path)
+            own = len(self.cards) == made + 1 and self.cards[-1].kind == kind and not _is_category_item(item)
+            self.last_question = self.cards[-1] if own else None
+            self.last_question_from_list = True
+
+    def _continues_answer(self, block: Block) -> bool:
+        """True for a block that belongs to the question just read rather than starting anything new: a
+        labelled part or an `A:` line, code, a quote, a table or list of no questions; plain prose only after a
+        question written as a paragraph (after a list of questions, a paragraph may speak of all of them)."""
+        if isinstance(block, Rule | Heading):
+            return False
+        if isinstance(block, Paragraph):
+            first = block.text.split("\n", 1)[0]
+            lead = split_bold_lead(first) if block.bold_lead else None
+            if (lead and is_answer_part(lead[0])) or ANSWER_MARKER.match(first):
+                return True
+            return not self.last_question_from_list and not _mostly_questions([block])
+        if isinstance(block, ListBlock):
+            return bool(block.items) and (_is_part_item(block.items[0]) or not _mostly_questions([block]))
+        if isinstance(block, Table):
+            return not _mostly_asked([row[0] for row in block.rows if row])
+        return True
+
+    def _item_text(self, item: Item) -> str:
+        return textwrap.dedent("\n".join(self.lines[item.start : item.end])).strip()
 
     def _paragraph(self, block: Paragraph, kind: str, path: list[str]) -> bool:
         lines = [line.strip() for line in block.text.split("\n") if line.strip()]
@@ -444,9 +548,10 @@ class _Extractor:
             back = _unmarked_answer(back)
         if prompt:
             category = [clean_heading(name) or name for name in path]
-            self.cards.append(
-                ParsedCard(kind=kind, category=category, prompt=prompt, context=context, back=back, source=line + 1)
-            )
+            card = ParsedCard(kind=kind, category=category, prompt=prompt, context=context, back=back, source=line + 1)
+            self.cards.append(card)
+            if kind in ("question", "ask"):
+                self.last_question, self.last_question_from_list = card, False
 
     def _children_source(self, item: Item) -> str:
         return "\n\n".join(part for part in (item.body, self._source(item.children)) if part)
@@ -514,8 +619,8 @@ def _section_texts(section: Section):
     yield from _candidate_texts(section.blocks)
     for child in section.children:
         title = clean_heading(child.title)
-        if looks_like_question(title):
-            yield title
+        if _is_question_section(child):
+            yield "?"
         elif section_kind(title) not in CARD_SECTION_KINDS:
             yield from _section_texts(child)
 
@@ -545,6 +650,48 @@ def _definitions(lines: list[str]) -> list[tuple[str, list[str], int]] | None:
     if len(lines) < 2 or any(not meanings for _, meanings, _ in entries):
         return None
     return entries
+
+
+def _is_part_item(item: Item) -> bool:
+    """A bullet labelling a part of an answer ("- **Sample answer:** ...", "- Red flags:")."""
+    lead = split_bold_lead(item.text) if item.bold_lead else _plain_label(_one_line(item.text))
+    label = lead[0] if lead else _one_line(item.text).rstrip(":：")
+    return is_answer_part(label)
+
+
+def _is_question_section(section: Section) -> bool:
+    """A heading or bold line that is a question, or that is followed by an answer's labelled parts
+    ("**7. You're incident commander. Talk me through it.**" then "- **What they're testing:** ...")."""
+    title = clean_heading(section.title)
+    if not title or is_answer_part(section.title):
+        return False
+    if _is_question_title(section.title):
+        return True
+    kind = section_kind(title)
+    return kind not in (*CARD_SECTION_KINDS, *_REFERENCE_KINDS) and _has_answer_parts(section)
+
+
+def _has_answer_parts(section: Section) -> bool:
+    """True when a section opens its content with labelled parts of an answer."""
+    if any(is_answer_part(child.title) for child in section.children[:1]):
+        return True
+    for block in section.blocks[:2]:
+        if isinstance(block, Paragraph) and block.bold_lead:
+            lead = split_bold_lead(block.text.split("\n", 1)[0])
+            if lead and is_answer_part(lead[0]):
+                return True
+        if isinstance(block, ListBlock):
+            labels = [split_bold_lead(item.text) for item in block.items[:3] if item.bold_lead]
+            if any(lead and is_answer_part(lead[0]) for lead in labels):
+                return True
+    return False
+
+
+def _section_end(section: Section) -> int:
+    """The line after the last line of a section, its sub-sections included."""
+    ends = [section.line + 1, *(block.end for block in section.blocks)]
+    ends.extend(_section_end(child) for child in section.children)
+    return max(ends)
 
 
 def _is_question_title(title: str) -> bool:

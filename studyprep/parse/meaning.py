@@ -5,38 +5,41 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Order matters: "questions to ask them" is an ask section before it is a question section,
-# and "about the role" is the job overview before "about" means the company.
+from studyprep.parse.vocabulary import (
+    ASK_SECTION_WORDS,
+    FACT_HEADING_WORDS,
+    FACT_SECTION_WORDS,
+    INTERVIEWER_ASKS_WORDS,
+    REFERENCE_SECTION_WORDS,
+    STAGE_WORDS,
+    answer_part,
+)
+
+_MAX_PART_LABEL_CHARS = 80
+
+# Order matters: a heading saying the interviewers ask is about interview questions even when it says "ask";
+# "questions to ask them" is an ask section before it is a question section; "about the role" is the job
+# overview before "about" means the company; "quick background on Acme" is the company before "background"
+# means the candidate's own.
 _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "ask",
-        re.compile(
-            r"\bto ask\b|\bask (them|the|your|an?|interviewers?|hiring)\b|questions? for (them|the|your|interviewers?|"
-            r"hiring|the team)|reverse interview|\bfragen an\b|r[üu]ckfragen|eigene fragen|[àa] poser|"
-            r"para (hacer|preguntar)|preguntas? para (el|la|ellos|ellas)|domande da fare|perguntas? para|"
-            r"vragen aan|聞く|質問する|逆質問|面接官への|问面试官|向面试官|反问|역질문|할 질문|면접관에게"
-        ),
-    ),
+    ("question", re.compile(INTERVIEWER_ASKS_WORDS)),
+    ("ask", re.compile(ASK_SECTION_WORDS)),
     (
         "question",
         re.compile(
             r"question|\basked\b|\bq ?& ?a\b|\bfaq\b|interview prompts?|\bfrage|pregunta|domand|pergunta|vraag|вопрос|"
-            r"質問|问题|問題|질문"
+            r"質問|问题|問題|질문|" + STAGE_WORDS
         ),
     ),
+    ("other", re.compile(REFERENCE_SECTION_WORDS)),
+    ("fact", re.compile(FACT_HEADING_WORDS)),
     ("fit", re.compile(r"\bfit\b|why (this|me|you|i)|match|alignment")),
     ("resume", re.compile(r"r[ée]sum[ée]|\bcv\b|experience|highlights|background|achievements")),
     (
         "role",
         re.compile(r"\b(job|role|position|posting|description|responsibilit\w*|requirements?|stelle|poste|puesto)\b"),
     ),
-    (
-        "fact",
-        re.compile(
-            r"^about\b|\b(company|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
-            r"azienda|firma)\b|会社|企業|公司|企业|회사|기업"
-        ),
-    ),
+    ("fact", re.compile(FACT_SECTION_WORDS)),
     (
         "concept",
         re.compile(
@@ -114,7 +117,7 @@ def plain(text: str) -> str:
 
 
 def _comparable(title: str) -> str:
-    text = unicodedata.normalize("NFKC", plain(title)).casefold()
+    text = unicodedata.normalize("NFKC", plain(title)).casefold().replace("\u2019", "'").replace("`", "'")
     text = "".join(ch if unicodedata.category(ch)[0] in "LNZ" or ch in "&'" else " " for ch in text)
     return _LEADING_NUMBERING.sub("", " ".join(text.split()))
 
@@ -135,8 +138,20 @@ def is_generic_title(title: str) -> bool:
 
 def looks_like_question(text: str) -> bool:
     """True for text that reads as a question: a question mark, a `Q:` marker, a question-like opener, or
-    a short label before one ("System design: Design a rate limiter.")."""
+    a short label before one ("System design: Design a rate limiter."); never the label of an answer's part
+    ("What they're looking for:")."""
+    if is_answer_part(text):
+        return False
     return _reads_as_question(plain(text)) or question_label(text) is not None
+
+
+def is_answer_part(text: str) -> bool:
+    """True for a label naming a part of a question's answer ("Sample answer", "What they want to hear:",
+    "Situation"), in any language the vocabulary knows; a label holding a question mark is not one."""
+    words = plain(text).strip()
+    if not words or any(mark in words for mark in _QUESTION_MARKS) or len(words) > _MAX_PART_LABEL_CHARS:
+        return False
+    return answer_part(_comparable(words))
 
 
 def _reads_as_question(words: str) -> bool:

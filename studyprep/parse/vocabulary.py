@@ -1,0 +1,190 @@
+"""The words the importer reads structure from, as data: extend a list to teach it a new phrasing or language.
+
+Every pattern here is matched against a label or heading already reduced to lower-case words (markup,
+emoji and punctuation other than apostrophes gone, see `meaning.comparable`), from its start.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "ANSWER_PART_LABELS",
+    "ASK_SECTION_WORDS",
+    "FACT_HEADING_WORDS",
+    "FACT_SECTION_WORDS",
+    "INTERVIEWER_ASKS_WORDS",
+    "MARKER_TAGS",
+    "REFERENCE_SECTION_WORDS",
+    "STAGE_WORDS",
+    "answer_part",
+]
+
+# Labels of the parts under one question ("What they're looking for", "Sample answer", a STAR step...).
+# They are the question's back, never cards or categories. One entry per idea, all languages together.
+ANSWER_PART_LABELS: tuple[str, ...] = (
+    # English
+    r"what (?:they|the (?:interviewer|panel|hiring manager|recruiter|committee)|interviewers?|the assessors?)"
+    r"(?:'re| are| is|'s)? ?(?:really )?(?:looking for|want(?:s)?(?: to (?:hear|see|know))?|testing|test|"
+    r"assessing|assess|evaluating|listening for|probing|checking|care about|value)",
+    r"what(?:'s| is) being (?:tested|assessed|evaluated)",
+    r"why (?:they|interviewers?|this is) ask",
+    r"why (?:it|this) matters",
+    r"(?:sample|model|example|strong|good|great|ideal|suggested|possible|your|my|short|full|draft|template|"
+    r"outline|winning|best|better|weak|bad|poor|average|one|a) (?:answers?|responses?|replies|reply)",
+    r"(?:answers?|responses?)(?: (?:outline|structure|framework|template|tips?|notes?|sketch|idea|draft))?$",
+    r"(?:how to|ways to|tips for|tips on) (?:answer|approach|respond|structure|frame|handle|tackle)",
+    r"key (?:points?|talking points|ideas|takeaways?|phrases|elements|messages?|facts)",
+    r"(?:talking|main|core) points?",
+    r"(?:pro |quick |bonus )?tips?$",
+    r"(?:possible |likely |expected )?follow[- ]?ups?",
+    r"red flags?",
+    r"(?:common )?(?:pitfalls?|traps?|mistakes)",
+    r"(?:what )?to avoid",
+    r"avoid$",
+    r"don'?t",
+    r"watch out",
+    r"(?:situation|task|action|actions|result|results|learning|learnings|reflection)$",
+    r"(?:star|car|soar|par)(?: (?:breakdown|story|answer|example|structure|outline))?$",
+    r"(?:your |my )?(?:story|example|anecdote)(?: to use)?$",
+    r"framework$",
+    r"structure$",
+    r"approach$",
+    r"strong (?:close|finish|opening)",
+    r"bonus",
+    r"notes?$",
+    r"hint$",
+    r"(?:keywords?|buzzwords?)$",
+    r"(?:why|reasoning|rationale)$",
+    # German
+    r"was (?:sie|man|die interviewer|der interviewer|das panel) (?:h[öo]ren|sehen|wissen) (?:wollen|will|m[öo]chten?)",
+    r"worauf (?:sie|man|die interviewer) (?:achten|achtet|schauen)",
+    r"was (?:sie|man) (?:pr[üu]fen|pr[üu]ft|testen|testet)",
+    r"(?:beispiel|muster|gute|starke|m[öo]gliche|ideale|kurze)[- ]?antwort",
+    r"antwort(?:struktur|gerüst|skizze)?$",
+    r"(?:so antworten sie|wie antworten|antworttipps?)",
+    r"(?:kernpunkte|kernaussagen|wichtige punkte|stichpunkte|schl[üu]sselpunkte)",
+    r"tipps?$",
+    r"(?:m[öo]gliche )?(?:nachfragen|folgefragen|r[üu]ckfragen des interviewers)",
+    r"(?:warnsignale|fallstricke|typische fehler|vermeiden|zu vermeiden|nicht sagen)",
+    r"(?:situation|aufgabe|handlung|ergebnis|resultat)$",
+    # Spanish
+    r"(?:lo )?que (?:buscan|busca|quieren (?:o[íi]r|escuchar|ver)|eval[úu]an|valoran|esperan)",
+    r"qu[ée] (?:buscan|busca|quieren|eval[úu]an)",
+    r"(?:respuesta|ejemplo de respuesta|respuesta (?:modelo|de ejemplo|sugerida|ideal|corta|posible))",
+    r"c[óo]mo (?:responder|contestar|abordar|estructurar)",
+    r"(?:puntos clave|ideas clave|claves)",
+    r"(?:consejos?|tips?)$",
+    r"(?:preguntas de seguimiento|posibles repreguntas|repreguntas|seguimiento)",
+    r"(?:se[ñn]ales de alerta|errores(?: comunes| a evitar)?|qu[ée] evitar|evitar|trampas)",
+    r"(?:situaci[óo]n|tarea|acci[óo]n|resultado)$",
+    # French
+    r"ce qu'(?:ils|elles|on|il|le jury|le recruteur) (?:attendent|attend|cherchent?|veulent entendre|veut entendre|"
+    r"[ée]value(?:nt)?|regarde(?:nt)?)",
+    r"ce que (?:le jury|le recruteur|les recruteurs|l'interlocuteur) (?:attend|cherche|veut)",
+    r"(?:exemple de r[ée]ponse|r[ée]ponse(?: type| mod[èe]le| possible| sugg[ée]r[ée]e| id[ée]ale)?)$",
+    r"comment (?:r[ée]pondre|aborder|structurer)",
+    r"(?:points cl[ée]s|id[ée]es cl[ée]s|[ée]l[ée]ments cl[ée]s)",
+    r"(?:conseils?|astuces?)$",
+    r"(?:relances?(?: possibles)?|questions de relance)",
+    r"(?:pi[èe]ges?(?: [àa] [ée]viter)?|erreurs(?: [àa] [ée]viter)?|[àa] [ée]viter|signaux d'alerte)",
+    r"(?:t[âa]che|r[ée]sultat)$",
+    # Portuguese
+    r"(?:o )?que (?:procuram|buscam|querem (?:ouvir|ver)|avaliam|esperam)",
+    r"(?:resposta(?: modelo| exemplo| de exemplo| sugerida| ideal| poss[íi]vel)?|exemplo de resposta)$",
+    r"como (?:responder|abordar|estruturar)",
+    r"(?:pontos[- ]chave|ideias[- ]chave|pontos principais)",
+    r"(?:dicas?)$",
+    r"(?:perguntas de acompanhamento|poss[íi]veis desdobramentos|follow-ups?)",
+    r"(?:sinais de alerta|armadilhas|erros(?: comuns| a evitar)?|o que evitar|evitar)",
+    r"(?:situa[çc][ãa]o|tarefa|a[çc][ãa]o|resultado)$",
+)
+_ANSWER_PART = re.compile("|".join(f"(?:{label})" for label in ANSWER_PART_LABELS))
+
+
+def answer_part(words: str) -> bool:
+    """True when `words` (a label reduced to lower-case words) names a part of a question's answer."""
+    return bool(_ANSWER_PART.match(words))
+
+
+# Section headings whose items are the candidate's questions for the interviewers.
+ASK_SECTION_WORDS = (
+    r"\bto ask\b|\bask (?:them|the|your|an?|interviewers?|hiring|at the end|at the close)\b|"
+    r"\b(?:you|i|we) (?:could|can|should|might|may|want to|will|would) ask\b|questions? (?:for|to) (?:them|the|your|"
+    r"my|interviewers?|hiring|the team|the panel|the interviewer)|reverse interview|things to ask|"
+    r"\bfragen an\b|r[üu]ckfragen|eigene fragen|meine fragen|[àa] poser|questions pour (?:eux|le jury|le recruteur)|"
+    r"para (?:hacer|preguntar)|preguntas? (?:para|al|a la) (?:el|la|ellos|ellas|entrevistador\w*|empresa)|"
+    r"domande da fare|perguntas? (?:para|ao|[àa]) (?:fazer|eles|o entrevistador|a empresa|a entrevistadora)|"
+    r"vragen aan|聞く|質問する|逆質問|面接官への|问面试官|向面试官|反问|역질문|할 질문|면접관에게"
+)
+# Headings that say the interviewers ask: their items are interview questions even when "ask" appears.
+INTERVIEWER_ASKS_WORDS = (
+    r"\b(?:they|interviewers?|the panel|the interviewer|the hiring manager|recruiters?|managers?)\b.{0,30}"
+    r"\b(?:ask|asks|push|probe|follow up|dig)\b|follow[- ]?ups?|nachfragen|repreguntas|relances"
+)
+# Headings naming the company summary (facts), besides those naming the company itself. The strong ones are
+# read before "background" (the candidate's own) or "know" (concepts) could claim them.
+FACT_HEADING_WORDS = (
+    r"quick facts|\bfacts\b|key facts|fact sheet|at a glance|in brief|snapshot|background (?:on|about)|"
+    r"\bknow the (?:company|hospital|school|firm|organi[sz]ation|business|employer|bank|brand|team|client|store|"
+    r"restaurant|hotel|agency|district|trust|practice|lab|university|academy)\b|company (?:background|profile)|"
+    r"auf einen blick|kurzprofil|steckbrief|das unternehmen|en bref|l'essentiel|l'entreprise|l'[ée]tablissement|"
+    r"en breve|de un vistazo|la empresa|sobre (?:a|o|la|el) (?:empresa|compa[ñn]ia|organiza[çc][ãa]o|hospital|escola)|"
+    r"em resumo|a empresa|datos (?:clave|de la empresa)|dados da empresa"
+)
+FACT_SECTION_WORDS = (
+    r"^about\b|\b(?:company|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
+    r"azienda|firma)\b|会社|企業|公司|企业|회사|기업"
+)
+# Headings of material kept for reading, never cards: links, reading, checklists, logistics.
+REFERENCE_SECTION_WORDS = (
+    r"\bresources?\b|\blinks?\b|reading list|further reading|\breading\b|sources|references|bibliograph|"
+    r"checklist|to bring|to do\b|todo|before the interview|on the day|logistics|schedule|agenda|timeline|"
+    r"lesson plan|step[- ]by[- ]step|\bsteps\b|next steps|day[- ]of|mitnehmen|ressourcen|quellen|"
+    r"recursos|enlaces|lecturas|ressources|liens|lectures|[àa] apporter|recursos|leituras|levar"
+)
+# Headings that name an interview round: a category whose items are interview questions.
+STAGE_WORDS = (
+    r"\bround\b|\bstage\b|\bscreen(?:ing)?\b|\bonsite\b|\bon-site\b|\bphone screen\b|\bpanel\b|"
+    r"\bfinal (?:round|interview)\b|\bsuperday\b|\bloop\b|hiring manager|recruiter (?:call|screen)|"
+    r"\brunde\b|fachgespr[äa]ch|zweitgespr[äa]ch|erstgespr[äa]ch|entretien (?:rh|technique|final|avec)|"
+    r"\btour\b|ronda|entrevista (?:t[ée]cnica|final|con|com)|segunda entrevista|primera entrevista|"
+    r"primeira entrevista|etapa|fase"
+)
+# Difficulty and status markers written beside a question, as the tag each becomes.
+MARKER_TAGS: dict[str, str] = {
+    "🟢": "easy",
+    "🟩": "easy",
+    "🟡": "medium",
+    "🟨": "medium",
+    "🟠": "medium",
+    "🔴": "hard",
+    "🟥": "hard",
+    "⭐": "starred",
+    "🌟": "starred",
+    "✅": "done",
+    "✔": "done",
+    "✔️": "done",
+    "☑": "done",
+    "☑️": "done",
+    "easy": "easy",
+    "medium": "medium",
+    "hard": "hard",
+    "leicht": "easy",
+    "mittel": "medium",
+    "schwer": "hard",
+    "fácil": "easy",
+    "facil": "easy",
+    "media": "medium",
+    "medio": "medium",
+    "difícil": "hard",
+    "dificil": "hard",
+    "facile": "easy",
+    "moyen": "medium",
+    "difficile": "hard",
+    "média": "medium",
+    "médio": "medium",
+    "done": "done",
+    "solved": "done",
+    "todo": "todo",
+}
