@@ -110,13 +110,6 @@ class Html(Other):
     content: str = ""
 
 
-def normalize_source(text: str) -> str:
-    """Canonical text for parsing: no BOM, LF line ends, no NUL, no lone surrogates."""
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    text = text.removeprefix("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
-
-
 def parse_blocks(source: str) -> list[Block]:
     """Parse normalized Markdown into top-level blocks; raise NestingTooDeepError past the nesting limit."""
     tokens = _block_parser().parse(source)

@@ -21,10 +21,10 @@ from studyprep.parse.blocks import (
     Paragraph,
     Rule,
     Table,
-    normalize_source,
     parse_blocks,
     split_bold_lead,
 )
+from studyprep.parse.identity import company_from_section, identity_label, is_prep_title, split_title
 from studyprep.parse.meaning import (
     ANSWER_MARKER,
     CARD_SECTION_KINDS,
@@ -33,17 +33,16 @@ from studyprep.parse.meaning import (
     clean_heading,
     is_answer_part,
     is_generic_title,
-    is_prep_title,
     is_question_marker,
     looks_like_question,
     question_label,
     section_kind,
-    split_title,
     strip_numbering,
 )
 from studyprep.parse.meaning import (
     plain as plain_text,
 )
+from studyprep.parse.source import canonical_source
 from studyprep.parse.topics import split_topics
 
 LOOKED_FOR = (
@@ -89,7 +88,7 @@ def parse_document(text: str, path: Path | None = None, fallback_title: str = ""
     """
     if len(text) > MAX_DOCUMENT_BYTES:
         raise StudyprepError(too_large_message("prep document", len(text), MAX_DOCUMENT_BYTES), path)
-    source = normalize_source(text)
+    source = canonical_source(text)
     source, front_matter, metadata = _front_matter(source)
     try:
         blocks = parse_blocks(source)
@@ -105,17 +104,33 @@ def parse_document(text: str, path: Path | None = None, fallback_title: str = ""
     if not extractor.found:
         raise StudyprepError(LOOKED_FOR, path)
     title = title or metadata.get("title", "")
-    company, role = split_title(title) if title else ("", "")
-    identity = _identity_labels(blocks)
+    company, role = _company_and_role(title, metadata, blocks, root)
     return ParsedDocument(
         title=title or fallback_title or "Interview prep",
-        # Front matter states them outright; the title and `Company:` bullets are read from prose.
-        company=metadata.get("company") or company or identity.get("company", ""),
-        role=metadata.get("role") or role or identity.get("role", ""),
+        company=company,
+        role=role,
         cards=_unique(extractor.cards),
         reference=extractor.reference,
         sections_found=extractor.found,
     )
+
+
+def _company_and_role(title: str, metadata: dict[str, str], blocks: list[Block], root: Section) -> tuple[str, str]:
+    """Front matter states them outright; labelled lines (`**Firma:** ...`) next; then the title, read in
+    either order; last, the name of the company-summary section ("About Acme")."""
+    labels = _identity_labels(blocks)
+    company, role = split_title(title) if title else ("", "")
+    sections = (company_from_section(section.title) for section in _all_sections(root))
+    return (
+        metadata.get("company") or labels.get("company") or company or next((name for name in sections if name), ""),
+        metadata.get("role") or labels.get("role") or role,
+    )
+
+
+def _all_sections(section: Section):
+    for child in section.children:
+        yield child
+        yield from _all_sections(child)
 
 
 _FRONT_MATTER_KEY = re.compile(r"^[A-Za-z_][\w -]*:(\s|$)")
@@ -795,17 +810,17 @@ def _unique(cards: list[ParsedCard]) -> list[ParsedCard]:
 
 
 def _identity_labels(blocks: list[Block]) -> dict[str, str]:
-    """`Company: X` / `Role: Y` bullets anywhere in the top two list levels, as a fallback for the title."""
+    """`Company: X` / `**Firma:** X` / `Poste : Y` lines in paragraphs and in the top two list levels."""
     found: dict[str, str] = {}
+    lines: list[str] = []
     for block in blocks:
         if isinstance(block, Heading | Paragraph):
-            label = _plain_label(plain_text(block.text))
-            if label and label[0].casefold() in _IDENTITY_LABELS:
-                found.setdefault(_IDENTITY_LABELS[label[0].casefold()], clean_heading(label[1]))
-        if not isinstance(block, ListBlock):
-            continue
-        for item in [*block.items, *(n for i in block.items for n in i.nested_items())]:
-            label = _plain_label(_one_line(item.text))
-            if label and label[0].casefold() in _IDENTITY_LABELS:
-                found.setdefault(_IDENTITY_LABELS[label[0].casefold()], clean_heading(label[1]))
+            lines.extend(block.text.split("\n"))
+        elif isinstance(block, ListBlock):
+            lines.extend(item.text.split("\n")[0] for item in block.items)
+            lines.extend(nested.text.split("\n")[0] for item in block.items for nested in item.nested_items())
+    for line in lines:
+        label = identity_label(line)
+        if label is not None:
+            found.setdefault(label[0], clean_heading(label[1]))
     return found

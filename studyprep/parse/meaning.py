@@ -209,10 +209,11 @@ def clean_heading(text: str) -> str:
     return words.rstrip(":：").strip()
 
 
-def _strip_symbols(text: str) -> str:
-    # Emoji and decorative symbols at either end carry no meaning for a title or category.
+def strip_symbols(text: str) -> str:
+    """Text without emoji and decorative symbols at either end: they carry no meaning in a title or category."""
+
     def is_symbol(ch: str) -> bool:
-        return unicodedata.category(ch) in ("So", "Sk", "Cf", "Zs") or ch in "\ufe0f"
+        return unicodedata.category(ch) in ("So", "Sk", "Cf", "Zs") or ch == "\ufe0f"
 
     start, end = 0, len(text)
     while start < end and is_symbol(text[start]):
@@ -220,66 +221,3 @@ def _strip_symbols(text: str) -> str:
     while end > start and is_symbol(text[end - 1]):
         end -= 1
     return text[start:end].strip()
-
-
-_TITLE_PREFIX = re.compile(
-    r"^(?:(?:(?:job\s+|mock\s+)?interview\s+(?:prep(?:aration)?|guide|notes|study\s+guide|cheat\s*sheet|plan)"
-    r"(?:\s+(?:guide|notes|doc|document|sheet|plan|pack|kit))?|"
-    r"prep(?:aration)?\s+(?:doc|notes|guide|sheet)|study\s+guide|vorbereitung|pr[ée]paration|preparaci[óo]n|"
-    r"面接準備|面接対策|面试准备)(?:\s+(?:for|f[üu]r|pour|para))?\s*(?:[:\-–—|·：]\s*|\s+(?=\S)|$)|"
-    r"(?:job\s+|mock\s+)?(?:interview|prep(?:aration)?)\s*[:\-–—|·：]\s*)",
-    re.IGNORECASE,
-)
-_TITLE_SEPARATORS = re.compile(r"\s+[–—\-|·/]\s+|[:：]\s+|\s+@\s*|\s+at\s+|\s+bei\s+|\s+chez\s+", re.IGNORECASE)
-_TITLE_SUFFIX = re.compile(
-    r"[\s\-–—:|]*\b(?:interview\s+)?(?:prep(?:aration)?|notes|guide|study\s+guide|cheat\s*sheet)\s*$", re.IGNORECASE
-)
-_TITLE_TRAILER = re.compile(
-    r"[\s\-–—:|]*\b(?:interview\s+(?:prep(?:aration)?|notes|guide|study\s+guide|cheat\s*sheet|plan)|"
-    r"prep(?:aration)?(?:\s+(?:notes|guide|doc|sheet))?)\s*$",
-    re.IGNORECASE,
-)
-_ROLE_FIRST_SEPARATORS = ("@", "at", "bei", "chez")
-# A title with no separator names either the company ("Interview Prep: Acme") or the role: these words say role.
-_ROLE_WORDS = re.compile(
-    r"\b(?:engineer(?:ing)?|developer|programmer|scientist|architect|analyst|designer|manager|lead|director|"
-    r"intern|consultant|administrator|specialist|researcher|sre|devops|swe|sde|cto|vp|head of|"
-    r"staff|senior|junior|principal|backend|frontend|full[\s-]?stack|"
-    r"entwickler\w*|ingenieur\w*|d[ée]veloppeu\w*|ing[ée]nieur\w*|desarrollador\w*|ingenier[oa]s?|"
-    r"sviluppatore|programador\w*)\b|エンジニア|開発者|工程师|开发|엔지니어|개발자",
-    re.IGNORECASE,
-)
-
-
-def is_prep_title(text: str) -> bool:
-    """True for a heading that names the document ("Interview Prep: Acme – SRE"), not a section."""
-    return bool(_TITLE_PREFIX.match(_strip_symbols(plain(text))))
-
-
-def split_title(title: str) -> tuple[str, str]:
-    """Split a prep title into (company, role): "Interview Prep: DoiT – Senior Engineer", "SRE at Acme"."""
-    text = _strip_symbols(plain(title))
-    remainder = _TITLE_PREFIX.sub("", text, count=1).strip()
-    if remainder == text:
-        # "Staff Backend Engineer Interview Prep": the words that name the document come last.
-        remainder = _strip_symbols(_TITLE_TRAILER.sub("", text)) or text
-    if not remainder or (remainder == text and section_kind(text) is not None):
-        return "", ""
-    match = _TITLE_SEPARATORS.search(remainder)
-    if match is None:
-        # "Interview Prep Acme", "Interview Prep: Staff Engineer": what is left names the company, or the role.
-        if remainder == text:
-            return "", ""
-        return ("", remainder) if _ROLE_WORDS.search(remainder) else (remainder, "")
-    left_start = 0
-    later = _TITLE_SEPARATORS.search(remainder, match.end())
-    if later is not None and match.group(0).strip() in (":", "："):
-        # "Prep notes: Acme – SRE": the part before the colon names the document, not the company.
-        left_start, match = match.end(), later
-    left = _strip_symbols(remainder[left_start : match.start()])
-    right = _TITLE_SUFFIX.sub("", _strip_symbols(remainder[match.end() :])).strip()
-    if match.group(0).strip().casefold() in _ROLE_FIRST_SEPARATORS:
-        return right, left
-    if _ROLE_WORDS.search(left) and not _ROLE_WORDS.search(right):
-        return right, left  # "Interview Prep: Senior Engineer – Acme": the role came first
-    return left, right

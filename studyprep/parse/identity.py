@@ -1,0 +1,195 @@
+"""Who the document is about: the company and the role, from its title, labels and section names.
+
+Evidence, strongest first: front matter (`company:`, `role:`), labelled lines in any language (`Company:`,
+`**Firma:**`, `**Poste :**`), the title read in either order ("Acme – SRE", "SRE at Acme", "Role – Company"
+told apart by role words), and the company-summary section's name ("About Acme", "Acme at a glance").
+Words that only name the document ("Interview Prep", "Question bank", "Vorbereitung") are never a company.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from studyprep.parse.meaning import plain, section_kind, strip_symbols
+
+__all__ = ["Identity", "company_from_section", "identity_label", "is_prep_title", "split_title"]
+
+# Words that name the document or the interview rather than the company or role, at either end of a title part.
+_DOCUMENT_WORDS = re.compile(
+    r"(?:^|\s)(?:(?:job|mock|final|my|the|an?)\s+)*(?:(?:technical|behaviou?ral|system[\s-]design|case|coding|"
+    r"leetcode|onsite|phone|panel)\s+)?"
+    r"(?:interview(?:s)?\s*)?(?:prep(?:aration)?|guide|notes?|study\s+guide|cheat\s*sheet|plan|pack|kit|doc|"
+    r"document|sheet|briefing|playbook|question\s+bank|questions?|story\s+bank|stories|practice|revision)"
+    r"(?:\s+(?:guide|notes?|doc|document|sheet|plan|pack|kit|list))?(?=\s|$)|"
+    r"(?:^|\s)(?:interview|interviews|leetcode|vorbereitung|vorstellungsgespr[äa]ch|bewerbungsgespr[äa]ch|"
+    r"interviewvorbereitung|gespr[äa]chsvorbereitung|fragenkatalog|pr[ée]paration|pr[ée]pa|entretien|"
+    r"d'entretien|fiche|preparaci[óo]n|entrevista|banco\s+de\s+(?:preguntas|perguntas)|prepara[çc][ãa]o|"
+    r"preparo|gu[íi]a|notas|面接準備|面接対策|面试准备)(?=\s|$)",
+    re.IGNORECASE,
+)
+_JOINERS = re.compile(
+    r"^(?:for|f[üu]r|pour|para|de|del|du|d'|zum|zur|of|with|mit|avec|con|com)(?:\s+|$)|"
+    r"\s+(?:for|f[üu]r|pour|para|de|zum|zur|of)$",
+    re.IGNORECASE,
+)
+# "SRE at Acme", "Disponent bei Dachser": the role comes first.
+_ROLE_FIRST = re.compile(r"\s+(?:@|at|bei|chez|en|na|no|em)\s+|\s*@\s*", re.IGNORECASE)
+_SEPARATORS = re.compile(r"\s+[–—\-|·/•]\s+|\s*[|·•]\s*|[:：]\s+|\s+-{2}\s+")
+_ROLE_WORDS = re.compile(
+    r"\b(?:engineer(?:ing)?|developer|programmer|scientist|architect|analyst|designer|manager|lead|director|"
+    r"intern|consultant|administrator|specialist|researcher|sre|devops|swe|sde|cto|cfo|ceo|vp|head of|"
+    r"staff|senior|junior|principal|backend|frontend|full[\s-]?stack|new grad|graduate|trainee|apprentice|"
+    r"pharmacist|nurse|teacher|tutor|professor|lecturer|accountant|auditor|controller|bookkeeper|lawyer|"
+    r"attorney|solicitor|paralegal|associate|chef|cook|sous[\s-]chef|waiter|server|barista|writer|editor|"
+    r"copywriter|marketer|marketing|sales|account executive|representative|agent|officer|coordinator|assistant|"
+    r"clerk|technician|mechanic|electrician|driver|dispatcher|operator|planner|buyer|recruiter|therapist|"
+    r"physician|doctor|dentist|midwife|paramedic|caregiver|social worker|counsel?lor|psychologist|librarian|"
+    r"receptionist|cashier|supervisor|product owner|scrum master|ux|ui|pm|teaching|fellow|resident|"
+    r"entwickler\w*|ingenieur\w*|disponent\w*|kauf(?:mann|frau)|sachbearbeiter\w*|berater\w*|leiter\w*|"
+    r"pfleger\w*|pflegefach\w*|lehrer\w*|erzieher\w*|referent\w*|assistenz|werkstudent\w*|praktikant\w*|"
+    r"fachkraft|mitarbeiter\w*|d[ée]veloppeu\w*|ing[ée]nieur\w*|professeur\w*|enseignant\w*|infirmi[eè]r\w*|"
+    r"charg[ée]e?|responsable|directeur|directrice|comptable|commercial\w*|stagiaire|conseill[eè]r\w*|"
+    r"vendeu\w*|contractuel\w*|desarrollador\w*|ingenier[oa]s?|analista|gerente|jef[ea]|director[a]?|"
+    r"enfermer[oa]|profesor[a]?|maestr[oa]|contador[a]?|abogad[oa]|vendedor[a]?|asesor[a]?|t[ée]cnic[oa]|"
+    r"coordinador[a]?|coordenador[a]?|auxiliar|becari[oa]|consultor[a]?|desenvolvedor[a]?|engenheir[oa]|"
+    r"enfermeir[oa]|advogad[oa]|estagi[áa]ri[oa]|assistente|diretor[a]?|sviluppatore|programador\w*|"
+    r"m/w/d|w/m/d|h/f|f/h)\b|エンジニア|開発者|工程师|开发|엔지니어|개발자",
+    re.IGNORECASE,
+)
+_COMPANY_WORDS = re.compile(
+    r"\b(?:inc|ltd|llc|plc|gmbh|ag|se|sa|s\.a|sas|sarl|bv|nv|corp|co|group|gruppe|groupe|grupo|bank|hospital|"
+    r"university|universit[äéà]t?|acad[ée]mie|academy|clinic|klinik|klinikum|medical center|health|foundation|"
+    r"stiftung|trust|council|ministry|school|[ée]cole|lyc[ée]e|coll[èe]ge|colegio|escola|hotel|labs?)\b\.?",
+    re.IGNORECASE,
+)
+_COMPANY_LABELS = re.compile(
+    r"^(?:company|employer|firm|organi[sz]ation|organisation|client|firma|unternehmen|arbeitgeber|"
+    r"entreprise|soci[ée]t[ée]|employeur|[ée]tablissement|structure|empresa|compa[ñn][íi]a|organizaci[óo]n|"
+    r"organiza[çc][ãa]o|empregador|institui[çc][ãa]o|institution|hospital|school)$",
+    re.IGNORECASE,
+)
+_ROLE_LABELS = re.compile(
+    r"^(?:role|position|title|job|job title|post|poste|intitul[ée] du poste|fonction|m[ée]tier|stelle|"
+    r"position|rolle|jobtitel|berufsbezeichnung|puesto|cargo|funci[óo]n|posici[óo]n|vaga|fun[çc][ãa]o|"
+    r"applying for|target role)$",
+    re.IGNORECASE,
+)
+_LABEL_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?P<label>[^:：\n]{1,40}?)\s*[:：]\s*(?P<value>\S.*)$")
+# "About Acme", "Acme at a glance", "Quick background on Wise", "Oatly background", "Über Dachser".
+_COMPANY_SECTION = re.compile(
+    r"^(?:about|quick\s+background\s+(?:on|about)|background\s+(?:on|about)|über|uber|[àa]\s+propos\s+de|"
+    r"sobre|acerca\s+de|know|meet)\s+(?P<lead>.+)$|^(?P<trail>.+?)\s+(?:at\s+a\s+glance|facts|in\s+brief|snapshot|"
+    r"background|notes|overview|profile|auf\s+einen\s+blick|en\s+bref|en\s+breve|em\s+resumo)$",
+    re.IGNORECASE,
+)
+_MAX_TITLE_CHARS = 300
+_TITLE_PREFIX = re.compile(
+    r"^(?:(?:(?:job\s+|mock\s+)?interview\s+(?:prep(?:aration)?|guide|notes|study\s+guide|cheat\s*sheet|plan)"
+    r"(?:\s+(?:guide|notes|doc|document|sheet|plan|pack|kit))?|"
+    r"prep(?:aration)?\s+(?:doc|notes|guide|sheet)|study\s+guide|question\s+bank|story\s+bank|"
+    r"(?:system[\s-]design|case|behaviou?ral|technical)\s+(?:interview\s+)?prep|vorbereitung|pr[ée]paration|"
+    r"preparaci[óo]n|prepara[çc][ãa]o|fragenkatalog|banco\s+de\s+(?:preguntas|perguntas)|"
+    r"面接準備|面接対策|面试准备)(?:\s+(?:for|f[üu]r|pour|para))?\s*(?:[:\-–—|·：]\s*|\s+(?=\S)|$)|"
+    r"(?:job\s+|mock\s+)?(?:interview|prep(?:aration)?)\s*[:\-–—|·：]\s*)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The company and the role a document is about ("" when it does not say)."""
+
+    company: str = ""
+    role: str = ""
+
+
+def is_prep_title(text: str) -> bool:
+    """True for a heading that names the document ("Interview Prep: Acme – SRE"), not a section."""
+    return bool(_TITLE_PREFIX.match(strip_symbols(plain(text))))
+
+
+def split_title(title: str) -> tuple[str, str]:
+    """(company, role) named by a prep title in either order; ("", "") for a title naming neither.
+
+    "Interview Prep: DoiT – Senior Engineer", "SRE at Acme", "Professeure de mathématiques – Académie de
+    Créteil" (role words tell which part is the role), "Question bank – Acme", "Acme Interview Prep".
+    """
+    if len(title) > _MAX_TITLE_CHARS:
+        return "", ""  # a paragraph, not a title; and the patterns here need not run on megabyte lines
+    text = strip_symbols(plain(title))
+    pieces = [piece for piece in _SEPARATORS.split(text) if piece.strip()]
+    parts: list[str] = []
+    for piece in pieces:
+        role_first = _ROLE_FIRST.search(piece)
+        left, right = (piece[: role_first.start()], piece[role_first.end() :]) if role_first else (piece, "")
+        if role_first and _core(left) and _core(right):
+            return _core(right), _core(left)  # "SRE at Acme — Interview Guide"
+        parts.extend(core for core in (_core(piece),) if core)
+    named_document = bool(_DOCUMENT_WORDS.search(text)) or len(pieces) > 1
+    if not parts or not named_document or (len(parts) == 1 and parts[0] == text and section_kind(text)):
+        return "", ""
+    if len(parts) == 1:
+        return ("", parts[0]) if _ROLE_WORDS.search(parts[0]) else (parts[0], "")
+    return _company_and_role(parts)
+
+
+def _company_and_role(parts: list[str]) -> tuple[str, str]:
+    """The role is the part with role words (one without company words first); the company another part."""
+    roles = sorted((part for part in parts if _ROLE_WORDS.search(part)), key=lambda p: bool(_COMPANY_WORDS.search(p)))
+    if roles and len(roles) < len(parts):
+        companies = [part for part in parts if part is not roles[0]]
+        companies.sort(key=lambda part: not _COMPANY_WORDS.search(part))
+        return companies[0], roles[0]
+    return parts[0], parts[1]
+
+
+def _core(part: str) -> str:
+    """A title part without the words that name the document, its joiners and end symbols."""
+    previous = None
+    part = strip_symbols(part)
+    while previous != part:
+        previous = part
+        part = strip_symbols(_JOINERS.sub("", _DOCUMENT_WORDS.sub(" ", part).strip()))
+    return " ".join(part.split())
+
+
+def identity_label(line: str) -> tuple[str, str] | None:
+    """("company" | "role", value) for a labelled line (`Company: Acme`, `**Firma:** Dachser SE`), else None."""
+    match = _LABEL_LINE.match(plain(line))
+    if match is None:
+        return None
+    label, value = match["label"].strip(" *_"), strip_symbols(match["value"].strip(" *_"))
+    if not value or len(value.split()) > 12:
+        return None
+    if _COMPANY_LABELS.match(label):
+        return "company", value
+    if _ROLE_LABELS.match(label):
+        return "role", value
+    return None
+
+
+def company_from_section(title: str) -> str:
+    """The company a summary section names ("About Acme" -> "Acme"), or ""."""
+    if len(title) > _MAX_TITLE_CHARS:
+        return ""
+    match = _COMPANY_SECTION.match(strip_symbols(plain(title)))
+    if match is None:
+        return ""
+    name = strip_symbols(match["lead"] or match["trail"] or "")
+    name = re.sub(r"^(?:the|die|der|das|la|le|l'|el|a|o)\s+", "", name, flags=re.IGNORECASE)
+    generic = {
+        "company",
+        "role",
+        "us",
+        "team",
+        "hospital",
+        "firm",
+        "school",
+        "organisation",
+        "organization",
+        "employer",
+    }
+    if not name or name.casefold() in generic or section_kind(name) not in (None, "fact") or len(name.split()) > 5:
+        return ""
+    return name

@@ -1,0 +1,50 @@
+"""The document's text made canonical before any Markdown is read: line ends, export escapes, bold lines.
+
+Every change keeps the line count, so line numbers given to the user stay those of their file.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["canonical_source"]
+
+# Google Docs (and some converters) escape every punctuation mark they export: `1\.`, `\-`, `\(`, `\=`.
+# Those are the writer's own characters, not Markdown; a few of them in a document mark such an export.
+_EXPORT_ESCAPE = re.compile(r"\\([.\-()=~!+#&%$@:;,/'\"?{}|^])")
+_EXPORT_ESCAPES_TO_TRUST = 3
+# At a line's start an unescaped `#`, `=`, `+`, `|` or `>` would become structure the writer never meant.
+_LINE_START_KEEP = re.compile(r"^(\s*)\\([#=+|>])", re.MULTILINE)
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+# "** Fit questions **": bold with inner spaces, which CommonMark does not read as bold, written by exports.
+_SPACED_BOLD_LINE = re.compile(r"^(\s{0,3})(\*\*|__)[ \t]*(\S(?:.*?\S)?)[ \t]*\2[ \t]*$")
+
+
+def canonical_source(text: str) -> str:
+    """Canonical text for parsing: no BOM, LF line ends, no NUL or lone surrogates, export escapes undone,
+    whole-line bold with inner spaces tightened."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = text.removeprefix("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+    exported = len(_EXPORT_ESCAPE.findall(text)) >= _EXPORT_ESCAPES_TO_TRUST
+    lines = text.split("\n")
+    fenced = False
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        unescaped = _undo_escapes(line) if exported else line
+        lines[index] = _SPACED_BOLD_LINE.sub(r"\1\2\3\2", unescaped)
+    return "\n".join(lines)
+
+
+def _undo_escapes(line: str) -> str:
+    kept = _LINE_START_KEEP.match(line)
+    head = kept.group(0) if kept else ""
+    rest = line[len(head) :]
+    # Inline code keeps its backslashes: split on backticks and unescape outside them only.
+    parts = rest.split("`")
+    parts[::2] = [_EXPORT_ESCAPE.sub(r"\1", part) for part in parts[::2]]
+    return head + "`".join(parts)
