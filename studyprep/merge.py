@@ -131,7 +131,7 @@ def _update(old: Card, parsed: ParsedCard, now: datetime, report: MergeReport) -
     update = {name: getattr(parsed, name) for name in _CONTENT_FIELDS}
     update["category"] = list(parsed.category)
     update["source"] = parsed.source
-    update["tags"] = list(dict.fromkeys([*derived_tags(parsed.kind, parsed.category), *user_tags]))
+    update["tags"] = list(dict.fromkeys([*derived_tags(parsed.kind, parsed.category), *parsed.tags, *user_tags]))
     update["retired"] = None
     if content_changed:
         update["changed"] = now
@@ -154,7 +154,7 @@ def _new_card(parsed: ParsedCard, now: datetime, report: MergeReport) -> Card:
         prompt=parsed.prompt,
         context=parsed.context,
         back=parsed.back,
-        tags=derived_tags(parsed.kind, parsed.category),
+        tags=list(dict.fromkeys([*derived_tags(parsed.kind, parsed.category), *parsed.tags])),
         source=parsed.source,
         added=now,
         changed=now,

@@ -30,6 +30,7 @@ class ParsedCard(_Strict):
     prompt: str
     context: str = ""
     back: str = ""
+    tags: list[str] = Field(default_factory=list)
     source: int = 0
 
     @cached_property

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 # A GFM task-list box ("- [ ] Raft", "- [x] Paxos") is a to-do mark, not part of the text.
 _BOLD_PROBE_CHARS = 2000
 _TASK_BOX = re.compile(r"^\[[ xX]\]\s+")
+_DONE_BOX = re.compile(r"^\[[xX]\]\s+")
 # A toggle (`<details><summary>Question</summary> answer </details>`, as Notion exports them) is a list item.
 _DETAILS_OPEN = re.compile(
     r"^\s*<details\b[^>]*>\s*<summary\b[^>]*>(?P<summary>.*?)</summary>(?P<rest>.*)$", re.IGNORECASE | re.DOTALL
@@ -219,7 +220,9 @@ def _read_items(tokens: list[Token], index: int, closing: str, fallback_line: in
         item = Item(start, end, text="")
         if children and isinstance(children[0], Paragraph):
             lead = children.pop(0)
-            item.text, item.bold_lead = _TASK_BOX.sub("", lead.text, count=1), lead.bold_lead  # type: ignore[attr-defined]
+            # A ticked box is a status the card keeps as its `done` tag (see `inline`); an empty box says nothing.
+            text = _DONE_BOX.sub("✅ ", lead.text, count=1)
+            item.text, item.bold_lead = _TASK_BOX.sub("", text, count=1), lead.bold_lead  # type: ignore[attr-defined]
         item.children = children
         items.append(item)
     return items, index + 1

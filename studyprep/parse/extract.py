@@ -25,6 +25,7 @@ from studyprep.parse.blocks import (
     split_bold_lead,
 )
 from studyprep.parse.identity import company_from_section, identity_label, is_prep_title, split_title
+from studyprep.parse.inline import clean_prompt, clean_text
 from studyprep.parse.meaning import (
     ANSWER_MARKER,
     CARD_SECTION_KINDS,
@@ -38,6 +39,7 @@ from studyprep.parse.meaning import (
     question_label,
     section_kind,
     strip_numbering,
+    strip_symbols,
 )
 from studyprep.parse.meaning import (
     plain as plain_text,
@@ -558,12 +560,22 @@ class _Extractor:
 
     def _card(self, kind: str, path: list[str], prompt: str, line: int, back: str, context: str = "") -> None:
         prompt, comments = _without_comments(_one_line(prompt))
-        back = "\n\n".join(part for part in (back, comments) if part)  # `<!-- ... -->`: the writer's own aside
+        cleaned, label = clean_prompt(prompt), clean_prompt(context)
+        # `<!-- ... -->` is the writer's own aside; a link's address stays with the card, on its back.
+        back = "\n\n".join(part for part in (clean_text(back), comments, *cleaned.links) if part)
         if kind in ("question", "ask"):
             back = _unmarked_answer(back)
-        if prompt:
-            category = [clean_heading(name) or name for name in path]
-            card = ParsedCard(kind=kind, category=category, prompt=prompt, context=context, back=back, source=line + 1)
+        if cleaned.text:
+            category = [_category_name(name) for name in path]
+            card = ParsedCard(
+                kind=kind,
+                category=category,
+                prompt=cleaned.text,
+                context=label.text,
+                back=back,
+                tags=list(dict.fromkeys([*label.tags, *cleaned.tags])),
+                source=line + 1,
+            )
             self.cards.append(card)
             if kind in ("question", "ask"):
                 self.last_question, self.last_question_from_list = card, False
@@ -588,6 +600,17 @@ class _Extractor:
             first = blocks[0].start
             section = title or "Introduction"
             self.reference.append(ReferenceNote(section=section, kind=kind, text=text, source=max(line, first) + 1))
+
+
+_CATEGORY_COUNT = re.compile(r"\s*[(\[]\s*\d{1,4}\s*(?:questions?|qs?|items?|cards?|fragen|preguntas)?\s*[)\]]$", re.I)
+_OUTLINE_LETTER = re.compile(r"^[A-H][.)]\s+(?=\S)")
+
+
+def _category_name(name: str) -> str:
+    """A heading as a category: no markup, emoji, outline number or letter ("A."), count ("(17)") or colon."""
+    words = clean_prompt(clean_heading(name) or name).text
+    words = _OUTLINE_LETTER.sub("", _CATEGORY_COUNT.sub("", words))
+    return strip_symbols(words).rstrip(":：").strip() or name
 
 
 def _is_number_column(table: Table, column: int) -> bool:
