@@ -60,6 +60,13 @@ _LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _HINT_AFTER_QUESTION = re.compile(
     r"^(?P<question>.*?[?？])(?:\s+(?:->|=>|→|⇒|—|–|-)\s+|\s*<br\s*/?>\s*)(?P<hint>\S.*)$", re.IGNORECASE | re.DOTALL
 )
+# An arrow says "the answer follows" even after a question written without a question mark; so does a dash
+# after a sentence's full stop or a link ("[Min Stack](...) — two stacks").
+_HINT_AFTER_ARROW = re.compile(
+    r"^(?P<question>\S.{4,}?(?:[.!)]|))\s+(?:->|=>|→|⇒)\s+(?P<hint>\S.*)$|"
+    r"^(?P<linked>(?:\S+\s+)?\[[^\]]+\]\([^)]+\)|.{5,}?[.!])\s+[—–]\s+(?P<after>\S.*)$",
+    re.DOTALL,
+)
 _DEFINITION = re.compile(r"^[:：]\s+")
 _BULLET = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+")
 # "a) use a queue" / "a. ..." opens an enumeration of options, not an answer; "A:" is an answer.
@@ -299,6 +306,7 @@ class _Extractor:
             part for part in (self._source(section.blocks), *(self._section_text(child) for child in parts)) if part
         )
         self._question_text(kind, categories, section.title, section.line, back)
+        self.last_question = None  # its parts are all read: a later section of its level is not one of them
         for child in section.children:
             if child not in parts:
                 self.visit(child, kind, categories)
@@ -320,7 +328,8 @@ class _Extractor:
         self, section: Section, title: str, inherited: str | None, categories: list[str]
     ) -> tuple[str | None, list[str]]:
         own = section_kind(title) if title else None
-        own_path = [] if not title or is_generic_title(title) else [title]
+        # The heading of the company facts or of the questions to ask only names the section: no category.
+        own_path = [] if not title or is_generic_title(title) or own in ("fact", "ask") else [title]
         if own == "other":
             return None, []  # "Resources", "Checklist", "Logistics": kept for reading wherever they sit
         if inherited is not None:
@@ -803,7 +812,10 @@ def _split_hint(text: str) -> tuple[str, str]:
     """`What is CAP? -> C, A, P` or `What is an SLO?<br>Error budgets` -> (question, hint); else (text, "")."""
     match = _HINT_AFTER_QUESTION.match(text)
     if match is None:
-        return text, ""
+        arrow = _HINT_AFTER_ARROW.match(text) if not any(mark in text for mark in "?？") else None
+        if arrow is None or (arrow["question"] or arrow["linked"]).count("`") % 2:
+            return text, ""
+        return (arrow["question"] or arrow["linked"]).strip(), (arrow["hint"] or arrow["after"]).strip()
     return match["question"].strip(), "\n".join(part.strip() for part in _LINE_BREAK_TAG.split(match["hint"]))
 
 

@@ -24,7 +24,8 @@ _DOCUMENT_WORDS = re.compile(
     r"(?:\s+(?:guide|notes?|doc|document|sheet|plan|pack|kit|list))?(?=\s|$)|"
     r"(?:^|\s)(?:interview|interviews|leetcode|vorbereitung|vorstellungsgespr[äa]ch|bewerbungsgespr[äa]ch|"
     r"interviewvorbereitung|gespr[äa]chsvorbereitung|fragenkatalog|pr[ée]paration|pr[ée]pa|entretien|"
-    r"d'entretien|fiche|preparaci[óo]n|entrevista|banco\s+de\s+(?:preguntas|perguntas)|prepara[çc][ãa]o|"
+    r"d'entretien|fiche|preparaci[óo]n|entrevista|proceso\s+de\s+selecci[óo]n|processo\s+seletivo|"
+    r"bewerbungsprozess|processus\s+de\s+recrutement|recrutement|despacho|banco\s+de\s+(?:preguntas|perguntas)|prepara[çc][ãa]o|"
     r"preparo|gu[íi]a|notas|面接準備|面接対策|面试准备)(?=\s|$)",
     re.IGNORECASE,
 )
@@ -66,7 +67,8 @@ _COMPANY_WORDS = re.compile(
 _COMPANY_LABELS = re.compile(
     r"^(?:company|employer|firm|organi[sz]ation|organisation|client|firma|unternehmen|arbeitgeber|"
     r"entreprise|soci[ée]t[ée]|employeur|[ée]tablissement|structure|empresa|compa[ñn][íi]a|organizaci[óo]n|"
-    r"organiza[çc][ãa]o|empregador|institui[çc][ãa]o|institution|hospital|school)$",
+    r"organiza[çc][ãa]o|empregador|institui[çc][ãa]o|institution|hospital|school|despacho|bufete|cabinet|"
+    r"kanzlei|escrit[óo]rio|studio|agency|agence|agencia|ag[êe]ncia|brand|marca|marque|client|cliente)$",
     re.IGNORECASE,
 )
 _ROLE_LABELS = re.compile(

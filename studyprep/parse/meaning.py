@@ -16,6 +16,8 @@ from studyprep.parse.vocabulary import (
 )
 
 _MAX_PART_LABEL_CHARS = 80
+_MAX_QUESTION_CHARS = 300
+_INTERVIEWER_ASKS = re.compile(INTERVIEWER_ASKS_WORDS)
 
 # Order matters: a heading saying the interviewers ask is about interview questions even when it says "ask";
 # "questions to ask them" is an ask section before it is a question section; "about the role" is the job
@@ -46,6 +48,7 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"concept|topic|brush|\breview\b|\bstudy\b|\bknow\b|\bto learn\b|learning (goals|plan|topics)|refresh|"
             r"fundamental|knowledge|cheat ?sheet|"
             r"glossary|key terms|skills? to|technical areas|konzept|themen|begriffe|wissen|notions|sujets|r[ée]viser|"
+            r"\brevise\b|revision|to revise|revoir|\brever\b|repasar|repassar|wiederholen|auffrischen|"
             r"conceptos|temas|concetti|argomenti|conceitos|概念|トピック|知识|主题|개념"
         ),
     ),
@@ -64,7 +67,9 @@ _GENERIC_WORDS = re.compile(
     r"preguntas|posibles|frecuentes|entrevista|de|la|el|las|los|possibles|fr[ée]quentes|d'entretien|"
     r"entretien|domande|possibili|colloquio|probables|repasar|conceptos|temas|hacerles|hacer|para|a|\d+|"
     r"want|wants|would|like|perguntas|prov[áa]veis|poss[íi]veis|comuns|conceitos|revisar|probabili|concetti|"
-    r"ripassare|argomenti|da)\b"
+    r"ripassare|argomenti|da|ce|qu'ils|qu'elles|pourraient|peuvent|que|me|pueden|podr[íi]an|podem|poderiam|o|"
+    r"mich|k[öo]nnten|sie|was|is|are|likely|te|se|revoir|rever|revise|revisar|repassar|auffrischen|espero|"
+    r"attendues|attendus|erwartete|erwarte|esperadas|esperadas)\b"
 )
 # The same for Japanese, Chinese and Korean, written without spaces between words: fragments, longest first,
 # then the particles that join them ("想定される質問", "面接で聞かれそうな質問", "复习概念", "예상 질문").
@@ -80,7 +85,12 @@ _QUESTION_OPENERS = re.compile(
     r"describe|explain|tell me|tell us|walk (me|us) through|talk (me|us) through|give (me |us )?an example|compare|"
     r"design|implement|discuss|imagine|suppose|share|wie|was|warum|wann|welche?[rsmn]?|beschreib\w*|erkl[äa]r\w*|"
     r"comment|pourquoi|quel\w*|qu'est|d[ée]cri\w*|expliqu\w*|c[oó]mo|qu[ée]|por qu[ée]|cu[áa]l\w*|describ\w*|"
-    r"expli\w*|come|perch[ée]|quale|como|porque|hoe|wat|waarom)\b",
+    r"expli\w*|come|perch[ée]|quale|como|porque|hoe|wat|waarom|sell me|estimate|"
+    r"racontez|raconte|parlez|parle-moi|pr[ée]sentez|pr[ée]sente-toi|donnez|donne-moi|citez|imaginez|"
+    r"cu[ée]ntame|cu[ée]nteme|cu[ée]ntanos|h[áa]blame|h[áa]bleme|h[áa]blanos|d[ée]me|dime|imagina|"
+    r"me conta|conta-me|fala-me|me fala|me diga|me conte|descreva|dê|"
+    r"erz[äa]hlen sie|erz[äa]hle|erz[äa]hl|schildern sie|schildere|nennen sie|nenne|stellen sie|geben sie|"
+    r"was w[üu]rden|dise[ñn]a|dise[ñn]e|projete|concevez|implemente|implementa)\b",
     re.IGNORECASE,
 )
 _QUESTION_MARKS = ("?", "？", "؟", "¿")
@@ -132,8 +142,10 @@ def section_kind(title: str) -> str | None:
 
 
 def is_generic_title(title: str) -> bool:
-    """True when a section title only names the section type ("Predicted Interview Questions")."""
-    return not _GENERIC_CJK.sub(" ", _GENERIC_WORDS.sub(" ", _comparable(title))).strip(" '&")
+    """True when a section title only names the section type ("Predicted Interview Questions", "Questions the
+    panel is likely to ask", "Ce qu'ils pourraient me demander")."""
+    words = _INTERVIEWER_ASKS.sub(" ", _comparable(title))
+    return not _GENERIC_CJK.sub(" ", _GENERIC_WORDS.sub(" ", words)).strip(" '&")
 
 
 def looks_like_question(text: str) -> bool:
@@ -142,7 +154,12 @@ def looks_like_question(text: str) -> bool:
     ("What they're looking for:")."""
     if is_answer_part(text):
         return False
-    return _reads_as_question(plain(text)) or question_label(text) is not None
+    words = plain(text).strip()
+    if not any(mark in words for mark in _QUESTION_MARKS) and words.endswith((":", "：")):
+        return False  # "What Hannah asked:": a line leading into the questions, not one of them
+    if len(words) > _MAX_QUESTION_CHARS and not words.rstrip("\"')”»*_ ").endswith(_QUESTION_MARKS):
+        return False  # a paragraph quoting a question ("... first (\"How would you ...?\"), then ...")
+    return _reads_as_question(words) or question_label(text) is not None
 
 
 def is_answer_part(text: str) -> bool:

@@ -102,9 +102,15 @@ ANSWER_PART_LABELS: tuple[str, ...] = (
 _ANSWER_PART = re.compile("|".join(f"(?:{label})" for label in ANSWER_PART_LABELS))
 
 
+_MAX_WORDS_AFTER_PART = 3
+
+
 def answer_part(words: str) -> bool:
-    """True when `words` (a label reduced to lower-case words) names a part of a question's answer."""
-    return bool(_ANSWER_PART.match(words))
+    """True when `words` (a label reduced to lower-case words) names a part of a question's answer: the
+    vocabulary's phrase and at most a few words more ("Strong answer (STAR)", "Follow-up to expect"), not a
+    heading that merely opens with one ("Follow-ups an interviewer may push on")."""
+    match = _ANSWER_PART.match(words)
+    return match is not None and len(words[match.end() :].split()) <= _MAX_WORDS_AFTER_PART
 
 
 # Section headings whose items are the candidate's questions for the interviewers.
@@ -112,6 +118,7 @@ ASK_SECTION_WORDS = (
     r"\bto ask\b|\bask (?:them|the|your|an?|interviewers?|hiring|at the end|at the close)\b|"
     r"\b(?:you|i|we) (?:could|can|should|might|may|want to|will|would) ask\b|questions? (?:for|to) (?:them|the|your|"
     r"my|interviewers?|hiring|the team|the panel|the interviewer)|reverse interview|things to ask|"
+    r"questions? for (?!you\b|me\b|practice\b|review\b|candidates?\b|the (?:role|interview|position|case)\b)\w+|"
     r"\bfragen an\b|r[üu]ckfragen|eigene fragen|meine fragen|[àa] poser|questions pour (?:eux|le jury|le recruteur)|"
     r"para (?:hacer|preguntar)|preguntas? (?:para|al|a la) (?:el|la|ellos|ellas|entrevistador\w*|empresa)|"
     r"domande da fare|perguntas? (?:para|ao|[àa]) (?:fazer|eles|o entrevistador|a empresa|a entrevistadora)|"
@@ -119,8 +126,11 @@ ASK_SECTION_WORDS = (
 )
 # Headings that say the interviewers ask: their items are interview questions even when "ask" appears.
 INTERVIEWER_ASKS_WORDS = (
-    r"\b(?:they|interviewers?|the panel|the interviewer|the hiring manager|recruiters?|managers?)\b.{0,30}"
-    r"\b(?:ask|asks|push|probe|follow up|dig)\b|follow[- ]?ups?|nachfragen|repreguntas|relances"
+    r"\b(?:they|interviewers?|the panel|panel|the interviewer|the hiring manager|recruiters?|managers?|the jury|"
+    r"the committee)\b.{0,30}?\b(?:ask|asks|push|probe|follow up|dig)\b(?: on)?|follow[- ]?ups?(?= |$)|"
+    r"nachfragen|repreguntas|relances|(?:pourraient|peuvent|vont|va) me (?:demander|poser)|me demander|"
+    r"(?:podem|poderiam|v[ãa]o) me (?:perguntar|fazer)|me perguntar|me (?:pueden|podr[íi]an|van a) (?:hacer|preguntar)|"
+    r"(?:mich|uns) fragen|fragen k[öo]nnten|gefragt werden"
 )
 # Headings naming the company summary (facts), besides those naming the company itself. The strong ones are
 # read before "background" (the candidate's own) or "know" (concepts) could claim them.
@@ -133,7 +143,7 @@ FACT_HEADING_WORDS = (
     r"em resumo|a empresa|datos (?:clave|de la empresa)|dados da empresa"
 )
 FACT_SECTION_WORDS = (
-    r"^about\b|\b(?:company|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
+    r"^about\b|^sobre\b|^[àa] propos\b|^[üu]ber\b|^acerca de\b|\b(?:company|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
     r"azienda|firma)\b|会社|企業|公司|企业|회사|기업"
 )
 # Headings of material kept for reading, never cards: links, reading, checklists, logistics.
@@ -148,6 +158,8 @@ STAGE_WORDS = (
     r"\bround\b|\bstage\b|\bscreen(?:ing)?\b|\bonsite\b|\bon-site\b|\bphone screen\b|\bpanel\b|"
     r"\bfinal (?:round|interview)\b|\bsuperday\b|\bloop\b|hiring manager|recruiter (?:call|screen)|"
     r"\brunde\b|fachgespr[äa]ch|zweitgespr[äa]ch|erstgespr[äa]ch|entretien (?:rh|technique|final|avec)|"
+    r"mise en situation|jeu de r[ôo]le|role[- ]?play|case study|case interview|take[- ]home|assessment|"
+    r"probearbeit\w*|estudo de caso|caso pr[áa]ctico|din[áa]mica de grupo|din[âa]mica|painel|"
     r"\btour\b|ronda|entrevista (?:t[ée]cnica|final|con|com)|segunda entrevista|primera entrevista|"
     r"primeira entrevista|etapa|fase"
 )
