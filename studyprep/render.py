@@ -23,7 +23,8 @@ def console() -> Console:
 
 
 def render_import(result: ImportResult) -> None:
-    """Print the import summary: deck, then added/updated/retired/unchanged by kind."""
+    """Print the import summary: deck, then added/updated/retired/unchanged by kind; then on stderr a
+    `warning: FILE:LINE: message` line for each card that looks wrong."""
     out = console()
     verb = "wrote" if result.written else "no changes to"
     out.print(Text.assemble((f"{result.deck}", "bold"), f"  {result.title}"))
@@ -39,6 +40,10 @@ def render_import(result: ImportResult) -> None:
     out.print(table)
     for card_id, old, new in result.report.edited:
         out.print(Text.assemble(("edited ", "yellow"), f"{card_id}: ", old, " -> ", new, " (id and history kept)"))
+    if result.warnings:
+        err = literal_console(stderr=True, soft_wrap=True)  # one line each, whatever the width: FILE:LINE greps
+        for warning in result.warnings:
+            err.print(Text.assemble(("warning", "yellow"), f": {result.document}:{warning.line}: {warning.message}"))
 
 
 def render_decks(summaries: list[DeckSummary]) -> None:

@@ -16,13 +16,15 @@ from studyprep.locking import deck_write_lock
 from studyprep.merge import MergeReport, merge_deck
 from studyprep.models import CARD_KINDS, Deck
 from studyprep.parse import MAX_DOCUMENT_BYTES, parse_document
+from studyprep.parse.review import CardWarning, card_warnings
 from studyprep.workspace import Workspace
 from studyprep.yamlio import read_text_file
 
 
 @dataclass
 class ImportResult:
-    """Outcome of one import: where the deck is and what changed, by kind."""
+    """Outcome of one import: where the deck is, what changed by kind, and the document's cards that look wrong
+    (`warnings`, located in `document`: the document's path as given, readable as text)."""
 
     deck: str
     title: str
@@ -30,6 +32,8 @@ class ImportResult:
     written: bool
     report: MergeReport
     sections: list[str] = field(default_factory=list)
+    document: str = ""
+    warnings: list[CardWarning] = field(default_factory=list)
 
     def counts(self) -> dict[str, dict[str, int]]:
         """`{"added": {"question": 3, ...}, ...}` with every kind present."""
@@ -53,6 +57,7 @@ class ImportResult:
             "sections": self.sections,
             **self.counts(),
             "edited": [{"id": i, "old": old, "new": new} for i, old, new in self.report.edited],
+            "warnings": [warning.to_json() for warning in self.warnings],
         }
 
 
@@ -117,4 +122,6 @@ def import_document(
         written=changed and not dry_run,
         report=report,
         sections=document.sections_found,
+        document=readable_name(str(path)),
+        warnings=card_warnings(document),
     )

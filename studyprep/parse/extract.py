@@ -58,15 +58,20 @@ _MAX_LABEL_WORDS = 6
 _LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # A hint after the question mark, behind an arrow or a spaced dash, or after an HTML line break.
 _HINT_AFTER_QUESTION = re.compile(
-    r"^(?P<question>.*?[?？])(?:\s+(?:->|=>|→|⇒|—|–|-)\s+|\s*<br\s*/?>\s*)(?P<hint>\S.*)$", re.IGNORECASE | re.DOTALL
+    r"^(?P<question>.*?[?？](?:\s*(?:\(\w+\)|\[\w+\]|[^\w\s]{1,2}))*?)(?:\s+(?:->|=>|→|⇒|—|–|-)\s+|\s*<br\s*/?>\s*)"
+    r"(?P<hint>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
 )
 # An arrow says "the answer follows" even after a question written without a question mark; so does a dash
 # after a sentence's full stop or a link ("[Min Stack](...) — two stacks").
 _HINT_AFTER_ARROW = re.compile(
     r"^(?P<question>\S.{4,}?(?:[.!)]|))\s+(?:->|=>|→|⇒)\s+(?P<hint>\S.*)$|"
-    r"^(?P<linked>(?:\S+\s+)?\[[^\]]+\]\([^)]+\)|.{5,}?[.!])\s+[—–]\s+(?P<after>\S.*)$",
+    r"^(?P<linked>(?:\S{1,3}\s+)*\[[^\]]+\]\([^)]+\)(?:\s*(?:\([A-Za-z]+\)|\[[A-Za-z]+\]|[^\w\s]{1,3}))*|"
+    r"\S+(?:\s+\S+)+?)\s+(?:[—–]|-(?=\s+\S+\s))\s+"
+    r"(?P<after>\S.*)$",
     re.DOTALL,
 )
+_LINK_TARGET = re.compile(r"\[[^\]]*\]\([^)]*\)")
 _DEFINITION = re.compile(r"^[:：]\s+")
 _BULLET = re.compile(r"^(?:[-*+]|\d{1,9}[.)])[ \t]+")
 # "a) use a queue" / "a. ..." opens an enumeration of options, not an answer; "A:" is an answer.
@@ -330,8 +335,11 @@ class _Extractor:
         own = section_kind(title) if title else None
         # The heading of the company facts or of the questions to ask only names the section: no category.
         own_path = [] if not title or is_generic_title(title) or own in ("fact", "ask") else [title]
-        if own == "other":
-            return None, []  # "Resources", "Checklist", "Logistics": kept for reading wherever they sit
+        # "Resources", "Checklist", "Logistics" are kept for reading wherever they sit, and so is "### Final tips"
+        # under the questions when it holds advice rather than questions.
+        advice = inherited is not None and own in _REFERENCE_KINDS and not _mostly_questions(section.blocks)
+        if own == "other" or advice:
+            return None, []
         if inherited is not None:
             switches = own in CARD_SECTION_KINDS and own != inherited
             # Under questions, a sub-section of questions is a category ("**About the team**" among questions
@@ -571,7 +579,7 @@ class _Extractor:
         prompt, comments = _without_comments(_one_line(prompt))
         cleaned, label = clean_prompt(prompt), clean_prompt(context)
         # `<!-- ... -->` is the writer's own aside; a link's address stays with the card, on its back.
-        back = "\n\n".join(part for part in (clean_text(back), comments, *cleaned.links) if part)
+        back = "\n\n".join(part for part in (*cleaned.links, clean_text(back), comments) if part)
         if kind in ("question", "ask"):
             back = _unmarked_answer(back)
         if cleaned.text:
@@ -632,7 +640,10 @@ def _is_number_column(table: Table, column: int) -> bool:
 
 
 def _is_category_item(item: Item) -> bool:
-    return bool(item.nested_items()) and not looks_like_question(item.text)
+    """A bullet naming a group of questions under it: a short label, not a sentence or a question."""
+    words = plain_text(_one_line(item.text))
+    sentence = len(words.split()) > _MAX_LABEL_WORDS * 2 or (words.endswith(".") and len(words.split()) > 2)
+    return bool(item.nested_items()) and not sentence and not looks_like_question(item.text)
 
 
 def _is_empty_category(item: Item) -> bool:
@@ -653,8 +664,17 @@ def _mostly_questions(blocks: list[Block]) -> bool:
     return _mostly_asked(list(_candidate_texts(blocks)))
 
 
+_PRACTICE_LINK = re.compile(r"^\W{0,12}\[[^\]]{1,200}\]\(https?://")
+_DIFFICULTY = re.compile(r"🟢|🟡|🔴|🟩|🟨|🟥|[\[(](?:easy|medium|hard)[\])]", re.IGNORECASE)
+
+
+def _is_practice_item(text: str) -> bool:
+    """A problem to practise, as question banks list them: a linked title, or a difficulty marker."""
+    return bool(_PRACTICE_LINK.match(text) or _DIFFICULTY.search(text))
+
+
 def _mostly_asked(texts: list[str]) -> bool:
-    asked = sum(1 for text in texts if looks_like_question(text))
+    asked = sum(1 for text in texts if looks_like_question(text) or _is_practice_item(text))
     return asked > 0 and asked * 2 >= len(texts)
 
 
@@ -720,9 +740,9 @@ def _is_question_section(section: Section) -> bool:
 
 def _has_answer_parts(section: Section) -> bool:
     """True when a section opens its content with labelled parts of an answer."""
-    if any(is_answer_part(child.title) for child in section.children[:1]):
-        return True
-    for block in section.blocks[:2]:
+    if not section.blocks:
+        return any(is_answer_part(child.title) for child in section.children[:1])
+    for block in section.blocks[:1]:
         if isinstance(block, Paragraph) and block.bold_lead:
             lead = split_bold_lead(block.text.split("\n", 1)[0])
             if lead and is_answer_part(lead[0]):
@@ -812,8 +832,12 @@ def _split_hint(text: str) -> tuple[str, str]:
     """`What is CAP? -> C, A, P` or `What is an SLO?<br>Error budgets` -> (question, hint); else (text, "")."""
     match = _HINT_AFTER_QUESTION.match(text)
     if match is None:
-        arrow = _HINT_AFTER_ARROW.match(text) if not any(mark in text for mark in "?？") else None
-        if arrow is None or (arrow["question"] or arrow["linked"]).count("`") % 2:
+        arrow = _HINT_AFTER_ARROW.match(text)
+        asked = (arrow["question"] or arrow["linked"]) if arrow else ""
+        unlinked = _LINK_TARGET.sub("", asked)
+        # The question part must hold no question mark of its own, no half code span and no half link.
+        whole_question = text.rstrip().endswith(("?", "？"))  # "Is A — or B — better?" is one question
+        if not asked or whole_question or any(m in unlinked for m in "?？") or asked.count("`") % 2 or "[" in unlinked:
             return text, ""
         return (arrow["question"] or arrow["linked"]).strip(), (arrow["hint"] or arrow["after"]).strip()
     return match["question"].strip(), "\n".join(part.strip() for part in _LINE_BREAK_TAG.split(match["hint"]))

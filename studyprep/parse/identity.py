@@ -35,7 +35,7 @@ _JOINERS = re.compile(
     re.IGNORECASE,
 )
 # "SRE at Acme", "Disponent bei Dachser": the role comes first.
-_ROLE_FIRST = re.compile(r"\s+(?:@|at|bei|chez|en|na|no|em)\s+|\s*@\s*", re.IGNORECASE)
+_ROLE_FIRST = re.compile(r"\s+(?:@|at|bei|chez)\s+|\s*@\s*", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s+[–—\-|·/•]\s+|\s*[|·•]\s*|[:：]\s+|\s+-{2}\s+")
 _ROLE_WORDS = re.compile(
     r"\b(?:engineer(?:ing)?|developer|programmer|scientist|architect|analyst|designer|manager|lead|director|"
@@ -55,6 +55,8 @@ _ROLE_WORDS = re.compile(
     r"enfermer[oa]|profesor[a]?|maestr[oa]|contador[a]?|abogad[oa]|vendedor[a]?|asesor[a]?|t[ée]cnic[oa]|"
     r"coordinador[a]?|coordenador[a]?|auxiliar|becari[oa]|consultor[a]?|desenvolvedor[a]?|engenheir[oa]|"
     r"enfermeir[oa]|advogad[oa]|estagi[áa]ri[oa]|assistente|diretor[a]?|sviluppatore|programador\w*|"
+    r"contr[ôo]leu\w*|partner|business partner|hr|rh|gestionnaire|juriste|avocat\w*|notaire|pharmacien\w*|"
+    r"educat\w*|erzieher\w*|lehrkraft|koch|k[öo]chin|verk[äa]ufer\w*|buchhalter\w*|sommelier\w*|"
     r"m/w/d|w/m/d|h/f|f/h)\b|エンジニア|開発者|工程师|开发|엔지니어|개발자",
     re.IGNORECASE,
 )

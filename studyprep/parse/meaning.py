@@ -88,16 +88,19 @@ _QUESTION_OPENERS = re.compile(
     r"expli\w*|come|perch[ée]|quale|como|porque|hoe|wat|waarom|sell me|estimate|"
     r"racontez|raconte|parlez|parle-moi|pr[ée]sentez|pr[ée]sente-toi|donnez|donne-moi|citez|imaginez|"
     r"cu[ée]ntame|cu[ée]nteme|cu[ée]ntanos|h[áa]blame|h[áa]bleme|h[áa]blanos|d[ée]me|dime|imagina|"
-    r"me conta|conta-me|fala-me|me fala|me diga|me conte|descreva|dê|"
+    r"me conta|conta-me|fala-me|me fala|me diga|me conte|conte|conte-me|conta-nos|fale sobre|descreva|dê|"
     r"erz[äa]hlen sie|erz[äa]hle|erz[äa]hl|schildern sie|schildere|nennen sie|nenne|stellen sie|geben sie|"
     r"was w[üu]rden|dise[ñn]a|dise[ñn]e|projete|concevez|implemente|implementa)\b",
     re.IGNORECASE,
 )
 _QUESTION_MARKS = ("?", "？", "؟", "¿")
 # "Q:", "Q3.", "Question 2:" before a question; "A:", "Answer:" before its answer.
-QUESTION_MARKER = re.compile(r"^(?:q|question|frage|pregunta|domanda)\s*#?\d*\s*[:.)]\s*", re.IGNORECASE)
+QUESTION_MARKER = re.compile(
+    r"^(?:(?:q|question|frage|pregunta|pergunta|domanda)\s*#?\d*\s*[:.)]|p\s*\d*\s*[:：])\s*", re.IGNORECASE
+)
 ANSWER_MARKER = re.compile(
-    r"^(?:\*\*|__)?(?:a|answer|antwort|r[ée]ponse|respuesta|risposta|suggested answer)\s*\d*\s*[:.)](?:\*\*|__)?\s*",
+    r"^(?:\*\*|__)?(?:(?:a|answer|antwort|r[ée]ponse|respuesta|resposta|risposta|suggested answer)\s*\d*\s*[:.)]|"
+    r"r\s*\d*\s*[:：])(?:\*\*|__)?\s*",
     re.IGNORECASE,
 )
 # Paired inline marks only (a lone `*` or a snake_case name is text, as in CommonMark), and links -> text.

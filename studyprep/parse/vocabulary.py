@@ -120,8 +120,8 @@ ASK_SECTION_WORDS = (
     r"my|interviewers?|hiring|the team|the panel|the interviewer)|reverse interview|things to ask|"
     r"questions? for (?!you\b|me\b|practice\b|review\b|candidates?\b|the (?:role|interview|position|case)\b)\w+|"
     r"\bfragen an\b|r[üu]ckfragen|eigene fragen|meine fragen|[àa] poser|questions pour (?:eux|le jury|le recruteur)|"
-    r"para (?:hacer|preguntar)|preguntas? (?:para|al|a la) (?:el|la|ellos|ellas|entrevistador\w*|empresa)|"
-    r"domande da fare|perguntas? (?:para|ao|[àa]) (?:fazer|eles|o entrevistador|a empresa|a entrevistadora)|"
+    r"para (?:hacer|preguntar)|preguntas? (?:para|al|a la) (?!(?:practicar|repasar|la entrevista|preparar)\b)\w+|"
+    r"domande da fare|perguntas? (?:para|ao|[àa]) (?!(?:praticar|revisar|a entrevista)\b)\w+|fragen an\b|"
     r"vragen aan|聞く|質問する|逆質問|面接官への|问面试官|向面试官|反问|역질문|할 질문|면접관에게"
 )
 # Headings that say the interviewers ask: their items are interview questions even when "ask" appears.
@@ -143,7 +143,8 @@ FACT_HEADING_WORDS = (
     r"em resumo|a empresa|datos (?:clave|de la empresa)|dados da empresa"
 )
 FACT_SECTION_WORDS = (
-    r"^about\b|^sobre\b|^[àa] propos\b|^[üu]ber\b|^acerca de\b|\b(?:company|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
+    r"^about\b|^sobre\b|^[àa] propos\b|^[üu]ber\b|^acerca de\b|"
+    r"\b(?:company|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
     r"azienda|firma)\b|会社|企業|公司|企业|회사|기업"
 )
 # Headings of material kept for reading, never cards: links, reading, checklists, logistics.
@@ -151,7 +152,8 @@ REFERENCE_SECTION_WORDS = (
     r"\bresources?\b|\blinks?\b|reading list|further reading|\breading\b|sources|references|bibliograph|"
     r"checklist|to bring|to do\b|todo|before the interview|on the day|logistics|schedule|agenda|timeline|"
     r"lesson plan|step[- ]by[- ]step|\bsteps\b|next steps|day[- ]of|mitnehmen|ressourcen|quellen|"
-    r"recursos|enlaces|lecturas|ressources|liens|lectures|[àa] apporter|recursos|leituras|levar"
+    r"recursos|enlaces|lecturas|ressources|liens|lectures|[àa] apporter|leituras|levar|"
+    r"\bmaterial(?:es|s)?\b|materiais|studienmaterial|mat[ée]riel|supports? de cours"
 )
 # Headings that name an interview round: a category whose items are interview questions.
 STAGE_WORDS = (
