@@ -95,7 +95,18 @@ class Section:
     children: list[Section] = field(default_factory=list)
 
 
-def parse_document(text: str, path: Path | None = None, fallback_title: str = "") -> ParsedDocument:
+@dataclass(frozen=True)
+class OutlineLine:
+    """What one part of the document became: its 1-based line, its role and a short description."""
+
+    line: int
+    role: str
+    text: str
+
+
+def parse_document(
+    text: str, path: Path | None = None, fallback_title: str = "", outline: list[OutlineLine] | None = None
+) -> ParsedDocument:
     """Parse prep-document text; raise StudyprepError (naming `path`) if no known section is found.
 
     Text over `MAX_DOCUMENT_BYTES` characters is refused: parsing time and memory grow with size.
@@ -111,7 +122,7 @@ def parse_document(text: str, path: Path | None = None, fallback_title: str = ""
     title_heading = _title_heading(blocks)
     title = clean_heading(title_heading.text) if title_heading else ""
     root = _build_sections(blocks, skip=title_heading)
-    extractor = _Extractor(source.split("\n"))
+    extractor = _Extractor(source.split("\n"), outline)
     if front_matter:
         extractor.reference.append(ReferenceNote(section="Front matter", kind="other", text=front_matter, source=1))
     extractor.visit(root, inherited=None, categories=[])
@@ -258,8 +269,9 @@ def _as_heading(block: Block, stack: list[Section]) -> tuple[Section, Block | No
 class _Extractor:
     """Walks the section tree, emitting cards for card sections and reference notes for the rest."""
 
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], outline: list[OutlineLine] | None = None) -> None:
         self.lines = lines
+        self.outline = outline
         self.cards: list[ParsedCard] = []
         self.reference: list[ReferenceNote] = []
         self.found: list[str] = []
@@ -277,13 +289,17 @@ class _Extractor:
             and title
             and is_answer_part(section.title)
         ):
-            self._attach(self._section_text(section))  # "#### Sample answer" after a bulleted question
+            self._attach(self._section_text(section), section.line)  # "#### Sample answer" after a question
             return
         if inherited in ("question", "ask") and title and _is_question_section(section):
             self._question_section(section, inherited, categories)
             return
         self.last_question = None
         kind, path = self._kind_of(section, title, inherited, categories)
+        if title:
+            self._explain(
+                section.line, "section", f"{title!r}: {kind or 'reference'}" + (f", category {path}" if path else "")
+            )
         if kind is None:
             own = section_kind(title) if title else None
             self._keep(title, own if own in _REFERENCE_KINDS else "other", section.blocks, section.line)
@@ -307,6 +323,8 @@ class _Extractor:
         """A heading or bold line that is itself a question: what follows it, with its labelled parts
         ("#### What they're looking for", "**Sample answer:**"), is its back; sub-questions stay cards."""
         parts = [child for child in section.children if not _is_question_section(child)]
+        for part in parts:
+            self._explain(part.line, "back", f"part {clean_heading(part.title)!r} of the question above")
         back = "\n\n".join(
             part for part in (self._source(section.blocks), *(self._section_text(child) for child in parts)) if part
         )
@@ -323,10 +341,15 @@ class _Extractor:
         body = textwrap.dedent("\n".join(self.lines[start : _section_end(section)])).strip()
         return "\n\n".join(part for part in (label, body) if part)
 
-    def _attach(self, text: str) -> None:
+    def _explain(self, line: int, role: str, text: str) -> None:
+        if self.outline is not None:
+            self.outline.append(OutlineLine(line + 1, role, " ".join(text.split())[:120]))
+
+    def _attach(self, text: str, line: int) -> None:
         """Add text to the back of the question just read: a labelled part, code or a table written after it."""
         card = self.last_question
         if card is not None and text.strip():
+            self._explain(line, "back", f"part of the back of {card.prompt!r}: {text}")
             card.back = "\n\n".join(part for part in (card.back, text.strip()) if part)
 
     def _kind_of(
@@ -365,7 +388,7 @@ class _Extractor:
         self.last_question = None
         for block in blocks:
             if asking and self.last_question is not None and self._continues_answer(block):
-                self._attach(self._source([block]))  # a part, code, table or quote under the question above
+                self._attach(self._source([block]), block.start)  # a part, code, table or quote under the question
                 continue
             made = len(self.cards)
             self._block(block, kind, path)
@@ -388,7 +411,9 @@ class _Extractor:
         self.last_question = None
         for item in block.items:
             if asking and self.last_question is not None and _is_part_item(item):
-                self._attach(self._item_text(item))  # "- **What they're looking for:** ..." after "- **Q: ...?**"
+                self._attach(
+                    self._item_text(item), item.start
+                )  # "- **What they're looking for:** ..." after a question
                 continue
             self.last_question = None
             if grouping and _is_empty_category(item):
@@ -584,6 +609,7 @@ class _Extractor:
             back = _unmarked_answer(back)
         if cleaned.text:
             category = [_category_name(name) for name in path]
+            self._explain(line, kind, f"[{' > '.join(category)}] {cleaned.text}" if category else cleaned.text)
             card = ParsedCard(
                 kind=kind,
                 category=category,
@@ -617,6 +643,7 @@ class _Extractor:
             first = blocks[0].start
             section = title or "Introduction"
             self.reference.append(ReferenceNote(section=section, kind=kind, text=text, source=max(line, first) + 1))
+            self._explain(max(line, first), "reference", f"reference note in {section!r}: {text}")
 
 
 _CATEGORY_COUNT = re.compile(r"\s*[(\[]\s*\d{1,4}\s*(?:questions?|qs?|items?|cards?|fragen|preguntas)?\s*[)\]]$", re.I)
@@ -837,10 +864,21 @@ def _split_hint(text: str) -> tuple[str, str]:
         unlinked = _LINK_TARGET.sub("", asked)
         # The question part must hold no question mark of its own, no half code span and no half link.
         whole_question = text.rstrip().endswith(("?", "？"))  # "Is A — or B — better?" is one question
-        if not asked or whole_question or any(m in unlinked for m in "?？") or asked.count("`") % 2 or "[" in unlinked:
+        if (
+            not asked
+            or whole_question
+            or any(m in unlinked for m in "?？")
+            or asked.count("`") % 2
+            or _half_link(unlinked)
+        ):
             return text, ""
         return (arrow["question"] or arrow["linked"]).strip(), (arrow["hint"] or arrow["after"]).strip()
     return match["question"].strip(), "\n".join(part.strip() for part in _LINE_BREAK_TAG.split(match["hint"]))
+
+
+def _half_link(text: str) -> bool:
+    """True when text opens a bracket it does not close (a dash inside "[Two Sum II - Sorted](...)")."""
+    return text.count("[") != text.count("]")
 
 
 def _without_comments(text: str) -> tuple[str, str]:

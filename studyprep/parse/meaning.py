@@ -69,7 +69,7 @@ _GENERIC_WORDS = re.compile(
     r"want|wants|would|like|perguntas|prov[áa]veis|poss[íi]veis|comuns|conceitos|revisar|probabili|concetti|"
     r"ripassare|argomenti|da|ce|qu'ils|qu'elles|pourraient|peuvent|que|me|pueden|podr[íi]an|podem|poderiam|o|"
     r"mich|k[öo]nnten|sie|was|is|are|likely|te|se|revoir|rever|revise|revisar|repassar|auffrischen|espero|"
-    r"attendues|attendus|erwartete|erwarte|esperadas|esperadas)\b"
+    r"attendues|attendus|erwartete|erwarte|esperadas|im|gespr[äa]ch|vorstellungsgespr[äa]ch)\b"
 )
 # The same for Japanese, Chinese and Korean, written without spaces between words: fragments, longest first,
 # then the particles that join them ("想定される質問", "面接で聞かれそうな質問", "复习概念", "예상 질문").
