@@ -76,13 +76,16 @@ def cli(ctx: click.Context, home: Path | None) -> None:
 @click.argument("document", type=click.Path(path_type=Path))
 @click.option("--deck", help="Deck name (slug) to import into; default derived from the title.")
 @click.option("--dry-run", is_flag=True, help="Show what would change without writing.")
+@click.option("--explain", is_flag=True, help="Also show what each part of the document became, by line.")
 @json_option
 @click.pass_context
-def import_cmd(ctx: click.Context, document: Path, deck: str | None, dry_run: bool, as_json: bool) -> None:
+def import_cmd(
+    ctx: click.Context, document: Path, deck: str | None, dry_run: bool, explain: bool, as_json: bool
+) -> None:
     """Import a Markdown prep DOCUMENT into its deck (merging with earlier imports)."""
     from studyprep.commands.importing import import_document
 
-    result = import_document(_workspace(ctx), document, _now(), deck=deck, dry_run=dry_run)
+    result = import_document(_workspace(ctx), document, _now(), deck=deck, dry_run=dry_run, explain=explain)
     _emit(as_json, result.to_json, "studyprep.render:render_import", result)
 
 

@@ -26,6 +26,8 @@ def render_import(result: ImportResult) -> None:
     """Print the import summary: deck, then added/updated/retired/unchanged by kind; then on stderr a
     `warning: FILE:LINE: message` line for each card that looks wrong."""
     out = console()
+    for entry in result.outline or []:
+        out.print(Text.assemble((f"{entry.line:>5}  ", "dim"), (f"{entry.role:<9} ", "cyan"), entry.text))
     verb = "wrote" if result.written else "no changes to"
     out.print(Text.assemble((f"{result.deck}", "bold"), f"  {result.title}"))
     out.print(Text(f"{verb} {result.path}", style="dim"))

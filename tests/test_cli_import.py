@@ -132,3 +132,26 @@ def test_another_document_naming_the_same_deck_is_refused_not_merged_over_it(tmp
     renamed = tmp_path / "acme.md"
     renamed.write_text(first.read_text("utf-8"), "utf-8")
     assert run(tmp_path / "ws", "import", str(renamed))[0] == 0
+
+
+def test_explain_prints_what_each_part_became_with_its_line(tmp_path: Path) -> None:
+    document = tmp_path / "prep.md"
+    document.write_text(
+        "# Acme – SRE\n\nIntro.\n\n## Behavioral\n\n### 1. Tell me about a failure.\n\n"
+        "**What they're looking for:** ownership\n\n**Sample answer:** I broke prod.\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    human = runner.invoke(cli, ["--home", str(tmp_path / "ws"), "import", str(document), "--dry-run", "--explain"])
+    assert human.exit_code == 0, human.output
+    lines = [line.split() for line in human.output.splitlines()]
+    assert ["7", "question", "[Behavioral]", "Tell", "me", "about", "a", "failure."] in lines
+    assert any(line[:2] == ["3", "reference"] for line in lines)
+    as_json = runner.invoke(
+        cli, ["--home", str(tmp_path / "ws"), "import", str(document), "--dry-run", "--explain", "--json"]
+    )
+    outline = json.loads(as_json.output)["outline"]
+    assert [entry["line"] for entry in outline] == sorted(entry["line"] for entry in outline)
+    assert {"line": 7, "role": "question", "text": "[Behavioral] Tell me about a failure."} in outline
+    plain = runner.invoke(cli, ["--home", str(tmp_path / "ws"), "import", str(document), "--dry-run", "--json"])
+    assert "outline" not in json.loads(plain.output)

@@ -15,7 +15,7 @@ from studyprep.ids import SLUG_PATTERN, slugify
 from studyprep.locking import deck_write_lock
 from studyprep.merge import MergeReport, merge_deck
 from studyprep.models import CARD_KINDS, Deck
-from studyprep.parse import MAX_DOCUMENT_BYTES, parse_document
+from studyprep.parse import MAX_DOCUMENT_BYTES, OutlineLine, parse_document
 from studyprep.parse.review import CardWarning, card_warnings
 from studyprep.workspace import Workspace
 from studyprep.yamlio import read_text_file
@@ -34,6 +34,7 @@ class ImportResult:
     sections: list[str] = field(default_factory=list)
     document: str = ""
     warnings: list[CardWarning] = field(default_factory=list)
+    outline: list[OutlineLine] | None = None  # what each part of the document became, with `--explain`
 
     def counts(self) -> dict[str, dict[str, int]]:
         """`{"added": {"question": 3, ...}, ...}` with every kind present."""
@@ -58,6 +59,11 @@ class ImportResult:
             **self.counts(),
             "edited": [{"id": i, "old": old, "new": new} for i, old, new in self.report.edited],
             "warnings": [warning.to_json() for warning in self.warnings],
+            **(
+                {"outline": [{"line": o.line, "role": o.role, "text": o.text} for o in self.outline]}
+                if self.outline is not None
+                else {}
+            ),
         }
 
 
@@ -93,12 +99,19 @@ def readable_name(name: str) -> str:
 
 
 def import_document(
-    workspace: Workspace, path: Path, now: datetime, deck: str | None = None, dry_run: bool = False
+    workspace: Workspace,
+    path: Path,
+    now: datetime,
+    deck: str | None = None,
+    dry_run: bool = False,
+    explain: bool = False,
 ) -> ImportResult:
-    """Parse `path`, merge it into its deck (created if new) and write the deck unless nothing changed."""
+    """Parse `path`, merge it into its deck (created if new) and write the deck unless nothing changed;
+    with `explain`, the result also says what each part of the document became (in line order)."""
     text = read_text_file(path, "prep document", max_bytes=MAX_DOCUMENT_BYTES)
     path_name = readable_name(path.name)
-    document = parse_document(text, path, fallback_title=readable_name(path.stem))
+    outline: list[OutlineLine] | None = [] if explain else None
+    document = parse_document(text, path, fallback_title=readable_name(path.stem), outline=outline)
     slug = deck or deck_slug_for(document.title, document.company, document.role, Path(path_name))
     if not re.match(SLUG_PATTERN, slug):
         raise StudyprepError(f"invalid deck name {slug!r}: use letters, digits and single hyphens")
@@ -124,4 +137,5 @@ def import_document(
         sections=document.sections_found,
         document=readable_name(str(path)),
         warnings=card_warnings(document),
+        outline=sorted(outline, key=lambda entry: entry.line) if outline is not None else None,
     )

@@ -65,7 +65,10 @@ def clean_prompt(text: str) -> CleanPrompt:
         part = _BRACKET_MARKER.sub(marker, part)
         return _TAG.sub(tag, part)
 
-    cleaned = " ".join(_outside_code(text, clean).split())
+    changed = _outside_code(text, clean)
+    if changed == text:
+        return CleanPrompt(text=text)
+    cleaned = re.sub(r"[ \t]{2,}", " ", changed).strip()  # the spaces left where a tag or marker was
     if not cleaned.strip(" -–—:"):
         return CleanPrompt(text=text)  # a prompt that is only markers stays as written: nothing is dropped
     return CleanPrompt(text=cleaned.strip(), tags=tuple(dict.fromkeys(tags)), links=tuple(links))

@@ -145,7 +145,7 @@ FACT_HEADING_WORDS = (
 FACT_SECTION_WORDS = (
     r"^about\b|^sobre\b|^[àa] propos\b|^[üu]ber\b|^acerca de\b|"
     r"\b(?:company|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
-    r"azienda|firma)\b|会社|企業|公司|企业|회사|기업"
+    r"azienda|firma|firm)\b|会社|企業|公司|企业|회사|기업"
 )
 # Headings of material kept for reading, never cards: links, reading, checklists, logistics.
 REFERENCE_SECTION_WORDS = (
