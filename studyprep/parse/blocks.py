@@ -24,6 +24,7 @@ _DONE_BOX = re.compile(r"^\[[xX]\]\s+")
 _DETAILS_OPEN = re.compile(
     r"^\s*<details\b[^>]*>\s*<summary\b[^>]*>(?P<summary>.*?)</summary>(?P<rest>.*)$", re.IGNORECASE | re.DOTALL
 )
+_CALLOUT_HEAD = re.compile(r"^\[!(?P<kind>[\w-]{1,30})\][+-]?[ \t]*(?P<title>[^\n]*)$", re.MULTILINE)
 _DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 _DETAILS_START = re.compile(r"^\s*<details\b", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
@@ -102,6 +103,15 @@ class Rule(Block):
 @dataclass
 class Other(Block):
     """Anything else (code, quote, HTML): kept only as source text."""
+
+
+@dataclass
+class Callout(Other):
+    """An Obsidian callout (`> [!tip] Title` and its `> ` lines): its type, title and the blocks inside."""
+
+    kind: str = ""
+    title: str = ""
+    children: list[Block] = field(default_factory=list)
 
 
 @dataclass
@@ -203,6 +213,9 @@ def _read_blocks(tokens: list[Token], index: int, closing: str | None, fallback_
         elif token.type == "html_block":
             blocks.append(Html(start, end, content=token.content))
             index += 1
+        elif token.type == "blockquote_open" and _opens_callout(tokens, index):
+            children, index = _read_blocks(tokens, index + 1, "blockquote_close", start)
+            blocks.append(_callout(start, end, children))
         elif token.nesting == 1:
             index = _skip_container(tokens, index)
             blocks.append(Other(start, end))
@@ -267,6 +280,26 @@ def _closing_toggle(blocks: list[Block], index: int) -> int | None:
             if depth <= 0:
                 return position
     return None
+
+
+def _opens_callout(tokens: list[Token], index: int) -> bool:
+    following = tokens[index + 2] if index + 2 < len(tokens) else None
+    return (
+        tokens[index + 1].type == "paragraph_open"
+        and following is not None
+        and bool(_CALLOUT_HEAD.match(following.content))
+    )
+
+
+def _callout(start: int, end: int, children: list[Block]) -> Callout:
+    """The callout of a quote whose first paragraph opens with `[!type]`: its first line gives type and title."""
+    head = children[0]
+    assert isinstance(head, Paragraph)  # noqa: S101 - `_opens_callout` checked it
+    first, _, rest = head.text.partition("\n")
+    match = _CALLOUT_HEAD.match(first)
+    kind, title = (match["kind"].casefold(), match["title"].strip()) if match else ("note", "")
+    body = [Paragraph(head.start + 1, head.end, text=rest.strip(), bold_lead=False)] if rest.strip() else []
+    return Callout(start, end, kind=kind, title=title, children=[*body, *children[1:]])
 
 
 def _table(tokens: list[Token], start: int, end: int) -> Table:

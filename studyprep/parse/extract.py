@@ -14,6 +14,7 @@ from studyprep.errors import StudyprepError, too_large_message
 from studyprep.models import ParsedCard, ParsedDocument, ReferenceNote
 from studyprep.parse.blocks import (
     Block,
+    Callout,
     Heading,
     Item,
     ListBlock,
@@ -79,6 +80,7 @@ _LETTER_ENUMERATION = re.compile(r"^a\s*[.)]", re.IGNORECASE)
 # Real prep documents are 10-100 KB; 5 MB (~50,000 questions) parses in about 6 s with ~350 MB of memory.
 MAX_DOCUMENT_BYTES = 5_000_000
 _MAX_FRONT_MATTER_LINES = 200
+_ANSWER_CALLOUTS = {"example", "answer", "success", "check", "done", "abstract", "summary"}
 _REFERENCE_KINDS = {"role", "fit", "resume", "strategy"}
 _IDENTITY_LABELS = {"company": "company", "employer": "company", "role": "role", "position": "role", "title": "role"}
 
@@ -203,8 +205,16 @@ def _title_heading(blocks: list[Block]) -> Heading | Paragraph | None:
         bold = split_bold_lead(lead.text)
         if bold is not None and not bold[1] and is_prep_title(bold[0]):
             return lead
-    first = next((block for block in blocks if isinstance(block, Heading)), None)
-    if first is None or (section_kind(first.text) in CARD_SECTION_KINDS and not is_prep_title(first.text)):
+    headings = [block for block in blocks if isinstance(block, Heading)]
+    first = headings[0] if headings else None
+    if first is None:
+        return None
+    # The one level-1 heading above the rest names the document, even when its words name a round ("ICU RN
+    # panel"); one that only names a section ("# Interview Questions") does not.
+    sole_top = first.level == 1 and all(heading.level > 1 for heading in headings[1:]) and len(headings) > 1
+    if sole_top and not is_generic_title(first.text):
+        return first
+    if section_kind(first.text) in CARD_SECTION_KINDS and not is_prep_title(first.text):
         return None
     if is_prep_title(first.text) or first.level == 1:
         return first
@@ -216,6 +226,12 @@ def _build_sections(blocks: list[Block], skip: Block | None) -> Section:
     stack = [root]
     for block in blocks:
         if block is skip:
+            continue
+        if isinstance(block, Callout) and section_kind(block.title or block.kind) in CARD_SECTION_KINDS:
+            # "> [!question] Questions to ask": a section of its own, ended by the callout's own last line.
+            title = block.title or block.kind
+            callout = Section(title, stack[-1].level + 0.5, block.start, pseudo=True, blocks=block.children)
+            stack[-1].children.append(callout)
             continue
         heading = _as_heading(block, stack)
         if heading is None:
@@ -432,17 +448,22 @@ class _Extractor:
         question written as a paragraph (after a list of questions, a paragraph may speak of all of them)."""
         if isinstance(block, Rule | Heading):
             return False
+        if isinstance(block, Callout):  # the writer's aside ("> [!tip]"), unless it holds an answer
+            return block.kind in _ANSWER_CALLOUTS or is_answer_part(block.title)
         if isinstance(block, Paragraph):
-            first = block.text.split("\n", 1)[0]
-            lead = split_bold_lead(first) if block.bold_lead else None
-            if (lead and is_answer_part(lead[0])) or ANSWER_MARKER.match(first):
-                return True
-            return not self.last_question_from_list and not _mostly_questions([block])
+            return self._paragraph_continues(block)
         if isinstance(block, ListBlock):
             return bool(block.items) and (_is_part_item(block.items[0]) or not _mostly_questions([block]))
         if isinstance(block, Table):
             return not _mostly_asked([row[0] for row in block.rows if row])
         return True
+
+    def _paragraph_continues(self, block: Paragraph) -> bool:
+        first = block.text.split("\n", 1)[0]
+        lead = split_bold_lead(first) if block.bold_lead else None
+        if (lead and is_answer_part(lead[0])) or ANSWER_MARKER.match(first):
+            return True
+        return not self.last_question_from_list and not _mostly_questions([block])
 
     def _item_text(self, item: Item) -> str:
         return textwrap.dedent("\n".join(self.lines[item.start : item.end])).strip()
@@ -759,10 +780,19 @@ def _is_question_section(section: Section) -> bool:
     title = clean_heading(section.title)
     if not title or is_answer_part(section.title):
         return False
+    if _reads_as_label(section.title) and _holds_questions(section.blocks):
+        return False  # "### Why here" over a list of questions names them: a category
     if _is_question_title(section.title):
         return True
     kind = section_kind(title)
     return kind not in (*CARD_SECTION_KINDS, *_REFERENCE_KINDS) and _has_answer_parts(section)
+
+
+def _holds_questions(blocks: list[Block]) -> bool:
+    """True for blocks holding a list of at least two questions, most of their items."""
+    items = [item for block in blocks if isinstance(block, ListBlock) for item in block.items]
+    texts = [item.text for item in items if item.text and not _is_part_item(item)]
+    return len(texts) >= 2 and _mostly_asked(texts) and not _is_part_item(items[0])
 
 
 def _has_answer_parts(section: Section) -> bool:

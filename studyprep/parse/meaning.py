@@ -113,7 +113,8 @@ _MARKUP = re.compile(
 )
 # `Label: rest`, the label short and free of question marks and code: a fact's name ("Mission: ..."), or a
 # question's category ("Databases: How does ...?", see `question_label`).
-PLAIN_LABEL = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]\s+(?P<rest>\S.*)$", re.DOTALL)
+# Obsidian's Dataview writes such a field `Founded:: 2011`.
+PLAIN_LABEL = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*(?:::|[:：])\s+(?P<rest>\S.*)$", re.DOTALL)
 MAX_QUESTION_LABEL_WORDS = 4
 _ASIDE_LABELS = {"e.g", "eg", "i.e", "ie", "note", "nb", "n.b", "hint", "tip", "ps", "p.s", "example", "see"}
 _LEADING_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[ivx]+\.|[a-z]\))\s+", re.IGNORECASE)

@@ -104,7 +104,7 @@ def _opens_with_link_title(card: ParsedCard) -> bool:
     practise ("Two Sum", "Min Stack — two stacks")."""
     for match in _LINK.finditer(card.back):
         title = match[1].strip()
-        if card.prompt == title or (card.prompt.startswith(title) and not card.prompt[len(title)].isalnum()):
+        if title and card.prompt.startswith(title) and not card.prompt[len(title) : len(title) + 1].isalnum():
             return True
     return False
 
