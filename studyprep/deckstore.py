@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -54,6 +55,31 @@ def deck_paths(workspace: Workspace) -> list[Path]:
     if not workspace.decks_dir.is_dir():
         return []
     return sorted(p for p in workspace.decks_dir.glob("*.yaml") if not p.name.startswith("."))
+
+
+_HEADER_BYTES = 4096
+_SOURCE_LINE = re.compile(r"^source: *(?P<value>.*)$", re.MULTILINE)
+
+
+def deck_made_from(workspace: Workspace, source: str) -> str | None:
+    """The slug of the one deck made from a document of this file name, if exactly one; read from each deck
+    file's header only (the `source:` key comes before the cards), so it stays cheap on big decks."""
+    import yaml
+
+    found = []
+    for path in deck_paths(workspace):
+        with path.open("rb") as handle:
+            header = handle.read(_HEADER_BYTES).decode("utf-8", "replace")
+        match = _SOURCE_LINE.search(header.split("\ncards:", 1)[0])
+        if match is None:
+            continue
+        try:
+            value = yaml.safe_load(match["value"])
+        except yaml.YAMLError:
+            continue
+        if value == source:
+            found.append(path.stem)
+    return found[0] if len(found) == 1 else None
 
 
 def iter_decks(workspace: Workspace) -> Iterator[Deck]:

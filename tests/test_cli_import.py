@@ -155,3 +155,22 @@ def test_explain_prints_what_each_part_became_with_its_line(tmp_path: Path) -> N
     assert {"line": 7, "role": "question", "text": "[Behavioral] Tell me about a failure."} in outline
     plain = runner.invoke(cli, ["--home", str(tmp_path / "ws"), "import", str(document), "--dry-run", "--json"])
     assert "outline" not in json.loads(plain.output)
+
+
+def test_reimport_keeps_the_deck_when_the_importer_reads_company_or_role_anew(tmp_path: Path) -> None:
+    # A deck made by an earlier version, whose reading of the title differed: the same file merges into it.
+    home, document = tmp_path / "ws", tmp_path / "acme.md"
+    document.write_text("# Interview Prep: Acme – SRE\n\n## Likely questions\n\n- What is DNS?\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--home", str(home), "import", str(document)]).exit_code == 0
+    old = home / "decks" / "acme-sre.yaml"
+    renamed = home / "decks" / "acme-site-reliability.yaml"
+    renamed.write_text(old.read_text(encoding="utf-8").replace("slug: acme-sre", "slug: acme-site-reliability"))
+    old.unlink()
+    again = runner.invoke(cli, ["--home", str(home), "import", str(document), "--json"])
+    assert json.loads(again.output)["deck"] == "acme-site-reliability"
+    assert sorted(path.name for path in (home / "decks").glob("*.yaml")) == ["acme-site-reliability.yaml"]
+    # The same file name holding another interview (most cards new) starts its own deck.
+    document.write_text("# Interview Prep: Initech – PM\n\n## Likely questions\n\n- Why PM?\n", encoding="utf-8")
+    other = runner.invoke(cli, ["--home", str(home), "import", str(document), "--json"])
+    assert json.loads(other.output)["deck"] == "initech-pm"

@@ -29,3 +29,22 @@ def test_golden_deck_counts() -> None:
     deck = load_deck_file(GOLDEN)
     assert deck.counts_by_kind() == {"question": 20, "concept": 57, "fact": 9, "ask": 20}
     assert {note.kind for note in deck.reference} >= {"role", "fit", "resume", "strategy"}
+
+
+def test_a_deck_made_by_the_earlier_importer_keeps_every_id_and_note_on_reimport(tmp_path: Path) -> None:
+    # The committed deck was written by the importer before the parse/ rewrite; the user wrote notes in it.
+    from studyprep.deckstore import deck_to_yaml, load_deck_file
+
+    workspace = Workspace(tmp_path)
+    workspace.decks_dir.mkdir(parents=True)
+    earlier = load_deck_file(GOLDEN)
+    noted = earlier.model_copy(
+        update={"cards": [card.model_copy(update={"notes": f"my note {card.id}"}) for card in earlier.cards]}
+    )
+    (workspace.decks_dir / GOLDEN.name).write_text(deck_to_yaml(noted), encoding="utf-8")
+    result = import_document(workspace, EXAMPLE, FIXED_NOW)
+    merged = load_deck_file(result.path)
+    assert result.deck == GOLDEN.stem
+    assert sum(result.report.added.values()) == sum(result.report.retired.values()) == 0
+    assert [card.id for card in merged.cards] == [card.id for card in earlier.cards]
+    assert all(card.notes == f"my note {card.id}" for card in merged.cards)

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from studyprep.deckstore import backup_deck, read_deck_file, save_deck
+from studyprep.deckstore import backup_deck, deck_made_from, read_deck_file, save_deck
 from studyprep.errors import StudyprepError
 from studyprep.ids import SLUG_PATTERN, slugify
 from studyprep.locking import deck_write_lock
 from studyprep.merge import MergeReport, merge_deck
-from studyprep.models import CARD_KINDS, Deck
+from studyprep.models import CARD_KINDS, Deck, ParsedDocument
 from studyprep.parse import MAX_DOCUMENT_BYTES, OutlineLine, parse_document
 from studyprep.parse.review import CardWarning, card_warnings
 from studyprep.workspace import Workspace
@@ -67,6 +67,22 @@ class ImportResult:
         }
 
 
+def _slug_for(workspace: Workspace, document: ParsedDocument, path_name: str) -> str:
+    """The deck named by the document's company and role; when no deck has that name yet but exactly one
+    deck was made from a file of this name, that deck (a newer importer may read company or role
+    differently: re-importing must merge, never start a second deck and split the history)."""
+    slug = deck_slug_for(document.title, document.company, document.role, Path(path_name))
+    if workspace.deck_path(slug).exists():
+        return slug
+    earlier = deck_made_from(workspace, path_name)
+    if earlier is None:
+        return slug
+    # Only the same document, edited: a file name reused for another interview starts its own deck.
+    active = {card.id for card in read_deck_file(workspace.deck_path(earlier))[0].cards if card.retired is None}
+    kept = active & {card.id for card in document.cards}
+    return earlier if len(kept) * 2 >= len(active) else slug
+
+
 def deck_slug_for(title: str, company: str, role: str, path: Path) -> str:
     """Pick the deck slug: company and role, else the title, else the file name."""
     for candidate in (f"{company} {role}" if company or role else "", title, path.stem):
@@ -112,7 +128,7 @@ def import_document(
     path_name = readable_name(path.name)
     outline: list[OutlineLine] | None = [] if explain else None
     document = parse_document(text, path, fallback_title=readable_name(path.stem), outline=outline)
-    slug = deck or deck_slug_for(document.title, document.company, document.role, Path(path_name))
+    slug = deck or _slug_for(workspace, document, path_name)
     if not re.match(SLUG_PATTERN, slug):
         raise StudyprepError(f"invalid deck name {slug!r}: use letters, digits and single hyphens")
     target = workspace.deck_path(slug)
