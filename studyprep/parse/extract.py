@@ -124,14 +124,14 @@ def parse_document(
     title_heading = _title_heading(blocks)
     title = clean_heading(title_heading.text) if title_heading else ""
     root = _build_sections(blocks, skip=title_heading)
-    extractor = _Extractor(source.split("\n"), outline)
+    title = title or metadata.get("title", "")
+    company, role = _company_and_role(title, metadata, blocks, root)
+    extractor = _Extractor(source.split("\n"), outline, company)
     if front_matter:
         extractor.reference.append(ReferenceNote(section="Front matter", kind="other", text=front_matter, source=1))
     extractor.visit(root, inherited=None, categories=[])
     if not extractor.found:
         raise StudyprepError(LOOKED_FOR, path)
-    title = title or metadata.get("title", "")
-    company, role = _company_and_role(title, metadata, blocks, root)
     return ParsedDocument(
         title=title or fallback_title or "Interview prep",
         company=company,
@@ -152,6 +152,15 @@ def _company_and_role(title: str, metadata: dict[str, str], blocks: list[Block],
         metadata.get("company") or labels.get("company") or company or next((name for name in sections if name), ""),
         metadata.get("role") or labels.get("role") or role,
     )
+
+
+def _company_word(company: str) -> str:
+    """The word that names the company in a heading: its first word of three letters or more."""
+    return next((word for word in _comparable_words(company) if len(word) >= 3 and word != "the"), "")
+
+
+def _comparable_words(text: str) -> list[str]:
+    return re.findall(r"\w+", plain_text(text).casefold())
 
 
 def _all_sections(section: Section):
@@ -285,9 +294,11 @@ def _as_heading(block: Block, stack: list[Section]) -> tuple[Section, Block | No
 class _Extractor:
     """Walks the section tree, emitting cards for card sections and reference notes for the rest."""
 
-    def __init__(self, lines: list[str], outline: list[OutlineLine] | None = None) -> None:
+    def __init__(self, lines: list[str], outline: list[OutlineLine] | None = None, company: str = "") -> None:
         self.lines = lines
         self.outline = outline
+        # A heading naming the company ("Intercom notes", "Oatly background") is its summary: facts.
+        self.company_word = _company_word(company)
         self.cards: list[ParsedCard] = []
         self.reference: list[ReferenceNote] = []
         self.found: list[str] = []
@@ -372,6 +383,8 @@ class _Extractor:
         self, section: Section, title: str, inherited: str | None, categories: list[str]
     ) -> tuple[str | None, list[str]]:
         own = section_kind(title) if title else None
+        if own in (None, "resume") and self.company_word and self.company_word in _comparable_words(title):
+            own = "fact" if not looks_like_question(title) else own
         # The heading of the company facts or of the questions to ask only names the section: no category.
         own_path = [] if not title or is_generic_title(title) or own in ("fact", "ask") else [title]
         # "Resources", "Checklist", "Logistics" are kept for reading wherever they sit, and so is "### Final tips"
@@ -529,10 +542,12 @@ class _Extractor:
             row = [*written, *[""] * (width - len(written))]
             if not row[prompt_column].strip():
                 continue
+            others = [column for column in range(width) if column != prompt_column and column not in numbers]
+            named = len(others) > 1 or kind != "fact"  # a fact's one column of details needs no "Details:"
             cells = [
-                f"{headers[column]}: {cell}" if headers[column] else cell
-                for column, cell in enumerate(row)
-                if column != prompt_column and column not in numbers and cell.strip()
+                f"{headers[column]}: {row[column]}" if headers[column] and named else row[column]
+                for column in others
+                if row[column].strip()
             ]
             self._entry(kind, path, row[prompt_column], table.start + 2 + offset, "\n".join(cells))
 
@@ -567,8 +582,9 @@ class _Extractor:
         """One entry with its back: a question read as written (see `_question_text`), else a card as it is."""
         if kind in ("question", "ask"):
             self._question_text(kind, path, text, line, back)
-        else:
-            self._card(kind, path, text, line, back)
+            return
+        lead = split_bold_lead(text)
+        self._card(kind, path, lead[0] if lead and not lead[1] else text, line, back)  # "**Mission**" in a table
 
     def _question_text(self, kind: str, path: list[str], text: str, line: int, back: str) -> None:
         """A question as written, minus a `Q:` marker or bold wrapping the whole of it; a hint written after

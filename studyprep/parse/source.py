@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from studyprep.parse.inline import clean_text
+
 __all__ = ["canonical_source"]
 
 # Google Docs (and some converters) escape every punctuation mark they export: `1\.`, `\-`, `\(`, `\=`.
@@ -22,7 +24,7 @@ _SPACED_BOLD_LINE = re.compile(r"^(\s{0,3})(\*\*|__)[ \t]*(\S(?:.*?\S)?)[ \t]*\2
 
 def canonical_source(text: str) -> str:
     """Canonical text for parsing: no BOM, LF line ends, no NUL or lone surrogates, export escapes undone,
-    whole-line bold with inner spaces tightened."""
+    whole-line bold with inner spaces tightened, Obsidian's `[[page|alias]]` and `==highlight==` as Markdown."""
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = text.removeprefix("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
@@ -36,7 +38,7 @@ def canonical_source(text: str) -> str:
         if fenced:
             continue
         unescaped = _undo_escapes(line) if exported else line
-        lines[index] = _SPACED_BOLD_LINE.sub(r"\1\2\3\2", unescaped)
+        lines[index] = clean_text(_SPACED_BOLD_LINE.sub(r"\1\2\3\2", unescaped))
     return "\n".join(lines)
 
 
