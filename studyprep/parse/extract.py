@@ -36,6 +36,7 @@ from studyprep.parse.meaning import (
     is_answer_part,
     is_generic_title,
     is_question_marker,
+    is_stage_title,
     looks_like_question,
     question_label,
     section_kind,
@@ -65,11 +66,10 @@ _HINT_AFTER_QUESTION = re.compile(
 )
 # An arrow says "the answer follows" even after a question written without a question mark; so does a dash
 # after a sentence's full stop or a link ("[Min Stack](...) — two stacks").
-_HINT_AFTER_ARROW = re.compile(
-    r"^(?P<question>\S.{4,}?(?:[.!)]|))\s+(?:->|=>|→|⇒)\s+(?P<hint>\S.*)$|"
-    r"^(?P<linked>(?:\S{1,3}\s+)*\[[^\]]+\]\([^)]+\)(?:\s*(?:\([A-Za-z]+\)|\[[A-Za-z]+\]|[^\w\s]{1,3}))*|"
-    r"\S+(?:\s+\S+)+?)\s+(?:[—–]|-(?=\s+\S+\s))\s+"
-    r"(?P<after>\S.*)$",
+_HINT_AFTER_ARROW = re.compile(r"^(?P<question>\S.{4,}?(?:[.!)]|))\s+(?:->|=>|→|⇒)\s+(?P<hint>\S.*)$", re.DOTALL)
+_HINT_AFTER_DASH = re.compile(
+    r"^(?P<question>(?:\S{1,3}\s+)*\[[^\]]+\]\([^)]+\)(?:\s*(?:\([A-Za-z]+\)|\[[A-Za-z]+\]|[^\w\s]{1,3}))*|"
+    r"\S+(?:\s+\S+)+?)\s+(?:[—–]|-(?=\s+\S+\s))\s+(?P<hint>\S.*)$",
     re.DOTALL,
 )
 _LINK_TARGET = re.compile(r"\[[^\]]*\]\([^)]*\)")
@@ -386,7 +386,8 @@ class _Extractor:
         if own in (None, "resume") and self.company_word and self.company_word in _comparable_words(title):
             own = "fact" if not looks_like_question(title) else own
         # The heading of the company facts or of the questions to ask only names the section: no category.
-        own_path = [] if not title or is_generic_title(title) or own in ("fact", "ask") else [title]
+        named = title and (is_stage_title(title) or not is_generic_title(title))  # a round names its questions
+        own_path = [title] if named and own not in ("fact", "ask") else []
         # "Resources", "Checklist", "Logistics" are kept for reading wherever they sit, and so is "### Final tips"
         # under the questions when it holds advice rather than questions.
         advice = inherited is not None and own in _REFERENCE_KINDS and not _mostly_questions(section.blocks)
@@ -905,20 +906,22 @@ def _split_hint(text: str) -> tuple[str, str]:
     """`What is CAP? -> C, A, P` or `What is an SLO?<br>Error budgets` -> (question, hint); else (text, "")."""
     match = _HINT_AFTER_QUESTION.match(text)
     if match is None:
-        arrow = _HINT_AFTER_ARROW.match(text)
-        asked = (arrow["question"] or arrow["linked"]) if arrow else ""
+        # The first separator wins: "[Design X](...) — dict + (start, end) → [total, count]" splits at the dash.
+        found = [found for found in (_HINT_AFTER_ARROW.match(text), _HINT_AFTER_DASH.match(text)) if found]
+        arrow = min(found, key=lambda found: len(found["question"])) if found else None
+        asked = arrow["question"] if arrow else ""
         unlinked = _LINK_TARGET.sub("", asked)
         # The question part must hold no question mark of its own, no half code span and no half link.
         whole_question = text.rstrip().endswith(("?", "？"))  # "Is A — or B — better?" is one question
         if (
-            not asked
+            arrow is None
             or whole_question
             or any(m in unlinked for m in "?？")
             or asked.count("`") % 2
             or _half_link(unlinked)
         ):
             return text, ""
-        return (arrow["question"] or arrow["linked"]).strip(), (arrow["hint"] or arrow["after"]).strip()
+        return arrow["question"].strip(), arrow["hint"].strip()
     return match["question"].strip(), "\n".join(part.strip() for part in _LINE_BREAK_TAG.split(match["hint"]))
 
 

@@ -145,6 +145,14 @@ def section_kind(title: str) -> str | None:
     return None
 
 
+_STAGE = re.compile(STAGE_WORDS)
+
+
+def is_stage_title(title: str) -> bool:
+    """True for a heading naming an interview round ("Round 1 – Recruiter screen", "Hiring manager")."""
+    return bool(_STAGE.search(_INTERVIEWER_ASKS.sub(" ", _comparable(title))))  # not "the panel may ask"
+
+
 def is_generic_title(title: str) -> bool:
     """True when a section title only names the section type ("Predicted Interview Questions", "Questions the
     panel is likely to ask", "Ce qu'ils pourraient me demander")."""
