@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from studyprep.bulk import without_cyclic_gc
 from studyprep.deckstore import backup_deck, deck_made_from, read_deck_file, save_deck
 from studyprep.errors import StudyprepError
 from studyprep.ids import SLUG_PATTERN, slugify
@@ -124,6 +125,13 @@ def import_document(
 ) -> ImportResult:
     """Parse `path`, merge it into its deck (created if new) and write the deck unless nothing changed;
     with `explain`, the result also says what each part of the document became (in line order)."""
+    with without_cyclic_gc():
+        return _import(workspace, path, now, deck, dry_run, explain)
+
+
+def _import(
+    workspace: Workspace, path: Path, now: datetime, deck: str | None, dry_run: bool, explain: bool
+) -> ImportResult:
     text = read_text_file(path, "prep document", max_bytes=MAX_DOCUMENT_BYTES)
     path_name = readable_name(path.name)
     outline: list[OutlineLine] | None = [] if explain else None

@@ -160,6 +160,8 @@ def _core(part: str) -> str:
 
 def identity_label(line: str) -> tuple[str, str] | None:
     """("company" | "role", value) for a labelled line (`Company: Acme`, `**Firma:** Dachser SE`), else None."""
+    if ":" not in line[:80] and "：" not in line[:80]:
+        return None
     match = _LABEL_LINE.match(plain(line))
     if match is None:
         return None

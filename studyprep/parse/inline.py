@@ -23,6 +23,8 @@ _WORD_MARKERS = "|".join(sorted((word for word in MARKER_TAGS if word.isalpha())
 _BRACKET_MARKER = re.compile(rf"[\[(]\s*({_WORD_MARKERS})\s*[\])]", re.IGNORECASE)
 _SYMBOLS = sorted((marker for marker in MARKER_TAGS if not marker.isalpha()), key=len, reverse=True)
 _SYMBOL_MARKER = re.compile("(" + "|".join(re.escape(symbol) for symbol in _SYMBOLS) + ")\ufe0f?")
+# A prompt without any of these characters has no tag, marker, link or wiki syntax to take out.
+_MAY_CHANGE = re.compile("[#\\[(=]|" + "|".join(re.escape(symbol) for symbol in _SYMBOLS))
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 
 
@@ -38,12 +40,14 @@ class CleanPrompt:
 def clean_text(text: str) -> str:
     """Obsidian's wiki links and highlights as plain Markdown: `[[a|b]]` -> `b`, `==x==` -> `**x**`."""
     if "[[" not in text and "==" not in text:
-        return text
+        return text  # most text: nothing to read differently
     return _outside_code(text, lambda part: _HIGHLIGHT.sub(r"**\1**", _WIKILINK.sub(_wiki_text, part)))
 
 
 def clean_prompt(text: str) -> CleanPrompt:
     """The prompt as a person reads it; tags and markers as lower-case tags, link addresses kept apart."""
+    if not _MAY_CHANGE.search(text):
+        return CleanPrompt(text=text)  # nothing to take out: most prompts
     tags: list[str] = []
     links: list[str] = []
 

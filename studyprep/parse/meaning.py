@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -15,6 +16,9 @@ from studyprep.parse.vocabulary import (
     answer_part,
 )
 
+# The same heading or line is asked about many times over as the outline is read (is it a question? a label?):
+# answers are kept, per process, for the strings of the last documents read.
+_memo = functools.lru_cache(maxsize=1 << 16)
 _MAX_PART_LABEL_CHARS = 80
 _MAX_QUESTION_CHARS = 300
 _INTERVIEWER_ASKS = re.compile(INTERVIEWER_ASKS_WORDS)
@@ -85,7 +89,7 @@ _QUESTION_OPENERS = re.compile(
     r"describe|explain|tell me|tell us|walk (me|us) through|talk (me|us) through|give (me |us )?an example|compare|"
     r"design|implement|discuss|imagine|suppose|share|wie|was|warum|wann|welche?[rsmn]?|beschreib\w*|erkl[äa]r\w*|"
     r"comment|pourquoi|quel\w*|qu'est|d[ée]cri\w*|expliqu\w*|c[oó]mo|qu[ée]|por qu[ée]|cu[áa]l\w*|describ\w*|"
-    r"expli\w*|come|perch[ée]|quale|como|porque|hoe|wat|waarom|sell me|estimate|"
+    r"expl[ií]\w*|come|perch[ée]|quale|como|porque|hoe|wat|waarom|sell me|estimate|"
     r"racontez|raconte|parlez|parle-moi|pr[ée]sentez|pr[ée]sente-toi|donnez|donne-moi|citez|imaginez|"
     r"cu[ée]ntame|cu[ée]nteme|cu[ée]ntanos|h[áa]blame|h[áa]bleme|h[áa]blanos|d[ée]me|dime|imagina|"
     r"me conta|conta-me|fala-me|me fala|me diga|me conte|conte|conte-me|conta-nos|fale sobre|descreva|dê|"
@@ -125,17 +129,20 @@ _HEADING_NUMBERING = re.compile(
 )
 
 
+@_memo
 def plain(text: str) -> str:
     """Inline Markdown reduced to its words (emphasis and code marks dropped, links to their text)."""
     return _MARKUP.sub(lambda match: next((group for group in match.groups() if group), ""), text).strip()
 
 
+@_memo
 def _comparable(title: str) -> str:
     text = unicodedata.normalize("NFKC", plain(title)).casefold().replace("\u2019", "'").replace("`", "'")
     text = "".join(ch if unicodedata.category(ch)[0] in "LNZ" or ch in "&'" else " " for ch in text)
     return _LEADING_NUMBERING.sub("", " ".join(text.split()))
 
 
+@_memo
 def section_kind(title: str) -> str | None:
     """Classify a heading: a card kind, a reference kind (role, fit, resume, strategy), or None if unknown."""
     text = _comparable(title)
@@ -148,11 +155,13 @@ def section_kind(title: str) -> str | None:
 _STAGE = re.compile(STAGE_WORDS)
 
 
+@_memo
 def is_stage_title(title: str) -> bool:
     """True for a heading naming an interview round ("Round 1 – Recruiter screen", "Hiring manager")."""
     return bool(_STAGE.search(_INTERVIEWER_ASKS.sub(" ", _comparable(title))))  # not "the panel may ask"
 
 
+@_memo
 def is_generic_title(title: str) -> bool:
     """True when a section title only names the section type ("Predicted Interview Questions", "Questions the
     panel is likely to ask", "Ce qu'ils pourraient me demander")."""
@@ -160,6 +169,7 @@ def is_generic_title(title: str) -> bool:
     return not _GENERIC_CJK.sub(" ", _GENERIC_WORDS.sub(" ", words)).strip(" '&")
 
 
+@_memo
 def looks_like_question(text: str) -> bool:
     """True for text that reads as a question: a question mark, a `Q:` marker, a question-like opener, or
     a short label before one ("System design: Design a rate limiter."); never the label of an answer's part
@@ -174,6 +184,7 @@ def looks_like_question(text: str) -> bool:
     return _reads_as_question(words) or question_label(text) is not None
 
 
+@_memo
 def is_answer_part(text: str) -> bool:
     """True for a label naming a part of a question's answer ("Sample answer", "What they want to hear:",
     "Situation"), in any language the vocabulary knows; a label holding a question mark is not one."""
@@ -196,6 +207,8 @@ def question_label(text: str) -> tuple[str, str] | None:
     "e.g."); the rest is a question of its own, at least three words, opening like a new sentence: after a
     capitalized label a lower-case rest continues one ("Trade-off: would you pick ...?" stays whole).
     """
+    if ":" not in text[:80] and "：" not in text[:80]:
+        return None
     match = PLAIN_LABEL.match(text.strip())
     if match is None:
         return None
@@ -231,6 +244,7 @@ def strip_numbering(text: str) -> str:
     return _LEADING_NUMBERING.sub("", text, count=1)
 
 
+@_memo
 def clean_heading(text: str) -> str:
     """A heading's text for display: inline marks, closing hashes and a closing colon dropped."""
     words = re.sub(r"\s+#+$", "", plain(text).strip())
