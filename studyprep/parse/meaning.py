@@ -21,6 +21,8 @@ from studyprep.parse.vocabulary import (
 _memo = functools.lru_cache(maxsize=1 << 16)
 _MAX_PART_LABEL_CHARS = 80
 _MAX_QUESTION_CHARS = 300
+_MAX_QUESTION_SENTENCES = 2
+_SENTENCE_END = re.compile(r"(?<=[.!?？。])\s+(?=[A-ZÀ-Ý¿¡«\"“])")
 _INTERVIEWER_ASKS = re.compile(INTERVIEWER_ASKS_WORDS)
 
 # Order matters: a heading saying the interviewers ask is about interview questions even when it says "ask";
@@ -118,7 +120,10 @@ _MARKUP = re.compile(
 # `Label: rest`, the label short and free of question marks and code: a fact's name ("Mission: ..."), or a
 # question's category ("Databases: How does ...?", see `question_label`).
 # Obsidian's Dataview writes such a field `Founded:: 2011`.
-PLAIN_LABEL = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*(?:::|[:：])\s+(?P<rest>\S.*)$", re.DOTALL)
+# A label may hold a note in parentheses ("Modificaciones estructurales (RDL 5/2023): fusión, escisión").
+PLAIN_LABEL = re.compile(
+    r"^(?P<label>(?:[^:：?？`\[\]()]|\([^():：?？]{0,40}\)){1,60}?)\s*(?:::|[:：])\s+(?P<rest>\S.*)$", re.DOTALL
+)
 MAX_QUESTION_LABEL_WORDS = 4
 _ASIDE_LABELS = {"e.g", "eg", "i.e", "ie", "note", "nb", "n.b", "hint", "tip", "ps", "p.s", "example", "see"}
 _LEADING_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[ivx]+\.|[a-z]\))\s+", re.IGNORECASE)
@@ -181,7 +186,13 @@ def looks_like_question(text: str) -> bool:
         return False  # "What Hannah asked:": a line leading into the questions, not one of them
     if len(words) > _MAX_QUESTION_CHARS and not words.rstrip("\"')”»*_ ").endswith(_QUESTION_MARKS):
         return False  # a paragraph quoting a question ("... first (\"How would you ...?\"), then ...")
-    return _reads_as_question(words) or question_label(text) is not None
+    sentences = _SENTENCE_END.split(words)
+    if len(sentences) > _MAX_QUESTION_SENTENCES:
+        return False  # advice in prose ("Keep answers short. Have two deals ready. Want a mock?")
+    if _reads_as_question(words) or question_label(text) is not None:
+        return True
+    # "Depreciation goes up by £10. Walk me through the statements.": the question is its last sentence.
+    return len(sentences) > 1 and bool(_QUESTION_OPENERS.match(sentences[-1]))
 
 
 @_memo
