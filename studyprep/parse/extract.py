@@ -6,6 +6,7 @@ Structure comes from markdown-it-py's block tree (see `blocks`); this module dec
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -320,7 +321,7 @@ class _Extractor:
         ):
             self._attach(self._section_text(section), section.line)  # "#### Sample answer" after a question
             return
-        if inherited in ("question", "ask") and title and _is_question_section(section):
+        if inherited in ("question", "ask") and title and _is_question_section(section, among_questions=True):
             self._question_section(section, inherited, categories)
             return
         self.last_question = None
@@ -351,7 +352,7 @@ class _Extractor:
     def _question_section(self, section: Section, kind: str, categories: list[str]) -> None:
         """A heading or bold line that is itself a question: what follows it, with its labelled parts
         ("#### What they're looking for", "**Sample answer:**"), is its back; sub-questions stay cards."""
-        parts = [child for child in section.children if not _is_question_section(child)]
+        parts = [child for child in section.children if not _is_question_section(child, among_questions=True)]
         for part in parts:
             self._explain(part.line, "back", f"part {clean_heading(part.title)!r} of the question above")
         back = "\n\n".join(
@@ -476,6 +477,8 @@ class _Extractor:
 
     def _paragraph_continues(self, block: Paragraph) -> bool:
         first = block.text.split("\n", 1)[0]
+        if QUESTION_MARKER.match(plain_text(first)):
+            return False  # "Q: ..." / "P: ..." opens the next question
         lead = split_bold_lead(first) if block.bold_lead else None
         if (lead and is_answer_part(lead[0])) or ANSWER_MARKER.match(first):
             return True
@@ -524,8 +527,16 @@ class _Extractor:
         return bool(definitions)
 
     def _question_paragraph(self, block: Paragraph, kind: str, path: list[str], lines: list[str]) -> bool:
+        pairs = _marked_pairs(block.text.split("\n"))
+        if len(pairs) > 1:  # "Q: ... A: ... Q: ... A: ..." in one paragraph: one card per pair
+            for offset, pair in pairs:
+                asked, said = _split_answer(pair)
+                self._question_text(kind, path, asked, block.start + offset, said)
+            return True
         prompt, answer = _split_answer(block.text)
-        if answer:
+        # "P: ...?" then "R:" alone: the answer is what follows the paragraph (a list, a table).
+        answered = answer or (len(lines) > 1 and ANSWER_MARKER.fullmatch(lines[-1]) and looks_like_question(prompt))
+        if answered:
             self._question_text(kind, path, prompt, block.start, answer)
             return True
         if lines and all(looks_like_question(line) for line in lines):
@@ -794,15 +805,19 @@ def _is_part_item(item: Item) -> bool:
     return is_answer_part(label)
 
 
-def _is_question_section(section: Section) -> bool:
+def _is_question_section(section: Section, among_questions: bool = False) -> bool:
     """A heading or bold line that is a question, or that is followed by an answer's labelled parts
-    ("**7. You're incident commander. Talk me through it.**" then "- **What they're testing:** ...")."""
+    ("**7. You're incident commander. Talk me through it.**" then "- **What they're testing:** ...").
+
+    Among questions, a heading whose words would name a reference section elsewhere ("What's your experience
+    with central lines?", "Why this company?") is a question too.
+    """
     title = clean_heading(section.title)
     if not title or is_answer_part(section.title):
         return False
     if _reads_as_label(section.title) and _holds_questions(section.blocks):
         return False  # "### Why here" over a list of questions names them: a category
-    if _is_question_title(section.title):
+    if _is_question_title(section.title) or (among_questions and looks_like_question(title)):
         return True
     kind = section_kind(title)
     return kind not in (*CARD_SECTION_KINDS, *_REFERENCE_KINDS) and _has_answer_parts(section)
@@ -850,6 +865,15 @@ def _line_label(line: str, kind: str) -> tuple[str, str] | None:
     if lead and lead[1]:
         return lead
     return _plain_label(line) if kind == "fact" else None
+
+
+def _marked_pairs(lines: list[str]) -> list[tuple[int, str]]:
+    """A paragraph cut before each line opening with a question marker (`Q:`, `P:`), with line offsets."""
+    starts = [index for index, line in enumerate(lines) if QUESTION_MARKER.match(line.strip())]
+    if not starts or starts[0] != 0:
+        return []
+    bounds = [*starts, len(lines)]
+    return [(start, "\n".join(lines[start:end])) for start, end in itertools.pairwise(bounds)]
 
 
 def _split_answer(text: str) -> tuple[str, str]:

@@ -187,7 +187,7 @@ def looks_like_question(text: str) -> bool:
     if len(words) > _MAX_QUESTION_CHARS and not words.rstrip("\"')”»*_ ").endswith(_QUESTION_MARKS):
         return False  # a paragraph quoting a question ("... first (\"How would you ...?\"), then ...")
     sentences = _SENTENCE_END.split(words)
-    if len(sentences) > _MAX_QUESTION_SENTENCES:
+    if sum(len(sentence.split()) > 2 for sentence in sentences) > _MAX_QUESTION_SENTENCES:
         return False  # advice in prose ("Keep answers short. Have two deals ready. Want a mock?")
     if _reads_as_question(words) or question_label(text) is not None:
         return True
