@@ -388,6 +388,8 @@ class _Extractor:
         own = section_kind(title) if title else None
         if own in (None, "resume") and self.company_word and self.company_word in _comparable_words(title):
             own = "fact" if not looks_like_question(title) else own
+        if own == "concept" and _asks_in_headings(section):
+            own = "question"  # "Part 1 — Sales fundamentals" over "### Q1. Walk me through ...": its questions
         # The heading of the company facts or of the questions to ask only names the section: no category.
         named = title and (is_stage_title(title) or not is_generic_title(title))  # a round names its questions
         own_path = [title] if named and own not in ("fact", "ask") else []
@@ -821,6 +823,12 @@ def _is_question_section(section: Section, among_questions: bool = False) -> boo
         return True
     kind = section_kind(title)
     return kind not in (*CARD_SECTION_KINDS, *_REFERENCE_KINDS) and _has_answer_parts(section)
+
+
+def _asks_in_headings(section: Section) -> bool:
+    """True when most of a section's sub-headings are questions (two at least)."""
+    asked = sum(_is_question_section(child, among_questions=True) for child in section.children)
+    return asked >= 2 and asked * 2 >= len(section.children)
 
 
 def _holds_questions(blocks: list[Block]) -> bool:
