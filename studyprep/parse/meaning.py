@@ -52,7 +52,8 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "concept",
         re.compile(
             r"concept|topic|brush|\breview\b|\bstudy\b|\bknow\b|\bto learn\b|learning (goals|plan|topics)|refresh|"
-            r"fundamental|knowledge|cheat ?sheet|"
+            r"fundamental|knowledge|cheat ?sheet|\bbasics\b|essentials|primer|refresher|\b101\b|grundlagen|"
+            r"fondamentaux|notions de base|b[áa]sicos|fundamentos|"
             r"glossary|key terms|skills? to|technical areas|konzept|themen|begriffe|wissen|notions|sujets|r[ée]viser|"
             r"\brevise\b|revision|to revise|revoir|\brever\b|repasar|repassar|wiederholen|auffrischen|"
             r"conceptos|temas|concetti|argomenti|conceitos|概念|トピック|知识|主题|개념"
@@ -87,7 +88,9 @@ _GENERIC_CJK = re.compile(
     r"[のでにとへを的和与向및]|する|される"
 )
 _QUESTION_OPENERS = re.compile(
-    r"^(how|what|why|when|where|which|who|whom|whose|is|are|can|could|would|should|do|does|did|have|has|will|"
+    r"^(how|what|why|when|where|which|who|whom|whose|is|are|can|could|would|should|does|did|will|"
+    # "Do you ...?" asks; "Do a mock interview." and "Have the notebook open." advise.
+    r"(?:do|have|has)(?= (?:you|we|they|he|she|it|i|there|your|anyone|any)\b)|"
     r"describe|explain|tell me|tell us|walk (me|us) through|talk (me|us) through|give (me |us )?an example|compare|"
     r"design|implement|discuss|imagine|suppose|share|wie|was|warum|wann|welche?[rsmn]?|beschreib\w*|erkl[äa]r\w*|"
     r"comment|pourquoi|quel\w*|qu'est|d[ée]cri\w*|expliqu\w*|c[oó]mo|qu[ée]|por qu[ée]|cu[áa]l\w*|describ\w*|"

@@ -150,7 +150,9 @@ FACT_SECTION_WORDS = (
 # Headings of material kept for reading, never cards: links, reading, checklists, logistics.
 REFERENCE_SECTION_WORDS = (
     r"\bresources?\b|\blinks?\b|reading list|further reading|\breading\b|sources|references|bibliograph|"
-    r"checklist|to bring|to do\b|todo|before the interview|on the day|logistics|schedule|agenda|timeline|"
+    r"checklist|to bring|to do\b|todo|before the (?:interview|call|meeting|day)|on the day|day before|"
+    r"logistics|schedule|agenda|timeline|avant l'entretien|vor dem gespr[äa]ch|antes de la entrevista|"
+    r"antes da entrevista|"
     r"lesson plan|step[- ]by[- ]step|\bsteps\b|next steps|day[- ]of|mitnehmen|ressourcen|quellen|"
     r"recursos|enlaces|lecturas|ressources|liens|lectures|[àa] apporter|leituras|levar|"
     r"\bmaterial(?:es|s)?\b|materiais|studienmaterial|mat[ée]riel|supports? de cours"
