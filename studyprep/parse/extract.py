@@ -406,7 +406,10 @@ class _Extractor:
             if switches and not keeps:
                 self.found.append(title)
                 return own, own_path
-            return inherited, [*categories, title] if title else categories
+            # "### Questions probables" under a round only says what the round holds: no category of its own.
+            says_questions = own == "question" and is_generic_title(title) and not is_stage_title(title)
+            named_here = title and not says_questions
+            return inherited, [*categories, title] if named_here else categories
         if own in CARD_SECTION_KINDS:
             self.found.append(title)
             return own, own_path

@@ -25,7 +25,7 @@ _DOCUMENT_WORDS = re.compile(
     r"(?:^|\s)(?:interview|interviews|leetcode|vorbereitung|vorstellungsgespr[äa]ch|bewerbungsgespr[äa]ch|"
     r"interviewvorbereitung|gespr[äa]chsvorbereitung|fragenkatalog|pr[ée]paration|pr[ée]pa|entretien|"
     r"d'entretien|fiche|preparaci[óo]n|entrevista|proceso\s+de\s+selecci[óo]n|processo\s+seletivo|"
-    r"bewerbungsprozess|processus\s+de\s+recrutement|recrutement|despacho|banco\s+de\s+(?:preguntas|perguntas)|prepara[çc][ãa]o|"
+    r"bewerbungsprozess|processus\s+de\s+recrutement|despacho|banco\s+de\s+(?:preguntas|perguntas)|prepara[çc][ãa]o|"
     r"preparo|gu[íi]a|notas|面接準備|面接対策|面试准备)(?=\s|$)",
     re.IGNORECASE,
 )
