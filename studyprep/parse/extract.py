@@ -71,7 +71,7 @@ _HINT_AFTER_QUESTION = re.compile(
 _HINT_AFTER_ARROW = re.compile(r"^(?P<question>\S.{4,}?(?:[.!)]|))\s+(?:->|=>|→|⇒)\s+(?P<hint>\S.*)$", re.DOTALL)
 _HINT_AFTER_DASH = re.compile(
     r"^(?P<question>(?:\S{1,3}\s+)*\[[^\]]+\]\([^)]+\)(?:\s*(?:\([A-Za-z]+\)|\[[A-Za-z]+\]|[^\w\s]{1,3}))*|"
-    r"\S+(?:\s+\S+)+?)\s+(?:[—–]|-(?=\s+\S+\s))\s+(?P<hint>\S.*)$",
+    r"\S+(?:\s+\S+)+?)\s+(?:[—–]|-(?=\s+\S+\s)|(?<=\)\s)-)\s+(?P<hint>\S.*)$",
     re.DOTALL,
 )
 _HINT_SEPARATOR = re.compile(r"->|=>|→|⇒|—|–|\s-\s|<br", re.IGNORECASE)
@@ -388,7 +388,7 @@ class _Extractor:
         own = section_kind(title) if title else None
         if own in (None, "resume") and self.company_word and self.company_word in _comparable_words(title):
             own = "fact" if not looks_like_question(title) else own
-        if own == "concept" and _asks_in_headings(section):
+        if own == "concept" and (_asks_in_headings(section) or _practice_list(section.blocks)):
             own = "question"  # "Part 1 — Sales fundamentals" over "### Q1. Walk me through ...": its questions
         # The heading of the company facts or of the questions to ask only names the section: no category.
         named = title and (is_stage_title(title) or not is_generic_title(title))  # a round names its questions
@@ -749,7 +749,8 @@ def _mostly_questions(blocks: list[Block]) -> bool:
 
 
 _PRACTICE_LINK = re.compile(r"^\W{0,12}\[[^\]]{1,200}\]\(https?://")
-_DIFFICULTY = re.compile(r"🟢|🟡|🔴|🟩|🟨|🟥|[\[(](?:easy|medium|hard)[\])]", re.IGNORECASE)
+# Coloured difficulty marks open the item ("🟢 [Two Sum](...)"); a legend line only mentions them.
+_DIFFICULTY = re.compile(r"^\W{0,8}?(?:🟢|🟡|🔴|🟩|🟨|🟥)|[\[(](?:easy|medium|hard)[\])]", re.IGNORECASE)
 
 
 def _is_practice_item(text: str) -> bool:
@@ -826,6 +827,12 @@ def _is_question_section(section: Section, among_questions: bool = False) -> boo
         return True
     kind = section_kind(title)
     return kind not in (*CARD_SECTION_KINDS, *_REFERENCE_KINDS) and _has_answer_parts(section)
+
+
+def _practice_list(blocks: list[Block]) -> bool:
+    """True for a list of problems to practise ("- [ ] 🟢 [Two Sum](...)"), most of its items."""
+    items = [item.text for block in blocks if isinstance(block, ListBlock) for item in block.items if item.text]
+    return len(items) >= 2 and sum(_is_practice_item(text) for text in items) * 2 >= len(items)
 
 
 def _asks_in_headings(section: Section) -> bool:
