@@ -551,24 +551,30 @@ class _Extractor:
         return False
 
     def _table(self, table: Table, kind: str, path: list[str]) -> None:
-        """Each row is a card: its first cell that is not a row number is the prompt, the other cells (with
-        their headers) its back."""
+        """Each row is a card: its prompt column (one headed "Question" or "Problem", else the first with
+        words in it) is the prompt, the other cells (with their headers) its back; a difficulty or status
+        column gives the card's tags."""
         width = max(len(row) for row in table.rows)
         headers = [*table.header, *[""] * (width - len(table.header))]
         numbers = {column for column in range(width) if _is_number_column(table, column)}
-        prompt_column = next((column for column in range(width) if column not in numbers), 0)
+        prompt_column = _prompt_column(table, width, numbers)
+        marks = {column for column in range(width) if _MARK_HEADER.fullmatch(plain_text(headers[column]).casefold())}
         for offset, written in enumerate(table.rows):
             row = [*written, *[""] * (width - len(written))]
             if not row[prompt_column].strip():
                 continue
-            others = [column for column in range(width) if column != prompt_column and column not in numbers]
+            others = [column for column in range(width) if column not in (prompt_column, *numbers, *marks)]
             named = len(others) > 1 or kind != "fact"  # a fact's one column of details needs no "Details:"
             cells = [
                 f"{headers[column]}: {row[column]}" if headers[column] and named else row[column]
                 for column in others
                 if row[column].strip()
             ]
-            self._entry(kind, path, row[prompt_column], table.start + 2 + offset, "\n".join(cells))
+            # "Medium" under Level, "✅" under Status: read as the markers they are (see `inline`).
+            tagged = " ".join(
+                [row[prompt_column], *(_as_marker(row[column]) for column in marks if row[column].strip())]
+            )
+            self._entry(kind, path, tagged, table.start + 2 + offset, "\n".join(cells))
 
     def _item(self, item: Item, kind: str, path: list[str]) -> None:
         text = _one_line(item.text)
@@ -714,6 +720,36 @@ def _category_name(name: str) -> str:
     return strip_symbols(words).rstrip(":：").strip() or name
 
 
+_PROMPT_HEADER = re.compile(
+    r"questions?|problems?|prompts?|exercises?|tasks?|fragen?|aufgaben?|preguntas?|problemas?|ejercicios?|"
+    r"probl[èe]mes?|exercices?|perguntas?|exerc[íi]cios?",
+    re.IGNORECASE,
+)
+_MARK_HEADER = re.compile(
+    r"level|difficulty|status|done|niveau|schwierigkeit|stand|dificultad|estado|difficult[ée]|statut|n[íi]vel|"
+    r"dificuldade|situa[çc][ãa]o"
+)
+
+
+def _as_marker(cell: str) -> str:
+    """A difficulty or status cell written as a marker beside the prompt: "(Medium)", or "✅" as it is."""
+    cell = cell.strip()
+    return f"({cell})" if cell.isalpha() else cell
+
+
+def _prompt_column(table: Table, width: int, numbers: set[int]) -> int:
+    """The column holding the prompts: one headed as such, else the first with words in most rows."""
+    columns = [column for column in range(width) if column not in numbers]
+    for column in columns:
+        if column < len(table.header) and _PROMPT_HEADER.fullmatch(plain_text(table.header[column]).strip()):
+            return column
+    for column in columns:
+        cells = [row[column] for row in table.rows if column < len(row)]
+        if sum(sum(ch.isalpha() for ch in cell) >= 3 for cell in cells) * 2 > len(cells):
+            return column
+    return columns[0] if columns else 0
+
+
 def _is_number_column(table: Table, column: int) -> bool:
     """A column of row numbers ("#", "No." or only digits in every row), never a prompt."""
     header = table.header[column].strip().casefold() if column < len(table.header) else ""
@@ -787,6 +823,11 @@ def _candidate_texts(blocks: list[Block]):
                     yield from _candidate_texts(item.children)
                 elif item.text:  # a question's nested bullets are its hints, not more candidates
                     yield item.text
+        elif isinstance(block, Table) and block.rows:
+            width = max(len(row) for row in block.rows)
+            numbers = {column for column in range(width) if _is_number_column(block, column)}
+            column = _prompt_column(block, width, numbers)
+            yield from (row[column] for row in block.rows if column < len(row) and row[column].strip())
 
 
 def _definitions(lines: list[str]) -> list[tuple[str, list[str], int]] | None:
