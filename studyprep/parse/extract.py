@@ -83,6 +83,7 @@ _LETTER_ENUMERATION = re.compile(r"^a\s*[.)]", re.IGNORECASE)
 # Real prep documents are 10-100 KB; 5 MB (~50,000 questions) parses in about 6 s with ~350 MB of memory.
 MAX_DOCUMENT_BYTES = 5_000_000
 _MAX_FRONT_MATTER_LINES = 200
+_MIN_TOPIC_ITEMS = 3
 _ANSWER_CALLOUTS = {"example", "answer", "success", "check", "done", "abstract", "summary"}
 _REFERENCE_KINDS = {"role", "fit", "resume", "strategy"}
 _IDENTITY_LABELS = {"company": "company", "employer": "company", "role": "role", "position": "role", "title": "role"}
@@ -385,11 +386,8 @@ class _Extractor:
     def _kind_of(
         self, section: Section, title: str, inherited: str | None, categories: list[str]
     ) -> tuple[str | None, list[str]]:
-        own = section_kind(title) if title else None
-        if own in (None, "resume") and self.company_word and self.company_word in _comparable_words(title):
-            own = "fact" if not looks_like_question(title) else own
-        if own == "concept" and (_asks_in_headings(section) or _practice_list(section.blocks)):
-            own = "question"  # "Part 1 — Sales fundamentals" over "### Q1. Walk me through ...": its questions
+        """The card kind a section's content gives (None: kept as a reference note) and its category path."""
+        own = self._own_kind(section, title)
         # The heading of the company facts or of the questions to ask only names the section: no category.
         named = title and (is_stage_title(title) or not is_generic_title(title))  # a round names its questions
         own_path = [title] if named and own not in ("fact", "ask") else []
@@ -399,27 +397,35 @@ class _Extractor:
         if own == "other" or advice:
             return None, []
         if inherited is not None:
-            switches = own in CARD_SECTION_KINDS and own != inherited
-            # Under questions, a sub-section of questions is a category ("**About the team**" among questions
-            # to ask), unless it is the questions-to-ask section itself.
-            keeps = inherited in ("question", "ask") and own != "ask" and _mostly_questions(section.blocks)
-            if switches and not keeps:
-                self.found.append(title)
-                return own, own_path
-            # "### Questions probables" under a round only says what the round holds: no category of its own.
-            says_questions = own == "question" and is_generic_title(title) and not is_stage_title(title)
-            named_here = title and not says_questions
-            return inherited, [*categories, title] if named_here else categories
-        if own in CARD_SECTION_KINDS:
+            return self._under(section, title, own, own_path, inherited, categories)
+        kind = own if own in CARD_SECTION_KINDS else _kind_by_content(section, title, own)
+        if kind is not None:
+            self.found.append(title or "(untitled list of questions)")
+        return kind, own_path if kind else []
+
+    def _own_kind(self, section: Section, title: str) -> str | None:
+        own = section_kind(title) if title else None
+        if own in (None, "resume") and self.company_word and self.company_word in _comparable_words(title):
+            own = "fact" if not looks_like_question(title) else own
+        if own == "concept" and (_asks_in_headings(section) or _practice_list(section.blocks)):
+            own = "question"  # "Part 1 — Sales fundamentals" over "### Q1. Walk me through ...": its questions
+        return own
+
+    def _under(
+        self, section: Section, title: str, own: str | None, own_path: list[str], inherited: str, categories: list[str]
+    ) -> tuple[str | None, list[str]]:
+        """A sub-section's kind: its own when it names another card section, else its parent's, as a category."""
+        switches = own in CARD_SECTION_KINDS and own != inherited
+        # Under questions, a sub-section of questions is a category ("**About the team**" among questions
+        # to ask), unless it is the questions-to-ask section itself.
+        keeps = inherited in ("question", "ask") and own != "ask" and _mostly_questions(section.blocks)
+        if switches and not keeps:
             self.found.append(title)
             return own, own_path
-        # An unfamiliar heading, or one whose words read as advice ("Behavioral (STAR)"), holding mostly
-        # questions, in its own blocks or in sub-sections that no heading of their own claims.
-        asked = _mostly_asked(list(_section_texts(section))) if title else _mostly_questions(section.blocks)
-        if own not in CARD_SECTION_KINDS and asked:
-            self.found.append(title or "(untitled list of questions)")
-            return "question", own_path
-        return None, []
+        # "### Questions probables" under a round only says what the round holds: no category of its own.
+        says_questions = own == "question" and is_generic_title(title) and not is_stage_title(title)
+        named_here = title and not says_questions
+        return inherited, [*categories, title] if named_here else categories
 
     def _blocks(self, blocks: list[Block], kind: str, path: list[str]) -> None:
         asking = kind in ("question", "ask")
@@ -868,6 +874,35 @@ def _is_question_section(section: Section, among_questions: bool = False) -> boo
         return True
     kind = section_kind(title)
     return kind not in (*CARD_SECTION_KINDS, *_REFERENCE_KINDS) and _has_answer_parts(section)
+
+
+def _kind_by_content(section: Section, title: str, own: str | None) -> str | None:
+    """An unfamiliar heading, or one whose words read as advice ("Behavioral (STAR)"), holding mostly
+    questions (in its blocks or in sub-sections no heading of their own claims), or lists of topics."""
+    asked = _mostly_asked(list(_section_texts(section))) if title else _mostly_questions(section.blocks)
+    if asked:
+        return "question"
+    if own is None and title and _lists_topics(section.blocks):
+        return "concept"  # "Part 1 — Distributed systems" over lists of topics
+    return None
+
+
+def _lists_topics(blocks: list[Block]) -> bool:
+    """True for a list whose items mostly name several topics each ("Idempotency keys, retries, ...")."""
+    items = [_one_line(item.text) for block in blocks if isinstance(block, ListBlock) for item in block.items]
+    items = [item for item in items if item]
+    if len(items) < _MIN_TOPIC_ITEMS or any(looks_like_question(item) for item in items):
+        return False
+    listing = sum(len(split_topics(_label_rest(item))) > 1 for item in items)
+    return listing * 3 >= len(items) * 2
+
+
+def _label_rest(text: str) -> str:
+    lead = split_bold_lead(text)
+    if lead and lead[1]:
+        return lead[1]
+    label = _plain_label(text)
+    return label[1] if label else text
 
 
 def _practice_list(blocks: list[Block]) -> bool:
