@@ -76,6 +76,9 @@ def parse_document(
     extractor.visit(root, inherited=None, categories=[])
     if not extractor.found:
         raise StudyprepError(_LOOKED_FOR, path)
+    headings = extractor.outline_note()
+    if headings is not None:
+        extractor.reference.append(headings)
     return ParsedDocument(
         title=title or fallback_title or "Interview prep",
         company=company,

@@ -117,6 +117,8 @@ class Extractor:
         self.last_question: ParsedCard | None = None
         self.last_question_level: float = 0
         self.last_question_from_list = False
+        # Headings kept neither as a category nor as a reference note's name, with their lines.
+        self.unplaced: list[tuple[int, str]] = []
 
     def visit(self, section: Section, inherited: str | None, categories: list[str]) -> None:
         """Read a section and its sub-sections: `inherited` is the card kind of the section above, if any."""
@@ -133,6 +135,8 @@ class Extractor:
             became = f"{kind or 'reference'}" + (f", category {' > '.join(path)}" if path else "")
             self._explain(section.line, "section", f"{title!r}: {became}")
         self._content(section, title, kind, path)
+        if title and title not in path and not (kind is None and section.blocks):
+            self.unplaced.append((section.line, title))  # "## Questions to ask them": said nowhere else
         # Outside card sections, headings (or bold lines) that are mostly questions are questions themselves
         # ("**What is a data lake?**" then its answer, in a document with no section heading).
         asked = self._asked_children(section, title) if not kind else []
@@ -515,6 +519,16 @@ class Extractor:
             return ""
         text = "\n".join(self.lines[blocks[0].start : blocks[-1].end])
         return textwrap.dedent(text).strip()
+
+    def outline_note(self) -> ReferenceNote | None:
+        """The headings that name a section and nothing else ("Predicted Interview Questions", "About Acme"),
+        as a reference note listing them: the deck keeps every word of the document."""
+        named = {note.section for note in self.reference}
+        unplaced = [(line, title) for line, title in self.unplaced if title not in named]
+        if not unplaced:
+            return None
+        text = "\n".join(f"- {title} (line {line + 1})" for line, title in unplaced)
+        return ReferenceNote(section="Section headings", kind="other", text=text, source=unplaced[0][0] + 1)
 
     def _keep(self, title: str, kind: str, blocks: list[Block], line: int) -> None:
         """Keep blocks that made no card as a verbatim reference note, so nothing is dropped."""
