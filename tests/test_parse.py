@@ -484,7 +484,10 @@ def test_yaml_front_matter_is_not_content_and_gives_the_title() -> None:
     assert (document.title, document.company, document.role) == ("Acme – SRE prep", "Acme", "SRE")
     assert [card.prompt for card in document.cards] == ["What is SLO?"]
     # The heading that only names the section is kept in a note of its own (nothing of the document is lost).
-    assert [(note.section, note.source) for note in document.reference] == [("Front matter", 1), ("Section headings", 7)]
+    assert [(note.section, note.source) for note in document.reference] == [
+        ("Front matter", 1),
+        ("Section headings", 7),
+    ]
     assert document.reference[1].text == "- Interview Questions (line 7)"
 
 
