@@ -256,6 +256,9 @@ class Extractor:
                 self.last_question = None  # only a block that just made the question leads into its answer
 
     def _block(self, block: Block, kind: str, path: list[str]) -> None:
+        if isinstance(block, Paragraph) and block.text.lstrip().startswith("%%"):
+            self.leftovers.append(block)  # an Obsidian comment (`%% ... %%`): the writer's own, never a card
+            return
         if isinstance(block, ListBlock):
             self._list(block, kind, path)
         elif isinstance(block, Table) and block.rows:

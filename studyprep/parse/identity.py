@@ -68,9 +68,9 @@ _COMPANY_WORDS = re.compile(
 )
 _COMPANY_LABELS = re.compile(
     r"^(?:company|employer|firm|organi[sz]ation|organisation|client|firma|unternehmen|arbeitgeber|"
-    r"entreprise|soci[ée]t[ée]|employeur|[ée]tablissement|structure|empresa|compa[ñn][íi]a|organizaci[óo]n|"
-    r"organiza[çc][ãa]o|empregador|institui[çc][ãa]o|institution|hospital|school|despacho|bufete|cabinet|"
-    r"kanzlei|escrit[óo]rio|studio|agency|agence|agencia|ag[êe]ncia|brand|marca|marque|client|cliente)$",
+    r"entreprise|soci[ée]t[ée]|employeur|[ée]tablissement|empresa|compa[ñn][íi]a|organizaci[óo]n|"
+    r"organiza[çc][ãa]o|empregador|institui[çc][ãa]o|institution|despacho|bufete|cabinet|kanzlei|escrit[óo]rio|"
+    r"agency|agence|agencia|ag[êe]ncia)$",
     re.IGNORECASE,
 )
 _ROLE_LABELS = re.compile(

@@ -54,6 +54,8 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"concept|topic|brush|\breview\b|\bstudy\b|\bknow\b|\bto learn\b|learning (goals|plan|topics)|refresh|"
             r"fundamental|knowledge|cheat ?sheet|\bbasics\b|essentials|primer|refresher|\b101\b|grundlagen|"
             r"fondamentaux|notions de base|b[áa]sicos|fundamentos|"
+            r"\bterms\b|vocabulary|jargon|glossar|vocabulaire|vocabulario|vocabul[áa]rio|termos|t[ée]rminos|"
+            r"revisar|repassar|assuntos|estudar|ma[îi]triser|"
             r"glossary|key terms|skills? to|technical areas|konzept|themen|begriffe|wissen|notions|sujets|r[ée]viser|"
             r"\brevise\b|revision|to revise|revoir|\brever\b|repasar|repassar|wiederholen|auffrischen|"
             r"conceptos|temas|concetti|argomenti|conceitos|概念|トピック|知识|主题|개념"
@@ -76,7 +78,8 @@ _GENERIC_WORDS = re.compile(
     r"want|wants|would|like|perguntas|prov[áa]veis|poss[íi]veis|comuns|conceitos|revisar|probabili|concetti|"
     r"ripassare|argomenti|da|ce|qu'ils|qu'elles|pourraient|peuvent|que|me|pueden|podr[íi]an|podem|poderiam|o|"
     r"mich|k[öo]nnten|sie|was|is|are|likely|te|se|revoir|rever|revise|revisar|repassar|auffrischen|espero|"
-    r"attendues|attendus|erwartete|erwarte|esperadas|im|gespr[äa]ch|vorstellungsgespr[äa]ch)\b"
+    r"attendues|attendus|erwartete|erwarte|esperadas|im|gespr[äa]ch|vorstellungsgespr[äa]ch|kommen|ma[îi]triser|"
+    r"terms|have|ready|assuntos|para)\b"
 )
 # The same for Japanese, Chinese and Korean, written without spaces between words: fragments, longest first,
 # then the particles that join them ("想定される質問", "面接で聞かれそうな質問", "复习概念", "예상 질문").

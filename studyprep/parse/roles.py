@@ -33,6 +33,7 @@ from studyprep.parse.section import (
     Section,
 )
 from studyprep.parse.tables import (
+    headed_as_prompts,
     is_number_column,
     prompt_column_of,
 )
@@ -123,7 +124,10 @@ def _candidate_texts(blocks: list[Block]):
             width = max(len(row) for row in block.rows)
             numbers = {column for column in range(width) if is_number_column(block, column)}
             column = prompt_column_of(block, width, numbers)
-            yield from (row[column] for row in block.rows if column < len(row) and row[column].strip())
+            declared = headed_as_prompts(block, column)  # "| Question | ... |": each row is one, whatever it says
+            yield from (
+                "?" if declared else row[column] for row in block.rows if column < len(row) and row[column].strip()
+            )
 
 
 def is_part_item(item: Item) -> bool:

@@ -11,7 +11,7 @@ from studyprep.parse.meaning import (
     plain as plain_text,
 )
 
-__all__ = ["MARK_HEADER", "as_marker", "is_number_column", "prompt_column_of"]
+__all__ = ["MARK_HEADER", "as_marker", "headed_as_prompts", "is_number_column", "prompt_column_of"]
 
 
 _PROMPT_HEADER = re.compile(
@@ -33,11 +33,16 @@ def as_marker(cell: str) -> str:
     return f"({cell})" if cell.isalpha() else cell
 
 
+def headed_as_prompts(table: Table, column: int) -> bool:
+    """True when the column's header says it holds the questions or problems ("Question", "Problem")."""
+    return column < len(table.header) and bool(_PROMPT_HEADER.fullmatch(plain_text(table.header[column]).strip()))
+
+
 def prompt_column_of(table: Table, width: int, numbers: set[int]) -> int:
     """The column holding the prompts: one headed as such, else the first with words in most rows."""
     columns = [column for column in range(width) if column not in numbers]
     for column in columns:
-        if column < len(table.header) and _PROMPT_HEADER.fullmatch(plain_text(table.header[column]).strip()):
+        if headed_as_prompts(table, column):
             return column
     for column in columns:
         cells = [row[column] for row in table.rows if column < len(row)]

@@ -120,6 +120,8 @@ ASK_SECTION_WORDS = (
     r"my|interviewers?|hiring|the team|the panel|the interviewer)|reverse interview|things to ask|"
     r"questions? for (?!you\b|me\b|practice\b|review\b|candidates?\b|the (?:role|interview|position|case)\b)\w+|"
     r"\bfragen an\b|r[üu]ckfragen|eigene fragen|meine fragen|[àa] poser|questions pour (?:eux|le jury|le recruteur)|"
+    r"to (?:close|end|finish|wrap up) with|closing questions|pour (?:conclure|finir|terminer)|para (?:cerrar|terminar|"
+    r"fechar|concluir)|zum (?:abschluss|schluss)|"
     r"para (?:hacer|preguntar)|preguntas? (?:para|al|a la) (?!(?:practicar|repasar|la entrevista|preparar)\b)\w+|"
     r"domande da fare|perguntas? (?:para|ao|[àa]) (?!(?:praticar|revisar|a entrevista)\b)\w+|fragen an\b|"
     r"vragen aan|聞く|質問する|逆質問|面接官への|问面试官|向面试官|反问|역질문|할 질문|면접관에게"
@@ -140,7 +142,9 @@ FACT_HEADING_WORDS = (
     r"restaurant|hotel|agency|district|trust|practice|lab|university|academy)\b|company (?:background|profile)|"
     r"auf einen blick|kurzprofil|steckbrief|das unternehmen|en bref|l'essentiel|l'entreprise|l'[ée]tablissement|"
     r"en breve|de un vistazo|la empresa|sobre (?:a|o|la|el) (?:empresa|compa[ñn]ia|organiza[çc][ãa]o|hospital|escola)|"
-    r"em resumo|a empresa|datos (?:clave|de la empresa)|dados da empresa"
+    r"em resumo|a empresa|datos (?:clave|de la empresa)|dados da empresa|in numbers|en chiffres|in zahlen|en cifras|"
+    r"em n[úu]meros|^(?:(?:das|unser) )?(?:b[üu]ro|haus|unternehmen)\b|^the (?:firm|practice|studio|office|house)\b|"
+    r"^(?:l'agence|le cabinet|la maison)\b|^(?:o escrit[óo]rio|la casa|a casa)\b"
 )
 FACT_SECTION_WORDS = (
     r"^about\b|^sobre\b|^[àa] propos\b|^[üu]ber\b|^acerca de\b|"
@@ -154,7 +158,9 @@ REFERENCE_SECTION_WORDS = (
     r"logistics|schedule|agenda|timeline|avant l'entretien|vor dem gespr[äa]ch|antes de la entrevista|"
     r"antes da entrevista|"
     r"lesson plan|step[- ]by[- ]step|\bsteps\b|next steps|day[- ]of|mitnehmen|ressourcen|quellen|"
-    r"recursos|enlaces|lecturas|ressources|liens|lectures|[àa] apporter|leituras|levar|"
+    r"recursos(?! humanos)|enlaces|lecturas|ressources(?! humaines)|liens|lectures|[àa] apporter|leituras|levar|"
+    r"[àa] lire|zu lesen|lesestoff|para leer|para ler|reminders?|don'?t forget|ne pas oublier|nicht vergessen|"
+    r"no olvidar|n[ãa]o esquecer|recordatorios|lembretes|"
     r"\bmaterial(?:es|s)?\b|materiais|studienmaterial|mat[ée]riel|supports? de cours"
 )
 # Headings that name an interview round: a category whose items are interview questions.
@@ -164,6 +170,7 @@ STAGE_WORDS = (
     r"\brunde\b|fachgespr[äa]ch|zweitgespr[äa]ch|erstgespr[äa]ch|entretien (?:rh|technique|final|avec)|"
     r"mise en situation|jeu de r[ôo]le|role[- ]?play|case study|case interview|take[- ]home|assessment|"
     r"probearbeit\w*|estudo de caso|caso pr[áa]ctico|din[áa]mica de grupo|din[âa]mica|painel|"
+    r"\b(?:entrevista|interview|entretien|gespr[äa]ch|runde|ronda|rodada) \d\b|"
     r"\btour\b|ronda|entrevista (?:t[ée]cnica|final|con|com)|segunda entrevista|primera entrevista|"
     r"primeira entrevista|etapa|fase"
 )
@@ -179,6 +186,7 @@ MARKER_TAGS: dict[str, str] = {
     "⭐": "starred",
     "🌟": "starred",
     "✅": "done",
+    "🔁": "redo",
     "✔": "done",
     "✔️": "done",
     "☑": "done",
