@@ -172,8 +172,11 @@ def _lists_topics(blocks: list[Block]) -> bool:
     items = [item for item in items if item]
     if len(items) < _MIN_TOPIC_ITEMS or any(looks_like_question(item) for item in items):
         return False
-    listing = sum(len(split_topics(_label_rest(item))) > 1 for item in items)
-    return listing * 3 >= len(items) * 2
+    # An item naming three topics or more is a list of them; one naming two ("Parking at gate 2, sign in at
+    # reception") may as well be a remark: it counts half.
+    counts = [len(split_topics(_label_rest(item))) for item in items]
+    score = sum(1.0 if count > 2 else 0.5 if count == 2 else 0.0 for count in counts)
+    return score * 2 >= len(items)
 
 
 def _label_rest(text: str) -> str:

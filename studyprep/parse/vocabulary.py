@@ -160,7 +160,8 @@ REFERENCE_SECTION_WORDS = (
     r"lesson plan|step[- ]by[- ]step|\bsteps\b|next steps|day[- ]of|mitnehmen|ressourcen|quellen|"
     r"recursos(?! humanos)|enlaces|lecturas|ressources(?! humaines)|liens|lectures|[àa] apporter|leituras|levar|"
     r"[àa] lire|zu lesen|lesestoff|para leer|para ler|reminders?|don'?t forget|ne pas oublier|nicht vergessen|"
-    r"no olvidar|n[ãa]o esquecer|recordatorios|lembretes|"
+    r"no olvidar|n[ãa]o esquecer|recordatorios|lembretes|sonstiges|\bmisc\b|miscellaneous|\bdivers\b|varios|"
+    r"\boutros\b|\bautres\b|"
     r"\bmaterial(?:es|s)?\b|materiais|studienmaterial|mat[ée]riel|supports? de cours"
 )
 # Headings that name an interview round: a category whose items are interview questions.
