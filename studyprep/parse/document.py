@@ -170,13 +170,23 @@ def _bold_title_line(blocks: list[Block]) -> Paragraph | None:
 
 
 def _unique(cards: list[ParsedCard]) -> list[ParsedCard]:
-    seen: set[str] = set()
-    kept = []
+    """One card per prompt: a prompt written again elsewhere joins the first card, what it adds (another
+    category, another answer) on that card's back."""
+    kept: dict[str, ParsedCard] = {}
     for card in cards:
-        if card.id not in seen:
-            seen.add(card.id)
-            kept.append(card)
-    return kept
+        first = kept.setdefault(card.id, card)
+        if first is not card:
+            _join(first, card)
+    return list(kept.values())
+
+
+def _join(first: ParsedCard, again: ParsedCard) -> None:
+    where = " > ".join(again.category)
+    added = again.back if again.back and again.back not in first.back else ""
+    if (where and again.category != first.category) or added:
+        note = f"*Also under {where}*" if where and again.category != first.category else ""
+        first.back = "\n\n".join(part for part in (first.back, note, added) if part)
+    first.tags = list(dict.fromkeys([*first.tags, *again.tags]))
 
 
 def _identity_labels(blocks: list[Block]) -> dict[str, str]:
