@@ -17,7 +17,13 @@ from studyprep.parse.blocks import (
     split_bold_lead,
 )
 from studyprep.parse.extract import Extractor, OutlineLine
-from studyprep.parse.identity import company_from_section, identity_label, is_prep_title, split_title
+from studyprep.parse.identity import (
+    company_from_section,
+    identity_from_prose,
+    identity_label,
+    is_prep_title,
+    split_title,
+)
 from studyprep.parse.meaning import (
     CARD_SECTION_KINDS,
     clean_heading,
@@ -91,13 +97,19 @@ def parse_document(
 
 def _company_and_role(title: str, metadata: dict[str, str], blocks: list[Block], root: Section) -> tuple[str, str]:
     """Front matter states them outright; labelled lines (`**Firma:** ...`) next; then the title, read in
-    either order; last, the name of the company-summary section ("About Acme")."""
+    either order; then the introduction's prose ("for the Senior Accountant role at Müller & Söhne"); last,
+    the name of the company-summary section ("About Acme")."""
     labels = _identity_labels(blocks)
     company, role = split_title(title) if title else ("", "")
+    prose = identity_from_prose(" ".join(block.text for block in root.blocks[:3] if isinstance(block, Paragraph)))
     sections = (company_from_section(section.title) for section in all_sections(root))
     return (
-        metadata.get("company") or labels.get("company") or company or next((name for name in sections if name), ""),
-        metadata.get("role") or labels.get("role") or role,
+        metadata.get("company")
+        or labels.get("company")
+        or company
+        or prose.company
+        or next((name for name in sections if name), ""),
+        metadata.get("role") or labels.get("role") or role or prose.role,
     )
 
 

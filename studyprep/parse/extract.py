@@ -163,6 +163,9 @@ class Extractor:
         asked = [child for child in section.children if is_question_section(child)]
         if not asked or len(asked) * 2 < len(section.children):
             return []
+        # Among headings that are mostly questions, "How do you look after yourself after a difficult job?"
+        # is one more, though its words would name the job overview elsewhere.
+        asked = [child for child in section.children if is_question_section(child, among_questions=True)]
         self.found.append(title or "(untitled list of questions)")
         return asked
 

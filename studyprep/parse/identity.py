@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from studyprep.parse.meaning import plain, section_kind, strip_symbols
 
-__all__ = ["Identity", "company_from_section", "identity_label", "is_prep_title", "split_title"]
+__all__ = ["Identity", "company_from_section", "identity_from_prose", "identity_label", "is_prep_title", "split_title"]
 
 # Words that name the document or the interview rather than the company or role, at either end of a title part.
 _DOCUMENT_WORDS = re.compile(
@@ -173,6 +173,32 @@ def identity_label(line: str) -> tuple[str, str] | None:
     if _ROLE_LABELS.match(label):
         return "role", value
     return None
+
+
+_NAME = r"[A-ZÀ-Ý][\w&'’./-]*(?:\s+(?:&\s+|de\s+|del\s+|da\s+|von\s+|und\s+)?[A-ZÀ-Ý][\w&'’./-]*){0,5}"
+_PROSE_IDENTITY = [
+    re.compile(
+        rf"\b(?:the|a|an)\s+(?P<role>{_NAME})\s+(?:role|position|job|post|vacancy|opening)\s+(?:at|with)\s+"
+        rf"(?P<company>{_NAME})"
+    ),
+    re.compile(rf"\b(?:role|position|post) (?:of|as) (?:an? )?(?P<role>{_NAME})\s+(?:at|with)\s+(?P<company>{_NAME})"),
+    re.compile(rf"\b(?:als|zur|zum)\s+(?P<role>{_NAME})\s+bei\s+(?P<company>{_NAME})"),
+    re.compile(rf"\bposte d[e'’]\s*(?P<role>{_NAME})\s+(?:chez|au sein de)\s+(?P<company>{_NAME})", re.IGNORECASE),
+    re.compile(rf"\b(?:puesto|plaza) de\s+(?P<role>{_NAME})\s+en\s+(?P<company>{_NAME})", re.IGNORECASE),
+    re.compile(rf"\b(?:vaga|cargo|posi[çc][ãa]o) de\s+(?P<role>{_NAME})\s+(?:na|no|em)\s+(?P<company>{_NAME})", re.I),
+]
+_MAX_PROSE_CHARS = 2000
+
+
+def identity_from_prose(text: str) -> Identity:
+    """The role and company an introduction names ("my notes for the Senior Accountant role at Müller &
+    Söhne"), in English, German, French, Spanish or Portuguese; empty when it names none."""
+    words = plain(text)[:_MAX_PROSE_CHARS]
+    for pattern in _PROSE_IDENTITY:
+        match = pattern.search(words)
+        if match:
+            return Identity(company=match["company"].rstrip(".,;:"), role=match["role"].strip())
+    return Identity()
 
 
 def company_from_section(title: str) -> str:

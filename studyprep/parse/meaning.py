@@ -42,7 +42,13 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("other", re.compile(REFERENCE_SECTION_WORDS)),
     ("fact", re.compile(FACT_HEADING_WORDS)),
     ("fit", re.compile(r"\bfit\b|why (this|me|you|i)|match|alignment")),
-    ("resume", re.compile(r"r[ée]sum[ée]|\bcv\b|experience|highlights|background|achievements")),
+    (
+        "resume",
+        re.compile(
+            r"r[ée]sum[ée]|\bcv\b|experience|highlights|background|achievements|about me|[üu]ber mich|sobre m[íi]m?\b|"
+            r"[àa] propos de moi|my story|mein werdegang|mi trayectoria|mon parcours|minha trajet[óo]ria"
+        ),
+    ),
     (
         "role",
         re.compile(r"\b(job|role|position|posting|description|responsibilit\w*|requirements?|stelle|poste|puesto)\b"),
@@ -57,7 +63,7 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\bterms\b|vocabulary|jargon|glossar|vocabulaire|vocabulario|vocabul[áa]rio|termos|t[ée]rminos|"
             r"revisar|repassar|assuntos|estudar|ma[îi]triser|"
             r"glossary|key terms|skills? to|technical areas|konzept|themen|begriffe|wissen|notions|sujets|r[ée]viser|"
-            r"\brevise\b|revision|to revise|revoir|\brever\b|repasar|repassar|wiederholen|auffrischen|"
+            r"\brevis(?:e|ing|ion)\b|to revise|revoir|\brever\b|repasar|repassar|wiederholen|auffrischen|"
             r"conceptos|temas|concetti|argomenti|conceitos|概念|トピック|知识|主题|개념"
         ),
     ),
@@ -76,8 +82,9 @@ _GENERIC_WORDS = re.compile(
     r"preguntas|posibles|frecuentes|entrevista|de|la|el|las|los|possibles|fr[ée]quentes|d'entretien|"
     r"entretien|domande|possibili|colloquio|probables|repasar|conceptos|temas|hacerles|hacer|para|a|\d+|"
     r"want|wants|would|like|perguntas|prov[áa]veis|poss[íi]veis|comuns|conceitos|revisar|probabili|concetti|"
-    r"ripassare|argomenti|da|ce|qu'ils|qu'elles|pourraient|peuvent|que|me|pueden|podr[íi]an|podem|poderiam|o|"
-    r"mich|k[öo]nnten|sie|was|is|are|likely|te|se|revoir|rever|revise|revisar|repassar|auffrischen|espero|"
+    r"ripassare|argomenti|da|ce|qu'ils|qu'elles|pourraient|peuvent|que|pueden|podr[íi]an|podem|poderiam|o|"
+    r"mich|k[öo]nnten|sie|was|is|are|likely|te|se|revoir|rever|revise|revisar|repassar|auffrischen|espero|qs|q|"
+    r"devem|cair|suelen|soler|suele|hacen|refresh|refreshing|revising|worth|fragen|werden|"
     r"attendues|attendus|erwartete|erwarte|esperadas|im|gespr[äa]ch|vorstellungsgespr[äa]ch|kommen|ma[îi]triser|"
     r"terms|have|ready|assuntos|para)\b"
 )
@@ -94,7 +101,8 @@ _QUESTION_OPENERS = re.compile(
     r"^(how|what|why|when|where|which|who|whom|whose|is|are|can|could|would|should|does|did|will|"
     # "Do you ...?" asks; "Do a mock interview." and "Have the notebook open." advise.
     r"(?:do|have|has)(?= (?:you|we|they|he|she|it|i|there|your|anyone|any)\b)|"
-    r"describe|explain|tell me|tell us|walk (me|us) through|talk (me|us) through|give (me |us )?an example|compare|"
+    r"describe|explain|tell me|tell us|walk (me|us) thr(?:ough|u)|talk (me|us) thr(?:ough|u)|"
+    r"give (me |us )?an example|compare|"
     r"design|implement|discuss|imagine|suppose|share|wie|was|warum|wann|welche?[rsmn]?|beschreib\w*|erkl[äa]r\w*|"
     r"comment|pourquoi|quel\w*|qu'est|d[ée]cri\w*|expliqu\w*|c[oó]mo|qu[ée]|por qu[ée]|cu[áa]l\w*|describ\w*|"
     r"expl[ií]\w*|come|perch[ée]|quale|como|porque|hoe|wat|waarom|sell me|estimate|"
@@ -102,7 +110,9 @@ _QUESTION_OPENERS = re.compile(
     r"cu[ée]ntame|cu[ée]nteme|cu[ée]ntanos|h[áa]blame|h[áa]bleme|h[áa]blanos|d[ée]me|dime|imagina|"
     r"me conta|conta-me|fala-me|me fala|me diga|me conte|conte|conte-me|conta-nos|fale sobre|descreva|dê|"
     r"erz[äa]hlen sie|erz[äa]hle|erz[äa]hl|schildern sie|schildere|nennen sie|nenne|stellen sie|geben sie|"
-    r"was w[üu]rden|dise[ñn]a|dise[ñn]e|projete|concevez|implemente|implementa)\b",
+    r"was w[üu]rden|dise[ñn]a|dise[ñn]e|projete|concevez|implemente|implementa|whats|hows|whys|wheres|whos|"
+    r"write|build|create|calculate|compute|solve|find|given|sketch|debug|optimi[sz]e|reverse|deduplicate|"
+    r"convert|parse|merge|walk through)\b",
     re.IGNORECASE,
 )
 _QUESTION_MARKS = ("?", "？", "؟", "¿")
@@ -132,7 +142,8 @@ PLAIN_LABEL = re.compile(
 )
 MAX_QUESTION_LABEL_WORDS = 4
 _ASIDE_LABELS = {"e.g", "eg", "i.e", "ie", "note", "nb", "n.b", "hint", "tip", "ps", "p.s", "example", "see"}
-_LEADING_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[ivx]+\.|[a-z]\))\s+", re.IGNORECASE)
+# "1.", "2)", "iv.", "a)", and the keycap emoji people number with ("1️⃣", "🔟").
+_LEADING_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[ivx]+\.|[a-z]\)|[0-9]\ufe0f?\u20e3|🔟)\s*(?<=\s|\u20e3|🔟)\s*", re.I)
 # Headings also number outlines: "2.3 Caching", "1.2. Caching", "Part 2 — Behavioral", "Section 3: Caching".
 _HEADING_NUMBERING = re.compile(
     r"^\s*(?:\d+(?:\.\d+)+\.?\s+|(?:part|section|chapter|teil|partie|parte)\s+(?:\d+|[ivx]+)\s*[:.)\-–—]\s*)",

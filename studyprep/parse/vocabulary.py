@@ -120,6 +120,9 @@ ASK_SECTION_WORDS = (
     r"my|interviewers?|hiring|the team|the panel|the interviewer)|reverse interview|things to ask|"
     r"questions? for (?!you\b|me\b|practice\b|review\b|candidates?\b|the (?:role|interview|position|case)\b)\w+|"
     r"\bfragen an\b|r[üu]ckfragen|eigene fragen|meine fragen|[àa] poser|questions pour (?:eux|le jury|le recruteur)|"
+    r"\bmy questions\b|\bmes questions\b|\bmis preguntas\b|\bminhas perguntas\b|[àa] demander|"
+    r"(?:quiero|quisiera|quero|gostaria de) (?:les |lhes )?(?:preguntar|perguntar|fazer)|"
+    r"ich (?:fragen|stellen) (?:will|m[öo]chte)|questions? (?:i|we) (?:want|'d like|would like|plan) to ask|"
     r"to (?:close|end|finish|wrap up) with|closing questions|pour (?:conclure|finir|terminer)|para (?:cerrar|terminar|"
     r"fechar|concluir)|zum (?:abschluss|schluss)|"
     r"para (?:hacer|preguntar)|preguntas? (?:para|al|a la) (?!(?:practicar|repasar|la entrevista|preparar)\b)\w+|"
@@ -143,7 +146,9 @@ FACT_HEADING_WORDS = (
     r"auf einen blick|kurzprofil|steckbrief|das unternehmen|en bref|l'essentiel|l'entreprise|l'[ée]tablissement|"
     r"en breve|de un vistazo|la empresa|sobre (?:a|o|la|el) (?:empresa|compa[ñn]ia|organiza[çc][ãa]o|hospital|escola)|"
     r"em resumo|a empresa|datos (?:clave|de la empresa)|dados da empresa|in numbers|en chiffres|in zahlen|en cifras|"
-    r"em n[úu]meros|^(?:(?:das|unser) )?(?:b[üu]ro|haus|unternehmen)\b|^the (?:firm|practice|studio|office|house)\b|"
+    r"em n[úu]meros|^(?:(?:das|unser) )?(?:b[üu]ro|haus|unternehmen)\b|^(?:die |unsere )?kanzlei\b|"
+    r"^the business\b|^(?:das |unser )?gesch[äa]ft\b|^o neg[óo]cio\b|^el negocio\b|^l'entreprise\b|"
+    r"^the (?:firm|practice|studio|office|house)\b|"
     r"^(?:l'agence|le cabinet|la maison)\b|^(?:o escrit[óo]rio|la casa|a casa)\b"
 )
 FACT_SECTION_WORDS = (
