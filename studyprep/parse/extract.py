@@ -387,6 +387,7 @@ class Extractor:
         numbers = {column for column in range(width) if is_number_column(table, column)}
         prompt_column = prompt_column_of(table, width, numbers)
         marks = {column for column in range(width) if MARK_HEADER.fullmatch(plain_text(headers[column]).casefold())}
+        self._note_columns(table, headers, kind)
         for offset, written in enumerate(table.rows):
             row = [*written, *[""] * (width - len(written))]
             if not row[prompt_column].strip():
@@ -403,6 +404,13 @@ class Extractor:
                 [row[prompt_column], *(as_marker(row[column]) for column in marks if row[column].strip())]
             )
             self._entry(kind, path, tagged, table.start + 2 + offset, "\n".join(cells))
+
+    def _note_columns(self, table: Table, headers: list[str], kind: str) -> None:
+        """A table of cards names its columns once ("Fact | Details", "Status | Problem | Level"): kept with
+        the section headings, since the cards themselves do not repeat every column's name."""
+        names = [plain_text(header).strip() for header in headers if plain_text(header).strip()]
+        if names:
+            self.unplaced.append((table.start, f"table of {kind} cards, columns {' | '.join(names)}"))
 
     def _item(self, item: Item, kind: str, path: list[str]) -> None:
         text = one_line(item.text)
