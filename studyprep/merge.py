@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from studyprep.ids import normalize_prompt, slugify
-from studyprep.models import Card, Deck, ParsedCard, ParsedDocument
+from studyprep.models import Card, Deck, ReferenceNote
+from studyprep.parsed import ParsedCard, ParsedDocument
 
 SIMILARITY_THRESHOLD = 0.75
 # Fuzzy matching compares every leftover new card with every leftover old card in a category; past this
@@ -70,7 +71,7 @@ def merge_deck(
         role=document.role,
         source=source_name,
         cards=merged,
-        reference=document.reference,
+        reference=[ReferenceNote(**vars(note)) for note in document.reference],
     )
     return deck, report
 

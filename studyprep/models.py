@@ -6,12 +6,11 @@ Decks are validated strictly (`extra="forbid"`) because users edit them by hand.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from studyprep.ids import CARD_KINDS, SLUG_PATTERN, CardKind, card_id
+from studyprep.ids import CARD_KINDS, SLUG_PATTERN, CardKind
 
 ReferenceKind = Literal["role", "fit", "resume", "company", "strategy", "other"]
 
@@ -23,23 +22,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False, regex_engine="python-re")
 
 
-class ParsedCard(_Strict):
-    """One card as the parser found it in a document, before it meets the deck's history."""
-
-    kind: CardKind
-    category: list[str] = Field(default_factory=list)
-    prompt: str
-    context: str = ""
-    back: str = ""
-    tags: list[str] = Field(default_factory=list)
-    source: int = 0
-
-    @cached_property
-    def id(self) -> str:
-        """Content-addressed id (kind + normalized prompt)."""
-        return card_id(self.kind, self.prompt)
-
-
 class ReferenceNote(_Strict):
     """A part of the document that is not a card (overview, fit, strategy...), kept verbatim."""
 
@@ -47,17 +29,6 @@ class ReferenceNote(_Strict):
     kind: ReferenceKind = "other"
     text: str = ""
     source: int = 0
-
-
-class ParsedDocument(_Strict):
-    """Everything the parser extracts from one prep document."""
-
-    title: str
-    company: str = ""
-    role: str = ""
-    cards: list[ParsedCard] = Field(default_factory=list)
-    reference: list[ReferenceNote] = Field(default_factory=list)
-    sections_found: list[str] = Field(default_factory=list)
 
 
 class Card(_Strict):

@@ -15,9 +15,10 @@ from studyprep.errors import StudyprepError
 from studyprep.ids import SLUG_PATTERN, slugify
 from studyprep.locking import deck_write_lock
 from studyprep.merge import MergeReport, merge_deck
-from studyprep.models import CARD_KINDS, Deck, ParsedDocument
+from studyprep.models import CARD_KINDS, Deck
 from studyprep.parse import MAX_DOCUMENT_BYTES, OutlineLine, parse_document
 from studyprep.parse.review import CardWarning, card_warnings
+from studyprep.parsed import ParsedDocument
 from studyprep.workspace import Workspace
 from studyprep.yamlio import read_text_file
 

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 from studyprep.errors import StudyprepError, too_large_message
-from studyprep.models import ParsedCard, ParsedDocument, ReferenceNote
 from studyprep.parse.blocks import (
     Block,
     Heading,
@@ -38,6 +37,7 @@ from studyprep.parse.section import (
     all_sections,
 )
 from studyprep.parse.source import canonical_source
+from studyprep.parsed import ParsedCard, ParsedDocument, ParsedNote
 
 __all__ = ["MAX_DOCUMENT_BYTES", "parse_document"]
 
@@ -78,7 +78,7 @@ def parse_document(
     company, role = _company_and_role(title, metadata, blocks, root)
     extractor = Extractor(source.split("\n"), outline, company)
     if front_matter:
-        extractor.reference.append(ReferenceNote(section="Front matter", kind="other", text=front_matter, source=1))
+        extractor.reference.append(ParsedNote(section="Front matter", kind="other", text=front_matter, source=1))
     extractor.visit(root, inherited=None, categories=[])
     if not extractor.found:
         raise StudyprepError(_LOOKED_FOR, path)
@@ -105,11 +105,19 @@ def _company_and_role(title: str, metadata: dict[str, str], blocks: list[Block],
     sections = (company_from_section(section.title) for section in all_sections(root))
     return (
         metadata.get("company")
+        or metadata.get("employer")
+        or metadata.get("organisation")
+        or metadata.get("organization")
         or labels.get("company")
         or company
         or prose.company
         or next((name for name in sections if name), ""),
-        metadata.get("role") or labels.get("role") or role or prose.role,
+        metadata.get("role")
+        or metadata.get("position")
+        or metadata.get("job")
+        or labels.get("role")
+        or role
+        or prose.role,
     )
 
 

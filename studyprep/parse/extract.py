@@ -7,7 +7,6 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from studyprep.models import ParsedCard, ReferenceNote
 from studyprep.parse.blocks import (
     Block,
     Callout,
@@ -58,11 +57,14 @@ from studyprep.parse.roles import (
     is_category_item,
     is_empty_category,
     is_part_item,
+    is_practice_item,
     is_question_section,
     kind_by_content,
     mostly_asked,
     mostly_questions,
     practice_list,
+    section_texts,
+    split_lazy_questions,
 )
 from studyprep.parse.section import (
     Section,
@@ -75,6 +77,7 @@ from studyprep.parse.tables import (
     prompt_column_of,
 )
 from studyprep.parse.topics import split_topics
+from studyprep.parsed import ParsedCard, ParsedNote
 
 __all__ = ["Extractor", "OutlineLine"]
 
@@ -101,6 +104,14 @@ def _comparable_words(text: str) -> list[str]:
     return re.findall(r"\w+", plain_text(text).casefold())
 
 
+def _asks_anything(section: Section) -> bool:
+    """True when a section holds a question anywhere in its own blocks or sub-headings."""
+    if any(is_question_section(child, among_questions=True) for child in section.children):
+        return True
+    lines = [line for text in section_texts(section) for line in text.split("\n")]
+    return any(line == "?" or looks_like_question(line) or is_practice_item(line) for line in lines)
+
+
 class Extractor:
     """Walks the section tree, emitting cards for card sections and reference notes for the rest."""
 
@@ -110,7 +121,7 @@ class Extractor:
         # A heading naming the company ("Intercom notes", "Oatly background") is its summary: facts.
         self.company_word = _company_word(company)
         self.cards: list[ParsedCard] = []
-        self.reference: list[ReferenceNote] = []
+        self.reference: list[ParsedNote] = []
         self.found: list[str] = []
         self.leftovers: list[Block] = []
         # The question card whose back the next labelled part, code block or table belongs to, if any.
@@ -234,6 +245,13 @@ class Extractor:
         self, section: Section, title: str, own: str | None, own_path: list[str], inherited: str, categories: list[str]
     ) -> tuple[str | None, list[str]]:
         """A sub-section's kind: its own when it names another card section, else its parent's, as a category."""
+        if inherited in ("question", "ask") and own not in CARD_SECTION_KINDS and not _asks_anything(section):
+            # "## B. Wind and batteries" among the questions, holding none: its own content decides.
+            kind = kind_by_content(section, title, own)
+            if kind != inherited:
+                if kind is not None:
+                    self.found.append(title)
+                return kind, own_path if kind else []
         switches = own in CARD_SECTION_KINDS and own != inherited
         # Under questions, a sub-section of questions is a category ("**About the team**" among questions
         # to ask), unless it is the questions-to-ask section itself.
@@ -249,7 +267,7 @@ class Extractor:
     def _blocks(self, blocks: list[Block], kind: str, path: list[str]) -> None:
         asking = kind in ("question", "ask")
         self.last_question = None
-        for block in blocks:
+        for block in split_lazy_questions(blocks) if asking else blocks:
             if asking and self.last_question is not None and self._continues_answer(block):
                 self._attach(self._source([block]), block.start)  # a part, code, table or quote under the question
                 continue
@@ -534,7 +552,7 @@ class Extractor:
         text = "\n".join(self.lines[blocks[0].start : blocks[-1].end])
         return textwrap.dedent(text).strip()
 
-    def outline_note(self) -> ReferenceNote | None:
+    def outline_note(self) -> ParsedNote | None:
         """The headings that name a section and nothing else ("Predicted Interview Questions", "About Acme"),
         as a reference note listing them: the deck keeps every word of the document."""
         named = {note.section for note in self.reference}
@@ -542,7 +560,7 @@ class Extractor:
         if not unplaced:
             return None
         text = "\n".join(f"- {title} (line {line + 1})" for line, title in unplaced)
-        return ReferenceNote(section="Section headings", kind="other", text=text, source=unplaced[0][0] + 1)
+        return ParsedNote(section="Section headings", kind="other", text=text, source=unplaced[0][0] + 1)
 
     def _keep(self, title: str, kind: str, blocks: list[Block], line: int) -> None:
         """Keep blocks that made no card as a verbatim reference note, so nothing is dropped."""
@@ -550,5 +568,5 @@ class Extractor:
         if text.strip():
             first = blocks[0].start
             section = title or "Introduction"
-            self.reference.append(ReferenceNote(section=section, kind=kind, text=text, source=max(line, first) + 1))
+            self.reference.append(ParsedNote(section=section, kind=kind, text=text, source=max(line, first) + 1))
             self._explain(max(line, first), "reference", f"reference note in {section!r}: {text}")

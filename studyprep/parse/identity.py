@@ -20,7 +20,7 @@ _DOCUMENT_WORDS = re.compile(
     r"(?:^|\s)(?:(?:job|mock|final|my|the|an?)\s+)*(?:(?:technical|behaviou?ral|system[\s-]design|case|coding|"
     r"leetcode|onsite|phone|panel)\s+)?"
     r"(?:interview(?:s)?\s*)?(?:prep(?:aration)?|guide|notes?|study\s+guide|cheat\s*sheet|plan|pack|kit|doc|"
-    r"document|sheet|briefing|playbook|question\s+bank|questions?|story\s+bank|stories|practice|revision)"
+    r"document|sheet|briefing|playbook|question\s+bank|questions?|story\s+bank|stories|revision|crib\s+sheet)"
     r"(?:\s+(?:guide|notes?|doc|document|sheet|plan|pack|kit|list))?(?=\s|$)|"
     r"(?:^|\s)(?:interview|interviews|leetcode|vorbereitung|vorstellungsgespr[äa]ch|bewerbungsgespr[äa]ch|"
     r"interviewvorbereitung|gespr[äa]chsvorbereitung|fragenkatalog|pr[ée]paration|pr[ée]pa|entretien|"

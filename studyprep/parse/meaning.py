@@ -61,7 +61,7 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"fundamental|knowledge|cheat ?sheet|\bbasics\b|essentials|primer|refresher|\b101\b|grundlagen|"
             r"fondamentaux|notions de base|b[áa]sicos|fundamentos|"
             r"\bterms\b|vocabulary|jargon|glossar|vocabulaire|vocabulario|vocabul[áa]rio|termos|t[ée]rminos|"
-            r"revisar|repassar|assuntos|estudar|ma[îi]triser|"
+            r"revisar|repassar|assuntos|estudar|ma[îi]triser|repaso|revis[ãa]o|r[ée]vision|wiederholung|r[ée]viser|"
             r"glossary|key terms|skills? to|technical areas|konzept|themen|begriffe|wissen|notions|sujets|r[ée]viser|"
             r"\brevis(?:e|ing|ion)\b|to revise|revoir|\brever\b|repasar|repassar|wiederholen|auffrischen|"
             r"conceptos|temas|concetti|argomenti|conceitos|概念|トピック|知识|主题|개념"
@@ -84,7 +84,7 @@ _GENERIC_WORDS = re.compile(
     r"want|wants|would|like|perguntas|prov[áa]veis|poss[íi]veis|comuns|conceitos|revisar|probabili|concetti|"
     r"ripassare|argomenti|da|ce|qu'ils|qu'elles|pourraient|peuvent|que|pueden|podr[íi]an|podem|poderiam|o|"
     r"mich|k[öo]nnten|sie|was|is|are|likely|te|se|revoir|rever|revise|revisar|repassar|auffrischen|espero|qs|q|"
-    r"devem|cair|suelen|soler|suele|hacen|refresh|refreshing|revising|worth|fragen|werden|"
+    r"devem|cair|suelen|soler|suele|hacen|refresh|refreshing|revising|worth|fragen|werden|auf|bohren|points|repaso|"
     r"attendues|attendus|erwartete|erwarte|esperadas|im|gespr[äa]ch|vorstellungsgespr[äa]ch|kommen|ma[îi]triser|"
     r"terms|have|ready|assuntos|para)\b"
 )
@@ -143,6 +143,8 @@ PLAIN_LABEL = re.compile(
 MAX_QUESTION_LABEL_WORDS = 4
 _ASIDE_LABELS = {"e.g", "eg", "i.e", "ie", "note", "nb", "n.b", "hint", "tip", "ps", "p.s", "example", "see"}
 # "1.", "2)", "iv.", "a)", and the keycap emoji people number with ("1️⃣", "🔟").
+# "B. Conceitos para revisar (6)": an outline letter and a count say nothing of what the section holds.
+_OUTLINE_COUNT = re.compile(r"^[a-h] (?=\S)|\s*\d{1,3}$")
 _LEADING_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[ivx]+\.|[a-z]\)|[0-9]\ufe0f?\u20e3|🔟)\s*(?<=\s|\u20e3|🔟)\s*", re.I)
 # Headings also number outlines: "2.3 Caching", "1.2. Caching", "Part 2 — Behavioral", "Section 3: Caching".
 _HEADING_NUMBERING = re.compile(
@@ -161,7 +163,7 @@ def plain(text: str) -> str:
 def _comparable(title: str) -> str:
     text = unicodedata.normalize("NFKC", plain(title)).casefold().replace("\u2019", "'").replace("`", "'")
     text = "".join(ch if unicodedata.category(ch)[0] in "LNZ" or ch in "&'" else " " for ch in text)
-    return _LEADING_NUMBERING.sub("", " ".join(text.split()))
+    return _OUTLINE_COUNT.sub("", _LEADING_NUMBERING.sub("", " ".join(text.split())))
 
 
 @_memo

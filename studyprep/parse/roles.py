@@ -21,6 +21,7 @@ from studyprep.parse.lines import (
 )
 from studyprep.parse.meaning import (
     CARD_SECTION_KINDS,
+    QUESTION_MARKER,
     clean_heading,
     is_answer_part,
     looks_like_question,
@@ -45,12 +46,15 @@ __all__ = [
     "is_category_item",
     "is_empty_category",
     "is_part_item",
+    "is_practice_item",
     "is_question_section",
     "is_question_title",
     "kind_by_content",
     "mostly_asked",
     "mostly_questions",
     "practice_list",
+    "section_texts",
+    "split_lazy_questions",
 ]
 
 
@@ -86,17 +90,17 @@ _PRACTICE_LINK = re.compile(r"^\W{0,12}\[[^\]]{1,200}\]\(https?://")
 _DIFFICULTY = re.compile(r"^\W{0,8}?(?:🟢|🟡|🔴|🟩|🟨|🟥)|[\[(](?:easy|medium|hard)[\])]", re.IGNORECASE)
 
 
-def _is_practice_item(text: str) -> bool:
+def is_practice_item(text: str) -> bool:
     """A problem to practise, as question banks list them: a linked title, or a difficulty marker."""
     return bool(_PRACTICE_LINK.match(text) or _DIFFICULTY.search(text))
 
 
 def mostly_asked(texts: list[str]) -> bool:
-    asked = sum(1 for text in texts if looks_like_question(text) or _is_practice_item(text))
+    asked = sum(1 for text in texts if looks_like_question(text) or is_practice_item(text))
     return asked > 0 and asked * 2 >= len(texts)
 
 
-def _section_texts(section: Section):
+def section_texts(section: Section):
     """The candidate texts of a section and of the sub-sections no card heading of their own claims.
 
     A sub-section titled as a question counts as that one question (what follows it is its answer).
@@ -107,7 +111,7 @@ def _section_texts(section: Section):
         if is_question_section(child):
             yield "?"
         elif section_kind(title) not in CARD_SECTION_KINDS:
-            yield from _section_texts(child)
+            yield from section_texts(child)
 
 
 def _candidate_texts(blocks: list[Block]):
@@ -158,7 +162,7 @@ def is_question_section(section: Section, among_questions: bool = False) -> bool
 def kind_by_content(section: Section, title: str, own: str | None) -> str | None:
     """An unfamiliar heading, or one whose words read as advice ("Behavioral (STAR)"), holding mostly
     questions (in its blocks or in sub-sections no heading of their own claims), or lists of topics."""
-    asked = mostly_asked(list(_section_texts(section))) if title else mostly_questions(section.blocks)
+    asked = mostly_asked(list(section_texts(section))) if title else mostly_questions(section.blocks)
     if asked:
         return "question"
     if own is None and title and _lists_topics(section.blocks):
@@ -174,9 +178,16 @@ def _lists_topics(blocks: list[Block]) -> bool:
         return False
     # An item naming three topics or more is a list of them; one naming two ("Parking at gate 2, sign in at
     # reception") may as well be a remark: it counts half.
-    counts = [len(split_topics(_label_rest(item))) for item in items]
-    score = sum(1.0 if count > 2 else 0.5 if count == 2 else 0.0 for count in counts)
+    score = sum(_topic_weight(item) for item in items)
     return score * 2 >= len(items)
+
+
+def _topic_weight(item: str) -> float:
+    rest = _label_rest(item)
+    count = len(split_topics(rest))
+    if count > 2 or (count == 2 and rest != item):  # "**Portfolio:** 1,700 MW of wind, 400 MW of batteries"
+        return 1.0
+    return 0.5 if count == 2 else 0.0
 
 
 def _label_rest(text: str) -> str:
@@ -190,7 +201,7 @@ def _label_rest(text: str) -> str:
 def practice_list(blocks: list[Block]) -> bool:
     """True for a list of problems to practise ("- [ ] 🟢 [Two Sum](...)"), most of its items."""
     items = [item.text for block in blocks if isinstance(block, ListBlock) for item in block.items if item.text]
-    return len(items) >= 2 and sum(_is_practice_item(text) for text in items) * 2 >= len(items)
+    return len(items) >= 2 and sum(is_practice_item(text) for text in items) * 2 >= len(items)
 
 
 def asks_in_headings(section: Section) -> bool:
@@ -226,3 +237,32 @@ def is_question_title(title: str) -> bool:
     """A heading that is a question, not one naming a reference section ("Why this company?" is fit)."""
     words = clean_heading(title)
     return looks_like_question(words) and section_kind(words) not in REFERENCE_KINDS
+
+
+def split_lazy_questions(blocks: list[Block]) -> list[Block]:
+    """Lists cut where a `Q:` line continues a bullet lazily ("- an answer" then "Q: the next question" on
+    the next line, which Markdown reads as one bullet): the bullet, then the question as a paragraph."""
+    result: list[Block] = []
+    for block in blocks:
+        result.extend(_cut_list(block) if isinstance(block, ListBlock) else [block])
+    return result
+
+
+def _cut_list(block: ListBlock) -> list[Block]:
+    pieces: list[Block] = []
+    items: list[Item] = []
+    for item in block.items:
+        lines = item.text.split("\n")
+        cut = next((index for index, line in enumerate(lines) if index and QUESTION_MARKER.match(line.strip())), 0)
+        if not cut:
+            items.append(item)
+            continue
+        head = Item(item.start, item.start + cut, text="\n".join(lines[:cut]), bold_lead=item.bold_lead, body=item.body)
+        items.append(head)
+        pieces.append(ListBlock(items[0].start, head.end, items=items))
+        pieces.append(Paragraph(item.start + cut, item.end, text="\n".join(lines[cut:])))
+        pieces.extend(item.children)
+        items = []
+    if items:
+        pieces.append(ListBlock(items[0].start, items[-1].end, items=items) if pieces else block)
+    return pieces

@@ -23,6 +23,7 @@ _PROMPT_HEADER = re.compile(
 
 MARK_HEADER = re.compile(
     r"level|difficulty|status|done|niveau|schwierigkeit|stand|dificultad|estado|difficult[ée]|statut|n[íi]vel|"
+    r"feito|fait|hecho|erledigt|gel[öo]st|solved|resuelto|resolvido|"
     r"dificuldade|situa[çc][ãa]o"
 )
 
