@@ -140,14 +140,18 @@ class Extractor:
         if inherited in ("question", "ask") and title and is_question_section(section, among_questions=True):
             self._question_section(section, inherited, categories)
             return
+        if inherited in ("fact", "concept") and title and is_question_section(section) and not section_kind(title):
+            # "### 1. Why do you want to work here?" under a heading that named the company: still a question.
+            self._question_section(section, "question", [])
+            return
         self.last_question = None
         kind, path = self._kind_of(section, title, inherited, categories)
         if title:
             became = f"{kind or 'reference'}" + (f", category {' > '.join(path)}" if path else "")
             self._explain(section.line, "section", f"{title!r}: {became}")
         self._content(section, title, kind, path)
-        if title and title not in path and not (kind is None and section.blocks):
-            self.unplaced.append((section.line, title))  # "## Questions to ask them": said nowhere else
+        if title:
+            self.unplaced.append((section.line, title))  # kept in the note unless a card or note names it
         # Outside card sections, headings (or bold lines) that are mostly questions are questions themselves
         # ("**What is a data lake?**" then its answer, in a document with no section heading).
         asked = self._asked_children(section, title) if not kind else []
@@ -556,7 +560,10 @@ class Extractor:
         """The headings that name a section and nothing else ("Predicted Interview Questions", "About Acme"),
         as a reference note listing them: the deck keeps every word of the document."""
         named = {note.section for note in self.reference}
-        unplaced = [(line, title) for line, title in self.unplaced if title not in named]
+        named.update(name for card in self.cards for name in card.category)
+        unplaced = [
+            (line, title) for line, title in self.unplaced if title not in named and category_name(title) not in named
+        ]
         if not unplaced:
             return None
         text = "\n".join(f"- {title} (line {line + 1})" for line, title in unplaced)

@@ -162,6 +162,8 @@ def unmarked_answer(back: str) -> str:
     if marker is None or _LETTER_ENUMERATION.match(marker.group(0)):
         return back
     body = body[marker.end() :]
+    if not body.strip():
+        return back  # "- Answer." alone is the writer's label, kept as written
     if bullet and not any(_BULLET.match(line) for line in rest.split("\n")):
         return "\n".join([body, textwrap.dedent(rest)]).strip()
     return "\n".join([first[: bullet.end()] + body if bullet else body, rest]).strip()
