@@ -100,6 +100,10 @@ def _company_and_role(title: str, metadata: dict[str, str], blocks: list[Block],
     either order; then the introduction's prose ("for the Senior Accountant role at Müller & Söhne"); last,
     the name of the company-summary section ("About Acme")."""
     labels = _identity_labels(blocks)
+    for key, value in list(metadata.items()):  # front matter in any language: `empresa:`, `puesto:`, `Firma:`
+        found = identity_label(f"{key}: {value}")
+        if found is not None:
+            metadata.setdefault(found[0], found[1])
     company, role = split_title(title) if title else ("", "")
     prose = identity_from_prose(" ".join(block.text for block in root.blocks[:3] if isinstance(block, Paragraph)))
     sections = (company_from_section(section.title) for section in all_sections(root))

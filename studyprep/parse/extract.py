@@ -232,6 +232,9 @@ class Extractor:
             return None, []
         if inherited is not None:
             return self._under(section, title, own, own_path, inherited, categories)
+        if own == "fact" and title and asks_in_headings(section):
+            self.found.append(title)  # "Values and Motivation" over question headings: their category
+            return "question", [title]
         kind = own if own in CARD_SECTION_KINDS else kind_by_content(section, title, own)
         if kind is not None:
             self.found.append(title or "(untitled list of questions)")
@@ -239,7 +242,9 @@ class Extractor:
 
     def _own_kind(self, section: Section, title: str) -> str | None:
         own = section_kind(title) if title else None
-        if own in (None, "resume") and self.company_word and self.company_word in _comparable_words(title):
+        stem = self.company_word[:5]
+        named = stem and any(word.startswith(stem) for word in _comparable_words(title))  # "La bodega", "Bodegas X"
+        if own in (None, "resume") and named:
             own = "fact" if not looks_like_question(title) else own
         if own == "concept" and (asks_in_headings(section) or practice_list(section.blocks)):
             own = "question"  # "Part 1 — Sales fundamentals" over "### Q1. Walk me through ...": its questions
@@ -248,6 +253,7 @@ class Extractor:
     def _under(
         self, section: Section, title: str, own: str | None, own_path: list[str], inherited: str, categories: list[str]
     ) -> tuple[str | None, list[str]]:
+        named = bool(title) and not is_generic_title(title)
         """A sub-section's kind: its own when it names another card section, else its parent's, as a category."""
         if inherited in ("question", "ask") and own not in CARD_SECTION_KINDS and not _asks_anything(section):
             # "## B. Wind and batteries" among the questions, holding none: its own content decides.
@@ -263,6 +269,8 @@ class Extractor:
         if switches and not keeps:
             self.found.append(title)
             return own, own_path
+        if keeps and own in ("fact", "ask") and named:
+            return inherited, [*categories, title]  # "Values and Motivation" holding questions: a category
         # "### Questions probables" under a round only says what the round holds: no category of its own.
         says_questions = own == "question" and is_generic_title(title) and not is_stage_title(title)
         named_here = title and not says_questions

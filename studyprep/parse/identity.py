@@ -34,8 +34,60 @@ _JOINERS = re.compile(
     r"\s+(?:for|f[üu]r|pour|para|de|zum|zur|of)$",
     re.IGNORECASE,
 )
+# Words that, alone, leave nothing of a title part ("Préparation à ton entretien" -> "à ton").
+_FILLER_WORDS = {
+    "à",
+    "a",
+    "au",
+    "aux",
+    "ton",
+    "ta",
+    "tes",
+    "votre",
+    "vos",
+    "mon",
+    "ma",
+    "mes",
+    "tu",
+    "su",
+    "sus",
+    "seu",
+    "sua",
+    "dein",
+    "deine",
+    "ihr",
+    "ihre",
+    "your",
+    "my",
+    "mi",
+    "mis",
+    "the",
+    "le",
+    "la",
+    "les",
+    "el",
+    "los",
+    "o",
+    "os",
+    "das",
+    "die",
+    "der",
+    "de",
+    "du",
+    "des",
+    "for",
+    "pour",
+    "para",
+    "für",
+    "an",
+    "al",
+    "en",
+}
 # "SRE at Acme", "Disponent bei Dachser": the role comes first.
 _ROLE_FIRST = re.compile(r"\s+(?:@|at|bei|chez)\s+|\s*@\s*", re.IGNORECASE)
+# "Jefe de Cocina en Grupo Sal de Mar": "en"/"na"/"no"/"em" before a name, when the title has no other part
+# ("Infirmière en réanimation – Hospices Civils" keeps "en réanimation" in the role).
+_ROLE_FIRST_BEFORE_NAME = re.compile(r"\s+(?:en|na|no|em)\s+(?=[A-ZÀ-Ý])")
 _SEPARATORS = re.compile(r"\s+[–—\-|·/•]\s+|\s*[|·•]\s*|[:：]\s+|\s+-{2}\s+")
 _ROLE_WORDS = re.compile(
     r"\b(?:engineer(?:ing)?|developer|programmer|scientist|architect|analyst|designer|manager|lead|director|"
@@ -57,7 +109,9 @@ _ROLE_WORDS = re.compile(
     r"enfermeir[oa]|advogad[oa]|estagi[áa]ri[oa]|assistente|diretor[a]?|sviluppatore|programador\w*|"
     r"contr[ôo]leu\w*|partner|business partner|hr|rh|gestionnaire|juriste|avocat\w*|notaire|pharmacien\w*|"
     r"educat\w*|erzieher\w*|lehrkraft|koch|k[öo]chin|verk[äa]ufer\w*|buchhalter\w*|sommelier\w*|"
-    r"m/w/d|w/m/d|h/f|f/h)\b|エンジニア|開発者|工程师|开发|엔지니어|개발자",
+    r"technicien\w*|techniker\w*|elektroniker\w*|mechatroniker\w*|monteur\w*|en[óo]log[oa]|winemaker|"
+    r"officer|pilot|first officer|captain|pilote|piloto|m/w/d|w/m/d|h/f|f/h)\b|"
+    r"エンジニア|開発者|工程师|开发|엔지니어|개발자",
     re.IGNORECASE,
 )
 _COMPANY_WORDS = re.compile(
@@ -70,7 +124,7 @@ _COMPANY_LABELS = re.compile(
     r"^(?:company|employer|firm|organi[sz]ation|organisation|client|firma|unternehmen|arbeitgeber|"
     r"entreprise|soci[ée]t[ée]|employeur|[ée]tablissement|empresa|compa[ñn][íi]a|organizaci[óo]n|"
     r"organiza[çc][ãa]o|empregador|institui[çc][ãa]o|institution|despacho|bufete|cabinet|kanzlei|escrit[óo]rio|"
-    r"agency|agence|agencia|ag[êe]ncia)$",
+    r"bodega|banque|bank|banco|h[ôo]pital|klinik|clinique|cl[íi]nica)$",
     re.IGNORECASE,
 )
 _ROLE_LABELS = re.compile(
@@ -134,8 +188,16 @@ def split_title(title: str) -> tuple[str, str]:
     if not parts or not named_document or (len(parts) == 1 and parts[0] == text and section_kind(text)):
         return "", ""
     if len(parts) == 1:
-        return ("", parts[0]) if _ROLE_WORDS.search(parts[0]) else (parts[0], "")
+        return _one_part(parts[0])
     return _company_and_role(parts)
+
+
+def _one_part(part: str) -> tuple[str, str]:
+    """A title naming one thing: a role (role words), a company, or "Role en Company"."""
+    joined = _ROLE_FIRST_BEFORE_NAME.search(part)
+    if joined and _ROLE_WORDS.search(part[: joined.start()]):
+        return part[joined.end() :].strip(), part[: joined.start()].strip()
+    return ("", part) if _ROLE_WORDS.search(part) else (part, "")
 
 
 def _company_and_role(parts: list[str]) -> tuple[str, str]:
@@ -155,7 +217,9 @@ def _core(part: str) -> str:
     while previous != part:
         previous = part
         part = strip_symbols(_JOINERS.sub("", _DOCUMENT_WORDS.sub(" ", part).strip()))
-    return " ".join(part.split())
+    words = part.split()
+    fillers = all(word.casefold() in _FILLER_WORDS for word in words) and any(word[:1].islower() for word in words)
+    return "" if fillers else " ".join(words)
 
 
 def identity_label(line: str) -> tuple[str, str] | None:
@@ -175,17 +239,32 @@ def identity_label(line: str) -> tuple[str, str] | None:
     return None
 
 
-_NAME = r"[A-ZÀ-Ý][\w&'’./-]*(?:\s+(?:&\s+|de\s+|del\s+|da\s+|von\s+|und\s+)?[A-ZÀ-Ý][\w&'’./-]*){0,5}"
+_NAME = r"[A-ZÀ-Ý][\w&'’./-]*(?:\s+(?:(?:&|de|del|da|do|von|und|für|fur|of|for|en|et|y|e)\s+)?[A-ZÀ-Ý][\w&'’./-]*){0,6}"
 _PROSE_IDENTITY = [
     re.compile(
         rf"\b(?:the|a|an)\s+(?P<role>{_NAME})\s+(?:role|position|job|post|vacancy|opening)\s+(?:at|with)\s+"
-        rf"(?P<company>{_NAME})"
+        rf"(?:the\s+)?(?P<company>{_NAME})"
     ),
-    re.compile(rf"\b(?:role|position|post) (?:of|as) (?:an? )?(?P<role>{_NAME})\s+(?:at|with)\s+(?P<company>{_NAME})"),
-    re.compile(rf"\b(?:als|zur|zum)\s+(?P<role>{_NAME})\s+bei\s+(?P<company>{_NAME})"),
-    re.compile(rf"\bposte d[e'’]\s*(?P<role>{_NAME})\s+(?:chez|au sein de)\s+(?P<company>{_NAME})", re.IGNORECASE),
-    re.compile(rf"\b(?:puesto|plaza) de\s+(?P<role>{_NAME})\s+en\s+(?P<company>{_NAME})", re.IGNORECASE),
-    re.compile(rf"\b(?:vaga|cargo|posi[çc][ãa]o) de\s+(?P<role>{_NAME})\s+(?:na|no|em)\s+(?P<company>{_NAME})", re.I),
+    re.compile(
+        rf"\b(?:role|position|post|interview) (?:of|as|for) (?:an? |the )?(?P<role>{_NAME})\s+(?:at|with)\s+"
+        rf"(?:the\s+)?(?P<company>{_NAME})"
+    ),
+    re.compile(rf"\b(?:als|zur|zum)\s+(?P<role>{_NAME})\s+bei\s+(?:der\s+|dem\s+|den\s+)?(?P<company>{_NAME})"),
+    re.compile(
+        rf"\b(?:poste|entretien) d[e'’]\s*(?P<role>{_NAME})\s+(?:chez|au sein de|à|au)\s+(?:la\s+|l[’']\s*|le\s+)?"
+        rf"(?P<company>{_NAME})",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?:puesto|plaza|entrevista) (?:de|como)\s+(?P<role>{_NAME})\s+en\s+(?:la\s+|el\s+)?"
+        rf"(?P<company>{_NAME})",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?:vaga|cargo|posi[çc][ãa]o|entrevista|fun[çc][ãa]o) (?:de|como)\s+(?P<role>{_NAME})\s+(?:na|no|em)\s+"
+        rf"(?P<company>{_NAME})",
+        re.IGNORECASE,
+    ),
 ]
 _MAX_PROSE_CHARS = 2000
 
@@ -197,7 +276,8 @@ def identity_from_prose(text: str) -> Identity:
     for pattern in _PROSE_IDENTITY:
         match = pattern.search(words)
         if match:
-            return Identity(company=match["company"].rstrip(".,;:"), role=match["role"].strip())
+            company = re.split(r"[.!?]\s", match["company"])[0]  # "... GmbH. Ich habe ...": the sentence ends
+            return Identity(company=company.rstrip(".,;:"), role=match["role"].strip())
     return Identity()
 
 
@@ -222,6 +302,7 @@ def company_from_section(title: str) -> str:
         "organization",
         "employer",
     }
-    if not name or name.casefold() in generic or section_kind(name) not in (None, "fact") or len(name.split()) > 5:
+    proper = name[:1].isupper() and section_kind(name) is None  # "Acme", not "escritório" or "Unternehmen"
+    if not proper or name.casefold() in generic or len(name.split()) > 5:
         return ""
     return name

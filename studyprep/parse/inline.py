@@ -25,6 +25,8 @@ _SYMBOLS = sorted((marker for marker in MARKER_TAGS if not marker.isalpha()), ke
 _SYMBOL_MARKER = re.compile("(" + "|".join(re.escape(symbol) for symbol in _SYMBOLS) + ")\ufe0f?")
 # A prompt without any of these characters has no tag, marker, link or wiki syntax to take out.
 _MAY_CHANGE = re.compile("[#\\[(=]|" + "|".join(re.escape(symbol) for symbol in _SYMBOLS))
+# An assistant's source markers ("... in 2023[2]", Perplexity's `[1]`): pointers to its list of sources.
+_CITATION = re.compile(r"(?<=\S)\[\d{1,3}\](?=[\s.,;:!?)]|$)")
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 
 
@@ -64,7 +66,7 @@ def clean_prompt(text: str) -> CleanPrompt:
         return match.group(1)
 
     def clean(part: str) -> str:
-        part = _LINK.sub(link, clean_text(part))
+        part = _CITATION.sub("", _LINK.sub(link, clean_text(part)))
         part = _SYMBOL_MARKER.sub(marker, part)
         part = _BRACKET_MARKER.sub(marker, part)
         return _TAG.sub(tag, part)

@@ -85,6 +85,7 @@ _GENERIC_WORDS = re.compile(
     r"ripassare|argomenti|da|ce|qu'ils|qu'elles|pourraient|peuvent|que|pueden|podr[íi]an|podem|poderiam|o|"
     r"mich|k[öo]nnten|sie|was|is|are|likely|te|se|revoir|rever|revise|revisar|repassar|auffrischen|espero|qs|q|"
     r"devem|cair|suelen|soler|suele|hacen|refresh|refreshing|revising|worth|fragen|werden|auf|bohren|points|repaso|"
+    r"fachthemen|"
     r"attendues|attendus|erwartete|erwarte|esperadas|im|gespr[äa]ch|vorstellungsgespr[äa]ch|kommen|ma[îi]triser|"
     r"terms|have|ready|assuntos|para)\b"
 )
@@ -116,6 +117,13 @@ _QUESTION_OPENERS = re.compile(
     re.IGNORECASE,
 )
 _QUESTION_MARKS = ("?", "？", "؟", "¿")
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
+_ASKING_OPENERS = re.compile(
+    r"^(?:describe|explain|tell (?:me|us)|walk (?:me|us)|talk (?:me|us)|give (?:me|us)|compare|design|discuss|imagine|"
+    r"estimate|calculate|write|build|sketch|erz[äa]hl\w*|beschreib\w*|erkl[äa]r\w*|d[ée]cri\w*|expliqu\w*|racont\w*|"
+    r"describ\w*|expl[ií]\w*|cu[ée]nt\w*|conte|descreva|fale)\b",
+    re.IGNORECASE,
+)
 # "Q:", "Q3.", "Question 2:" before a question; "A:", "Answer:" before its answer.
 QUESTION_MARKER = re.compile(
     r"^(?:(?:q|question|frage|pregunta|pergunta|domanda)\s*#?\d*\s*[:.)]|p\s*\d*\s*[:：])\s*", re.IGNORECASE
@@ -210,8 +218,9 @@ def looks_like_question(text: str) -> bool:
         return False  # advice in prose ("Keep answers short. Have two deals ready. Want a mock?")
     if _reads_as_question(words) or question_label(text) is not None:
         return True
-    # "Depreciation goes up by £10. Walk me through the statements.": the question is its last sentence.
-    return len(sentences) > 1 and bool(_QUESTION_OPENERS.match(sentences[-1]))
+    # "Depreciation goes up by £10. Walk me through the statements.": the question is its last sentence, when it
+    # asks for something ("What matters is that you said so." only states).
+    return len(sentences) > 1 and bool(_ASKING_OPENERS.match(sentences[-1]))
 
 
 @_memo
@@ -225,6 +234,8 @@ def is_answer_part(text: str) -> bool:
 
 
 def _reads_as_question(words: str) -> bool:
+    if not words.rstrip("\"'”»*_ ").endswith(_QUESTION_MARKS):
+        words = _QUOTED.sub("", words)  # "l'objection « c'est bloqué ? »." quotes a question, it asks none
     if any(mark in words for mark in _QUESTION_MARKS) or QUESTION_MARKER.match(words):
         return True
     return bool(_QUESTION_OPENERS.match(_LEADING_NUMBERING.sub("", words)))
