@@ -100,29 +100,26 @@ def _company_and_role(title: str, metadata: dict[str, str], blocks: list[Block],
     either order; then the introduction's prose ("for the Senior Accountant role at Müller & Söhne"); last,
     the name of the company-summary section ("About Acme")."""
     labels = _identity_labels(blocks)
-    for key, value in list(metadata.items()):  # front matter in any language: `empresa:`, `puesto:`, `Firma:`
-        found = identity_label(f"{key}: {value}")
-        if found is not None:
-            metadata.setdefault(found[0], found[1])
+    stated = _stated_identity(metadata)
     company, role = split_title(title) if title else ("", "")
     prose = identity_from_prose(" ".join(block.text for block in root.blocks[:3] if isinstance(block, Paragraph)))
     sections = (company_from_section(section.title) for section in all_sections(root))
+    found_company = stated.get("company") or labels.get("company") or company or prose.company
     return (
-        metadata.get("company")
-        or metadata.get("employer")
-        or metadata.get("organisation")
-        or metadata.get("organization")
-        or labels.get("company")
-        or company
-        or prose.company
-        or next((name for name in sections if name), ""),
-        metadata.get("role")
-        or metadata.get("position")
-        or metadata.get("job")
-        or labels.get("role")
-        or role
-        or prose.role,
+        found_company or next((name for name in sections if name), ""),
+        stated.get("role") or labels.get("role") or role or prose.role,
     )
+
+
+def _stated_identity(metadata: dict[str, str]) -> dict[str, str]:
+    """Company and role from front matter keys in any language (`company:`, `employer:`, `empresa:`,
+    `position:`, `puesto:`)."""
+    stated = {field: metadata[field] for field in ("company", "role") if metadata.get(field)}
+    for key, value in metadata.items():
+        found = identity_label(f"{key}: {value}")
+        if found is not None:
+            stated.setdefault(found[0], found[1])
+    return stated
 
 
 _FRONT_MATTER_KEY = re.compile(r"^[A-Za-z_][\w -]*:(\s|$)")
