@@ -13,6 +13,7 @@ only words that name structure and nothing else are set aside, each listed in `_
   week (`Round 1 –`, `Woche 2:`) is not structure, it is the writer's plan;
 - the item count closing a heading (`## Clinical scenarios (4)`);
 - HTML tag names (`<details>`, `<summary>`) and Obsidian callout types (`> [!question]`);
+- a difficulty in brackets beside a question (`(Fácil)`, `[Hard]`), which becomes an English tag (`easy`);
 - the target of an Obsidian wiki link with an alias (`[[Med-surg years at Legacy|my notes]]`): the name of
   another note in the writer's vault, an address that opens nothing outside Obsidian; the deck shows the
   alias, which counts (a Markdown link's URL does count: the card keeps it, and it opens anywhere).
@@ -55,7 +56,8 @@ _HEADING_MARK = re.compile(r"^#{1,6}[ \t]+")
 # A hand-written enumerator opening the line's text, after any opening emphasis: `6.`, `1️⃣`, `A.`, `B)`, `Q:`,
 # `Q4.`, `Question 6:`, `Part 1 —`.
 _ENUMERATOR = re.compile(
-    r"^([*_]{0,3})(?:(?:q|question|frage|pregunta|pergunta|part|partie|parte|teil)[ \t]*\d{1,3}[ \t]*[.:)—–-]"
+    r"^([*_]{0,3})(?:(?:q|question|frage|pregunta|pergunta)[ \t]*\d{1,3}[ \t]*[.:)—–-]"
+    r"|(?:part|partie|parte|teil)[ \t]*(?:\d{1,3}|[a-h])[ \t]*[.:)—–-]"
     r"|\d{1,3}\\?[.)]|\d\ufe0f?\u20e3|[a-z]\\?[.)]|[a-z][ \t]?:)(?=[\s*_]|$)",
     re.IGNORECASE,
 )
@@ -66,6 +68,11 @@ _HTML_TAG = re.compile(
     r"</?[A-Za-z][A-Za-z0-9-]*(?:[ \t]+[A-Za-z-]+(?:=\"[^\"<>]*\"|='[^'<>]*'|=[^\s\"'<>]+)?)*[ \t]*/?>"
 )
 _CALLOUT = re.compile(r"\[![A-Za-z-]+\][+-]?")
+# A difficulty written beside a question ("(Fácil)", "[Hard]") becomes the card's tag in English (`easy`).
+_DIFFICULTY_MARK = re.compile(
+    r"[(\[](?:easy|medium|hard|leicht|mittel|schwer|f[áa]cil|m[ée]di[oa]|dif[íi]cil|facile|moyen|difficile)[)\]]",
+    re.IGNORECASE,
+)
 _WIKI_LINK_TARGET = re.compile(r"(?<!!)\[\[[^\[\]|]{1,200}\|")
 
 
@@ -80,7 +87,7 @@ def _tokens(text: str) -> set[str]:
 
 def _structure_free(line: str) -> str:
     """One line outside code, without what only names structure (see the module's docstring)."""
-    rest = _WIKI_LINK_TARGET.sub("[[", _LINE_PREFIX.sub("", line, count=1))
+    rest = _DIFFICULTY_MARK.sub(" ", _WIKI_LINK_TARGET.sub("[[", _LINE_PREFIX.sub("", line, count=1)))
     heading = bool(_HEADING_MARK.match(rest))
     rest = _HEADING_MARK.sub("", rest, count=1).rstrip()
     heading = heading or bool(_BOLD_LINE.match(rest))
@@ -162,7 +169,9 @@ def _report(lost: dict[str, tuple[int, str]]) -> str:
 # -- the documents we have ----------------------------------------------------------------------------------
 
 # Documents losing words today, by id, with why (the parser is being fixed): strict xfail.
-KNOWN_LOSSES: dict[str, str] = {}
+KNOWN_LOSSES: dict[str, str] = {
+    "heldout5/notes-fr-comptoir-des-halles-chef-de-partie": "a question bullet read as a category loses a sibling item",
+}
 
 
 def _documents() -> list[object]:

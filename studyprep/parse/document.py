@@ -105,10 +105,12 @@ def _company_and_role(title: str, metadata: dict[str, str], blocks: list[Block],
     prose = identity_from_prose(" ".join(block.text for block in root.blocks[:3] if isinstance(block, Paragraph)))
     sections = (company_from_section(section.title) for section in all_sections(root))
     found_company = stated.get("company") or labels.get("company") or company or prose.company
-    return (
-        found_company or next((name for name in sections if name), ""),
-        stated.get("role") or labels.get("role") or role or prose.role,
-    )
+    found_company = found_company or next((name for name in sections if name), "")
+    found_role = stated.get("role") or labels.get("role") or role or prose.role
+    if found_company and found_company in found_role:
+        # "Applying for: Store Manager, Brightmart (Leeds)": the role, without the company it names again
+        found_role = found_role[: found_role.index(found_company)].rstrip(" ,–—-@") or found_role
+    return found_company, found_role
 
 
 def _stated_identity(metadata: dict[str, str]) -> dict[str, str]:

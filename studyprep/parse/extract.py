@@ -244,7 +244,8 @@ class Extractor:
         own = section_kind(title) if title else None
         stem = self.company_word[:5]
         named = stem and any(word.startswith(stem) for word in _comparable_words(title))  # "La bodega", "Bodegas X"
-        if own in (None, "resume") and named:
+        asks = mostly_questions(section.blocks) or asks_in_headings(section)
+        if own in (None, "resume") and named and not asks:
             own = "fact" if not looks_like_question(title) else own
         if own == "concept" and (asks_in_headings(section) or practice_list(section.blocks)):
             own = "question"  # "Part 1 — Sales fundamentals" over "### Q1. Walk me through ...": its questions

@@ -20,7 +20,7 @@ _DOCUMENT_WORDS = re.compile(
     r"(?:^|\s)(?:(?:job|mock|final|my|the|an?)\s+)*(?:(?:technical|behaviou?ral|system[\s-]design|case|coding|"
     r"leetcode|onsite|phone|panel)\s+)?"
     r"(?:interview(?:s)?\s*)?(?:prep(?:aration)?|guide|notes?|study\s+guide|cheat\s*sheet|plan|pack|kit|doc|"
-    r"document|sheet|briefing|playbook|question\s+bank|questions?|story\s+bank|stories|revision|crib\s+sheet)"
+    r"document|sheet|briefing|playbook|question\s+bank|questions?|story\s+bank|stories|revision|crib\s+sheet|loop)"
     r"(?:\s+(?:guide|notes?|doc|document|sheet|plan|pack|kit|list))?(?=\s|$)|"
     r"(?:^|\s)(?:interview|interviews|leetcode|vorbereitung|vorstellungsgespr[äa]ch|bewerbungsgespr[äa]ch|"
     r"interviewvorbereitung|gespr[äa]chsvorbereitung|fragenkatalog|pr[ée]paration|pr[ée]pa|entretien|"
@@ -193,10 +193,15 @@ def split_title(title: str) -> tuple[str, str]:
 
 
 def _one_part(part: str) -> tuple[str, str]:
-    """A title naming one thing: a role (role words), a company, or "Role en Company"."""
+    """A title naming one thing: a role (role words), a company, "Role en Company" or "Role, Company"."""
     joined = _ROLE_FIRST_BEFORE_NAME.search(part)
     if joined and _ROLE_WORDS.search(part[: joined.start()]):
         return part[joined.end() :].strip(), part[: joined.start()].strip()
+    role, _, company = part.rpartition(", ")
+    names_company = company[:1].isupper() and not _ROLE_WORDS.search(company)
+    short_or_named = bool(_COMPANY_WORDS.search(company)) or len(company.split()) <= 4
+    if role and _ROLE_WORDS.search(role) and names_company and short_or_named:
+        return company.strip(), role.strip()  # "Senior Product Designer, Fernhill Bank"
     return ("", part) if _ROLE_WORDS.search(part) else (part, "")
 
 
@@ -239,7 +244,11 @@ def identity_label(line: str) -> tuple[str, str] | None:
     return None
 
 
-_NAME = r"[A-ZÀ-Ý][\w&'’./-]*(?:\s+(?:(?:&|de|del|da|do|von|und|für|fur|of|for|en|et|y|e)\s+)?[A-ZÀ-Ý][\w&'’./-]*){0,6}"
+_NAME_WORD = r"(?:[A-ZÀ-Ý][\w&'’./-]*|eG|e\.V\.|mbH|gGmbH)"
+_NAME = (
+    rf"[A-ZÀ-Ý][\w&'’./-]*(?:\s+(?:(?:&|de|del|des|da|do|du|von|und|für|fur|of|for|en|et|y|e|im|am|in)\s+)?"
+    rf"{_NAME_WORD}){{0,6}}"
+)
 _PROSE_IDENTITY = [
     re.compile(
         rf"\b(?:the|a|an)\s+(?P<role>{_NAME})\s+(?:role|position|job|post|vacancy|opening)\s+(?:at|with)\s+"
@@ -250,6 +259,8 @@ _PROSE_IDENTITY = [
         rf"(?:the\s+)?(?P<company>{_NAME})"
     ),
     re.compile(rf"\b(?:als|zur|zum)\s+(?P<role>{_NAME})\s+bei\s+(?:der\s+|dem\s+|den\s+)?(?P<company>{_NAME})"),
+    re.compile(rf"\bbei\s+(?:der\s+|dem\s+|den\s+)?(?P<company>{_NAME})\s+als\s+(?P<role>{_NAME})"),
+    re.compile(rf"\bat\s+(?:the\s+)?(?P<company>{_NAME})\s+as\s+(?:an?\s+)?(?P<role>{_NAME})"),
     re.compile(
         rf"\b(?:poste|entretien) d[e'’]\s*(?P<role>{_NAME})\s+(?:chez|au sein de|à|au)\s+(?:la\s+|l[’']\s*|le\s+)?"
         rf"(?P<company>{_NAME})",
@@ -291,6 +302,9 @@ def company_from_section(title: str) -> str:
     name = strip_symbols(match["lead"] or match["trail"] or "")
     name = re.sub(r"^(?:the|die|der|das|la|le|l'|el|a|o)\s+", "", name, flags=re.IGNORECASE)
     generic = {
+        "bank",
+        "hotel",
+        "restaurant",
         "company",
         "role",
         "us",

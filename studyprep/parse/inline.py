@@ -24,8 +24,9 @@ _BRACKET_MARKER = re.compile(rf"[\[(]\s*({_WORD_MARKERS})\s*[\])]", re.IGNORECAS
 _SYMBOLS = sorted((marker for marker in MARKER_TAGS if not marker.isalpha()), key=len, reverse=True)
 _SYMBOL_MARKER = re.compile("(" + "|".join(re.escape(symbol) for symbol in _SYMBOLS) + ")\ufe0f?")
 # A prompt without any of these characters has no tag, marker, link or wiki syntax to take out.
-_MAY_CHANGE = re.compile("[#\\[(=]|" + "|".join(re.escape(symbol) for symbol in _SYMBOLS))
+_MAY_CHANGE = re.compile(r"[#\[(=]|\s[—–-]\s|" + "|".join(re.escape(symbol) for symbol in _SYMBOLS))
 # An assistant's source markers ("... in 2023[2]", Perplexity's `[1]`): pointers to its list of sources.
+_DASHED_MARKER = re.compile(rf"\s+[—–-]\s+({_WORD_MARKERS})\s*$", re.IGNORECASE)
 _CITATION = re.compile(r"(?<=\S)\[\d{1,3}\](?=[\s.,;:!?)]|$)")
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 
@@ -67,6 +68,7 @@ def clean_prompt(text: str) -> CleanPrompt:
 
     def clean(part: str) -> str:
         part = _CITATION.sub("", _LINK.sub(link, clean_text(part)))
+        part = _DASHED_MARKER.sub(lambda match: f" ({match.group(1)})", part)  # "... — hard" -> "(hard)"
         part = _SYMBOL_MARKER.sub(marker, part)
         part = _BRACKET_MARKER.sub(marker, part)
         return _TAG.sub(tag, part)

@@ -199,9 +199,14 @@ def one_line(text: str) -> str:
     return " ".join(line.strip() for line in text.strip().split("\n") if line.strip())
 
 
+_MARKER_AFTER_DASH = re.compile(
+    r"\s[—–-]\s(?:easy|medium|hard|leicht|mittel|schwer|f[áa]cil|dif[íi]cil|facile|difficile)\s*$", re.IGNORECASE
+)
+
+
 def split_hint(text: str) -> tuple[str, str]:
     """`What is CAP? -> C, A, P` or `What is an SLO?<br>Error budgets` -> (question, hint); else (text, "")."""
-    if not _HINT_SEPARATOR.search(text):
+    if not _HINT_SEPARATOR.search(text) or _MARKER_AFTER_DASH.search(text):
         return text, ""  # no arrow, dash or line break: nothing to split (most questions)
     match = _HINT_AFTER_QUESTION.match(text)
     if match is None:

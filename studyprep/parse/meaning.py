@@ -85,7 +85,7 @@ _GENERIC_WORDS = re.compile(
     r"ripassare|argomenti|da|ce|qu'ils|qu'elles|pourraient|peuvent|que|pueden|podr[íi]an|podem|poderiam|o|"
     r"mich|k[öo]nnten|sie|was|is|are|likely|te|se|revoir|rever|revise|revisar|repassar|auffrischen|espero|qs|q|"
     r"devem|cair|suelen|soler|suele|hacen|refresh|refreshing|revising|worth|fragen|werden|auf|bohren|points|repaso|"
-    r"fachthemen|"
+    r"fachthemen|wichtige|wichtigsten|qu'on|frecuentes|h[äa]ufige|frequentes|fr[ée]quentes|"
     r"attendues|attendus|erwartete|erwarte|esperadas|im|gespr[äa]ch|vorstellungsgespr[äa]ch|kommen|ma[îi]triser|"
     r"terms|have|ready|assuntos|para)\b"
 )
@@ -156,7 +156,7 @@ _OUTLINE_COUNT = re.compile(r"^[a-h] (?=\S)|\s*\d{1,3}$")
 _LEADING_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[ivx]+\.|[a-z]\)|[0-9]\ufe0f?\u20e3|🔟)\s*(?<=\s|\u20e3|🔟)\s*", re.I)
 # Headings also number outlines: "2.3 Caching", "1.2. Caching", "Part 2 — Behavioral", "Section 3: Caching".
 _HEADING_NUMBERING = re.compile(
-    r"^\s*(?:\d+(?:\.\d+)+\.?\s+|(?:part|section|chapter|teil|partie|parte)\s+(?:\d+|[ivx]+)\s*[:.)\-–—]\s*)",
+    r"^\s*(?:\d+(?:\.\d+)+\.?\s+|(?:part|section|chapter|teil|partie|parte)\s+(?:\d+|[ivx]+|[a-h])\s*[:.)\-–—]\s*)",
     re.IGNORECASE,
 )
 

@@ -174,8 +174,10 @@ def _lists_topics(blocks: list[Block]) -> bool:
     """True for a list whose items mostly name several topics each ("Idempotency keys, retries, ...")."""
     items = [one_line(item.text) for block in blocks if isinstance(block, ListBlock) for item in block.items]
     items = [item for item in items if item]
-    if len(items) < _MIN_TOPIC_ITEMS or any(looks_like_question(item) for item in items):
+    if not items or any(looks_like_question(item) for item in items):
         return False
+    if len(items) < _MIN_TOPIC_ITEMS:  # one or two lines: each must list several topics ("KPIs: a, b, c, d")
+        return all(len(split_topics(_label_rest(item))) >= _MIN_TOPIC_ITEMS for item in items)
     # An item naming three topics or more is a list of them; one naming two ("Parking at gate 2, sign in at
     # reception") may as well be a remark: it counts half.
     score = sum(_topic_weight(item) for item in items)

@@ -24,6 +24,9 @@ __all__ = [
 # They are the question's back, never cards or categories. One entry per idea, all languages together.
 ANSWER_PART_LABELS: tuple[str, ...] = (
     # English
+    r"what (?:a|an) (?:strong|good|great|excellent|ideal) (?:answer|response) "
+    r"(?:includes|looks like|covers|contains|has)",
+    r"what good looks like",
     r"what (?:they|the (?:interviewer|panel|hiring manager|recruiter|committee)|interviewers?|the assessors?)"
     r"(?:'re| are| is|'s)? ?(?:really )?(?:looking for|want(?:s)?(?: to (?:hear|see|know))?|testing|test|"
     r"assessing|assess|evaluating|listening for|probing|checking|care about|value)",
@@ -126,7 +129,9 @@ ASK_SECTION_WORDS = (
     r"ich (?:fragen|stellen) (?:will|m[öo]chte)|die sie stellen k[öo]nnen|die ich stellen|"
     r"questions? (?:i|we) (?:want|'d like|would like|plan) to ask|"
     r"to (?:close|end|finish|wrap up) with|closing questions|pour (?:conclure|finir|terminer)|para (?:cerrar|terminar|"
-    r"fechar|concluir)|zum (?:abschluss|schluss)|"
+    r"fechar|concluir)|zum abschluss|"
+    r"(?:puedes|podr[íi]as|puede|podr[íi]a|pode|podes) (?:hacer|fazer|preguntar|perguntar)|"
+    r"que vous pouvez poser|que tu peux poser|"
     r"para (?:hacer|preguntar)|preguntas? (?:para|al|a la) (?!(?:practicar|repasar|la entrevista|preparar)\b)\w+|"
     r"domande da fare|perguntas? (?:para|ao|[àa]) (?!(?:praticar|revisar|a entrevista)\b)\w+|fragen an\b|"
     r"vragen aan|聞く|質問する|逆質問|面接官への|问面试官|向面试官|反问|역질문|할 질문|면접관에게"
@@ -151,12 +156,13 @@ FACT_HEADING_WORDS = (
     r"em n[úu]meros|chiffres|key figures|in figures|"
     r"^(?:(?:das|unser) )?(?:b[üu]ro|haus|unternehmen)\b|^(?:die |unsere )?kanzlei\b|"
     r"^the business\b|^(?:das |unser )?gesch[äa]ft\b|^o neg[óo]cio\b|^el negocio\b|^l'entreprise\b|"
+    r"^(?:the|our) (?:service|unit|ward|store|branch|trust|department)\b|"
     r"^datos (?:del|de la|de)\b|^dados d[aoe]\b|^(?:la planta|the plant|das werk|l'usine|a f[áa]brica|la f[áa]brica)\b|"
     r"^the (?:firm|practice|studio|office|house)\b|"
     r"^(?:l'agence|le cabinet|la maison)\b|^(?:o escrit[óo]rio|la casa|a casa)\b"
 )
 FACT_SECTION_WORDS = (
-    r"^about\b|^sobre\b|^[àa] propos\b|^[üu]ber\b|^acerca de\b|"
+    r"^about\b|^sobre\b|^sur (?:le|la|l'|les)\b|^[àa] propos\b|^[üu]ber\b|^acerca de\b|"
     r"\b(?:company|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
     r"azienda|firma|firm)\b|会社|企業|公司|企业|회사|기업"
 )
@@ -170,7 +176,7 @@ REFERENCE_SECTION_WORDS = (
     r"recursos(?! humanos)|enlaces|lecturas|ressources(?! humaines)|liens|lectures|[àa] apporter|leituras|levar|"
     r"[àa] lire|zu lesen|lesestoff|para leer|para ler|reminders?|don'?t forget|ne pas oublier|nicht vergessen|"
     r"no olvidar|n[ãa]o esquecer|recordatorios|lembretes|sonstiges|\bmisc\b|miscellaneous|\bdivers\b|varios|"
-    r"\boutros\b|\bautres\b|"
+    r"\boutros\b|\bautres\b|zum schluss|abschlie(?:ß|ss)end|schlusswort|por [úu]ltimo|por fim|pour finir|"
     r"\bmaterial(?:es|s)?\b|materiais|studienmaterial|mat[ée]riel|supports? de cours"
 )
 # Headings that name an interview round: a category whose items are interview questions.
