@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+import yaml
+
 from studyprep.atomic import write_atomic
 from studyprep.errors import StudyprepError
 from studyprep.models import Deck
@@ -64,8 +66,6 @@ _SOURCE_LINE = re.compile(r"^source: *(?P<value>.*)$", re.MULTILINE)
 def deck_made_from(workspace: Workspace, source: str) -> str | None:
     """The slug of the one deck made from a document of this file name, if exactly one; read from each deck
     file's header only (the `source:` key comes before the cards), so it stays cheap on big decks."""
-    import yaml
-
     found = []
     for path in deck_paths(workspace):
         with path.open("rb") as handle:

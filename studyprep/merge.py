@@ -126,13 +126,18 @@ def _most_similar(target: str, group: list[Card]) -> Card | None:
     return best
 
 
+def _document_tags(parsed: ParsedCard) -> list[str]:
+    """The tags a card takes from its document: kind and categories, then its markers and `#tags`."""
+    return list(dict.fromkeys([*derived_tags(parsed.kind, parsed.category), *parsed.tags]))
+
+
 def _update(old: Card, parsed: ParsedCard, now: datetime, report: MergeReport) -> Card:
     user_tags = [tag for tag in old.tags if tag not in derived_tags(old.kind, old.category)]
     content_changed = any(getattr(old, name) != getattr(parsed, name) for name in _CONTENT_FIELDS)
     update = {name: getattr(parsed, name) for name in _CONTENT_FIELDS}
     update["category"] = list(parsed.category)
     update["source"] = parsed.source
-    update["tags"] = list(dict.fromkeys([*derived_tags(parsed.kind, parsed.category), *parsed.tags, *user_tags]))
+    update["tags"] = list(dict.fromkeys([*_document_tags(parsed), *user_tags]))
     update["retired"] = None
     if content_changed:
         update["changed"] = now
@@ -155,7 +160,7 @@ def _new_card(parsed: ParsedCard, now: datetime, report: MergeReport) -> Card:
         prompt=parsed.prompt,
         context=parsed.context,
         back=parsed.back,
-        tags=list(dict.fromkeys([*derived_tags(parsed.kind, parsed.category), *parsed.tags])),
+        tags=_document_tags(parsed),
         source=parsed.source,
         added=now,
         changed=now,

@@ -204,10 +204,10 @@ def _unique(cards: list[ParsedCard]) -> list[ParsedCard]:
 
 
 def _join(first: ParsedCard, again: ParsedCard) -> None:
-    where = " > ".join(again.category)
+    where = " > ".join(again.category) if again.category != first.category else ""
     added = again.back if again.back and again.back not in first.back else ""
-    if (where and again.category != first.category) or added:
-        note = f"*Also under {where}*" if where and again.category != first.category else ""
+    if where or added:
+        note = f"*Also under {where}*" if where else ""
         first.back = "\n\n".join(part for part in (first.back, note, added) if part)
     first.tags = list(dict.fromkeys([*first.tags, *again.tags]))
 

@@ -53,17 +53,15 @@ from studyprep.parse.meaning import (
 )
 from studyprep.parse.roles import (
     REFERENCE_KINDS,
+    asks_anything,
     asks_in_headings,
     is_category_item,
     is_empty_category,
     is_part_item,
-    is_practice_item,
     is_question_section,
     kind_by_content,
-    mostly_asked,
     mostly_questions,
     practice_list,
-    section_texts,
     split_lazy_questions,
 )
 from studyprep.parse.section import (
@@ -83,7 +81,6 @@ __all__ = ["Extractor", "OutlineLine"]
 
 
 _ANSWER_CALLOUTS = {"example", "answer", "success", "check", "done", "abstract", "summary"}
-_IDENTITY_LABELS = {"company": "company", "employer": "company", "role": "role", "position": "role", "title": "role"}
 
 
 @dataclass(frozen=True)
@@ -102,14 +99,6 @@ def _company_word(company: str) -> str:
 
 def _comparable_words(text: str) -> list[str]:
     return re.findall(r"\w+", plain_text(text).casefold())
-
-
-def _asks_anything(section: Section) -> bool:
-    """True when a section holds a question anywhere in its own blocks or sub-headings."""
-    if any(is_question_section(child, among_questions=True) for child in section.children):
-        return True
-    lines = [line for text in section_texts(section) for line in text.split("\n")]
-    return any(line == "?" or looks_like_question(line) or is_practice_item(line) for line in lines)
 
 
 class Extractor:
@@ -244,9 +233,9 @@ class Extractor:
         own = section_kind(title) if title else None
         stem = self.company_word[:5]
         named = stem and any(word.startswith(stem) for word in _comparable_words(title))  # "La bodega", "Bodegas X"
-        asks = mostly_questions(section.blocks) or asks_in_headings(section)
-        if own in (None, "resume") and named and not asks:
-            own = "fact" if not looks_like_question(title) else own
+        if own in (None, "resume") and named and not looks_like_question(title):
+            asks = mostly_questions(section.blocks) or asks_in_headings(section)
+            own = own if asks else "fact"
         if own == "concept" and (asks_in_headings(section) or practice_list(section.blocks)):
             own = "question"  # "Part 1 — Sales fundamentals" over "### Q1. Walk me through ...": its questions
         return own
@@ -254,9 +243,9 @@ class Extractor:
     def _under(
         self, section: Section, title: str, own: str | None, own_path: list[str], inherited: str, categories: list[str]
     ) -> tuple[str | None, list[str]]:
-        named = bool(title) and not is_generic_title(title)
         """A sub-section's kind: its own when it names another card section, else its parent's, as a category."""
-        if inherited in ("question", "ask") and own not in CARD_SECTION_KINDS and not _asks_anything(section):
+        named = bool(title) and not is_generic_title(title)
+        if inherited in ("question", "ask") and own not in CARD_SECTION_KINDS and not asks_anything(section):
             # "## B. Wind and batteries" among the questions, holding none: its own content decides.
             kind = kind_by_content(section, title, own)
             if kind != inherited:
@@ -308,9 +297,8 @@ class Extractor:
         self.last_question = None
         for item in block.items:
             if asking and self.last_question is not None and is_part_item(item):
-                self._attach(
-                    self._item_text(item), item.start
-                )  # "- **What they're looking for:** ..." after a question
+                # "- **What they're looking for:** ..." after a question
+                self._attach(self._source([item]), item.start)
                 continue
             self.last_question = None
             if grouping and is_empty_category(item):
@@ -336,7 +324,7 @@ class Extractor:
         if isinstance(block, ListBlock):
             return bool(block.items) and (is_part_item(block.items[0]) or not mostly_questions([block]))
         if isinstance(block, Table):
-            return not mostly_asked([row[0] for row in block.rows if row])
+            return not mostly_questions([block])  # its prompt column, as `_table` would read it
         return True
 
     def _paragraph_continues(self, block: Paragraph) -> bool:
@@ -347,9 +335,6 @@ class Extractor:
         if (lead and is_answer_part(lead[0])) or ANSWER_MARKER.match(first):
             return True
         return not self.last_question_from_list and not mostly_questions([block])
-
-    def _item_text(self, item: Item) -> str:
-        return textwrap.dedent("\n".join(self.lines[item.start : item.end])).strip()
 
     def _paragraph(self, block: Paragraph, kind: str, path: list[str]) -> bool:
         lines = [line.strip() for line in block.text.split("\n") if line.strip()]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from studyprep.parse.vocabulary import MARKER_TAGS
 
-__all__ = ["CleanPrompt", "clean_prompt", "clean_text"]
+__all__ = ["CleanPrompt", "clean_prompt", "clean_text", "ends_with_marker"]
 
 _WIKILINK = re.compile(r"(?<!!)\[\[([^\[\]|]{1,200})(?:\|([^\[\]]{1,200}))?\]\]")
 _HIGHLIGHT = re.compile(r"==(?=\S)([^=\n]{1,500}?)(?<=\S)==")
@@ -25,8 +25,9 @@ _SYMBOLS = sorted((marker for marker in MARKER_TAGS if not marker.isalpha()), ke
 _SYMBOL_MARKER = re.compile("(" + "|".join(re.escape(symbol) for symbol in _SYMBOLS) + ")\ufe0f?")
 # A prompt without any of these characters has no tag, marker, link or wiki syntax to take out.
 _MAY_CHANGE = re.compile(r"[#\[(=]|\s[—–-]\s|" + "|".join(re.escape(symbol) for symbol in _SYMBOLS))
-# An assistant's source markers ("... in 2023[2]", Perplexity's `[1]`): pointers to its list of sources.
+# A marker word closing the line after a dash ("Why are you late? — hard"): a tag, not a hint.
 _DASHED_MARKER = re.compile(rf"\s+[—–-]\s+({_WORD_MARKERS})\s*$", re.IGNORECASE)
+# An assistant's source markers ("... in 2023[2]", Perplexity's `[1]`): pointers to its list of sources.
 _CITATION = re.compile(r"(?<=\S)\[\d{1,3}\](?=[\s.,;:!?)]|$)")
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 
@@ -80,6 +81,12 @@ def clean_prompt(text: str) -> CleanPrompt:
     if not cleaned.strip(" -–—:"):
         return CleanPrompt(text=text)  # a prompt that is only markers stays as written: nothing is dropped
     return CleanPrompt(text=cleaned.strip(), tags=tuple(dict.fromkeys(tags)), links=tuple(links))
+
+
+def ends_with_marker(text: str) -> bool:
+    """True for a line closing on a difficulty or status word after a dash ("... — hard"), which
+    `clean_prompt` takes as a tag."""
+    return bool(_DASHED_MARKER.search(text))
 
 
 def _wiki_text(match: re.Match[str]) -> str:

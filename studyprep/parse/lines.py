@@ -10,7 +10,7 @@ import textwrap
 from studyprep.parse.blocks import (
     split_bold_lead,
 )
-from studyprep.parse.inline import clean_prompt
+from studyprep.parse.inline import clean_prompt, ends_with_marker
 from studyprep.parse.meaning import (
     ANSWER_MARKER,
     PLAIN_LABEL,
@@ -199,14 +199,9 @@ def one_line(text: str) -> str:
     return " ".join(line.strip() for line in text.strip().split("\n") if line.strip())
 
 
-_MARKER_AFTER_DASH = re.compile(
-    r"\s[—–-]\s(?:easy|medium|hard|leicht|mittel|schwer|f[áa]cil|dif[íi]cil|facile|difficile)\s*$", re.IGNORECASE
-)
-
-
 def split_hint(text: str) -> tuple[str, str]:
     """`What is CAP? -> C, A, P` or `What is an SLO?<br>Error budgets` -> (question, hint); else (text, "")."""
-    if not _HINT_SEPARATOR.search(text) or _MARKER_AFTER_DASH.search(text):
+    if not _HINT_SEPARATOR.search(text) or ends_with_marker(text):
         return text, ""  # no arrow, dash or line break: nothing to split (most questions)
     match = _HINT_AFTER_QUESTION.match(text)
     if match is None:

@@ -42,6 +42,7 @@ from studyprep.parse.topics import split_topics
 
 __all__ = [
     "REFERENCE_KINDS",
+    "asks_anything",
     "asks_in_headings",
     "is_category_item",
     "is_empty_category",
@@ -239,6 +240,14 @@ def is_question_title(title: str) -> bool:
     """A heading that is a question, not one naming a reference section ("Why this company?" is fit)."""
     words = clean_heading(title)
     return looks_like_question(words) and section_kind(words) not in REFERENCE_KINDS
+
+
+def asks_anything(section: Section) -> bool:
+    """True when a section holds a question anywhere in its own blocks or sub-headings."""
+    if any(is_question_section(child, among_questions=True) for child in section.children):
+        return True
+    lines = [line for text in section_texts(section) for line in text.split("\n")]
+    return any(line == "?" or looks_like_question(line) or is_practice_item(line) for line in lines)
 
 
 def split_lazy_questions(blocks: list[Block]) -> list[Block]:
