@@ -1,24 +1,33 @@
-"""Durable atomic file replacement: temp file in the same folder, fsync, `os.replace`, fsync the folder."""
+"""Durable atomic file replacement: temp file in the same folder, fsync, `os.replace`, fsync the folder.
+
+The new file keeps the mode of the file it replaces (a deck made group-readable stays so); a file written for the
+first time gets the user's default mode (0666 less the umask), as any program's new file does.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 
 from studyprep.errors import StudyprepError
+
+_NEW_FILE_MODE = 0o666  # less the umask, applied by the system when the temp file is created
+_ATTEMPTS = 100
 
 
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` so that readers see the old file or the new one, never a mix."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        handle, temp_name = create_temp_beside(path)
     except OSError as error:  # e.g. a read-only folder or a full disk: nothing was touched yet
         raise StudyprepError(f"cannot write file: {error.strerror or error}; the old file is unchanged", path) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as temp:
+            keep_mode(path, temp.fileno())
             temp.write(text)
             temp.flush()
             os.fsync(temp.fileno())
@@ -28,6 +37,28 @@ def write_atomic(path: Path, text: str) -> None:
             Path(temp_name).unlink()
         raise StudyprepError(f"cannot write file: {error.strerror or error}; the old file is unchanged", path) from None
     _fsync_directory(path.parent)
+
+
+def create_temp_beside(path: Path) -> tuple[int, str]:
+    """A new, empty temp file beside `path` (`.NAME.RANDOM.tmp`), created with the default mode: unlike
+    `tempfile.mkstemp`'s 0600, which `os.replace` would hand on to the deck or plan file."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(_ATTEMPTS):
+        name = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(name, flags, _NEW_FILE_MODE), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temp file name beside {path.name}")
+
+
+def keep_mode(path: Path, descriptor: int) -> None:
+    """Give the temp file the permission bits of the file it replaces, if there is one."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return  # a new file: the default mode it was created with
+    os.fchmod(descriptor, mode)
 
 
 def _fsync_directory(folder: Path) -> None:

@@ -7,18 +7,18 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from studyprep.scheduling import format_interval
 from studyprep.terminal import literal_console
+from studyprep.wording import count, duration
 
 if TYPE_CHECKING:
     from studyprep.commands.due import DueReport
 
 
 def describe_moment(moment: datetime, now: datetime) -> str:
-    """`2026-01-02 09:00 (in 23h)` in local time."""
+    """`2026-01-02 09:00 (in 23 hours)` in local time."""
     local = moment.astimezone()
     delta = moment - now
-    relative = f"in {format_interval(delta)}" if delta > timedelta(0) else "now"
+    relative = f"in {duration(delta)}" if delta > timedelta(0) else "now"
     return f"{local:%Y-%m-%d %H:%M} ({relative})"
 
 
@@ -40,7 +40,7 @@ def render_due(report: DueReport) -> None:
     totals = report.totals()
     today = sum(totals.values())
     if today:
-        out.print(Text(f"{today} cards today: run `studyprep review`."))
+        out.print(Text(f"{count(today, 'card')} today: run `studyprep review`."))
     elif report.next_due:
         out.print(Text(f"All done for now. Next card due {describe_moment(report.next_due, report.now)}."))
     else:

@@ -26,9 +26,10 @@ from rich.text import Text
 
 from studyprep.errors import StudyprepError
 from studyprep.render_review import describe_moment
-from studyprep.scheduling import RATING_NAMES, format_interval
+from studyprep.scheduling import RATING_NAMES
 from studyprep.session import Phase, ReviewSession, Summary
 from studyprep.terminal import literal_console
+from studyprep.wording import count, duration
 
 QUIT_KEYS = {"q", "\x03", "\x04"}
 REVEAL_KEYS = {" ", "\n", "\r"}
@@ -224,9 +225,7 @@ class ReviewScreen:
                 line.append(f" — {summary[0]}")
             out.print(line)
         intervals = self.session.intervals()
-        keys = "   ".join(
-            f"{rating} {name} {format_interval(intervals[rating])}" for rating, name in RATING_NAMES.items()
-        )
+        keys = "   ".join(f"{rating} {name} {duration(intervals[rating])}" for rating, name in RATING_NAMES.items())
         out.print(Text(keys, style="bold"))
 
     def _status_text(self) -> Text:
@@ -291,16 +290,15 @@ class ReviewScreen:
 
 def render_summary(summary: Summary, console: Console, now: datetime) -> None:
     """What the session did, and what comes next."""
-    seconds = int(summary.elapsed.total_seconds())
-    parts = [f"Session over: {summary.answered} card{'s' if summary.answered != 1 else ''}"]
+    parts = [f"Session over: {count(summary.answered, 'card')}"]
     if summary.answered:
         parts.append(f"again {summary.again_rate:.0%}")
-    parts.append(f"{seconds // 60}:{seconds % 60:02d}")
+    parts.append(duration(summary.elapsed))
     if summary.buried:
         parts.append(f"{summary.buried} buried")
     console.print(Text(" · ".join(parts), style="bold"))
     if summary.due_left:
-        console.print(Text(f"{summary.due_left} still due today: run `studyprep review` to go on."))
+        console.print(Text(f"{count(summary.due_left, 'card')} still due today: run `studyprep review` to go on."))
     if summary.next_due is not None:
         console.print(Text(f"Next card due {describe_moment(summary.next_due, now)}."))
     elif not summary.due_left:

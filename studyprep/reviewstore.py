@@ -523,6 +523,15 @@ class ReviewStore:
             ).fetchall()
         return [_mirror_card(row) for row in rows]
 
+    def question_texts(self, deck: str) -> list[str]:
+        """The prompt and context of each of the deck's active question cards (how often a concept's name comes up
+        among them tells whether it is distinctive enough to show as related)."""
+        with self.guard():
+            rows = self.conn.execute(
+                "SELECT prompt, context FROM cards WHERE deck = ? AND active = 1 AND kind = 'question'", (deck,)
+            ).fetchall()
+        return [f"{prompt}\n{context}" for prompt, context in rows]
+
     # -- state and history ------------------------------------------------------------------------------
 
     def get_state(self, deck: str, card_id: str) -> StoredState | None:

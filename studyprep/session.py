@@ -6,6 +6,7 @@ committed transaction before the next card is chosen, so a killed session loses 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -319,42 +320,79 @@ class ReviewSession:
         if card.kind != "question":
             return []
         if card.deck not in self._concepts:
-            self._concepts[card.deck] = ConceptIndex(self.store.concepts(card.deck))
+            concepts = self.store.concepts(card.deck)
+            questions = self.store.question_texts(card.deck) if concepts else []
+            self._concepts[card.deck] = ConceptIndex(concepts, questions)
         return self._concepts[card.deck].mentioned_in(f"{card.prompt}\n{card.context}")
 
 
 class ConceptIndex:
-    """A deck's concept cards, indexed by the first word of each name so a lookup costs per word, not per concept."""
+    """A deck's concept cards, indexed by the first word of each name so a lookup costs per word, not per concept.
 
-    def __init__(self, concepts: list[MirrorCard]) -> None:
-        self._by_first_word: dict[str, list[tuple[str, MirrorCard]]] = {}
+    A question shows a concept as related only when it names the concept: a whole phrase of its name (the name, or a
+    part of a compound one: "sagas" of "Two-phase commit vs sagas"), as whole words, singular or plural; and only
+    when that phrase is distinctive in the deck: a name most of the deck's questions say ("services",
+    "documentation") tells nothing about this one. A phrase of several words or a term written as one (DNS, gRPC,
+    OAuth2) may come up in a quarter of the questions; a plain word in one in twenty (in one, in a small deck).
+    At most `MAX_RELATED` are shown, the most distinctive, in document order.
+    """
+
+    def __init__(self, concepts: list[MirrorCard], questions: list[str] | None = None) -> None:
+        self._by_first_word: dict[str, list[tuple[str, bool, MirrorCard]]] = {}
         for concept in concepts:
-            for name in _concept_names(concept):
+            for name, termlike in _concept_names(concept):
                 words = _WORD.findall(name)
                 if words:
-                    self._by_first_word.setdefault(words[0], []).append((name, concept))
+                    self._by_first_word.setdefault(words[0], []).append((name, termlike, concept))
+        self._questions = [text.casefold() for text in questions or []]
+        self._frequency: dict[str, int] = {}
 
     def mentioned_in(self, text: str) -> list[MirrorCard]:
-        """Concepts whose name (or a part of a compound name, singular or plural) appears in `text`."""
+        """The concepts `text` names distinctively (at most `MAX_RELATED`), in document order."""
         haystack = text.casefold()
-        found: dict[str, MirrorCard] = {}
+        found: dict[str, tuple[tuple[int, int], MirrorCard]] = {}
         for word in set(_WORD.findall(haystack)):
-            for name, concept in self._by_first_word.get(word, ()):
+            for name, termlike, concept in self._by_first_word.get(word, ()):
                 # The plain substring test is cheap and rules out most candidates before the regex.
-                if concept.card_id not in found and name in haystack and _mentions(haystack, name):
-                    found[concept.card_id] = concept
-        return sorted(found.values(), key=lambda concept: concept.position)
+                if name not in haystack or not _mentions(haystack, name):
+                    continue
+                frequency = self._questions_naming(name)
+                if not self._distinctive(name, termlike, frequency):
+                    continue
+                rank = (frequency, -len(name))
+                if concept.card_id not in found or rank < found[concept.card_id][0]:
+                    found[concept.card_id] = (rank, concept)
+        chosen = sorted(found.values(), key=lambda pair: (pair[0], pair[1].position))[:MAX_RELATED]
+        return sorted((concept for _, concept in chosen), key=lambda concept: concept.position)
+
+    def _questions_naming(self, name: str) -> int:
+        if name not in self._frequency:
+            self._frequency[name] = sum(1 for text in self._questions if name in text and _mentions(text, name))
+        return self._frequency[name]
+
+    def _distinctive(self, name: str, termlike: bool, frequency: int) -> bool:
+        share = PHRASE_SHARE if termlike or len(_WORD.findall(name)) > 1 else WORD_SHARE
+        return frequency <= max(1, math.floor(len(self._questions) * share))
 
 
-def _concept_names(concept: MirrorCard) -> set[str]:
+MAX_RELATED = 3
+PHRASE_SHARE = 0.25  # a phrase or a written term: at most in a quarter of the deck's questions
+WORD_SHARE = 0.05  # a plain word: at most in one question in twenty (one question in a small deck)
+_TERMLIKE = re.compile(r"\w[A-Z]|^[A-Z]{2}|\d|\w[+#.\-]\w|[+#]$")
+
+
+def _concept_names(concept: MirrorCard) -> set[tuple[str, bool]]:
+    """The phrases that name a concept (casefolded), each with whether it is written as a term (DNS, gRPC)."""
     names = set()
     for part in [concept.prompt, *_CONCEPT_SEPARATORS.split(concept.prompt)]:
-        name = part.strip(" .:-").casefold()
+        written = part.strip(" .:-")
+        name = written.casefold()
         if len(name) < 3:
             continue
-        names.add(name)
+        termlike = bool(_TERMLIKE.search(written))
+        names.add((name, termlike))
         if name.endswith("s") and len(name) > 4:
-            names.add(name[:-1])
+            names.add((name[:-1], termlike))
     return names
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from studyprep.errors import StudyprepError
+from studyprep.wording import count
 from studyprep.workspace import Workspace, stat_file
 
 STALE_TEMP_SECONDS = 60
@@ -324,7 +325,7 @@ def _check_history(store: Any, result: CheckResult) -> None:
             result.problems.append(Problem("history", f"{card}: its state comes from review {state_from}, not from"
                                            f" the latest logged review {latest}", where))  # fmt: skip
         if repeated:
-            result.problems.append(Problem("history", f"{card}: {repeated} answer(s) logged twice", where))
+            result.problems.append(Problem("history", f"{card}: {count(repeated, 'answer')} logged twice", where))
     stateless = conn.execute(
         "SELECT deck, card_id FROM card_state s"
         " WHERE NOT EXISTS (SELECT 1 FROM review_log l WHERE l.deck = s.deck AND l.card_id = s.card_id)"

@@ -33,7 +33,7 @@ class DeckDue:
     new: int
     new_today: int
     next_due: datetime | None
-    readiness: dict[str, Any] | None = None  # interview, days and hours left, readiness today (deadline decks)
+    readiness: dict[str, Any] | None = None  # interview, time left, readiness today (deadline decks)
 
     @property
     def total(self) -> int:
@@ -140,6 +140,7 @@ def _readiness_glance(interview: datetime, readiness_today: float, now: datetime
         "interview": isoformat(interview),
         "days_left": int(left // 86400),
         "hours_left": round(left / 3600, 1),
+        "seconds_left": round(left),
         "readiness_today": round(readiness_today, 4),
     }
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from studyprep.atomic import create_temp_beside, keep_mode
 from studyprep.clock import isoformat
 from studyprep.deckstore import iter_decks, load_deck
 from studyprep.errors import StudyprepError
@@ -279,7 +279,8 @@ def write_package(built: BuiltPackage, target: Path, timestamp: float) -> None:
         problem = "is not a folder" if folder.exists() else "does not exist"
         raise StudyprepError(f"cannot write the package: the folder {folder} {problem}", target)
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        handle, temp_name = create_temp_beside(target)  # the user's default mode, not mkstemp's 0600
+        keep_mode(target, handle)
         os.close(handle)
     except OSError as error:
         raise StudyprepError(f"cannot write the package: {error.strerror or error}", target) from None
