@@ -61,6 +61,12 @@ def render_decks(summaries: list[DeckSummary]) -> None:
         out.print("No decks yet. Import a prep document: studyprep import PREP.md")
         return
     for summary in summaries:
+        if summary.error is not None:
+            from studyprep.render_review import render_broken
+
+            out.print(Text(summary.slug, style="bold"))
+            render_broken(out, summary.error)
+            continue
         who = " · ".join(part for part in (summary.company, summary.role) if part) or summary.title
         out.print(Text.assemble((summary.slug, "bold"), "  ", (who, "dim")))
         counts = summary.counts

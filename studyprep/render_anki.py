@@ -67,6 +67,7 @@ def render_export(result: ExportResult) -> None:
             Text(deck.slug), str(deck.notes), str(len(deck.subdecks)), str(deck.suspended), str(deck.retired_skipped)
         )
     out.print(table)
+    _skipped(result.skipped, "left out of the package")
     out.print(
         Text(
             "Retired cards are left out. Open the file with Anki (File > Import), AnkiMobile or AnkiDroid; "
@@ -74,6 +75,13 @@ def render_export(result: ExportResult) -> None:
             style="dim",
         )
     )
+
+
+def _skipped(skipped: dict[str, str], what: str) -> None:
+    """A `warning:` line on stderr for each deck left out because its file cannot be read."""
+    err = literal_console(stderr=True, soft_wrap=True)
+    for slug, error in skipped.items():
+        err.print(Text.assemble(("warning", "yellow"), f": deck {slug} {what}, its file cannot be read: {error}"))
 
 
 def render_pull(result: PullResult) -> None:
@@ -97,6 +105,7 @@ def render_pull(result: PullResult) -> None:
         )
     if result.hint:
         out.print(Text(result.hint, style="yellow"))
+    _skipped(result.skipped_decks, "not pulled (pull again once it is fixed)")
     if result.skipped_other:
         out.print(Text(f"{count(result.skipped_other, 'reschedule/manual entry')} ignored (not reviews)", style="dim"))
     if not result.cards:

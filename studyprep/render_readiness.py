@@ -63,6 +63,9 @@ def render_readiness(reports: list[DeckReadiness]) -> None:
         return
     for found in reports:
         r = found.report
+        if r is None:
+            _broken(out, found)
+            continue
         moment = r.interview.isoformat(timespec="minutes")
         out.print(Text.assemble(("\n" + found.deck, "bold"), "  interview " + moment))
         if r.passed:
@@ -86,6 +89,9 @@ def _summary(out, reports: list[DeckReadiness]) -> None:
     """A deck a few lines: its name alone on the first (a long slug stays whole at 80 columns), then the figures."""
     for found in reports:
         r = found.report
+        if r is None:
+            _broken(out, found)
+            continue
         out.print(Text(found.deck, "bold"))
         interview = r.interview.strftime("%Y-%m-%d %H:%M %Z").rstrip()  # the zone it is shown in
         if r.passed:
@@ -97,6 +103,13 @@ def _summary(out, reports: list[DeckReadiness]) -> None:
         out.print(Text.assemble(f"  today {_percent(r.today)} · if kept {_percent(r.projected)} · ", verdict,
                                 f" (target {_percent(r.target)})"))  # fmt: skip
     out.print(Text("studyprep readiness DECK: a deck's categories, cards most at risk and daily plan", "dim"))
+
+
+def _broken(out, found: DeckReadiness) -> None:
+    from studyprep.render_review import render_broken
+
+    out.print(Text(found.deck, "bold"))
+    render_broken(out, found.error or "")
 
 
 def _passed(out, deck: str, r) -> None:
@@ -149,33 +162,29 @@ def render_brief(brief: Brief) -> None:
     out.print(Text.assemble((brief.title, "bold"), "  ", (brief.company, "cyan"), "  ", brief.role))
     if brief.interview:
         out.print(f"interview {brief.interview.strftime('%a %Y-%m-%d %H:%M %Z')}")
-    if brief.facts or brief.company_notes:
-        _section(out, "Company facts")
-    for prompt, back in brief.facts:
-        if "\n" in back.strip():
-            # A list or several paragraphs: under its name, indented, one item a line.
-            out.print(Text.assemble((prompt, "bold"), ":"))
-            for line in back.strip().splitlines():
-                out.print(Text("  " + line.strip() if line.strip() else ""))
-        else:
-            out.print(Text.assemble((prompt, "bold"), ": ", back.strip()))
-    for note in brief.company_notes:
-        out.print(Text(note))
-    if brief.weakest:
-        _section(out, "Weakest categories")
-    for name, recall, cards in brief.weakest:
-        out.print(Text.assemble(f"{_percent(recall):>6}  ", name, (f"  ({count(cards, 'card')})", "dim")))
-    if brief.questions:
-        _section(out, "Questions to ask them")
-    for question in brief.questions:
-        out.print(Text.assemble("- ", question))
-    if brief.strategy:
-        _section(out, "Strategy")
-    for section, text in brief.strategy:
-        out.print(Text(section, style="bold"))
-        out.print(Text(text))
-    if not (brief.facts or brief.company_notes or brief.weakest or brief.questions or brief.strategy):
+    sections = [
+        ("Company facts", [*(_fact_lines(prompt, back) for prompt, back in brief.facts),
+                           *(Text(note) for note in brief.company_notes)]),
+        ("Weakest categories", [Text.assemble(f"{_percent(recall):>6}  ", name, (f"  ({count(cards, 'card')})", "dim"))
+                                for name, recall, cards in brief.weakest]),
+        ("Questions to ask them", [Text.assemble("- ", question) for question in brief.questions]),
+        ("Strategy", [Text.assemble((section, "bold"), "\n", text) for section, text in brief.strategy]),
+    ]  # fmt: skip
+    for title, lines in sections:
+        if lines:  # a heading is never printed with nothing under it
+            _section(out, title)
+            for line in lines:
+                out.print(line)
+    if not any(lines for _, lines in sections):
         out.print(Text("\nNothing to brief yet: the deck has no cards or notes to show here.", style="dim"))
+
+
+def _fact_lines(prompt: str, back: str) -> Text:
+    if "\n" not in back.strip():
+        return Text.assemble((prompt, "bold"), ": ", back.strip())
+    # A list or several paragraphs: under its name, indented, one item a line.
+    lines = ["  " + line.strip() if line.strip() else "" for line in back.strip().splitlines()]
+    return Text.assemble((prompt, "bold"), ":\n", "\n".join(lines))
 
 
 def _section(out, title: str) -> None:

@@ -318,10 +318,15 @@ def run_session(session: ReviewSession, console: Console | None = None, keys: Ke
     keys = keys or KeyReader()
     screen = ReviewScreen(session, console, keys)
     if not session.decks:
-        console.print(Text("No decks yet. Import a prep document: studyprep import PREP.md"))
+        if session.skipped:
+            console.print(Text(session.skipped_notice(), style="yellow"))
+        else:
+            console.print(Text("No decks yet. Import a prep document: studyprep import PREP.md"))
         return session.finish()
     if session.phase is Phase.DONE:
         console.print(Text("Nothing due right now.", style="bold"))
+        if session.notice:
+            console.print(Text(session.notice, style="yellow"))
     with contextlib.suppress(KeyboardInterrupt), keys.keys_mode():
         screen.loop()
     if keys.is_tty:

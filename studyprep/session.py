@@ -107,15 +107,29 @@ class ReviewSession:
     # The first session of a study day: `queue` holds only the first card while the deadline decks' plans are
     # decided (`queue.open_queue`); the whole queue replaces it before anything is answered or counted.
     pending: PendingQueue | None = None
+    # Decks left out because their file cannot be read (by slug, with the error): said on the first card.
+    skipped: dict[str, StudyprepError] = field(default_factory=dict)
 
     def start(self) -> None:
         """Show the first card (or finish at once if nothing is due)."""
         self.started = self.clock()
+        self.notice = self.skipped_notice()
         if self.pending is not None:
             entry = self.queue.next(self.clock())
             if entry is not None and self._show(entry):
                 return
         self._advance()
+
+    def skipped_notice(self) -> str:
+        """What the session says of the decks it left out ("" when none was)."""
+        if not self.skipped:
+            return ""
+        names = ", ".join(sorted(self.skipped))
+        return (
+            f"left out {names}: its deck file cannot be read (`studyprep check` names the line)"
+            if len(self.skipped) == 1
+            else f"left out {names}: their deck files cannot be read (`studyprep check` names the lines)"
+        )
 
     def look_ahead(self) -> None:
         """Begin completing the queue in the background (call once the first card is on screen)."""

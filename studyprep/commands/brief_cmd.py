@@ -84,7 +84,7 @@ def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
     found = load_deck(workspace, deck)
     plan = load_plan(workspace, found.slug)
     with open_store(workspace) as store:
-        store.refresh_mirror(workspace)
+        store.refresh_decks(workspace)  # another deck's broken file is no concern of this deck's brief
         states = store.card_states(found.slug)
     active = found.active_cards()
     tracked = [TrackedCard(c.id, category_label(c.category, c.kind), states.get(c.id)) for c in active]
