@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -60,11 +61,17 @@ class _Done:
 
 @dataclass(frozen=True)
 class Progress:
-    """The live line: answers given, cards left, time since the session started."""
+    """The live line: answers given, cards left, time since the session started.
+
+    `left` counts the cards still to answer that this session has not answered yet (the one on screen included):
+    it goes down with every first answer, a new card rated Good included. `repeats` counts the cards answered this
+    session that come back today for another learning step (shown when due).
+    """
 
     done: int
     left: int | None  # None while today's deadline plans are still being decided
     elapsed: timedelta
+    repeats: int = 0
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,7 @@ class ReviewSession:
     buried: int = 0
     started: datetime | None = None
     _history: list[_Done] = field(default_factory=list)
+    _answers: Counter[tuple[str, str]] = field(default_factory=Counter)  # answers this session, per card
     _schedulers: dict[str, fsrs.Scheduler] = field(default_factory=dict)
     _concepts: dict[str, ConceptIndex] = field(default_factory=dict)
     # The first session of a study day: `queue` holds only the first card while the deadline decks' plans are
@@ -179,6 +187,7 @@ class ReviewSession:
         if after.state in (State.Learning, State.Relearning) and after.due < self._deck(deck).day_end:
             self.queue.add_learning(deck, card_id, after.due)
         self._history.append(_Done("answer", shown.entry, log_id, rating))
+        self._answers[shown.entry.key] += 1
         self.answered += 1
         self.again += rating == 1
         self.notice = ""
@@ -210,6 +219,7 @@ class ReviewSession:
                 self.notice = conflict.message
                 return False
             self.answered -= 1
+            self._answers[last.entry.key] -= 1
             self.again -= last.rating == 1
             self.queue.spend(deck, -1)
         else:
@@ -259,11 +269,13 @@ class ReviewSession:
     # -- views ------------------------------------------------------------------------------------------
 
     def progress(self) -> Progress:
-        """Done / left / elapsed for the live line (left: None while the queue is being completed)."""
+        """Done / left / repeats / elapsed for the live line (left: None while the queue is being completed)."""
         if self.pending is not None and self.pending.ready():
             self._settle()
-        left = None if self.pending is not None else len(self.queue)
-        return Progress(self.answered, left, self.elapsed())
+        if self.pending is not None:
+            return Progress(self.answered, None, self.elapsed())
+        repeats = sum(1 for entry in self.queue.learning if self._answers[entry.key] > 0)
+        return Progress(self.answered, len(self.queue) - repeats, self.elapsed(), repeats)
 
     @property
     def can_undo(self) -> bool:
