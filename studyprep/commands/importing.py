@@ -33,6 +33,7 @@ class ImportResult:
     path: Path
     written: bool
     report: MergeReport
+    changed: bool = False  # the deck differs from the stored one (written, unless a dry run)
     sections: list[str] = field(default_factory=list)
     document: str = ""
     warnings: list[CardWarning] = field(default_factory=list)
@@ -158,6 +159,7 @@ def _import(
         title=merged.title,
         path=target,
         written=changed and not dry_run,
+        changed=changed,
         report=report,
         sections=document.sections_found,
         document=readable_name(str(path)),
