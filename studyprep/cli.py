@@ -86,7 +86,7 @@ def import_cmd(
     from studyprep.commands.importing import import_document
 
     result = import_document(_workspace(ctx), document, _now(), deck=deck, dry_run=dry_run, explain=explain)
-    _emit(as_json, result.to_json, "studyprep.render:render_import", result)
+    _emit(as_json, result.to_json, "studyprep.render_import:render_import", result)
 
 
 @cli.command("decks")

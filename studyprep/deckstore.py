@@ -12,7 +12,7 @@ import yaml
 
 from studyprep.atomic import write_atomic
 from studyprep.errors import StudyprepError
-from studyprep.models import Deck
+from studyprep.models import Deck, deck_data
 from studyprep.workspace import Workspace, match_slug
 from studyprep.yamlio import dump_yaml, load_model_file
 
@@ -27,7 +27,7 @@ HEADER = (
 
 def deck_to_yaml(deck: Deck) -> str:
     """Render a deck as the commented, block-style YAML stored on disk."""
-    return HEADER + dump_yaml(deck.model_dump(mode="json"))
+    return HEADER + dump_yaml(deck_data(deck))
 
 
 def load_deck_file(path: Path) -> Deck:
@@ -37,7 +37,10 @@ def load_deck_file(path: Path) -> Deck:
 
 def read_deck_file(path: Path) -> tuple[Deck, str]:
     """Load and validate one deck file, returning the deck and the text it was read from."""
-    deck, text = load_model_file(path, Deck, "deck file", "`slug`, `title` and `cards`")
+    from studyprep.deckfile import DeckFile  # pydantic only once a deck file is read: a first import skips it
+
+    checked, text = load_model_file(path, DeckFile, "deck file", "`slug`, `title` and `cards`")
+    deck = checked.to_deck()
     if deck.slug != path.stem:
         raise StudyprepError(f"slug {deck.slug!r} does not match the file name {path.name!r}", path)
     return deck, text

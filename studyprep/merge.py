@@ -61,7 +61,7 @@ def merge_deck(
             continue
         if card.retired is None:
             report.retired[card.kind] += 1
-            merged.append(card.model_copy(update={"retired": now}))
+            merged.append(card.but(retired=now))
         else:
             merged.append(card)
     deck = Deck(
@@ -134,14 +134,14 @@ def _document_tags(parsed: ParsedCard) -> list[str]:
 def _update(old: Card, parsed: ParsedCard, now: datetime, report: MergeReport) -> Card:
     user_tags = [tag for tag in old.tags if tag not in derived_tags(old.kind, old.category)]
     content_changed = any(getattr(old, name) != getattr(parsed, name) for name in _CONTENT_FIELDS)
-    update = {name: getattr(parsed, name) for name in _CONTENT_FIELDS}
+    update: dict[str, object] = {name: getattr(parsed, name) for name in _CONTENT_FIELDS}
     update["category"] = list(parsed.category)
     update["source"] = parsed.source
     update["tags"] = list(dict.fromkeys([*_document_tags(parsed), *user_tags]))
     update["retired"] = None
     if content_changed:
         update["changed"] = now
-    card = old.model_copy(update=update)
+    card = old.but(**update)
     if old.retired is not None:
         report.revived[card.kind] += 1
     if content_changed:

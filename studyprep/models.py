@@ -1,28 +1,39 @@
-"""Pydantic models for what enters from outside: parsed documents and deck files.
+"""The deck as the rest of studyprep sees it: cards, reference notes and decks, as frozen dataclasses.
 
-Decks are validated strictly (`extra="forbid"`) because users edit them by hand.
+A deck file enters through `studyprep.deckfile` (pydantic, strict, located errors) and leaves through
+`deck_data`; everything in between works on these plain, immutable objects, so a command that never reads a
+deck file (a first import, say) never pays for pydantic.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from studyprep.ids import CARD_KINDS, CardKind
 
-from studyprep.ids import CARD_KINDS, SLUG_PATTERN, CardKind
+__all__ = [
+    "CARD_KINDS",
+    "DECK_FORMAT",
+    "Card",
+    "CardKind",
+    "Deck",
+    "ReferenceKind",
+    "ReferenceNote",
+    "card_data",
+    "deck_data",
+    "iso_datetime",
+]
 
 ReferenceKind = Literal["role", "fit", "resume", "company", "strategy", "other"]
 
 DECK_FORMAT = 1
 
 
-class _Strict(BaseModel):
-    # Python's own regex engine: the Rust one compiles the Unicode slug pattern in ~25 ms on every start.
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, regex_engine="python-re")
-
-
-class ReferenceNote(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReferenceNote:
     """A part of the document that is not a card (overview, fit, strategy...), kept verbatim."""
 
     section: str
@@ -31,17 +42,18 @@ class ReferenceNote(_Strict):
     source: int = 0
 
 
-class Card(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Card:
     """A card in a deck: document-derived fields plus the user's own `notes` and flags."""
 
-    id: str = Field(pattern=r"^[0-9a-z][0-9a-z-]{2,63}$")
+    id: str
     kind: CardKind
-    category: list[str] = Field(default_factory=list)
-    prompt: str = Field(min_length=1)
+    category: list[str] = field(default_factory=list)
+    prompt: str
     context: str = ""
     back: str = ""
     notes: str = ""
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
     source: int = 0
     added: datetime
     changed: datetime
@@ -53,37 +65,23 @@ class Card(_Strict):
         """A card is active unless retired from its document or suspended by the user."""
         return self.retired is None and not self.suspended
 
-    @field_validator("category", "tags", mode="before")
-    @classmethod
-    def _none_is_empty(cls, value: object) -> object:
-        return [] if value is None else value
-
-    @field_validator("context", "back", "notes", mode="before")
-    @classmethod
-    def _none_is_blank(cls, value: object) -> object:
-        return "" if value is None else value
+    def but(self, **changes: object) -> Card:
+        """A copy of this card with `changes` applied (the card itself never changes)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
 
-class Deck(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Deck:
     """A deck file: `decks/<slug>.yaml`."""
 
     format: Literal[1] = DECK_FORMAT
-    slug: str = Field(pattern=SLUG_PATTERN)
+    slug: str
     title: str
     company: str = ""
     role: str = ""
     source: str = ""
-    cards: list[Card] = Field(default_factory=list)
-    reference: list[ReferenceNote] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _ids_are_unique(self) -> Deck:
-        seen: set[str] = set()
-        for index, card in enumerate(self.cards):
-            if card.id in seen:
-                raise DuplicateCardIdError(index, card.id)
-            seen.add(card.id)
-        return self
+    cards: list[Card] = field(default_factory=list)
+    reference: list[ReferenceNote] = field(default_factory=list)
 
     def active_cards(self) -> list[Card]:
         """Cards that take part in review and export."""
@@ -96,11 +94,66 @@ class Deck(_Strict):
             counts[card.kind] += 1
         return counts
 
+    def but(self, **changes: object) -> Deck:
+        """A copy of this deck with `changes` applied (the deck itself never changes)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
-class DuplicateCardIdError(ValueError):
-    """Two cards in one deck file share an id."""
 
-    def __init__(self, index: int, card_id: str) -> None:
-        self.index = index
-        self.card_id = card_id
-        super().__init__(f"duplicate card id {card_id!r}")
+def iso_datetime(moment: datetime) -> str:
+    """A datetime as deck files store it: ISO 8601, `Z` for UTC, offsets to the minute."""
+    text = moment.replace(tzinfo=None).isoformat()
+    offset = moment.utcoffset()
+    if offset is None:
+        return text
+    if not offset:
+        return text + "Z"
+    sign = "-" if offset < timedelta(0) else "+"
+    minutes = abs(offset) // timedelta(minutes=1)
+    return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def card_data(card: Card, stamps: dict[tuple[datetime, timedelta | None], str] | None = None) -> dict[str, object]:
+    """A card as plain data, in the deck file's key order (JSON- and YAML-ready); `stamps` memoizes the
+    text of datetimes shared by many cards (a deck's cards mostly share a few import times)."""
+    stamps = {} if stamps is None else stamps
+    return {
+        "id": card.id,
+        "kind": card.kind,
+        "category": list(card.category),
+        "prompt": card.prompt,
+        "context": card.context,
+        "back": card.back,
+        "notes": card.notes,
+        "tags": list(card.tags),
+        "source": card.source,
+        "added": _stamp(card.added, stamps),
+        "changed": _stamp(card.changed, stamps),
+        "retired": None if card.retired is None else _stamp(card.retired, stamps),
+        "suspended": card.suspended,
+    }
+
+
+def _stamp(moment: datetime, stamps: dict[tuple[datetime, timedelta | None], str]) -> str:
+    key = (moment, moment.utcoffset())  # one instant written with two offsets is two texts
+    text = stamps.get(key)
+    if text is None:
+        text = stamps[key] = iso_datetime(moment)
+    return text
+
+
+def deck_data(deck: Deck) -> dict[str, object]:
+    """A deck as plain data, in the deck file's key order (JSON- and YAML-ready)."""
+    stamps: dict[tuple[datetime, timedelta | None], str] = {}
+    return {
+        "format": deck.format,
+        "slug": deck.slug,
+        "title": deck.title,
+        "company": deck.company,
+        "role": deck.role,
+        "source": deck.source,
+        "cards": [card_data(card, stamps) for card in deck.cards],
+        "reference": [
+            {"section": note.section, "kind": note.kind, "text": note.text, "source": note.source}
+            for note in deck.reference
+        ],
+    }

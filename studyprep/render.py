@@ -8,12 +8,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from studyprep.ids import CARD_KINDS
 from studyprep.terminal import literal_console
 from studyprep.wording import count, duration
 
 if TYPE_CHECKING:
-    from studyprep.commands.importing import ImportResult
     from studyprep.commands.listing import DeckSummary
     from studyprep.models import Card, Deck
 
@@ -21,37 +19,6 @@ if TYPE_CHECKING:
 def console() -> Console:
     """A console on stdout that leaves text alone (no emoji codes, no highlighting)."""
     return literal_console(soft_wrap=False)
-
-
-def render_import(result: ImportResult) -> None:
-    """Print the import summary: deck, then added/updated/retired/unchanged by kind; then on stderr a
-    `warning: FILE:LINE: message` line for each card that looks wrong."""
-    out = console()
-    for entry in result.outline or []:
-        out.print(Text.assemble((f"{entry.line:>5}  ", "dim"), (f"{entry.role:<9} ", "cyan"), entry.text))
-    if result.written:
-        said = f"wrote {result.path}"
-    elif result.changed:
-        said = f"dry run, nothing written: would write {result.path}"
-    else:
-        said = f"no changes to {result.path}"
-    out.print(Text.assemble((f"{result.deck}", "bold"), f"  {result.title}"))
-    out.print(Text(said, style="dim"))
-    table = Table(box=None, pad_edge=False)
-    table.add_column("")
-    for kind in CARD_KINDS:
-        table.add_column(kind, justify="right")
-    for name, counts in result.counts().items():
-        if name == "revived" and not any(counts.values()):
-            continue
-        table.add_row(name, *(str(counts[kind]) for kind in CARD_KINDS))
-    out.print(table)
-    for card_id, old, new in result.report.edited:
-        out.print(Text.assemble(("edited ", "yellow"), f"{card_id}: ", old, " -> ", new, " (id and history kept)"))
-    if result.warnings:
-        err = literal_console(stderr=True, soft_wrap=True)  # one line each, whatever the width: FILE:LINE greps
-        for warning in result.warnings:
-            err.print(Text.assemble(("warning", "yellow"), f": {result.document}:{warning.line}: {warning.message}"))
 
 
 def render_decks(summaries: list[DeckSummary]) -> None:

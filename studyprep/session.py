@@ -245,8 +245,8 @@ class ReviewSession:
             if not any(card.id == card_id for card in deck.cards):
                 path = self.workspace.deck_path(deck_slug)
                 raise StudyprepError(f"card {card_id} is no longer in the deck file", path)
-            cards = [card.model_copy(update={"notes": notes}) if card.id == card_id else card for card in deck.cards]
-            deck = deck.model_copy(update={"cards": cards})
+            cards = [card.but(notes=notes) if card.id == card_id else card for card in deck.cards]
+            deck = deck.but(cards=cards)
             path = save_deck(self.workspace, deck)
             self.store.mirror_deck(deck, path)
         card = self.store.card(deck_slug, card_id) or shown.card

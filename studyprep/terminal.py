@@ -8,17 +8,15 @@ styling and cursor movement are not text segments and pass untouched. Deck files
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, RenderHook
 from rich.segment import Segment
 
+from studyprep.visible import CONTROL_CHARACTERS as _CONTROL
+
 if TYPE_CHECKING:
     from rich.console import ConsoleOptions, ConsoleRenderable, RenderResult
-
-# C0 controls but tab and newline, DEL, and C1 (U+0080-U+009F: 0x9B is a one-character CSI).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class _Literal:

@@ -41,10 +41,7 @@ def resolve_workspace(home: str | Path | None) -> Workspace:
     and so is a `decks` or `schedules` in it that is not a folder (every command would misread it: no decks,
     or a lock or database that cannot be made).
     """
-    import platformdirs
-
-    from_env = os.environ.get(HOME_VARIABLE)
-    root = Path(home or from_env or platformdirs.user_data_dir("studyprep", appauthor=False)).expanduser()
+    root = Path(home or os.environ.get(HOME_VARIABLE) or _user_data_dir()).expanduser()
     for folder in (root, *root.parents):
         if folder.exists():
             if not folder.is_dir():
@@ -55,6 +52,12 @@ def resolve_workspace(home: str | Path | None) -> Workspace:
         if folder.exists() and not folder.is_dir():
             raise StudyprepError(f"{folder.name}/ in the workspace is not a folder (move it away)", folder)
     return workspace
+
+
+def _user_data_dir() -> str:
+    import platformdirs  # only without --home or $STUDYPREP_HOME: it costs ~5 ms of start-up
+
+    return platformdirs.user_data_dir("studyprep", appauthor=False)
 
 
 def stat_file(path: Path, what: str) -> os.stat_result:

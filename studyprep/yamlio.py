@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 from studyprep.errors import StudyprepError, too_large_message
 
-ModelT = TypeVar("ModelT", bound=BaseModel)
+ModelT = TypeVar("ModelT", bound="BaseModel")
 T = TypeVar("T")
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -270,6 +272,8 @@ def load_model_file(path: Path, model: type[ModelT], what: str, shape: str) -> t
 
 def validate(model: type[BaseModel], data: Any, text: str, path: Path) -> Any:
     """Validate loaded YAML against a pydantic model; report the first problem with its line."""
+    from pydantic import ValidationError  # only where a file is checked: commands that read none skip pydantic
+
     try:
         return model.model_validate(data)
     except ValidationError as error:

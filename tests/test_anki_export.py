@@ -216,9 +216,8 @@ def test_two_exports_of_an_unchanged_deck_hold_the_same_notes_ids_and_fields(tmp
 def test_retired_cards_are_left_out_and_suspended_ones_marked(tmp_path: Path) -> None:
     workspace, slug = workspace_with(tmp_path, EXAMPLE)
     deck = load_deck(workspace, slug)
-    deck.cards[0].suspended = True
-    deck.cards[1].retired = FIXED_NOW
-    save_deck(workspace, deck)
+    first, second, *rest = deck.cards
+    save_deck(workspace, deck.but(cards=[first.but(suspended=True), second.but(retired=FIXED_NOW), *rest]))
     package = tmp_path / "out.apkg"
     result = export_decks(workspace, [slug], package, FIXED_NOW)
     assert result.decks[0].retired_skipped == 1 and result.decks[0].suspended == 1
@@ -495,9 +494,7 @@ def _deck_with_title(workspace: Workspace, tmp_path: Path, slug: str, title: str
     text = f"# Prep\n\n## Likely Interview Questions\n### {slug} topics\n- Why {slug}?\n"
     document.write_text(text, encoding="utf-8")
     import_document(workspace, document, FIXED_NOW, deck=slug)
-    deck = load_deck(workspace, slug)
-    deck.title = title
-    save_deck(workspace, deck)
+    save_deck(workspace, load_deck(workspace, slug).but(title=title))
 
 
 @pytest.mark.parametrize(

@@ -81,7 +81,7 @@ def test_read_history_keeps_only_answers_and_maps_guids(tmp_path: Path) -> None:
 def test_guid_map_covers_every_card_namespaced_by_deck(tmp_path: Path) -> None:
     workspace, slug = workspace_with_example(tmp_path)
     deck = load_deck(workspace, slug)
-    other = deck.model_copy(update={"slug": "other-deck"})
+    other = deck.but(slug="other-deck")
     mapping = guid_map([deck, other])
     assert len(mapping) == 2 * len(deck.cards)
     card = deck.cards[0]

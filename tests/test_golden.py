@@ -38,9 +38,7 @@ def test_a_deck_made_by_the_earlier_importer_keeps_every_id_and_note_on_reimport
     workspace = Workspace(tmp_path)
     workspace.decks_dir.mkdir(parents=True)
     earlier = load_deck_file(GOLDEN)
-    noted = earlier.model_copy(
-        update={"cards": [card.model_copy(update={"notes": f"my note {card.id}"}) for card in earlier.cards]}
-    )
+    noted = earlier.but(cards=[card.but(notes=f"my note {card.id}") for card in earlier.cards])
     (workspace.decks_dir / GOLDEN.name).write_text(deck_to_yaml(noted), encoding="utf-8")
     result = import_document(workspace, EXAMPLE, FIXED_NOW)
     merged = load_deck_file(result.path)

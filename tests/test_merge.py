@@ -75,9 +75,10 @@ def test_light_edit_keeps_id_notes_and_is_reported(tmp_path: Path) -> None:
     workspace = Workspace(tmp_path / "ws")
     import_document(workspace, write(tmp_path, DOC), FIXED_NOW)
     deck = load_deck(workspace, "acme-sre")
-    card = next(c for c in deck.cards if c.prompt.startswith("How does TCP"))
-    card.notes = "cwnd doubles each RTT until ssthresh"
-    save_deck(workspace, deck)
+    card = next(c for c in deck.cards if c.prompt.startswith("How does TCP")).but(
+        notes="cwnd doubles each RTT until ssthresh"
+    )
+    save_deck(workspace, deck.but(cards=[card if c.id == card.id else c for c in deck.cards]))
     edited = DOC.replace("How does TCP slow start work?", "How does TCP slow-start work in practice?")
     later = FIXED_NOW + timedelta(days=2)
     result = import_document(workspace, write(tmp_path, edited), later)
@@ -95,9 +96,8 @@ def test_removed_cards_retire_and_come_back_with_notes(tmp_path: Path) -> None:
     workspace = Workspace(tmp_path / "ws")
     import_document(workspace, write(tmp_path, DOC), FIXED_NOW)
     deck = load_deck(workspace, "acme-sre")
-    port = next(c for c in deck.cards if "port" in c.prompt)
-    port.notes = "ss -ltnp"
-    save_deck(workspace, deck)
+    port = next(c for c in deck.cards if "port" in c.prompt).but(notes="ss -ltnp")
+    save_deck(workspace, deck.but(cards=[port if c.id == port.id else c for c in deck.cards]))
     without = DOC.replace("### Linux\n- How do you find what is using a port?\n", "")
     result = import_document(workspace, write(tmp_path, without), FIXED_NOW + timedelta(days=1))
     assert result.counts()["retired"]["question"] == 1
@@ -113,8 +113,7 @@ def test_notes_survive_changes_to_back_and_category(tmp_path: Path) -> None:
     workspace = Workspace(tmp_path / "ws")
     import_document(workspace, write(tmp_path, DOC), FIXED_NOW)
     deck = load_deck(workspace, "acme-sre")
-    for card in deck.cards:
-        card.notes = f"mine: {card.prompt}"
+    deck = deck.but(cards=[card.but(notes=f"mine: {card.prompt}") for card in deck.cards])
     save_deck(workspace, deck)
     changed = DOC.replace("### Linux", "### Operating systems").replace(
         "- How do you find what is using a port?", "- How do you find what is using a port?\n  - Hint: lsof"

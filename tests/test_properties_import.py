@@ -149,8 +149,7 @@ def test_ids_and_notes_survive_shuffling_bullets_and_categories(categories, seed
         workspace = Workspace(Path(folder) / "ws")
         _import(workspace, Path(folder), render(categories))
         deck = load_deck(workspace, "acme-sre")
-        for card in deck.cards:
-            card.notes = f"note for {card.id}"
+        deck = deck.but(cards=[card.but(notes=f"note for {card.id}") for card in deck.cards])
         save_deck(workspace, deck)
         ids = {card.prompt: card.id for card in deck.cards}
         result = _import(workspace, Path(folder), render(categories, shuffle_seed=seed))

@@ -100,4 +100,6 @@ def show_deck(workspace: Workspace, name: str, include_retired: bool = False) ->
 
 def card_json(card: Card) -> dict[str, Any]:
     """A card as JSON-ready data."""
-    return card.model_dump(mode="json")
+    from studyprep.models import card_data
+
+    return card_data(card)

@@ -102,11 +102,14 @@ def _company_and_role(title: str, metadata: dict[str, str], blocks: list[Block],
     labels = _identity_labels(blocks)
     stated = _stated_identity(metadata)
     company, role = split_title(title) if title else ("", "")
-    prose = identity_from_prose(" ".join(block.text for block in root.blocks[:3] if isinstance(block, Paragraph)))
+    found_company = stated.get("company") or labels.get("company") or company
+    found_role = stated.get("role") or labels.get("role") or role
+    if not found_company or not found_role:  # the prose is read only when needed: its patterns are costly
+        intro = " ".join(block.text for block in root.blocks[:3] if isinstance(block, Paragraph))
+        prose = identity_from_prose(intro)
+        found_company, found_role = found_company or prose.company, found_role or prose.role
     sections = (company_from_section(section.title) for section in all_sections(root))
-    found_company = stated.get("company") or labels.get("company") or company or prose.company
     found_company = found_company or next((name for name in sections if name), "")
-    found_role = stated.get("role") or labels.get("role") or role or prose.role
     if found_company and found_company in found_role:
         # "Applying for: Store Manager, Brightmart (Leeds)": the role, without the company it names again
         found_role = found_role[: found_role.index(found_company)].rstrip(" ,–—-@") or found_role

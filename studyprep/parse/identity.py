@@ -249,29 +249,33 @@ _NAME = (
     rf"[A-ZÀ-Ý][\w&'’./-]*(?:\s+(?:(?:&|de|del|des|da|do|du|von|und|für|fur|of|for|en|et|y|e|im|am|in)\s+)?"
     rf"{_NAME_WORD}){{0,6}}"
 )
-_PROSE_IDENTITY = [
-    re.compile(
+# Patterns, not compiled: compiling all of them costs ~20 ms, and most documents name company and role before
+# the prose is read (`re` compiles and caches each one on first use).
+_PROSE_IDENTITY: list[tuple[str, int]] = [
+    (
         rf"\b(?:the|a|an)\s+(?P<role>{_NAME})\s+(?:role|position|job|post|vacancy|opening)\s+(?:at|with)\s+"
-        rf"(?:the\s+)?(?P<company>{_NAME})"
+        rf"(?:the\s+)?(?P<company>{_NAME})",
+        0,
     ),
-    re.compile(
+    (
         rf"\b(?:role|position|post|interview) (?:of|as|for) (?:an? |the )?(?P<role>{_NAME})\s+(?:at|with)\s+"
-        rf"(?:the\s+)?(?P<company>{_NAME})"
+        rf"(?:the\s+)?(?P<company>{_NAME})",
+        0,
     ),
-    re.compile(rf"\b(?:als|zur|zum)\s+(?P<role>{_NAME})\s+bei\s+(?:der\s+|dem\s+|den\s+)?(?P<company>{_NAME})"),
-    re.compile(rf"\bbei\s+(?:der\s+|dem\s+|den\s+)?(?P<company>{_NAME})\s+als\s+(?P<role>{_NAME})"),
-    re.compile(rf"\bat\s+(?:the\s+)?(?P<company>{_NAME})\s+as\s+(?:an?\s+)?(?P<role>{_NAME})"),
-    re.compile(
+    (rf"\b(?:als|zur|zum)\s+(?P<role>{_NAME})\s+bei\s+(?:der\s+|dem\s+|den\s+)?(?P<company>{_NAME})", 0),
+    (rf"\bbei\s+(?:der\s+|dem\s+|den\s+)?(?P<company>{_NAME})\s+als\s+(?P<role>{_NAME})", 0),
+    (rf"\bat\s+(?:the\s+)?(?P<company>{_NAME})\s+as\s+(?:an?\s+)?(?P<role>{_NAME})", 0),
+    (
         rf"\b(?:poste|entretien) d[e'’]\s*(?P<role>{_NAME})\s+(?:chez|au sein de|à|au)\s+(?:la\s+|l[’']\s*|le\s+)?"
         rf"(?P<company>{_NAME})",
         re.IGNORECASE,
     ),
-    re.compile(
+    (
         rf"\b(?:puesto|plaza|entrevista) (?:de|como)\s+(?P<role>{_NAME})\s+en\s+(?:la\s+|el\s+)?"
         rf"(?P<company>{_NAME})",
         re.IGNORECASE,
     ),
-    re.compile(
+    (
         rf"\b(?:vaga|cargo|posi[çc][ãa]o|entrevista|fun[çc][ãa]o) (?:de|como)\s+(?P<role>{_NAME})\s+(?:na|no|em)\s+"
         rf"(?P<company>{_NAME})",
         re.IGNORECASE,
@@ -284,8 +288,8 @@ def identity_from_prose(text: str) -> Identity:
     """The role and company an introduction names ("my notes for the Senior Accountant role at Müller &
     Söhne"), in English, German, French, Spanish or Portuguese; empty when it names none."""
     words = plain(text)[:_MAX_PROSE_CHARS]
-    for pattern in _PROSE_IDENTITY:
-        match = pattern.search(words)
+    for pattern, flags in _PROSE_IDENTITY:
+        match = re.search(pattern, words, flags)
         if match:
             company = re.split(r"[.!?]\s", match["company"])[0]  # "... GmbH. Ich habe ...": the sentence ends
             return Identity(company=company.rstrip(".,;:"), role=match["role"].strip())
