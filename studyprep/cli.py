@@ -113,6 +113,36 @@ def show_cmd(ctx: click.Context, deck: str, retired: bool, as_json: bool) -> Non
     _emit(as_json, lambda: [card_json(card) for card in cards], "studyprep.render:render_show", found, cards)
 
 
+@cli.command("answers")
+@click.argument("deck")
+@click.option("--kind", type=click.Choice(["question", "concept", "fact", "ask"]), help="Only cards of this kind.")
+@click.option("--category", help="Only cards whose category contains TEXT (case and accents ignored).")
+@click.option("--missing", is_flag=True, help="Only cards without an answer yet.")
+@click.option("--export", "export_to", type=click.Path(path_type=Path), help="Write the sheet to FILE.md instead.")
+@click.option("--import", "import_from", type=click.Path(path_type=Path), help="Save the answers written in FILE.md.")
+@json_option
+@click.pass_context
+def answers_cmd(ctx: click.Context, deck: str, kind: str | None, category: str | None, missing: bool,
+                export_to: Path | None, import_from: Path | None, as_json: bool) -> None:  # fmt: skip
+    """Write your answers to a DECK's cards in one Markdown file, in $EDITOR or (--export/--import) anywhere."""
+    from studyprep.commands.answers_cmd import AnswerFilter, edit_answers, export_answers, import_answers
+
+    workspace, chosen = _workspace(ctx), AnswerFilter(kind, category, missing)
+    if export_to and import_from:
+        raise click.UsageError("give --export or --import, not both")
+    if export_to:
+        result = export_answers(workspace, deck, chosen, export_to)
+    elif import_from:
+        result = import_answers(workspace, deck, import_from, _now())
+    else:
+        from studyprep.editor import edit_file
+
+        result = edit_answers(workspace, deck, chosen, _now(), edit_file)
+    _emit(as_json, result.to_json, "studyprep.render_cards:render_answers", result)
+    if not result.ok:
+        ctx.exit(1)
+
+
 @cli.command("export")
 @click.argument("decks", nargs=-1)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Package file (.apkg) or folder.")

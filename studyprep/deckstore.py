@@ -27,7 +27,11 @@ HEADER = (
 
 def deck_to_yaml(deck: Deck) -> str:
     """Render a deck as the commented, block-style YAML stored on disk."""
-    return HEADER + dump_yaml(deck.model_dump(mode="json"))
+    data = deck.model_dump(mode="json")
+    for card in data["cards"]:
+        if not card["by_hand"]:
+            del card["by_hand"]  # the document's cards (nearly all) keep the file as it always was
+    return HEADER + dump_yaml(data)
 
 
 def load_deck_file(path: Path) -> Deck:

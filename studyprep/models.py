@@ -47,6 +47,7 @@ class Card(_Strict):
     changed: datetime
     retired: datetime | None = None
     suspended: bool = False
+    by_hand: bool = False  # written with `studyprep add`: no import retires it (stored only when true)
 
     @property
     def active(self) -> bool:
