@@ -126,9 +126,11 @@ def read_sheet(text: str, cards: Mapping[str, str]) -> SheetReading:
         end = starts[index + 1] if index + 1 < len(starts) else len(lines)
         card_id, problem = _card_of(lines[start], start + 1, cards)
         body = lines[start + 1 : end]
-        problem = problem or _body_problem(body, start + 2, prompts)
+        if problem is None:
+            body, problem = _body_problem(body, start + 2, prompts)
         if problem is not None:
             problems.append(problem)
+        if body is None or not card_id:
             continue
         found.setdefault(card_id, []).append(SheetAnswer(card_id, start + 1, _notes(body)))
     answers = []
@@ -159,15 +161,18 @@ def _card_of(heading: str, line: int, cards: Mapping[str, str]) -> tuple[str, Sh
     return "", SheetProblem(line, f"the marker {{#{marker}}} fits {len(candidates)} cards: give more of the id")
 
 
-def _body_problem(body: list[str], first_line: int, prompts: set[str]) -> SheetProblem | None:
-    """A marker inside a card's text, or a heading that is another card's prompt: that card lost its marker."""
+def _body_problem(body: list[str], first_line: int, prompts: set[str]) -> tuple[list[str] | None, SheetProblem | None]:
+    """A card's text and what is wrong in it: a marker inside it (two cards merged: nothing of it is read), or a
+    heading that is another card's prompt (that card lost its marker: the text above it is still this card's)."""
     for offset, line in enumerate(body):
         if _MARKER.search(line):
-            return SheetProblem(first_line + offset, "a card marker inside an answer: were two cards merged?")
+            return None, SheetProblem(first_line + offset, "a card marker inside an answer: were two cards merged?")
         heading = _ANY_HEADING.match(line)
         if heading and normalize_prompt(heading["text"]) in prompts:
-            return SheetProblem(first_line + offset, "this card heading lost its {#id} marker: put it back")
-    return None
+            return body[:offset], SheetProblem(
+                first_line + offset, "this card heading lost its {#id} marker: put it back"
+            )
+    return body, None
 
 
 def _notes(body: list[str]) -> str:
@@ -199,8 +204,8 @@ def read_one_card(text: str, card_id: str, prompt: str) -> SheetAnswer | SheetPr
     all notes (the read-only quote aside); a broken or foreign marker is a problem, as in a whole sheet."""
     if not any(_CARD_HEADING.match(line) for line in text.splitlines()):
         lines = text.splitlines()
-        problem = _body_problem(lines, 1, set())
-        return problem or SheetAnswer(card_id, 1, _notes(lines))
+        body, problem = _body_problem(lines, 1, set())
+        return problem or SheetAnswer(card_id, 1, _notes(body or []))
     reading = read_sheet(text, {card_id: prompt})
     if reading.problems:
         return reading.problems[0]
