@@ -10,6 +10,7 @@ from rich.text import Text
 from studyprep.render import console
 
 if TYPE_CHECKING:
+    from studyprep.answered import AnswerCoverage
     from studyprep.commands.brief_cmd import Brief
     from studyprep.commands.plan_cmd import PlanView
     from studyprep.commands.readiness_cmd import DeckReadiness
@@ -66,6 +67,7 @@ def render_readiness(reports: list[DeckReadiness]) -> None:
             _passed(out, found.deck, r)
             continue
         out.print(f"{_span(r.seconds_left)} left; coverage {r.seen}/{r.cards} cards")
+        _answers_line(out, found.answers)
         verdict = ("on track", "green") if r.on_track else ("below target", "red")
         out.print(Text.assemble(
             f"readiness today {_percent(r.today)}; if the plan is kept {_percent(r.projected)} ",
@@ -75,6 +77,9 @@ def render_readiness(reports: list[DeckReadiness]) -> None:
         out.print(Text(f"budget {r.daily_answers} answers a day at {r.seconds_per_answer:.0f} s each ({pace})", "dim"))
         _categories_table(out, r)
         _risk_table(out, r)
+        _unanswered(
+            out, found.answers, f"weakest questions without your answer (studyprep answers {found.deck} --missing)"
+        )
         _plan_chart(out, r)
 
 
@@ -91,11 +96,26 @@ def _summary(out, reports: list[DeckReadiness]) -> None:
         left = f"{int(r.seconds_left // 86400)}d {int(r.seconds_left % 86400 // 3600)}h"
         if r.seconds_left < 3600:  # `0d 0h` reads as now
             left = _span(r.seconds_left)
-        out.print(f"  interview {interview}, in {left} · coverage {r.seen}/{r.cards}")
+        answered = f" · answers {found.answers.answered}/{found.answers.questions}" if found.answers else ""
+        out.print(f"  interview {interview}, in {left} · coverage {r.seen}/{r.cards}{answered}")
         verdict = ("on track", "green") if r.on_track else ("below target", "red")
         out.print(Text.assemble(f"  today {_percent(r.today)} · if kept {_percent(r.projected)} · ", verdict,
                                 f" (target {_percent(r.target)})"))  # fmt: skip
     out.print(Text("studyprep readiness DECK: a deck's categories, cards most at risk and daily plan", "dim"))
+
+
+def _answers_line(out, answers: AnswerCoverage | None) -> None:
+    if answers is not None and answers.questions:
+        out.print(f"questions with an answer: {answers.answered} / {answers.questions}")
+
+
+def _unanswered(out, answers: AnswerCoverage | None, title: str) -> None:
+    """The weakest questions that still have no answer of the user's own, with their recall on the day."""
+    if answers is None or not answers.weakest:
+        return
+    out.print(Text(title, style="italic"))
+    for item in answers.weakest:
+        out.print(Text.assemble(f"{_percent(item.recall):>6}  ", (item.card_id, "dim"), "  ", item.prompt))
 
 
 def _span(seconds: float) -> str:
@@ -170,6 +190,10 @@ def render_brief(brief: Brief) -> None:
     _section(out, "Weakest categories")
     for name, recall, count in brief.weakest:
         out.print(Text.assemble(f"{_percent(recall):>6}  ", name, (f"  ({count} cards)", "dim")))
+    if brief.answers is not None and brief.answers.questions:
+        _section(out, "Your answers")
+        _answers_line(out, brief.answers)
+        _unanswered(out, brief.answers, "weakest questions still without one:")
     _section(out, "Questions to ask them")
     for question in brief.questions:
         out.print(Text.assemble("- ", question))

@@ -953,8 +953,12 @@ class ReviewStore:
             had = conn.execute("SELECT 1 FROM card_state WHERE deck = ? AND card_id = ?", (deck, card_id)).fetchone()
             self._delete_state(deck, card_id)
             conn.execute("DELETE FROM buried WHERE deck = ? AND card_id = ?", (deck, card_id))
-            conn.execute("INSERT OR REPLACE INTO forgotten (deck, card_id, at) VALUES (?, ?, ?)",
-                         (deck, card_id, to_us(now)))  # fmt: skip
+            latest = conn.execute(
+                "SELECT max(reviewed_at) FROM review_log WHERE deck = ? AND card_id = ?", (deck, card_id)
+            ).fetchone()[0]
+            # After every review logged so far, even one stamped later than `now` (a clock set back, STUDYPREP_NOW).
+            at = max(to_us(now), (latest or 0) + 1)
+            conn.execute("INSERT OR REPLACE INTO forgotten (deck, card_id, at) VALUES (?, ?, ?)", (deck, card_id, at))
         return had is not None
 
     def forgotten_at(self, deck: str, card_id: str) -> datetime | None:
@@ -974,6 +978,16 @@ class ReviewStore:
                 " ORDER BY deck, card_id",
                 (pattern,),
             ).fetchall()
+
+    def deck_states(self, deck: str) -> dict[str, fsrs.Card]:
+        """The FSRS state of every card of the deck that has one (active or not; fsrs ids 0, as `card_states`)."""
+        with self.guard():
+            rows = self.conn.execute(
+                "SELECT card_id, state, step, stability, difficulty, due, last_review FROM card_state WHERE deck = ?",
+                (deck,),
+            ).fetchall()
+        with self._reading_states(deck):
+            return {row[0]: _make_card(0, *row[1:]) for row in rows}
 
     def lapses(self, deck: str) -> dict[str, int]:
         """Per card of the deck, how often it was rated `again` after its first answer."""
