@@ -96,8 +96,7 @@ def _summary(out, reports: list[DeckReadiness]) -> None:
         left = f"{int(r.seconds_left // 86400)}d {int(r.seconds_left % 86400 // 3600)}h"
         if r.seconds_left < 3600:  # `0d 0h` reads as now
             left = _span(r.seconds_left)
-        answered = f" · answers {found.answers.answered}/{found.answers.questions}" if found.answers else ""
-        out.print(f"  interview {interview}, in {left} · coverage {r.seen}/{r.cards}{answered}")
+        out.print(f"  interview {interview}, in {left} · coverage {r.seen}/{r.cards}")
         verdict = ("on track", "green") if r.on_track else ("below target", "red")
         out.print(Text.assemble(f"  today {_percent(r.today)} · if kept {_percent(r.projected)} · ", verdict,
                                 f" (target {_percent(r.target)})"))  # fmt: skip

@@ -257,3 +257,17 @@ def test_e_in_review_opens_the_card_with_its_prompt_and_hints_and_saves_the_note
     assert seen.read_text(encoding="utf-8").startswith(f"## {PROMPTS[0]} {{#")
     assert "> question · Networking · read-only" in seen.read_text(encoding="utf-8")
     assert not list((workspace.root / "answers").glob("*.md"))
+
+
+def test_a_deck_file_broken_by_hand_is_never_written_over(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    sheet = tmp_path / "sheet.md"
+    home = ["--home", str(workspace.root)]
+    CliRunner().invoke(cli, [*home, "answers", SLUG, "--export", str(sheet)])
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("read-only\n", "read-only\n\nan answer\n"), "utf-8")
+    deck_file = workspace.deck_path(SLUG)
+    broken = deck_file.read_text(encoding="utf-8").replace("  notes: ''", "  notes: [unclosed", 1)
+    deck_file.write_text(broken, encoding="utf-8")
+    result = CliRunner().invoke(cli, [*home, "answers", SLUG, "--import", str(sheet)])
+    assert result.exit_code == 1 and f"{deck_file}:" in result.output and "Traceback" not in result.output
+    assert deck_file.read_text(encoding="utf-8") == broken
