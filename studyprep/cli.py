@@ -113,6 +113,112 @@ def show_cmd(ctx: click.Context, deck: str, retired: bool, as_json: bool) -> Non
     _emit(as_json, lambda: [card_json(card) for card in cards], "studyprep.render:render_show", found, cards)
 
 
+@cli.command("answers")
+@click.argument("deck")
+@click.option("--kind", type=click.Choice(["question", "concept", "fact", "ask"]), help="Only cards of this kind.")
+@click.option("--category", help="Only cards whose category contains TEXT (case and accents ignored).")
+@click.option("--missing", is_flag=True, help="Only cards without an answer yet.")
+@click.option("--export", "export_to", type=click.Path(path_type=Path), help="Write the sheet to FILE.md instead.")
+@click.option("--import", "import_from", type=click.Path(path_type=Path), help="Save the answers written in FILE.md.")
+@json_option
+@click.pass_context
+def answers_cmd(ctx: click.Context, deck: str, kind: str | None, category: str | None, missing: bool,
+                export_to: Path | None, import_from: Path | None, as_json: bool) -> None:  # fmt: skip
+    """Write your answers to a DECK's cards in one Markdown file, in $EDITOR or (--export/--import) anywhere."""
+    from studyprep.commands.answers_cmd import AnswerFilter, edit_answers, export_answers, import_answers
+
+    workspace, chosen = _workspace(ctx), AnswerFilter(kind, category, missing)
+    if export_to and import_from:
+        raise click.UsageError("give --export or --import, not both")
+    if export_to:
+        result = export_answers(workspace, deck, chosen, export_to)
+    elif import_from:
+        result = import_answers(workspace, deck, import_from, _now())
+    else:
+        from studyprep.editor import edit_file
+
+        result = edit_answers(workspace, deck, chosen, _now(), edit_file)
+    _emit(as_json, result.to_json, "studyprep.render_cards:render_answers", result)
+    if not result.ok:
+        ctx.exit(1)
+
+
+@cli.command("cards")
+@click.argument("deck", required=False)
+@click.option("--search", help="Text to find in prompt, hints, notes, category or tags (case and accents ignored).")
+@click.option("--kind", type=click.Choice(["question", "concept", "fact", "ask"]), help="Only cards of this kind.")
+@click.option("--category", help="Only cards whose category contains TEXT.")
+@click.option("--tag", help="Only cards with this tag.")
+@click.option("--state", "states", multiple=True, type=click.Choice(["new", "learning", "review", "due", "suspended",
+              "retired", "flagged"]), help="Only cards in this state (repeat for several).")  # fmt: skip
+@json_option
+@click.pass_context
+def cards_cmd(ctx: click.Context, deck: str | None, search: str | None, kind: str | None, category: str | None,
+              tag: str | None, states: tuple[str, ...], as_json: bool) -> None:  # fmt: skip
+    """Find cards (in DECK, else in every deck): prompt, deck, category, state, due, stability, lapses."""
+    from studyprep.commands.cards_cmd import CardQuery, list_cards
+
+    rows = list_cards(_workspace(ctx), CardQuery(deck, search, kind, category, tag, states), _now())
+    _emit(as_json, lambda: [row.to_json() for row in rows], "studyprep.render_cards:render_card_rows", rows)
+
+
+@cli.command("card")
+@click.argument("card_id", metavar="ID")
+@json_option
+@click.pass_context
+def card_cmd(ctx: click.Context, card_id: str, as_json: bool) -> None:
+    """Everything about one card (ID: an id prefix or DECK:ID), with its whole review history."""
+    from studyprep.commands.cards_cmd import card_detail
+
+    now = _now()
+    detail = card_detail(_workspace(ctx), card_id, now)
+    _emit(as_json, detail.to_json, "studyprep.render_cards:render_card_detail", detail, now)
+
+
+@cli.command("add")
+@click.argument("deck")
+@click.argument("prompt")
+@click.option("--kind", type=click.Choice(["question", "concept", "fact", "ask"]), default="question",
+              show_default=True, help="Card kind.")  # fmt: skip
+@click.option("--category", default="", help="Category path, parts separated by '/': 'Go/Concurrency'.")
+@click.option("--back", default="", help="Hints shown on the back.")
+@json_option
+@click.pass_context
+def add_cmd(ctx: click.Context, deck: str, prompt: str, kind: str, category: str, back: str, as_json: bool) -> None:
+    """Add a card written by hand to DECK (no re-import of the document retires it)."""
+    from studyprep.commands.card_actions import add_card
+
+    result = add_card(_workspace(ctx), deck, prompt, kind, category, back, _now())
+    _emit(as_json, result.to_json, "studyprep.render_cards:render_added", result)
+
+
+def _card_action(name: str, help_text: str) -> None:
+    """Register a command that applies one action to the cards named by id."""
+
+    @cli.command(name, help=help_text)
+    @click.argument("card_ids", metavar="ID...", nargs=-1, required=True)
+    @json_option
+    @click.pass_context
+    def command(ctx: click.Context, card_ids: tuple[str, ...], as_json: bool) -> None:
+        from studyprep.commands import card_actions
+
+        workspace = _workspace(ctx)
+        if name in ("suspend", "unsuspend"):
+            result = card_actions.set_suspended(workspace, card_ids, name == "suspend")
+        elif name in ("flag", "unflag"):
+            result = card_actions.set_flagged(workspace, card_ids, name == "flag", _now())
+        else:
+            result = card_actions.forget_cards(workspace, card_ids, _now())
+        _emit(as_json, result.to_json, "studyprep.render_cards:render_action", result)
+
+
+_card_action("suspend", "Suspend cards (ID: an id prefix or DECK:ID): they leave review and stay in the deck.")
+_card_action("unsuspend", "Take cards out of suspension.")
+_card_action("flag", "Flag cards to come back to them (`studyprep cards --state flagged`).")
+_card_action("unflag", "Take the flag off cards.")
+_card_action("forget", "Send cards back to new (as Anki's Forget); their review history is kept.")
+
+
 @cli.command("export")
 @click.argument("decks", nargs=-1)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Package file (.apkg) or folder.")

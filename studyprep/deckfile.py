@@ -43,6 +43,7 @@ class _CardEntry(_Strict):
     changed: datetime
     retired: datetime | None = None
     suspended: bool = False
+    by_hand: bool = False
 
     @field_validator("category", "tags", mode="before")
     @classmethod

@@ -59,7 +59,7 @@ def merge_deck(
     for card in old_cards:
         if card.id in used:
             continue
-        if card.retired is None:
+        if card.retired is None and not card.by_hand:  # a card added by hand is not the document's to retire
             report.retired[card.kind] += 1
             merged.append(card.but(retired=now))
         else:
@@ -89,7 +89,9 @@ def _match(old_cards: list[Card], parsed_cards: list[ParsedCard], report: MergeR
             taken.add(old.id)
         else:
             leftovers.append(parsed)
-    _match_similar(leftovers, [card for card in old_cards if card.id not in taken], matches, report)
+    # A card added by hand keeps its own prompt: only the same prompt in the document matches it.
+    candidates = [card for card in old_cards if card.id not in taken and not card.by_hand]
+    _match_similar(leftovers, candidates, matches, report)
     return matches
 
 

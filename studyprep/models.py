@@ -59,6 +59,7 @@ class Card:
     changed: datetime
     retired: datetime | None = None
     suspended: bool = False
+    by_hand: bool = False  # written with `studyprep add`: no import retires it (stored only when true)
 
     @property
     def active(self) -> bool:
@@ -130,6 +131,8 @@ def card_data(card: Card, stamps: dict[tuple[datetime, timedelta | None], str] |
         "changed": _stamp(card.changed, stamps),
         "retired": None if card.retired is None else _stamp(card.retired, stamps),
         "suspended": card.suspended,
+        # Only cards written with `studyprep add` say so: the document's cards keep the file as it always was.
+        **({"by_hand": True} if card.by_hand else {}),
     }
 
 

@@ -11,6 +11,7 @@ from studyprep.render import console
 from studyprep.wording import count, duration, ellipsize
 
 if TYPE_CHECKING:
+    from studyprep.answered import AnswerCoverage, Unanswered
     from studyprep.commands.brief_cmd import Brief
     from studyprep.commands.plan_cmd import PlanView
     from studyprep.commands.readiness_cmd import DeckReadiness
@@ -72,6 +73,7 @@ def render_readiness(reports: list[DeckReadiness]) -> None:
             _passed(out, found.deck, r)
             continue
         out.print(f"{duration(r.seconds_left)} left; coverage {r.seen}/{count(r.cards, 'card')}")
+        _answers_line(out, found.answers)
         verdict = ("on track", "green") if r.on_track else ("below target", "red")
         out.print(Text.assemble(
             f"readiness today {_percent(r.today)}; if the plan is kept {_percent(r.projected)} ",
@@ -82,6 +84,9 @@ def render_readiness(reports: list[DeckReadiness]) -> None:
         out.print(Text(f"budget {count(r.daily_answers, 'answer')} a day at {each} ({pace})", "dim"))
         _categories_table(out, r)
         _risk_table(out, r)
+        _unanswered(
+            out, found.answers, f"weakest questions without your answer (studyprep answers {found.deck} --missing)"
+        )
         _plan_chart(out, r)
 
 
@@ -110,6 +115,24 @@ def _broken(out, found: DeckReadiness) -> None:
 
     out.print(Text(found.deck, "bold"))
     render_broken(out, found.error or "")
+
+
+def _answers_line(out, answers: AnswerCoverage | None) -> None:
+    if answers is not None and answers.questions:
+        out.print(f"questions with an answer: {answers.answered} / {answers.questions}")
+
+
+def _unanswered(out, answers: AnswerCoverage | None, title: str) -> None:
+    """The weakest questions that still have no answer of the user's own, with their recall on the day."""
+    if answers is None or not answers.weakest:
+        return
+    out.print(Text(title, style="italic"))
+    for item in answers.weakest:
+        out.print(_unanswered_line(item))
+
+
+def _unanswered_line(item: Unanswered) -> Text:
+    return Text.assemble(f"{_percent(item.recall):>6}  ", (item.card_id, "dim"), "  ", item.prompt)
 
 
 def _passed(out, deck: str, r) -> None:
@@ -167,6 +190,7 @@ def render_brief(brief: Brief) -> None:
                            *(Text(note) for note in brief.company_notes)]),
         ("Weakest categories", [Text.assemble(f"{_percent(recall):>6}  ", name, (f"  ({count(cards, 'card')})", "dim"))
                                 for name, recall, cards in brief.weakest]),
+        ("Your answers", _answer_lines(brief.answers)),
         ("Questions to ask them", [Text.assemble("- ", question) for question in brief.questions]),
         ("Strategy", [Text.assemble((section, "bold"), "\n", text) for section, text in brief.strategy]),
     ]  # fmt: skip
@@ -177,6 +201,17 @@ def render_brief(brief: Brief) -> None:
                 out.print(line)
     if not any(lines for _, lines in sections):
         out.print(Text("\nNothing to brief yet: the deck has no cards or notes to show here.", style="dim"))
+
+
+def _answer_lines(answers: AnswerCoverage | None) -> list[Text]:
+    """How many questions have the user's own answer, and the weakest still without one."""
+    if answers is None or not answers.questions:
+        return []
+    lines = [Text(f"questions with an answer: {answers.answered} / {answers.questions}")]
+    if answers.weakest:
+        lines.append(Text("weakest questions still without one:", style="italic"))
+        lines += [_unanswered_line(item) for item in answers.weakest]
+    return lines
 
 
 def _fact_lines(prompt: str, back: str) -> Text:

@@ -11,13 +11,9 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import shlex
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
@@ -37,8 +33,8 @@ if TYPE_CHECKING:
 
 QUIT_KEYS = {"q", "\x03", "\x04"}
 REVEAL_KEYS = {" ", "\n", "\r"}
-FRONT_HELP = "space: show answer · s bury · e notes · u undo · q quit"
-BACK_HELP = "1-4 rate · s bury · e notes · u undo · q quit"
+FRONT_HELP = "space: show answer · s bury · e notes · f flag · ! suspend · u undo · q quit"
+BACK_HELP = "1-4 rate · s bury · e notes · f flag · ! suspend · u undo · q quit"
 DONE_HELP = "u undo the last answer · any other key: finish"
 
 
@@ -173,18 +169,19 @@ class ReviewScreen:
                     session.answer(int(key))
                 else:
                     session.notice = "show the answer first (space), then rate 1-4"
-            elif key == "u":
-                session.undo()
-            elif key == "s":
-                session.bury()
-            elif key == "e":
-                self.edit_notes()
+            elif key in (actions := self._key_actions()):
+                actions[key]()
             else:
                 self.hint = _unknown_key_hint(key)
         except StudyprepError as error:
             if session.pending is not None:
                 raise  # the rest of the queue could not be worked out (`ReviewSession._settle`): no session to go on
             session.notice = f"Error: {error.render()}"
+
+    def _key_actions(self) -> dict[str, Callable[[], object]]:
+        """The keys that act at once, whatever is on screen."""
+        session = self.session
+        return {"u": session.undo, "s": session.bury, "e": self.edit_notes, "!": session.suspend, "f": session.flag}
 
     def draw(self) -> None:
         """The card on screen: front, or front and back with the rating keys."""
@@ -313,28 +310,35 @@ class ReviewScreen:
             self.console.file.flush()
 
     def edit_notes(self) -> None:
-        """Open the card's notes in $VISUAL / $EDITOR and save them into the deck file."""
+        """Open the card (prompt and hints read-only, notes editable: the `answers` sheet of one card) in
+        $VISUAL / $EDITOR and save the notes into the deck file. The file is written in the workspace's `answers/`
+        and removed once saved, so an edit that cannot be read (its heading or marker broken) is kept there."""
+        from studyprep.answersheet import SheetProblem, kept_sheet_path, read_one_card, render_card
+        from studyprep.atomic import write_atomic
+        from studyprep.editor import edit_file
+        from studyprep.yamlio import read_text_file
+
         shown = self.session.current
         if shown is None:
             return
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        with tempfile.TemporaryDirectory(prefix="studyprep-notes-") as folder:
-            path = Path(folder) / f"{shown.card.card_id}.md"
-            path.write_text(shown.card.notes + ("\n" if shown.card.notes else ""), encoding="utf-8")
-            try:
-                with self.keys.normal_mode():
-                    finished = subprocess.run([*shlex.split(editor), str(path)], check=False)  # noqa: S603 - the user's editor
-            except OSError as error:
-                self.session.notice = f"cannot start editor {editor!r}: {error.strerror or error}; set $EDITOR"
-                return
-            if finished.returncode != 0:
-                self.session.notice = f"editor exited with status {finished.returncode}; notes unchanged"
-                return
-            text = path.read_text(encoding="utf-8")
-        if text.strip() == shown.card.notes.strip():
+        card = shown.card
+        path = kept_sheet_path(self.session.workspace.root, f"{card.deck}-{card.card_id}", self.session.clock())
+        write_atomic(path, render_card(card.card_id, card))
+        try:
+            edit_file(path, self.keys.normal_mode)
+        except StudyprepError as error:
+            path.unlink(missing_ok=True)
+            self.session.notice = f"{error.message}; notes unchanged"
+            return
+        read = read_one_card(read_text_file(path, "notes file"), card.card_id, card.prompt)
+        if isinstance(read, SheetProblem):
+            self.session.notice = f"notes not saved: {path}:{read.line}: {read.message} (your text is kept there)"
+            return
+        path.unlink(missing_ok=True)
+        if read.notes == card.notes.strip():
             self.session.notice = "notes unchanged"
             return
-        self.session.save_notes(text)
+        self.session.save_notes(read.notes)
 
 
 def render_summary(summary: Summary, console: Console, now: datetime) -> None:

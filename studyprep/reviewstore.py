@@ -241,6 +241,15 @@ def _migration_6(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX review_log_by_day ON review_log (deck, reviewed_at, duration_ms, was_new)")
 
 
+def _migration_7(conn: sqlite3.Connection) -> None:
+    # Flags mark cards to come back to (a review key, a `cards --state` filter); `forgotten` records when a card
+    # was sent back to new (`studyprep forget`): its log is kept, and a replay starts after that moment.
+    conn.execute("CREATE TABLE flags (deck TEXT NOT NULL, card_id TEXT NOT NULL, flagged_at INTEGER NOT NULL,"
+                 " PRIMARY KEY (deck, card_id)) WITHOUT ROWID")  # fmt: skip
+    conn.execute("CREATE TABLE forgotten (deck TEXT NOT NULL, card_id TEXT NOT NULL, at INTEGER NOT NULL,"
+                 " PRIMARY KEY (deck, card_id)) WITHOUT ROWID")  # fmt: skip
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
@@ -248,6 +257,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 ]
 
 
@@ -937,6 +947,85 @@ class ReviewStore:
             new_today=new_today,
             next_due=None if next_due is None else from_us(next_due),
         )
+
+    # -- flags, forgetting and browsing ------------------------------------------------------------------
+
+    def set_flag(self, deck: str, card_id: str, flagged: bool, now: datetime) -> None:
+        """Flag a card (to come back to it) or take the flag off."""
+        with self.transaction() as conn:
+            if flagged:
+                conn.execute("INSERT OR REPLACE INTO flags (deck, card_id, flagged_at) VALUES (?, ?, ?)",
+                             (deck, card_id, to_us(now)))  # fmt: skip
+            else:
+                conn.execute("DELETE FROM flags WHERE deck = ? AND card_id = ?", (deck, card_id))
+
+    def flagged(self) -> set[tuple[str, str]]:
+        """(deck, card id) of every flagged card."""
+        with self.guard():
+            return {(row[0], row[1]) for row in self.conn.execute("SELECT deck, card_id FROM flags")}
+
+    def forget(self, deck: str, card_id: str, now: datetime) -> bool:
+        """Send a card back to new (as Anki's Forget): its state goes, its log stays; a replay of the log (after
+        `anki-pull`) starts after `now`. Returns whether the card had a state to forget."""
+        with self.transaction() as conn:
+            had = conn.execute("SELECT 1 FROM card_state WHERE deck = ? AND card_id = ?", (deck, card_id)).fetchone()
+            self._delete_state(deck, card_id)
+            conn.execute("DELETE FROM buried WHERE deck = ? AND card_id = ?", (deck, card_id))
+            latest = conn.execute(
+                "SELECT max(reviewed_at) FROM review_log WHERE deck = ? AND card_id = ?", (deck, card_id)
+            ).fetchone()[0]
+            # After every review logged so far, even one stamped later than `now` (a clock set back, STUDYPREP_NOW).
+            at = max(to_us(now), (latest or 0) + 1)
+            conn.execute("INSERT OR REPLACE INTO forgotten (deck, card_id, at) VALUES (?, ?, ?)", (deck, card_id, at))
+        return had is not None
+
+    def forgotten_at(self, deck: str, card_id: str) -> datetime | None:
+        """When the card was last sent back to new, if ever."""
+        with self.guard():
+            row = self.conn.execute(
+                "SELECT at FROM forgotten WHERE deck = ? AND card_id = ?", (deck, card_id)
+            ).fetchone()
+        return None if row is None else from_us(row[0])
+
+    def card_ids(self, prefix: str) -> list[tuple[str, str, str]]:
+        """(deck, card id, prompt) of the present cards whose id starts with `prefix`, by deck and id."""
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        with self.guard():
+            return self.conn.execute(
+                "SELECT deck, card_id, prompt FROM cards WHERE present = 1 AND card_id LIKE ? ESCAPE '\\'"
+                " ORDER BY deck, card_id",
+                (pattern,),
+            ).fetchall()
+
+    def deck_states(self, deck: str) -> dict[str, fsrs.Card]:
+        """The FSRS state of every card of the deck that has one (active or not; fsrs ids 0, as `card_states`)."""
+        with self.guard():
+            rows = self.conn.execute(
+                "SELECT card_id, state, step, stability, difficulty, due, last_review FROM card_state WHERE deck = ?",
+                (deck,),
+            ).fetchall()
+        with self._reading_states(deck):
+            return {row[0]: _make_card(0, *row[1:]) for row in rows}
+
+    def lapses(self, deck: str) -> dict[str, int]:
+        """Per card of the deck, how often it was rated `again` after its first answer."""
+        with self.guard():
+            rows = self.conn.execute(
+                "SELECT card_id, count(*) FROM review_log WHERE deck = ? AND rating = 1 AND was_new = 0"
+                " GROUP BY card_id",
+                (deck,),
+            )
+            return dict(rows.fetchall())
+
+    def questions_answered(self, deck: str) -> list[tuple[str, str, bool]]:
+        """(card id, prompt, has notes) of the deck's active question cards, in document order."""
+        with self.guard():
+            rows = self.conn.execute(
+                "SELECT card_id, prompt, trim(notes) != '' FROM cards WHERE deck = ? AND active = 1"
+                " AND kind = 'question' ORDER BY position",
+                (deck,),
+            )
+            return [(card_id, prompt, bool(has)) for card_id, prompt, has in rows]
 
 
 def _not_buried(alias: str) -> str:

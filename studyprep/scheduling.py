@@ -111,11 +111,13 @@ def rebuild_card_state(store: ReviewStore, deck: str, card_id: str, scheduler: f
     """Replay a card's whole log and store the result, in one transaction; return the new state.
 
     Call it after `store.append_review(...)` (e.g. reviews imported from Anki) so the stored state reflects
-    every review in time order. A card with no log left becomes new again (None).
+    every review in time order. A card with no log left becomes new again (None). A card sent back to new
+    (`studyprep forget`) replays only the reviews after that moment; the log keeps the earlier ones.
     """
     with store.transaction():
         logs = store.review_logs(deck, card_id)
-        card = replay(scheduler, deck, card_id, logs)
+        since = store.forgotten_at(deck, card_id)
+        card = replay(scheduler, deck, card_id, [log for log in logs if since is None or log.reviewed_at >= since])
         last_log_id = max((entry.id for entry in logs), default=0)
         store.replace_state(deck, card_id, card, last_log_id)
     return card

@@ -53,7 +53,7 @@ class ShownCard:
 
 @dataclass(frozen=True)
 class _Done:
-    action: Literal["answer", "bury"]
+    action: Literal["answer", "bury", "suspend", "flag"]
     entry: QueueEntry
     log_id: int = 0
     rating: int = 0
@@ -205,13 +205,38 @@ class ReviewSession:
         self.notice = "buried until tomorrow"
         self._advance()
 
+    def suspend(self) -> None:
+        """Suspend the card on screen (`suspended: true` in its deck file) and go on; `undo` takes it back."""
+        shown = self._require_card()
+        self._settle()
+        deck, card_id = shown.entry.key
+        self._set_suspended(deck, card_id, True)
+        self.queue.remove(shown.entry.key)
+        self._history.append(_Done("suspend", shown.entry))
+        self.notice = "suspended (u takes it back; `studyprep unsuspend` later)"
+        self._advance()
+
+    def flag(self) -> None:
+        """Flag the card on screen to come back to it (`studyprep cards --state flagged`), or take the flag off."""
+        shown = self._require_card()
+        deck, card_id = shown.entry.key
+        flagged = (deck, card_id) not in self.store.flagged()
+        self.store.set_flag(deck, card_id, flagged, self.clock())
+        self._history.append(_Done("flag", shown.entry, rating=int(flagged)))
+        self.notice = "flagged" if flagged else "flag taken off"
+
     def undo(self) -> bool:
-        """Take back the last answer or bury and show that card again; False if there is nothing to undo."""
+        """Take back the last answer, bury, suspend or flag and show that card again; False if there is nothing to
+        undo."""
         if not self._history:
             self.notice = "nothing to undo"
             return False
         last = self._history.pop()
         deck, card_id = last.entry.key
+        if last.action == "flag":
+            self.store.set_flag(deck, card_id, not last.rating, self.clock())
+            self.notice = "flag undone"
+            return True
         if last.action == "answer":
             try:
                 self.store.undo_answer(last.log_id)
@@ -222,6 +247,8 @@ class ReviewSession:
             self._answers[last.entry.key] -= 1
             self.again -= last.rating == 1
             self.queue.spend(deck, -1)
+        elif last.action == "suspend":
+            self._set_suspended(deck, card_id, False)
         else:
             self.store.unbury(deck, card_id)
             self.buried -= 1
@@ -232,26 +259,20 @@ class ReviewSession:
 
     def save_notes(self, text: str) -> None:
         """Store new notes for the card on screen in its deck file (atomically) and in the mirror."""
-        from studyprep.deckstore import load_deck_file, save_deck
-        from studyprep.locking import deck_write_lock
+        from studyprep.cardedit import normalize_notes, set_card_fields
 
         shown = self._require_card()
         self._settle()
         deck_slug, card_id = shown.entry.key
-        notes = text.strip("\n").rstrip()
-        # Under the deck lock, so an import running meanwhile cannot overwrite the notes (or lose its own).
-        with deck_write_lock(self.workspace):
-            deck = load_deck_file(self.workspace.deck_path(deck_slug))
-            if not any(card.id == card_id for card in deck.cards):
-                path = self.workspace.deck_path(deck_slug)
-                raise StudyprepError(f"card {card_id} is no longer in the deck file", path)
-            cards = [card.but(notes=notes) if card.id == card_id else card for card in deck.cards]
-            deck = deck.but(cards=cards)
-            path = save_deck(self.workspace, deck)
-            self.store.mirror_deck(deck, path)
+        set_card_fields(self.workspace, deck_slug, [card_id], self.store, notes=normalize_notes(text))
         card = self.store.card(deck_slug, card_id) or shown.card
         self.current = ShownCard(shown.entry, card, shown.stored, shown.related, shown.shown_at)
         self.notice = "notes saved"
+
+    def _set_suspended(self, deck: str, card_id: str, suspended: bool) -> None:
+        from studyprep.cardedit import set_card_fields
+
+        set_card_fields(self.workspace, deck, [card_id], self.store, suspended=suspended)
 
     def finish(self) -> Summary:
         """End the session and say what was done and what is due next."""

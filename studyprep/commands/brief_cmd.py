@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyprep.workspace import Workspace
+
+if TYPE_CHECKING:
+    from studyprep.answered import AnswerCoverage
 
 WEAKEST = 5
 # A generated document's closing offer ("If you'd like, I can tailor this further…") speaks to whoever asked the
@@ -34,6 +37,7 @@ class Brief:
     weakest: list[tuple[str, float, int]] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     strategy: list[tuple[str, str]] = field(default_factory=list)
+    answers: AnswerCoverage | None = None  # questions with the user's own answer, and the weakest without
 
     def to_json(self) -> dict[str, Any]:
         """Machine-readable form."""
@@ -52,6 +56,7 @@ class Brief:
             ],
             "questions_to_ask": self.questions,
             "strategy": [{"section": section, "text": text} for section, text in self.strategy],
+            "answers": None if self.answers is None else self.answers.to_json(),
         }
 
 
@@ -74,6 +79,7 @@ def is_strategy(kind: str, section: str) -> bool:
 
 def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
     """The brief of a deck; weakest categories by predicted recall at the interview (else now)."""
+    from studyprep.answered import answer_coverage
     from studyprep.commands.readiness_cmd import category_label
     from studyprep.deckstore import load_deck
     from studyprep.plan import load_plan
@@ -86,9 +92,10 @@ def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
     with open_store(workspace) as store:
         store.refresh_decks(workspace)  # another deck's broken file is no concern of this deck's brief
         states = store.card_states(found.slug)
+        moment = plan.interview_at if plan.interview_at and plan.interview_at > now else now
+        answers = answer_coverage(store, found.slug, scheduler_for(plan), moment)
     active = found.active_cards()
     tracked = [TrackedCard(c.id, category_label(c.category, c.kind), states.get(c.id)) for c in active]
-    moment = plan.interview_at if plan.interview_at and plan.interview_at > now else now
     weakest = category_recall(tracked, moment, scheduler_for(plan))[:WEAKEST]
     notes = [(note.kind, note.section, text) for note in found.reference if (text := without_offer(note.text))]
     return Brief(
@@ -102,4 +109,5 @@ def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
         weakest=[(row.category, row.today, row.cards) for row in weakest],
         questions=[c.prompt for c in active if c.kind == "ask"],
         strategy=[(section, text) for kind, section, text in notes if is_strategy(kind, section)],
+        answers=answers,
     )

@@ -317,9 +317,12 @@ def _check_history(store: Any, result: CheckResult) -> None:
         " GROUP BY deck, card_id) g LEFT JOIN card_state s ON s.deck = g.deck AND s.card_id = g.card_id"
         " WHERE s.last_log_id IS NOT g.latest OR g.answers != g.moments"
     ).fetchall()
+    forgotten = _forgotten_since_latest(conn)
     for deck, card_id, latest, state_from, repeated in disagreeing:
         card = f"card {card_id} in {deck}"
-        if state_from is None:
+        if state_from is None and (deck, card_id) in forgotten:
+            pass  # sent back to new by `studyprep forget` after its last review: no state, history kept
+        elif state_from is None:
             result.problems.append(Problem("history", f"{card}: reviews logged but no state", where))
         elif state_from != latest:
             result.problems.append(Problem("history", f"{card}: its state comes from review {state_from}, not from"
@@ -341,6 +344,15 @@ def _check_history(store: Any, result: CheckResult) -> None:
                                        where))  # fmt: skip
 
 
+def _forgotten_since_latest(conn: Any) -> set[tuple[str, str]]:
+    """Cards sent back to new (`studyprep forget`) with no review logged since."""
+    rows = conn.execute(
+        "SELECT f.deck, f.card_id FROM forgotten f WHERE NOT EXISTS (SELECT 1 FROM review_log l"
+        " WHERE l.deck = f.deck AND l.card_id = f.card_id AND l.reviewed_at >= f.at)"
+    )
+    return {(deck, card_id) for deck, card_id in rows}
+
+
 def _find_orphans(store: Any, workspace: Workspace, valid_decks: dict[str, Path], result: CheckResult) -> None:
     """Reviewed cards that no valid deck file holds (cards of a deck file that does not load are not judged)."""
     import json
@@ -360,7 +372,7 @@ def _find_orphans(store: Any, workspace: Workspace, valid_decks: dict[str, Path]
 def _drop_orphans(store: Any, orphans: list[Orphan]) -> int:
     keys = [(orphan.deck, orphan.card_id) for orphan in orphans]
     with store.transaction() as conn:
-        for table in ("review_log", "card_state", "buried"):
+        for table in ("review_log", "card_state", "buried", "flags", "forgotten"):
             conn.executemany(f"DELETE FROM {table} WHERE deck = ? AND card_id = ?", keys)  # noqa: S608 - fixed names
         conn.executemany("UPDATE cards SET seen = 0 WHERE deck = ? AND card_id = ?", keys)
     return len(keys)

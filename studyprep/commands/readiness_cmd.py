@@ -11,6 +11,7 @@ from studyprep.errors import StudyprepError
 from studyprep.workspace import Workspace
 
 if TYPE_CHECKING:
+    from studyprep.answered import AnswerCoverage
     from studyprep.deadline_plan import DeadlinePlan
 
 KIND_LABELS = {"fact": "Company facts", "ask": "Questions to ask", "concept": "Concepts", "question": "Questions"}
@@ -23,12 +24,14 @@ class DeckReadiness:
     deck: str
     report: Any  # studyprep.readiness.Readiness, imported lazily; None when the deck file cannot be read
     error: str | None = None  # why the deck file cannot be read (file and line)
+    answers: AnswerCoverage | None = None  # questions with the user's own answer
 
     def to_json(self) -> dict[str, Any]:
         """Machine-readable form (a deck whose file cannot be read: its slug and error)."""
         if self.report is None:
             return {"deck": self.deck, "error": self.error}
-        return {"deck": self.deck, **self.report.to_json()}
+        answers = None if self.answers is None else self.answers.to_json()
+        return {"deck": self.deck, **self.report.to_json(), "answers": answers}
 
 
 def category_label(category: list[str], kind: str) -> str:
@@ -38,6 +41,7 @@ def category_label(category: list[str], kind: str) -> str:
 
 def deck_readiness(store: Any, item: tuple[str, DeadlinePlan], now: datetime) -> DeckReadiness:
     """Readiness of one deck with an interview date, from its plan (`deadline_plan.deadline_plan`)."""
+    from studyprep.answered import answer_coverage
     from studyprep.readiness import Budget, TrackedCard, assess, user_pace
 
     slug, plan = item
@@ -53,7 +57,8 @@ def deck_readiness(store: Any, item: tuple[str, DeadlinePlan], now: datetime) ->
         zone=plan.zone(),
         prompts=functools.partial(store.prompts, slug),
     )
-    return DeckReadiness(slug, report)
+    answers = answer_coverage(store, slug, plan.fsrs_scheduler(), max(report.interview, now))
+    return DeckReadiness(slug, report, answers=answers)
 
 
 def _tracked_cards(store: Any, slug: str, tracked: type) -> list[Any]:

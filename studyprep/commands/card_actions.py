@@ -1,0 +1,129 @@
+"""`studyprep add`, `suspend`, `unsuspend`, `flag`, `unflag` and `forget`: change cards by hand.
+
+Cards are named by id, unique id prefix or DECK:ID (`studyprep.cardrefs`). Suspension lives in the deck file
+(`suspended: true`, as a hand edit would write it); flags and forgetting live in the review database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from studyprep.cardrefs import CardRef, resolve_cards
+from studyprep.errors import StudyprepError
+from studyprep.workspace import Workspace
+
+if TYPE_CHECKING:
+    from studyprep.reviewstore import ReviewStore
+
+Action = Literal["suspended", "unsuspended", "flagged", "unflagged", "forgotten"]
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    """The cards an action applied to (`changed`: how many were not already that way)."""
+
+    action: Action
+    cards: tuple[CardRef, ...]
+    changed: int
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form."""
+        return {
+            "action": self.action,
+            "changed": self.changed,
+            "cards": [{"deck": ref.deck, "id": ref.card_id, "prompt": ref.prompt} for ref in self.cards],
+        }
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """A card added by hand."""
+
+    deck: str
+    card_id: str
+    kind: str
+    category: tuple[str, ...]
+    prompt: str
+    deck_path: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form."""
+        return {"deck": self.deck, "id": self.card_id, "kind": self.kind, "category": list(self.category),
+                "prompt": self.prompt, "deck_file": self.deck_path}  # fmt: skip
+
+
+def add_card(workspace: Workspace, deck: str, prompt: str, kind: str, category: str, back: str,
+             now: datetime) -> AddResult:  # fmt: skip
+    """Add a card written by hand to the end of a deck (marked `by_hand`, so no import retires it)."""
+    from studyprep.cardedit import rewrite_deck
+    from studyprep.deckstore import load_deck
+    from studyprep.ids import card_id, normalize_prompt
+    from studyprep.merge import derived_tags
+    from studyprep.models import Card, Deck
+
+    text = " ".join(prompt.split())
+    if not normalize_prompt(text):
+        raise StudyprepError("the prompt is empty: write the question or topic in quotes")
+    path = [part.strip() for part in category.split("/") if part.strip()]
+    new_id = card_id(kind, text)
+    slug = load_deck(workspace, deck).slug
+
+    def change(current: Deck) -> list[Card]:
+        same = next((card for card in current.cards if card.id == new_id), None)
+        if same is not None:
+            where = " (retired)" if same.retired else ""
+            raise StudyprepError(f"the deck has this card already{where}: {same.id} {same.prompt!r}",
+                                 workspace.deck_path(slug))  # fmt: skip
+        card = Card(id=new_id, kind=kind, category=path, prompt=text, back=back.strip(),
+                    tags=derived_tags(kind, path), added=now, changed=now, by_hand=True)  # fmt: skip
+        return [*current.cards, card]
+
+    rewrite_deck(workspace, slug, change)
+    return AddResult(slug, new_id, kind, tuple(path), text, str(workspace.deck_path(slug)))
+
+
+def set_suspended(workspace: Workspace, names: Sequence[str], suspended: bool) -> ActionResult:
+    """Suspend (or unsuspend) the named cards in their deck files: one write per deck."""
+    from studyprep.cardedit import set_card_fields
+    from studyprep.deckstore import load_deck
+    from studyprep.reviewstore import open_store
+
+    with open_store(workspace) as store:
+        refs = _resolve(store, workspace, names)
+        changed = 0
+        for deck in sorted({ref.deck for ref in refs}):
+            ids = {ref.card_id for ref in refs if ref.deck == deck}
+            changed += sum(card.suspended != suspended for card in load_deck(workspace, deck).cards if card.id in ids)
+            set_card_fields(workspace, deck, ids, store, suspended=suspended)
+    return ActionResult("suspended" if suspended else "unsuspended", tuple(refs), changed)
+
+
+def set_flagged(workspace: Workspace, names: Sequence[str], flagged: bool, now: datetime) -> ActionResult:
+    """Flag the named cards (to come back to them: `cards --state flagged`) or take their flags off."""
+    from studyprep.reviewstore import open_store
+
+    with open_store(workspace) as store:
+        refs = _resolve(store, workspace, names)
+        before = store.flagged()
+        for ref in refs:
+            store.set_flag(ref.deck, ref.card_id, flagged, now)
+    changed = sum(((ref.deck, ref.card_id) in before) != flagged for ref in refs)
+    return ActionResult("flagged" if flagged else "unflagged", tuple(refs), changed)
+
+
+def forget_cards(workspace: Workspace, names: Sequence[str], now: datetime) -> ActionResult:
+    """Send the named cards back to new (as Anki's Forget); their review history stays in the log."""
+    from studyprep.reviewstore import open_store
+
+    with open_store(workspace) as store:
+        refs = _resolve(store, workspace, names)
+        changed = sum(store.forget(ref.deck, ref.card_id, now) for ref in refs)
+    return ActionResult("forgotten", tuple(refs), changed)
+
+
+def _resolve(store: ReviewStore, workspace: Workspace, names: Sequence[str]) -> list[CardRef]:
+    store.refresh_mirror(workspace)
+    return resolve_cards(store, names)

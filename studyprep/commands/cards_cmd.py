@@ -1,0 +1,248 @@
+"""`studyprep cards` (find cards across decks, as Anki's Browse) and `studyprep card ID` (everything about one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from studyprep.clock import isoformat
+from studyprep.models import card_data
+from studyprep.search import contains, fold
+from studyprep.workspace import Workspace
+
+if TYPE_CHECKING:
+    import fsrs
+
+    from studyprep.models import Card, Deck
+    from studyprep.reviewstore import LogEntry, ReviewStore
+
+CARD_STATES = ("new", "learning", "review", "due", "suspended", "retired", "flagged")
+_SCHEDULED = {"due", "learning", "review"}  # filters whose cards are best listed soonest due first
+
+
+@dataclass(frozen=True)
+class CardQuery:
+    """Which cards `cards` lists: every filter given must hold; `states` match if any of them does."""
+
+    deck: str | None = None
+    search: str | None = None
+    kind: str | None = None
+    category: str | None = None
+    tag: str | None = None
+    states: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One card in the `cards` table."""
+
+    deck: str
+    card_id: str
+    kind: str
+    category: tuple[str, ...]
+    prompt: str
+    state: str  # new, learning, relearning, review, suspended or retired
+    due: datetime | None
+    stability: float | None
+    lapses: int
+    flagged: bool
+    position: int
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form."""
+        return {
+            "deck": self.deck,
+            "id": self.card_id,
+            "kind": self.kind,
+            "category": list(self.category),
+            "prompt": self.prompt,
+            "state": self.state,
+            "due": isoformat(self.due) if self.due else None,
+            "stability": None if self.stability is None else round(self.stability, 4),
+            "lapses": self.lapses,
+            "flagged": self.flagged,
+        }
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One logged answer: when, the rating, time taken, the interval it gave, and where it was answered."""
+
+    reviewed_at: datetime
+    rating: int
+    duration_ms: int | None
+    interval: timedelta | None
+    source: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form."""
+        return {
+            "reviewed_at": isoformat(self.reviewed_at),
+            "rating": self.rating,
+            "duration_ms": self.duration_ms,
+            "interval_days": None if self.interval is None else round(self.interval / timedelta(days=1), 4),
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class CardDetail:
+    """Everything about one card: its content, schedule, predicted recall and whole review history."""
+
+    deck: str
+    deck_path: str
+    card: Card
+    state: str
+    due: datetime | None
+    stability: float | None
+    difficulty: float | None
+    recall_now: float
+    interview: datetime | None
+    recall_at_interview: float | None
+    flagged: bool
+    forgotten_at: datetime | None
+    history: tuple[HistoryEntry, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form."""
+        return {
+            "deck": self.deck,
+            "deck_file": self.deck_path,
+            **card_data(self.card),
+            "state": self.state,
+            "due": isoformat(self.due) if self.due else None,
+            "stability": self.stability,
+            "difficulty": self.difficulty,
+            "recall_now": round(self.recall_now, 4),
+            "interview": isoformat(self.interview) if self.interview else None,
+            "recall_at_interview": None if self.recall_at_interview is None else round(self.recall_at_interview, 4),
+            "flagged": self.flagged,
+            "forgotten_at": isoformat(self.forgotten_at) if self.forgotten_at else None,
+            "history": [entry.to_json() for entry in self.history],
+        }
+
+
+def list_cards(workspace: Workspace, query: CardQuery, now: datetime) -> list[CardRow]:
+    """The cards matching `query`, deck by deck in document order (soonest due first when filtering by a
+    scheduled state). Searching looks in prompt, context, back, notes, category and tags, case and accents
+    ignored."""
+    from studyprep.reviewstore import open_store
+
+    with open_store(workspace, create=False) as store:
+        store.refresh_mirror(workspace)
+        flagged = store.flagged()
+        rows = [row for deck in _decks(workspace, query.deck) for row in _deck_rows(store, deck, flagged, now)
+                if _wanted(row, deck, query, now)]  # fmt: skip
+    if _SCHEDULED & set(query.states):
+        far = datetime.max.replace(tzinfo=now.tzinfo)
+        return sorted(rows, key=lambda row: (row.due or far, row.deck, row.position))
+    return rows
+
+
+def card_detail(workspace: Workspace, name: str, now: datetime) -> CardDetail:
+    """Everything about the card `name` names (an id, a unique prefix of one, or DECK:ID)."""
+    from studyprep.cardrefs import resolve_card
+    from studyprep.deadline import recall_at
+    from studyprep.deckstore import load_deck
+    from studyprep.plan import load_plan
+    from studyprep.reviewstore import open_store
+    from studyprep.scheduling import scheduler_for
+
+    with open_store(workspace, create=False) as store:
+        store.refresh_mirror(workspace)
+        ref = resolve_card(store, name)
+        card = next(card for card in load_deck(workspace, ref.deck).cards if card.id == ref.card_id)
+        stored = store.get_state(ref.deck, ref.card_id)
+        logs = store.review_logs(ref.deck, ref.card_id)
+        forgotten = store.forgotten_at(ref.deck, ref.card_id)
+        flagged = (ref.deck, ref.card_id) in store.flagged()
+    plan = load_plan(workspace, ref.deck)
+    scheduler = scheduler_for(plan)
+    state = None if stored is None else stored.card
+    interview = plan.interview_at if plan.interview_at and plan.interview_at > now else None
+    return CardDetail(
+        deck=ref.deck,
+        deck_path=str(workspace.deck_path(ref.deck)),
+        card=card,
+        state=_state_name(card, state),
+        due=None if state is None else state.due,
+        stability=None if state is None else state.stability,
+        difficulty=None if state is None else state.difficulty,
+        recall_now=recall_at(scheduler, state, now),
+        interview=interview,
+        recall_at_interview=None if interview is None else recall_at(scheduler, state, interview),
+        flagged=flagged,
+        forgotten_at=forgotten,
+        history=_history(scheduler, ref.deck, ref.card_id, logs, forgotten),
+    )
+
+
+def _history(scheduler: fsrs.Scheduler, deck: str, card_id: str, logs: list[LogEntry],
+             forgotten: datetime | None) -> tuple[HistoryEntry, ...]:  # fmt: skip
+    """Every logged answer in time order with the interval it gave, replayed as the scheduler sees them (answers
+    pulled from Anki included; a `forget` starts the card over)."""
+    from studyprep.scheduling import review
+
+    entries = []
+    state = None
+    restart = forgotten
+    for log in sorted(logs, key=lambda log: (log.reviewed_at, log.id)):
+        if restart is not None and log.reviewed_at >= restart:
+            state, restart = None, None
+        state = review(scheduler, deck, card_id, state, log.rating, log.reviewed_at, log.duration_ms)
+        interval = state.due - log.reviewed_at
+        entries.append(HistoryEntry(log.reviewed_at, log.rating, log.duration_ms, interval, log.source))
+    return tuple(entries)
+
+
+def _decks(workspace: Workspace, name: str | None) -> list[Deck]:
+    from studyprep.deckstore import iter_decks, load_deck
+
+    return [load_deck(workspace, name)] if name else list(iter_decks(workspace))
+
+
+def _deck_rows(store: ReviewStore, deck: Deck, flagged: set[tuple[str, str]], now: datetime) -> list[CardRow]:
+    states = store.deck_states(deck.slug)
+    lapses = store.lapses(deck.slug)
+    rows = []
+    for position, card in enumerate(deck.cards):
+        state = states.get(card.id)
+        rows.append(CardRow(
+            deck.slug, card.id, card.kind, tuple(card.category), card.prompt, _state_name(card, state),
+            None if state is None else state.due, None if state is None else state.stability,
+            lapses.get(card.id, 0), (deck.slug, card.id) in flagged, position,
+        ))  # fmt: skip
+    return rows
+
+
+def _state_name(card: Card, state: fsrs.Card | None) -> str:
+    if card.retired is not None:
+        return "retired"
+    if card.suspended:
+        return "suspended"
+    return "new" if state is None else state.state.name.lower()
+
+
+def _wanted(row: CardRow, deck: Deck, query: CardQuery, now: datetime) -> bool:
+    card = deck.cards[row.position]
+    if query.kind and card.kind != query.kind:
+        return False
+    if query.category and not contains(query.category, [" / ".join(card.category)]):
+        return False
+    if query.tag and fold(query.tag) not in {fold(tag) for tag in card.tags}:
+        return False
+    texts = [card.prompt, card.context, card.back, card.notes, " / ".join(card.category), *card.tags]
+    if query.search and not contains(query.search, texts):
+        return False
+    return not query.states or any(_in_state(row, state, now) for state in query.states)
+
+
+def _in_state(row: CardRow, state: str, now: datetime) -> bool:
+    if state == "flagged":
+        return row.flagged
+    if state == "due":
+        return row.state in {"learning", "relearning", "review"} and row.due is not None and row.due <= now
+    if state == "learning":
+        return row.state in {"learning", "relearning"}
+    return row.state == state
