@@ -10,8 +10,9 @@ from rich.text import Text
 
 from studyprep.render import console
 from studyprep.render_review import describe_moment
-from studyprep.scheduling import RATING_NAMES, format_interval
+from studyprep.scheduling import RATING_NAMES
 from studyprep.terminal import literal_console
+from studyprep.wording import duration
 
 if TYPE_CHECKING:
     from studyprep.commands.answers_cmd import AnswersResult
@@ -109,7 +110,7 @@ def render_card_detail(detail: CardDetail, now: datetime) -> None:
         table.add_column(column)
     for entry in detail.history:
         taken = "" if entry.duration_ms is None else f"{entry.duration_ms / 1000:.0f}s"
-        interval = "" if entry.interval is None else format_interval(entry.interval)
+        interval = "" if entry.interval is None else duration(entry.interval)
         table.add_row(f"{entry.reviewed_at.astimezone():%Y-%m-%d %H:%M}", RATING_NAMES.get(entry.rating, "?"), taken,
                       interval, entry.source)  # fmt: skip
     out.print(table)

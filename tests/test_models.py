@@ -30,6 +30,9 @@ def test_datetimes_are_written_as_the_schema_writes_them(moment: datetime, zone:
 def test_a_deck_read_and_written_is_what_the_schema_would_write() -> None:
     deck, _ = read_deck_file(GOLDEN)
     schema_dump = DeckFile.model_validate(deck_data(deck)).model_dump(mode="json")
+    for card in schema_dump["cards"]:
+        if not card["by_hand"]:
+            del card["by_hand"]  # written only when true: the document's cards keep the file as it was
     assert deck_data(deck) == schema_dump
     assert len(deck.cards) > 100
 
