@@ -14,7 +14,7 @@ import select
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console
@@ -36,6 +36,8 @@ REVEAL_KEYS = {" ", "\n", "\r"}
 FRONT_HELP = "space: show answer · s bury · e notes · f flag · ! suspend · u undo · q quit"
 BACK_HELP = "1-4 rate · s bury · e notes · f flag · ! suspend · u undo · q quit"
 DONE_HELP = "u undo the last answer · any other key: finish"
+MIN_DECK_CELLS = 8  # what the header keeps of a deck slug when the category needs the room
+MIN_BACK_LINES = 3  # a page of the back, however little room the prompt leaves
 
 
 class KeyReader:
@@ -199,7 +201,7 @@ class ReviewScreen:
             Text(card.prompt, style="bold"),
         ]
         if card.context:
-            head.append(Text(card.context, style="dim"))  # fmt: skip
+            head.append(Text(card.context, style="dim"))
         for part in head:
             out.print(part)
         self.pages = 1
@@ -268,7 +270,7 @@ class ReviewScreen:
             line.append(f" — {summary[0]}")
         return line
 
-    def _height(self, parts: list) -> int:
+    def _height(self, parts: list[Any]) -> int:
         """Screen lines `parts` take when printed one after another at the console's width."""
         options = self.console.options
         return sum(len(self.console.render_lines(part, options, pad=False)) for part in parts)
@@ -382,10 +384,6 @@ def header_title(deck: str, category: list[str], width: int) -> str:
         return f"{_cut(deck, deck_room)} › {path}"
     short = _cut(deck, MIN_DECK_CELLS)
     return f"{short} › {ellipsize(path, max(width - cell_len(short) - 3, 1))}"
-
-
-MIN_DECK_CELLS = 8
-MIN_BACK_LINES = 3  # a page of the back, however little room the prompt leaves
 
 
 def _cut(text: str, width: int) -> str:
