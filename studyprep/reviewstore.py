@@ -713,6 +713,32 @@ class ReviewStore:
                 deck, card_id, int(rating), reviewed_at, duration_ms, None, None, earlier is None, source, external_id
             )
 
+    def append_reviews(
+        self, deck: str, card_id: str, rows: Iterable[tuple[int, datetime, int | None, bool, str]], source: str
+    ) -> None:
+        """Append many reviews from elsewhere at once: `(rating, reviewed_at, duration_ms, was_new, external_id)`,
+        none of them logged yet (the caller checked; a duplicate external id fails the whole transaction).
+
+        The bulk form of `append_review` for `anki-pull`; the caller stores the replayed state afterwards."""
+        values = (
+            (deck, card_id, rating, to_us(at), taken, int(was_new), source, external)
+            for rating, at, taken, was_new, external in rows
+        )
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO review_log (deck, card_id, rating, reviewed_at, duration_ms, was_new, source, external_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
+
+    def last_log_id(self, deck: str, card_id: str) -> int:
+        """The id of the card's newest log row (0: none)."""
+        with self.guard():
+            row = self.conn.execute(
+                "SELECT max(id) FROM review_log WHERE deck = ? AND card_id = ?", (deck, card_id)
+            ).fetchone()
+        return int(row[0] or 0)
+
     def replace_state(self, deck: str, card_id: str, card: fsrs.Card | None, last_log_id: int) -> None:
         """Store a rebuilt state (None: the card has no history and is new again)."""
         with self.transaction():
