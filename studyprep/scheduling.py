@@ -15,7 +15,7 @@ import hashlib
 import random
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from studyprep.reviewstore import LogEntry, ReviewStore, fsrs_card_id, to_us
 
@@ -87,28 +87,8 @@ def review(
     duration_ms: int | None = None,
 ) -> fsrs.Card:
     """The card's state after answering `rating` at `reviewed_at` (card None = a new card)."""
-    with _caller_random_kept():
-        return _seeded_review(scheduler, deck, card_id, card, rating, reviewed_at, duration_ms)
-
-
-def _seeded_review(
-    scheduler: fsrs.Scheduler,
-    deck: str,
-    card_id: str,
-    card: fsrs.Card | None,
-    rating: int,
-    reviewed_at: datetime,
-    duration_ms: int | None,
-) -> fsrs.Card:
-    """`review` without restoring the caller's random generator (a replay restores it once, at the end)."""
-    from fsrs import Card, Rating
-
-    if card is None:
-        card = Card(card_id=fsrs_card_id(deck, card_id), due=reviewed_at)
-    if scheduler.enable_fuzzing:  # fsrs draws no random number without fuzz: seeding would change nothing
-        _seed_fuzz(deck, card_id, card.last_review)
-    after, _ = scheduler.review_card(card, Rating(rating), reviewed_at.astimezone(UTC), duration_ms)
-    return after
+    # One answer given: never None.
+    return cast("fsrs.Card", replay_answers(scheduler, deck, card_id, [(reviewed_at, rating, duration_ms)], card))
 
 
 def preview(
@@ -125,13 +105,25 @@ def replay(scheduler: fsrs.Scheduler, deck: str, card_id: str, logs: Iterable[Lo
 
 
 def replay_answers(
-    scheduler: fsrs.Scheduler, deck: str, card_id: str, answers: Iterable[tuple[datetime, int, int | None]]
+    scheduler: fsrs.Scheduler,
+    deck: str,
+    card_id: str,
+    answers: Iterable[tuple[datetime, int, int | None]],
+    card: fsrs.Card | None = None,
 ) -> fsrs.Card | None:
-    """`replay` of `(reviewed_at, rating, duration_ms)` answers already in time order (None: no answer)."""
-    card = None
+    """The state of `card` (None: new) after `(reviewed_at, rating, duration_ms)` answers already in time order.
+
+    Each answer's fuzz is seeded from the card's previous review; the caller's random generator is restored once,
+    at the end (copying it per answer was half the time of replaying a long history)."""
+    from fsrs import Card, Rating
+
     with _caller_random_kept():
         for reviewed_at, rating, duration_ms in answers:
-            card = _seeded_review(scheduler, deck, card_id, card, rating, reviewed_at, duration_ms)
+            if card is None:
+                card = Card(card_id=fsrs_card_id(deck, card_id), due=reviewed_at)
+            if scheduler.enable_fuzzing:  # fsrs draws no random number without fuzz: seeding would change nothing
+                _seed_fuzz(deck, card_id, card.last_review)
+            card, _ = scheduler.review_card(card, Rating(rating), reviewed_at.astimezone(UTC), duration_ms)
     return card
 
 
