@@ -187,12 +187,13 @@ def _opened(path: Path, *, follow: bool, what: str) -> Iterator[tuple[BinaryIO, 
         if not follow and path.is_symlink():
             raise StudyprepError(f"{what} is a link; refused (copy the real file here instead)", path) from None
         raise StudyprepError(f"cannot read {what}: {error.strerror or error}", path) from None
-    with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(descriptor)
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
         if stat.S_ISDIR(info.st_mode):
             raise StudyprepError("this is a folder; give the collection file (e.g. collection.anki2)", path)
-        if not stat.S_ISREG(info.st_mode):
-            raise StudyprepError(f"{what} is not a regular file (a pipe, socket or device); refused", path)
+        raise StudyprepError(f"{what} is not a regular file (a pipe, socket or device); refused", path)
+    with os.fdopen(descriptor, "rb") as handle:
         yield handle, info.st_size
 
 
