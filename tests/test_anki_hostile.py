@@ -371,6 +371,14 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return workspace.root, guid
 
 
+def fresh_copy(template: tuple[Path, str], tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the template workspace and an empty folder for input files."""
+    root = tmp_path / "ws"
+    shutil.copytree(template[0], root)
+    (tmp_path / "inputs").mkdir()
+    return root, tmp_path / "inputs"
+
+
 def snapshot(root: Path) -> dict[str, str]:
     return {
         str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
@@ -397,10 +405,7 @@ def test_a_hostile_file_gives_one_line_and_changes_nothing(
     case: str, template: tuple[Path, str], tmp_path: Path, private_tmp: Path
 ) -> None:
     build, expected = CORPUS[case]
-    root = tmp_path / "ws"
-    shutil.copytree(template[0], root)
-    inputs = tmp_path / "inputs"
-    inputs.mkdir()
+    root, inputs = fresh_copy(template, tmp_path)
     hostile = build(inputs, template[1])
     before = snapshot(root)
     with no_hang(60):
@@ -420,11 +425,10 @@ def test_the_same_collection_without_the_fault_is_pulled(
     template: tuple[Path, str], tmp_path: Path, private_tmp: Path
 ) -> None:
     """The builders' base is valid: what the corpus refuses is the one fault each case adds."""
-    root = tmp_path / "ws"
-    shutil.copytree(template[0], root)
+    root, inputs = fresh_copy(template, tmp_path)
     for index, build in enumerate((good, package())):
-        (tmp_path / f"in{index}").mkdir()
-        path = build(tmp_path / f"in{index}", template[1])
+        (inputs / str(index)).mkdir()
+        path = build(inputs / str(index), template[1])
         result = CliRunner().invoke(cli, ["--home", str(root), "anki-pull", str(path), "--json"], env=NOW_ENV)
         assert result.exit_code == 0, result.output
     assert list(private_tmp.iterdir()) == []
@@ -486,11 +490,10 @@ main()
 def test_sigterm_removes_the_private_copy_and_writes_nothing(
     module: str, function: str, template: tuple[Path, str], tmp_path: Path
 ) -> None:
-    root = tmp_path / "ws"
-    shutil.copytree(template[0], root)
+    root, inputs = fresh_copy(template, tmp_path)
     temp = tmp_path / "tmp"
     temp.mkdir()
-    collection = good(tmp_path, template[1])
+    collection = good(inputs, template[1])
     logged = log_count(root)
     before = snapshot(root)
     script = PAUSED_PULL.format(module=module, function=function, home=str(root), collection=str(collection))
