@@ -366,38 +366,66 @@ def _check_columns(conn: sqlite3.Connection, origin: Path, table: str, columns: 
         raise StudyprepError(f"the collection's {table} has computed columns ({_names(computed)}): refused", origin)
 
 
+_NOTES = "SELECT id, guid FROM notes"
+_GOOD_NOTE = "typeof(id) = 'integer' AND id > 0 AND typeof(guid) = 'text' AND length(guid) BETWEEN 1 AND :longest"
+_REVIEWS = (
+    "SELECT r.id, r.cid, n.guid, r.ease, r.time, r.type, c.id, c.nid FROM revlog r"
+    " LEFT JOIN cards c ON c.id = r.cid LEFT JOIN notes n ON n.id = c.nid"
+)
+_GOOD_REVIEW = (
+    "typeof(r.id) = 'integer' AND r.id BETWEEN :first AND :last AND typeof(r.cid) = 'integer' AND r.cid > 0"
+    " AND typeof(r.ease) = 'integer' AND r.ease BETWEEN 0 AND 4"
+    " AND typeof(r.time) = 'integer' AND r.time BETWEEN -:longest AND :longest"
+    " AND typeof(r.type) = 'integer' AND r.type BETWEEN 0 AND 255"
+    " AND (c.id IS NULL OR (typeof(c.nid) = 'integer' AND c.nid > 0))"
+)
+
+
 def _read_guids(conn: sqlite3.Connection, origin: Path) -> Iterator[str]:
-    for note_id, guid in _batches(conn.execute("SELECT id, guid FROM notes")):
-        _check_id(note_id, "note id", origin)
-        if not isinstance(guid, str) or not 0 < len(guid) <= MAX_GUID:
-            raise StudyprepError(f"note {note_id} has a guid that is {_describe(guid)}: refused", origin)
+    # SQLite finds a bad row at C speed; Python then says what is wrong with it.
+    bad = conn.execute(f"{_NOTES} WHERE NOT ({_GOOD_NOTE}) LIMIT 1", {"longest": MAX_GUID}).fetchone()
+    if bad is not None:
+        _check_note(bad, origin)
+        raise StudyprepError(f"note {_describe(bad[0])} cannot be read: refused", origin)
+    for _, guid in _batches(conn.execute(_NOTES)):
         yield guid
 
 
+def _check_note(row: tuple[object, ...], origin: Path) -> None:
+    note_id, guid = row
+    _check_id(note_id, "note id", origin)
+    if not isinstance(guid, str) or not 0 < len(guid) <= MAX_GUID:
+        raise StudyprepError(f"note {note_id} has a guid that is {_describe(guid)}: refused", origin)
+
+
 def _read_reviews(conn: sqlite3.Connection, origin: Path, latest: datetime) -> Iterator[AnkiReview]:
-    # Ids are range-checked in SQL too, so the join never compares mixed types; each value is checked below.
-    rows = conn.execute(
-        "SELECT r.id, r.cid, n.guid, r.ease, r.time, r.type, c.id, c.nid FROM revlog r"
-        " LEFT JOIN cards c ON c.id = r.cid LEFT JOIN notes n ON n.id = c.nid ORDER BY r.id"
-    )
-    first, last = _ms(EARLIEST_REVIEW), _ms(latest)
-    for revlog_id, card_id, guid, ease, taken, kind, found_card, note_id in _batches(rows):
-        _check_id(revlog_id, "review id", origin)
-        if not first <= revlog_id <= last:
-            raise StudyprepError(
-                f"review {revlog_id} is dated {_date_of(revlog_id)}, outside {EARLIEST_REVIEW.year} to"
-                f" {latest:%Y-%m-%d}: refused",
-                origin,
-            )
-        _check_id(card_id, f"review {revlog_id}'s card id", origin)
-        if found_card is not None:
-            _check_id(note_id, f"card {found_card}'s note id", origin)
-        if guid is not None and not isinstance(guid, str):
-            raise StudyprepError(f"the note of review {revlog_id} has a guid that is {_describe(guid)}", origin)
-        _check_small(ease, 0, 4, f"review {revlog_id}'s ease (the button, 1-4)", origin)
-        _check_small(taken, -LONGEST_ANSWER_MS, LONGEST_ANSWER_MS, f"review {revlog_id}'s time (ms)", origin)
-        _check_small(kind, 0, 255, f"review {revlog_id}'s type", origin)
-        yield AnkiReview(revlog_id, guid, ease, max(taken, 0), kind)
+    bounds = {"first": _ms(EARLIEST_REVIEW), "last": _ms(latest), "longest": LONGEST_ANSWER_MS}
+    bad = conn.execute(f"{_REVIEWS} WHERE NOT ({_GOOD_REVIEW}) LIMIT 1", bounds).fetchone()
+    if bad is not None:
+        _check_review(bad, origin, latest)
+        raise StudyprepError(f"review {_describe(bad[0])} cannot be read: refused", origin)
+    guids: dict[str, str] = {}  # one string per note, not one per review
+    for revlog_id, _, guid, ease, taken, kind, _, _ in _batches(conn.execute(f"{_REVIEWS} ORDER BY r.id")):
+        shared = guid if guid is None else guids.setdefault(guid, guid)
+        yield AnkiReview(revlog_id, shared, ease, max(taken, 0), kind)
+
+
+def _check_review(row: tuple[object, ...], origin: Path, latest: datetime) -> None:
+    """Raise the error that says what is wrong with a revlog row the SQL check refused."""
+    revlog_id = _check_id(row[0], "review id", origin)
+    _, card_id, _, ease, taken, kind, found_card, note_id = row
+    if not _ms(EARLIEST_REVIEW) <= revlog_id <= _ms(latest):
+        raise StudyprepError(
+            f"review {revlog_id} is dated {_date_of(revlog_id)}, outside {EARLIEST_REVIEW.year} to"
+            f" {latest:%Y-%m-%d}: refused",
+            origin,
+        )
+    _check_id(card_id, f"review {revlog_id}'s card id", origin)
+    if found_card is not None:
+        _check_id(note_id, f"card {found_card}'s note id", origin)
+    _check_small(ease, 0, 4, f"review {revlog_id}'s ease (the button, 1-4)", origin)
+    _check_small(taken, -LONGEST_ANSWER_MS, LONGEST_ANSWER_MS, f"review {revlog_id}'s time (ms)", origin)
+    _check_small(kind, 0, 255, f"review {revlog_id}'s type", origin)
 
 
 def _batches(cursor: sqlite3.Cursor) -> Iterator[tuple[object, ...]]:
@@ -405,9 +433,10 @@ def _batches(cursor: sqlite3.Cursor) -> Iterator[tuple[object, ...]]:
         yield from batch
 
 
-def _check_id(value: object, what: str, origin: Path) -> None:
+def _check_id(value: object, what: str, origin: Path) -> int:
     if not isinstance(value, int) or not 0 < value <= INT64_MAX:
         raise StudyprepError(f"{what} is {_describe(value)}, not a positive 64-bit integer: refused", origin)
+    return value
 
 
 def _check_small(value: object, low: int, high: int, what: str, origin: Path) -> None:
