@@ -741,6 +741,60 @@ class ReviewStore:
                 deck, card_id, int(rating), reviewed_at, duration_ms, None, None, earlier is None, source, external_id
             )
 
+    def append_reviews(
+        self, rows: Iterable[tuple[str, str, int, datetime, int | None, bool, str]], source: str
+    ) -> None:
+        """Append many reviews from elsewhere at once: `(deck, card_id, rating, reviewed_at, duration_ms, was_new,
+        external_id)`, none of them logged yet (the caller checked; a duplicate fails the whole transaction).
+
+        The bulk form of `append_review` for `anki-pull`; the caller stores the replayed states afterwards."""
+        decks: set[str] = set()
+        values = (
+            (deck, card_id, rating, to_us(at), taken, int(was_new), source, external)
+            for deck, card_id, rating, at, taken, was_new, external in rows
+            if not decks.add(deck)
+        )
+        with self.transaction() as conn:
+            # The insert trigger bumps a deck's version per row: a million upserts of one row took two thirds of
+            # the time. Inside this transaction it is set aside and put back, and each deck bumped once; no other
+            # connection ever sees the schema without it.
+            trigger = "review_log_insert_bumps_deck"
+            found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,))
+            sql = (found.fetchone() or [None])[0]
+            if sql:
+                conn.execute(f"DROP TRIGGER {trigger}")
+            conn.executemany(
+                "INSERT INTO review_log (deck, card_id, rating, reviewed_at, duration_ms, was_new, source, external_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
+            if sql:
+                conn.execute(sql)
+                conn.executemany(
+                    "INSERT INTO deck_versions (deck, version) VALUES (?, 1)"
+                    " ON CONFLICT (deck) DO UPDATE SET version = version + 1",
+                    [(deck,) for deck in sorted(decks)],
+                )
+
+    def external_ids(self, deck: str, card_id: str, source: str) -> set[str]:
+        """The external ids of a card's reviews from `source` (what an import already brought in)."""
+        with self.guard():
+            # By the card's index: asked for `source` and non-null ids, SQLite picked the partial index of every
+            # imported review and scanned a million rows per card.
+            rows = self.conn.execute(
+                "SELECT external_id FROM review_log WHERE deck = ? AND card_id = ? AND +source = ?",
+                (deck, card_id, source),
+            )
+            return {row[0] for row in rows if row[0] is not None}
+
+    def last_log_id(self, deck: str, card_id: str) -> int:
+        """The id of the card's newest log row (0: none)."""
+        with self.guard():
+            row = self.conn.execute(
+                "SELECT max(id) FROM review_log WHERE deck = ? AND card_id = ?", (deck, card_id)
+            ).fetchone()
+        return int(row[0] or 0)
+
     def replace_state(self, deck: str, card_id: str, card: fsrs.Card | None, last_log_id: int) -> None:
         """Store a rebuilt state (None: the card has no history and is new again)."""
         with self.transaction():
