@@ -19,7 +19,7 @@ from typing import Any
 from studyprep.atomic import create_temp_beside, keep_mode
 from studyprep.clock import isoformat
 from studyprep.deckstore import load_deck, read_decks
-from studyprep.errors import StudyprepError
+from studyprep.errors import StudyprepError, storage_error
 from studyprep.models import Card, Deck
 from studyprep.workspace import Workspace
 
@@ -290,13 +290,13 @@ def write_package(built: BuiltPackage, target: Path, timestamp: float) -> None:
         keep_mode(target, handle)
         os.close(handle)
     except OSError as error:
-        raise StudyprepError(f"cannot write the package: {error.strerror or error}", target) from None
+        raise storage_error(error, target, "write the package") from None
     temp = Path(temp_name)
     try:
         built.package.write_to_file(str(temp), timestamp=timestamp)
         temp.replace(target)
     except OSError as error:
-        raise StudyprepError(f"cannot write the package: {error.strerror or error}", target) from None
+        raise storage_error(error, target, "write the package") from None
     finally:
         with contextlib.suppress(OSError):
             temp.unlink()
