@@ -252,10 +252,29 @@ def check_cmd(ctx: click.Context, drop_orphans: bool, full: bool, as_json: bool)
     """Verify the workspace (deck files, plans, review database and history); exit 1 listing what is wrong."""
     from studyprep.commands.check import check_workspace
 
-    result = check_workspace(_workspace(ctx), drop_orphans=drop_orphans, full=full)
+    result = check_workspace(_workspace(ctx), drop_orphans=drop_orphans, full=full, now=_now())
     _emit(as_json, result.to_json, "studyprep.render_check:render_check", result)
     if not result.ok:
         ctx.exit(1)
+
+
+@cli.command("restore")
+@click.argument("backup", required=False)
+@click.option("--list", "list_only", is_flag=True, help="List the backups (the default without BACKUP).")
+@json_option
+@click.pass_context
+def restore_cmd(ctx: click.Context, backup: str | None, list_only: bool, as_json: bool) -> None:
+    """Put back a BACKUP of the review history (checked first; the current file is kept), or list them."""
+    from studyprep.commands.restore import list_history_backups, restore_history
+
+    if backup is not None and list_only:
+        raise click.UsageError("give a BACKUP to restore, or --list, not both")
+    if backup is None:
+        listing = list_history_backups(_workspace(ctx))
+        _emit(as_json, listing.to_json, "studyprep.render_check:render_backups", listing)
+        return
+    result = restore_history(_workspace(ctx), backup, _now())
+    _emit(as_json, result.to_json, "studyprep.render_check:render_restore", result)
 
 
 def main() -> None:

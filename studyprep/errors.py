@@ -62,6 +62,7 @@ _IO = (
 )
 _BUSY = ("it is busy (another studyprep command is writing)", "try again when it is done")
 _MEMORY = ("out of memory", "close other programs and run the command again")
+NO_BACKUP_REMEDY = "no good backup exists: keep a copy of the file; `sqlite3 FILE .recover` can save what is readable"
 _NOT_FOUND = ("not found (or a folder on its path is missing)", "check the path")
 
 _ERRNO_FAULTS = {
@@ -146,15 +147,26 @@ def storage_error(
     replace a file that is only on a full or failing disk could cost a user their history."""
     if isinstance(error, OSError) and path is None and error.filename is not None:
         path = os.fsdecode(error.filename)
-    problem, remedy = _fault(error)
+    problem, remedy = _READ_ONLY if _on_read_only_file_system(path) else _fault(error)
     detail = str(getattr(error, "strerror", None) or error)
     if detail and detail not in problem:
         problem = f"{problem} ({detail})" if problem else detail
     if is_damaged(error):
         problem = f"the file is damaged ({error})"
-        remedy = damaged_remedy or "keep a copy of it; `sqlite3 FILE .recover` can save what is still readable"
+        remedy = damaged_remedy or NO_BACKUP_REMEDY
     message = f"cannot {action}: {problem}; {remedy}"
     return StudyprepError(f"{message}; {after}" if after else message, path)
+
+
+def _on_read_only_file_system(path: str | Path | None) -> bool:
+    """Whether `path` (or the folder it would be in) lies on a file system mounted read-only: SQLite reports that
+    only as "unable to open" or "readonly", with no errno."""
+    for folder in (Path(path), Path(path).parent) if path is not None else ():
+        try:
+            return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+        except (OSError, AttributeError):  # missing, or no statvfs (Windows)
+            continue
+    return False
 
 
 def _fault(error: OSError | sqlite3.Error) -> tuple[str, str]:

@@ -29,6 +29,7 @@ from typing import Any
 
 from studyprep.atomic import _fsync_directory as fsync_directory
 from studyprep.errors import StudyprepError, storage_error
+from studyprep.workspace import Workspace
 
 BACKUP_DIR_NAME = "backups"
 KEEP_TODAY = 10
@@ -151,9 +152,13 @@ def _copy_database(conn: sqlite3.Connection, target: Path) -> None:
 
 
 def _link_new_name(temp: Path, folder: Path, stem: str) -> Path:
-    """Give `temp` the first free name `stem.db`, `stem.2.db`, ... (a hard link never replaces an existing
-    backup, even one another process links at the same moment)."""
-    for number in range(1, 1000):
+    """Give `temp` the name `stem.db`, else `stem.N.db` with N past every one taken (so names keep their order
+    when older ones are pruned); a hard link never replaces an existing backup, even one another process links
+    at the same moment."""
+    taken = re.compile(rf"^{re.escape(stem)}(?:\.(\d+))?\.db$")
+    numbers = [int(match[1] or 1) for path in folder.iterdir() if (match := taken.match(path.name))]
+    start = max(numbers, default=0) + 1
+    for number in range(start, start + 1000):
         final = folder / (f"{stem}.db" if number == 1 else f"{stem}.{number}.db")
         try:
             os.link(temp, final)
@@ -210,6 +215,16 @@ def _beyond_keeping(backups: list[Backup], now: datetime) -> list[Backup]:
             doomed.append(backup)
         periods.add(period)
     return doomed
+
+
+def back_up_before(workspace: Workspace, change: str, now: datetime) -> Backup | None:
+    """Back up the workspace's review database before `change` rewrites its history (None: no database yet)."""
+    from studyprep.reviewstore import database_path, open_database
+
+    if not database_path(workspace).is_file():
+        return None
+    with open_database(database_path(workspace)) as store, store.guard():
+        return back_up(store.conn, store.path, f"before-{change}", now)
 
 
 def verify_backup(path: Path) -> str | None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from studyprep.clock import isoformat
 from studyprep.errors import StudyprepError
+from studyprep.history_backups import back_up_before
 from studyprep.models import Deck
 from studyprep.workspace import Workspace
 
@@ -150,6 +151,7 @@ def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
         )
     if ours:
         prompts = {(deck.slug, card.id): card.prompt for deck in decks for card in deck.cards}
+        back_up_before(workspace, "anki-pull", now)  # the history as it was, should the pull prove wrong
         _store_reviews(workspace, ours, mapping, result)
         for card in result.cards:
             card.prompt = prompts[(card.deck, card.card_id)]
