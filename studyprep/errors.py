@@ -147,7 +147,11 @@ def storage_error(
     replace a file that is only on a full or failing disk could cost a user their history."""
     if isinstance(error, OSError) and path is None and error.filename is not None:
         path = os.fsdecode(error.filename)
-    problem, remedy = _READ_ONLY if _on_read_only_file_system(path) else _fault(error)
+    problem, remedy = _fault(error)
+    if _on_read_only_file_system(path):
+        problem, remedy = _READ_ONLY
+    elif remedy in (_IO[1], _SQLITE_FAULTS[SQLITE_CANTOPEN][1]) and _on_full_file_system(path):
+        problem, remedy = _FULL  # SQLite reports a full disk met while making its `-shm` file as an I/O error
     detail = str(getattr(error, "strerror", None) or error)
     if detail and detail not in problem:
         problem = f"{problem} ({detail})" if problem else detail
@@ -161,12 +165,26 @@ def storage_error(
 def _on_read_only_file_system(path: str | Path | None) -> bool:
     """Whether `path` (or the folder it would be in) lies on a file system mounted read-only: SQLite reports that
     only as "unable to open" or "readonly", with no errno."""
+    found = _file_system(path)
+    return found is not None and bool(found.f_flag & os.ST_RDONLY)
+
+
+FULL_BELOW_BYTES = 1 << 20
+
+
+def _on_full_file_system(path: str | Path | None) -> bool:
+    """Whether the file system of `path` has (nearly) no space left for this user."""
+    found = _file_system(path)
+    return found is not None and found.f_bavail * found.f_frsize < FULL_BELOW_BYTES
+
+
+def _file_system(path: str | Path | None) -> os.statvfs_result | None:
     for folder in (Path(path), Path(path).parent) if path is not None else ():
         try:
-            return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+            return os.statvfs(folder)
         except (OSError, AttributeError):  # missing, or no statvfs (Windows)
             continue
-    return False
+    return None
 
 
 def _fault(error: OSError | sqlite3.Error) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -295,7 +296,7 @@ def write_package(built: BuiltPackage, target: Path, timestamp: float) -> None:
     try:
         built.package.write_to_file(str(temp), timestamp=timestamp)
         temp.replace(target)
-    except OSError as error:
+    except (OSError, sqlite3.Error) as error:  # genanki builds the collection with SQLite in the temp folder
         raise storage_error(error, target, "write the package") from None
     finally:
         with contextlib.suppress(OSError):
