@@ -2,9 +2,10 @@
 
 WAL mode, `synchronous=FULL`, `PRAGMA application_id` marks the file as ours, `PRAGMA user_version` counts
 the applied entries of `MIGRATIONS`. A file that is not SQLite, belongs to another program, or comes from a
-newer studyprep raises `StudyprepError` and is never touched. Times are INTEGER microseconds since the Unix
-epoch (UTC), so FSRS datetimes round-trip exactly. Everything is keyed by (deck slug, card id): card ids are
-unique within a deck only.
+newer studyprep raises `StudyprepError` and is never touched. Failures are worded by `errors.storage_error`
+(through `database_error`); the file is backed up daily and before a migration (`history_backups`). Times are
+INTEGER microseconds since the Unix epoch (UTC), so FSRS datetimes round-trip exactly. Everything is keyed by
+(deck slug, card id): card ids are unique within a deck only.
 
 Tables
 - `decks(deck, path, size, mtime_ns, sha256, title, present, company, role)`: which version of each deck

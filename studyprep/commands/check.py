@@ -11,7 +11,9 @@ Checks, each reported as a problem with its file and line where known:
 
 Deck files whose size and mtime match what the review database mirrored were validated when mirrored, so
 only changed files are parsed: checking a 100,000-card workspace stays well under a second.
-Leftover temp files from an interrupted write (older than a minute) are removed and listed.
+Leftover temp files from an interrupted write (older than a minute) are removed and listed. The backups of the
+review database are listed with their sizes; `--drop-orphans` backs the database up first, and a damaged
+database's problem names the newest good backup.
 """
 
 from __future__ import annotations
