@@ -164,6 +164,10 @@ def _link_new_name(temp: Path, folder: Path, stem: str) -> Path:
             os.link(temp, final)
         except FileExistsError:
             continue
+        except OSError:  # no hard links on this file system (FAT, some network shares): a rename, checked first
+            if final.exists():
+                continue
+            temp.replace(final)
         return final
     raise OSError(f"too many backups named {stem}")
 

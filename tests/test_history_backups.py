@@ -6,6 +6,7 @@ The clock is injected with STUDYPREP_NOW; study days are counted by `scheduling.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import signal
@@ -285,3 +286,22 @@ def test_restore_lists_nothing_yet_in_a_new_workspace(tmp_path: Path, extra: lis
     assert listed.exit_code == 0 and json.loads(listed.output)["backups"] == []
     both = CliRunner().invoke(cli, ["--home", str(workspace.root), "restore", "--list", "x"])
     assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_backups_and_restore_work_where_the_file_system_has_no_hard_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = reviewed(tmp_path)
+    path = database_path(workspace)
+
+    def no_links(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    assert run(workspace, "due").exit_code == 0
+    (backup,) = list_backups(path)
+    assert answers(backup.path) == 3
+    restored = run(workspace, "restore", backup.name, "--json")
+    assert restored.exit_code == 0, restored.output
+    assert answers(path) == 3 and answers(Path(json.loads(restored.output)["replaced_kept_as"])) == 3
+    assert not [item for item in backups_dir(path).iterdir() if item.name.startswith(".")]
