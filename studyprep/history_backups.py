@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from studyprep.atomic import _fsync_directory as fsync_directory
+from studyprep.atomic import keep_mode
 from studyprep.errors import StudyprepError, storage_error
 from studyprep.workspace import Workspace
 
@@ -122,8 +123,7 @@ def back_up(conn: sqlite3.Connection, database: Path, reason: str, now: datetime
     folder = backups_dir(database)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=folder)
-        os.close(handle)
+        temp_name = _new_temp(folder, database)
     except OSError as error:
         raise storage_error(error, folder, "back up the review database") from None
     temp = Path(temp_name)
@@ -137,6 +137,17 @@ def back_up(conn: sqlite3.Connection, database: Path, reason: str, now: datetime
     fsync_directory(folder)
     prune_backups(database, now)
     return next(backup for backup in list_backups(database) if backup.path == final)
+
+
+def _new_temp(folder: Path, database: Path) -> str:
+    """An empty temp file in `folder` named for pruning (`.reviews-*.tmp`), with the database's permission bits
+    (`mkstemp` makes it 0600, which a restore would hand on to the database)."""
+    handle, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=folder)
+    try:
+        keep_mode(database, handle)
+    finally:
+        os.close(handle)
+    return temp_name
 
 
 def _copy_database(conn: sqlite3.Connection, target: Path) -> None:
@@ -310,7 +321,7 @@ def restore_backup(database: Path, backup: Backup, now: datetime) -> RestoreResu
                              backup.path)  # fmt: skip
     busy = "a review session is running on this workspace (pid {holder}); finish it, then restore"
     with exclusive_lock(database.parent / LOCK_NAME, 0, busy):
-        staged = _stage_copy(backup.path, backups_dir(database))
+        staged = _stage_copy(backup.path, database)
         try:
             replaced = _swap_in(staged, database, now)
         finally:
@@ -319,12 +330,13 @@ def restore_backup(database: Path, backup: Backup, now: datetime) -> RestoreResu
     return RestoreResult(backup, database, replaced, backup_count_reviews(database) or 0)
 
 
-def _stage_copy(source: Path, folder: Path) -> Path:
-    """A fresh copy of `source` in the backup `folder` (on the database's file system) under a temp name, renamed
-    over the database next; left by a kill, it is pruned like a backup's temp file."""
+def _stage_copy(source: Path, database: Path) -> Path:
+    """A fresh copy of `source` in the backup folder (on the database's file system) under a temp name, renamed
+    over `database` next; left by a kill, it is pruned like a backup's temp file."""
+    folder = backups_dir(database)
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=".tmp", dir=folder)
-        os.close(handle)
+        folder.mkdir(parents=True, exist_ok=True)
+        temp_name = _new_temp(folder, database)
         conn = sqlite3.connect(_read_only_uri(source), uri=True)
         try:
             _copy_database(conn, Path(temp_name))

@@ -305,3 +305,15 @@ def test_backups_and_restore_work_where_the_file_system_has_no_hard_links(
     assert restored.exit_code == 0, restored.output
     assert answers(path) == 3 and answers(Path(json.loads(restored.output)["replaced_kept_as"])) == 3
     assert not [item for item in backups_dir(path).iterdir() if item.name.startswith(".")]
+
+
+def test_backups_and_a_restored_database_keep_the_database_mode(tmp_path: Path) -> None:
+    workspace = reviewed(tmp_path)
+    path = database_path(workspace)
+    path.chmod(0o640)
+    assert run(workspace, "due").exit_code == 0
+    (backup,) = list_backups(path)
+    assert backup.path.stat().st_mode & 0o777 == 0o640
+    path.chmod(0o604)
+    assert run(workspace, "restore", backup.name).exit_code == 0
+    assert path.stat().st_mode & 0o777 == 0o604
