@@ -6,7 +6,6 @@ Core modules are imported inside the commands so that `studyprep --help` stays f
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,8 +24,23 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except StudyprepError as error:
-            click.echo(f"Error: {error.render()}", err=True)
+            _print_error(error.render())
             ctx.exit(error.exit_code)
+        except Exception as error:  # a failing disk where no layer expected one: still one line, no traceback
+            from studyprep.errors import is_storage_failure, storage_error
+
+            if not is_storage_failure(error):
+                raise
+            _print_error(storage_error(error, None, "complete the command").render())  # type: ignore[arg-type]
+            ctx.exit(1)
+
+
+def _print_error(message: str) -> None:
+    """The error printer: one line on stderr, its unsafe characters shown as `<U+XXXX>` (a file name or YAML key
+    holding an escape sequence must not drive the terminal)."""
+    from studyprep.safetext import visible
+
+    click.echo(f"Error: {visible(message, multiline=False)}", err=True)
 
 
 def _workspace(ctx: click.Context):
@@ -42,7 +56,9 @@ def _now():
 
 
 def _print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    from studyprep.safetext import json_dumps
+
+    click.echo(json_dumps(data))
 
 
 def _emit(as_json: bool, json_data: Callable[[], Any], renderer: str, *result: Any) -> None:
@@ -342,10 +358,29 @@ def check_cmd(ctx: click.Context, drop_orphans: bool, full: bool, as_json: bool)
     """Verify the workspace (deck files, plans, review database and history); exit 1 listing what is wrong."""
     from studyprep.commands.check import check_workspace
 
-    result = check_workspace(_workspace(ctx), drop_orphans=drop_orphans, full=full)
+    result = check_workspace(_workspace(ctx), drop_orphans=drop_orphans, full=full, now=_now())
     _emit(as_json, result.to_json, "studyprep.render_check:render_check", result)
     if not result.ok:
         ctx.exit(1)
+
+
+@cli.command("restore")
+@click.argument("backup", required=False)
+@click.option("--list", "list_only", is_flag=True, help="List the backups (the default without BACKUP).")
+@json_option
+@click.pass_context
+def restore_cmd(ctx: click.Context, backup: str | None, list_only: bool, as_json: bool) -> None:
+    """Put back a BACKUP of the review history (checked first; the current file is kept), or list them."""
+    from studyprep.commands.restore import list_history_backups, restore_history
+
+    if backup is not None and list_only:
+        raise click.UsageError("give a BACKUP to restore, or --list, not both")
+    if backup is None:
+        listing = list_history_backups(_workspace(ctx))
+        _emit(as_json, listing.to_json, "studyprep.render_check:render_backups", listing)
+        return
+    result = restore_history(_workspace(ctx), backup, _now())
+    _emit(as_json, result.to_json, "studyprep.render_check:render_restore", result)
 
 
 def main() -> None:

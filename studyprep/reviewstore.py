@@ -2,9 +2,10 @@
 
 WAL mode, `synchronous=FULL`, `PRAGMA application_id` marks the file as ours, `PRAGMA user_version` counts
 the applied entries of `MIGRATIONS`. A file that is not SQLite, belongs to another program, or comes from a
-newer studyprep raises `StudyprepError` and is never touched. Times are INTEGER microseconds since the Unix
-epoch (UTC), so FSRS datetimes round-trip exactly. Everything is keyed by (deck slug, card id): card ids are
-unique within a deck only.
+newer studyprep raises `StudyprepError` and is never touched. Failures are worded by `errors.storage_error`
+(through `database_error`); the file is backed up daily and before a migration (`history_backups`). Times are
+INTEGER microseconds since the Unix epoch (UTC), so FSRS datetimes round-trip exactly. Everything is keyed by
+(deck slug, card id): card ids are unique within a deck only.
 
 Tables
 - `decks(deck, path, size, mtime_ns, sha256, title, present, company, role)`: which version of each deck
@@ -378,15 +379,8 @@ class ReviewStore:
         """Turn SQLite failures into a StudyprepError that names the database."""
         try:
             yield
-        except sqlite3.OperationalError as error:
-            text = str(error)
-            if "locked" in text or "busy" in text:
-                raise StudyprepError(
-                    "the review database is busy (another studyprep command is writing); try again", self.path
-                ) from None
-            raise _damaged(self.path, error) from None
-        except sqlite3.DatabaseError as error:
-            raise _damaged(self.path, error) from None
+        except sqlite3.Error as error:
+            raise database_error(self.path, error) from None
 
     @contextlib.contextmanager
     def _reading_states(self, deck: str) -> Iterator[None]:
@@ -420,7 +414,8 @@ class ReviewStore:
         A broken file raises its error; given `errors`, it is added there instead, the file's deck keeps its last
         mirrored version and the other files are mirrored still.
         """
-        known = {row[0]: row[1:] for row in self.conn.execute("SELECT deck, size, mtime_ns, sha256 FROM decks")}
+        with self.guard():
+            known = {row[0]: row[1:] for row in self.conn.execute("SELECT deck, size, mtime_ns, sha256 FROM decks")}
         paths = _deck_files(workspace)
         refreshed = []
         for path in paths:
@@ -1115,20 +1110,17 @@ def _log_entry(row: tuple[Any, ...]) -> LogEntry:
     return LogEntry(*values)
 
 
-def _damaged(path: Path, error: Exception) -> StudyprepError:
-    text = str(error)
-    if "readonly" in text or "unable to open" in text:
-        # Permissions, not damage: advice to move the file aside could cost the user their history.
-        return StudyprepError(
-            f"the review database cannot be opened for writing ({text}); check the permissions of the file and"
-            " its folder",
-            path,
-        )
-    return StudyprepError(
-        f"the review database is damaged or unreadable ({error}); it was left untouched: move it aside to start"
-        " a fresh history, or restore a backup",
-        path,
-    )
+def database_error(path: Path, error: sqlite3.Error | OSError) -> StudyprepError:
+    """The one-line error for a failure of the review database at `path` (`errors.storage_error` words it). Only a
+    damaged file (SQLITE_CORRUPT, SQLITE_NOTADB) is told to restore, naming the newest good backup."""
+    from studyprep.errors import is_damaged, storage_error
+
+    remedy = None
+    if is_damaged(error):
+        from studyprep.history_backups import damaged_remedy
+
+        remedy = damaged_remedy(path)
+    return storage_error(error, path, "use the review database", damaged_remedy=remedy)
 
 
 def database_path(workspace: Workspace) -> Path:
@@ -1141,22 +1133,42 @@ def open_store(workspace: Workspace, create: bool = True) -> ReviewStore:
 
     With `create=False` (commands that only report), a workspace folder that does not exist is not made: an
     empty in-memory database stands in for it, so a mistyped `--home` leaves no folders behind.
+    The first opening of an existing database in a study day backs it up (`history_backups.daily_backup`).
     """
     if not create and not workspace.root.is_dir():
         conn = sqlite3.connect(":memory:", isolation_level=None)
         _prepare(conn, database_path(workspace))
         return ReviewStore(database_path(workspace), conn, ephemeral=True)
-    return open_database(database_path(workspace))
+    path = database_path(workspace)
+    existed = path.is_file()
+    store = open_database(path)
+    if existed:
+        try:
+            _back_up_daily(store)
+        except BaseException:
+            store.close()
+            raise
+    return store
+
+
+def _back_up_daily(store: ReviewStore) -> None:
+    from studyprep.clock import now
+    from studyprep.history_backups import daily_backup
+
+    # The clock the command read (`STUDYPREP_NOW` when set): which study day it is does not depend on the
+    # milliseconds between the two reads.
+    with store.guard():
+        daily_backup(store.conn, store.path, now())
 
 
 def open_database(path: Path) -> ReviewStore:
     """Open a review database file, refusing anything that is not one of ours."""
     _check_header(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
-    except sqlite3.Error as error:
-        raise _damaged(path, error) from None
+    except (OSError, sqlite3.Error) as error:
+        raise database_error(path, error) from None
     store = ReviewStore(path, conn)
     try:
         with store.guard():
@@ -1176,7 +1188,7 @@ def _check_header(path: Path) -> None:
     except IsADirectoryError:
         raise StudyprepError("the review database path is a directory", path) from None
     except OSError as error:
-        raise StudyprepError(f"cannot read the review database: {error.strerror or error}", path) from None
+        raise database_error(path, error) from None
     if head and head != SQLITE_MAGIC:
         raise StudyprepError(
             "this is not a studyprep review database (not SQLite); it was left untouched: move it aside", path
@@ -1203,6 +1215,11 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     if version < len(MIGRATIONS):
+        if version > 0:  # a history to keep: copied as it was before the schema changes
+            from studyprep.clock import now
+            from studyprep.history_backups import back_up
+
+            back_up(conn, path, "before-migration", now())
         _migrate(conn)
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from studyprep.anki_collection import AnkiHistory, AnkiReview, read_history, removed_on_termination
 from studyprep.clock import isoformat
+from studyprep.history_backups import back_up_before
 from studyprep.models import Deck
 from studyprep.workspace import Workspace
 
@@ -105,6 +106,7 @@ def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
         ours = [review for review in history.reviews if review.is_answer and review.guid in mapping]
         if ours:
             prompts = {(deck.slug, card.id): card.prompt for deck in decks for card in deck.cards}
+            back_up_before(workspace, "anki-pull", now)  # the history as it was, should the pull prove wrong
             _store_reviews(workspace, ours, mapping, result)
             for card in result.cards:
                 card.prompt = prompts[(card.deck, card.card_id)]
