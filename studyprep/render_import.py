@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from studyprep.ids import CARD_KINDS
 from studyprep import safetext
+from studyprep.ids import CARD_KINDS
 
 if TYPE_CHECKING:
     from studyprep.commands.importing import ImportResult

@@ -86,9 +86,9 @@ def test_the_first_command_of_a_study_day_backs_up_the_history_once(tmp_path: Pa
 def test_a_migration_is_preceded_by_a_backup_of_the_old_schema(tmp_path: Path) -> None:
     workspace = reviewed(tmp_path)
     path = database_path(workspace)
-    with sqlite3.connect(path) as conn:  # back to schema 5: undo migration 6
-        conn.execute("DROP INDEX review_log_by_day")
-        conn.execute("CREATE INDEX review_log_by_day ON review_log (deck, reviewed_at)")
+    with sqlite3.connect(path) as conn:  # back to the schema before the last migration (7: flags, forgotten)
+        conn.execute("DROP TABLE flags")
+        conn.execute("DROP TABLE forgotten")
         conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
     open_store(workspace).close()
     backups = {backup.reason: backup for backup in list_backups(path)}
