@@ -213,7 +213,7 @@ class ReviewScreen:
         """The queue is empty: say so, and offer to undo the last answer before the summary."""
         if self.keys.is_tty:
             self.console.clear()
-        self.console.print(Text("No more cards due right now.", style="bold"))
+        self.console.print(Text(self.session.done_message(), style="bold"))
         if self.session.notice:
             self.console.print(Text(self.session.notice, style="yellow"))
         self._status()
@@ -343,7 +343,7 @@ class ReviewScreen:
 
 def render_summary(summary: Summary, console: Console, now: datetime) -> None:
     """What the session did, and what comes next."""
-    parts = [f"Session over: {count(summary.answered, 'card')}"]
+    parts = [f"Session over: {count(summary.cards, 'card')}, {count(summary.answered, 'answer')}"]
     if summary.answered:
         parts.append(f"again {summary.again_rate:.0%}")
     parts.append(duration(summary.elapsed))
@@ -354,8 +354,8 @@ def render_summary(summary: Summary, console: Console, now: datetime) -> None:
         console.print(Text(f"{count(summary.due_left, 'card')} still due today: run `studyprep review` to go on."))
     if summary.next_due is not None:
         console.print(Text(f"Next card due {describe_moment(summary.next_due, now)}."))
-    elif not summary.due_left:
-        console.print(Text("Nothing scheduled yet."))
+    elif not summary.due_left and not summary.seen_any:
+        console.print(Text("Nothing scheduled yet: every card is still new."))
 
 
 def left_text(progress: Progress) -> str:

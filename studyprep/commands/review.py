@@ -68,7 +68,7 @@ def open_session(
         plans = {deck.slug: load_plan(workspace, deck.slug) for deck in decks}
         queue, pending = open_queue(store, decks, now, limit=limit, new_limit=new)
         session = ReviewSession(store, workspace, decks, queue, clock or session_clock(now), plans, pending=pending,
-                                skipped=skipped)  # fmt: skip
+                                skipped=skipped, limit=limit)  # fmt: skip
         try:
             session.start()
             yield session
