@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -122,6 +122,9 @@ class ReviewSession:
     # Decks left out because their file cannot be read (by slug, with the error): said on the first card.
     skipped: dict[str, StudyprepError] = field(default_factory=dict)
     limit: int | None = None  # `--limit N`: at most N cards this session (their learning steps included)
+    new_limit: int | None = None  # `--new N`: the new cards this session may introduce
+    only: set[tuple[str, str]] | None = None  # a filtered session's cards (`practice.chosen_cards`)
+    ahead: bool = False  # studying ahead of the schedule (`study_ahead`)
 
     def start(self) -> None:
         """Show the first card (or finish at once if nothing is due)."""
@@ -296,12 +299,46 @@ class ReviewSession:
         seen_any = next_due is not None or any(self.store.deck_states(deck.slug) for deck in self.decks)
         return Summary(self.answered, self.again, self.buried, self.elapsed(), due_left, next_due, cards, seen_any)
 
+    def can_study_ahead(self) -> bool:
+        """Whether any card seen before could be studied ahead (cheap: the ranking waits for `study_ahead`)."""
+        return any(
+            (deck.slug, card_id) not in self._answered() and (self.only is None or (deck.slug, card_id) in self.only)
+            for deck in self.decks
+            for card_id, state in self.store.card_states(deck.slug).items()
+            if state is not None
+        )
+
+    def study_ahead(self, limit: int) -> int:
+        """Go on with up to `limit` cards ahead of the schedule, best first (`practice.ahead_entries`); real FSRS
+        reviews. Today's due cards, if any, are left for plain `review`; returns how many cards are queued."""
+        from studyprep.practice import ahead_entries
+
+        self._settle()
+        now = self.clock()
+        entries = ahead_entries(self.store, self.decks, self.plans, now, limit, self.only, self._answered())
+        self.queue = ReviewQueue(learning=self.queue.learning, reviews=deque(entries))
+        self.ahead = True
+        self.limit = None
+        if not entries:
+            self.notice = "nothing to study ahead: no card has been seen yet"
+        self._advance()
+        return len(entries)
+
+    def _answered(self) -> set[tuple[str, str]]:
+        return {key for key, answers in self._answers.items() if answers > 0}
+
     def cards_done(self) -> int:
         """Distinct cards answered this session (an answer taken back uncounts its card)."""
         return sum(1 for answers in self._answers.values() if answers > 0)
 
     def done_message(self) -> str:
         """Why the queue is empty: the session's `--limit` reached, or nothing left due now."""
+        if self.ahead:
+            return "No more cards to study ahead in this session."
+        if self.new_limit is not None:  # new cards may still be due today: say what held them back
+            return f"No more cards within this session's --new {self.new_limit}."
+        if not self._history:
+            return "Nothing due right now."
         if self.limit is not None and self.cards_done() >= self.limit:
             return f"Limit reached: {count(self.limit, 'card')} this session (--limit {self.limit})."
         return "No more cards due right now."
