@@ -267,6 +267,30 @@ def review_cmd(ctx: click.Context, decks: tuple[str, ...], limit: int | None, ne
         run_session(session)
 
 
+@cli.command("mock")
+@click.argument("deck")
+@click.option("--questions", type=click.IntRange(min=1), default=5, show_default=True, help="Questions to ask.")
+@click.option("--minutes", type=click.FloatRange(min=0, min_open=True), default=2.0, show_default=True,
+              help="Time to answer each question.")  # fmt: skip
+@click.option("--category", help="Only questions whose category contains TEXT.")
+@click.option("--type", "typed", is_flag=True, help="Type the answers (kept as attempts) instead of saying them.")
+@json_option
+@click.pass_context
+def mock_cmd(ctx: click.Context, deck: str, questions: int, minutes: float, category: str | None, typed: bool,
+             as_json: bool) -> None:  # fmt: skip
+    """A mock interview: DECK's weakest questions, mixed across categories, each against a countdown."""
+    from studyprep.commands.mock_cmd import open_mock
+    from studyprep.commands.review import session_clock
+    from studyprep.mock_ui import mock_clock, run_mock
+    from studyprep.terminal import literal_console
+
+    now = _now()
+    clock = mock_clock(now, session_clock(now))
+    with open_mock(_workspace(ctx), deck, now, clock, questions, minutes, category) as mock:
+        summary = run_mock(mock, typed, literal_console(stderr=as_json))  # --json: the screen goes to stderr
+    _emit(as_json, summary.to_json, "studyprep.mock_ui:render_mock_summary", summary, literal_console())
+
+
 @cli.command("due")
 @json_option
 @click.pass_context
