@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import pexpect
+from click.testing import CliRunner
 from helpers import REPO
 from review_helpers import PROMPTS, SLUG, make_workspace
 
+from studyprep.cli import cli
 from studyprep.deckstore import load_deck
 from studyprep.reviewstore import open_store
 from studyprep.workspace import Workspace
@@ -85,3 +87,5 @@ def test_typed_answers_are_kept_as_attempts_and_ctrl_c_keeps_every_rated_answer(
     assert [attempt.answer for attempt in attempts] == ["Resolve DNS, open TCP"]
     card = next(card for card in load_deck(workspace, SLUG).cards if card.id == rows[0][0])
     assert card.notes == "Resolve DNS, open TCP" and card.prompt in PROMPTS
+    detail = CliRunner().invoke(cli, ["--home", str(workspace.root), "card", rows[0][0]], env={"STUDYPREP_NOW": NOW})
+    assert "mock answer 2026-01-01" in detail.output and "Resolve DNS, open TCP" in detail.output
