@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from fsrs import Card, State
+from fsrs import Card, Scheduler, State
 from helpers import FIXED_NOW
 from review_helpers import PROMPTS, SLUG, Clock, answer_all, make_workspace, session_at, set_plan
 
@@ -16,6 +16,7 @@ from studyprep.cli import cli
 from studyprep.commands.readiness_cmd import readiness_report
 from studyprep.deadline_queue import DayPlanner
 from studyprep.errors import StudyprepError
+from studyprep.mock import pick_questions
 from studyprep.practice import CardFilter
 from studyprep.reviewstore import fsrs_card_id, open_store
 from studyprep.workspace import Workspace
@@ -152,3 +153,16 @@ def test_nothing_due_offers_one_key_to_study_ahead_and_ahead_goes_there_directly
     held_back = run(make_workspace(tmp_path / "fresh", new_cards_per_day=5), "review", "--new", "0", stdin="x\n")
     assert "No more cards within this session's --new 0." in held_back.output
     assert "Nothing due right now" not in held_back.output and "5 cards still due today" in held_back.output
+
+
+def test_mock_picks_the_weakest_questions_across_categories_once_each_and_refuses_bad_input(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    seen(workspace, {PROMPTS[0]: 1.0, PROMPTS[3]: 50.0})  # strong on the port question, weak on the URL one
+    with open_store(workspace) as store:
+        picked = [card.prompt for card in pick_questions(store, SLUG, Scheduler(), FIXED_NOW, 4, None)]
+    # Never seen first (recall 0), categories taking turns: Networking, Linux, Networking, Linux.
+    assert picked == [PROMPTS[1], PROMPTS[4], PROMPTS[2], PROMPTS[3]]
+    assert len(set(picked)) == len(picked)
+    missing = run(workspace, "mock", SLUG, "--category", "nothing like it")
+    assert missing.exit_code == 1 and "no interview questions in a category matching" in missing.output
+    assert run(workspace, "mock", "nope").exit_code == 2
