@@ -255,14 +255,56 @@ def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, 
 @click.argument("decks", nargs=-1)
 @click.option("--limit", type=click.IntRange(min=0), help="Show at most N cards this session.")
 @click.option("--new", "new", type=click.IntRange(min=0), help="Introduce at most N new cards (overrides the plan).")
+@click.option(
+    "--ahead",
+    type=click.IntRange(min=0),
+    is_flag=False,
+    flag_value=20,
+    help="Study up to N cards (default 20) ahead of the schedule: the most gain at the interview first.",
+)
+@click.option("--category", help="Only cards whose category contains TEXT (case and accents ignored).")
+@click.option("--kind", type=click.Choice(["question", "concept", "fact", "ask"]), help="Only cards of this kind.")
+@click.option("--tag", help="Only cards with this tag.")
+@click.option("--flagged", is_flag=True, help="Only flagged cards.")
+@click.option("--weakest", type=click.IntRange(min=1), help="Only the N seen cards with the lowest predicted recall.")
+@click.option("--at-risk", is_flag=True, help="Only the cards `readiness` lists as most at risk on the day.")
 @click.pass_context
-def review_cmd(ctx: click.Context, decks: tuple[str, ...], limit: int | None, new: int | None) -> None:
-    """Review today's cards of DECKS (all decks when none is named). Keys: space, 1-4, u, s, e, q."""
+def review_cmd(ctx: click.Context, decks: tuple[str, ...], limit: int | None, new: int | None, ahead: int | None,
+               category: str | None, kind: str | None, tag: str | None, flagged: bool, weakest: int | None,
+               at_risk: bool) -> None:  # fmt: skip
+    """Review today's cards of DECKS (all decks when none is named). Keys: space, 1-4, u, s, e, f, !, q."""
     from studyprep.commands.review import open_session
+    from studyprep.practice import CardFilter
     from studyprep.review_ui import run_session
 
-    with open_session(_workspace(ctx), list(decks), _now(), limit=limit, new=new) as session:
+    chosen = CardFilter(category, kind, tag, flagged, weakest, at_risk)
+    with open_session(_workspace(ctx), list(decks), _now(), limit=limit, new=new, ahead=ahead,
+                      card_filter=chosen) as session:  # fmt: skip
         run_session(session)
+
+
+@cli.command("mock")
+@click.argument("deck")
+@click.option("--questions", type=click.IntRange(min=1), default=5, show_default=True, help="Questions to ask.")
+@click.option("--minutes", type=click.FloatRange(min=0, min_open=True), default=2.0, show_default=True,
+              help="Time to answer each question.")  # fmt: skip
+@click.option("--category", help="Only questions whose category contains TEXT.")
+@click.option("--type", "typed", is_flag=True, help="Type the answers (kept as attempts) instead of saying them.")
+@json_option
+@click.pass_context
+def mock_cmd(ctx: click.Context, deck: str, questions: int, minutes: float, category: str | None, typed: bool,
+             as_json: bool) -> None:  # fmt: skip
+    """A mock interview: DECK's weakest questions, mixed across categories, each against a countdown."""
+    from studyprep.commands.mock_cmd import open_mock
+    from studyprep.commands.review import session_clock
+    from studyprep.mock_ui import mock_clock, run_mock
+    from studyprep.terminal import literal_console
+
+    now = _now()
+    clock = mock_clock(now, session_clock(now))
+    with open_mock(_workspace(ctx), deck, now, clock, questions, minutes, category) as mock:
+        summary = run_mock(mock, typed, literal_console(stderr=as_json))  # --json: the screen goes to stderr
+    _emit(as_json, summary.to_json, "studyprep.mock_ui:render_mock_summary", summary, literal_console())
 
 
 @cli.command("due")

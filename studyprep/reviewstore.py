@@ -251,6 +251,13 @@ def _migration_7(conn: sqlite3.Connection) -> None:
                  " PRIMARY KEY (deck, card_id)) WITHOUT ROWID")  # fmt: skip
 
 
+def _migration_8(conn: sqlite3.Connection) -> None:
+    # A mock interview keeps each typed answer as an attempt at its card (shown by `card ID` and the next mock).
+    conn.execute("CREATE TABLE attempts (id INTEGER PRIMARY KEY, deck TEXT NOT NULL, card_id TEXT NOT NULL,"
+                 " at INTEGER NOT NULL, duration_ms INTEGER NOT NULL, answer TEXT NOT NULL)")  # fmt: skip
+    conn.execute("CREATE INDEX attempts_by_card ON attempts (deck, card_id, at)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
@@ -259,6 +266,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 ]
 
 
@@ -330,6 +338,15 @@ class DeckCounts:
     new_available: int
     new_today: int
     next_due: datetime | None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """An answer typed in a mock interview: when, how long it took, and the text."""
+
+    at: datetime
+    duration_ms: int
+    answer: str
 
 
 class ConflictError(StudyprepError):
@@ -529,11 +546,15 @@ class ReviewStore:
 
     def concepts(self, deck: str) -> list[MirrorCard]:
         """The deck's active concept cards in document order (for 'related concepts' on the back)."""
+        return self.cards_of_kind(deck, "concept")
+
+    def cards_of_kind(self, deck: str, kind: str) -> list[MirrorCard]:
+        """The deck's active cards of one kind in document order."""
         with self.guard():
             rows = self.conn.execute(
-                f"SELECT {_CARD_COLUMNS} FROM cards WHERE deck = ? AND active = 1 AND kind = 'concept'"  # noqa: S608 - constant SQL fragments, values bound
+                f"SELECT {_CARD_COLUMNS} FROM cards WHERE deck = ? AND active = 1 AND kind = ?"  # noqa: S608 - constant SQL fragments, values bound
                 " ORDER BY position",
-                (deck,),
+                (deck, kind),
             ).fetchall()
         return [_mirror_card(row) for row in rows]
 
@@ -1027,6 +1048,21 @@ class ReviewStore:
             at = max(to_us(now), (latest or 0) + 1)
             conn.execute("INSERT OR REPLACE INTO forgotten (deck, card_id, at) VALUES (?, ?, ?)", (deck, card_id, at))
         return had is not None
+
+    def add_attempt(self, deck: str, card_id: str, at: datetime, duration_ms: int, answer: str) -> None:
+        """Keep an answer typed in a mock interview."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO attempts (deck, card_id, at, duration_ms, answer) VALUES (?, ?, ?, ?, ?)",
+                         (deck, card_id, to_us(at), duration_ms, answer))  # fmt: skip
+
+    def attempts(self, deck: str, card_id: str) -> list[Attempt]:
+        """A card's typed mock-interview answers, oldest first."""
+        with self.guard():
+            rows = self.conn.execute(
+                "SELECT at, duration_ms, answer FROM attempts WHERE deck = ? AND card_id = ? ORDER BY at, id",
+                (deck, card_id),
+            ).fetchall()
+        return [Attempt(from_us(at), duration, answer) for at, duration, answer in rows]
 
     def forgotten_at(self, deck: str, card_id: str) -> datetime | None:
         """When the card was last sent back to new, if ever."""

@@ -33,7 +33,7 @@ from studyprep.history_backups import (
     list_backups,
     prune_backups,
 )
-from studyprep.reviewstore import MIGRATIONS, database_path, open_store
+from studyprep.reviewstore import APPLICATION_ID, MIGRATIONS, database_path, open_store
 from studyprep.scheduling import study_day
 from studyprep.workspace import Workspace
 
@@ -86,9 +86,12 @@ def test_the_first_command_of_a_study_day_backs_up_the_history_once(tmp_path: Pa
 def test_a_migration_is_preceded_by_a_backup_of_the_old_schema(tmp_path: Path) -> None:
     workspace = reviewed(tmp_path)
     path = database_path(workspace)
-    with sqlite3.connect(path) as conn:  # back to the schema before the last migration (7: flags, forgotten)
-        conn.execute("DROP TABLE flags")
-        conn.execute("DROP TABLE forgotten")
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    with sqlite3.connect(path) as conn:  # a history of the schema before the last migration, whichever that is
+        for migration in MIGRATIONS[:-1]:
+            migration(conn)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
     open_store(workspace).close()
     backups = {backup.reason: backup for backup in list_backups(path)}
