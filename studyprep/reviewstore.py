@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from studyprep.errors import StudyprepError
-from studyprep.workspace import Workspace, stat_file
+from studyprep.workspace import Workspace, refuse_links, stat_file
 
 if TYPE_CHECKING:
     import fsrs
@@ -397,7 +397,7 @@ class ReviewStore:
             yield  # nothing on disk to protect, and no folder to put a lock file in
             return
         busy = "another review session is running on this workspace (pid {holder}); finish it first"
-        with exclusive_lock(self.path.parent / LOCK_NAME, 0, busy):
+        with exclusive_lock(self.path.parent / LOCK_NAME, 0, busy, self.path.parent.parent):
             yield
 
     # -- content mirror ---------------------------------------------------------------------------------
@@ -985,11 +985,20 @@ def open_store(workspace: Workspace, create: bool = True) -> ReviewStore:
         conn = sqlite3.connect(":memory:", isolation_level=None)
         _prepare(conn, database_path(workspace))
         return ReviewStore(database_path(workspace), conn, ephemeral=True)
-    return open_database(database_path(workspace))
+    return open_database(database_path(workspace), workspace.root)
 
 
-def open_database(path: Path) -> ReviewStore:
-    """Open a review database file, refusing anything that is not one of ours."""
+# SQLite's companion files: each is opened (or created) beside the database, following a link if one is there.
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def open_database(path: Path, root: Path | None = None) -> ReviewStore:
+    """Open a review database file, refusing anything that is not one of ours, and a database (or one of its
+    companion files, or a folder of the workspace `root` above it) that is a link: SQLite would create, grow
+    or truncate the file it points to, outside the workspace."""
+    refuse_links(path, root)
+    for suffix in _COMPANIONS:
+        refuse_links(path.with_name(path.name + suffix), root)
     _check_header(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

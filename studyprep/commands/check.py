@@ -11,7 +11,8 @@ Checks, each reported as a problem with its file and line where known:
 
 Deck files whose size and mtime match what the review database mirrored were validated when mirrored, so
 only changed files are parsed: checking a 100,000-card workspace stays well under a second.
-Leftover temp files from an interrupted write (older than a minute) are removed and listed.
+Leftover temp files from an interrupted write (studyprep's own temp names, in the workspace, its deck and plan
+folders and the deck backups, older than a minute before `check` took the deck lock) are removed and listed.
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studyprep.atomic import STALE_TEMP_SECONDS, remove_stale_temps
 from studyprep.errors import StudyprepError
 from studyprep.workspace import Workspace, stat_file
-
-STALE_TEMP_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -106,25 +106,22 @@ def check_workspace(workspace: Workspace, drop_orphans: bool = False, full: bool
         raise StudyprepError("no workspace here yet; run `studyprep import FILE` first", workspace.root)
     # Under the deck lock: no import is half-way, so temp files found are leftovers, and the decks are stable.
     with deck_write_lock(workspace):
-        result.removed_temp_files = _remove_stale_temp_files(workspace)
+        result.removed_temp_files = _remove_litter(workspace, time.time() - STALE_TEMP_SECONDS)
         valid_decks = _check_decks(workspace, result)
         _check_plans(workspace, result)
         _check_database(workspace, valid_decks, result, drop_orphans, full)
     return result
 
 
-def _remove_stale_temp_files(workspace: Workspace) -> list[str]:
-    removed = []
-    cutoff = time.time() - STALE_TEMP_SECONDS
+def _remove_litter(workspace: Workspace, older_than: float) -> list[str]:
+    """Temp files of interrupted writes: deck and plan writes, deck backups (`decks/.backups/<slug>/`), and
+    packages exported into the workspace. Every writer of the first three holds the deck lock, which this
+    process holds now, so a temp file from before it took the lock (with a minute's margin) is litter."""
+    removed = remove_stale_temps(workspace.root, older_than)
     for folder in (workspace.decks_dir, workspace.schedules_dir):
-        for temp in sorted(folder.glob(".*.tmp")) if folder.is_dir() else []:
-            try:
-                if temp.stat().st_mtime < cutoff:
-                    temp.unlink()
-                    removed.append(str(temp))
-            except OSError:
-                continue
-    return removed
+        if folder.is_dir() and not folder.is_symlink():
+            removed += remove_stale_temps(folder, older_than, recursive=True)
+    return [str(path) for path in removed]
 
 
 def _check_decks(workspace: Workspace, result: CheckResult) -> dict[str, Path]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,11 +17,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from studyprep.atomic import STALE_TEMP_SECONDS, make_temp, remove_stale_temps
 from studyprep.clock import isoformat
 from studyprep.deckstore import iter_decks, load_deck
 from studyprep.errors import StudyprepError
 from studyprep.models import Card, Deck
-from studyprep.workspace import Workspace
+from studyprep.workspace import Workspace, refuse_links
 
 PACKAGE_SUFFIX = ".apkg"
 DEFAULT_PACKAGE = "studyprep.apkg"
@@ -273,13 +274,16 @@ def _package_timestamp(decks: list[Deck]) -> float:
 
 
 def write_package(built: BuiltPackage, target: Path, timestamp: float) -> None:
-    """Write the package next to `target` and move it into place, so a failed export leaves no half file."""
+    """Write the package next to `target` and move it into place, so a failed export leaves no half file (and
+    one killed earlier leaves none for long: its temp files beside `target` are removed here)."""
     folder = target.parent
     if not folder.is_dir():
         problem = "is not a folder" if folder.exists() else "does not exist"
         raise StudyprepError(f"cannot write the package: the folder {folder} {problem}", target)
+    refuse_links(target, folder)  # the package replaces a file, never what a link there names
+    remove_stale_temps(folder, time.time() - STALE_TEMP_SECONDS, of=target.name)
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        handle, temp_name = make_temp(target)
         os.close(handle)
     except OSError as error:
         raise StudyprepError(f"cannot write the package: {error.strerror or error}", target) from None
