@@ -46,6 +46,7 @@ def read_deck_file(path: Path) -> tuple[Deck, str]:
 def save_deck(workspace: Workspace, deck: Deck) -> Path:
     """Write a deck atomically to its file in the workspace and return the path."""
     path = workspace.deck_path(deck.slug)
+    refuse_links(path, workspace.root)  # named as a link first: the check below would only say "outside"
     if path.resolve().parent != workspace.decks_dir.resolve():
         raise StudyprepError(f"refusing to write deck {deck.slug!r} outside {workspace.decks_dir}")
     write_atomic(path, deck_to_yaml(deck), workspace.root)

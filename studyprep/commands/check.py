@@ -202,7 +202,7 @@ def _check_database(workspace: Workspace, valid_decks: dict[str, Path], result: 
     from studyprep.reviewstore import database_path, open_store
 
     path = database_path(workspace)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a link to nothing is reported (by open_store), not skipped
         return
     try:
         store = open_store(workspace)
