@@ -20,7 +20,7 @@ from review_helpers import DOC, SLUG, make_workspace
 from studyprep.cli import cli
 from studyprep.commands.check import check_workspace
 from studyprep.commands.importing import import_document
-from studyprep.deckstore import deck_backups
+from studyprep.deckstore import BACKUPS_KEPT, deck_backups
 from studyprep.plan import load_plan, plan_path, save_plan
 from studyprep.workspace import Workspace
 
@@ -119,3 +119,36 @@ def test_a_kill_between_writing_and_renaming_leaves_the_old_deck(tmp_path: Path)
     # The backup of the old version was written before the kill; the next import proceeds normally.
     assert len(deck_backups(workspace, SLUG)) == 1
     assert import_document(workspace, document, FIXED_NOW).written
+
+
+def test_failed_imports_never_push_earlier_backups_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace = make_workspace(tmp_path)
+    document = changed_document(tmp_path)
+    for number in range(BACKUPS_KEPT):
+        document.write_text(DOC + f"- Why question {number}?\n", encoding="utf-8")
+        assert import_document(workspace, document, FIXED_NOW).written
+    earlier = {path: path.read_bytes() for path in deck_backups(workspace, SLUG)}
+    assert len(earlier) == BACKUPS_KEPT
+    deck = workspace.deck_path(SLUG)
+    before = deck.read_bytes()
+    original = Path.replace
+
+    def deck_write_fails(self: Path, target: Path) -> Path:
+        if Path(target) == deck:  # the backup is written; the deck itself is not
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return original(self, target)
+
+    monkeypatch.setattr(Path, "replace", deck_write_fails)
+    document.write_text(DOC + "- Why is the sea salty?\n", encoding="utf-8")
+    for _ in range(5):
+        result = CliRunner().invoke(cli, ["--home", str(workspace.root), "import", str(document)])
+        assert result.exit_code == 1 and os.strerror(errno.ENOSPC) in result.output
+    monkeypatch.undo()
+    assert deck.read_bytes() == before
+    backups = deck_backups(workspace, SLUG)
+    assert {path: path.read_bytes() for path in backups if path in earlier} == earlier  # none pruned
+    assert len(backups) == BACKUPS_KEPT + 1  # the retries share one copy of the version they failed to replace
+    assert backups[-1].read_bytes() == before
+    # The next import that succeeds prunes back to the newest versions.
+    assert import_document(workspace, document, FIXED_NOW).written
+    assert len(deck_backups(workspace, SLUG)) == BACKUPS_KEPT
