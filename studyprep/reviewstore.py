@@ -402,10 +402,14 @@ class ReviewStore:
 
     # -- content mirror ---------------------------------------------------------------------------------
 
-    def refresh_mirror(self, workspace: Workspace, errors: list[StudyprepError] | None = None) -> list[str]:
+    def refresh_mirror(
+        self, workspace: Workspace, errors: list[StudyprepError] | None = None, verify: bool = False
+    ) -> list[str]:
         """Bring the mirror up to date with the deck files; return the slugs whose content was re-read.
 
         Unchanged files cost one `stat`; a changed size or mtime costs a hash; only a changed hash parses YAML.
+        With `verify`, every file is hashed (a read at disk speed): one rewritten with the same size and mtime
+        is then caught too, for a review that must not serve a stale copy.
         A broken file raises its error; given `errors`, it is added there instead, the file's deck keeps its last
         mirrored version and the other files are mirrored still.
         """
@@ -414,7 +418,7 @@ class ReviewStore:
         refreshed = []
         for path in paths:
             try:
-                if self._refresh_file(path, known.get(path.stem)):
+                if self._refresh_file(path, known.get(path.stem), verify):
                     refreshed.append(path.stem)
             except StudyprepError as error:
                 if errors is None:
@@ -423,16 +427,18 @@ class ReviewStore:
         self._mark_missing(set(known) - {path.stem for path in paths})
         return refreshed
 
-    def _refresh_file(self, path: Path, seen: tuple[Any, ...] | None) -> bool:
-        """Mirror one deck file again if it changed since `seen` (its size, mtime and hash); return whether its
-        content was re-read."""
+    def _refresh_file(self, path: Path, seen: tuple[Any, ...] | None, verify: bool = False) -> bool:
+        """Mirror one deck file again if it changed since `seen` (its size, mtime and hash; with `verify`, its hash
+        only); return whether its content was re-read."""
         before = stat_file(path, "deck file")
-        if seen and (seen[0], seen[1]) == (before.st_size, before.st_mtime_ns):
+        if not verify and seen and (seen[0], seen[1]) == (before.st_size, before.st_mtime_ns):
             return False
         from studyprep.yamlio import read_bytes_file  # here, not above: it costs pydantic and yaml to import
 
         digest = hashlib.sha256(read_bytes_file(path, "deck file")).hexdigest()
         if seen and seen[2] == digest:
+            if (seen[0], seen[1]) == (before.st_size, before.st_mtime_ns):
+                return False  # verified: the same content, nothing to write
             with self.transaction() as conn:
                 conn.execute(
                     "UPDATE decks SET size = ?, mtime_ns = ?, present = 1 WHERE deck = ?",

@@ -56,7 +56,7 @@ def open_session(
     if min(limit or 0, new or 0) < 0:
         raise StudyprepError("--limit and --new take a number of cards, zero or more")
     with open_store(workspace, create=False) as store, store.session_lock():
-        store.refresh_mirror(workspace)
+        store.refresh_mirror(workspace, verify=True)  # by content: never serve a stale copy of a deck
         decks = deck_days(workspace, store, match_decks(store.deck_slugs(), names), now)
         plans = {deck.slug: load_plan(workspace, deck.slug) for deck in decks}
         queue, pending = open_queue(store, decks, now, limit=limit, new_limit=new)
