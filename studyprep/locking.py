@@ -79,7 +79,7 @@ def _open_lock_file(path: Path) -> IO[str]:
     elsewhere, all of which the pid written into it would overwrite."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, _LOCK_FLAGS, 0o644)
+        descriptor = os.open(path, _LOCK_FLAGS, 0o666)  # less the umask, as any new file
     except OSError as error:  # a read-only workspace, the lock path is a folder, or a link (ELOOP)
         if error.errno == errno.ELOOP:
             raise StudyprepError(
