@@ -1,16 +1,23 @@
-"""Durable atomic file replacement: temp file in the same folder, fsync, `os.replace`, fsync the folder."""
+"""Durable atomic file replacement: temp file in the same folder, fsync, `os.replace`, fsync the folder.
+
+The new file keeps the mode of the file it replaces (a deck made group-readable stays so); a file written for the
+first time gets the user's default mode (0666 less the umask), as any program's new file does.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import re
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 
 from studyprep.errors import StudyprepError
 from studyprep.workspace import refuse_links
+
+_NEW_FILE_MODE = 0o666  # less the umask, applied by the system when the temp file is created
+_ATTEMPTS = 100
 
 
 def write_atomic(path: Path, text: str, root: Path | None = None) -> None:
@@ -21,11 +28,12 @@ def write_atomic(path: Path, text: str, root: Path | None = None) -> None:
     refuse_links(path, root)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = make_temp(path)
+        handle, temp_name = create_temp_beside(path)
     except OSError as error:  # e.g. a read-only folder or a full disk: nothing was touched yet
         raise StudyprepError(f"cannot write file: {error.strerror or error}; the old file is unchanged", path) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as temp:
+            keep_mode(path, temp.fileno())
             temp.write(text)
             temp.flush()
             os.fsync(temp.fileno())
@@ -37,21 +45,32 @@ def write_atomic(path: Path, text: str, root: Path | None = None) -> None:
     _fsync_directory(path.parent)
 
 
+def create_temp_beside(path: Path) -> tuple[int, str]:
+    """A new, empty temp file beside `path` (`.NAME.RANDOM.tmp`), created with the default mode: unlike
+    `tempfile.mkstemp`'s 0600, which `os.replace` would hand on to the deck or plan file."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(_ATTEMPTS):
+        name = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(name, flags, _NEW_FILE_MODE), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temp file name beside {path.name}")
+
+
+def keep_mode(path: Path, descriptor: int) -> None:
+    """Give the temp file the permission bits of the file it replaces, if there is one."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return  # a new file: the default mode it was created with
+    os.fchmod(descriptor, mode)
+
+
 # A temp file this old is no write in progress (an export writes its package within seconds).
 STALE_TEMP_SECONDS = 60
 # `.<file name>.<random>.tmp`, beside the file it will replace: the only names `remove_stale_temps` deletes.
 _TEMP_NAME = re.compile(r"^\.(?P<name>.+\.(?:yaml|apkg))\.[A-Za-z0-9_]+\.tmp$")
-
-
-def make_temp(path: Path) -> tuple[int, str]:
-    """Create the temp file that will replace `path` (`mkstemp`: exclusive, so never through a link); return
-    its open descriptor and name."""
-    return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-
-
-def is_own_temp(path: Path) -> bool:
-    """Whether `path` is named as studyprep names the temp file of an atomic write (deck, plan, backup, export)."""
-    return _TEMP_NAME.match(path.name) is not None
 
 
 def remove_stale_temps(folder: Path, older_than: float, recursive: bool = False, of: str | None = None) -> list[Path]:

@@ -89,6 +89,18 @@ def iter_decks(workspace: Workspace) -> Iterator[Deck]:
         yield load_deck_file(path)
 
 
+def read_decks(workspace: Workspace) -> tuple[list[Deck], dict[str, StudyprepError]]:
+    """Every deck of the workspace that can be read, and the errors of those that cannot (by slug): a broken
+    file keeps only its own deck out."""
+    decks, broken = [], {}
+    for path in deck_paths(workspace):
+        try:
+            decks.append(load_deck_file(path))
+        except StudyprepError as error:
+            broken[path.stem] = error
+    return decks, broken
+
+
 def load_deck(workspace: Workspace, name: str) -> Deck:
     """Load a deck by slug (or by a unique slug prefix), with a helpful error if it is missing."""
     path = workspace.deck_path(name)

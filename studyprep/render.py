@@ -10,6 +10,7 @@ from rich.text import Text
 
 from studyprep.ids import CARD_KINDS
 from studyprep.terminal import literal_console
+from studyprep.wording import count, duration
 
 if TYPE_CHECKING:
     from studyprep.commands.importing import ImportResult
@@ -28,9 +29,14 @@ def render_import(result: ImportResult) -> None:
     out = console()
     for entry in result.outline or []:
         out.print(Text.assemble((f"{entry.line:>5}  ", "dim"), (f"{entry.role:<9} ", "cyan"), entry.text))
-    verb = "wrote" if result.written else "no changes to"
+    if result.written:
+        said = f"wrote {result.path}"
+    elif result.changed:
+        said = f"dry run, nothing written: would write {result.path}"
+    else:
+        said = f"no changes to {result.path}"
     out.print(Text.assemble((f"{result.deck}", "bold"), f"  {result.title}"))
-    out.print(Text(f"{verb} {result.path}", style="dim"))
+    out.print(Text(said, style="dim"))
     table = Table(box=None, pad_edge=False)
     table.add_column("")
     for kind in CARD_KINDS:
@@ -55,12 +61,18 @@ def render_decks(summaries: list[DeckSummary]) -> None:
         out.print("No decks yet. Import a prep document: studyprep import PREP.md")
         return
     for summary in summaries:
+        if summary.error is not None:
+            from studyprep.render_review import render_broken
+
+            out.print(Text(summary.slug, style="bold"))
+            render_broken(out, summary.error)
+            continue
         who = " · ".join(part for part in (summary.company, summary.role) if part) or summary.title
         out.print(Text.assemble((summary.slug, "bold"), "  ", (who, "dim")))
         counts = summary.counts
         line = (
-            f"  {sum(counts.values())} cards: {counts['question']} questions, {counts['concept']} concepts, "
-            f"{counts['fact']} facts, {counts['ask']} to ask"
+            f"  {count(sum(counts.values()), 'card')}: {count(counts['question'], 'question')}, "
+            f"{count(counts['concept'], 'concept')}, {count(counts['fact'], 'fact')}, {counts['ask']} to ask"
         )
         line += "".join(
             f", {n} {label}" for n, label in ((summary.retired, "retired"), (summary.suspended, "suspended")) if n
@@ -75,8 +87,8 @@ def render_decks(summaries: list[DeckSummary]) -> None:
 
 def _readiness_line(readiness: dict[str, Any]) -> str:
     """Time left and readiness today of a deck with an interview date ahead."""
-    days, hours = readiness["days_left"], int(readiness["hours_left"] - 24 * readiness["days_left"])
-    return f"interview in {days}d {hours}h, readiness today {readiness['readiness_today']:.0%}"
+    left = duration(readiness["seconds_left"])
+    return f"interview in {left}, readiness today {readiness['readiness_today']:.0%}"
 
 
 def render_show(deck: Deck, cards: list[Card]) -> None:

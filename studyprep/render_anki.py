@@ -11,6 +11,7 @@ from rich.text import Text
 
 from studyprep.render import console
 from studyprep.terminal import literal_console
+from studyprep.wording import count
 
 if TYPE_CHECKING:
     from studyprep.commands.anki_pull import PullResult
@@ -55,7 +56,7 @@ def deck_progress(min_decks: int = PROGRESS_MIN_DECKS) -> Iterator[Callable[[int
 def render_export(result: ExportResult) -> None:
     """Print where the package went and what it holds, per deck."""
     out = console()
-    out.print(Text.assemble(("wrote ", "green"), str(result.path), f"  ({result.notes} notes)"))
+    out.print(Text.assemble(("wrote ", "green"), str(result.path), f"  ({count(result.notes, 'note')})"))
     table = Table(box=None, pad_edge=False)
     # Long deck slugs fold onto a second line; the counts keep their full headers on an 80-column terminal.
     table.add_column("deck", overflow="fold")
@@ -66,6 +67,7 @@ def render_export(result: ExportResult) -> None:
             Text(deck.slug), str(deck.notes), str(len(deck.subdecks)), str(deck.suspended), str(deck.retired_skipped)
         )
     out.print(table)
+    _skipped(result.skipped, "left out of the package")
     out.print(
         Text(
             "Retired cards are left out. Open the file with Anki (File > Import), AnkiMobile or AnkiDroid; "
@@ -75,28 +77,37 @@ def render_export(result: ExportResult) -> None:
     )
 
 
+def _skipped(skipped: dict[str, str], what: str) -> None:
+    """A `warning:` line on stderr for each deck left out because its file cannot be read."""
+    err = literal_console(stderr=True, soft_wrap=True)
+    for slug, error in skipped.items():
+        err.print(Text.assemble(("warning", "yellow"), f": deck {slug} {what}, its file cannot be read: {error}"))
+
+
 def render_pull(result: PullResult) -> None:
     """Print how many Anki reviews came in, for how many cards, and what was skipped."""
     out = console()
     out.print(Text.assemble(("read ", "green"), str(result.path)))
     out.print(
         Text(
-            f"{result.added} new reviews for {len(result.cards)} cards "
-            f"({result.already_known} already pulled, {result.studyprep_notes} studyprep notes in the collection)"
+            f"{count(result.added, 'new review')} for {count(len(result.cards), 'card')} "
+            f"({result.already_known} already pulled, {count(result.studyprep_notes, 'studyprep note')} in the"
+            " collection)"
         )
     )
     if result.unknown_reviews:
         out.print(
             Text(
-                f"{result.unknown_reviews} reviews of {result.unknown_notes} notes that are not studyprep cards "
-                "(or belong to decks not in this workspace) were skipped",
+                f"skipped {count(result.unknown_reviews, 'review')} of {count(result.unknown_notes, 'note')} not"
+                " made by studyprep (or from decks not in this workspace)",
                 style="yellow",
             )
         )
     if result.hint:
         out.print(Text(result.hint, style="yellow"))
+    _skipped(result.skipped_decks, "not pulled (pull again once it is fixed)")
     if result.skipped_other:
-        out.print(Text(f"{result.skipped_other} reschedule/manual entries ignored (not reviews)", style="dim"))
+        out.print(Text(f"{count(result.skipped_other, 'reschedule/manual entry')} ignored (not reviews)", style="dim"))
     if not result.cards:
         return
     current = ""
@@ -111,7 +122,7 @@ def render_pull(result: PullResult) -> None:
         table.add_row(card.card_id, f"+{card.added}", card.state, due, Text(card.prompt))
     out.print(table)
     if len(result.cards) > PULL_ROWS:
-        out.print(Text(f"... and {len(result.cards) - PULL_ROWS} more cards (see --json)", style="dim"))
+        out.print(Text(f"... and {count(len(result.cards) - PULL_ROWS, 'more card')} (see --json)", style="dim"))
 
 
 def _pulled_table() -> Table:

@@ -6,6 +6,7 @@ from rich.text import Text
 
 from studyprep.commands.check import CheckResult
 from studyprep.render import console
+from studyprep.wording import count
 
 ORPHANS_SHOWN = 20
 
@@ -15,8 +16,8 @@ def render_check(result: CheckResult) -> None:
     out = console()
     out.print(
         Text(
-            f"checked {result.decks} deck files ({result.cards} cards), {result.plans} plans,"
-            f" {result.reviews} logged reviews",
+            f"checked {count(result.decks, 'deck file')} ({count(result.cards, 'card')}),"
+            f" {count(result.plans, 'plan')}, {count(result.reviews, 'logged review')}",
             style="dim",
         )
     )
@@ -27,19 +28,20 @@ def render_check(result: CheckResult) -> None:
         note = f"read again: its content changed though its size and modification time did not: {changed}"
         out.print(Text(note, style="dim"), soft_wrap=True)
     if result.dropped_orphans:
-        out.print(Text(f"dropped the review history of {result.dropped_orphans} orphaned cards"))
+        out.print(Text(f"dropped the review history of {count(result.dropped_orphans, 'orphaned card')}"))
     for problem in result.problems:
         out.print(Text.assemble(("problem ", "bold red"), problem.render()), soft_wrap=True)
     if result.orphans:
         out.print(
             Text.assemble(
                 ("orphans ", "bold yellow"),
-                f"{len(result.orphans)} reviewed cards are in no deck file (their history is kept):",
+                f"{count(len(result.orphans), 'reviewed card')} in no deck file (history kept):",
             )
         )
         for orphan in result.orphans[:ORPHANS_SHOWN]:
             prompt = f"  {orphan.prompt}" if orphan.prompt else ""
-            out.print(Text(f"  {orphan.deck} {orphan.card_id} ({orphan.reviews} reviews){prompt}"), soft_wrap=True)
+            line = f"  {orphan.deck} {orphan.card_id} ({count(orphan.reviews, 'review')}){prompt}"
+            out.print(Text(line), soft_wrap=True)
         if len(result.orphans) > ORPHANS_SHOWN:
             out.print(Text(f"  … and {len(result.orphans) - ORPHANS_SHOWN} more (see --json)"))
         out.print(

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from studyprep.render import console
+from studyprep.wording import count, duration, ellipsize
 
 if TYPE_CHECKING:
     from studyprep.commands.brief_cmd import Brief
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from studyprep.commands.stats_cmd import Stats
 
 BAR_WIDTH = 40
+RISK_PROMPT_WIDTH = 70
+STATS_COLUMNS = ("deck", "reviews", "new", "true retention", "minutes")
 SHADES = " ░▒▓█"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -41,10 +44,10 @@ def render_plan(view: PlanView) -> None:
     zone = view.time_zone or "local time"
     out.print(f"interview   {view.interview.strftime('%a %Y-%m-%d %H:%M')} ({zone})")
     if view.budget_cards:
-        out.print(f"budget      {view.budget_cards} answers a day")
+        out.print(f"budget      {count(view.budget_cards, 'answer')} a day")
     else:
         default = "" if view.budget_minutes else " (default)"
-        out.print(f"budget      {view.budget_minutes or 20} minutes a day{default}")
+        out.print(f"budget      {count(view.budget_minutes or 20, 'minute')} a day{default}")
     out.print(f"target      {_percent(view.target or 0.9)} recall on the day" + ("" if view.target else " (default)"))
 
 
@@ -60,19 +63,23 @@ def render_readiness(reports: list[DeckReadiness]) -> None:
         return
     for found in reports:
         r = found.report
+        if r is None:
+            _broken(out, found)
+            continue
         moment = r.interview.isoformat(timespec="minutes")
         out.print(Text.assemble(("\n" + found.deck, "bold"), "  interview " + moment))
         if r.passed:
             _passed(out, found.deck, r)
             continue
-        out.print(f"{_span(r.seconds_left)} left; coverage {r.seen}/{r.cards} cards")
+        out.print(f"{duration(r.seconds_left)} left; coverage {r.seen}/{count(r.cards, 'card')}")
         verdict = ("on track", "green") if r.on_track else ("below target", "red")
         out.print(Text.assemble(
             f"readiness today {_percent(r.today)}; if the plan is kept {_percent(r.projected)} ",
             (f"({verdict[0]}: target {_percent(r.target)})", verdict[1]),
         ))  # fmt: skip
         pace = "measured" if r.seconds_measured else "assumed"
-        out.print(Text(f"budget {r.daily_answers} answers a day at {r.seconds_per_answer:.0f} s each ({pace})", "dim"))
+        each = f"{r.seconds_per_answer:.0f} s each"
+        out.print(Text(f"budget {count(r.daily_answers, 'answer')} a day at {each} ({pace})", "dim"))
         _categories_table(out, r)
         _risk_table(out, r)
         _plan_chart(out, r)
@@ -82,35 +89,33 @@ def _summary(out, reports: list[DeckReadiness]) -> None:
     """A deck a few lines: its name alone on the first (a long slug stays whole at 80 columns), then the figures."""
     for found in reports:
         r = found.report
+        if r is None:
+            _broken(out, found)
+            continue
         out.print(Text(found.deck, "bold"))
         interview = r.interview.strftime("%Y-%m-%d %H:%M %Z").rstrip()  # the zone it is shown in
         if r.passed:
             out.print(f"  interview {interview}, passed · coverage {r.seen}/{r.cards}")
             out.print(f"  recall at the interview {_percent(r.today)} · review follows plain FSRS again")
             continue
-        left = f"{int(r.seconds_left // 86400)}d {int(r.seconds_left % 86400 // 3600)}h"
-        if r.seconds_left < 3600:  # `0d 0h` reads as now
-            left = _span(r.seconds_left)
-        out.print(f"  interview {interview}, in {left} · coverage {r.seen}/{r.cards}")
+        out.print(f"  interview {interview}, in {duration(r.seconds_left)} · coverage {r.seen}/{r.cards}")
         verdict = ("on track", "green") if r.on_track else ("below target", "red")
         out.print(Text.assemble(f"  today {_percent(r.today)} · if kept {_percent(r.projected)} · ", verdict,
                                 f" (target {_percent(r.target)})"))  # fmt: skip
     out.print(Text("studyprep readiness DECK: a deck's categories, cards most at risk and daily plan", "dim"))
 
 
-def _span(seconds: float) -> str:
-    """`10 days 3 hours`, `1 day 1 hour`; under an hour, `55 minutes`: whole units of a duration."""
-    days, hours = int(seconds // 86400), int(seconds % 86400 // 3600)
-    if not days and not hours:
-        minutes = int(seconds // 60)
-        return f"{minutes} minute{'' if minutes == 1 else 's'}"
-    return f"{days} day{'' if days == 1 else 's'} {hours} hour{'' if hours == 1 else 's'}"
+def _broken(out, found: DeckReadiness) -> None:
+    from studyprep.render_review import render_broken
+
+    out.print(Text(found.deck, "bold"))
+    render_broken(out, found.error or "")
 
 
 def _passed(out, deck: str, r) -> None:
     """An interview that has passed: no plan or projection any more, only how recall stood at that moment."""
-    ago = _span((r.now - r.interview).total_seconds())
-    out.print(f"the interview was {ago} ago; coverage {r.seen}/{r.cards} cards")
+    ago = duration(r.now - r.interview)
+    out.print(f"the interview was {ago} ago; coverage {r.seen}/{count(r.cards, 'card')}")
     out.print(f"predicted recall at the interview {_percent(r.today)}")
     out.print(Text(f"review follows plain FSRS again; `studyprep plan {deck} --clear` removes the date", "dim"))
     _categories_table(out, r)
@@ -130,7 +135,8 @@ def _risk_table(out, r) -> None:
     for column in ("card", "category", "today", "projected"):
         table.add_column(column, justify="right" if column in ("today", "projected") else "left")
     for risk in r.at_risk:
-        table.add_row(Text(risk.prompt[:70]), Text(risk.category), _percent(risk.today), _percent(risk.projected))
+        prompt = ellipsize(risk.prompt, RISK_PROMPT_WIDTH)  # at a word boundary: "…in the n" reads as a typo
+        table.add_row(Text(prompt), Text(risk.category), _percent(risk.today), _percent(risk.projected))
     out.print(table)
 
 
@@ -151,32 +157,34 @@ def _plan_chart(out, r) -> None:
 
 
 def render_brief(brief: Brief) -> None:
-    """Print the evening-before brief."""
+    """Print the evening-before brief: only the sections that have something under them."""
     out = console()
     out.print(Text.assemble((brief.title, "bold"), "  ", (brief.company, "cyan"), "  ", brief.role))
     if brief.interview:
         out.print(f"interview {brief.interview.strftime('%a %Y-%m-%d %H:%M %Z')}")
-    _section(out, "Company facts")
-    for prompt, back in brief.facts:
-        if "\n" in back.strip():
-            # A list or several paragraphs: under its name, indented, one item a line.
-            out.print(Text.assemble((prompt, "bold"), ":"))
-            for line in back.strip().splitlines():
-                out.print(Text("  " + line.strip() if line.strip() else ""))
-        else:
-            out.print(Text.assemble((prompt, "bold"), ": ", back.strip()))
-    for note in brief.company_notes:
-        out.print(Text(note))
-    _section(out, "Weakest categories")
-    for name, recall, count in brief.weakest:
-        out.print(Text.assemble(f"{_percent(recall):>6}  ", name, (f"  ({count} cards)", "dim")))
-    _section(out, "Questions to ask them")
-    for question in brief.questions:
-        out.print(Text.assemble("- ", question))
-    _section(out, "Strategy")
-    for section, text in brief.strategy:
-        out.print(Text(section, style="bold"))
-        out.print(Text(text))
+    sections = [
+        ("Company facts", [*(_fact_lines(prompt, back) for prompt, back in brief.facts),
+                           *(Text(note) for note in brief.company_notes)]),
+        ("Weakest categories", [Text.assemble(f"{_percent(recall):>6}  ", name, (f"  ({count(cards, 'card')})", "dim"))
+                                for name, recall, cards in brief.weakest]),
+        ("Questions to ask them", [Text.assemble("- ", question) for question in brief.questions]),
+        ("Strategy", [Text.assemble((section, "bold"), "\n", text) for section, text in brief.strategy]),
+    ]  # fmt: skip
+    for title, lines in sections:
+        if lines:  # a heading is never printed with nothing under it
+            _section(out, title)
+            for line in lines:
+                out.print(line)
+    if not any(lines for _, lines in sections):
+        out.print(Text("\nNothing to brief yet: the deck has no cards or notes to show here.", style="dim"))
+
+
+def _fact_lines(prompt: str, back: str) -> Text:
+    if "\n" not in back.strip():
+        return Text.assemble((prompt, "bold"), ": ", back.strip())
+    # A list or several paragraphs: under its name, indented, one item a line.
+    lines = ["  " + line.strip() if line.strip() else "" for line in back.strip().splitlines()]
+    return Text.assemble((prompt, "bold"), ":\n", "\n".join(lines))
 
 
 def _section(out, title: str) -> None:
@@ -186,22 +194,42 @@ def _section(out, title: str) -> None:
 def render_stats(stats: Stats) -> None:
     """Print review stats per deck and a twelve-week heatmap of reviews per day."""
     out = console()
-    table = Table()
-    for column in ("deck", "reviews", "new", "true retention", "minutes"):
-        table.add_column(column, justify="left" if column == "deck" else "right")
-    for deck in [*stats.decks, stats.total]:
-        retention = deck.true_retention
-        table.add_row(
-            Text("all decks" if deck.deck == "*" else deck.deck), str(deck.reviews), str(deck.new),
-            "-" if retention is None else _percent(retention), f"{deck.seconds / 60:.0f}",
-        )  # fmt: skip
-    out.print(table)
-    out.print(f"streak: {stats.streak} day{'s' if stats.streak != 1 else ''}")
+    if not stats.total.reviews:
+        out.print("No reviews yet: run `studyprep review` (reviews pulled from Anki count too).")
+        return
+    rows = [
+        ("all decks" if deck.deck == "*" else deck.deck, str(deck.reviews), str(deck.new),
+         "-" if deck.true_retention is None else _percent(deck.true_retention), f"{deck.seconds / 60:.0f}")
+        for deck in [*stats.decks, stats.total]
+    ]  # fmt: skip
+    # Deck slugs are shown whole, as every command takes them: in a table while the longest fits, else a deck
+    # a few lines, its slug alone on the first (as `due` and `decks` print them).
+    widest = max(len(row[0]) for row in rows)
+    if widest + sum(len(column) + 3 for column in STATS_COLUMNS[1:]) + 4 <= out.width:
+        table = Table()
+        table.add_column(STATS_COLUMNS[0], no_wrap=True, min_width=widest)
+        for column in STATS_COLUMNS[1:]:
+            table.add_column(column, justify="right", no_wrap=True)
+        for row in rows:
+            table.add_row(Text(row[0]), *row[1:])
+        out.print(table)
+    else:
+        for name, *figures in rows:
+            out.print(Text(name, "bold"))
+            out.print(
+                "  " + " · ".join(f"{column} {value}" for column, value in zip(STATS_COLUMNS[1:], figures, strict=True))
+            )
+    out.print(f"streak: {count(stats.streak, 'day')}")
     cells = stats.heatmap()
-    peak = max((count for _, count in cells), default=0) or 1
+    peak = max((reviews for _, reviews in cells), default=0)
     weeks = (len(cells) + 6) // 7
-    out.print(Text(f"reviews per day, last {weeks} weeks (columns are weeks, darker = more, peak {peak})", "dim"))
+    if not peak:
+        out.print(Text(f"reviews per day: no reviews in the last {count(weeks, 'week')}", "dim"))
+        return
+    out.print(
+        Text(f"reviews per day, last {count(weeks, 'week')} (columns are weeks, darker = more, peak {peak})", "dim")
+    )
     for weekday, name in enumerate(WEEKDAYS):
         row = cells[weekday::7]  # the first cell is a Monday
-        shades = "".join(SHADES[0 if not count else 1 + min(3, (count * 4 - 1) // peak)] * 2 for _, count in row)
+        shades = "".join(SHADES[0 if not n else 1 + min(3, (n * 4 - 1) // peak)] * 2 for _, n in row)
         out.print(f"{name} {shades}")

@@ -18,17 +18,22 @@ import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.rule import Rule
 from rich.text import Text
 
 from studyprep.errors import StudyprepError
 from studyprep.render_review import describe_moment
-from studyprep.scheduling import RATING_NAMES, format_interval
-from studyprep.session import Phase, ReviewSession, Summary
+from studyprep.scheduling import RATING_NAMES
+from studyprep.session import Phase, Progress, ReviewSession, Summary
 from studyprep.terminal import literal_console
+from studyprep.wording import count, duration, ellipsize
+
+if TYPE_CHECKING:
+    from studyprep.reviewstore import MirrorCard
 
 QUIT_KEYS = {"q", "\x03", "\x04"}
 REVEAL_KEYS = {" ", "\n", "\r"}
@@ -121,6 +126,10 @@ class ReviewScreen:
         self.console = console
         self.keys = keys
         self.hint = ""  # said on the status line after a key that does nothing here, until the next key
+        # A back taller than the screen is shown a page at a time, under the prompt (which stays on screen):
+        # `pages` as last drawn, `page` the one on screen (space turns to the next, from the last to the first).
+        self.page = 0
+        self.pages = 1
 
     def loop(self) -> None:
         """Run until done or quit; Ctrl-C is left to the caller.
@@ -152,6 +161,10 @@ class ReviewScreen:
         session = self.session
         session.notice = ""
         self.hint = ""
+        if key in REVEAL_KEYS and session.phase is Phase.BACK and self.pages > 1:
+            self.page = (self.page + 1) % self.pages
+            return
+        self.page = 0
         try:
             if key in REVEAL_KEYS and session.phase is Phase.FRONT:
                 session.reveal()
@@ -182,14 +195,19 @@ class ReviewScreen:
         if self.keys.is_tty:
             out.clear()
         card = shown.card
-        where = " › ".join([card.deck, *card.category])
-        out.print(Rule(Text(where, style="dim"), style="dim"))
-        out.print(Text.assemble((f"{card.kind} ", "cyan"), (shown.entry.kind, "dim")))
-        out.print(Text(card.prompt, style="bold"))
+        where = header_title(card.deck, card.category, max(out.width - 4, 1))  # the rule keeps 4 cells for itself
+        head = [
+            Rule(Text(where, style="dim"), style="dim"),
+            Text.assemble((f"{card.kind} ", "cyan"), (shown.entry.kind, "dim")),
+            Text(card.prompt, style="bold"),
+        ]
         if card.context:
-            out.print(Text(card.context, style="dim"))
+            head.append(Text(card.context, style="dim"))  # fmt: skip
+        for part in head:
+            out.print(part)
+        self.pages = 1
         if self.session.phase is Phase.BACK:
-            self._draw_back()
+            self._draw_back(self._height(head))
         if self.session.notice:
             out.print(Text(self.session.notice, style="yellow"))
         self._status()
@@ -203,39 +221,69 @@ class ReviewScreen:
             self.console.print(Text(self.session.notice, style="yellow"))
         self._status()
 
-    def _draw_back(self) -> None:
+    def _draw_back(self, above: int) -> None:
+        """The back under the prompt: its text and notes, the related concepts, the rating keys. In a terminal, a
+        back taller than the room left under the prompt is shown a page at a time (space: the next page)."""
         out = self.console
         shown = self.session.current
         if shown is None:
             return
         card = shown.card
-        out.print(Rule(style="dim"))
+        body = Text()
         if card.back:
-            out.print(Text(card.back))
+            body.append(card.back)
         if card.notes:
-            out.print(Text("Your notes", style="green bold"))
-            out.print(Text(card.notes))
-        if not card.back and not card.notes:
-            out.print(Text("(no hints or notes yet: press e to write your answer)", style="dim"))
-        for concept in shown.related:
-            line = Text.assemble(("related ", "magenta"), (concept.prompt, "bold"))
-            summary = (concept.notes or concept.back).strip().splitlines()
-            if summary:
-                line.append(f" — {summary[0]}")
-            out.print(line)
+            body.append(("\n" if body else "") + "Your notes", style="green bold")
+            body.append("\n" + card.notes)
+        if not body:
+            body.append("(no hints or notes yet: press e to write your answer)", style="dim")
+        tail = [self._related_line(concept) for concept in shown.related]
         intervals = self.session.intervals()
-        keys = "   ".join(
-            f"{rating} {name} {format_interval(intervals[rating])}" for rating, name in RATING_NAMES.items()
-        )
-        out.print(Text(keys, style="bold"))
+        keys = "   ".join(f"{rating} {name} {duration(intervals[rating])}" for rating, name in RATING_NAMES.items())
+        tail.append(Text(keys, style="bold"))
+        lines = body.wrap(out, out.width)
+        out.print(Rule(style="dim"))
+        if self.keys.is_tty:
+            notice = [Text(self.session.notice)] if self.session.notice else []
+            room = out.height - above - 1 - self._height(tail) - self._height(notice) - 1  # the rule; the live line
+            if len(lines) > room:
+                size = max(room - 1, MIN_BACK_LINES)  # one line says where in the back this page is
+                self.pages = -(-len(lines) // size)
+                self.page %= self.pages
+                first = self.page * size
+                for line in lines[first : first + size]:
+                    out.print(line, no_wrap=True, crop=True)
+                last = min(first + size, len(lines))
+                out.print(Text(f"… lines {first + 1}-{last} of {len(lines)} · space: more", style="dim italic"))
+                for part in tail:
+                    out.print(part)
+                return
+        for line in lines:
+            out.print(line, no_wrap=True, crop=True)
+        for part in tail:
+            out.print(part)
+
+    @staticmethod
+    def _related_line(concept: MirrorCard) -> Text:
+        line = Text.assemble(("related ", "magenta"), (concept.prompt, "bold"))
+        summary = (concept.notes or concept.back).strip().splitlines()
+        if summary:
+            line.append(f" — {summary[0]}")
+        return line
+
+    def _height(self, parts: list) -> int:
+        """Screen lines `parts` take when printed one after another at the console's width."""
+        options = self.console.options
+        return sum(len(self.console.render_lines(part, options, pad=False)) for part in parts)
 
     def _status_text(self) -> Text:
         progress = self.session.progress()
         seconds = int(progress.elapsed.total_seconds())
         help_text = {Phase.BACK: BACK_HELP, Phase.DONE: DONE_HELP}.get(self.session.phase, FRONT_HELP)
-        left = "…" if progress.left is None else progress.left  # still being worked out
+        if self.session.phase is Phase.BACK and self.pages > 1:
+            help_text = f"space: more ({self.page + 1}/{self.pages}) · {help_text}"
         return Text.assemble(
-            (f"done {progress.done} · left {left} · {seconds // 60}:{seconds % 60:02d}", "bold"),
+            (f"done {progress.done} · {left_text(progress)} · {seconds // 60}:{seconds % 60:02d}", "bold"),
             (f"  {self.hint} · {help_text}", "yellow") if self.hint else ("  " + help_text, "dim"),
         )
 
@@ -291,20 +339,55 @@ class ReviewScreen:
 
 def render_summary(summary: Summary, console: Console, now: datetime) -> None:
     """What the session did, and what comes next."""
-    seconds = int(summary.elapsed.total_seconds())
-    parts = [f"Session over: {summary.answered} card{'s' if summary.answered != 1 else ''}"]
+    parts = [f"Session over: {count(summary.answered, 'card')}"]
     if summary.answered:
         parts.append(f"again {summary.again_rate:.0%}")
-    parts.append(f"{seconds // 60}:{seconds % 60:02d}")
+    parts.append(duration(summary.elapsed))
     if summary.buried:
         parts.append(f"{summary.buried} buried")
     console.print(Text(" · ".join(parts), style="bold"))
     if summary.due_left:
-        console.print(Text(f"{summary.due_left} still due today: run `studyprep review` to go on."))
+        console.print(Text(f"{count(summary.due_left, 'card')} still due today: run `studyprep review` to go on."))
     if summary.next_due is not None:
         console.print(Text(f"Next card due {describe_moment(summary.next_due, now)}."))
     elif not summary.due_left:
         console.print(Text("Nothing scheduled yet."))
+
+
+def left_text(progress: Progress) -> str:
+    """The live line's count of what is left: `left 19 cards + 3 repeats` (cards this session has still to answer,
+    and cards answered that come back today for another learning step); `left …` while it is worked out."""
+    if progress.left is None:
+        return "left …"
+    repeats = f" + {count(progress.repeats, 'repeat')}" if progress.repeats else ""
+    return f"left {count(progress.left, 'card')}{repeats}"
+
+
+def header_title(deck: str, category: list[str], width: int) -> str:
+    """The rule over a card: `deck › category › sub-category` in `width` cells. The category says what the card is
+    about, so the deck slug is shortened first (`doit-senior-back… › Go fundamentals`); a category still too long
+    is cut at a word boundary."""
+    path = " › ".join(category)
+    if not path:
+        return deck if cell_len(deck) <= width else _cut(deck, width)
+    whole = f"{deck} › {path}"
+    if cell_len(whole) <= width:
+        return whole
+    deck_room = width - cell_len(path) - 3
+    if deck_room >= MIN_DECK_CELLS:
+        return f"{_cut(deck, deck_room)} › {path}"
+    short = _cut(deck, MIN_DECK_CELLS)
+    return f"{short} › {ellipsize(path, max(width - cell_len(short) - 3, 1))}"
+
+
+MIN_DECK_CELLS = 8
+MIN_BACK_LINES = 3  # a page of the back, however little room the prompt leaves
+
+
+def _cut(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(width - 1, 0)) + "…"
 
 
 def _unknown_key_hint(key: str) -> str:
@@ -320,10 +403,15 @@ def run_session(session: ReviewSession, console: Console | None = None, keys: Ke
     keys = keys or KeyReader()
     screen = ReviewScreen(session, console, keys)
     if not session.decks:
-        console.print(Text("No decks yet. Import a prep document: studyprep import PREP.md"))
+        if session.skipped:
+            console.print(Text(session.skipped_notice(), style="yellow"))
+        else:
+            console.print(Text("No decks yet. Import a prep document: studyprep import PREP.md"))
         return session.finish()
     if session.phase is Phase.DONE:
         console.print(Text("Nothing due right now.", style="bold"))
+        if session.notice:
+            console.print(Text(session.notice, style="yellow"))
     with contextlib.suppress(KeyboardInterrupt), keys.keys_mode():
         screen.loop()
     if keys.is_tty:

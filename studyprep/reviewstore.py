@@ -23,8 +23,9 @@ Tables
 - `plan_cache(deck, size, mtime_ns, settings)`: validated plan settings per plan-file version (for `due`).
 
 Public functions (all on `ReviewStore`, opened with `open_store(workspace)`; close it or use `with`)
-- `refresh_mirror(workspace)`, `mirror_deck(deck, path)`, `deck_slugs()`, `deck_overview()`, `card(deck, id)`,
-  `concepts(deck)`
+- `refresh_mirror(workspace)`, `refresh_decks(workspace)` (a broken deck file blocks only its own deck),
+  `mirror_deck(deck, path)`, `deck_slugs()`, `deck_overview()`, `card(deck, id)`, `concepts(deck)`,
+  `question_texts(deck)`
 - `get_state(deck, id)`, `card_states(deck)` -> {card id: fsrs.Card or None} for active cards,
   `active_cards(deck, entry)` (the same with category and kind), `prompts(deck, ids)`, `recent_pace(deck, ...)`,
   `review_durations(deck)`, `review_logs(deck, id)`
@@ -421,11 +422,19 @@ class ReviewStore:
                 if self._refresh_file(path, known.get(path.stem), verify):
                     refreshed.append(path.stem)
             except StudyprepError as error:
-                if errors is None:
-                    raise
+                if errors is None or error.path != str(path):
+                    raise  # not the file's own fault (the database, say): nothing to set aside
                 errors.append(error)
         self._mark_missing(set(known) - {path.stem for path in paths})
         return refreshed
+
+    def refresh_decks(self, workspace: Workspace, verify: bool = False) -> dict[str, StudyprepError]:
+        """`refresh_mirror`, where a deck file that cannot be read blocks only its own deck: returned by slug, with
+        its error (file and line). The caller leaves such a deck out (its last mirrored version is not its file),
+        and refuses it by its error when it is named. `verify`: as for `refresh_mirror`."""
+        errors: list[StudyprepError] = []
+        self.refresh_mirror(workspace, errors, verify)
+        return {Path(str(error.path)).stem: error for error in errors}
 
     def _refresh_file(self, path: Path, seen: tuple[Any, ...] | None, verify: bool = False) -> bool:
         """Mirror one deck file again if it changed since `seen` (its size, mtime and hash; with `verify`, its hash
@@ -528,6 +537,15 @@ class ReviewStore:
                 (deck,),
             ).fetchall()
         return [_mirror_card(row) for row in rows]
+
+    def question_texts(self, deck: str) -> list[str]:
+        """The prompt and context of each of the deck's active question cards (how often a concept's name comes up
+        among them tells whether it is distinctive enough to show as related)."""
+        with self.guard():
+            rows = self.conn.execute(
+                "SELECT prompt, context FROM cards WHERE deck = ? AND active = 1 AND kind = 'question'", (deck,)
+            ).fetchall()
+        return [f"{prompt}\n{context}" for prompt, context in rows]
 
     # -- state and history ------------------------------------------------------------------------------
 

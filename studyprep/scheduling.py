@@ -4,8 +4,7 @@ Fuzz is seeded from (deck, card id, the card's previous review time), so an answ
 its key beforehand, and a later replay of the log all give the same due date, fuzz on or off.
 
 Public: `scheduler_for(plan)`, `scheduler_settings(plan)`, `scheduler_from(settings)`, `review(...)`, `preview(...)`,
-`replay(...)`, `rebuild_card_state(store, deck, card_id, scheduler)`, `study_day(now, start_hour, time_zone)`,
-`format_interval(delta)`.
+`replay(...)`, `rebuild_card_state(store, deck, card_id, scheduler)`, `study_day(now, start_hour, time_zone)`.
 """
 
 from __future__ import annotations
@@ -139,22 +138,3 @@ def study_day(now: datetime, start_hour: int = 4, time_zone: str | None = None) 
         # A fixed local offset may change across the night (daylight saving): re-resolve the end.
         end = end.replace(tzinfo=None).astimezone()
     return start.astimezone(UTC), end.astimezone(UTC)
-
-
-def format_interval(delta: timedelta) -> str:
-    """A short human interval: `<1m`, `10m`, `3h`, `4d`, `2.5mo`, `1.2y`."""
-    seconds = delta.total_seconds()
-    if seconds < 60:
-        return "<1m"
-    minutes = seconds / 60
-    if minutes < 60:
-        return f"{round(minutes)}m"
-    hours = minutes / 60
-    if hours < 24:
-        return f"{round(hours)}h"
-    days = hours / 24
-    if days < 30:
-        return f"{round(days)}d"
-    if days < 365:
-        return f"{days / 30:.1f}mo"
-    return f"{days / 365:.1f}y"

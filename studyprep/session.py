@@ -6,7 +6,9 @@ committed transaction before the next card is chosen, so a killed session loses 
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -59,11 +61,17 @@ class _Done:
 
 @dataclass(frozen=True)
 class Progress:
-    """The live line: answers given, cards left, time since the session started."""
+    """The live line: answers given, cards left, time since the session started.
+
+    `left` counts the cards still to answer that this session has not answered yet (the one on screen included):
+    it goes down with every first answer, a new card rated Good included. `repeats` counts the cards answered this
+    session that come back today for another learning step (shown when due).
+    """
 
     done: int
     left: int | None  # None while today's deadline plans are still being decided
     elapsed: timedelta
+    repeats: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,20 +109,35 @@ class ReviewSession:
     buried: int = 0
     started: datetime | None = None
     _history: list[_Done] = field(default_factory=list)
+    _answers: Counter[tuple[str, str]] = field(default_factory=Counter)  # answers this session, per card
     _schedulers: dict[str, fsrs.Scheduler] = field(default_factory=dict)
     _concepts: dict[str, ConceptIndex] = field(default_factory=dict)
     # The first session of a study day: `queue` holds only the first card while the deadline decks' plans are
     # decided (`queue.open_queue`); the whole queue replaces it before anything is answered or counted.
     pending: PendingQueue | None = None
+    # Decks left out because their file cannot be read (by slug, with the error): said on the first card.
+    skipped: dict[str, StudyprepError] = field(default_factory=dict)
 
     def start(self) -> None:
         """Show the first card (or finish at once if nothing is due)."""
         self.started = self.clock()
+        self.notice = self.skipped_notice()
         if self.pending is not None:
             entry = self.queue.next(self.clock())
             if entry is not None and self._show(entry):
                 return
         self._advance()
+
+    def skipped_notice(self) -> str:
+        """What the session says of the decks it left out ("" when none was)."""
+        if not self.skipped:
+            return ""
+        names = ", ".join(sorted(self.skipped))
+        return (
+            f"left out {names}: its deck file cannot be read (`studyprep check` names the line)"
+            if len(self.skipped) == 1
+            else f"left out {names}: their deck files cannot be read (`studyprep check` names the lines)"
+        )
 
     def look_ahead(self) -> None:
         """Begin completing the queue in the background (call once the first card is on screen)."""
@@ -164,6 +187,7 @@ class ReviewSession:
         if after.state in (State.Learning, State.Relearning) and after.due < self._deck(deck).day_end:
             self.queue.add_learning(deck, card_id, after.due)
         self._history.append(_Done("answer", shown.entry, log_id, rating))
+        self._answers[shown.entry.key] += 1
         self.answered += 1
         self.again += rating == 1
         self.notice = ""
@@ -195,6 +219,7 @@ class ReviewSession:
                 self.notice = conflict.message
                 return False
             self.answered -= 1
+            self._answers[last.entry.key] -= 1
             self.again -= last.rating == 1
             self.queue.spend(deck, -1)
         else:
@@ -244,11 +269,13 @@ class ReviewSession:
     # -- views ------------------------------------------------------------------------------------------
 
     def progress(self) -> Progress:
-        """Done / left / elapsed for the live line (left: None while the queue is being completed)."""
+        """Done / left / repeats / elapsed for the live line (left: None while the queue is being completed)."""
         if self.pending is not None and self.pending.ready():
             self._settle()
-        left = None if self.pending is not None else len(self.queue)
-        return Progress(self.answered, left, self.elapsed())
+        if self.pending is not None:
+            return Progress(self.answered, None, self.elapsed())
+        repeats = sum(1 for entry in self.queue.learning if self._answers[entry.key] > 0)
+        return Progress(self.answered, len(self.queue) - repeats, self.elapsed(), repeats)
 
     @property
     def can_undo(self) -> bool:
@@ -319,42 +346,79 @@ class ReviewSession:
         if card.kind != "question":
             return []
         if card.deck not in self._concepts:
-            self._concepts[card.deck] = ConceptIndex(self.store.concepts(card.deck))
+            concepts = self.store.concepts(card.deck)
+            questions = self.store.question_texts(card.deck) if concepts else []
+            self._concepts[card.deck] = ConceptIndex(concepts, questions)
         return self._concepts[card.deck].mentioned_in(f"{card.prompt}\n{card.context}")
 
 
 class ConceptIndex:
-    """A deck's concept cards, indexed by the first word of each name so a lookup costs per word, not per concept."""
+    """A deck's concept cards, indexed by the first word of each name so a lookup costs per word, not per concept.
 
-    def __init__(self, concepts: list[MirrorCard]) -> None:
-        self._by_first_word: dict[str, list[tuple[str, MirrorCard]]] = {}
+    A question shows a concept as related only when it names the concept: a whole phrase of its name (the name, or a
+    part of a compound one: "sagas" of "Two-phase commit vs sagas"), as whole words, singular or plural; and only
+    when that phrase is distinctive in the deck: a name most of the deck's questions say ("services",
+    "documentation") tells nothing about this one. A phrase of several words or a term written as one (DNS, gRPC,
+    OAuth2) may come up in a quarter of the questions; a plain word in one in twenty (in one, in a small deck).
+    At most `MAX_RELATED` are shown, the most distinctive, in document order.
+    """
+
+    def __init__(self, concepts: list[MirrorCard], questions: list[str] | None = None) -> None:
+        self._by_first_word: dict[str, list[tuple[str, bool, MirrorCard]]] = {}
         for concept in concepts:
-            for name in _concept_names(concept):
+            for name, termlike in _concept_names(concept):
                 words = _WORD.findall(name)
                 if words:
-                    self._by_first_word.setdefault(words[0], []).append((name, concept))
+                    self._by_first_word.setdefault(words[0], []).append((name, termlike, concept))
+        self._questions = [text.casefold() for text in questions or []]
+        self._frequency: dict[str, int] = {}
 
     def mentioned_in(self, text: str) -> list[MirrorCard]:
-        """Concepts whose name (or a part of a compound name, singular or plural) appears in `text`."""
+        """The concepts `text` names distinctively (at most `MAX_RELATED`), in document order."""
         haystack = text.casefold()
-        found: dict[str, MirrorCard] = {}
+        found: dict[str, tuple[tuple[int, int], MirrorCard]] = {}
         for word in set(_WORD.findall(haystack)):
-            for name, concept in self._by_first_word.get(word, ()):
+            for name, termlike, concept in self._by_first_word.get(word, ()):
                 # The plain substring test is cheap and rules out most candidates before the regex.
-                if concept.card_id not in found and name in haystack and _mentions(haystack, name):
-                    found[concept.card_id] = concept
-        return sorted(found.values(), key=lambda concept: concept.position)
+                if name not in haystack or not _mentions(haystack, name):
+                    continue
+                frequency = self._questions_naming(name)
+                if not self._distinctive(name, termlike, frequency):
+                    continue
+                rank = (frequency, -len(name))
+                if concept.card_id not in found or rank < found[concept.card_id][0]:
+                    found[concept.card_id] = (rank, concept)
+        chosen = sorted(found.values(), key=lambda pair: (pair[0], pair[1].position))[:MAX_RELATED]
+        return sorted((concept for _, concept in chosen), key=lambda concept: concept.position)
+
+    def _questions_naming(self, name: str) -> int:
+        if name not in self._frequency:
+            self._frequency[name] = sum(1 for text in self._questions if name in text and _mentions(text, name))
+        return self._frequency[name]
+
+    def _distinctive(self, name: str, termlike: bool, frequency: int) -> bool:
+        share = PHRASE_SHARE if termlike or len(_WORD.findall(name)) > 1 else WORD_SHARE
+        return frequency <= max(1, math.floor(len(self._questions) * share))
 
 
-def _concept_names(concept: MirrorCard) -> set[str]:
+MAX_RELATED = 3
+PHRASE_SHARE = 0.25  # a phrase or a written term: at most in a quarter of the deck's questions
+WORD_SHARE = 0.05  # a plain word: at most in one question in twenty (one question in a small deck)
+_TERMLIKE = re.compile(r"\w[A-Z]|^[A-Z]{2}|\d|\w[+#.\-]\w|[+#]$")
+
+
+def _concept_names(concept: MirrorCard) -> set[tuple[str, bool]]:
+    """The phrases that name a concept (casefolded), each with whether it is written as a term (DNS, gRPC)."""
     names = set()
     for part in [concept.prompt, *_CONCEPT_SEPARATORS.split(concept.prompt)]:
-        name = part.strip(" .:-").casefold()
+        written = part.strip(" .:-")
+        name = written.casefold()
         if len(name) < 3:
             continue
-        names.add(name)
+        termlike = bool(_TERMLIKE.search(written))
+        names.add((name, termlike))
         if name.endswith("s") and len(name) > 4:
-            names.add(name[:-1])
+            names.add((name[:-1], termlike))
     return names
 
 

@@ -74,7 +74,22 @@ def test_deck_file_replaced_by_a_directory(tmp_path: Path, command: list[str]) -
         assert result.exit_code == 1
         assert "is a directory" in result.stdout
         return
-    assert_one_line_error(result, str(deck), "is a directory")
+    assert_blocks_only_its_deck(result, command, str(deck), "is a directory")
+
+
+def assert_blocks_only_its_deck(result: Result, command: list[str], *expected: str) -> None:
+    """A deck file that cannot be read blocks only its own deck: named, the command refuses in one line; else
+    `due` and `decks` list it with its error, `review` leaves it out and says so, all exiting 0."""
+    if command[0] == "show":
+        assert_one_line_error(result, *expected)
+        return
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    if command[0] in ("decks", "due"):
+        line = next(line for line in result.stdout.splitlines() if "cannot read the deck file" in line)
+        assert all(text in line for text in expected), line
+    elif command[0] == "review":
+        assert "left out" in result.stdout and "its deck file cannot be read" in result.stdout
 
 
 @pytest.mark.parametrize(("lock", "command"), [("decks/.lock", "import"), ("schedules/.review.lock", "review")])
@@ -199,7 +214,9 @@ def test_a_deck_or_plan_that_is_not_a_regular_file_is_named(
     if folder == "schedules" or command == ["stats"]:  # plans are read by slug; stats reads no deck file
         assert result.exit_code == 0, (result.output, result.exception)
         return
-    assert_one_line_error(result, str(odd))
+    assert_blocks_only_its_deck(result, command, str(odd))
+    if command != ["readiness"]:  # the deck beside the odd file is listed or reviewed as usual
+        assert SLUG in result.stdout
 
 
 @pytest.mark.parametrize("kind", ["dangling link", "pipe"])

@@ -146,12 +146,13 @@ def test_decks_shows_days_left_and_readiness_today(tmp_path: Path) -> None:
         "interview": isoformat(INTERVIEW),
         "days_left": 3,
         "hours_left": 90.0,
+        "seconds_left": 90 * 3600,
         "readiness_today": round(expected, 4),
     }
     assert 0 < expected < 3 / 8  # three cards seen of eight, none certain four days later
     env = {"STUDYPREP_NOW": isoformat(clock.now), "TZ": "UTC"}
     shown = CliRunner().invoke(cli, ["--home", str(workspace.root), "decks"], env=env, catch_exceptions=False)
-    assert f"{round(expected * 100)}%" in shown.output and "3d" in shown.output
+    assert f"{round(expected * 100)}%" in shown.output and "interview in 3 days 18 hours" in shown.output
     set_plan(workspace, interview_at=None)
     assert cli_json(workspace, clock.now, "decks")[0]["readiness"] is None
 

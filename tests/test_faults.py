@@ -61,7 +61,7 @@ def fail_with(number: int):
     ("target", "number"),
     [
         ("os.fsync", errno.ENOSPC),
-        ("tempfile.mkstemp", errno.EACCES),
+        ("studyprep.atomic.create_temp_beside", errno.EACCES),
         ("pathlib.Path.replace", errno.EACCES),
         ("os.fdopen", errno.EROFS),
     ],

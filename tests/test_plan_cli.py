@@ -189,7 +189,8 @@ def test_readiness_of_several_decks_is_a_line_each_with_the_way_to_one_decks_rep
     lines = shown.output.splitlines()
     reports = {entry["deck"]: entry for entry in json.loads(_run(tmp_path, later, "readiness", "--json").output)}
     dated = reports[long_slug]
-    left = f"{dated['days_left']}d {int(dated['hours_left'] - 24 * dated['days_left'])}h"
+    left = "8 days 5 hours"  # from 2026-01-03 09:00 to 2026-01-11 14:00, said as `decks` and `due` say it
+    assert dated["days_left"] == 8 and dated["hours_left"] == 8 * 24 + 5
     at = lines.index(long_slug)  # the slug whole, on its own line, at 80 columns
     assert lines[at + 1 : at + 3] == [
         f"  interview 2026-01-11 14:00 UTC, in {left} · coverage 0/{dated['cards']}",

@@ -205,6 +205,34 @@ def test_related_concepts_match_names_parts_and_plurals() -> None:
     assert index.mentioned_in("dns and Anycast routing") == [concepts[2], concepts[3]]
 
 
+def test_a_related_concept_is_one_the_question_names_distinctively_and_at_most_three_show() -> None:
+    def concept(position: int, prompt: str) -> MirrorCard:
+        return MirrorCard(SLUG, f"c{position}", position, "concept", [], prompt, "", "", "", True)
+
+    concepts = [concept(0, "Services"), concept(1, "Documentation"), concept(2, "DNS"), concept(3, "anycast"),
+                concept(4, "Idempotency keys"), concept(5, "gRPC"), concept(6, "Rate limiting"),
+                concept(7, "Caching")]  # fmt: skip
+    questions = [
+        "How do our services document their APIs? Where does the documentation live?",
+        "Which services own the DNS records, and how is the documentation kept?",
+        "How would you add rate limiting and caching to services behind anycast, with gRPC and idempotency keys?",
+        "How do services retry safely?",
+        "Walk me through the documentation you wrote for two services.",
+        *[f"Tell me about project {n}." for n in range(15)],
+    ]
+    index = ConceptIndex(concepts, questions)
+    # "services" and "documentation" come up in most questions here: they say nothing about any one of them.
+    assert index.mentioned_in(questions[0]) == []
+    assert index.mentioned_in(questions[1]) == [concepts[2]]
+    # Six concepts named; the three most distinctive show, in document order.
+    shown = [card.prompt for card in index.mentioned_in(questions[2])]
+    assert len(shown) == 3 and "Services" not in shown
+    assert set(shown) <= {"anycast", "Idempotency keys", "gRPC", "Rate limiting", "Caching"}
+    assert "Idempotency keys" in shown and "Rate limiting" in shown
+    # A part of a word is not the word: "cachingly" and "DNSSEC" name nothing.
+    assert index.mentioned_in("Is DNSSEC worth it? What about cachingly stored keys") == []
+
+
 def test_a_card_retired_by_an_import_during_the_session_is_not_shown(tmp_path: Path) -> None:
     workspace = make_workspace(tmp_path)
     clock = Clock()

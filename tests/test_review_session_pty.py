@@ -60,7 +60,7 @@ def test_reveal_rate_undo_bury_and_quit(tmp_path: Path) -> None:
     child.send(" ")
     child.expect_exact("related")
     child.expect_exact("DNS")
-    child.expect(r"1 again 1m\s+2 hard 6m\s+3 good 10m\s+4 easy \d+d")
+    child.expect(r"1 again 1 minute\s+2 hard 6 minutes\s+3 good 10 minutes\s+4 easy \d+ days")
     child.expect_exact(BACK_HINT)
     child.send("3")
     front(child, PROMPTS[1])

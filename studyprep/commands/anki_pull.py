@@ -108,6 +108,7 @@ class PullResult:
     skipped_other: int = 0
     cards: list[PulledCard] = field(default_factory=list)
     hint: str = ""
+    skipped_decks: dict[str, str] = field(default_factory=dict)  # file cannot be read: reviews not pulled yet
 
     def to_json(self) -> dict[str, Any]:
         """Machine-readable summary for `--json`."""
@@ -122,17 +123,19 @@ class PullResult:
             "skipped_other": self.skipped_other,
             "cards": [card.to_json() for card in self.cards],
             "hint": self.hint,
+            "skipped_decks": [{"deck": slug, "error": error} for slug, error in self.skipped_decks.items()],
         }
 
 
 def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
     """Append the Anki reviews of studyprep cards found in `path` and rebuild those cards' FSRS state."""
-    from studyprep.deckstore import iter_decks
+    from studyprep.deckstore import read_decks
 
     history = read_history(path)
-    decks = list(iter_decks(workspace))
+    decks, broken = read_decks(workspace)  # a broken deck file keeps only its own reviews out, until fixed
     mapping = guid_map(decks)
     result = PullResult(path=path, pulled_at=now)
+    result.skipped_decks = {slug: error.render() for slug, error in sorted(broken.items())}
     result.studyprep_notes = len(history.guids & mapping.keys())
     answers = [review for review in history.reviews if review.is_answer]
     result.skipped_other = len(history.reviews) - len(answers)

@@ -64,6 +64,14 @@ def without_offer(text: str) -> str:
     return "\n\n".join(paragraphs).rstrip()
 
 
+def is_strategy(kind: str, section: str) -> bool:
+    """A reference note of the document's strategy: so read at import, or kept under a heading the vocabulary now
+    reads as one ("Game plan", "Ma stratégie": `parse.vocabulary.STRATEGY_SECTION_WORDS`) by an older import."""
+    from studyprep.parse.meaning import section_kind
+
+    return kind == "strategy" or (kind == "other" and section_kind(section) == "strategy")
+
+
 def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
     """The brief of a deck; weakest categories by predicted recall at the interview (else now)."""
     from studyprep.commands.readiness_cmd import category_label
@@ -76,7 +84,7 @@ def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
     found = load_deck(workspace, deck)
     plan = load_plan(workspace, found.slug)
     with open_store(workspace) as store:
-        store.refresh_mirror(workspace)
+        store.refresh_decks(workspace)  # another deck's broken file is no concern of this deck's brief
         states = store.card_states(found.slug)
     active = found.active_cards()
     tracked = [TrackedCard(c.id, category_label(c.category, c.kind), states.get(c.id)) for c in active]
@@ -93,5 +101,5 @@ def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
         company_notes=[text for kind, _, text in notes if kind == "company"],
         weakest=[(row.category, row.today, row.cards) for row in weakest],
         questions=[c.prompt for c in active if c.kind == "ask"],
-        strategy=[(section, text) for kind, section, text in notes if kind == "strategy"],
+        strategy=[(section, text) for kind, section, text in notes if is_strategy(kind, section)],
     )

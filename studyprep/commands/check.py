@@ -9,8 +9,9 @@ Checks, each reported as a problem with its file and line where known:
 - every card with review history still exists in a deck file; those that do not are *orphans*, listed.
   They are kept (a card coming back in a later import resumes its history) until `--drop-orphans`.
 
-Deck files whose size and mtime match what the review database mirrored were validated when mirrored, so
-only changed files are parsed: checking a 100,000-card workspace stays well under a second.
+Every deck file is read and hashed; those whose hash matches what the review database mirrored were validated
+when mirrored, so only changed files are parsed (a file changed with the same size and mtime included):
+checking a 100,000-card workspace stays around a second.
 Leftover temp files from an interrupted write (studyprep's own temp names, in the workspace, its deck and plan
 folders and the deck backups, older than a minute before `check` took the deck lock) are removed and listed.
 """
@@ -25,6 +26,7 @@ from typing import Any
 
 from studyprep.atomic import STALE_TEMP_SECONDS, remove_stale_temps
 from studyprep.errors import StudyprepError
+from studyprep.wording import count
 from studyprep.workspace import Workspace, stat_file
 
 # {slug: (deck file, SHA-256 of the content `check` read)} of the deck files that load.
@@ -347,7 +349,7 @@ def _check_history(store: Any, result: CheckResult) -> None:
             result.problems.append(Problem("history", f"{card}: its state comes from review {state_from}, not from"
                                            f" the latest logged review {latest}", where))  # fmt: skip
         if repeated:
-            result.problems.append(Problem("history", f"{card}: {repeated} answer(s) logged twice", where))
+            result.problems.append(Problem("history", f"{card}: {count(repeated, 'answer')} logged twice", where))
     stateless = conn.execute(
         "SELECT deck, card_id FROM card_state s"
         " WHERE NOT EXISTS (SELECT 1 FROM review_log l WHERE l.deck = s.deck AND l.card_id = s.card_id)"

@@ -1,13 +1,15 @@
 """`studyprep due`: today's counts per deck (learning, review, new) and when the next card is due.
 
-Reads the review database only; deck files are checked by size and mtime (and re-read only when changed).
+Reads the review database only; deck files are checked by size and mtime (and re-read only when changed). A deck
+file that cannot be read is listed with its error, and the other decks are counted as usual.
 A deck with an interview date ahead is counted as the review queue serves it: its deadline plan's reviews and
 new cards for the rest of today (`deadline_queue.DayPlanner`), with its readiness today.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +35,7 @@ class DeckDue:
     new: int
     new_today: int
     next_due: datetime | None
-    readiness: dict[str, Any] | None = None  # interview, days and hours left, readiness today (deadline decks)
+    readiness: dict[str, Any] | None = None  # interview, time left, readiness today (deadline decks)
 
     @property
     def total(self) -> int:
@@ -60,11 +62,29 @@ class DeckDue:
 
 
 @dataclass(frozen=True)
+class BrokenDeck:
+    """A deck whose file cannot be read: listed with its error (file and line), counted as nothing."""
+
+    deck: str
+    error: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form: the deck and the error in place of its counts."""
+        return {"deck": self.deck, "error": self.error}
+
+
+def broken_decks(broken: dict[str, Any]) -> list[BrokenDeck]:
+    """`ReviewStore.refresh_decks`' errors as listed by `due` and `decks`, by slug."""
+    return [BrokenDeck(slug, broken[slug].render()) for slug in sorted(broken)]
+
+
+@dataclass(frozen=True)
 class DueReport:
     """`studyprep due` for the whole workspace."""
 
     now: datetime
     decks: list[DeckDue]
+    broken: list[BrokenDeck] = field(default_factory=list)
 
     @property
     def next_due(self) -> datetime | None:
@@ -83,7 +103,7 @@ class DueReport:
         """Machine-readable form."""
         return {
             "now": isoformat(self.now),
-            "decks": [deck.to_json() for deck in self.decks],
+            "decks": [entry.to_json() for entry in sorted([*self.decks, *self.broken], key=lambda e: e.deck)],
             "total": self.totals(),
             "next_due": isoformat(self.next_due) if self.next_due else None,
         }
@@ -140,6 +160,7 @@ def _readiness_glance(interview: datetime, readiness_today: float, now: datetime
         "interview": isoformat(interview),
         "days_left": int(left // 86400),
         "hours_left": round(left / 3600, 1),
+        "seconds_left": round(left),
         "readiness_today": round(readiness_today, 4),
     }
 
@@ -147,10 +168,13 @@ def _readiness_glance(interview: datetime, readiness_today: float, now: datetime
 def due_report(workspace: Workspace, now: datetime) -> DueReport:
     """Today's counts for every deck in the workspace."""
     with open_store(workspace, create=False) as store:
-        store.refresh_mirror(workspace)
-        return DueReport(now, workspace_counts(workspace, store, now).result())
+        broken = store.refresh_decks(workspace)
+        return DueReport(now, workspace_counts(workspace, store, now, broken).result(), broken_decks(broken))
 
 
-def workspace_counts(workspace: Workspace, store: ReviewStore, now: datetime) -> Later[DeckDue]:
-    """`begin_counts` for every deck of a workspace whose mirror is fresh."""
-    return begin_counts(store, deck_days(workspace, store, store.deck_slugs(), now), now)
+def workspace_counts(
+    workspace: Workspace, store: ReviewStore, now: datetime, broken: Collection[str] = ()
+) -> Later[DeckDue]:
+    """`begin_counts` for every deck of a workspace whose mirror is fresh (less the decks whose file is `broken`)."""
+    slugs = [slug for slug in store.deck_slugs() if slug not in broken]
+    return begin_counts(store, deck_days(workspace, store, slugs, now), now)

@@ -17,9 +17,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from studyprep.atomic import STALE_TEMP_SECONDS, make_temp, remove_stale_temps
+from studyprep.atomic import STALE_TEMP_SECONDS, create_temp_beside, keep_mode, remove_stale_temps
 from studyprep.clock import isoformat
-from studyprep.deckstore import iter_decks, load_deck
+from studyprep.deckstore import load_deck, read_decks
 from studyprep.errors import StudyprepError
 from studyprep.models import Card, Deck
 from studyprep.workspace import Workspace, refuse_links
@@ -61,6 +61,7 @@ class ExportResult:
     path: Path
     exported_at: datetime
     decks: list[DeckExport]
+    skipped: dict[str, str] = field(default_factory=dict)  # decks left out of `--all`: file cannot be read
 
     @property
     def notes(self) -> int:
@@ -74,6 +75,7 @@ class ExportResult:
             "exported_at": isoformat(self.exported_at),
             "notes": self.notes,
             "decks": [deck.to_json() for deck in self.decks],
+            "skipped": [{"deck": slug, "error": error} for slug, error in self.skipped.items()],
         }
 
 
@@ -89,26 +91,31 @@ def export_decks(
 
     `progress(done, total, slug)` is called after each deck, for a progress bar in the caller.
     """
-    decks = select_decks(workspace, names, all)
+    decks, skipped = select_decks(workspace, names, all)
     target = output_path(out_path, decks)
     package = build_package(decks, progress)
     write_package(package, target, _package_timestamp(decks))
-    return ExportResult(path=target, exported_at=now, decks=package.summaries)
+    return ExportResult(path=target, exported_at=now, decks=package.summaries, skipped=skipped)
 
 
-def select_decks(workspace: Workspace, names: list[str], all_decks: bool) -> list[Deck]:
-    """The decks to export: by name, all of them, or the only one there is."""
+def select_decks(workspace: Workspace, names: list[str], all_decks: bool) -> tuple[list[Deck], dict[str, str]]:
+    """The decks to export: by name, all of them, or the only one there is; and, for `--all`, the decks left out
+    because their file cannot be read (a deck named is refused by its error instead)."""
     if names and all_decks:
         raise StudyprepError("name decks or use --all, not both")
     if names:
         chosen = [load_deck(workspace, name) for name in dict.fromkeys(names)]
-        return list({deck.slug: deck for deck in chosen}.values())
-    decks = list(iter_decks(workspace))
-    if not decks:
+        return list({deck.slug: deck for deck in chosen}.values()), {}
+    decks, broken = read_decks(workspace)
+    if not decks and not broken:
         raise StudyprepError("no decks to export yet; run `studyprep import FILE` first")
-    if all_decks or len(decks) == 1:
-        return decks
-    known = ", ".join(deck.slug for deck in decks)
+    if (all_decks or len(decks) + len(broken) == 1) and decks:
+        return decks, {slug: error.render() for slug, error in sorted(broken.items())}
+    if len(decks) + len(broken) == 1:
+        raise next(iter(broken.values()))
+    if not decks:
+        raise StudyprepError("no deck can be exported: every deck file has an error; `studyprep check` lists them")
+    known = ", ".join(sorted([*(deck.slug for deck in decks), *broken]))
     raise StudyprepError(f"name the decks to export or use --all (decks: {known})")
 
 
@@ -283,7 +290,8 @@ def write_package(built: BuiltPackage, target: Path, timestamp: float) -> None:
     refuse_links(target, folder)  # the package replaces a file, never what a link there names
     remove_stale_temps(folder, time.time() - STALE_TEMP_SECONDS, of=target.name)
     try:
-        handle, temp_name = make_temp(target)
+        handle, temp_name = create_temp_beside(target)  # the user's default mode, not mkstemp's 0600
+        keep_mode(target, handle)
         os.close(handle)
     except OSError as error:
         raise StudyprepError(f"cannot write the package: {error.strerror or error}", target) from None

@@ -19,6 +19,7 @@ from studyprep.models import CARD_KINDS, Deck
 from studyprep.parse import MAX_DOCUMENT_BYTES, OutlineLine, parse_document
 from studyprep.parse.review import CardWarning, card_warnings
 from studyprep.parsed import ParsedDocument
+from studyprep.wording import count
 from studyprep.workspace import Workspace
 from studyprep.yamlio import read_text_file
 
@@ -33,6 +34,7 @@ class ImportResult:
     path: Path
     written: bool
     report: MergeReport
+    changed: bool = False  # the merge changed the deck (written, unless this is a dry run)
     sections: list[str] = field(default_factory=list)
     document: str = ""
     warnings: list[CardWarning] = field(default_factory=list)
@@ -57,6 +59,7 @@ class ImportResult:
             "title": self.title,
             "path": str(self.path),
             "written": self.written,
+            "changed": self.changed,
             "sections": self.sections,
             **self.counts(),
             "edited": [{"id": i, "old": old, "new": new} for i, old, new in self.report.edited],
@@ -103,7 +106,7 @@ def _refuse_another_document(previous: Deck, path: Path, path_name: str, report:
     if not previous.source or previous.source == path_name or retiring * 2 <= active:
         return
     raise StudyprepError(
-        f"this would retire {retiring} of the {active} cards of deck {previous.slug!r}, made from"
+        f"this would retire {retiring} of the {count(active, 'card')} of deck {previous.slug!r}, made from"
         f" {previous.source!r}: import it as its own deck with --deck NAME, or into this one with"
         f" --deck {previous.slug}",
         path,
@@ -160,6 +163,7 @@ def _import(
         path=target,
         written=changed and not dry_run,
         report=report,
+        changed=changed,
         sections=document.sections_found,
         document=readable_name(str(path)),
         warnings=card_warnings(document),

@@ -26,10 +26,13 @@ class DeckSummary:
     retired: int
     suspended: int
     due: dict[str, Any] | None = None  # today's counts and next due moment, as `studyprep due --json` has them
-    readiness: dict[str, Any] | None = None  # interview, days and hours left, readiness today (when dated)
+    readiness: dict[str, Any] | None = None  # interview, time left, readiness today (when dated)
+    error: str | None = None  # the deck file cannot be read: its error (file and line), in place of the figures
 
     def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
+        """Machine-readable form (a deck whose file cannot be read: its slug and error)."""
+        if self.error is not None:
+            return {"deck": self.slug, "error": self.error}
         return {
             "deck": self.slug,
             "title": self.title,
@@ -49,16 +52,20 @@ def list_decks(workspace: Workspace, now: datetime) -> list[DeckSummary]:
 
     Read from the review database's mirror of the deck files (refreshed first: only changed files are
     parsed), so listing stays fast for large decks. Decks with an interview date ahead also get days
-    left and readiness today (predicted recall at the interview from the stored FSRS states).
+    left and readiness today (predicted recall at the interview from the stored FSRS states). A deck whose
+    file cannot be read is listed with its error only.
     """
-    from studyprep.commands.due import workspace_counts
+    from studyprep.commands.due import broken_decks, workspace_counts
     from studyprep.reviewstore import open_store
 
     with open_store(workspace, create=False) as store:
-        store.refresh_mirror(workspace)
-        counting = workspace_counts(workspace, store, now)  # the day's plans are decided meanwhile
+        broken = store.refresh_decks(workspace)
+        counting = workspace_counts(workspace, store, now, broken)  # the day's plans are decided meanwhile
         try:
-            summaries = [_summary(deck) for deck in store.deck_overview()]
+            summaries = [_summary(deck) for deck in store.deck_overview() if deck.slug not in broken]
+            summaries += [DeckSummary(entry.deck, "", "", "", {}, 0, 0, error=entry.error)
+                          for entry in broken_decks(broken)]  # fmt: skip
+            summaries.sort(key=lambda summary: summary.slug)
             counts = {deck.deck: deck for deck in counting.result()}
         finally:
             counting.cancel()  # no-op once collected; on an error, no plan is decided for nothing

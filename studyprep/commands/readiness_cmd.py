@@ -21,10 +21,13 @@ class DeckReadiness:
     """One deck's readiness report (see studyprep.readiness.Readiness)."""
 
     deck: str
-    report: Any  # studyprep.readiness.Readiness, imported lazily
+    report: Any  # studyprep.readiness.Readiness, imported lazily; None when the deck file cannot be read
+    error: str | None = None  # why the deck file cannot be read (file and line)
 
     def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
+        """Machine-readable form (a deck whose file cannot be read: its slug and error)."""
+        if self.report is None:
+            return {"deck": self.deck, "error": self.error}
         return {"deck": self.deck, **self.report.to_json()}
 
 
@@ -68,17 +71,20 @@ def _tracked_cards(store: Any, slug: str, tracked: type) -> list[Any]:
 
 
 def readiness_report(workspace: Workspace, now: datetime, deck: str | None = None) -> list[DeckReadiness]:
-    """Readiness of the named deck (slug or unique prefix), or of every deck whose plan has an interview date."""
+    """Readiness of the named deck (slug or unique prefix), or of every deck whose plan has an interview date (one
+    whose file cannot be read is listed with its error; named, it is refused by it)."""
     from studyprep.deadline_plan import deadline_plan
     from studyprep.parallel import map_decks
     from studyprep.reviewstore import open_store
     from studyprep.workspace import match_slug
 
     with open_store(workspace, create=False) as store:
-        store.refresh_mirror(workspace)
-        slugs = store.deck_slugs()
+        broken = store.refresh_decks(workspace)
+        slugs = [slug for slug in store.deck_slugs() if slug not in broken]
         if deck is not None:
-            deck = match_slug(deck, slugs)  # a unique prefix names a deck, as in every other command
+            deck = match_slug(deck, sorted({*slugs, *broken}))  # a unique prefix names a deck, as everywhere
+            if deck in broken:
+                raise broken[deck]
             plan = deadline_plan(workspace, store, deck)
             if plan is None:
                 hint = f"set one with `studyprep plan {deck} --interview DATE`"
@@ -91,4 +97,19 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
         import studyprep.scheduling  # noqa: F401
 
         job = functools.partial(deck_readiness, now=now)
-        return map_decks(job, dated, store, functools.partial(open_store, workspace, create=False))
+        reports = map_decks(job, dated, store, functools.partial(open_store, workspace, create=False))
+        reports += [DeckReadiness(slug, None, broken[slug].render()) for slug in broken
+                    if _has_date(workspace, store, slug)]  # fmt: skip
+        return sorted(reports, key=lambda found: found.deck)
+
+
+def _has_date(workspace: Workspace, store: Any, slug: str) -> bool:
+    """Whether a deck whose file cannot be read has an interview date (its plan is read, never made)."""
+    from studyprep.deadline_plan import deadline_plan
+
+    if not (workspace.schedules_dir / f"{slug}.yaml").is_file():
+        return False
+    try:
+        return deadline_plan(workspace, store, slug) is not None
+    except StudyprepError:
+        return True  # its plan is broken too: list the deck with its file's error all the same

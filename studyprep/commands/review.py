@@ -2,6 +2,8 @@
 
 The session holds the workspace's review lock for its lifetime, so a second session fails with a clear
 message instead of racing; each answer is still checked against the stored state in its own transaction.
+A deck file that cannot be read keeps only its own deck out: named, it is refused with its error; else the
+session goes on over the other decks and says which was left out.
 """
 
 from __future__ import annotations
@@ -56,11 +58,17 @@ def open_session(
     if min(limit or 0, new or 0) < 0:
         raise StudyprepError("--limit and --new take a number of cards, zero or more")
     with open_store(workspace, create=False) as store, store.session_lock():
-        store.refresh_mirror(workspace, verify=True)  # by content: never serve a stale copy of a deck
-        decks = deck_days(workspace, store, match_decks(store.deck_slugs(), names), now)
+        broken = store.refresh_decks(workspace, verify=True)  # by content: never serve a stale copy of a deck
+        chosen = match_decks(sorted({*store.deck_slugs(), *broken}), names)
+        for slug in chosen:
+            if names and slug in broken:
+                raise broken[slug]
+        skipped = {slug: error for slug, error in broken.items() if slug in chosen}
+        decks = deck_days(workspace, store, [slug for slug in chosen if slug not in broken], now)
         plans = {deck.slug: load_plan(workspace, deck.slug) for deck in decks}
         queue, pending = open_queue(store, decks, now, limit=limit, new_limit=new)
-        session = ReviewSession(store, workspace, decks, queue, clock or session_clock(now), plans, pending=pending)
+        session = ReviewSession(store, workspace, decks, queue, clock or session_clock(now), plans, pending=pending,
+                                skipped=skipped)  # fmt: skip
         try:
             session.start()
             yield session

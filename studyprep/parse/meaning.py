@@ -13,6 +13,7 @@ from studyprep.parse.vocabulary import (
     INTERVIEWER_ASKS_WORDS,
     REFERENCE_SECTION_WORDS,
     STAGE_WORDS,
+    STRATEGY_SECTION_WORDS,
     answer_part,
 )
 
@@ -41,7 +42,7 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("other", re.compile(REFERENCE_SECTION_WORDS)),
     ("fact", re.compile(FACT_HEADING_WORDS)),
-    ("fit", re.compile(r"\bfit\b|why (this|me|you|i)|match|alignment")),
+    ("fit", re.compile(r"\bfit\b|why (this|me|you|i)|(?<!plan de )match|alignment")),
     (
         "resume",
         re.compile(
@@ -67,7 +68,7 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"conceptos|temas|concetti|argomenti|conceitos|概念|トピック|知识|主题|개념"
         ),
     ),
-    ("strategy", re.compile(r"strateg|advice|\btips?\b|approach|plan\b|positioning|pitch|talking points|\bstar\b")),
+    ("strategy", re.compile(STRATEGY_SECTION_WORDS)),
 ]
 CARD_SECTION_KINDS = ("question", "concept", "fact", "ask")
 # Words that only say "this is the question section" and so do not name a category.

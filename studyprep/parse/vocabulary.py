@@ -17,6 +17,7 @@ __all__ = [
     "MARKER_TAGS",
     "REFERENCE_SECTION_WORDS",
     "STAGE_WORDS",
+    "STRATEGY_SECTION_WORDS",
     "answer_part",
 ]
 
@@ -178,6 +179,23 @@ REFERENCE_SECTION_WORDS = (
     r"no olvidar|n[ãa]o esquecer|recordatorios|lembretes|sonstiges|\bmisc\b|miscellaneous|\bdivers\b|varios|"
     r"\boutros\b|\bautres\b|zum schluss|abschlie(?:ß|ss)end|schlusswort|por [úu]ltimo|por fim|pour finir|"
     r"\bmaterial(?:es|s)?\b|materiais|studienmaterial|mat[ée]riel|supports? de cours"
+)
+# Headings of the candidate's own plan for the interview (kept as reference; `brief` prints them as the strategy):
+# "Strategy", "My strategy", "Game plan", "Approach", "Talking points", in each language the importer reads.
+STRATEGY_SECTION_WORDS = (
+    # English
+    r"strateg|advice|\btips?\b|approach|plan\b|game ?plan|positioning|pitch|talking points|\bstar\b|"
+    r"\btactics?\b|playbook|how i(?:'ll| will| am going to|'m going to) (?:play|handle|run|tackle)|"
+    # German
+    r"taktik|vorgehen|herangehensweise|spielplan|schlachtplan|\bratschl[äa]ge\b|\btipps?\b|"
+    # Spanish
+    r"estrategia|t[áa]ctica|enfoque|planteamiento|\bconsejos?\b|\bplan de (?:juego|acci[óo]n|ataque|batalla)\b|"
+    # French
+    r"strat[ée]gie|tactique|\bapproche\b|d[ée]marche|\bconseils?\b|\bplan de (?:match|jeu|bataille)\b|"
+    # Portuguese
+    r"estrat[ée]gia|t[áa]tica|abordagem|\bplano\b|\bdicas?\b|\bconselhos?\b|"
+    # Italian
+    r"strategia|approccio|\bpiano\b"
 )
 # Headings that name an interview round: a category whose items are interview questions.
 STAGE_WORDS = (
