@@ -8,18 +8,24 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
 
 from studyprep.errors import storage_error
+from studyprep.workspace import refuse_links
 
 _NEW_FILE_MODE = 0o666  # less the umask, applied by the system when the temp file is created
 _ATTEMPTS = 100
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` so that readers see the old file or the new one, never a mix."""
+def write_atomic(path: Path, text: str, root: Path | None = None) -> None:
+    """Replace `path` with `text` so that readers see the old file or the new one, never a mix.
+
+    A link at `path` or at a folder between `root` (the workspace) and it is refused before anything is made.
+    """
+    refuse_links(path, root)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = create_temp_beside(path)
@@ -59,6 +65,33 @@ def keep_mode(path: Path, descriptor: int) -> None:
     except OSError:
         return  # a new file: the default mode it was created with
     os.fchmod(descriptor, mode)
+
+
+# A temp file this old is no write in progress (an export writes its package within seconds).
+STALE_TEMP_SECONDS = 60
+# `.<file name>.<random>.tmp`, beside the file it will replace: the only names `remove_stale_temps` deletes.
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+\.(?:yaml|apkg))\.[A-Za-z0-9_]+\.tmp$")
+
+
+def remove_stale_temps(folder: Path, older_than: float, recursive: bool = False, of: str | None = None) -> list[Path]:
+    """Delete studyprep's own temp files in `folder` (and below, if `recursive`) last changed before `older_than`
+    (a `time.time()`), only those replacing a file named `of` if given: what a killed write left. Links are
+    neither followed nor deleted; files of other names are never touched."""
+    if recursive:  # os.walk does not descend into linked folders
+        found = [Path(top, name) for top, _, names in os.walk(folder) for name in names if name.endswith(".tmp")]
+    else:
+        found = list(folder.glob(".*.tmp"))
+    removed = []
+    for temp in sorted(found):
+        try:
+            facts = temp.lstat()
+            match = _TEMP_NAME.match(temp.name)
+            if match and of in (None, match["name"]) and stat.S_ISREG(facts.st_mode) and facts.st_mtime < older_than:
+                temp.unlink()
+                removed.append(temp)
+        except OSError:
+            continue
+    return removed
 
 
 def _fsync_directory(folder: Path) -> None:

@@ -13,7 +13,7 @@ import yaml
 from studyprep.atomic import write_atomic
 from studyprep.errors import StudyprepError
 from studyprep.models import Deck, deck_data
-from studyprep.workspace import Workspace, match_slug
+from studyprep.workspace import Workspace, match_slug, refuse_links
 from studyprep.yamlio import dump_yaml, load_model_file
 
 BACKUPS_DIR = ".backups"
@@ -49,9 +49,10 @@ def read_deck_file(path: Path) -> tuple[Deck, str]:
 def save_deck(workspace: Workspace, deck: Deck) -> Path:
     """Write a deck atomically to its file in the workspace and return the path."""
     path = workspace.deck_path(deck.slug)
+    refuse_links(path, workspace.root)  # named as a link first: the check below would only say "outside"
     if path.resolve().parent != workspace.decks_dir.resolve():
         raise StudyprepError(f"refusing to write deck {deck.slug!r} outside {workspace.decks_dir}")
-    write_atomic(path, deck_to_yaml(deck))
+    write_atomic(path, deck_to_yaml(deck), workspace.root)
     return path
 
 
@@ -122,24 +123,42 @@ def backup_dir(workspace: Workspace, slug: str) -> Path:
     return workspace.decks_dir / BACKUPS_DIR / slug
 
 
-def backup_deck(workspace: Workspace, slug: str, text: str, now: datetime, keep: int = BACKUPS_KEPT) -> Path:
-    """Keep `text` (the deck file about to be replaced) as a backup; prune all but the newest `keep`."""
+def backup_deck(workspace: Workspace, slug: str, text: str, now: datetime) -> Path:
+    """Keep `text` (the deck file about to be replaced) as a backup and return its path; when the newest backup
+    already holds it (a retry after a failed write), that one is kept instead of a copy. Nothing is pruned here:
+    `prune_backups` runs once the new deck is written, so failed imports never push good versions out."""
     folder = backup_dir(workspace, slug)
+    refuse_links(folder, workspace.root)  # a `.backups/<slug>` link would be written through and pruned
+    existing = deck_backups(workspace, slug)
+    if existing and _holds(existing[-1], text):
+        return existing[-1]
     stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
-    taken = {path.name for path in folder.glob("*.yaml")} if folder.is_dir() else set()
+    taken = {path.name for path in existing}
     sequence = next(n for n in range(len(taken) + 1) if f"{stamp}-{n}.yaml" not in taken)
     path = folder / f"{stamp}-{sequence}.yaml"
-    write_atomic(path, text)
-    for old in deck_backups(workspace, slug)[:-keep]:
-        with contextlib.suppress(OSError):
-            old.unlink()
+    write_atomic(path, text, workspace.root)
     return path
 
 
+def prune_backups(workspace: Workspace, slug: str, keep: int = BACKUPS_KEPT) -> None:
+    """Delete all but the newest `keep` backups of a deck (only real files in a real folder of the workspace)."""
+    refuse_links(backup_dir(workspace, slug), workspace.root)
+    for old in deck_backups(workspace, slug)[:-keep]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
+
+
 def deck_backups(workspace: Workspace, slug: str) -> list[Path]:
-    """A deck's backups, oldest first (by when they were written)."""
+    """A deck's backups, oldest first (by when they were written); real files only, never what a link names."""
     folder = backup_dir(workspace, slug)
-    if not folder.is_dir():
+    if not folder.is_dir() or folder.is_symlink():
         return []
-    found = [(path.stat().st_mtime_ns, path.name, path) for path in folder.glob("*.yaml")]
+    found = [(path.lstat().st_mtime_ns, path.name, path) for path in folder.glob("*.yaml") if not path.is_symlink()]
     return [path for _, _, path in sorted(found)]

@@ -173,7 +173,7 @@ def plan_to_yaml(plan: StudyPlan) -> str:
 def save_plan(workspace: Workspace, plan: StudyPlan) -> Path:
     """Write a plan atomically and return its path."""
     path = plan_path(workspace, plan.deck)
-    write_atomic(path, plan_to_yaml(plan))
+    write_atomic(path, plan_to_yaml(plan), workspace.root)
     return path
 
 
@@ -188,12 +188,22 @@ def read_plan_file(path: Path) -> StudyPlan:
 
 def load_plan(workspace: Workspace, slug: str) -> StudyPlan:
     """The deck's plan, written with defaults on first use."""
+    from studyprep.locking import deck_write_lock
+
     path = plan_path(workspace, slug)
-    if path.exists() or path.is_symlink():  # a link to nothing is named, not replaced by a default plan
+    if _present(path):
         return read_plan_file(path)
-    plan = StudyPlan(deck=slug)
-    save_plan(workspace, plan)
+    # Written only if still absent under the writers' lock: `studyprep plan` may have set an interview meanwhile.
+    with deck_write_lock(workspace):
+        if _present(path):
+            return read_plan_file(path)
+        plan = StudyPlan(deck=slug)
+        save_plan(workspace, plan)
     return plan
+
+
+def _present(path: Path) -> bool:
+    return path.exists() or path.is_symlink()  # a link to nothing is named, not replaced by a default plan
 
 
 def _check_fsrs_bounds(plan: StudyPlan, text: str, path: Path) -> None:

@@ -30,6 +30,9 @@ def render_check(result: CheckResult) -> None:
     for removed in result.removed_temp_files:
         note = f"removed a leftover temp file from an interrupted write: {removed}"
         out.print(Text(note, style="dim"), soft_wrap=True)
+    for changed in result.changed_in_place:
+        note = f"read again: its content changed though its size and modification time did not: {changed}"
+        out.print(Text(note, style="dim"), soft_wrap=True)
     if result.dropped_orphans:
         out.print(Text(f"dropped the review history of {count(result.dropped_orphans, 'orphaned card')}"))
     for problem in result.problems:

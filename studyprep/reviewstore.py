@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from studyprep.errors import StudyprepError
-from studyprep.workspace import Workspace, stat_file
+from studyprep.workspace import Workspace, refuse_links, stat_file
 
 if TYPE_CHECKING:
     import fsrs
@@ -419,15 +419,19 @@ class ReviewStore:
             yield  # nothing on disk to protect, and no folder to put a lock file in
             return
         busy = "another review session is running on this workspace (pid {holder}); finish it first"
-        with exclusive_lock(self.path.parent / LOCK_NAME, 0, busy):
+        with exclusive_lock(self.path.parent / LOCK_NAME, 0, busy, self.path.parent.parent):
             yield
 
     # -- content mirror ---------------------------------------------------------------------------------
 
-    def refresh_mirror(self, workspace: Workspace, errors: list[StudyprepError] | None = None) -> list[str]:
+    def refresh_mirror(
+        self, workspace: Workspace, errors: list[StudyprepError] | None = None, verify: bool = False
+    ) -> list[str]:
         """Bring the mirror up to date with the deck files; return the slugs whose content was re-read.
 
         Unchanged files cost one `stat`; a changed size or mtime costs a hash; only a changed hash parses YAML.
+        With `verify`, every file is hashed (a read at disk speed): one rewritten with the same size and mtime
+        is then caught too, for a review that must not serve a stale copy.
         A broken file raises its error; given `errors`, it is added there instead, the file's deck keeps its last
         mirrored version and the other files are mirrored still.
         """
@@ -437,7 +441,7 @@ class ReviewStore:
         refreshed = []
         for path in paths:
             try:
-                if self._refresh_file(path, known.get(path.stem)):
+                if self._refresh_file(path, known.get(path.stem), verify):
                     refreshed.append(path.stem)
             except StudyprepError as error:
                 if errors is None or error.path != str(path):
@@ -446,24 +450,26 @@ class ReviewStore:
         self._mark_missing(set(known) - {path.stem for path in paths})
         return refreshed
 
-    def refresh_decks(self, workspace: Workspace) -> dict[str, StudyprepError]:
+    def refresh_decks(self, workspace: Workspace, verify: bool = False) -> dict[str, StudyprepError]:
         """`refresh_mirror`, where a deck file that cannot be read blocks only its own deck: returned by slug, with
         its error (file and line). The caller leaves such a deck out (its last mirrored version is not its file),
-        and refuses it by its error when it is named."""
+        and refuses it by its error when it is named. `verify`: as for `refresh_mirror`."""
         errors: list[StudyprepError] = []
-        self.refresh_mirror(workspace, errors)
+        self.refresh_mirror(workspace, errors, verify)
         return {Path(str(error.path)).stem: error for error in errors}
 
-    def _refresh_file(self, path: Path, seen: tuple[Any, ...] | None) -> bool:
-        """Mirror one deck file again if it changed since `seen` (its size, mtime and hash); return whether its
-        content was re-read."""
+    def _refresh_file(self, path: Path, seen: tuple[Any, ...] | None, verify: bool = False) -> bool:
+        """Mirror one deck file again if it changed since `seen` (its size, mtime and hash; with `verify`, its hash
+        only); return whether its content was re-read."""
         before = stat_file(path, "deck file")
-        if seen and (seen[0], seen[1]) == (before.st_size, before.st_mtime_ns):
+        if not verify and seen and (seen[0], seen[1]) == (before.st_size, before.st_mtime_ns):
             return False
         from studyprep.yamlio import read_bytes_file  # here, not above: it costs pydantic and yaml to import
 
         digest = hashlib.sha256(read_bytes_file(path, "deck file")).hexdigest()
         if seen and seen[2] == digest:
+            if (seen[0], seen[1]) == (before.st_size, before.st_mtime_ns):
+                return False  # verified: the same content, nothing to write
             with self.transaction() as conn:
                 conn.execute(
                     "UPDATE decks SET size = ?, mtime_ns = ?, present = 1 WHERE deck = ?",
@@ -1176,8 +1182,8 @@ def open_store(workspace: Workspace, create: bool = True) -> ReviewStore:
         _prepare(conn, database_path(workspace))
         return ReviewStore(database_path(workspace), conn, ephemeral=True)
     path = database_path(workspace)
-    existed = path.is_file()
-    store = open_database(path)
+    existed = path.is_file() and not path.is_symlink()
+    store = open_database(path, workspace.root)
     if existed:
         try:
             _back_up_daily(store)
@@ -1197,8 +1203,17 @@ def _back_up_daily(store: ReviewStore) -> None:
         daily_backup(store.conn, store.path, now())
 
 
-def open_database(path: Path) -> ReviewStore:
-    """Open a review database file, refusing anything that is not one of ours."""
+# SQLite's companion files: each is opened (or created) beside the database, following a link if one is there.
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def open_database(path: Path, root: Path | None = None) -> ReviewStore:
+    """Open a review database file, refusing anything that is not one of ours, and a database (or one of its
+    companion files, or a folder of the workspace `root` above it) that is a link: SQLite would create, grow
+    or truncate the file it points to, outside the workspace."""
+    refuse_links(path, root)
+    for suffix in _COMPANIONS:
+        refuse_links(path.with_name(path.name + suffix), root)
     _check_header(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -77,6 +77,33 @@ def stat_file(path: Path, what: str) -> os.stat_result:
     return result
 
 
+def refuse_links(path: Path, root: Path | None = None) -> None:
+    """Refuse, with one line naming it, to write `path` when it or a folder between `root` (the workspace; else
+    `path`'s own folder) and it is a symbolic link: writing, truncating or pruning through a link planted in a
+    synced or cloned workspace would change files outside it. Checked with `lstat`, so it holds where
+    `O_NOFOLLOW` does not exist (Windows); a link to nothing counts too."""
+    if root is not None and root not in path.parents:
+        root = None  # not below the workspace (an export's own folder): only the file and its folder are ours
+    below = [path]
+    for folder in path.parents:
+        if folder == root or (root is None and len(below) == 2):
+            break
+        below.append(folder)
+    for part in reversed(below):  # the outermost link first: that is the one to replace
+        if part.is_symlink() or _is_junction(part):
+            raise StudyprepError(
+                "is a link; studyprep writes only real files and folders inside the workspace (replace the link"
+                " with the file or folder itself)",
+                part,
+            )
+
+
+def _is_junction(path: Path) -> bool:
+    # A Windows directory junction redirects like a link but is no symlink (os.path.isjunction: Python 3.12+).
+    isjunction = getattr(os.path, "isjunction", None)
+    return bool(isjunction and isjunction(path))
+
+
 def match_slug(name: str, slugs: Sequence[str]) -> str:
     """The slug `name` names among `slugs`: itself, or the one slug it is a prefix of (else a clear error)."""
     if name in slugs:

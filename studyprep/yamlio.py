@@ -153,59 +153,98 @@ def _scalar_value(event: yaml.ScalarEvent) -> Any:
         ) from None
 
 
+# Aliases repeat what their anchor names wherever they are used: a hand-edited deck of 1 MB can expand to GBs
+# in the review database and an Anki package. A file may expand to this many times its own size (plus a floor,
+# so a few aliases in a small file stay fine); past it, the alias that crosses the line is refused.
+ALIAS_EXPANSION_FACTOR = 10
+ALIAS_EXPANSION_FLOOR = 64_000
+
+
 def _build_from_events(text: str) -> Any:
     """Build plain Python data from libyaml's event stream (4x faster than the Python constructor)."""
     loader = SafeLoader(text)
     try:
-        return _assemble(loader)
+        return _assemble(loader, len(text) * ALIAS_EXPANSION_FACTOR + ALIAS_EXPANSION_FLOOR)
     finally:
         loader.dispose()
 
 
-def _assemble(loader: Any) -> Any:  # noqa: PLR0912 - one dispatch over event types
-    stack: list[Any] = []
-    pending_keys: list[Any] = []
-    anchors: dict[str, Any] = {}
+class _Frame:
+    """An open mapping or sequence: its value, its anchor, the key waiting for a value, its size once expanded."""
+
+    __slots__ = ("anchor", "key", "size", "value")
+
+    def __init__(self, value: Any, anchor: str | None) -> None:
+        self.value, self.anchor, self.key, self.size = value, anchor, None, 2
+
+    def add(self, value: Any, size: int, mark: yaml.Mark) -> None:
+        """Take the next item, key or value."""
+        self.size += size
+        container = self.value
+        if isinstance(container, list):
+            container.append(value)
+        elif self.key is None:
+            if not isinstance(value, str | int | float | bool | None):
+                raise _Invalid("a mapping key must be a plain value", mark)
+            if value in container:
+                raise _Invalid(f"duplicate key {value!r}", mark)
+            self.key = (value,)
+        else:
+            container[self.key[0]] = value
+            self.key = None
+
+
+def _assemble(loader: Any, max_expanded: int) -> Any:
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, int]] = {}  # each anchor's value and its size once expanded (characters, roughly)
+    expanded = 0
     root: Any = None
     while (event := loader.get_event()) is not None:
         if isinstance(event, _OPENERS):
-            if event.tag is not None and event.tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                raise _Invalid(f"the tag {event.tag!r} is not allowed here", event.start_mark)
-            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            if event.anchor:
-                anchors[event.anchor] = container
-            stack.append((container, event.start_mark))
-            pending_keys.append(None)
+            stack.append(_opened(event))
             continue
         if isinstance(event, _CLOSERS):
-            value, _ = stack.pop()
-            pending_keys.pop()
+            frame = stack.pop()
+            value, size = frame.value, frame.size
+            if frame.anchor:
+                anchors[frame.anchor] = (value, size)
         elif isinstance(event, yaml.ScalarEvent):
-            value = _scalar_value(event)
+            value, size = _scalar_value(event), len(event.value) + 1
+            expanded += size
             if event.anchor:
-                anchors[event.anchor] = value
+                anchors[event.anchor] = (value, size)
         elif isinstance(event, yaml.AliasEvent):
-            if event.anchor not in anchors:
-                raise _Invalid(f"unknown alias {event.anchor!r}", event.start_mark)
-            value = anchors[event.anchor]
+            value, size = _alias(event, anchors, stack)
+            expanded += size
+            if expanded > max_expanded:
+                raise _Invalid(
+                    f"aliases (*{event.anchor}) expand this file past {ALIAS_EXPANSION_FACTOR} times its size;"
+                    " write the repeated text out, or less of it",
+                    event.start_mark,
+                )
         else:
             continue
-        if not stack:
+        if stack:
+            stack[-1].add(value, size, event.start_mark)
+        else:
             root = value
-            continue
-        container, _ = stack[-1]
-        if isinstance(container, list):
-            container.append(value)
-        elif pending_keys[-1] is None:
-            if not isinstance(value, str | int | float | bool | None):
-                raise _Invalid("a mapping key must be a plain value", event.start_mark)
-            if value in container:
-                raise _Invalid(f"duplicate key {value!r}", event.start_mark)
-            pending_keys[-1] = (value,)
-        else:
-            container[pending_keys[-1][0]] = value
-            pending_keys[-1] = None
     return root
+
+
+def _opened(event: yaml.CollectionStartEvent) -> _Frame:
+    if event.tag is not None and event.tag not in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+        raise _Invalid(f"the tag {event.tag!r} is not allowed here", event.start_mark)
+    return _Frame({} if isinstance(event, yaml.MappingStartEvent) else [], event.anchor)
+
+
+def _alias(event: yaml.AliasEvent, anchors: dict[str, tuple[Any, int]], stack: list[_Frame]) -> tuple[Any, int]:
+    """An alias's value and expanded size (an alias inside its own, still open, anchor counts as its start)."""
+    frame = next((frame for frame in reversed(stack) if frame.anchor == event.anchor), None)
+    if frame is not None:
+        return frame.value, frame.size
+    if event.anchor not in anchors:
+        raise _Invalid(f"unknown alias {event.anchor!r}", event.start_mark)
+    return anchors[event.anchor]
 
 
 def read_text_file(path: Path, what: str = "file", max_bytes: int | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -9,12 +10,14 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from helpers import FIXED_NOW
-from review_helpers import DOC, SLUG, make_workspace, set_plan
+from review_helpers import DOC, SLUG, Clock, answer_all, make_workspace, set_plan
 
 from studyprep.cli import cli
 from studyprep.commands.importing import import_document
+from studyprep.commands.review import open_session
 from studyprep.deckstore import BACKUPS_KEPT, deck_backups
 from studyprep.reviewstore import database_path
 from studyprep.workspace import Workspace
@@ -245,3 +248,72 @@ def test_each_changing_reimport_keeps_the_previous_deck_file(tmp_path: Path) -> 
     # Backups are not decks: listing and checking ignore them.
     code, report = check_json(workspace)
     assert (code, report["decks"]) == (0, 1)
+
+
+# -- every deck file read --------------------------------------------------------------------------------------
+
+
+def rewrite_in_place(path: Path, old: str, new: str) -> None:
+    """Change a file's content keeping its size and modification time (a restore, a sync tool, a clock step)."""
+    assert len(old.encode()) == len(new.encode())
+    facts = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(facts.st_atime_ns, facts.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (facts.st_size, facts.st_mtime_ns)
+
+
+def test_a_deck_broken_with_the_same_size_and_mtime_is_a_problem(tmp_path: Path) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    assert check_json(workspace)[0] == 0  # the mirror knows this version of the file
+    deck = workspace.deck_path(SLUG)
+    line = deck.read_text(encoding="utf-8").splitlines().index("cards:") + 1
+    rewrite_in_place(deck, "\ncards:", "\ncardz:")
+    code, report = check_json(workspace)
+    assert code == 1 and report["changed_in_place"] == [str(deck)]
+    assert [(p["path"], p["line"]) for p in report["problems"]] == [(str(deck), line)]
+    assert "unknown key" in report["problems"][0]["message"]
+
+
+def test_a_deck_changed_with_the_same_size_and_mtime_is_read_again_by_check_and_review(tmp_path: Path) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    deck = workspace.deck_path(SLUG)
+    rewrite_in_place(deck, "How does TCP slow start work?", "How does TCP fast start work?")
+    result = run(workspace, "check")
+    assert result.exit_code == 0 and f"its size and modification time did not: {deck}" in result.output
+    rewrite_in_place(deck, "What does the OOM killer do?", "What does the OOM reaper do?")
+    with open_session(workspace, [], FIXED_NOW + timedelta(days=30), clock=Clock(FIXED_NOW + timedelta(days=30))) as s:
+        shown = answer_all(s, 3)
+    assert "What does the OOM reaper do?" in shown and "What does the OOM killer do?" not in shown
+    assert "How does TCP fast start work?" in shown
+
+
+def test_an_unreadable_deck_file_is_a_problem_though_its_stat_is_mirrored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    deck = workspace.deck_path(SLUG)
+    original = Path.read_bytes
+
+    def denied(self: Path) -> bytes:
+        if self == deck:  # as `chmod 000` does for anyone but root
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    code, report = check_json(workspace)
+    monkeypatch.undo()
+    assert code == 1
+    assert [(p["what"], p["path"]) for p in report["problems"]] == [("deck", str(deck))]
+    assert "cannot read deck file: Permission denied" in report["problems"][0]["message"]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="file permissions bind only non-root users")
+def test_a_deck_file_without_read_permission_is_a_problem(tmp_path: Path) -> None:
+    workspace = reviewed_workspace(tmp_path)
+    deck = workspace.deck_path(SLUG)
+    deck.chmod(0)
+    try:
+        code, report = check_json(workspace)
+    finally:
+        deck.chmod(0o644)
+    assert code == 1 and "Permission denied" in report["problems"][0]["message"]

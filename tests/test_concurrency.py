@@ -20,6 +20,7 @@ from studyprep.commands.importing import import_document
 from studyprep.commands.review import open_session
 from studyprep.deckstore import deck_backups, load_deck
 from studyprep.errors import StudyprepError
+from studyprep.plan import load_plan
 from studyprep.workspace import Workspace
 
 HOLD_LOCK = """
@@ -134,3 +135,53 @@ def test_a_second_review_session_is_refused_while_the_first_runs(tmp_path: Path)
         with pytest.raises(StudyprepError, match=busy), open_session(workspace, [], FIXED_NOW, clock=Clock()):
             pass
     assert check_workspace(workspace).ok
+
+
+def test_plan_takes_the_deck_lock_around_its_read_modify_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace = make_workspace(tmp_path)
+    plan = workspace.schedules_dir / f"{SLUG}.yaml"
+    before = plan.read_bytes()
+    monkeypatch.setattr(locking, "DECK_LOCK_WAIT_SECONDS", 0.2)
+    holder = hold_deck_lock(workspace, 3.0)
+    try:
+        changed = CliRunner().invoke(cli, ["--home", str(workspace.root), "plan", SLUG, "--target", "0.8"])
+        shown = CliRunner().invoke(cli, ["--home", str(workspace.root), "plan", SLUG])  # only reads: no wait
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert changed.exit_code == 1 and f"changing the decks (pid {holder.pid})" in changed.output
+    assert shown.exit_code == 0, shown.output
+    assert plan.read_bytes() == before
+
+
+def test_a_default_plan_is_written_only_under_the_deck_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace = make_workspace(tmp_path)
+    plan = workspace.schedules_dir / f"{SLUG}.yaml"
+    plan.unlink()
+    monkeypatch.setattr(locking, "DECK_LOCK_WAIT_SECONDS", 0.2)
+    holder = hold_deck_lock(workspace, 3.0)
+    try:
+        result = CliRunner().invoke(cli, ["--home", str(workspace.root), "due"], env={"STUDYPREP_NOW": "2026-01-01"})
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert result.exit_code == 1 and "changing the decks" in result.output
+    assert not plan.exists()  # not written past a writer that might be setting an interview right now
+
+
+@pytest.mark.slow
+def test_concurrent_plan_commands_and_a_first_due_lose_no_setting(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    plan = workspace.schedules_dir / f"{SLUG}.yaml"
+    command = [sys.executable, "-m", "studyprep"]
+    settings = [["--interview", "2026-03-16"], ["--budget-cards", "40"], ["--target", "0.8"]]
+    for _ in range(4):
+        plan.unlink()  # each round: `due` writes the default plan while the settings are being made
+        runs = [[*command, "due"], *[[*command, "plan", SLUG, *setting] for setting in settings]]
+        processes = [subprocess.Popen(run, env=env_for(workspace), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True) for run in runs]  # fmt: skip
+        errors = [process.communicate()[1] for process in processes]
+        assert [process.returncode for process in processes] == [0] * len(runs), errors
+        stored = load_plan(workspace, SLUG)
+        assert stored.interview_at is not None, plan.read_text(encoding="utf-8")
+        assert (stored.daily_budget_cards, stored.target_recall) == (40, 0.8), plan.read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from studyprep import yamlio
 from studyprep.errors import StudyprepError
 from studyprep.yamlio import dump_yaml, parse_yaml
 
@@ -57,3 +58,55 @@ def test_refused_yaml_names_the_line(text: str, message: str, line: int) -> None
         parse_yaml(text, FILE)
     assert message in str(caught.value)
     assert caught.value.line == line and caught.value.path == "deck.yaml"
+
+
+# -- aliases ----------------------------------------------------------------------------------------------------
+
+
+def test_a_few_aliases_in_a_hand_edited_file_are_fine() -> None:
+    text = "defaults: &tags [go, backend]\ncards:\n- tags: *tags\n- tags: *tags\n"
+    assert parse_yaml(text, FILE)["cards"] == [{"tags": ["go", "backend"]}] * 2
+
+
+def test_aliases_expanding_a_file_past_a_multiple_of_its_size_are_refused_at_their_line() -> None:
+    """The issue's case in small: one long answer, used by many cards (each a full copy in the database and the
+    Anki package)."""
+    lines = ["cards:", f"- back: &answer {'x' * 5000}"]
+    lines += ["- back: *answer"] * 200
+    text = "\n".join(lines) + "\n"
+    limit = len(text) * yamlio.ALIAS_EXPANSION_FACTOR + yamlio.ALIAS_EXPANSION_FLOOR
+    # Counted: `cards`, then per card `back` and its text (5,001 with its end); the anchor's text once.
+    crossing = (limit - (6 + 5 + 5001)) // (5 + 5001) + 1  # the first alias whose copy passes the limit
+    with pytest.raises(StudyprepError) as caught:
+        parse_yaml(text, FILE)
+    assert caught.value.path == str(FILE) and caught.value.line == 2 + crossing
+    assert "aliases (*answer) expand this file past 10 times its size" in caught.value.message
+
+
+def test_nested_aliases_are_refused_without_building_them() -> None:
+    """A 'billion laughs': each level repeats the one before ten times; counted, not expanded."""
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)]
+    with pytest.raises(StudyprepError, match="expand this file past") as caught:
+        parse_yaml("\n".join(lines) + "\n", FILE)
+    assert caught.value.line is not None and caught.value.line <= 10
+
+
+def test_a_deck_file_of_aliases_is_refused_with_its_file_and_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from review_helpers import DOC, SLUG, make_workspace
+
+    from studyprep.cli import cli
+
+    workspace = make_workspace(tmp_path, DOC + "".join(f"- Why does step {n} matter?\n" for n in range(300)))
+    deck = workspace.deck_path(SLUG)
+    # One long answer written in the first card's notes and used by every other card: a small file, each use a
+    # full copy in the review database and the Anki package.
+    text = deck.read_text(encoding="utf-8").replace("notes: ''", f"notes: &mine {'y' * 5000}", 1)
+    deck.write_text(text.replace("notes: ''", "notes: *mine"), encoding="utf-8")
+    first_alias = deck.read_text(encoding="utf-8").splitlines().index("  notes: *mine") + 1
+    result = CliRunner().invoke(cli, ["--home", str(workspace.root), "show", SLUG])
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1
+    assert "expand this file past 10 times its size" in result.output
+    line = int(result.output.split(f"{deck}:")[1].split(":")[0])
+    assert line > first_alias  # the alias that crosses the limit, not the first one

@@ -9,11 +9,13 @@ Checks, each reported as a problem with its file and line where known:
 - every card with review history still exists in a deck file; those that do not are *orphans*, listed.
   They are kept (a card coming back in a later import resumes its history) until `--drop-orphans`.
 
-Deck files whose size and mtime match what the review database mirrored were validated when mirrored, so
-only changed files are parsed: checking a 100,000-card workspace stays well under a second.
-Leftover temp files from an interrupted write (older than a minute) are removed and listed. The backups of the
-review database are listed with their sizes; `--drop-orphans` backs the database up first, and a damaged
-database's problem names the newest good backup.
+Every deck file is read and hashed; those whose hash matches what the review database mirrored were validated
+when mirrored, so only changed files are parsed (a file changed with the same size and mtime included):
+checking a 100,000-card workspace stays around a second.
+Leftover temp files from an interrupted write (studyprep's own temp names, in the workspace, its deck and plan
+folders and the deck backups, older than a minute before `check` took the deck lock) are removed and listed. The
+backups of the review database are listed with their sizes; `--drop-orphans` backs the database up first, and a
+damaged database's problem names the newest good backup.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from studyprep.atomic import STALE_TEMP_SECONDS, remove_stale_temps
 from studyprep.clock import now as clock_now
 from studyprep.errors import NO_BACKUP_REMEDY, StudyprepError
 from studyprep.history_backups import Backup, back_up, damaged_remedy, list_backups
@@ -33,7 +36,8 @@ from studyprep.reviewstore import database_path
 from studyprep.wording import count
 from studyprep.workspace import Workspace, stat_file
 
-STALE_TEMP_SECONDS = 60
+# {slug: (deck file, SHA-256 of the content `check` read)} of the deck files that load.
+ValidDecks = dict[str, tuple[Path, str]]
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class CheckResult:
     dropped_orphans: int = 0
     removed_temp_files: list[str] = field(default_factory=list)
     backups: list[Backup] = field(default_factory=list)
+    # Deck files whose content changed though their size and mtime did not (a restore, a sync tool): read again.
+    changed_in_place: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -100,6 +106,7 @@ class CheckResult:
             "dropped_orphans": self.dropped_orphans,
             "removed_temp_files": self.removed_temp_files,
             "backups": [backup.to_json() for backup in self.backups],
+            "changed_in_place": self.changed_in_place,
         }
 
 
@@ -118,7 +125,7 @@ def check_workspace(workspace: Workspace, drop_orphans: bool = False, full: bool
         raise StudyprepError("no workspace here yet; run `studyprep import FILE` first", workspace.root)
     # Under the deck lock: no import is half-way, so temp files found are leftovers, and the decks are stable.
     with deck_write_lock(workspace):
-        result.removed_temp_files = _remove_stale_temp_files(workspace)
+        result.removed_temp_files = _remove_litter(workspace, time.time() - STALE_TEMP_SECONDS)
         valid_decks = _check_decks(workspace, result)
         _check_plans(workspace, result)
         _check_database(workspace, valid_decks, result, drop_orphans, full, now)
@@ -126,39 +133,49 @@ def check_workspace(workspace: Workspace, drop_orphans: bool = False, full: bool
     return result
 
 
-def _remove_stale_temp_files(workspace: Workspace) -> list[str]:
-    removed = []
-    cutoff = time.time() - STALE_TEMP_SECONDS
+def _remove_litter(workspace: Workspace, older_than: float) -> list[str]:
+    """Temp files of interrupted writes: deck and plan writes, deck backups (`decks/.backups/<slug>/`), and
+    packages exported into the workspace. Every writer of the first three holds the deck lock, which this
+    process holds now, so a temp file from before it took the lock (with a minute's margin) is litter."""
+    removed = remove_stale_temps(workspace.root, older_than)
     for folder in (workspace.decks_dir, workspace.schedules_dir):
-        for temp in sorted(folder.glob(".*.tmp")) if folder.is_dir() else []:
-            try:
-                if temp.stat().st_mtime < cutoff:
-                    temp.unlink()
-                    removed.append(str(temp))
-            except OSError:
-                continue
-    return removed
+        if folder.is_dir() and not folder.is_symlink():
+            removed += remove_stale_temps(folder, older_than, recursive=True)
+    return [str(path) for path in removed]
 
 
-def _check_decks(workspace: Workspace, result: CheckResult) -> dict[str, Path]:
-    """Validate the deck files that changed since they were mirrored; return {slug: path} of valid ones."""
-    query = "SELECT deck, size, mtime_ns FROM decks WHERE present = 1 AND sha256 != ''"
-    mirrored = _mirrored_versions(workspace, query)
-    valid: dict[str, Path] = {}
+def _check_decks(workspace: Workspace, result: CheckResult) -> ValidDecks:
+    """Read every deck file (an unreadable one is a problem) and validate those whose content is not what the
+    review database mirrored (by hash: a file rewritten with the same size and mtime is caught too); return
+    {slug: (path, SHA-256 of the content read)} of the valid ones."""
+    query = "SELECT deck, size, mtime_ns, sha256 FROM decks WHERE present = 1 AND sha256 != ''"
+    mirrored = {slug: (size, mtime, digest) for slug, size, mtime, digest in _database_rows(workspace, query)}
+    valid: ValidDecks = {}
     for path in _yaml_files(workspace.decks_dir):
         result.decks += 1
         try:
-            stat = stat_file(path, "deck file")
-            if mirrored.get(path.stem) == (stat.st_size, stat.st_mtime_ns):
-                valid[path.stem] = path
-                continue
-            # Counted here for a workspace with no review database yet (the database's mirror counts otherwise).
-            result.cards += _validate_deck(path)
+            facts = stat_file(path, "deck file")
+            digest = _digest(path)
+            known = mirrored.get(path.stem)
+            if known is None or known[2] != digest:
+                if known is not None and known[:2] == (facts.st_size, facts.st_mtime_ns):
+                    result.changed_in_place.append(str(path))  # nothing but its content says it changed
+                # Counted here for a workspace with no review database yet (its mirror counts otherwise).
+                result.cards += _validate_deck(path)
         except StudyprepError as error:
             result.problems.append(Problem("deck", error.message, error.path, error.line))
             continue
-        valid[path.stem] = path
+        valid[path.stem] = (path, digest)
     return valid
+
+
+def _digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes, as the review database's mirror keeps it (an unreadable file: one line)."""
+    import hashlib
+
+    from studyprep.yamlio import read_bytes_file
+
+    return hashlib.sha256(read_bytes_file(path, "deck file")).hexdigest()
 
 
 def _validate_deck(path: Path) -> int:
@@ -180,22 +197,27 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 
 def _mirrored_versions(workspace: Workspace, query: str) -> dict[str, tuple[int, int]]:
-    """`{slug: (size, mtime_ns)}` of file versions the review database validated (deck mirror, plan cache)."""
+    """`{slug: (size, mtime_ns)}` of file versions the review database validated (the plan cache)."""
+    return {slug: (size, mtime) for slug, size, mtime in _database_rows(workspace, query)}
+
+
+def _database_rows(workspace: Workspace, query: str) -> list[tuple[Any, ...]]:
+    """The rows of a query on the review database, read only; none if it is missing or unreadable."""
     import sqlite3
 
     from studyprep.reviewstore import database_path
 
     path = database_path(workspace)
-    if not path.is_file():
-        return {}
+    if not path.is_file() or path.is_symlink():
+        return []
     try:
         conn = sqlite3.connect(_read_only_uri(path), uri=True)
         try:
-            return {slug: (size, mtime) for slug, size, mtime in conn.execute(query)}
+            return conn.execute(query).fetchall()
         finally:
             conn.close()
     except sqlite3.Error:
-        return {}  # reported by the database check
+        return []  # reported by the database check
 
 
 def _check_plans(workspace: Workspace, result: CheckResult) -> None:
@@ -203,9 +225,11 @@ def _check_plans(workspace: Workspace, result: CheckResult) -> None:
     for path in _yaml_files(workspace.schedules_dir):
         result.plans += 1
         from studyprep.plan import read_plan_file
+        from studyprep.yamlio import read_bytes_file
 
         try:
             stat = stat_file(path, "study plan")
+            read_bytes_file(path, "study plan")  # readable, even where its cached version spares the parse
             if cached.get(path.stem) == (stat.st_size, stat.st_mtime_ns):
                 continue  # this version of the file was validated when its settings were cached
             read_plan_file(path)
@@ -213,12 +237,12 @@ def _check_plans(workspace: Workspace, result: CheckResult) -> None:
             result.problems.append(Problem("plan", error.message, error.path, error.line))
 
 
-def _check_database(workspace: Workspace, valid_decks: dict[str, Path], result: CheckResult, drop: bool,
+def _check_database(workspace: Workspace, valid_decks: ValidDecks, result: CheckResult, drop: bool,
                     full: bool, now: datetime | None) -> None:  # fmt: skip
     from studyprep.reviewstore import open_store
 
     path = database_path(workspace)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a link to nothing is reported (by open_store), not skipped
         return
     try:
         store = open_store(workspace)
@@ -311,12 +335,12 @@ def _integrity_ok(store: Any, rows: list[str], result: CheckResult) -> bool:
     return False
 
 
-def _mirror_changed_decks(store: Any, valid_decks: dict[str, Path]) -> None:
+def _mirror_changed_decks(store: Any, valid_decks: ValidDecks) -> None:
     """Bring the card mirror up to date with the valid deck files, so orphans are judged on current content."""
-    known = {row[0]: (row[1], row[2]) for row in store.conn.execute("SELECT deck, size, mtime_ns FROM decks")}
-    for slug, path in valid_decks.items():
+    known = {row[0]: row[1:] for row in store.conn.execute("SELECT deck, size, mtime_ns, sha256 FROM decks")}
+    for slug, (path, digest) in valid_decks.items():
         stat = path.stat()
-        if known.get(slug) != (stat.st_size, stat.st_mtime_ns):
+        if known.get(slug) != (stat.st_size, stat.st_mtime_ns, digest):
             from studyprep.deckstore import load_deck_file  # pydantic: imported only when a deck changed
 
             store.mirror_deck(load_deck_file(path), path)
@@ -369,7 +393,7 @@ def _forgotten_since_latest(conn: Any) -> set[tuple[str, str]]:
     return {(deck, card_id) for deck, card_id in rows}
 
 
-def _find_orphans(store: Any, workspace: Workspace, valid_decks: dict[str, Path], result: CheckResult) -> None:
+def _find_orphans(store: Any, workspace: Workspace, valid_decks: ValidDecks, result: CheckResult) -> None:
     """Reviewed cards that no valid deck file holds (cards of a deck file that does not load are not judged)."""
     import json
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,12 +18,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from studyprep.atomic import create_temp_beside, keep_mode
+from studyprep.atomic import STALE_TEMP_SECONDS, create_temp_beside, keep_mode, remove_stale_temps
 from studyprep.clock import isoformat
 from studyprep.deckstore import load_deck, read_decks
 from studyprep.errors import StudyprepError, storage_error
 from studyprep.models import Card, Deck
-from studyprep.workspace import Workspace
+from studyprep.workspace import Workspace, refuse_links
 
 PACKAGE_SUFFIX = ".apkg"
 DEFAULT_PACKAGE = "studyprep.apkg"
@@ -281,11 +282,14 @@ def _package_timestamp(decks: list[Deck]) -> float:
 
 
 def write_package(built: BuiltPackage, target: Path, timestamp: float) -> None:
-    """Write the package next to `target` and move it into place, so a failed export leaves no half file."""
+    """Write the package next to `target` and move it into place, so a failed export leaves no half file (and
+    one killed earlier leaves none for long: its temp files beside `target` are removed here)."""
     folder = target.parent
     if not folder.is_dir():
         problem = "is not a folder" if folder.exists() else "does not exist"
         raise StudyprepError(f"cannot write the package: the folder {folder} {problem}", target)
+    refuse_links(target, folder)  # the package replaces a file, never what a link there names
+    remove_stale_temps(folder, time.time() - STALE_TEMP_SECONDS, of=target.name)
     try:
         handle, temp_name = create_temp_beside(target)  # the user's default mode, not mkstemp's 0600
         keep_mode(target, handle)

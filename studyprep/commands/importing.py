@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from studyprep.bulk import without_cyclic_gc
-from studyprep.deckstore import backup_deck, deck_made_from, read_deck_file, save_deck
+from studyprep.deckstore import backup_deck, deck_made_from, prune_backups, read_deck_file, save_deck
 from studyprep.errors import StudyprepError
 from studyprep.ids import SLUG_PATTERN, slugify
 from studyprep.locking import deck_write_lock
@@ -156,6 +156,7 @@ def _import(
             if previous_text is not None:
                 backup_deck(workspace, slug, previous_text, now)
             target = save_deck(workspace, merged)
+            prune_backups(workspace, slug)  # only now: a failed write must not push good versions out
     return ImportResult(
         deck=slug,
         title=merged.title,

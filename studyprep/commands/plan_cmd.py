@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from studyprep.clock import isoformat
 from studyprep.deadline_plan import MAX_INTERVIEW_AHEAD
 from studyprep.errors import StudyprepError
+from studyprep.locking import deck_write_lock
 from studyprep.plan import StudyPlan, load_plan, plan_path, save_plan
 from studyprep.workspace import Workspace
 
@@ -137,12 +139,14 @@ def update_plan(workspace: Workspace, deck: str, change: PlanChange, now: dateti
     from studyprep.deckstore import load_deck
 
     slug = load_deck(workspace, deck).slug  # a clear error for an unknown deck
-    plan = load_plan(workspace, slug)
-    changed = _apply(plan, change, now)
-    if changed:
-        plan = StudyPlan.model_validate(plan.model_dump())  # re-check bounds before writing
-        save_plan(workspace, plan)
-        _forget_cached_plan(workspace, slug)
+    # Read, changed and written under the writers' lock: two `plan` commands at once must not lose a setting.
+    with deck_write_lock(workspace) if change != PlanChange() else contextlib.nullcontext():
+        plan = load_plan(workspace, slug)
+        changed = _apply(plan, change, now)
+        if changed:
+            plan = StudyPlan.model_validate(plan.model_dump())  # re-check bounds before writing
+            save_plan(workspace, plan)
+            _forget_cached_plan(workspace, slug)
     return PlanView(
         deck=slug,
         path=str(plan_path(workspace, slug)),

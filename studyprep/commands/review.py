@@ -65,7 +65,7 @@ def open_session(
     if min(limit or 0, new or 0, ahead or 0, (card_filter and card_filter.weakest) or 0) < 0:
         raise StudyprepError("--limit, --new, --ahead and --weakest take a number of cards, zero or more")
     with open_store(workspace, create=False) as store, store.session_lock():
-        broken = store.refresh_decks(workspace)
+        broken = store.refresh_decks(workspace, verify=True)  # by content: never serve a stale copy of a deck
         chosen = match_decks(sorted({*store.deck_slugs(), *broken}), names)
         for slug in chosen:
             if names and slug in broken:
