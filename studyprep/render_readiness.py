@@ -132,7 +132,8 @@ def _unanswered(out, answers: AnswerCoverage | None, title: str) -> None:
 
 
 def _unanswered_line(item: Unanswered) -> Text:
-    return Text.assemble(f"{_percent(item.recall):>6}  ", (item.card_id, "dim"), "  ", item.prompt)
+    prompt = ellipsize(item.prompt, RISK_PROMPT_WIDTH)  # as in the at-risk table: whole words
+    return Text.assemble(f"{_percent(item.recall):>6}  ", (item.card_id, "dim"), "  ", prompt)
 
 
 def _passed(out, deck: str, r) -> None:

@@ -304,7 +304,7 @@ def test_an_unreadable_deck_file_is_a_problem_though_its_stat_is_mirrored(
     monkeypatch.undo()
     assert code == 1
     assert [(p["what"], p["path"]) for p in report["problems"]] == [("deck", str(deck))]
-    assert "cannot read deck file: Permission denied" in report["problems"][0]["message"]
+    assert "cannot read the deck file: permission denied" in report["problems"][0]["message"]
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="file permissions bind only non-root users")
