@@ -864,16 +864,18 @@ class ReviewStore:
 
     # -- queue queries ----------------------------------------------------------------------------------
 
-    def due_learning(self, deck: str, before: datetime, now: datetime) -> list[tuple[str, datetime]]:
-        """Active, unburied learning/relearning cards due before `before`, earliest first."""
+    def due_learning(self, deck: str, before: datetime, now: datetime) -> list[tuple[str, datetime, int, int]]:
+        """Active, unburied learning/relearning cards due before `before`, earliest first: (card id, due, fsrs
+        state, learning step), so a budget can count the steps each still owes."""
         with self.guard():
             rows = self.conn.execute(
-                "SELECT s.card_id, s.due FROM card_state s JOIN cards c ON c.deck = s.deck AND c.card_id = s.card_id"  # noqa: S608 - constant SQL fragments, values bound
+                "SELECT s.card_id, s.due, s.state, coalesce(s.step, 0) FROM card_state s"  # noqa: S608 - constant SQL fragments, values bound
+                " JOIN cards c ON c.deck = s.deck AND c.card_id = s.card_id"
                 " WHERE s.deck = ? AND s.state IN (1, 3) AND s.due < ? AND c.active = 1" + _not_buried("s") +
                 " ORDER BY s.due",
                 (deck, to_us(before), to_us(now)),
             ).fetchall()  # fmt: skip
-        return [(row[0], from_us(row[1])) for row in rows]
+        return [(row[0], from_us(row[1]), row[2], row[3]) for row in rows]
 
     def due_reviews(self, deck: str, before: datetime, now: datetime) -> list[tuple[str, float]]:
         """Active, unburied review cards due before `before`, most overdue relative to their interval first.

@@ -166,6 +166,8 @@ class ReviewSession:
         """Rate the card on screen (1 again, 2 hard, 3 good, 4 easy); committed before the next card shows."""
         from fsrs import State
 
+        from studyprep.deadline import steps_owed
+
         shown = self._require_card()
         self._settle()
         if rating not in (1, 2, 3, 4):
@@ -185,7 +187,7 @@ class ReviewSession:
         self.queue.remove(shown.entry.key)
         self.queue.spend(deck)
         if after.state in (State.Learning, State.Relearning) and after.due < self._deck(deck).day_end:
-            self.queue.add_learning(deck, card_id, after.due)
+            self.queue.add_learning(deck, card_id, after.due, steps_owed(self._scheduler(deck), after))
         self._history.append(_Done("answer", shown.entry, log_id, rating))
         self._answers[shown.entry.key] += 1
         self.answered += 1
