@@ -40,6 +40,7 @@ from studyprep.deadline import (
     recall_at,
 )
 from studyprep.simulation import without_fuzz
+from studyprep.studydays import StudyDayScheduler
 
 DAY = timedelta(days=1)
 # bench/projection.py: through 30 cards, or 20, the error against simulating the whole deck is the one 60 gave
@@ -55,8 +56,9 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else float(f"{value:.5g}")
 
 
-class MemoScheduler(Scheduler):
-    """fsrs's Scheduler (fuzz off) whose `review_card` is memoized; the review log is not built (None).
+class MemoScheduler(StudyDayScheduler):
+    """fsrs's Scheduler (fuzz off, elapsed time in the source's study days) whose `review_card` is memoized; the
+    review log is not built (None).
 
     Make one with `MemoScheduler.of(scheduler)`.
     """
@@ -73,7 +75,7 @@ class MemoScheduler(Scheduler):
         """
         model = without_fuzz(scheduler, cls)
         exact_steps = [step / timedelta(microseconds=1) for step in (*model.learning_steps, *model.relearning_steps)]
-        key = json.dumps([model.to_dict(), exact_steps], sort_keys=True)
+        key = json.dumps([model.to_dict(), exact_steps, model.day_starts_at_hour, model.time_zone], sort_keys=True)
         model._memo = cls._memos.setdefault(key, {})
         return model
 
@@ -86,7 +88,7 @@ class MemoScheduler(Scheduler):
     ) -> tuple[FsrsCard, None]:
         """fsrs's `review_card`, computed once per (state, step, ~stability, ~difficulty, whole days, rating)."""
         assert review_datetime is not None  # noqa: S101 - the clock is injected; never "now" here
-        days = (review_datetime - card.last_review).days if card.last_review else None
+        days = self.elapsed_days(card.last_review, review_datetime) if card.last_review else None
         key = (card.state, card.step, card.stability, card.difficulty, days, rating)
         hit = self._memo.get(key)
         if hit is None:

@@ -250,6 +250,15 @@ def _migration_7(conn: sqlite3.Connection) -> None:
                  " PRIMARY KEY (deck, card_id)) WITHOUT ROWID")  # fmt: skip
 
 
+def _migration_8(conn: sqlite3.Connection) -> None:
+    # "study-days": fsrs is now told the days between reviews in study days, as Anki counts them (see
+    # `studydays`), so every stored state computed with 24-hour days is replayed from its log. The replay needs
+    # each deck's plan (its parameters, steps and day rollover), which lives in the plan files: the decks are
+    # queued here and replayed by the next command that mirrors the deck files (`replay_pending`).
+    conn.execute("CREATE TABLE pending_replay (deck TEXT NOT NULL PRIMARY KEY, reason TEXT NOT NULL) WITHOUT ROWID")
+    conn.execute("INSERT INTO pending_replay SELECT DISTINCT deck, 'study-days' FROM review_log")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
@@ -258,6 +267,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 ]
 
 
@@ -432,7 +442,33 @@ class ReviewStore:
                     raise  # not the file's own fault (the database, say): nothing to set aside
                 errors.append(error)
         self._mark_missing(set(known) - {path.stem for path in paths})
+        self.replay_pending(workspace)
         return refreshed
+
+    def replay_pending(self, workspace: Workspace) -> list[str]:
+        """Replay the logs of the decks a migration queued (`_migration_8`, "study-days") with their plans'
+        schedulers, each deck in one transaction; return their slugs. One indexed read when none is queued."""
+        pending = [row[0] for row in self.conn.execute("SELECT deck FROM pending_replay ORDER BY deck")]
+        if not pending:
+            return []
+        from studyprep.scheduling import replay_deck
+
+        done = []
+        for deck in pending:
+            try:
+                with self.transaction() as conn:
+                    replay_deck(workspace, self, deck)
+                    conn.execute("DELETE FROM pending_replay WHERE deck = ?", (deck,))
+            except StudyprepError:
+                continue  # its plan file is broken: the deck stays queued until it can be read
+            done.append(deck)
+        return done
+
+    def logged_cards(self, deck: str) -> list[str]:
+        """Every card of the deck with a review in the log (active, retired or gone from the deck file)."""
+        with self.guard():
+            return [row[0] for row in self.conn.execute(
+                "SELECT DISTINCT card_id FROM review_log WHERE deck = ? ORDER BY card_id", (deck,))]  # fmt: skip
 
     def refresh_decks(self, workspace: Workspace) -> dict[str, StudyprepError]:
         """`refresh_mirror`, where a deck file that cannot be read blocks only its own deck: returned by slug, with
