@@ -245,7 +245,8 @@ def review_cmd(ctx: click.Context, decks: tuple[str, ...], limit: int | None, ne
     from studyprep.commands.review import open_session
     from studyprep.review_ui import run_session
 
-    with open_session(_workspace(ctx), list(decks), _now(), limit=limit, new=new) as session:
+    # A piped session (a script) is not timed: its answer times are not the user's pace.
+    with open_session(_workspace(ctx), list(decks), _now(), limit=limit, new=new, timed=sys.stdin.isatty()) as session:
         run_session(session)
 
 

@@ -117,6 +117,9 @@ class ReviewSession:
     pending: PendingQueue | None = None
     # Decks left out because their file cannot be read (by slug, with the error): said on the first card.
     skipped: dict[str, StudyprepError] = field(default_factory=dict)
+    # False for a scripted (piped) session: its answer times are not the user's, so they are logged without a
+    # duration and never count towards the pace that turns a minutes budget into answers.
+    timed: bool = True
 
     def start(self) -> None:
         """Show the first card (or finish at once if nothing is due)."""
@@ -174,7 +177,9 @@ class ReviewSession:
             raise StudyprepError(f"rating must be 1-4, got {rating}")
         now = self.clock()
         deck, card_id = shown.entry.key
-        duration = min(max(int((now - shown.shown_at).total_seconds() * 1000), 0), MAX_ANSWER_MS)
+        duration = (
+            min(max(int((now - shown.shown_at).total_seconds() * 1000), 0), MAX_ANSWER_MS) if self.timed else None
+        )
         state = shown.stored.card if shown.stored else None
         after = review(self._scheduler(deck), deck, card_id, state, rating, now, duration)
         try:

@@ -53,8 +53,10 @@ def open_session(
     limit: int | None = None,
     new: int | None = None,
     clock: Callable[[], datetime] | None = None,
+    timed: bool = True,
 ) -> Iterator[ReviewSession]:
-    """A started review session over the named decks; the lock and database are released on exit."""
+    """A started review session over the named decks; the lock and database are released on exit. `timed`
+    False (a scripted session) logs answers without their durations (`ReviewSession.timed`)."""
     if min(limit or 0, new or 0) < 0:
         raise StudyprepError("--limit and --new take a number of cards, zero or more")
     with open_store(workspace, create=False) as store, store.session_lock():
@@ -68,7 +70,7 @@ def open_session(
         plans = {deck.slug: load_plan(workspace, deck.slug) for deck in decks}
         queue, pending = open_queue(store, decks, now, limit=limit, new_limit=new)
         session = ReviewSession(store, workspace, decks, queue, clock or session_clock(now), plans, pending=pending,
-                                skipped=skipped)  # fmt: skip
+                                skipped=skipped, timed=timed)  # fmt: skip
         try:
             session.start()
             yield session
