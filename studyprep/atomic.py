@@ -12,7 +12,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from studyprep.errors import StudyprepError
+from studyprep.errors import storage_error
 
 _NEW_FILE_MODE = 0o666  # less the umask, applied by the system when the temp file is created
 _ATTEMPTS = 100
@@ -24,7 +24,7 @@ def write_atomic(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = create_temp_beside(path)
     except OSError as error:  # e.g. a read-only folder or a full disk: nothing was touched yet
-        raise StudyprepError(f"cannot write file: {error.strerror or error}; the old file is unchanged", path) from None
+        raise storage_error(error, path, "write the file", after="the old file is unchanged") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as temp:
             keep_mode(path, temp.fileno())
@@ -35,7 +35,7 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as error:
         with contextlib.suppress(OSError):
             Path(temp_name).unlink()
-        raise StudyprepError(f"cannot write file: {error.strerror or error}; the old file is unchanged", path) from None
+        raise storage_error(error, path, "write the file", after="the old file is unchanged") from None
     _fsync_directory(path.parent)
 
 

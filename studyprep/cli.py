@@ -6,7 +6,6 @@ Core modules are imported inside the commands so that `studyprep --help` stays f
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,8 +24,23 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except StudyprepError as error:
-            click.echo(f"Error: {error.render()}", err=True)
+            _print_error(error.render())
             ctx.exit(error.exit_code)
+        except Exception as error:  # a failing disk where no layer expected one: still one line, no traceback
+            from studyprep.errors import is_storage_failure, storage_error
+
+            if not is_storage_failure(error):
+                raise
+            _print_error(storage_error(error, None, "complete the command").render())  # type: ignore[arg-type]
+            ctx.exit(1)
+
+
+def _print_error(message: str) -> None:
+    """The error printer: one line on stderr, its unsafe characters shown as `<U+XXXX>` (a file name or YAML key
+    holding an escape sequence must not drive the terminal)."""
+    from studyprep.safetext import visible
+
+    click.echo(f"Error: {visible(message, multiline=False)}", err=True)
 
 
 def _workspace(ctx: click.Context):
@@ -42,7 +56,9 @@ def _now():
 
 
 def _print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    from studyprep.safetext import json_dumps
+
+    click.echo(json_dumps(data))
 
 
 def _emit(as_json: bool, json_data: Callable[[], Any], renderer: str, *result: Any) -> None:
@@ -239,15 +255,57 @@ def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, 
 @click.argument("decks", nargs=-1)
 @click.option("--limit", type=click.IntRange(min=0), help="Show at most N cards this session.")
 @click.option("--new", "new", type=click.IntRange(min=0), help="Introduce at most N new cards (overrides the plan).")
+@click.option(
+    "--ahead",
+    type=click.IntRange(min=0),
+    is_flag=False,
+    flag_value=20,
+    help="Study up to N cards (default 20) ahead of the schedule: the most gain at the interview first.",
+)
+@click.option("--category", help="Only cards whose category contains TEXT (case and accents ignored).")
+@click.option("--kind", type=click.Choice(["question", "concept", "fact", "ask"]), help="Only cards of this kind.")
+@click.option("--tag", help="Only cards with this tag.")
+@click.option("--flagged", is_flag=True, help="Only flagged cards.")
+@click.option("--weakest", type=click.IntRange(min=1), help="Only the N seen cards with the lowest predicted recall.")
+@click.option("--at-risk", is_flag=True, help="Only the cards `readiness` lists as most at risk on the day.")
 @click.pass_context
-def review_cmd(ctx: click.Context, decks: tuple[str, ...], limit: int | None, new: int | None) -> None:
-    """Review today's cards of DECKS (all decks when none is named). Keys: space, 1-4, u, s, e, q."""
+def review_cmd(ctx: click.Context, decks: tuple[str, ...], limit: int | None, new: int | None, ahead: int | None,
+               category: str | None, kind: str | None, tag: str | None, flagged: bool, weakest: int | None,
+               at_risk: bool) -> None:  # fmt: skip
+    """Review today's cards of DECKS (all decks when none is named). Keys: space, 1-4, u, s, e, f, !, q."""
     from studyprep.commands.review import open_session
+    from studyprep.practice import CardFilter
     from studyprep.review_ui import run_session
 
+    chosen = CardFilter(category, kind, tag, flagged, weakest, at_risk)
     # A piped session (a script) is not timed: its answer times are not the user's pace.
-    with open_session(_workspace(ctx), list(decks), _now(), limit=limit, new=new, timed=sys.stdin.isatty()) as session:
+    with open_session(_workspace(ctx), list(decks), _now(), limit=limit, new=new, ahead=ahead,
+                      card_filter=chosen, timed=sys.stdin.isatty()) as session:  # fmt: skip
         run_session(session)
+
+
+@cli.command("mock")
+@click.argument("deck")
+@click.option("--questions", type=click.IntRange(min=1), default=5, show_default=True, help="Questions to ask.")
+@click.option("--minutes", type=click.FloatRange(min=0, min_open=True), default=2.0, show_default=True,
+              help="Time to answer each question.")  # fmt: skip
+@click.option("--category", help="Only questions whose category contains TEXT.")
+@click.option("--type", "typed", is_flag=True, help="Type the answers (kept as attempts) instead of saying them.")
+@json_option
+@click.pass_context
+def mock_cmd(ctx: click.Context, deck: str, questions: int, minutes: float, category: str | None, typed: bool,
+             as_json: bool) -> None:  # fmt: skip
+    """A mock interview: DECK's weakest questions, mixed across categories, each against a countdown."""
+    from studyprep.commands.mock_cmd import open_mock
+    from studyprep.commands.review import session_clock
+    from studyprep.mock_ui import mock_clock, run_mock
+    from studyprep.terminal import literal_console
+
+    now = _now()
+    clock = mock_clock(now, session_clock(now))
+    with open_mock(_workspace(ctx), deck, now, clock, questions, minutes, category) as mock:
+        summary = run_mock(mock, typed, literal_console(stderr=as_json))  # --json: the screen goes to stderr
+    _emit(as_json, summary.to_json, "studyprep.mock_ui:render_mock_summary", summary, literal_console())
 
 
 @cli.command("due")
@@ -343,10 +401,29 @@ def check_cmd(ctx: click.Context, drop_orphans: bool, full: bool, as_json: bool)
     """Verify the workspace (deck files, plans, review database and history); exit 1 listing what is wrong."""
     from studyprep.commands.check import check_workspace
 
-    result = check_workspace(_workspace(ctx), drop_orphans=drop_orphans, full=full)
+    result = check_workspace(_workspace(ctx), drop_orphans=drop_orphans, full=full, now=_now())
     _emit(as_json, result.to_json, "studyprep.render_check:render_check", result)
     if not result.ok:
         ctx.exit(1)
+
+
+@cli.command("restore")
+@click.argument("backup", required=False)
+@click.option("--list", "list_only", is_flag=True, help="List the backups (the default without BACKUP).")
+@json_option
+@click.pass_context
+def restore_cmd(ctx: click.Context, backup: str | None, list_only: bool, as_json: bool) -> None:
+    """Put back a BACKUP of the review history (checked first; the current file is kept), or list them."""
+    from studyprep.commands.restore import list_history_backups, restore_history
+
+    if backup is not None and list_only:
+        raise click.UsageError("give a BACKUP to restore, or --list, not both")
+    if backup is None:
+        listing = list_history_backups(_workspace(ctx))
+        _emit(as_json, listing.to_json, "studyprep.render_check:render_backups", listing)
+        return
+    result = restore_history(_workspace(ctx), backup, _now())
+    _emit(as_json, result.to_json, "studyprep.render_check:render_restore", result)
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from studyprep.parallel import Later
 
 LEARN_AHEAD = timedelta(minutes=20)
-EntryKind = Literal["learning", "review", "new"]
+EntryKind = Literal["learning", "review", "new", "ahead"]  # ahead: studied before the schedule asks
 
 
 @dataclass(frozen=True)
@@ -152,10 +152,21 @@ class ReviewQueue:
             bisect.insort(self.learning, entry, key=_due)
         elif entry.planned:
             self.planned.appendleft(entry)
-        elif entry.kind == "review":
+        elif entry.kind in ("review", "ahead"):
             self.reviews.appendleft(entry)
         else:
             self.new.appendleft(entry)
+
+    def restrict(self, keys: set[tuple[str, str]], limit: int | None) -> None:
+        """Keep only these cards (a filtered session), then at most `limit` of them in the lanes' order."""
+        room = math.inf if limit is None else limit
+        lanes = []
+        for lane in (self.learning, list(self.planned), list(self.reviews), list(self.new)):
+            kept = [entry for entry in lane if entry.key in keys][: max(int(min(room, len(lane))), 0)]
+            room -= len(kept)
+            lanes.append(kept)
+        self.learning, planned, reviews, new = lanes
+        self.planned, self.reviews, self.new = deque(planned), deque(reviews), deque(new)
 
     def next_learning_due(self) -> datetime | None:
         """When the earliest waiting learning card falls due."""

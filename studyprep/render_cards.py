@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from rich.table import Table
@@ -102,6 +102,10 @@ def render_card_detail(detail: CardDetail, now: datetime) -> None:
     out.print(Text(recall))
     if detail.forgotten_at is not None:
         out.print(Text(f"sent back to new {detail.forgotten_at.astimezone():%Y-%m-%d %H:%M} (earlier reviews kept)"))
+    for attempt in detail.attempts:
+        taken = duration(timedelta(milliseconds=attempt.duration_ms))
+        out.print(Text.assemble((f"mock answer {attempt.at.astimezone():%Y-%m-%d %H:%M} ({taken}): ", "magenta"),
+                                attempt.answer))  # fmt: skip
     if not detail.history:
         out.print(Text("no reviews yet", style="dim"))
         return

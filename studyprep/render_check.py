@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
 from studyprep.commands.check import CheckResult
 from studyprep.render import console
 from studyprep.wording import count
+
+if TYPE_CHECKING:
+    from studyprep.commands.restore import BackupListing
+    from studyprep.history_backups import Backup, RestoreResult
 
 ORPHANS_SHOWN = 20
 
@@ -47,5 +53,40 @@ def render_check(result: CheckResult) -> None:
                 " run `studyprep check --drop-orphans`"
             )
         )
+    for backup in result.backups:
+        out.print(Text(f"backup  {_backup_line(backup)}", style="dim"), soft_wrap=True)
     if result.ok:
         out.print(Text("workspace ok", style="bold green"))
+
+
+def _backup_line(backup: Backup) -> str:
+    return f"{backup.name}  {backup.taken_at:%Y-%m-%d %H:%M} UTC  {backup.reason}  {_size(backup.size)}"
+
+
+def _size(size: int) -> str:
+    """Bytes as `812 B`, `4.1 KB`, `12.3 MB` or `1.2 GB` (decimal units)."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} B"
+
+
+def render_backups(listing: BackupListing) -> None:
+    """Each backup of the review database, newest first, with its time, reason, size and answers."""
+    out = console()
+    if not listing.backups:
+        out.print(Text(f"no backups of {listing.database} yet (one is taken on the first command of each day)"))
+        return
+    out.print(Text(f"backups of {listing.database}, newest first:", style="dim"), soft_wrap=True)
+    for listed in listing.backups:
+        answers = "unreadable" if listed.reviews is None else f"{listed.reviews} answers"
+        out.print(Text(f"  {_backup_line(listed.backup)}  {answers}"), soft_wrap=True)
+    out.print(Text("to put one back: studyprep restore NAME (the current file is kept)", style="dim"))
+
+
+def render_restore(result: RestoreResult) -> None:
+    """What was restored, and where the replaced file was kept."""
+    out = console()
+    out.print(Text(f"restored {result.backup.name} ({result.reviews} answers) as {result.database}"), soft_wrap=True)
+    if result.replaced is not None:
+        out.print(Text(f"the file it replaced is kept as {result.replaced}"), soft_wrap=True)

@@ -2,7 +2,7 @@
 
 Importing is the first thing a user runs and its summary is a few short lines, so this renderer does
 without rich (whose console costs ~40 ms of start-up, a fifth of the whole import). Document text goes
-through `visible`, as it does through the rich console elsewhere.
+through `safetext.strip`, as it does through the rich console elsewhere.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from studyprep import safetext
 from studyprep.ids import CARD_KINDS
-from studyprep.visible import visible
 
 if TYPE_CHECKING:
     from studyprep.commands.importing import ImportResult
@@ -25,16 +25,16 @@ def render_import(result: ImportResult) -> None:
     `warning: FILE:LINE: message` line for each card that looks wrong."""
     for entry in result.outline or []:
         click.echo(click.style(f"{entry.line:>5}  ", dim=True) + click.style(f"{entry.role:<9} ", fg="cyan")
-                   + visible(entry.text))  # fmt: skip
-    click.echo(click.style(visible(result.deck), bold=True) + f"  {visible(result.title)}")
+                   + safetext.strip(entry.text))  # fmt: skip
+    click.echo(click.style(safetext.strip(result.deck), bold=True) + f"  {safetext.strip(result.title)}")
     click.echo(click.style(_what_happened(result), dim=True))
     for line in _counts_table(result):
         click.echo(line)
     for card_id, old, new in result.report.edited:
-        edit = f"{card_id}: {visible(old)} -> {visible(new)} (id and history kept)"
+        edit = f"{card_id}: {safetext.strip(old)} -> {safetext.strip(new)} (id and history kept)"
         click.echo(click.style("edited ", fg="yellow") + edit)
     for warning in result.warnings:
-        message = f": {visible(result.document)}:{warning.line}: {visible(warning.message)}"
+        message = f": {safetext.strip(result.document)}:{warning.line}: {safetext.strip(warning.message)}"
         click.echo(click.style("warning", fg="yellow") + message, err=True)
 
 

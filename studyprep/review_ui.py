@@ -14,7 +14,7 @@ import select
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console
@@ -22,6 +22,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from studyprep.errors import StudyprepError
+from studyprep.practice import AHEAD_CARDS
 from studyprep.render_review import describe_moment
 from studyprep.scheduling import RATING_NAMES
 from studyprep.session import Phase, Progress, ReviewSession, Summary
@@ -36,6 +37,12 @@ REVEAL_KEYS = {" ", "\n", "\r"}
 FRONT_HELP = "space: show answer · s bury · e notes · f flag · ! suspend · u undo · q quit"
 BACK_HELP = "1-4 rate · s bury · e notes · f flag · ! suspend · u undo · q quit"
 DONE_HELP = "u undo the last answer · any other key: finish"
+MIN_DECK_CELLS = 8  # what the header keeps of a deck slug when the category needs the room
+MIN_BACK_LINES = 3  # a page of the back, however little room the prompt leaves
+AHEAD_KEY = "a"
+AHEAD_OFFER = (
+    f"{AHEAD_KEY}: study ahead (up to {AHEAD_CARDS} cards that add most to recall at the interview, else the weakest)"
+)
 
 
 class KeyReader:
@@ -126,6 +133,7 @@ class ReviewScreen:
         # `pages` as last drawn, `page` the one on screen (space turns to the next, from the last to the first).
         self.page = 0
         self.pages = 1
+        self._ahead_possible: bool | None = None  # whether a card could be studied ahead (asked once)
 
     def loop(self) -> None:
         """Run until done or quit; Ctrl-C is left to the caller.
@@ -135,12 +143,17 @@ class ReviewScreen:
         """
         while True:
             if self.session.phase is Phase.DONE:
-                if not self.session.can_undo:
+                offer = self.offers_ahead()
+                if not self.session.can_undo and not offer:
+                    self._say_done()  # nothing was shown: nothing to undo or study ahead
                     return
-                self.draw_done()
+                self.draw_done(offer)
                 key = self.keys.read(self._tick)
                 self._erase_status()
-                if key != "u":
+                if key == AHEAD_KEY and offer:
+                    self.session.study_ahead(AHEAD_CARDS)
+                    continue
+                if key != "u" or not self.session.can_undo:
                     return
                 self.handle(key)
                 continue
@@ -199,7 +212,7 @@ class ReviewScreen:
             Text(card.prompt, style="bold"),
         ]
         if card.context:
-            head.append(Text(card.context, style="dim"))  # fmt: skip
+            head.append(Text(card.context, style="dim"))
         for part in head:
             out.print(part)
         self.pages = 1
@@ -209,13 +222,27 @@ class ReviewScreen:
             out.print(Text(self.session.notice, style="yellow"))
         self._status()
 
-    def draw_done(self) -> None:
-        """The queue is empty: say so, and offer to undo the last answer before the summary."""
-        if self.keys.is_tty:
-            self.console.clear()
-        self.console.print(Text("No more cards due right now.", style="bold"))
+    def offers_ahead(self) -> bool:
+        """Whether the empty queue offers to study ahead: nothing was due, and some card could be (not again)."""
+        session = self.session
+        if session.ahead or (session.limit is not None and session.cards_done() >= session.limit):
+            return False
+        if self._ahead_possible is None:
+            self._ahead_possible = session.can_study_ahead()
+        return self._ahead_possible
+
+    def _say_done(self) -> None:
+        self.console.print(Text(self.session.done_message(), style="bold"))
         if self.session.notice:
             self.console.print(Text(self.session.notice, style="yellow"))
+
+    def draw_done(self, offer: bool = False) -> None:
+        """The queue is empty: say so, and offer to study ahead or undo the last answer before the summary."""
+        if self.keys.is_tty:
+            self.console.clear()
+        self._say_done()
+        if offer:
+            self.console.print(Text(AHEAD_OFFER))
         self._status()
 
     def _draw_back(self, above: int) -> None:
@@ -268,7 +295,7 @@ class ReviewScreen:
             line.append(f" — {summary[0]}")
         return line
 
-    def _height(self, parts: list) -> int:
+    def _height(self, parts: list[Any]) -> int:
         """Screen lines `parts` take when printed one after another at the console's width."""
         options = self.console.options
         return sum(len(self.console.render_lines(part, options, pad=False)) for part in parts)
@@ -277,6 +304,8 @@ class ReviewScreen:
         progress = self.session.progress()
         seconds = int(progress.elapsed.total_seconds())
         help_text = {Phase.BACK: BACK_HELP, Phase.DONE: DONE_HELP}.get(self.session.phase, FRONT_HELP)
+        if self.session.phase is Phase.DONE and not self.session.can_undo:
+            help_text = "any other key: finish"
         if self.session.phase is Phase.BACK and self.pages > 1:
             help_text = f"space: more ({self.page + 1}/{self.pages}) · {help_text}"
         return Text.assemble(
@@ -343,7 +372,7 @@ class ReviewScreen:
 
 def render_summary(summary: Summary, console: Console, now: datetime) -> None:
     """What the session did, and what comes next."""
-    parts = [f"Session over: {count(summary.answered, 'card')}"]
+    parts = [f"Session over: {count(summary.cards, 'card')}, {count(summary.answered, 'answer')}"]
     if summary.answered:
         parts.append(f"again {summary.again_rate:.0%}")
     parts.append(duration(summary.elapsed))
@@ -354,8 +383,8 @@ def render_summary(summary: Summary, console: Console, now: datetime) -> None:
         console.print(Text(f"{count(summary.due_left, 'card')} still due today: run `studyprep review` to go on."))
     if summary.next_due is not None:
         console.print(Text(f"Next card due {describe_moment(summary.next_due, now)}."))
-    elif not summary.due_left:
-        console.print(Text("Nothing scheduled yet."))
+    elif not summary.due_left and not summary.seen_any:
+        console.print(Text("Nothing scheduled yet: every card is still new."))
 
 
 def left_text(progress: Progress) -> str:
@@ -384,10 +413,6 @@ def header_title(deck: str, category: list[str], width: int) -> str:
     return f"{short} › {ellipsize(path, max(width - cell_len(short) - 3, 1))}"
 
 
-MIN_DECK_CELLS = 8
-MIN_BACK_LINES = 3  # a page of the back, however little room the prompt leaves
-
-
 def _cut(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return text
@@ -412,10 +437,6 @@ def run_session(session: ReviewSession, console: Console | None = None, keys: Ke
         else:
             console.print(Text("No decks yet. Import a prep document: studyprep import PREP.md"))
         return session.finish()
-    if session.phase is Phase.DONE:
-        console.print(Text("Nothing due right now.", style="bold"))
-        if session.notice:
-            console.print(Text(session.notice, style="yellow"))
     with contextlib.suppress(KeyboardInterrupt), keys.keys_mode():
         screen.loop()
     if keys.is_tty:

@@ -2,9 +2,10 @@
 
 WAL mode, `synchronous=FULL`, `PRAGMA application_id` marks the file as ours, `PRAGMA user_version` counts
 the applied entries of `MIGRATIONS`. A file that is not SQLite, belongs to another program, or comes from a
-newer studyprep raises `StudyprepError` and is never touched. Times are INTEGER microseconds since the Unix
-epoch (UTC), so FSRS datetimes round-trip exactly. Everything is keyed by (deck slug, card id): card ids are
-unique within a deck only.
+newer studyprep raises `StudyprepError` and is never touched. Failures are worded by `errors.storage_error`
+(through `database_error`); the file is backed up daily and before a migration (`history_backups`). Times are
+INTEGER microseconds since the Unix epoch (UTC), so FSRS datetimes round-trip exactly. Everything is keyed by
+(deck slug, card id): card ids are unique within a deck only.
 
 Tables
 - `decks(deck, path, size, mtime_ns, sha256, title, present, company, role)`: which version of each deck
@@ -251,6 +252,13 @@ def _migration_7(conn: sqlite3.Connection) -> None:
 
 
 def _migration_8(conn: sqlite3.Connection) -> None:
+    # A mock interview keeps each typed answer as an attempt at its card (shown by `card ID` and the next mock).
+    conn.execute("CREATE TABLE attempts (id INTEGER PRIMARY KEY, deck TEXT NOT NULL, card_id TEXT NOT NULL,"
+                 " at INTEGER NOT NULL, duration_ms INTEGER NOT NULL, answer TEXT NOT NULL)")  # fmt: skip
+    conn.execute("CREATE INDEX attempts_by_card ON attempts (deck, card_id, at)")
+
+
+def _migration_9(conn: sqlite3.Connection) -> None:
     # "study-days": fsrs is now told the days between reviews in study days, as Anki counts them (see
     # `studydays`), so every stored state computed with 24-hour days is replayed from its log. The replay needs
     # each deck's plan (its parameters, steps and day rollover), which lives in the plan files: the decks are
@@ -268,6 +276,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_6,
     _migration_7,
     _migration_8,
+    _migration_9,
 ]
 
 
@@ -341,6 +350,15 @@ class DeckCounts:
     next_due: datetime | None
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """An answer typed in a mock interview: when, how long it took, and the text."""
+
+    at: datetime
+    duration_ms: int
+    answer: str
+
+
 class ConflictError(StudyprepError):
     """The card changed under us (another session answered it); nothing was written."""
 
@@ -388,15 +406,8 @@ class ReviewStore:
         """Turn SQLite failures into a StudyprepError that names the database."""
         try:
             yield
-        except sqlite3.OperationalError as error:
-            text = str(error)
-            if "locked" in text or "busy" in text:
-                raise StudyprepError(
-                    "the review database is busy (another studyprep command is writing); try again", self.path
-                ) from None
-            raise _damaged(self.path, error) from None
-        except sqlite3.DatabaseError as error:
-            raise _damaged(self.path, error) from None
+        except sqlite3.Error as error:
+            raise database_error(self.path, error) from None
 
     @contextlib.contextmanager
     def _reading_states(self, deck: str) -> Iterator[None]:
@@ -430,7 +441,8 @@ class ReviewStore:
         A broken file raises its error; given `errors`, it is added there instead, the file's deck keeps its last
         mirrored version and the other files are mirrored still.
         """
-        known = {row[0]: row[1:] for row in self.conn.execute("SELECT deck, size, mtime_ns, sha256 FROM decks")}
+        with self.guard():
+            known = {row[0]: row[1:] for row in self.conn.execute("SELECT deck, size, mtime_ns, sha256 FROM decks")}
         paths = _deck_files(workspace)
         refreshed = []
         for path in paths:
@@ -446,9 +458,10 @@ class ReviewStore:
         return refreshed
 
     def replay_pending(self, workspace: Workspace) -> list[str]:
-        """Replay the logs of the decks a migration queued (`_migration_8`, "study-days") with their plans'
+        """Replay the logs of the decks a migration queued (`_migration_9`, "study-days") with their plans'
         schedulers, each deck in one transaction; return their slugs. One indexed read when none is queued."""
-        pending = [row[0] for row in self.conn.execute("SELECT deck FROM pending_replay ORDER BY deck")]
+        with self.guard():
+            pending = [row[0] for row in self.conn.execute("SELECT deck FROM pending_replay ORDER BY deck")]
         if not pending:
             return []
         from studyprep.scheduling import replay_deck
@@ -570,11 +583,15 @@ class ReviewStore:
 
     def concepts(self, deck: str) -> list[MirrorCard]:
         """The deck's active concept cards in document order (for 'related concepts' on the back)."""
+        return self.cards_of_kind(deck, "concept")
+
+    def cards_of_kind(self, deck: str, kind: str) -> list[MirrorCard]:
+        """The deck's active cards of one kind in document order."""
         with self.guard():
             rows = self.conn.execute(
-                f"SELECT {_CARD_COLUMNS} FROM cards WHERE deck = ? AND active = 1 AND kind = 'concept'"  # noqa: S608 - constant SQL fragments, values bound
+                f"SELECT {_CARD_COLUMNS} FROM cards WHERE deck = ? AND active = 1 AND kind = ?"  # noqa: S608 - constant SQL fragments, values bound
                 " ORDER BY position",
-                (deck,),
+                (deck, kind),
             ).fetchall()
         return [_mirror_card(row) for row in rows]
 
@@ -776,6 +793,60 @@ class ReviewStore:
             return self._insert_log(
                 deck, card_id, int(rating), reviewed_at, duration_ms, None, None, earlier is None, source, external_id
             )
+
+    def append_reviews(
+        self, rows: Iterable[tuple[str, str, int, datetime, int | None, bool, str]], source: str
+    ) -> None:
+        """Append many reviews from elsewhere at once: `(deck, card_id, rating, reviewed_at, duration_ms, was_new,
+        external_id)`, none of them logged yet (the caller checked; a duplicate fails the whole transaction).
+
+        The bulk form of `append_review` for `anki-pull`; the caller stores the replayed states afterwards."""
+        decks: set[str] = set()
+        values = (
+            (deck, card_id, rating, to_us(at), taken, int(was_new), source, external)
+            for deck, card_id, rating, at, taken, was_new, external in rows
+            if not decks.add(deck)
+        )
+        with self.transaction() as conn:
+            # The insert trigger bumps a deck's version per row: a million upserts of one row took two thirds of
+            # the time. Inside this transaction it is set aside and put back, and each deck bumped once; no other
+            # connection ever sees the schema without it.
+            trigger = "review_log_insert_bumps_deck"
+            found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,))
+            sql = (found.fetchone() or [None])[0]
+            if sql:
+                conn.execute(f"DROP TRIGGER {trigger}")
+            conn.executemany(
+                "INSERT INTO review_log (deck, card_id, rating, reviewed_at, duration_ms, was_new, source, external_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
+            if sql:
+                conn.execute(sql)
+                conn.executemany(
+                    "INSERT INTO deck_versions (deck, version) VALUES (?, 1)"
+                    " ON CONFLICT (deck) DO UPDATE SET version = version + 1",
+                    [(deck,) for deck in sorted(decks)],
+                )
+
+    def external_ids(self, deck: str, card_id: str, source: str) -> set[str]:
+        """The external ids of a card's reviews from `source` (what an import already brought in)."""
+        with self.guard():
+            # By the card's index: asked for `source` and non-null ids, SQLite picked the partial index of every
+            # imported review and scanned a million rows per card.
+            rows = self.conn.execute(
+                "SELECT external_id FROM review_log WHERE deck = ? AND card_id = ? AND +source = ?",
+                (deck, card_id, source),
+            )
+            return {row[0] for row in rows if row[0] is not None}
+
+    def last_log_id(self, deck: str, card_id: str) -> int:
+        """The id of the card's newest log row (0: none)."""
+        with self.guard():
+            row = self.conn.execute(
+                "SELECT max(id) FROM review_log WHERE deck = ? AND card_id = ?", (deck, card_id)
+            ).fetchone()
+        return int(row[0] or 0)
 
     def replace_state(self, deck: str, card_id: str, card: fsrs.Card | None, last_log_id: int) -> None:
         """Store a rebuilt state (None: the card has no history and is new again)."""
@@ -1017,6 +1088,21 @@ class ReviewStore:
             conn.execute("INSERT OR REPLACE INTO forgotten (deck, card_id, at) VALUES (?, ?, ?)", (deck, card_id, at))
         return had is not None
 
+    def add_attempt(self, deck: str, card_id: str, at: datetime, duration_ms: int, answer: str) -> None:
+        """Keep an answer typed in a mock interview."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO attempts (deck, card_id, at, duration_ms, answer) VALUES (?, ?, ?, ?, ?)",
+                         (deck, card_id, to_us(at), duration_ms, answer))  # fmt: skip
+
+    def attempts(self, deck: str, card_id: str) -> list[Attempt]:
+        """A card's typed mock-interview answers, oldest first."""
+        with self.guard():
+            rows = self.conn.execute(
+                "SELECT at, duration_ms, answer FROM attempts WHERE deck = ? AND card_id = ? ORDER BY at, id",
+                (deck, card_id),
+            ).fetchall()
+        return [Attempt(from_us(at), duration, answer) for at, duration, answer in rows]
+
     def forgotten_at(self, deck: str, card_id: str) -> datetime | None:
         """When the card was last sent back to new, if ever."""
         with self.guard():
@@ -1099,20 +1185,17 @@ def _log_entry(row: tuple[Any, ...]) -> LogEntry:
     return LogEntry(*values)
 
 
-def _damaged(path: Path, error: Exception) -> StudyprepError:
-    text = str(error)
-    if "readonly" in text or "unable to open" in text:
-        # Permissions, not damage: advice to move the file aside could cost the user their history.
-        return StudyprepError(
-            f"the review database cannot be opened for writing ({text}); check the permissions of the file and"
-            " its folder",
-            path,
-        )
-    return StudyprepError(
-        f"the review database is damaged or unreadable ({error}); it was left untouched: move it aside to start"
-        " a fresh history, or restore a backup",
-        path,
-    )
+def database_error(path: Path, error: sqlite3.Error | OSError) -> StudyprepError:
+    """The one-line error for a failure of the review database at `path` (`errors.storage_error` words it). Only a
+    damaged file (SQLITE_CORRUPT, SQLITE_NOTADB) is told to restore, naming the newest good backup."""
+    from studyprep.errors import is_damaged, storage_error
+
+    remedy = None
+    if is_damaged(error):
+        from studyprep.history_backups import damaged_remedy
+
+        remedy = damaged_remedy(path)
+    return storage_error(error, path, "use the review database", damaged_remedy=remedy)
 
 
 def database_path(workspace: Workspace) -> Path:
@@ -1125,22 +1208,42 @@ def open_store(workspace: Workspace, create: bool = True) -> ReviewStore:
 
     With `create=False` (commands that only report), a workspace folder that does not exist is not made: an
     empty in-memory database stands in for it, so a mistyped `--home` leaves no folders behind.
+    The first opening of an existing database in a study day backs it up (`history_backups.daily_backup`).
     """
     if not create and not workspace.root.is_dir():
         conn = sqlite3.connect(":memory:", isolation_level=None)
         _prepare(conn, database_path(workspace))
         return ReviewStore(database_path(workspace), conn, ephemeral=True)
-    return open_database(database_path(workspace))
+    path = database_path(workspace)
+    existed = path.is_file()
+    store = open_database(path)
+    if existed:
+        try:
+            _back_up_daily(store)
+        except BaseException:
+            store.close()
+            raise
+    return store
+
+
+def _back_up_daily(store: ReviewStore) -> None:
+    from studyprep.clock import now
+    from studyprep.history_backups import daily_backup
+
+    # The clock the command read (`STUDYPREP_NOW` when set): which study day it is does not depend on the
+    # milliseconds between the two reads.
+    with store.guard():
+        daily_backup(store.conn, store.path, now())
 
 
 def open_database(path: Path) -> ReviewStore:
     """Open a review database file, refusing anything that is not one of ours."""
     _check_header(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
-    except sqlite3.Error as error:
-        raise _damaged(path, error) from None
+    except (OSError, sqlite3.Error) as error:
+        raise database_error(path, error) from None
     store = ReviewStore(path, conn)
     try:
         with store.guard():
@@ -1160,7 +1263,7 @@ def _check_header(path: Path) -> None:
     except IsADirectoryError:
         raise StudyprepError("the review database path is a directory", path) from None
     except OSError as error:
-        raise StudyprepError(f"cannot read the review database: {error.strerror or error}", path) from None
+        raise database_error(path, error) from None
     if head and head != SQLITE_MAGIC:
         raise StudyprepError(
             "this is not a studyprep review database (not SQLite); it was left untouched: move it aside", path
@@ -1187,6 +1290,11 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     if version < len(MIGRATIONS):
+        if version > 0:  # a history to keep: copied as it was before the schema changes
+            from studyprep.clock import now
+            from studyprep.history_backups import back_up
+
+            back_up(conn, path, "before-migration", now())
         _migrate(conn)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,11 +20,13 @@ from studyprep.errors import StudyprepError
 from studyprep.queue import DeckDay, PendingQueue, QueueEntry, ReviewQueue
 from studyprep.reviewstore import ConflictError, MirrorCard, ReviewStore, StoredState
 from studyprep.scheduling import preview, review, scheduler_for
+from studyprep.wording import count
 from studyprep.workspace import Workspace
 
 if TYPE_CHECKING:
     import fsrs
 
+    from studyprep.commands.due import DeckDue
     from studyprep.plan import StudyPlan
 
 MAX_ANSWER_MS = 5 * 60 * 1000  # a card left on screen while away should not count as hours of study
@@ -78,12 +80,14 @@ class Progress:
 class Summary:
     """What the session did and what comes next."""
 
-    answered: int
+    answered: int  # answers given, learning steps included
     again: int
     buried: int
     elapsed: timedelta
     due_left: int
     next_due: datetime | None
+    cards: int = 0  # distinct cards answered (what `--limit N` counts)
+    seen_any: bool = True  # whether the decks hold any card ever answered (else nothing can be scheduled yet)
 
     @property
     def again_rate(self) -> float:
@@ -117,6 +121,10 @@ class ReviewSession:
     pending: PendingQueue | None = None
     # Decks left out because their file cannot be read (by slug, with the error): said on the first card.
     skipped: dict[str, StudyprepError] = field(default_factory=dict)
+    limit: int | None = None  # `--limit N`: at most N cards this session (their learning steps included)
+    new_limit: int | None = None  # `--new N`: the new cards this session may introduce
+    only: set[tuple[str, str]] | None = None  # a filtered session's cards (`practice.chosen_cards`)
+    ahead: bool = False  # studying ahead of the schedule (`study_ahead`)
     # False for a scripted (piped) session: its answer times are not the user's, so they are logged without a
     # duration and never count towards the pace that turns a minutes budget into answers.
     timed: bool = True
@@ -289,10 +297,58 @@ class ReviewSession:
         # The same counts as `studyprep due` (deadline decks counted as their plan serves them).
         from studyprep.commands.due import counts_for
 
-        counts = counts_for(self.store, self.decks, self.clock())
+        now = self.clock()
+        counts = counts_for(self.store, self.decks, now)
         due_left = sum(deck.total for deck in counts)
-        next_due = min((deck.next_due for deck in counts if deck.next_due), default=None)
-        return Summary(self.answered, self.again, self.buried, self.elapsed(), due_left, next_due)
+        next_due = min((_next_moment(deck, self._deck(deck.deck), now) for deck in counts if deck.next_due),
+                       default=None)  # fmt: skip
+        cards = self.cards_done()
+        seen_any = next_due is not None or any(self.store.deck_states(deck.slug) for deck in self.decks)
+        return Summary(self.answered, self.again, self.buried, self.elapsed(), due_left, next_due, cards, seen_any)
+
+    def can_study_ahead(self) -> bool:
+        """Whether any card seen before could be studied ahead (cheap: the ranking waits for `study_ahead`)."""
+        return any(
+            (deck.slug, card_id) not in self._answered() and (self.only is None or (deck.slug, card_id) in self.only)
+            for deck in self.decks
+            for card_id, state in self.store.card_states(deck.slug).items()
+            if state is not None
+        )
+
+    def study_ahead(self, limit: int) -> int:
+        """Go on with up to `limit` cards ahead of the schedule, best first (`practice.ahead_entries`); real FSRS
+        reviews. Today's due cards, if any, are left for plain `review`; returns how many cards are queued."""
+        from studyprep.practice import ahead_entries
+
+        self._settle()
+        now = self.clock()
+        entries = ahead_entries(self.store, self.decks, self.plans, now, limit, self.only, self._answered())
+        self.queue = ReviewQueue(learning=self.queue.learning, reviews=deque(entries))
+        self.ahead = True
+        self.limit = None
+        if not entries:
+            self.notice = "nothing to study ahead: no card has been seen yet"
+        self._advance()
+        return len(entries)
+
+    def _answered(self) -> set[tuple[str, str]]:
+        return {key for key, answers in self._answers.items() if answers > 0}
+
+    def cards_done(self) -> int:
+        """Distinct cards answered this session (an answer taken back uncounts its card)."""
+        return sum(1 for answers in self._answers.values() if answers > 0)
+
+    def done_message(self) -> str:
+        """Why the queue is empty: the session's `--limit` reached, or nothing left due now."""
+        if self.ahead:
+            return "No more cards to study ahead in this session."
+        if self.new_limit is not None:  # new cards may still be due today: say what held them back
+            return f"No more cards within this session's --new {self.new_limit}."
+        if not self._history:
+            return "Nothing due right now."
+        if self.limit is not None and self.cards_done() >= self.limit:
+            return f"Limit reached: {count(self.limit, 'card')} this session (--limit {self.limit})."
+        return "No more cards due right now."
 
     # -- views ------------------------------------------------------------------------------------------
 
@@ -378,6 +434,14 @@ class ReviewSession:
             questions = self.store.question_texts(card.deck) if concepts else []
             self._concepts[card.deck] = ConceptIndex(concepts, questions)
         return self._concepts[card.deck].mentioned_in(f"{card.prompt}\n{card.context}")
+
+
+def _next_moment(counts: DeckDue, day: DeckDay, now: datetime) -> datetime | None:
+    """When a deck next has a card for review. A deadline deck with nothing left today may hold cards FSRS calls
+    due that its plan leaves alone (safe for the day): its next chance is tomorrow's plan, not "now"."""
+    if counts.next_due is not None and counts.next_due <= now and not counts.total and day.plan is not None:
+        return day.day_end
+    return counts.next_due
 
 
 class ConceptIndex:

@@ -1,9 +1,10 @@
 """A rich console for the terminal that shows document text literally: its control characters never reach it.
 
 Rich sends text's ESC, C1 and other control characters to the terminal as they are, so a document holding
-`ESC[2J` or `ESC]0;title BEL` would clear the screen or retitle the window. The console drops them from every
-text segment it renders (they take no cell, so tables and the live line keep their layout); rich's own
-styling and cursor movement are not text segments and pass untouched. Deck files and JSON keep the text.
+`ESC[2J` or `ESC]0;title BEL` would clear the screen or retitle the window. The console drops them, and bidi
+and zero-width characters (`studyprep.safetext` decides which), from every text segment it renders (they take
+no cell, so tables and the live line keep their layout); rich's own styling and cursor movement are not text
+segments and pass untouched. Deck files and JSON keep the text.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console, RenderHook
 from rich.segment import Segment
 
-from studyprep.visible import CONTROL_CHARACTERS as _CONTROL
+from studyprep.safetext import has_unsafe, strip
 
 if TYPE_CHECKING:
     from rich.console import ConsoleOptions, ConsoleRenderable, RenderResult
@@ -27,8 +28,8 @@ class _Literal:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         for segment in console.render(self.renderable, options):
-            if segment.control is None and _CONTROL.search(segment.text):
-                yield Segment(_CONTROL.sub("", segment.text), segment.style)
+            if segment.control is None and has_unsafe(segment.text):
+                yield Segment(strip(segment.text), segment.style)
             else:
                 yield segment
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from studyprep.errors import DeckNotFoundError, StudyprepError
+from studyprep.errors import DeckNotFoundError, StudyprepError, storage_error
 
 HOME_VARIABLE = "STUDYPREP_HOME"
 
@@ -69,7 +69,7 @@ def stat_file(path: Path, what: str) -> os.stat_result:
         missing = "is a link to nothing" if path.is_symlink() else "not found"
         raise StudyprepError(f"{what} {missing}", path) from None
     except OSError as error:
-        raise StudyprepError(f"cannot read {what}: {error.strerror or error}", path) from None
+        raise storage_error(error, path, f"read the {what}") from None
     if stat.S_ISDIR(result.st_mode):
         raise StudyprepError(f"{what} is a directory, not a file", path)
     if not stat.S_ISREG(result.st_mode):

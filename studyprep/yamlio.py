@@ -12,7 +12,7 @@ import yaml
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-from studyprep.errors import StudyprepError, too_large_message
+from studyprep.errors import StudyprepError, storage_error, too_large_message
 
 ModelT = TypeVar("ModelT", bound="BaseModel")
 T = TypeVar("T")
@@ -238,7 +238,7 @@ def _checked(path: Path, what: str, read: Callable[[], T]) -> T:
     except FileNotFoundError:
         raise StudyprepError(f"{what} not found", path) from None  # gone since `stat_file` looked
     except OSError as error:
-        raise StudyprepError(f"cannot read {what}: {error.strerror or error}", path) from None
+        raise storage_error(error, path, f"read the {what}") from None
 
 
 def decode_utf8(raw: bytes, path: Path) -> str:

@@ -81,7 +81,7 @@ def set_plan(workspace: Workspace, slug: str = SLUG, **changes: object) -> None:
 
 @contextmanager
 def session_at(workspace: Workspace, clock: Clock, decks: list[str] | None = None,
-               **options: int) -> Iterator[ReviewSession]:  # fmt: skip
+               **options: object) -> Iterator[ReviewSession]:  # fmt: skip
     """A started session at the clock's time, driven by that clock."""
     with open_session(workspace, decks or [], clock(), clock=clock, **options) as session:
         yield session

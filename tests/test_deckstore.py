@@ -79,7 +79,7 @@ def test_failed_write_leaves_the_old_file_and_no_temp(deck_file: Path, monkeypat
     monkeypatch.setattr(os, "fsync", no_space)
     source = deck_file.parent.parent.parent / "prep.md"
     source.write_text(DOC + "- What is an error budget?\n", encoding="utf-8")
-    with pytest.raises(StudyprepError, match="No space left on device; the old file is unchanged"):
+    with pytest.raises(StudyprepError, match=r"disk is full.*\(No space left on device\).*; the old file is unchanged"):
         import_document(Workspace(deck_file.parent.parent), source, FIXED_NOW)
     assert deck_file.read_bytes() == before
     # No temp file and no half backup; only the deck itself (and the import's lock file) remain.

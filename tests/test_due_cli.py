@@ -33,7 +33,7 @@ def test_due_counts_change_as_cards_are_answered_and_days_pass(tmp_path: Path) -
     # Scripted session (stdin is not a terminal: one key per line): reveal + "again", reveal + "easy".
     result = run(workspace, "review", stdin="\n1\n\n4\nq\n")
     assert result.exit_code == 0, result.output
-    assert "Session over: 2 cards · again 50%" in result.output
+    assert "Session over: 2 cards, 2 answers · again 50%" in result.output
     after = due_json(workspace, "2026-01-01T09:00:30Z")
     assert after["decks"][0] | {"next_due": None} == {
         "deck": SLUG, "learning": 1, "review": 0, "new": 3, "new_today": 2, "next_due": None,

@@ -77,7 +77,7 @@ def test_reveal_rate_undo_bury_and_quit(tmp_path: Path) -> None:
     child.expect_exact(PROMPTS[2])
     child.expect_exact("buried until tomorrow")
     child.send("q")
-    child.expect_exact("Session over: 1 card · again 0%")
+    child.expect_exact("Session over: 1 card, 1 answer · again 0%")
     child.expect_exact("1 buried")
     child.expect(pexpect.EOF)
     child.close()
@@ -176,7 +176,7 @@ def test_the_last_answer_can_still_be_undone_before_the_session_ends(tmp_path: P
     child.send(" ")
     child.expect_exact(BACK_HINT)
     child.send("4")  # a slip on the only card: easy instead of again
-    child.expect_exact("No more cards due right now.")
+    child.expect_exact("Limit reached: 1 card this session (--limit 1).")
     child.expect_exact("u undo the last answer")
     assert logged(workspace) == 1
     child.send("u")
@@ -189,7 +189,7 @@ def test_the_last_answer_can_still_be_undone_before_the_session_ends(tmp_path: P
     child.send("1")  # again: back in ten minutes' learning step, shown again at once (learn-ahead)
     front(child, PROMPTS[0])
     child.send("q")
-    child.expect_exact("Session over: 1 card · again 100%")
+    child.expect_exact("Session over: 1 card, 1 answer · again 100%")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

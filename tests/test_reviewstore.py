@@ -59,7 +59,7 @@ def test_a_stored_state_reads_back_as_the_fsrs_card_fsrs_would_build(last_review
     ("content", "message"),
     [
         (b"not a database at all, just text\n" * 10, "not SQLite"),
-        (b"SQLite format 3\x00" + b"\xff" * 600, "damaged or unreadable"),
+        (b"SQLite format 3\x00" + b"\xff" * 600, "the file is damaged"),
     ],
 )
 def test_corrupt_file_gets_a_clear_error_and_is_left_alone(tmp_path: Path, content: bytes, message: str) -> None:

@@ -70,14 +70,14 @@ def test_the_study_day_migration_replays_existing_histories(tmp_path: Path) -> N
     plain.day_starts_at_hour = None  # fsrs's own 24-hour days, as studyprep counted before
     old_state = replay(plain, SLUG, card_id, log_entries)
     assert old_state.stability != study_day_state.stability
-    # Put the database back as the previous version left it: 24-hour states, schema version 7.
+    # Put the database back as the previous version left it: 24-hour states, schema version 8.
     database = workspace.schedules_dir / "reviews.db"
     conn = sqlite3.connect(database)
     with conn:
         old = (old_state.stability, old_state.difficulty, int(old_state.due.timestamp() * 1e6), card_id)
         conn.execute("UPDATE card_state SET stability = ?, difficulty = ?, due = ? WHERE card_id = ?", old)
         conn.execute("DROP TABLE pending_replay")
-        conn.execute("PRAGMA user_version = 7")
+        conn.execute("PRAGMA user_version = 8")
     conn.close()
     with open_store(workspace) as store:
         assert store.conn.execute("SELECT deck, reason FROM pending_replay").fetchall() == [(SLUG, "study-days")]

@@ -10,65 +10,26 @@ counted and reported, never imported.
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-import sqlite3
-import tempfile
-import zipfile
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from studyprep.anki_collection import AnkiHistory, AnkiReview, read_history, removed_on_termination
 from studyprep.clock import isoformat
-from studyprep.errors import StudyprepError
+from studyprep.history_backups import back_up_before
 from studyprep.models import Deck
 from studyprep.workspace import Workspace
 
+if TYPE_CHECKING:
+    import fsrs
+
+    from studyprep.reviewstore import ReviewStore
+
 SOURCE_ANKI = "anki"
-# Inside a package, newest format first: zstd-compressed (Anki 2.1.50+), then the legacy sqlite files.
-# A modern .apkg also holds a stub `collection.anki2` saying "please update Anki", hence the order.
-COLLECTION_ENTRIES = ("collection.anki21b", "collection.anki21", "collection.anki2")
-ZIP_MAGIC = b"PK\x03\x04"
-SQLITE_MAGIC = b"SQLite format 3\x00"
-# revlog.type: 0 learning, 1 review, 2 relearning; 3 = filtered-deck review without rescheduling,
-# 4 = manual, 5 = rescheduled. Only the first three changed the card's memory state in Anki.
-REVIEW_KINDS = (0, 1, 2)
-
-
-@dataclass(frozen=True)
-class AnkiReview:
-    """One row of Anki's revlog, with the guid of its note (None when the card is gone)."""
-
-    revlog_id: int
-    guid: str | None
-    ease: int
-    duration_ms: int
-    kind: int
-
-    @property
-    def reviewed_at(self) -> datetime:
-        """Anki's revlog id is the review time in epoch milliseconds."""
-        return datetime.fromtimestamp(self.revlog_id / 1000, tz=UTC)
-
-    @property
-    def is_answer(self) -> bool:
-        """A real answer with a button (1 again .. 4 easy), not a manual reschedule."""
-        return self.kind in REVIEW_KINDS and 1 <= self.ease <= 4
-
-    def external_id(self) -> str:
-        """Identifies this review across pulls and devices (revlog ids survive sync; card ids do not)."""
-        return f"{self.guid}:{self.revlog_id}"
-
-
-@dataclass
-class AnkiHistory:
-    """What a collection holds that matters here: every note's guid and every review."""
-
-    guids: set[str]
-    reviews: list[AnkiReview]
+__all__ = ["SOURCE_ANKI", "AnkiHistory", "AnkiReview", "PullResult", "guid_map", "pull_reviews", "read_history"]
 
 
 @dataclass
@@ -128,18 +89,36 @@ class PullResult:
 
 
 def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
-    """Append the Anki reviews of studyprep cards found in `path` and rebuild those cards' FSRS state."""
+    """Append the Anki reviews of studyprep cards found in `path` and rebuild those cards' FSRS state.
+
+    The collection is read and checked in full first; then every answer is replayed outside any lock, and only
+    the result is written, in one short transaction. SIGTERM on the way leaves nothing behind (see
+    `anki_collection.removed_on_termination`).
+    """
     from studyprep.deckstore import read_decks
 
-    history = read_history(path)
-    decks, broken = read_decks(workspace)  # a broken deck file keeps only its own reviews out, until fixed
-    mapping = guid_map(decks)
+    with removed_on_termination():
+        history = read_history(path, now)
+        decks, broken = read_decks(workspace)  # a broken deck file keeps only its own reviews out, until fixed
+        mapping = guid_map(decks)
+        result = _summary(path, now, history, mapping)
+        result.skipped_decks = {slug: error.render() for slug, error in sorted(broken.items())}
+        ours = [review for review in history.reviews if review.is_answer and review.guid in mapping]
+        if ours:
+            prompts = {(deck.slug, card.id): card.prompt for deck in decks for card in deck.cards}
+            back_up_before(workspace, "anki-pull", now)  # the history as it was, should the pull prove wrong
+            _store_reviews(workspace, ours, mapping, result)
+            for card in result.cards:
+                card.prompt = prompts[(card.deck, card.card_id)]
+    return result
+
+
+def _summary(path: Path, now: datetime, history: AnkiHistory, mapping: dict[str, tuple[str, str]]) -> PullResult:
+    """What the collection holds, counted before anything is written."""
     result = PullResult(path=path, pulled_at=now)
-    result.skipped_decks = {slug: error.render() for slug, error in sorted(broken.items())}
     result.studyprep_notes = len(history.guids & mapping.keys())
     answers = [review for review in history.reviews if review.is_answer]
     result.skipped_other = len(history.reviews) - len(answers)
-    ours = [review for review in answers if review.guid in mapping]
     unknown = [review for review in answers if review.guid not in mapping]
     result.unknown_reviews = len(unknown)
     result.unknown_notes = len({review.guid for review in unknown})
@@ -148,11 +127,6 @@ def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
             "this collection holds no reviews; export from Anki as a collection package (.colpkg) or as a deck"
             " package (.apkg) with 'Include scheduling information' ticked"
         )
-    if ours:
-        prompts = {(deck.slug, card.id): card.prompt for deck in decks for card in deck.cards}
-        _store_reviews(workspace, ours, mapping, result)
-        for card in result.cards:
-            card.prompt = prompts[(card.deck, card.card_id)]
     return result
 
 
@@ -163,89 +137,24 @@ def guid_map(decks: Iterable[Deck]) -> dict[str, tuple[str, str]]:
     return {note_guid(deck.slug, card.id): (deck.slug, card.id) for deck in decks for card in deck.cards}
 
 
-def read_history(path: Path) -> AnkiHistory:
-    """Read every note guid and revlog row from an Anki collection file (.colpkg, .apkg or .anki2)."""
-    with open_collection_copy(path) as conn:
-        try:
-            guids = {row[0] for row in conn.execute("SELECT guid FROM notes")}
-            rows = conn.execute(
-                "SELECT r.id, n.guid, r.ease, r.time, r.type FROM revlog r"
-                " LEFT JOIN cards c ON c.id = r.cid LEFT JOIN notes n ON n.id = c.nid ORDER BY r.id"
-            ).fetchall()
-        except sqlite3.DatabaseError as error:
-            raise StudyprepError(f"not a readable Anki collection ({error})", path) from None
-    reviews = [
-        AnkiReview(int(revlog_id), guid, int(ease), max(int(taken), 0), int(kind))
-        for revlog_id, guid, ease, taken, kind in rows
-    ]
-    return AnkiHistory(guids, reviews)
+@dataclass(frozen=True)
+class _CardWrite:
+    """One card's part of a pull: its Anki answers not logged yet (in time order) and its state after them."""
+
+    deck: str
+    card_id: str
+    new: tuple[AnkiReview, ...]
+    first_is_new: bool  # no review of the card (logged or pulled) is older than the first new one
+    state: fsrs.Card | None
 
 
-@contextlib.contextmanager
-def open_collection_copy(path: Path) -> Iterator[sqlite3.Connection]:
-    """An sqlite connection to a private copy of the collection in `path`; the original is never touched."""
-    head = _read_head(path)
-    with tempfile.TemporaryDirectory(prefix="studyprep-anki-") as folder:
-        copy = Path(folder) / "collection.sqlite"
-        if head.startswith(ZIP_MAGIC):
-            _extract_collection(path, copy)
-        elif head.startswith(SQLITE_MAGIC):
-            _copy_sqlite(path, copy)
-        else:
-            raise StudyprepError("not an Anki file: expected a .colpkg, an .apkg or a collection.anki2", path)
-        conn = sqlite3.connect(copy)
-        try:
-            yield conn
-        finally:
-            conn.close()
+@dataclass(frozen=True)
+class _Plan:
+    """Everything a pull will write, worked out from the review log as it was at `versions`."""
 
-
-def _read_head(path: Path) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(len(SQLITE_MAGIC))
-    except FileNotFoundError:
-        raise StudyprepError("no such file", path) from None
-    except IsADirectoryError:
-        raise StudyprepError("this is a folder; give the collection file (e.g. collection.anki2)", path) from None
-    except OSError as error:
-        raise StudyprepError(f"cannot read the file: {error.strerror or error}", path) from None
-
-
-def _extract_collection(package: Path, target: Path) -> None:
-    try:
-        with zipfile.ZipFile(package) as archive:
-            names = set(archive.namelist())
-            entry = next((name for name in COLLECTION_ENTRIES if name in names), None)
-            if entry is None:
-                raise StudyprepError("this zip file holds no Anki collection", package)
-            with archive.open(entry) as source, target.open("wb") as sink:
-                if entry.endswith("b"):
-                    _decompress_zstd(source, sink)
-                else:
-                    shutil.copyfileobj(source, sink)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise StudyprepError(f"cannot read the Anki package ({error})", package) from None
-
-
-def _decompress_zstd(source: Any, sink: Any) -> None:
-    import zstandard
-
-    try:
-        zstandard.ZstdDecompressor().copy_stream(source, sink)
-    except zstandard.ZstdError as error:
-        raise OSError(f"damaged compressed collection: {error}") from None
-
-
-def _copy_sqlite(path: Path, target: Path) -> None:
-    # Anki may have the file open: copy it with its write-ahead log so the copy is consistent and current.
-    try:
-        shutil.copyfile(path, target)
-        wal = path.with_name(path.name + "-wal")
-        if wal.exists():
-            shutil.copyfile(wal, target.with_name(target.name + "-wal"))
-    except OSError as error:
-        raise StudyprepError(f"cannot copy the collection: {error.strerror or error}", path) from None
+    versions: dict[str, int]
+    cards: tuple[_CardWrite, ...]
+    already_known: int
 
 
 def _store_reviews(
@@ -253,24 +162,92 @@ def _store_reviews(
 ) -> None:
     from studyprep.plan import load_plan
     from studyprep.reviewstore import open_store
-    from studyprep.scheduling import rebuild_card_state, scheduler_for
+    from studyprep.scheduling import scheduler_for
 
-    added: Counter[tuple[str, str]] = Counter()
-    with open_store(workspace) as store, store.transaction():
-        for review in reviews:
-            deck, card_id = mapping[review.guid or ""]
-            log_id = store.append_review(
-                deck, card_id, review.ease, review.reviewed_at, review.duration_ms,
-                source=SOURCE_ANKI, external_id=review.external_id(),
-            )  # fmt: skip
-            if log_id is None:
-                result.already_known += 1
-            else:
-                added[(deck, card_id)] += 1
-        schedulers = {deck: scheduler_for(load_plan(workspace, deck)) for deck, _ in added}
-        for (deck, card_id), count in sorted(added.items()):
-            state = rebuild_card_state(store, deck, card_id, schedulers[deck])
-            due = state.due if state is not None else None
-            kind = state.state.name.lower() if state is not None else "new"
-            result.cards.append(PulledCard(deck, card_id, "", count, due, kind))
-    result.added = sum(added.values())
+    by_card: dict[tuple[str, str], list[AnkiReview]] = defaultdict(list)
+    for review in reviews:  # already in revlog id (= time) order
+        by_card[mapping[review.guid or ""]].append(review)
+    schedulers = {deck: scheduler_for(load_plan(workspace, deck)) for deck, _ in by_card}
+    with open_store(workspace) as store:
+        plan = _plan_writes(store, by_card, schedulers)
+        with store.transaction():
+            # Replaying a million answers takes a while; the write lock is held only to write their result,
+            # unless another command wrote to these decks meanwhile: then the plan is made again, inside it.
+            if any(store.deck_version(deck) != version for deck, version in plan.versions.items()):
+                plan = _plan_writes(store, by_card, schedulers)
+            _write_plan(store, plan, result)
+
+
+def _plan_writes(
+    store: ReviewStore, by_card: dict[tuple[str, str], list[AnkiReview]], schedulers: dict[str, fsrs.Scheduler]
+) -> _Plan:
+    versions = {deck: store.deck_version(deck) for deck in schedulers}
+    cards: list[_CardWrite] = []
+    known = 0
+    for (deck, card_id), pulled in sorted(by_card.items()):
+        new = _not_logged(pulled, store.external_ids(deck, card_id, SOURCE_ANKI))
+        known += len(pulled) - len(new)
+        if not new:
+            continue  # a pull repeated: the card's log is not read at all
+        logs = store.review_logs(deck, card_id)
+        first_is_new = not any(log.reviewed_at <= new[0].reviewed_at for log in logs)
+        state = _replayed(schedulers[deck], deck, card_id, logs, new)
+        cards.append(_CardWrite(deck, card_id, new, first_is_new, state))
+    return _Plan(versions, tuple(cards), known)
+
+
+def _not_logged(pulled: list[AnkiReview], logged: set[str]) -> tuple[AnkiReview, ...]:
+    """The reviews whose external id is neither in the log nor earlier in `pulled` (a revlog id given twice)."""
+    new: list[AnkiReview] = []
+    for review in pulled:
+        external = review.external_id()
+        if external not in logged:
+            logged.add(external)
+            new.append(review)
+    return tuple(new)
+
+
+def _replayed(
+    scheduler: fsrs.Scheduler, deck: str, card_id: str, logs: Iterable[Any], new: tuple[AnkiReview, ...]
+) -> fsrs.Card | None:
+    """The card's state after its logged and new answers in time order (ties: logged first, as their ids are)."""
+    from studyprep.scheduling import replay_answers
+
+    timeline = [(log.reviewed_at, 0, log.id, log.rating, log.duration_ms) for log in logs]
+    timeline += [(review.reviewed_at, 1, index, review.ease, review.duration_ms) for index, review in enumerate(new)]
+    timeline.sort()
+    return replay_answers(scheduler, deck, card_id, ((at, rating, taken) for at, _, _, rating, taken in timeline))
+
+
+def _write_plan(store: ReviewStore, plan: _Plan, result: PullResult) -> None:
+    """Append every new answer and store each card's replayed state (inside the caller's transaction)."""
+    store.append_reviews(_log_rows(plan), source=SOURCE_ANKI)
+    for card in plan.cards:
+        last_log_id = store.last_log_id(card.deck, card.card_id)
+        store.replace_state(card.deck, card.card_id, card.state, last_log_id)
+        due = card.state.due if card.state is not None else None
+        kind = card.state.state.name.lower() if card.state is not None else "new"
+        result.cards.append(PulledCard(card.deck, card.card_id, "", len(card.new), due, kind))
+    result.added = sum(len(card.new) for card in plan.cards)
+    result.already_known = plan.already_known
+
+
+def _log_rows(plan: _Plan) -> Iterator[tuple[str, str, int, datetime, int, bool, str]]:
+    """`(deck, card id, rating, reviewed_at, duration_ms, was_new, external_id)` of every new answer, oldest first.
+
+    In time order, not card by card: each index of the log then grows at its end (card by card, the by-day index
+    took inserts all over and a million answers held the write lock for 45 s)."""
+    pairs = sorted(
+        ((review, card) for card in plan.cards for review in card.new), key=lambda pair: pair[0].revlog_id
+    )  # each card's answers are already in order: a merge of runs
+    for review, card in pairs:
+        was_new = card.first_is_new and review is card.new[0]
+        yield (
+            card.deck,
+            card.card_id,
+            review.ease,
+            review.reviewed_at,
+            review.duration_ms,
+            was_new,
+            review.external_id(),
+        )

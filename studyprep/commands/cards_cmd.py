@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from studyprep.clock import isoformat
+from studyprep.mock import attempt_json
 from studyprep.models import card_data
 from studyprep.search import contains, fold
 from studyprep.workspace import Workspace
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     import fsrs
 
     from studyprep.models import Card, Deck
-    from studyprep.reviewstore import LogEntry, ReviewStore
+    from studyprep.reviewstore import Attempt, LogEntry, ReviewStore
 
 CARD_STATES = ("new", "learning", "review", "due", "suspended", "retired", "flagged")
 _SCHEDULED = {"due", "learning", "review"}  # filters whose cards are best listed soonest due first
@@ -103,6 +104,7 @@ class CardDetail:
     flagged: bool
     forgotten_at: datetime | None
     history: tuple[HistoryEntry, ...]
+    attempts: tuple[Attempt, ...] = ()  # answers typed in mock interviews, oldest first
 
     def to_json(self) -> dict[str, Any]:
         """Machine-readable form."""
@@ -120,6 +122,7 @@ class CardDetail:
             "flagged": self.flagged,
             "forgotten_at": isoformat(self.forgotten_at) if self.forgotten_at else None,
             "history": [entry.to_json() for entry in self.history],
+            "attempts": [attempt_json(attempt) for attempt in self.attempts],
         }
 
 
@@ -157,6 +160,7 @@ def card_detail(workspace: Workspace, name: str, now: datetime) -> CardDetail:
         logs = store.review_logs(ref.deck, ref.card_id)
         forgotten = store.forgotten_at(ref.deck, ref.card_id)
         flagged = (ref.deck, ref.card_id) in store.flagged()
+        attempts = tuple(store.attempts(ref.deck, ref.card_id))
     plan = load_plan(workspace, ref.deck)
     scheduler = scheduler_for(plan)
     state = None if stored is None else stored.card
@@ -175,6 +179,7 @@ def card_detail(workspace: Workspace, name: str, now: datetime) -> CardDetail:
         flagged=flagged,
         forgotten_at=forgotten,
         history=_history(scheduler, ref.deck, ref.card_id, logs, forgotten),
+        attempts=attempts,
     )
 
 

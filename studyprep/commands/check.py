@@ -11,18 +11,25 @@ Checks, each reported as a problem with its file and line where known:
 
 Deck files whose size and mtime match what the review database mirrored were validated when mirrored, so
 only changed files are parsed: checking a 100,000-card workspace stays well under a second.
-Leftover temp files from an interrupted write (older than a minute) are removed and listed.
+Leftover temp files from an interrupted write (older than a minute) are removed and listed. The backups of the
+review database are listed with their sizes; `--drop-orphans` backs the database up first, and a damaged
+database's problem names the newest good backup.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from studyprep.errors import StudyprepError
+from studyprep.clock import now as clock_now
+from studyprep.errors import NO_BACKUP_REMEDY, StudyprepError
+from studyprep.history_backups import Backup, back_up, damaged_remedy, list_backups
+from studyprep.reviewstore import database_path
 from studyprep.wording import count
 from studyprep.workspace import Workspace, stat_file
 
@@ -73,6 +80,7 @@ class CheckResult:
     orphans: list[Orphan] = field(default_factory=list)
     dropped_orphans: int = 0
     removed_temp_files: list[str] = field(default_factory=list)
+    backups: list[Backup] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -91,11 +99,14 @@ class CheckResult:
             "orphans": [orphan.to_json() for orphan in self.orphans],
             "dropped_orphans": self.dropped_orphans,
             "removed_temp_files": self.removed_temp_files,
+            "backups": [backup.to_json() for backup in self.backups],
         }
 
 
-def check_workspace(workspace: Workspace, drop_orphans: bool = False, full: bool = False) -> CheckResult:
-    """Verify the workspace's decks, plans and review database; optionally delete orphans' history.
+def check_workspace(workspace: Workspace, drop_orphans: bool = False, full: bool = False,
+                    now: datetime | None = None) -> CheckResult:  # fmt: skip
+    """Verify the workspace's decks, plans and review database; optionally delete orphans' history (backing the
+    database up first, at `now`); list the database's backups.
 
     The database gets SQLite's `quick_check` (every page and record; O(size)), or with `full` its
     `integrity_check`, which also matches every index entry to its row (5x slower on a big history).
@@ -110,7 +121,8 @@ def check_workspace(workspace: Workspace, drop_orphans: bool = False, full: bool
         result.removed_temp_files = _remove_stale_temp_files(workspace)
         valid_decks = _check_decks(workspace, result)
         _check_plans(workspace, result)
-        _check_database(workspace, valid_decks, result, drop_orphans, full)
+        _check_database(workspace, valid_decks, result, drop_orphans, full, now)
+    result.backups = list_backups(database_path(workspace))
     return result
 
 
@@ -202,8 +214,8 @@ def _check_plans(workspace: Workspace, result: CheckResult) -> None:
 
 
 def _check_database(workspace: Workspace, valid_decks: dict[str, Path], result: CheckResult, drop: bool,
-                    full: bool) -> None:  # fmt: skip
-    from studyprep.reviewstore import database_path, open_store
+                    full: bool, now: datetime | None) -> None:  # fmt: skip
+    from studyprep.reviewstore import open_store
 
     path = database_path(workspace)
     if not path.exists():
@@ -226,12 +238,15 @@ def _check_database(workspace: Workspace, valid_decks: dict[str, Path], result: 
                 _mirror_changed_decks(store, valid_decks)
                 _find_orphans(store, workspace, valid_decks, result)
                 if drop and result.orphans:
+                    back_up(store.conn, store.path, "before-drop-orphans", now or clock_now())
                     result.dropped_orphans = _drop_orphans(store, result.orphans)
                     result.reviews -= sum(orphan.reviews for orphan in result.orphans)
                     result.orphans = []
         except StudyprepError as error:
             result.problems.append(Problem("database", error.message, error.path))
-        result.cards = _mirrored_cards(store, workspace)
+            return
+        with contextlib.suppress(StudyprepError), store.guard():  # a damaged page is reported above already
+            result.cards = _mirrored_cards(store, workspace)
 
 
 def _mirrored_cards(store: Any, workspace: Workspace) -> int:
@@ -290,8 +305,9 @@ def _integrity_ok(store: Any, rows: list[str], result: CheckResult) -> bool:
     if rows == ["ok"]:
         return True
     for row in rows[:20]:
-        message = f"integrity check: {row}; restore a backup of the file"
-        result.problems.append(Problem("database", message, str(store.path)))
+        result.problems.append(Problem("database", f"integrity check: {row}", str(store.path)))
+    remedy = damaged_remedy(store.path) or NO_BACKUP_REMEDY
+    result.problems.append(Problem("database", f"the review database is damaged: {remedy}", str(store.path)))
     return False
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 from studyprep.atomic import create_temp_beside, keep_mode
 from studyprep.clock import isoformat
 from studyprep.deckstore import load_deck, read_decks
-from studyprep.errors import StudyprepError
+from studyprep.errors import StudyprepError, storage_error
 from studyprep.models import Card, Deck
 from studyprep.workspace import Workspace
 
@@ -290,13 +291,13 @@ def write_package(built: BuiltPackage, target: Path, timestamp: float) -> None:
         keep_mode(target, handle)
         os.close(handle)
     except OSError as error:
-        raise StudyprepError(f"cannot write the package: {error.strerror or error}", target) from None
+        raise storage_error(error, target, "write the package") from None
     temp = Path(temp_name)
     try:
         built.package.write_to_file(str(temp), timestamp=timestamp)
         temp.replace(target)
-    except OSError as error:
-        raise StudyprepError(f"cannot write the package: {error.strerror or error}", target) from None
+    except (OSError, sqlite3.Error) as error:  # genanki builds the collection with SQLite in the temp folder
+        raise storage_error(error, target, "write the package") from None
     finally:
         with contextlib.suppress(OSError):
             temp.unlink()

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from studyprep.commands.due import deck_days
 from studyprep.errors import DeckNotFoundError, StudyprepError
 from studyprep.plan import load_plan
-from studyprep.queue import open_queue
+from studyprep.practice import CardFilter, chosen_cards
+from studyprep.queue import build_queue, open_queue
 from studyprep.reviewstore import open_store
 from studyprep.session import ReviewSession
 from studyprep.workspace import Workspace
@@ -53,12 +54,18 @@ def open_session(
     limit: int | None = None,
     new: int | None = None,
     clock: Callable[[], datetime] | None = None,
+    ahead: int | None = None,
+    card_filter: CardFilter | None = None,
     timed: bool = True,
 ) -> Iterator[ReviewSession]:
-    """A started review session over the named decks; the lock and database are released on exit. `timed`
-    False (a scripted session) logs answers without their durations (`ReviewSession.timed`)."""
-    if min(limit or 0, new or 0) < 0:
-        raise StudyprepError("--limit and --new take a number of cards, zero or more")
+    """A started review session over the named decks; the lock and database are released on exit.
+
+    `ahead`: study up to that many cards ahead of the schedule instead of today's; `card_filter`: only the cards
+    it chooses (today's, or ahead); `timed` False (a scripted session) logs answers without their durations
+    (`ReviewSession.timed`).
+    """
+    if min(limit or 0, new or 0, ahead or 0, (card_filter and card_filter.weakest) or 0) < 0:
+        raise StudyprepError("--limit, --new, --ahead and --weakest take a number of cards, zero or more")
     with open_store(workspace, create=False) as store, store.session_lock():
         broken = store.refresh_decks(workspace)
         chosen = match_decks(sorted({*store.deck_slugs(), *broken}), names)
@@ -68,11 +75,20 @@ def open_session(
         skipped = {slug: error for slug, error in broken.items() if slug in chosen}
         decks = deck_days(workspace, store, [slug for slug in chosen if slug not in broken], now)
         plans = {deck.slug: load_plan(workspace, deck.slug) for deck in decks}
-        queue, pending = open_queue(store, decks, now, limit=limit, new_limit=new)
+        only = None
+        if card_filter is not None and card_filter.given:
+            only = chosen_cards(workspace, store, decks, plans, card_filter, now)
+        if only is None and ahead is None:
+            queue, pending = open_queue(store, decks, now, limit=limit, new_limit=new)
+        else:  # a filtered queue needs every deck's plan before it can say which card comes first
+            queue, pending = build_queue(store, decks, now, new_limit=new), None
+            queue.restrict(only if only is not None else set(), limit)
         session = ReviewSession(store, workspace, decks, queue, clock or session_clock(now), plans, pending=pending,
-                                skipped=skipped, timed=timed)  # fmt: skip
+                                skipped=skipped, limit=limit, new_limit=new, only=only, timed=timed)  # fmt: skip
         try:
             session.start()
+            if ahead is not None:
+                session.study_ahead(ahead)
             yield session
         finally:
             session.close()
