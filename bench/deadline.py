@@ -111,7 +111,7 @@ def ours(goal: DeadlineGoal, model: Scheduler, tuning: Tuning | None = None):
 
     def policy(candidates: Sequence[Candidate], now: datetime) -> list[str]:
         plan = plan_today(candidates, now, goal, model, tuning=tuning)
-        return plan.keys if plan else []
+        return plan.served() if plan else []
 
     return policy
 

@@ -11,6 +11,7 @@ import sys
 BENCHMARKS = [
     "bench.importing",
     "bench.deadline",
+    "bench.budget",
     "bench.export",
     "bench.projection",
     "bench.review",

@@ -278,8 +278,9 @@ def review_cmd(ctx: click.Context, decks: tuple[str, ...], limit: int | None, ne
     from studyprep.review_ui import run_session
 
     chosen = CardFilter(category, kind, tag, flagged, weakest, at_risk)
+    # A piped session (a script) is not timed: its answer times are not the user's pace.
     with open_session(_workspace(ctx), list(decks), _now(), limit=limit, new=new, ahead=ahead,
-                      card_filter=chosen) as session:  # fmt: skip
+                      card_filter=chosen, timed=sys.stdin.isatty()) as session:  # fmt: skip
         run_session(session)
 
 

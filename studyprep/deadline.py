@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -37,10 +37,14 @@ from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
 DAY = timedelta(days=1)
-# New cards are often failed at first sight, which costs extra learning steps; budget for some.
-FIRST_SIGHT_OVERHEAD = 1.3
 # A same-day learning step sequence never runs longer than this many answers (guards odd settings).
 MAX_STEPS = 12
+# How a card is answered, as the plan, its projection and `simulation.Answers` expect: a new card is failed at
+# first sight 30% of the time (it then owes every learning step again), and a pass is rated Hard, Good or Easy.
+FIRST_SIGHT_PASS = 0.7
+PASS_SPLIT = ((Rating.Hard, 0.1), (Rating.Good, 0.8), (Rating.Easy, 0.1))
+# A card fits in the room left when its expected answers do, give or take rounding.
+FIT_SLACK = 1e-9
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,9 @@ class Tuning:
     evaluated_per_answer: int = 2
     min_evaluated: int = 32
     defer_days: tuple[int, ...] = (1, 2, 4, 8)
+    # A projection through a sample has a few answers a day, less than a new card costs: it takes the last new
+    # card that only partly fits too, and studies it in proportion (`projection._study`).
+    partial_new: bool = False
 
 
 class Candidate(NamedTuple):
@@ -105,10 +112,80 @@ class TodayPlan:
     final_days: bool = False
     answers_per_new: float = 1.0  # expected answers a new card costs today (its learning steps, some failed)
     readiness_today: float = 0.0  # mean recall on the day of every candidate with no more study (unseen: 0)
+    owed: int = 0  # learning steps the cards in (re)learning still owe today
+    room: float = 0.0  # answers left in today's budget for the planned cards, once those steps are paid
 
     def reasons(self) -> dict[str, int]:
         """Counts by kind, for display."""
         return {"learning": self.learning, "reviews": self.reviews, "new": self.new}
+
+    def planned(self) -> list[tuple[str, bool]]:
+        """The cards after the due learning ones, in study order, each with whether it is new."""
+        return [(key, index < self.new) for index, key in enumerate(self.keys[self.learning :])]
+
+    def served(self) -> list[str]:
+        """The keys a session studies: the due learning cards, then the planned cards that fit (`cards_within`)."""
+        planned = self.planned()
+        started = cards_within([is_new for _, is_new in planned], self.room, self.answers_per_new)
+        return self.keys[: self.learning] + [key for (key, _), fits in zip(planned, started, strict=True) if fits]
+
+    def expected(self) -> tuple[int, int]:
+        """(reviews, new cards) a session gets to within the room left (`cards_within`)."""
+        return expected_counts(self.planned(), self.room, self.answers_per_new)
+
+
+def card_cost(is_new: bool, answers_per_new: float) -> float:
+    """Expected answers of starting a planned card today: a new card's learning steps, or one answer."""
+    return answers_per_new if is_new else 1.0
+
+
+def cards_within(new: Iterable[bool], room: float, answers_per_new: float) -> list[bool]:
+    """Which of these cards (new or not, in study order) a session starts within `room` answers: each card that
+    still fits once the cards started before it are paid for (a new card at `answers_per_new`, its learning
+    steps, a review at one answer); a card that does not fit is passed over for a cheaper one after it."""
+    started = []
+    spent = 0.0
+    for is_new in new:
+        cost = card_cost(is_new, answers_per_new)
+        fits = spent + cost <= room + FIT_SLACK
+        started.append(fits)
+        spent += cost if fits else 0.0
+    return started
+
+
+def expected_counts(cards: Sequence[tuple[str, bool]], room: float, answers_per_new: float) -> tuple[int, int]:
+    """(reviews, new cards) of `cards` (key, is new) that `cards_within` starts."""
+    started = cards_within([is_new for _, is_new in cards], room, answers_per_new)
+    new = sum(is_new for (_, is_new), fits in zip(cards, started, strict=True) if fits)
+    return sum(started) - new, new
+
+
+def steps_owed(scheduler: Scheduler, state: FsrsCard | None) -> int:
+    """Answers a card in (re)learning still owes today: one per learning step left, answered Good (fsrs moves
+    a card one step on per Good; a card failed at first sight is back at step 0 and owes every step). 0 for a
+    card never seen or in review."""
+    if state is None or state.state == State.Review:
+        return 0
+    steps = scheduler.learning_steps if state.state == State.Learning else scheduler.relearning_steps
+    return steps_left(len(steps), state.step)
+
+
+def steps_left(steps: int, step: int | None) -> int:
+    """Answers rated Good a card at `step` of `steps` (re)learning steps still owes: one at least."""
+    return max(1, steps - (step or 0))
+
+
+def answers_per_new_card(scheduler: Scheduler, when: datetime) -> float:
+    """Expected answers a new card costs on its first day: its first answer and the learning steps it then owes,
+    failed at first sight `1 - FIRST_SIGHT_PASS` of the time, else rated as `PASS_SPLIT` (fsrs's `review_card`)."""
+    shares = [(Rating.Again, 1 - FIRST_SIGHT_PASS)] + [
+        (rating, FIRST_SIGHT_PASS * share) for rating, share in PASS_SPLIT
+    ]
+    expected = 0.0
+    for rating, share in shares:
+        state, _ = scheduler.review_card(FsrsCard(card_id=0, due=when), rating, when)
+        expected += share * (1 + steps_owed(scheduler, state))
+    return expected
 
 
 def forgetting_curve(scheduler: Scheduler, elapsed_days: float, stability: float) -> float:
@@ -179,13 +256,6 @@ def expected_recall_after_review(
     """Expected recall at the interview if the card is reviewed at `when` and not again; and answers it costs."""
     outcomes = review_outcomes(scheduler, state, when)
     return outcomes.expected(scheduler, interview), outcomes.answers
-
-
-def expected_recall_of_new_card(scheduler: Scheduler, when: datetime, interview: datetime) -> tuple[float, int]:
-    """Recall at the interview of a card introduced at `when` (answered Good), and the answers that takes."""
-    state, _ = scheduler.review_card(FsrsCard(card_id=0, due=when), Rating.Good, when)
-    state, answers = finish_steps(scheduler, state)
-    return recall_at(scheduler, state, interview), answers + 1
 
 
 def sessions_left(now: datetime, interview: datetime) -> int:
@@ -372,25 +442,31 @@ def _reviews_to_assess(
     return [(key, state, on_day) for on_day, key, state in open_cards[:limit]], max(0, len(open_cards) - limit), total
 
 
-def _new_card_quota(cards: int, unseen: int, sessions: int, introduced_today: int, room: int, tuning: Tuning) -> int:
+def _new_card_quota(
+    cards: int, unseen: int, sessions: int, introduced_today: int, room: float, answers_per_new: float, tuning: Tuning
+) -> int:
     """New cards for today, in document order, within today's room.
 
     The pace introduces the whole deck within `intro_window` days, and the unseen cards before the last
-    `reserve_days` (kept for consolidation) when fewer days are left.
+    `reserve_days` (kept for consolidation) when fewer days are left. A new card costs `answers_per_new` answers
+    today (its learning steps), so the room holds room / answers_per_new of them, not room.
     """
     if unseen <= 0 or room <= 0:
         return 0
     per_day = math.ceil(cards / tuning.intro_window)
     paced = math.ceil((unseen + introduced_today) / max(1, sessions - tuning.reserve_days))
     quota = max(per_day, paced) - introduced_today
-    return max(0, min(unseen, quota, math.floor(room)))
+    fitting = room / answers_per_new
+    fitting = math.ceil(fitting - FIT_SLACK) if tuning.partial_new else math.floor(fitting + FIT_SLACK)
+    return max(0, min(unseen, quota, fitting))
 
 
 def _final_share(
-    reviews: list[_Review], capacity_later: float, unassessed: int, share: float, tuning: Tuning
+    reviews: list[_Review], capacity_later: float, unassessed: int, share: float, tuning: Tuning, room: float
 ) -> list[_Review]:
     """Final reviews for today, the cards that lose least by going early first: today's `share` of those still
-    to do (in the final window), or more if the later days could not absorb the rest."""
+    to do (in the final window), or more if the later days could not absorb the rest; never more than `room`
+    answers (expected, relearning steps included)."""
     finals = [r for r in reviews if not r.final_done and r.final_gain > tuning.final_price * r.final_answers]
     needed = sum(r.final_answers for r in finals) + unassessed
     excess = needed - capacity_later
@@ -402,10 +478,11 @@ def _final_share(
     finals.sort(key=lambda r: (r.early_loss / r.final_answers, r.key))
     picked: list[_Review] = []
     for review in finals:
-        if excess <= 0:
+        if excess <= 0 or review.answers_today > room + FIT_SLACK:
             break
         picked.append(review)
         excess -= review.final_answers
+        room -= review.answers_today
     return picked
 
 
@@ -449,11 +526,12 @@ def _building(horizon: _Horizon, reviews: list[_Review], chosen: set[str], room:
     return picked
 
 
-def _reviews_reachable(quota: int, room: int) -> bool:
-    """Whether a review can be reached today after `quota` new cards: not when they fill the room, at an answer
-    each at least; a session serves `room` cards, and the projection and the simulation stop at the budget.
-    (Most of a plan's fsrs work is in its reviews, and a deck with many unseen cards has days like that.)"""
-    return quota < room
+def _reviews_reachable(new_answers: float, room: float) -> bool:
+    """Whether a review can be reached today once the new cards' `new_answers` are spent: not when they leave
+    less than an answer of the room; a session serves the cards that fit in it, and the projection and the
+    simulation stop at the budget. (Most of a plan's fsrs work is in its reviews, and a deck with many unseen
+    cards has days like that.)"""
+    return room - new_answers >= 1
 
 
 def plan_today(
@@ -482,13 +560,14 @@ def plan_today(
         (c for c in candidates if c.state is not None and c.state.state != State.Review and c.state.due <= now),
         key=lambda c: (c.state.due, c.key),  # type: ignore[union-attr]
     )
-    room = goal.daily_answers - answered_today - len(learning)
+    # Every step the cards in (re)learning still owe today is paid first, due now or later today.
+    owed = sum(steps_owed(scheduler, c.state) for c in candidates)
+    room = max(0, goal.daily_answers - answered_today - owed)
     unseen = sorted((c for c in candidates if c.state is None), key=lambda c: (c.order, c.key))
-    _, answers = expected_recall_of_new_card(scheduler, now, goal.interview)
-    answers_per_new = answers * FIRST_SIGHT_OVERHEAD
-    quota = _new_card_quota(len(candidates), len(unseen), sessions, introduced_today, room, tuning)
+    answers_per_new = answers_per_new_card(scheduler, now)
+    quota = _new_card_quota(len(candidates), len(unseen), sessions, introduced_today, room, answers_per_new, tuning)
     # The whole deck's recall on the day: readiness today (the same pass lists the cards open for review).
-    reachable = _reviews_reachable(quota, room)
+    reachable = _reviews_reachable(quota * answers_per_new, room)
     limit = max(tuning.min_evaluated, tuning.evaluated_per_answer * room) if reachable else 0
     open_cards, unassessed, recall_on_day = _reviews_to_assess(candidates, horizon, limit)
     reviews: list[_Review] = []
@@ -497,8 +576,9 @@ def plan_today(
         later_new = (len(unseen) - quota) * answers_per_new
         later_days = max(0.0, sessions - 2 + horizon.last_day_weight) if sessions > 1 else 0.0
         capacity_later = later_days * goal.daily_answers * tuning.final_capacity_share - later_new
-        finals = _final_share(assessed, capacity_later, unassessed, horizon.spread_share(sessions), tuning)
-        spare = room - quota * answers_per_new - sum(r.answers_today for r in finals)
+        left = room - quota * answers_per_new
+        finals = _final_share(assessed, capacity_later, unassessed, horizon.spread_share(sessions), tuning, left)
+        spare = left - sum(r.answers_today for r in finals)
         reviews = finals + _building(horizon, assessed, {r.key for r in finals}, spare)
     if plan.final_days:
         reviews.sort(key=lambda r: (r.on_day, r.key))
@@ -507,5 +587,7 @@ def plan_today(
     plan.reviews = len(reviews)
     plan.new = quota
     plan.answers_per_new = answers_per_new
+    plan.owed = owed
+    plan.room = room
     plan.readiness_today = recall_on_day / len(candidates) if candidates else 0.0
     return plan

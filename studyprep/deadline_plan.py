@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 # Readiness plays out every day until the interview, so a date decades ahead would take minutes.
 MAX_INTERVIEW_AHEAD = timedelta(days=2 * 365)
 # The shape of `plan_settings`' cache entries: an entry of another shape (an earlier studyprep's) is a miss.
-SETTINGS_FORMAT = 2
+SETTINGS_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def plan_settings(workspace: Workspace, store: ReviewStore, slug: str) -> dict[s
 
 
 _SCHEDULER_KEYS = {"parameters", "desired_retention", "learning_steps", "relearning_steps", "maximum_interval",
-                   "enable_fuzzing"}  # fmt: skip
+                   "enable_fuzzing", "day_starts_at_hour", "time_zone"}  # fmt: skip
 
 
 def _is(value: object, *types: type) -> bool:
@@ -178,6 +178,9 @@ def _well_formed(settings: object, slug: str) -> bool:
         and _is(scheduler["desired_retention"], float)
         and _is(scheduler["maximum_interval"], int)
         and isinstance(scheduler["enable_fuzzing"], bool)
+        and _is(scheduler["day_starts_at_hour"], int)
+        and 0 <= scheduler["day_starts_at_hour"] <= 23
+        and _zone_name(scheduler["time_zone"])
     )
 
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+
+# The shape of a kept day plan: a plan kept by an earlier version (another shape) is decided again.
+DAY_PLAN_FORMAT = 2
 
 if TYPE_CHECKING:
     from studyprep.parallel import Later
@@ -34,28 +37,14 @@ class PlannedDay:
     final_days: bool
     interview: datetime
     readiness_today: float  # mean predicted recall at the interview if nothing more is studied
-    room: int = 0  # answers left in today's budget for these cards (the session stops starting them after)
+    room: float = 0  # answers left in today's budget for these cards, once learning steps owed are paid
     answers_per_new: float = 1.0  # what a new card is expected to cost, its learning steps included
 
     def expected(self) -> tuple[int, int]:
-        """(reviews, new cards) a session is expected to get to within the budget (`cards_within`)."""
-        started = cards_within([is_new for _, is_new in self.cards], self.room, self.answers_per_new)
-        new = sum(is_new for _, is_new in self.cards[:started])
-        return started - new, new
+        """(reviews, new cards) a session is expected to get to within the budget (`deadline.expected_counts`)."""
+        from studyprep.deadline import expected_counts
 
-
-def cards_within(new: Iterable[bool], room: float, answers_per_new: float) -> int:
-    """How many of these cards (new or not, in study order) a session is expected to get to within `room`
-    answers: a card is started while the answers spent before it, `answers_per_new` a new card (its learning
-    steps) and one a review, are under `room`."""
-    started = 0
-    spent = 0.0
-    for is_new in new:
-        if spent >= room:
-            break
-        started += 1
-        spent += answers_per_new if is_new else 1.0
-    return started
+        return expected_counts(self.cards, self.room, self.answers_per_new)
 
 
 class DayPlanner:
@@ -129,9 +118,14 @@ def _served(store: ReviewStore, day: DeckDay, now: datetime, decided: dict[str, 
         return None
     plan = day.plan
     assert plan is not None  # noqa: S101 (a decided plan means a deadline plan)
+    from studyprep.deadline import cards_within
+
     buried = store.buried_ids(day.slug, now)
-    room = max(0, decided["budget"] - decided["answered"] - decided["learning"])
-    chosen = [(key, new) for key, new in decided["cards"] if key not in buried][:room]
+    room = decided["room"]
+    answers_per_new = decided["answers_per_new"]
+    cards = [(key, new) for key, new in decided["cards"] if key not in buried]
+    started = cards_within([new for _, new in cards], room, answers_per_new)
+    chosen = [card for card, fits in zip(cards, started, strict=True) if fits]
     return PlannedDay(
         deck=day.slug,
         cards=chosen,
@@ -141,7 +135,7 @@ def _served(store: ReviewStore, day: DeckDay, now: datetime, decided: dict[str, 
         interview=plan.interview_at,
         readiness_today=decided["readiness_today"],
         room=room,
-        answers_per_new=decided.get("answers_per_new", 1.0),  # plans kept by an earlier version lack it
+        answers_per_new=answers_per_new,
     )
 
 
@@ -151,7 +145,7 @@ def _fingerprint(store: ReviewStore, day: DeckDay, now: datetime) -> str | None:
     if plan is None or plan.interview_at <= now:
         return None
     plan.check_horizon(now, store.path.parent / f"{day.slug}.yaml")
-    return json.dumps([day.day_start.isoformat(), store.deck_version(day.slug), plan.fingerprint])
+    return json.dumps([DAY_PLAN_FORMAT, day.day_start.isoformat(), store.deck_version(day.slug), plan.fingerprint])
 
 
 def _preload() -> None:
@@ -186,8 +180,9 @@ def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> dict[str, Any]:
     if today is None:
         return {}
     return {
-        "cards": [(key, states[key] is None) for key in today.keys[today.learning :]],
+        "cards": today.planned(),
         "learning": today.learning,
+        "room": today.room,
         "budget": budget,
         "answered": answered,
         "final_days": today.final_days,

@@ -139,7 +139,7 @@ def _at_risk(store: ReviewStore, decks: list[DeckDay], now: datetime) -> set[Key
     keys: set[Key] = set()
     for deck in dated:
         assert deck.plan is not None  # noqa: S101 (filtered above)
-        report = deck_readiness(store, (deck.slug, deck.plan), now).report
+        report = deck_readiness(store, (deck.slug, deck.plan, deck.day_start), now).report
         keys |= {(deck.slug, risk.key) for risk in report.at_risk}
     return keys
 

@@ -28,8 +28,19 @@ from typing import Any, ClassVar
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
-from studyprep.deadline import MAX_STEPS, Candidate, DeadlineGoal, Tuning, plan_today, recall_at
+from studyprep.deadline import (
+    FIRST_SIGHT_PASS,
+    MAX_STEPS,
+    PASS_SPLIT,
+    Candidate,
+    DeadlineGoal,
+    TodayPlan,
+    Tuning,
+    plan_today,
+    recall_at,
+)
 from studyprep.simulation import without_fuzz
+from studyprep.studydays import StudyDayScheduler
 
 DAY = timedelta(days=1)
 # bench/projection.py: through 30 cards, or 20, the error against simulating the whole deck is the one 60 gave
@@ -39,17 +50,15 @@ SAMPLE_CARDS = 30
 MIN_SAMPLE_BUDGET = 2
 MAX_SAMPLE_CARDS = 240
 MAX_BRANCHES = 4
-# How a recalled card is rated (as simulation.Answers does): Hard, Good, Easy shares of the passes.
-PASS_SPLIT = ((Rating.Hard, 0.1), (Rating.Good, 0.8), (Rating.Easy, 0.1))
-FIRST_SIGHT_PASS = 0.7  # simulation.Answers' default first_sight_again is 0.3
 
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else float(f"{value:.5g}")
 
 
-class MemoScheduler(Scheduler):
-    """fsrs's Scheduler (fuzz off) whose `review_card` is memoized; the review log is not built (None).
+class MemoScheduler(StudyDayScheduler):
+    """fsrs's Scheduler (fuzz off, elapsed time in the source's study days) whose `review_card` is memoized; the
+    review log is not built (None).
 
     Make one with `MemoScheduler.of(scheduler)`.
     """
@@ -66,7 +75,7 @@ class MemoScheduler(Scheduler):
         """
         model = without_fuzz(scheduler, cls)
         exact_steps = [step / timedelta(microseconds=1) for step in (*model.learning_steps, *model.relearning_steps)]
-        key = json.dumps([model.to_dict(), exact_steps], sort_keys=True)
+        key = json.dumps([model.to_dict(), exact_steps, model.day_starts_at_hour, model.time_zone], sort_keys=True)
         model._memo = cls._memos.setdefault(key, {})
         return model
 
@@ -79,7 +88,7 @@ class MemoScheduler(Scheduler):
     ) -> tuple[FsrsCard, None]:
         """fsrs's `review_card`, computed once per (state, step, ~stability, ~difficulty, whole days, rating)."""
         assert review_datetime is not None  # noqa: S101 - the clock is injected; never "now" here
-        days = (review_datetime - card.last_review).days if card.last_review else None
+        days = self.elapsed_days(card.last_review, review_datetime) if card.last_review else None
         key = (card.state, card.step, card.stability, card.difficulty, days, rating)
         hit = self._memo.get(key)
         if hit is None:
@@ -115,12 +124,14 @@ class Tracked:
 
 @dataclass
 class ProjectedDay:
-    """One projected session: expected new cards and answers (whole deck), readiness after it."""
+    """One projected session: expected new cards, reviews (cards seen before, learning ones not counted) and
+    answers (every step), for the whole deck, and readiness after it."""
 
     when: datetime
     new: float
     answers: float
     readiness: float
+    reviews: float = 0.0
 
 
 @dataclass
@@ -182,8 +193,9 @@ def _merge(branches: list[Branch]) -> list[Branch]:
     return kept[:MAX_BRANCHES]
 
 
-def _study(model: Scheduler, card: Tracked, when: datetime, room: float) -> tuple[float, float]:
-    """Review every branch of `card` at `when`; return the expected answers and new cards introduced.
+def _study(model: Scheduler, card: Tracked, when: datetime, room: float) -> tuple[float, float, float]:
+    """Review every branch of `card` at `when`; return the expected answers, the new cards introduced (a share
+    of one) and the share of the card studied.
 
     When the review costs more than the `room` left in a sampled session, it happens with probability
     room / cost (a sample's session is a few answers: stopping at whole cards would overshoot the budget).
@@ -200,7 +212,7 @@ def _study(model: Scheduler, card: Tracked, when: datetime, room: float) -> tupl
         ]
     new = share * sum(branch.weight for branch in card.branches if branch.state is None)
     card.branches = _merge(branches)
-    return answers * share, new
+    return answers * share, new, share
 
 
 def _expected_recall(model: Scheduler, card: Tracked, moment: datetime) -> float:
@@ -243,7 +255,7 @@ def _sample_tuning(sample: int, cards: int) -> Tuning:
     tuning = Tuning()
     if sample >= cards:
         return tuning
-    return replace(tuning, min_evaluated=max(1, math.ceil(tuning.min_evaluated * sample / cards)))
+    return replace(tuning, min_evaluated=max(1, math.ceil(tuning.min_evaluated * sample / cards)), partial_new=True)
 
 
 def project_plan(
@@ -252,10 +264,15 @@ def project_plan(
     now: datetime,
     scheduler: Scheduler,
     recall_on_day: dict[str, float] | None = None,
+    *,
+    answered_today: int = 0,
+    introduced_today: int = 0,
 ) -> Projection:
     """Expected outcome of keeping the deadline plan every day (same time of day) until the interview.
 
     `recall_on_day` (each card's recall at the interview as things stand) is computed when not given.
+    `answered_today` and `introduced_today` are what today's sessions already did: today is played out only
+    for what is left of its budget, as `due` and `review` serve it.
     """
     model = MemoScheduler.of(scheduler)
     if recall_on_day is None:
@@ -270,23 +287,57 @@ def project_plan(
     by_key = {card.key: card for card in sample}
     projection = Projection()
     when = now
+    # What today's sessions did, at the sample's scale.
+    done = (
+        round(answered_today * budget / goal.daily_answers),
+        round(introduced_today * len(sample) / (len(cards) or 1)),
+    )
+    first = _today_counts(cards, goal, now, model, answered_today, introduced_today) if sampled else None
     while when < goal.interview:
-        plan = plan_today(
-            [Candidate(c.key, c.likely(), c.order) for c in sample], when, sample_goal, model, tuning=tuning
-        )
-        answers = scaled_answers = scaled_new = 0.0
-        for key in plan.keys if plan else []:
-            if answers >= budget:
+        candidates = [Candidate(c.key, c.likely(), c.order) for c in sample]
+        plan = plan_today(candidates, when, sample_goal, model, tuning=tuning,
+                          answered_today=done[0], introduced_today=done[1])  # fmt: skip
+        done = (0, 0)
+        day = ProjectedDay(when, 0.0, 0.0, 0.0)
+        answers = 0.0
+        for key, planned, room in _served(plan, sampled):
+            if answers >= room:
                 break
             card = by_key[key]
-            spent, new = _study(model, card, when, budget - answers if sampled else math.inf)
-            scaled_new += card.count * new
-            answers += spent
-            scaled_answers += card.count * spent
+            spent, new, share = _study(model, card, when, room - answers)
+            day.new += card.count * new
+            if planned:  # not a learning card finishing its steps, which are owed outside the room
+                day.reviews += card.count * (share - new)
+                answers += spent
+            day.answers += card.count * spent
             # The chart series is kept up to date incrementally: only studied cards change.
             before, on_day[key] = on_day[key], _expected_recall(model, card, goal.interview)
             readiness += card.count * (on_day[key] - before)
-        projection.days.append(ProjectedDay(when, scaled_new, scaled_answers, readiness / total))
+        day.readiness = readiness / total
+        if first is not None:  # a sample's first day is counted as the whole deck's plan serves it
+            day.reviews, day.new, first = first[0], first[1], None
+        projection.days.append(day)
         when += DAY
     projection.by_key = {key: on_day[rep.key] for key, rep in of_card.items()}
     return projection
+
+
+def _served(plan: TodayPlan | None, sampled: bool) -> list[tuple[str, bool, float]]:
+    """The keys a session studies, each with whether it is planned and the room it is studied in: the due
+    learning cards (their steps are owed, outside the room), then the planned cards that fit
+    (`TodayPlan.served`, each whole); a sample's session is a few answers, so its planned cards are studied
+    until the room is spent, the last in part (`_study`)."""
+    if plan is None:
+        return []
+    learning = [(key, False, math.inf) for key in plan.keys[: plan.learning]]
+    if sampled:
+        return learning + [(key, True, plan.room) for key, _ in plan.planned()]
+    return learning + [(key, True, math.inf) for key in plan.served()[plan.learning :]]
+
+
+def _today_counts(
+    cards: Sequence[Candidate], goal: DeadlineGoal, now: datetime, model: Scheduler, answered: int, introduced: int
+) -> tuple[int, int] | None:
+    """(reviews, new cards) the whole deck's plan serves today, as `due` counts them."""
+    plan = plan_today(cards, now, goal, model, answered_today=answered, introduced_today=introduced)
+    return plan.expected() if plan else None

@@ -54,6 +54,7 @@ class QueueEntry:
     kind: EntryKind
     due: datetime | None = None
     planned: bool = False  # chosen by a deadline plan: served in plan order, before plain reviews
+    owes: int = 1  # a learning card's steps still to answer today (a card failed at first sight owes them all)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -81,25 +82,34 @@ class ReviewQueue:
 
     def _planned_left(self) -> int:
         """Planned cards expected to fit in their decks' answers left, counted as `due` counts them
-        (`deadline_queue.cards_within`: a new card at its deck's `answers_per_new`, a review at one answer)."""
-        from studyprep.deadline_queue import cards_within
+        (`deadline.cards_within`: a new card at its deck's `answers_per_new`, a review at one answer)."""
+        from studyprep.deadline import cards_within
 
         per_deck: dict[str, list[bool]] = {}
         for entry in self.planned:
             per_deck.setdefault(entry.deck, []).append(entry.kind == "new")
         rooms = self._rooms()
         return sum(
-            cards_within(new, rooms.get(deck, math.inf), self.answers_per_new.get(deck, 1.0))
+            sum(cards_within(new, rooms.get(deck, math.inf), self.answers_per_new.get(deck, 1.0)))
             for deck, new in per_deck.items()
         )
 
     def _rooms(self) -> dict[str, int]:
-        """Answers each budgeted deck still has for starting cards: its budget less the steps its learning
-        cards still owe (one each at least). One pass over the learning lane, whatever the number of decks."""
+        """Answers each budgeted deck still has for starting cards: its budget less every step its learning
+        cards still owe today. One pass over the learning lane, whatever the number of decks."""
         owed: dict[str, int] = {}
         for entry in self.learning:
-            owed[entry.deck] = owed.get(entry.deck, 0) + 1
+            owed[entry.deck] = owed.get(entry.deck, 0) + entry.owes
         return {deck: max(0, left - owed.get(deck, 0)) for deck, left in self.budgets.items()}
+
+    def _fits(self, entry: QueueEntry, rooms: dict[str, int]) -> bool:
+        """Whether a planned card's expected answers fit in its deck's room (`deadline.card_cost`)."""
+        from studyprep.deadline import FIT_SLACK, card_cost
+
+        if entry.deck not in rooms:
+            return True
+        cost = card_cost(entry.kind == "new", self.answers_per_new.get(entry.deck, 1.0))
+        return cost <= rooms[entry.deck] + FIT_SLACK
 
     def spend(self, deck: str, answers: int = 1) -> None:
         """Count answers given to a deck's cards against its budget (negative: an answer taken back)."""
@@ -111,7 +121,7 @@ class ReviewQueue:
         if self.learning and _due(self.learning[0]) <= now:
             return self.learning[0]
         rooms = self._rooms()
-        planned = next((entry for entry in self.planned if rooms.get(entry.deck, 1) > 0), None)
+        planned = next((entry for entry in self.planned if self._fits(entry, rooms)), None)
         if planned is not None:
             return planned
         if self.reviews:
@@ -129,10 +139,10 @@ class ReviewQueue:
             for entry in [entry for entry in lane if entry.key == key]:
                 lane.remove(entry)
 
-    def add_learning(self, deck: str, card_id: str, due: datetime) -> None:
-        """(Re)schedule a card in the learning lane, keeping it sorted by due."""
+    def add_learning(self, deck: str, card_id: str, due: datetime, owes: int = 1) -> None:
+        """(Re)schedule a card in the learning lane, keeping it sorted by due; it `owes` that many steps today."""
         self.remove((deck, card_id))
-        entry = QueueEntry(deck, card_id, "learning", due)
+        entry = QueueEntry(deck, card_id, "learning", due, owes=owes)
         bisect.insort(self.learning, entry, key=_due)
 
     def put_back(self, entry: QueueEntry) -> None:
@@ -278,10 +288,20 @@ def _certain_head(
 
 def _learning(store: ReviewStore, decks: list[DeckDay], now: datetime) -> list[QueueEntry]:
     return sorted(
-        (QueueEntry(deck.slug, card_id, "learning", due)
-         for deck in decks for card_id, due in store.due_learning(deck.slug, deck.day_end, now)),
+        (QueueEntry(deck.slug, card_id, "learning", due, owes=_owes(deck, state, step))
+         for deck in decks for card_id, due, state, step in store.due_learning(deck.slug, deck.day_end, now)),
         key=_due,
     )  # fmt: skip
+
+
+def _owes(deck: DeckDay, state: int, step: int) -> int:
+    """Steps a learning card of the deck still owes today (`deadline.steps_owed` on the plan's steps); only a
+    budgeted (deadline) deck counts them, and other decks' cards owe one."""
+    from studyprep.deadline import steps_left
+
+    if deck.plan is None:
+        return 1
+    return steps_left(len(deck.plan.scheduler["learning_steps" if state == 1 else "relearning_steps"]), step)
 
 
 def _budgets(days: list[PlannedDay]) -> dict[str, int]:

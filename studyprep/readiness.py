@@ -84,7 +84,7 @@ class CardRisk:
 
 @dataclass
 class PlanDay:
-    """One day of the projected plan."""
+    """One day of the projected plan: new cards, reviews (cards seen before), minutes (every answer)."""
 
     date: str
     new: float
@@ -203,11 +203,14 @@ def assess(
     pace: tuple[float, bool] | None = None,
     zone: tzinfo | None = None,
     prompts: Callable[[Sequence[str]], Mapping[str, str]],
+    today_done: tuple[int, int] = (0, 0),
 ) -> Readiness:
     """Readiness of a deck's active `cards` for an interview at `interview`, seen from `now`.
 
     The answer pace comes from `pace` (seconds, measured) when given, else from `durations_ms`. `prompts` looks up
     the prompts of the cards at risk (a deck's thousands of prompts are never needed, its ten weakest are).
+    `today_done` is (answers, new cards) today's sessions already gave: the projection plays out only the rest
+    of today's budget, so its first day agrees with `due` and `review`.
     """
     pace, measured = pace or seconds_per_answer(durations_ms)
     goal = DeadlineGoal(interview, budget.answers(pace), target)
@@ -215,7 +218,9 @@ def assess(
     projection = None
     if sessions_left(now, interview):
         candidates = [Candidate(card.key, card.state, order) for order, card in enumerate(cards)]
-        projection = project_plan(candidates, goal, now, scheduler, today)
+        projection = project_plan(
+            candidates, goal, now, scheduler, today, answered_today=today_done[0], introduced_today=today_done[1]
+        )
     projected = projection.by_key if projection else today
     report = Readiness(
         now=now,
@@ -281,7 +286,7 @@ def _plan_days(projection: Projection | None, pace: float, zone: tzinfo | None) 
         PlanDay(
             date=(day.when.astimezone(zone) if zone else day.when).date().isoformat(),
             new=day.new,
-            reviews=day.answers - day.new,
+            reviews=day.reviews,
             minutes=day.answers * pace / 60,
             readiness=day.readiness,
         )

@@ -258,6 +258,15 @@ def _migration_8(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX attempts_by_card ON attempts (deck, card_id, at)")
 
 
+def _migration_9(conn: sqlite3.Connection) -> None:
+    # "study-days": fsrs is now told the days between reviews in study days, as Anki counts them (see
+    # `studydays`), so every stored state computed with 24-hour days is replayed from its log. The replay needs
+    # each deck's plan (its parameters, steps and day rollover), which lives in the plan files: the decks are
+    # queued here and replayed by the next command that mirrors the deck files (`replay_pending`).
+    conn.execute("CREATE TABLE pending_replay (deck TEXT NOT NULL PRIMARY KEY, reason TEXT NOT NULL) WITHOUT ROWID")
+    conn.execute("INSERT INTO pending_replay SELECT DISTINCT deck, 'study-days' FROM review_log")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
@@ -267,6 +276,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_6,
     _migration_7,
     _migration_8,
+    _migration_9,
 ]
 
 
@@ -448,7 +458,34 @@ class ReviewStore:
                     raise  # not the file's own fault (the database, say): nothing to set aside
                 errors.append(error)
         self._mark_missing(set(known) - {path.stem for path in paths})
+        self.replay_pending(workspace)
         return refreshed
+
+    def replay_pending(self, workspace: Workspace) -> list[str]:
+        """Replay the logs of the decks a migration queued (`_migration_9`, "study-days") with their plans'
+        schedulers, each deck in one transaction; return their slugs. One indexed read when none is queued."""
+        with self.guard():
+            pending = [row[0] for row in self.conn.execute("SELECT deck FROM pending_replay ORDER BY deck")]
+        if not pending:
+            return []
+        from studyprep.scheduling import replay_deck
+
+        done = []
+        for deck in pending:
+            try:
+                with self.transaction() as conn:
+                    replay_deck(workspace, self, deck)
+                    conn.execute("DELETE FROM pending_replay WHERE deck = ?", (deck,))
+            except StudyprepError:
+                continue  # its plan file is broken: the deck stays queued until it can be read
+            done.append(deck)
+        return done
+
+    def logged_cards(self, deck: str) -> list[str]:
+        """Every card of the deck with a review in the log (active, retired or gone from the deck file)."""
+        with self.guard():
+            return [row[0] for row in self.conn.execute(
+                "SELECT DISTINCT card_id FROM review_log WHERE deck = ? ORDER BY card_id", (deck,))]  # fmt: skip
 
     def refresh_decks(self, workspace: Workspace, verify: bool = False) -> dict[str, StudyprepError]:
         """`refresh_mirror`, where a deck file that cannot be read blocks only its own deck: returned by slug, with
@@ -940,16 +977,18 @@ class ReviewStore:
 
     # -- queue queries ----------------------------------------------------------------------------------
 
-    def due_learning(self, deck: str, before: datetime, now: datetime) -> list[tuple[str, datetime]]:
-        """Active, unburied learning/relearning cards due before `before`, earliest first."""
+    def due_learning(self, deck: str, before: datetime, now: datetime) -> list[tuple[str, datetime, int, int]]:
+        """Active, unburied learning/relearning cards due before `before`, earliest first: (card id, due, fsrs
+        state, learning step), so a budget can count the steps each still owes."""
         with self.guard():
             rows = self.conn.execute(
-                "SELECT s.card_id, s.due FROM card_state s JOIN cards c ON c.deck = s.deck AND c.card_id = s.card_id"  # noqa: S608 - constant SQL fragments, values bound
+                "SELECT s.card_id, s.due, s.state, coalesce(s.step, 0) FROM card_state s"  # noqa: S608 - constant SQL fragments, values bound
+                " JOIN cards c ON c.deck = s.deck AND c.card_id = s.card_id"
                 " WHERE s.deck = ? AND s.state IN (1, 3) AND s.due < ? AND c.active = 1" + _not_buried("s") +
                 " ORDER BY s.due",
                 (deck, to_us(before), to_us(now)),
             ).fetchall()  # fmt: skip
-        return [(row[0], from_us(row[1])) for row in rows]
+        return [(row[0], from_us(row[1]), row[2], row[3]) for row in rows]
 
     def due_reviews(self, deck: str, before: datetime, now: datetime) -> list[tuple[str, float]]:
         """Active, unburied review cards due before `before`, most overdue relative to their interval first.

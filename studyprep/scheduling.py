@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import fsrs
 
     from studyprep.plan import StudyPlan
+    from studyprep.workspace import Workspace
 
 RATINGS = (1, 2, 3, 4)
 RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
@@ -45,20 +46,26 @@ def scheduler_settings(plan: StudyPlan) -> dict[str, Any]:
         "relearning_steps": [step // _MICROSECOND for step in settings.relearning_deltas()],
         "maximum_interval": settings.maximum_interval_days,
         "enable_fuzzing": settings.fuzz,
+        # Elapsed time is counted in the plan's study days, as Anki counts it (`studydays`).
+        "day_starts_at_hour": plan.day_starts_at_hour,
+        "time_zone": plan.time_zone,
     }
 
 
 def scheduler_from(settings: dict[str, Any], *, fuzz: bool | None = None) -> fsrs.Scheduler:
-    """The fsrs Scheduler of `scheduler_settings` (with `fuzz` overriding its interval fuzz)."""
-    from fsrs import Scheduler
+    """The fsrs Scheduler of `scheduler_settings` (with `fuzz` overriding its interval fuzz), counting elapsed
+    time in the plan's study days (`studydays.StudyDayScheduler`)."""
+    from studyprep.studydays import StudyDayScheduler
 
-    return Scheduler(
+    return StudyDayScheduler(
         parameters=settings["parameters"],
         desired_retention=settings["desired_retention"],
         learning_steps=[step * _MICROSECOND for step in settings["learning_steps"]],
         relearning_steps=[step * _MICROSECOND for step in settings["relearning_steps"]],
         maximum_interval=settings["maximum_interval"],
         enable_fuzzing=settings["enable_fuzzing"] if fuzz is None else fuzz,
+        day_starts_at_hour=settings["day_starts_at_hour"],
+        time_zone=settings["time_zone"],
     )
 
 
@@ -141,6 +148,18 @@ def rebuild_card_state(store: ReviewStore, deck: str, card_id: str, scheduler: f
         last_log_id = max((entry.id for entry in logs), default=0)
         store.replace_state(deck, card_id, card, last_log_id)
     return card
+
+
+def replay_deck(workspace: Workspace, store: ReviewStore, deck: str) -> int:
+    """Replay every logged card of the deck with its plan's scheduler (`rebuild_card_state`), e.g. once elapsed
+    time is counted in study days; return how many cards were replayed."""
+    from studyprep.plan import load_plan
+
+    scheduler = scheduler_for(load_plan(workspace, deck))
+    cards = store.logged_cards(deck)
+    for card_id in cards:
+        rebuild_card_state(store, deck, card_id, scheduler)
+    return len(cards)
 
 
 def study_day(now: datetime, start_hour: int = 4, time_zone: str | None = None) -> tuple[datetime, datetime]:

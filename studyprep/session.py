@@ -125,6 +125,9 @@ class ReviewSession:
     new_limit: int | None = None  # `--new N`: the new cards this session may introduce
     only: set[tuple[str, str]] | None = None  # a filtered session's cards (`practice.chosen_cards`)
     ahead: bool = False  # studying ahead of the schedule (`study_ahead`)
+    # False for a scripted (piped) session: its answer times are not the user's, so they are logged without a
+    # duration and never count towards the pace that turns a minutes budget into answers.
+    timed: bool = True
 
     def start(self) -> None:
         """Show the first card (or finish at once if nothing is due)."""
@@ -174,13 +177,17 @@ class ReviewSession:
         """Rate the card on screen (1 again, 2 hard, 3 good, 4 easy); committed before the next card shows."""
         from fsrs import State
 
+        from studyprep.deadline import steps_owed
+
         shown = self._require_card()
         self._settle()
         if rating not in (1, 2, 3, 4):
             raise StudyprepError(f"rating must be 1-4, got {rating}")
         now = self.clock()
         deck, card_id = shown.entry.key
-        duration = min(max(int((now - shown.shown_at).total_seconds() * 1000), 0), MAX_ANSWER_MS)
+        duration = (
+            min(max(int((now - shown.shown_at).total_seconds() * 1000), 0), MAX_ANSWER_MS) if self.timed else None
+        )
         state = shown.stored.card if shown.stored else None
         after = review(self._scheduler(deck), deck, card_id, state, rating, now, duration)
         try:
@@ -193,7 +200,7 @@ class ReviewSession:
         self.queue.remove(shown.entry.key)
         self.queue.spend(deck)
         if after.state in (State.Learning, State.Relearning) and after.due < self._deck(deck).day_end:
-            self.queue.add_learning(deck, card_id, after.due)
+            self.queue.add_learning(deck, card_id, after.due, steps_owed(self._scheduler(deck), after))
         self._history.append(_Done("answer", shown.entry, log_id, rating))
         self._answers[shown.entry.key] += 1
         self.answered += 1

@@ -18,6 +18,7 @@ from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
 from studyprep.deadline import MAX_STEPS, Candidate, recall_at
+from studyprep.studydays import StudyDayScheduler
 
 SchedulerType = TypeVar("SchedulerType", bound=Scheduler)
 
@@ -30,9 +31,14 @@ Policy = Callable[[Sequence[Candidate], datetime], list[str]]
 def without_fuzz(scheduler: Scheduler, kind: type[SchedulerType] = Scheduler) -> SchedulerType:
     """The same scheduler with interval fuzz off (fsrs draws fuzz from the global random module), as a `kind`.
 
-    Built from the scheduler's own settings, not through `to_dict`, which keeps whole seconds of each step.
+    Built from the scheduler's own settings, not through `to_dict`, which keeps whole seconds of each step. A
+    scheduler counting study days (`studydays.StudyDayScheduler`) keeps its day settings when `kind` is one too.
     """
+    days = {}
+    if issubclass(kind, StudyDayScheduler) and isinstance(scheduler, StudyDayScheduler):
+        days = {"day_starts_at_hour": scheduler.day_starts_at_hour, "time_zone": scheduler.time_zone}
     return kind(
+        **days,
         parameters=scheduler.parameters,
         desired_retention=scheduler.desired_retention,
         learning_steps=scheduler.learning_steps,

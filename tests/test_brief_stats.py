@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from click.testing import CliRunner
 from helpers import EXAMPLE, FIXED_NOW
+from review_helpers import SLUG, Clock, answer_all, make_workspace, session_at
 from test_plan_cli import _answer_all, _run, _slug
 
+from studyprep.clock import isoformat
 from studyprep.commands.importing import import_document
+from studyprep.reviewstore import open_store
 from studyprep.workspace import Workspace
 
 
@@ -95,3 +101,40 @@ def test_stats_heatmap_rows_are_weekdays_and_end_today(tmp_path: Path) -> None:
     assert list(rows) == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     assert len(rows["Mon"]) == len(rows["Fri"]) == 2 * 12 and len(rows["Sat"]) == 2 * 11  # no cell after today
     assert rows["Thu"][-2:].strip() and rows["Fri"][-2:].strip() and not rows["Wed"][-2:].strip()
+
+
+def _stats(workspace: Workspace, now: datetime) -> dict[str, object]:
+    env = {"STUDYPREP_NOW": isoformat(now), "TZ": "UTC"}
+    result = CliRunner().invoke(cli_main(), ["--home", str(workspace.root), "stats", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_a_day_with_nothing_to_do_keeps_the_streak_and_a_day_with_cards_due_breaks_it(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, interview_at=None)
+    with session_at(workspace, Clock(FIXED_NOW)) as session:
+        answer_all(session, 4)  # every card seen and graduated: nothing due for days
+    # Day 1 had nothing to do (no card due, none new): it keeps the streak (before, it broke it: 0).
+    assert _stats(workspace, FIXED_NOW + timedelta(days=2))["streak_days"] == 2
+    with open_store(workspace) as store:
+        due = min(store.get_state(SLUG, card).card.due for card in store.logged_cards(SLUG))
+    # Once cards fall due and the day passes without a review, the streak is broken.
+    assert _stats(workspace, due + timedelta(days=2))["streak_days"] == 0
+
+
+def test_a_piped_session_is_logged_without_durations_and_sets_no_pace(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path, interview_at=FIXED_NOW + timedelta(days=5), daily_budget_minutes=10)
+    env = {**os.environ, "STUDYPREP_NOW": isoformat(FIXED_NOW), "TZ": "UTC"}
+    command = [sys.executable, "-m", "studyprep", "--home", str(workspace.root), "review"]
+    done = subprocess.run(
+        command, input="\n3\n\n3\n\n4\nq\n", text=True, capture_output=True, env=env, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    with open_store(workspace) as store:
+        durations = store.conn.execute("SELECT duration_ms FROM review_log").fetchall()
+    assert len(durations) == 3 and all(duration is None for (duration,) in durations)
+    report = subprocess.run(
+        [*command[:-1], "readiness", "--json"], capture_output=True, text=True, env=env, timeout=120, check=True
+    )
+    (deck,) = json.loads(report.stdout)
+    assert deck["seconds_per_answer_measured"] is False

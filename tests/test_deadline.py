@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fsrs import Rating, Scheduler, State
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -42,9 +43,12 @@ def test_new_cards_come_early_paced_and_within_the_budget() -> None:
     # Three days left: every card before the last day (Tuning.reserve_days), so half of them today.
     late = plan_today(cards, NOW, DeadlineGoal(NOW + timedelta(days=3), 500), MODEL)
     assert late is not None and late.new == 50
-    # A small budget caps them at one per answer left today (answers already given count).
+    # A small budget holds the answers left today (answers already given count) over the answers a new card
+    # costs today, its learning steps and the ones a failure at first sight owes (2.3 with [1m, 10m]), not
+    # one new card per answer: 18 answers left hold 7 new cards.
     tight = plan_today(cards, NOW, DeadlineGoal(NOW + timedelta(days=3), 30), MODEL, answered_today=12)
-    assert tight is not None and tight.new == 18
+    assert tight is not None and tight.answers_per_new == pytest.approx(2.3)
+    assert tight.new == 7
 
 
 def test_review_due_after_the_interview_is_brought_before_it_in_the_final_days() -> None:
@@ -270,3 +274,56 @@ def test_the_plans_readiness_today_is_the_readiness_reports(seed: int, size: int
     tracked = [TrackedCard(c.key, "x", c.state) for c in candidates]
     report = assess(tracked, interview, NOW, MODEL, budget=Budget(cards=20), prompts=lambda keys: {})
     assert plan.readiness_today == report.today
+
+
+def mixed_deck(seed: int, size: int) -> list[Candidate]:
+    """Cards never seen, in learning (at step 0 or 1), in review and in relearning, with memories of every kind."""
+    from fsrs import Card
+
+    rng = random.Random(seed)
+    candidates = []
+    for index in range(size):
+        kind = rng.choice([None, None, State.Learning, State.Review, State.Review, State.Relearning])
+        last = NOW - timedelta(days=rng.uniform(0, 20), minutes=rng.uniform(0, 30))
+        step = None if kind in (None, State.Review) else rng.choice([0, 1]) if kind == State.Learning else 0
+        state = None if kind is None else Card(card_id=index, state=kind, step=step, stability=rng.uniform(0.1, 90),
+                                               difficulty=rng.uniform(1, 10), due=last, last_review=last)  # fmt: skip
+        candidates.append(Candidate(f"c{index:02d}", state, index))
+    return candidates
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), size=st.integers(1, 60), budget=st.integers(1, 80),
+       answered=st.integers(0, 40), days_ahead=st.integers(1, 30))  # fmt: skip
+def test_the_planned_work_never_exceeds_the_budget_counting_every_step_owed(
+    seed: int, size: int, budget: int, answered: int, days_ahead: int
+) -> None:
+    """Answers given + every step owed by cards in (re)learning (a card failed at first sight owes them all)
+    + new cards at their expected answers + reviews at theirs: within the day's budget, and `due`'s count of what
+    fits (`TodayPlan.expected`) is every planned card."""
+    from studyprep.deadline import steps_owed
+
+    candidates = mixed_deck(seed, size)
+    goal = DeadlineGoal(NOW + timedelta(days=days_ahead, hours=3), budget)
+    plan = plan_today(candidates, NOW, goal, MODEL, answered_today=answered)
+    assert plan is not None
+    owed = sum(steps_owed(MODEL, c.state) for c in candidates)
+    assert plan.owed == owed and plan.room == max(0, budget - answered - owed)
+    planned = plan.planned()
+    assert sum(new for _, new in planned) == plan.new
+    new_answers = plan.new * plan.answers_per_new
+    assert new_answers + (len(planned) - plan.new) <= plan.room + 1e-9
+    assert sum(plan.expected()) == len(planned)
+
+
+def test_a_card_failed_at_first_sight_owes_every_learning_step() -> None:
+    from fsrs import Card
+
+    from studyprep.deadline import steps_owed
+
+    failed, _ = MODEL.review_card(Card(card_id=1, due=NOW), Rating.Again, NOW)
+    passed, _ = MODEL.review_card(Card(card_id=1, due=NOW), Rating.Good, NOW)
+    lapsed = Card(card_id=1, state=State.Review, stability=5.0, difficulty=5.0, due=NOW, last_review=NOW - DAY * 5)
+    lapsed, _ = MODEL.review_card(lapsed, Rating.Again, NOW)
+    assert (steps_owed(MODEL, failed), steps_owed(MODEL, passed), steps_owed(MODEL, lapsed)) == (2, 1, 1)
+    assert steps_owed(MODEL, None) == 0

@@ -29,7 +29,7 @@ from studyprep.session import ReviewSession
 from studyprep.workspace import Workspace
 
 # Deck order is slug order: a tight budget first (its room runs out), then two roomier dated decks, a plain one.
-DECKS = {"a-tight": {"daily_budget_cards": 2, "days": 6}, "b-dated": {"daily_budget_cards": 40, "days": 4},
+DECKS = {"a-tight": {"daily_budget_cards": 3, "days": 6}, "b-dated": {"daily_budget_cards": 40, "days": 4},
          "c-dated": {"daily_budget_cards": 40, "days": 9}, "d-plain": None}  # fmt: skip
 CAPS = [{}, {"limit": 0}, {"limit": 1}, {"limit": 2}, {"new_limit": 0}, {"new_limit": 1}, {"limit": 4, "new_limit": 2}]
 

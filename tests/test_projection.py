@@ -41,7 +41,7 @@ def test_a_sampled_projection_agrees_with_simulating_the_policy_on_the_whole_dec
     for seed in range(2):
         sim_cards = [SimCard(c.key, c.order, c.state, c.state) for c in cards]
         sim = Simulation(MODEL, Learner(MODEL, Answers(), random.Random(seed)), 36, goal.interview, sim_cards)
-        simulated.append(sim.run(lambda cs, when: plan_today(cs, when, goal, MODEL).keys, NOW).predicted)
+        simulated.append(sim.run(lambda cs, when: plan_today(cs, when, goal, MODEL).served(), NOW).predicted)
     expected = sum(simulated) / len(simulated)
     assert abs(projected.days[-1].readiness - expected) < 0.01
     assert abs(sum(projected.by_key.values()) / len(cards) - expected) < 0.01

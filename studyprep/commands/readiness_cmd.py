@@ -39,12 +39,13 @@ def category_label(category: list[str], kind: str) -> str:
     return " / ".join(category) if category else KIND_LABELS.get(kind, kind)
 
 
-def deck_readiness(store: Any, item: tuple[str, DeadlinePlan], now: datetime) -> DeckReadiness:
-    """Readiness of one deck with an interview date, from its plan (`deadline_plan.deadline_plan`)."""
+def deck_readiness(store: Any, item: tuple[str, DeadlinePlan, datetime], now: datetime) -> DeckReadiness:
+    """Readiness of one deck with an interview date, from its plan (`deadline_plan.deadline_plan`) and the start
+    of its study day (today's answers and new cards so far are not played out again)."""
     from studyprep.answered import answer_coverage
     from studyprep.readiness import Budget, TrackedCard, assess, user_pace
 
-    slug, plan = item
+    slug, plan, day_start = item
     plan.check_horizon(now, store.path.parent / f"{slug}.yaml")
     report = assess(
         _tracked_cards(store, slug, TrackedCard),
@@ -56,6 +57,7 @@ def deck_readiness(store: Any, item: tuple[str, DeadlinePlan], now: datetime) ->
         pace=user_pace(store, slug),
         zone=plan.zone(),
         prompts=functools.partial(store.prompts, slug),
+        today_done=(store.answers_since(slug, day_start), store.new_cards_since(slug, day_start)),
     )
     answers = answer_coverage(store, slug, plan.fsrs_scheduler(), max(report.interview, now))
     return DeckReadiness(slug, report, answers=answers)
@@ -94,8 +96,9 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
             if plan is None:
                 hint = f"set one with `studyprep plan {deck} --interview DATE`"
                 raise StudyprepError(f"deck {deck!r} has no interview date: {hint}")
-            return [deck_readiness(store, (deck, plan), now)]
-        dated = [(slug, plan) for slug in slugs if (plan := deadline_plan(workspace, store, slug))]
+            return [deck_readiness(store, (deck, plan, _day_start(workspace, store, deck, now)), now)]
+        dated = [(slug, plan, _day_start(workspace, store, slug, now))
+                 for slug in slugs if (plan := deadline_plan(workspace, store, slug))]  # fmt: skip
         # Decks are independent: with several, their readiness is worked out on several cores. What a deck's
         # readiness needs is imported first, once, rather than by each forked worker.
         import studyprep.readiness
@@ -106,6 +109,15 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
         reports += [DeckReadiness(slug, None, broken[slug].render()) for slug in broken
                     if _has_date(workspace, store, slug)]  # fmt: skip
         return sorted(reports, key=lambda found: found.deck)
+
+
+def _day_start(workspace: Workspace, store: Any, slug: str, now: datetime) -> datetime:
+    """When the deck's study day containing `now` began (its plan's `day_starts_at_hour` and time zone)."""
+    from studyprep.deadline_plan import plan_settings
+    from studyprep.scheduling import study_day
+
+    settings = plan_settings(workspace, store, slug)
+    return study_day(now, settings["hour"], settings["zone"])[0]
 
 
 def _has_date(workspace: Workspace, store: Any, slug: str) -> bool:

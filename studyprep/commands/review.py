@@ -56,11 +56,13 @@ def open_session(
     clock: Callable[[], datetime] | None = None,
     ahead: int | None = None,
     card_filter: CardFilter | None = None,
+    timed: bool = True,
 ) -> Iterator[ReviewSession]:
     """A started review session over the named decks; the lock and database are released on exit.
 
     `ahead`: study up to that many cards ahead of the schedule instead of today's; `card_filter`: only the cards
-    it chooses (today's, or ahead).
+    it chooses (today's, or ahead); `timed` False (a scripted session) logs answers without their durations
+    (`ReviewSession.timed`).
     """
     if min(limit or 0, new or 0, ahead or 0, (card_filter and card_filter.weakest) or 0) < 0:
         raise StudyprepError("--limit, --new, --ahead and --weakest take a number of cards, zero or more")
@@ -82,7 +84,7 @@ def open_session(
             queue, pending = build_queue(store, decks, now, new_limit=new), None
             queue.restrict(only if only is not None else set(), limit)
         session = ReviewSession(store, workspace, decks, queue, clock or session_clock(now), plans, pending=pending,
-                                skipped=skipped, limit=limit, new_limit=new, only=only)  # fmt: skip
+                                skipped=skipped, limit=limit, new_limit=new, only=only, timed=timed)  # fmt: skip
         try:
             session.start()
             if ahead is not None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from studyprep.workspace import Workspace
@@ -76,14 +77,48 @@ def _add(stats: DeckStats, day: str, rating: int, seconds: float, was_new: bool,
         stats.mature_passed += rating != 1
 
 
-def streak(days_with_reviews: set[str], today: date) -> int:
-    """Consecutive days with reviews ending today (or yesterday, if today has none yet)."""
+def streak(days_with_reviews: set[str], today: date, free: Callable[[date], bool] = lambda day: False) -> int:
+    """Consecutive days kept ending today (or yesterday, if today has none yet): a day with reviews, or a day on
+    which there was nothing to do (`free`: no card due, none new to learn), which keeps the streak unbroken."""
     current = today if today.isoformat() in days_with_reviews else today - timedelta(days=1)
+    first = min(days_with_reviews, default=None)
     count = 0
-    while current.isoformat() in days_with_reviews:
+    while first is not None and current.isoformat() >= first:
+        if current.isoformat() not in days_with_reviews and not free(current):
+            break
         count += 1
         current -= timedelta(days=1)
     return count
+
+
+@dataclass(frozen=True)
+class _Logged:
+    """One logged answer, as `nothing_to_do` reads it: the card, when, and when it fell due next."""
+
+    key: tuple[str, str]
+    reviewed_at: datetime
+    due: datetime | None
+
+
+def nothing_to_do(logged: Sequence[_Logged], active: int, zone: tzinfo | None) -> Callable[[date], bool]:
+    """Whether a day (local) had nothing to do: every active card seen before it (no new card to learn) and
+    none due by its end, by the due dates the log recorded."""
+
+    def free(day: date) -> bool:
+        start = datetime.combine(day, time(), zone).astimezone(UTC) if zone else _local_midnight(day)
+        end = start + timedelta(days=1)
+        latest: dict[tuple[str, str], datetime | None] = {}
+        for entry in logged:  # oldest first: the last one before the day holds the card's due date then
+            if entry.reviewed_at >= start:
+                break
+            latest[entry.key] = entry.due
+        return len(latest) >= active and all(due is not None and due >= end for due in latest.values())
+
+    return free
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time()).astimezone().astimezone(UTC)
 
 
 def review_stats(workspace: Workspace, now: datetime, zone: tzinfo | None = None) -> Stats:
@@ -92,16 +127,20 @@ def review_stats(workspace: Workspace, now: datetime, zone: tzinfo | None = None
 
     with open_store(workspace, create=False) as store, store.guard():
         rows = store.conn.execute(
-            "SELECT deck, rating, reviewed_at, duration_ms, was_new, json_extract(state_before, '$[0]')"
-            " FROM review_log ORDER BY reviewed_at"
+            "SELECT deck, rating, reviewed_at, duration_ms, was_new, json_extract(state_before, '$[0]'), card_id,"
+            " json_extract(state_after, '$[4]') FROM review_log ORDER BY reviewed_at"
         ).fetchall()
+        active = store.conn.execute("SELECT count(*) FROM cards WHERE active = 1").fetchone()[0]
     total = DeckStats("*")
     decks: dict[str, DeckStats] = {}
-    for deck, rating, reviewed_at, duration_ms, was_new, state_before in rows:
-        day = from_us(reviewed_at).astimezone(zone).date().isoformat()
+    logged = []
+    for deck, rating, reviewed_at, duration_ms, was_new, state_before, card_id, due in rows:
+        moment = from_us(reviewed_at)
+        day = moment.astimezone(zone).date().isoformat()
         seconds = min(duration_ms or 0, 300_000) / 1000  # a walk-away is not study time
         for stats in (total, decks.setdefault(deck, DeckStats(deck))):
             _add(stats, day, rating, seconds, bool(was_new), state_before)
+        logged.append(_Logged((deck, card_id), moment, None if due is None else from_us(due)))
     today = now.astimezone(zone).date()
     ordered = sorted(decks.values(), key=lambda stats: stats.deck)
-    return Stats(today, streak(set(total.per_day), today), total, ordered)
+    return Stats(today, streak(set(total.per_day), today, nothing_to_do(logged, active, zone)), total, ordered)

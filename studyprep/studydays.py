@@ -1,0 +1,78 @@
+"""Elapsed time in study days, as Anki counts it, fed to the `fsrs` scheduler without re-implementing it.
+
+fsrs counts the days between two reviews as whole 24-hour periods (`(review - last_review).days`): a review
+at 09:10 two days after one at 09:21 counts one day. Anki counts study days: the days between the study days
+the two reviews fall in, a study day running from `day_starts_at_hour` local time to the next. So that fsrs sees
+Anki's count, a card's `last_review` is moved, for that one call, to exactly as many whole days before the
+review as study days passed; fsrs then computes everything (retrievability, stability, difficulty, the next
+interval) as it always does, and the state it returns carries the real review moment.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
+
+from fsrs import Card, Rating, ReviewLog, Scheduler
+
+DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str | None) -> tzinfo | None:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name) if name else None
+
+
+def study_date(moment: datetime, start_hour: int, time_zone: str | None) -> date:
+    """The study day `moment` falls in, named by the local date it starts on (`time_zone`, else the computer's)."""
+    zone = _zone(time_zone)
+    local = moment.astimezone(zone) if zone else moment.astimezone()
+    return (local - timedelta(hours=start_hour)).date()
+
+
+def study_days_between(earlier: datetime, later: datetime, start_hour: int, time_zone: str | None) -> int:
+    """Study days from `earlier` to `later`: 0 within one study day, 1 across one rollover, and so on."""
+    return max(0, (study_date(later, start_hour, time_zone) - study_date(earlier, start_hour, time_zone)).days)
+
+
+class StudyDayScheduler(Scheduler):
+    """fsrs's Scheduler, fed elapsed time in study days (`day_starts_at_hour` None: fsrs's own 24-hour days).
+
+    Only `last_review` of the card handed to fsrs changes, for the call: fsrs does all the scheduling.
+    """
+
+    def __init__(
+        self, *args: object, day_starts_at_hour: int | None = None, time_zone: str | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.day_starts_at_hour = day_starts_at_hour
+        self.time_zone = time_zone
+
+    def elapsed_days(self, last_review: datetime, moment: datetime) -> int:
+        """Days fsrs is told passed between `last_review` and `moment`: study days, or its own whole days."""
+        if self.day_starts_at_hour is None:
+            return (moment - last_review).days
+        return study_days_between(last_review, moment, self.day_starts_at_hour, self.time_zone)
+
+    def as_study_days(self, card: Card, moment: datetime) -> Card:
+        """The card as fsrs should see it at `moment`: its last review whole study days before."""
+        if self.day_starts_at_hour is None or card.last_review is None:
+            return card
+        shifted = copy(card)
+        shifted.last_review = moment - self.elapsed_days(card.last_review, moment) * DAY
+        return shifted
+
+    def review_card(
+        self,
+        card: Card,
+        rating: Rating,
+        review_datetime: datetime | None = None,
+        review_duration: int | None = None,
+    ) -> tuple[Card, ReviewLog]:
+        """fsrs's `review_card`, with the days elapsed since the card's last review counted in study days."""
+        if review_datetime is not None:
+            card = self.as_study_days(card, review_datetime)
+        return super().review_card(card, rating, review_datetime, review_duration)
