@@ -8,7 +8,8 @@ a new user. Policies:
 - fsrs:   plain FSRS (desired retention 0.9): due (re)learning, due reviews most overdue first, then up to
           20 new cards a day (Anki's default limit);
 - capped: the same with every interval capped at the days left (cards come due by the last study day);
-- ours:   studyprep.deadline.plan_today (its `Tuning` defaults were tuned on seeds 1-6; `--from 7` holds them out);
+- ours:   studyprep.schedule.deadline.plan_today (its `Tuning` defaults were tuned on seeds 1-6; `--from 7` holds
+          them out);
 - piled:  (with `--compare`) the same with `Tuning(spread_finals=False)`, the earlier policy that spreads final
           reviews only by capacity, so they pile onto the interview day when it can take them.
 
@@ -35,8 +36,8 @@ from pathlib import Path
 from fsrs import Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
-from studyprep.deadline import Candidate, DeadlineGoal, Tuning, plan_today
-from studyprep.simulation import Answers, Learner, SimCard, SimResult, Simulation
+from studyprep.schedule.deadline import Candidate, DeadlineGoal, Tuning, plan_today
+from studyprep.schedule.simulation import Answers, Learner, SimCard, SimResult, Simulation
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "doit-senior-backend-golang.md"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -55,8 +56,8 @@ def deck_size() -> int:
     import tempfile
 
     from studyprep.commands.importing import import_document
-    from studyprep.deckstore import iter_decks
-    from studyprep.workspace import Workspace
+    from studyprep.store.deckstore import iter_decks
+    from studyprep.store.workspace import Workspace
 
     with tempfile.TemporaryDirectory() as folder:
         import_document(Workspace(Path(folder)), SAMPLE, START)

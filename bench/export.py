@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from studyprep.models import Deck
+    from studyprep.cards.models import Deck
 
 CARDS = 10_000
 RUNS = 3
@@ -26,7 +26,7 @@ KINDS = ("question", "concept", "fact", "ask")
 
 def big_deck(cards: int = CARDS) -> Deck:
     """A deck of `cards` cards over 50 categories, with backs, inline Markdown and text that needs escaping."""
-    from studyprep.models import Card, Deck
+    from studyprep.cards.models import Card, Deck
 
     items = []
     for n in range(cards):
@@ -63,7 +63,7 @@ def genanki_alone(deck: Deck, target: Path) -> float:
     """Seconds for genanki to write the same notes, fields and tags precomputed (no studyprep work)."""
     import genanki
 
-    from studyprep import anki_model
+    from studyprep.anki import model as anki_model
     from studyprep.commands.export import card_fields
 
     decks: dict[int, genanki.Deck] = {}
@@ -89,8 +89,8 @@ def genanki_alone(deck: Deck, target: Path) -> float:
 def run() -> list[tuple[str, str]]:
     """Measure and return (name, figure) pairs."""
     from studyprep.commands.export import export_decks
-    from studyprep.deckstore import save_deck
-    from studyprep.workspace import Workspace
+    from studyprep.store.deckstore import save_deck
+    from studyprep.store.workspace import Workspace
 
     deck = big_deck()
     with tempfile.TemporaryDirectory(prefix="studyprep-bench-export-") as folder:

@@ -58,7 +58,7 @@ def _peak():
             kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
     except OSError:
         kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # Pool workers (studyprep.parallel) are children: the largest one's peak (shared pages counted again).
+    # Pool workers (studyprep.schedule.parallel) are children: the largest one's peak (shared pages counted again).
     sys.stderr.write(f"PEAK_KB {kb}\\nPEAK_CHILD_KB {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n")
 atexit.register(_peak)
 """
@@ -89,10 +89,10 @@ scheduler = fsrs.Scheduler()
 
 def generate(root: Path, total_cards: int, seed: int = 11) -> dict[str, float]:
     """Write deck YAML files, default plans and a year of review rows; return timings in seconds."""
-    from studyprep.plan import StudyPlan, save_plan
-    from studyprep.reviewstore import open_store, state_json, to_us
-    from studyprep.workspace import Workspace
-    from studyprep.yamlio import dump_yaml
+    from studyprep.store.plan import StudyPlan, save_plan
+    from studyprep.store.reviewstore import open_store, state_json, to_us
+    from studyprep.store.workspace import Workspace
+    from studyprep.store.yamlio import dump_yaml
 
     chooser = random.Random(seed)
     workspace = Workspace(root)
@@ -222,8 +222,8 @@ def _env(root: Path) -> dict[str, str]:
 
 def measure_due(root: Path) -> tuple[float, float]:
     """Median wall ms of `studyprep due` and of the direct sqlite3 reference."""
-    from studyprep.reviewstore import database_path, to_us
-    from studyprep.workspace import Workspace
+    from studyprep.store.reviewstore import database_path, to_us
+    from studyprep.store.workspace import Workspace
 
     env = _env(root)
     subprocess.run([*STUDYPREP, "due"], check=True, capture_output=True, env=env)  # warm the OS cache
@@ -246,8 +246,8 @@ def measure_answer(root: Path, answers: int = 200) -> tuple[float, float, float]
     from rich.console import Console
 
     from studyprep.commands.review import open_session
-    from studyprep.review_ui import KeyReader, ReviewScreen
-    from studyprep.workspace import Workspace
+    from studyprep.render.review_screen import KeyReader, ReviewScreen
+    from studyprep.store.workspace import Workspace
 
     workspace = Workspace(root)
     started = time.perf_counter()
@@ -273,8 +273,8 @@ def _direct_answer(root: Path, answers: int) -> float:
 
     import fsrs
 
-    from studyprep.reviewstore import card_from_json, database_path, state_json, to_us
-    from studyprep.workspace import Workspace
+    from studyprep.store.reviewstore import card_from_json, database_path, state_json, to_us
+    from studyprep.store.workspace import Workspace
 
     conn = sqlite3.connect(database_path(Workspace(root)), isolation_level=None)
     conn.execute("PRAGMA synchronous = FULL")
@@ -329,8 +329,8 @@ def measure_pty(root: Path, answers: int = 30) -> float | None:
 
 def measure_memory(root: Path, answers: int = 100) -> tuple[float, float]:
     """Peak RSS (MB) of a scripted review session process, and of the direct fsrs + sqlite3 reference."""
-    from studyprep.reviewstore import database_path, to_us
-    from studyprep.workspace import Workspace
+    from studyprep.store.reviewstore import database_path, to_us
+    from studyprep.store.workspace import Workspace
 
     keys = "".join("\n3\n" for _ in range(answers)) + "q\n"
     session = subprocess.run(

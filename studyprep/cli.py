@@ -44,7 +44,7 @@ def _print_error(message: str) -> None:
 
 
 def _workspace(ctx: click.Context):
-    from studyprep.workspace import resolve_workspace
+    from studyprep.store.workspace import resolve_workspace
 
     return resolve_workspace(ctx.obj["home"])
 
@@ -102,7 +102,7 @@ def import_cmd(
     from studyprep.commands.importing import import_document
 
     result = import_document(_workspace(ctx), document, _now(), deck=deck, dry_run=dry_run, explain=explain)
-    _emit(as_json, result.to_json, "studyprep.render_import:render_import", result)
+    _emit(as_json, result.to_json, "studyprep.render.importing:render_import", result)
 
 
 @cli.command("decks")
@@ -113,7 +113,9 @@ def decks_cmd(ctx: click.Context, as_json: bool) -> None:
     from studyprep.commands.listing import list_decks
 
     summaries = list_decks(_workspace(ctx), _now())
-    _emit(as_json, lambda: [summary.to_json() for summary in summaries], "studyprep.render:render_decks", summaries)
+    _emit(
+        as_json, lambda: [summary.to_json() for summary in summaries], "studyprep.render.decks:render_decks", summaries
+    )
 
 
 @cli.command("show")
@@ -126,7 +128,7 @@ def show_cmd(ctx: click.Context, deck: str, retired: bool, as_json: bool) -> Non
     from studyprep.commands.listing import card_json, show_deck
 
     found, cards = show_deck(_workspace(ctx), deck, include_retired=retired)
-    _emit(as_json, lambda: [card_json(card) for card in cards], "studyprep.render:render_show", found, cards)
+    _emit(as_json, lambda: [card_json(card) for card in cards], "studyprep.render.decks:render_show", found, cards)
 
 
 @cli.command("answers")
@@ -151,10 +153,10 @@ def answers_cmd(ctx: click.Context, deck: str, kind: str | None, category: str |
     elif import_from:
         result = import_answers(workspace, deck, import_from, _now())
     else:
-        from studyprep.editor import edit_file
+        from studyprep.render.editor import edit_file
 
         result = edit_answers(workspace, deck, chosen, _now(), edit_file)
-    _emit(as_json, result.to_json, "studyprep.render_cards:render_answers", result)
+    _emit(as_json, result.to_json, "studyprep.render.cards:render_answers", result)
     if not result.ok:
         ctx.exit(1)
 
@@ -175,7 +177,7 @@ def cards_cmd(ctx: click.Context, deck: str | None, search: str | None, kind: st
     from studyprep.commands.cards_cmd import CardQuery, list_cards
 
     rows = list_cards(_workspace(ctx), CardQuery(deck, search, kind, category, tag, states), _now())
-    _emit(as_json, lambda: [row.to_json() for row in rows], "studyprep.render_cards:render_card_rows", rows)
+    _emit(as_json, lambda: [row.to_json() for row in rows], "studyprep.render.cards:render_card_rows", rows)
 
 
 @cli.command("card")
@@ -188,7 +190,7 @@ def card_cmd(ctx: click.Context, card_id: str, as_json: bool) -> None:
 
     now = _now()
     detail = card_detail(_workspace(ctx), card_id, now)
-    _emit(as_json, detail.to_json, "studyprep.render_cards:render_card_detail", detail, now)
+    _emit(as_json, detail.to_json, "studyprep.render.cards:render_card_detail", detail, now)
 
 
 @cli.command("add")
@@ -205,7 +207,7 @@ def add_cmd(ctx: click.Context, deck: str, prompt: str, kind: str, category: str
     from studyprep.commands.card_actions import add_card
 
     result = add_card(_workspace(ctx), deck, prompt, kind, category, back, _now())
-    _emit(as_json, result.to_json, "studyprep.render_cards:render_added", result)
+    _emit(as_json, result.to_json, "studyprep.render.cards:render_added", result)
 
 
 def _card_action(name: str, help_text: str) -> None:
@@ -225,7 +227,7 @@ def _card_action(name: str, help_text: str) -> None:
             result = card_actions.set_flagged(workspace, card_ids, name == "flag", _now())
         else:
             result = card_actions.forget_cards(workspace, card_ids, _now())
-        _emit(as_json, result.to_json, "studyprep.render_cards:render_action", result)
+        _emit(as_json, result.to_json, "studyprep.render.cards:render_action", result)
 
 
 _card_action("suspend", "Suspend cards (ID: an id prefix or DECK:ID): they leave review and stay in the deck.")
@@ -244,11 +246,11 @@ _card_action("forget", "Send cards back to new (as Anki's Forget); their review 
 def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, all_decks: bool, as_json: bool) -> None:
     """Export DECKS (or --all) to one Anki package for Anki desktop, AnkiMobile and AnkiDroid."""
     from studyprep.commands.export import export_decks
-    from studyprep.render_anki import deck_progress
+    from studyprep.render.anki import deck_progress
 
     with deck_progress() as progress:
         result = export_decks(_workspace(ctx), list(decks), output, _now(), all=all_decks, progress=progress)
-    _emit(as_json, result.to_json, "studyprep.render_anki:render_export", result)
+    _emit(as_json, result.to_json, "studyprep.render.anki:render_export", result)
 
 
 @cli.command("review")
@@ -274,8 +276,8 @@ def review_cmd(ctx: click.Context, decks: tuple[str, ...], limit: int | None, ne
                at_risk: bool) -> None:  # fmt: skip
     """Review today's cards of DECKS (all decks when none is named). Keys: space, 1-4, u, s, e, f, !, q."""
     from studyprep.commands.review import open_session
-    from studyprep.practice import CardFilter
-    from studyprep.review_ui import run_session
+    from studyprep.render.review_screen import run_session
+    from studyprep.schedule.practice import CardFilter
 
     chosen = CardFilter(category, kind, tag, flagged, weakest, at_risk)
     # A piped session (a script) is not timed: its answer times are not the user's pace.
@@ -298,14 +300,14 @@ def mock_cmd(ctx: click.Context, deck: str, questions: int, minutes: float, cate
     """A mock interview: DECK's weakest questions, mixed across categories, each against a countdown."""
     from studyprep.commands.mock_cmd import open_mock
     from studyprep.commands.review import session_clock
-    from studyprep.mock_ui import mock_clock, run_mock
-    from studyprep.terminal import literal_console
+    from studyprep.render.mock_screen import mock_clock, run_mock
+    from studyprep.render.terminal import literal_console
 
     now = _now()
     clock = mock_clock(now, session_clock(now))
     with open_mock(_workspace(ctx), deck, now, clock, questions, minutes, category) as mock:
         summary = run_mock(mock, typed, literal_console(stderr=as_json))  # --json: the screen goes to stderr
-    _emit(as_json, summary.to_json, "studyprep.mock_ui:render_mock_summary", summary, literal_console())
+    _emit(as_json, summary.to_json, "studyprep.render.mock_screen:render_mock_summary", summary, literal_console())
 
 
 @cli.command("due")
@@ -316,7 +318,7 @@ def due_cmd(ctx: click.Context, as_json: bool) -> None:
     from studyprep.commands.due import due_report
 
     report = due_report(_workspace(ctx), _now())
-    _emit(as_json, report.to_json, "studyprep.render_review:render_due", report)
+    _emit(as_json, report.to_json, "studyprep.render.review:render_due", report)
 
 
 @cli.command("anki-pull")
@@ -328,7 +330,7 @@ def anki_pull_cmd(ctx: click.Context, collection: Path, as_json: bool) -> None:
     from studyprep.commands.anki_pull import pull_reviews
 
     result = pull_reviews(_workspace(ctx), collection, _now())
-    _emit(as_json, result.to_json, "studyprep.render_anki:render_pull", result)
+    _emit(as_json, result.to_json, "studyprep.render.anki:render_pull", result)
 
 
 @cli.command("plan")
@@ -349,7 +351,7 @@ def plan_cmd(ctx: click.Context, deck: str, interview: str | None, time_zone: st
 
     change = PlanChange(interview, time_zone, budget_minutes, budget_cards, target, clear)
     view = update_plan(_workspace(ctx), deck, change, _now())
-    _emit(as_json, view.to_json, "studyprep.render_readiness:render_plan", view)
+    _emit(as_json, view.to_json, "studyprep.render.readiness:render_plan", view)
 
 
 @cli.command("readiness")
@@ -364,7 +366,7 @@ def readiness_cmd(ctx: click.Context, deck: str | None, as_json: bool) -> None:
     _emit(
         as_json,
         lambda: [report.to_json() for report in reports],
-        "studyprep.render_readiness:render_readiness",
+        "studyprep.render.readiness:render_readiness",
         reports,
     )
 
@@ -378,7 +380,7 @@ def brief_cmd(ctx: click.Context, deck: str, as_json: bool) -> None:
     from studyprep.commands.brief_cmd import build_brief
 
     brief = build_brief(_workspace(ctx), deck, _now())
-    _emit(as_json, brief.to_json, "studyprep.render_readiness:render_brief", brief)
+    _emit(as_json, brief.to_json, "studyprep.render.readiness:render_brief", brief)
 
 
 @cli.command("stats")
@@ -389,7 +391,7 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     from studyprep.commands.stats_cmd import review_stats
 
     stats = review_stats(_workspace(ctx), _now())
-    _emit(as_json, stats.to_json, "studyprep.render_readiness:render_stats", stats)
+    _emit(as_json, stats.to_json, "studyprep.render.readiness:render_stats", stats)
 
 
 @cli.command("check")
@@ -402,7 +404,7 @@ def check_cmd(ctx: click.Context, drop_orphans: bool, full: bool, as_json: bool)
     from studyprep.commands.check import check_workspace
 
     result = check_workspace(_workspace(ctx), drop_orphans=drop_orphans, full=full, now=_now())
-    _emit(as_json, result.to_json, "studyprep.render_check:render_check", result)
+    _emit(as_json, result.to_json, "studyprep.render.check:render_check", result)
     if not result.ok:
         ctx.exit(1)
 
@@ -420,10 +422,10 @@ def restore_cmd(ctx: click.Context, backup: str | None, list_only: bool, as_json
         raise click.UsageError("give a BACKUP to restore, or --list, not both")
     if backup is None:
         listing = list_history_backups(_workspace(ctx))
-        _emit(as_json, listing.to_json, "studyprep.render_check:render_backups", listing)
+        _emit(as_json, listing.to_json, "studyprep.render.check:render_backups", listing)
         return
     result = restore_history(_workspace(ctx), backup, _now())
-    _emit(as_json, result.to_json, "studyprep.render_check:render_restore", result)
+    _emit(as_json, result.to_json, "studyprep.render.check:render_restore", result)
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ class StudyprepError(Exception):
         super().__init__(self.render())
 
     def __reduce__(self) -> tuple[type, tuple[str, str | None, int | None]]:
-        # Pickled from a worker process (studyprep.parallel) with its file and line, not only the message.
+        # Pickled from a worker process (studyprep.schedule.parallel) with its file and line, not only the message.
         return type(self), (self.message, self.path, self.line)
 
     def render(self) -> str:

@@ -8,7 +8,7 @@ zero-width characters that make two different strings look alike. Tabs and newli
 - `visible(text)` shows each as `<U+202E>`: for one-line messages (errors, paths), where a user must see that
   something is there, and where no layout has been computed yet.
 - `strip(text)` removes them: for text a rich console has already laid out (they take no cell there, so
-  removing them keeps tables and the live line aligned). `studyprep.terminal` applies it to every segment.
+  removing them keeps tables and the live line aligned). `studyprep.render.terminal` applies it to every segment.
 - `json_dumps(data)` escapes them inside JSON strings (`json.dumps` with `ensure_ascii=False` leaves DEL, C1,
   bidi and zero-width characters raw); the parsed data is unchanged.
 

@@ -12,9 +12,9 @@ from helpers import FIXED_NOW
 
 from studyprep.commands.importing import import_document
 from studyprep.commands.review import open_session
-from studyprep.plan import load_plan, save_plan
-from studyprep.session import ReviewSession
-from studyprep.workspace import Workspace
+from studyprep.schedule.session import ReviewSession
+from studyprep.store.plan import load_plan, save_plan
+from studyprep.store.workspace import Workspace
 
 SLUG = "acme-sre"
 DOC = """# Interview Prep: Acme – SRE

@@ -14,15 +14,15 @@ import pytest
 from click.testing import CliRunner
 from helpers import EXAMPLE, FIXED_NOW, sample_paths
 
-from studyprep import anki_model
-from studyprep.anki_html import field_html
+from studyprep.anki import model as anki_model
+from studyprep.anki.html import field_html
+from studyprep.cards.models import CARD_KINDS
 from studyprep.cli import cli
 from studyprep.commands.export import export_decks
 from studyprep.commands.importing import import_document
-from studyprep.deckstore import load_deck, save_deck
 from studyprep.errors import StudyprepError
-from studyprep.models import CARD_KINDS
-from studyprep.workspace import Workspace
+from studyprep.store.deckstore import load_deck, save_deck
+from studyprep.store.workspace import Workspace
 
 pytest.importorskip("anki", reason="the `anki` package (PyPI) has no wheel for this platform")
 

@@ -25,15 +25,15 @@ from click.testing import CliRunner
 from helpers import EXAMPLE, FIXED_NOW, no_hang
 from test_anki_pull import REVLOG_SCHEMA, T0, handmade_collection
 
-from studyprep import anki_model
-from studyprep.anki_collection import read_history
+from studyprep.anki import model as anki_model
+from studyprep.anki.collection import read_history
 from studyprep.cli import cli
 from studyprep.commands.anki_pull import pull_reviews
 from studyprep.commands.importing import import_document
-from studyprep.deckstore import load_deck
 from studyprep.errors import StudyprepError
-from studyprep.reviewstore import database_path
-from studyprep.workspace import Workspace
+from studyprep.store.deckstore import load_deck
+from studyprep.store.reviewstore import database_path
+from studyprep.store.workspace import Workspace
 
 NOW_ENV = {"STUDYPREP_NOW": "2026-01-05T09:00:00Z"}
 
@@ -471,7 +471,7 @@ def log_count(root: Path) -> int:
 
 PAUSED_PULL = """
 import sys
-from studyprep import anki_collection
+from studyprep.anki import collection as anki_collection
 from studyprep.commands import anki_pull
 target = {module}
 original = getattr(target, {function!r})

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyprep.anki_html import field_html, inline_html
+from studyprep.anki.html import field_html, inline_html
 
 OUR_TAGS = re.compile(r"</?(?:code|em|strong|ul|ol|li)>|<br>")
 HOSTILE = [
@@ -125,7 +125,7 @@ def test_real_anki_renders_field_content_literally(tmp_path: Path) -> None:
     import genanki
     from anki_helpers import card_for_guid, import_package, open_collection
 
-    from studyprep import anki_model
+    from studyprep.anki import model as anki_model
 
     model = anki_model.note_type("question")
     deck = genanki.Deck(anki_model.deck_id("t", []), "t")

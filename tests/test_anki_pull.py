@@ -13,17 +13,17 @@ import pytest
 from click.testing import CliRunner
 from helpers import EXAMPLE, FIXED_NOW
 
-from studyprep import anki_model
+from studyprep.anki import model as anki_model
 from studyprep.cli import cli
 from studyprep.commands.anki_pull import SOURCE_ANKI, guid_map, pull_reviews, read_history
 from studyprep.commands.export import export_decks
 from studyprep.commands.importing import import_document
-from studyprep.deckstore import load_deck
 from studyprep.errors import StudyprepError
-from studyprep.plan import load_plan
-from studyprep.reviewstore import open_store
-from studyprep.scheduling import replay, scheduler_for
-from studyprep.workspace import Workspace
+from studyprep.schedule.scheduling import replay, scheduler_for
+from studyprep.store.deckstore import load_deck
+from studyprep.store.plan import load_plan
+from studyprep.store.reviewstore import open_store
+from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from anki.collection import Collection

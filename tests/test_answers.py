@@ -18,11 +18,11 @@ from review_helpers import PROMPTS, SLUG, make_workspace
 from test_faults import KILL_BEFORE_RENAME
 from test_review_session_pty import front, spawn
 
-from studyprep.cardedit import set_card_fields
 from studyprep.cli import cli
 from studyprep.commands.answers_cmd import AnswerFilter, edit_answers
-from studyprep.deckstore import load_deck
-from studyprep.workspace import Workspace
+from studyprep.store.cardedit import set_card_fields
+from studyprep.store.deckstore import load_deck
+from studyprep.store.workspace import Workspace
 
 NOW = "2026-01-01T09:00:00Z"
 

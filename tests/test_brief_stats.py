@@ -16,8 +16,8 @@ from test_plan_cli import _answer_all, _run, _slug
 
 from studyprep.clock import isoformat
 from studyprep.commands.importing import import_document
-from studyprep.reviewstore import open_store
-from studyprep.workspace import Workspace
+from studyprep.store.reviewstore import open_store
+from studyprep.store.workspace import Workspace
 
 
 def _home(tmp_path: Path) -> Path:

@@ -16,7 +16,7 @@ from review_helpers import SLUG, make_workspace, set_plan
 
 from studyprep.cli import cli
 from studyprep.commands.importing import import_document
-from studyprep.workspace import Workspace
+from studyprep.store.workspace import Workspace
 
 OTHER = "zeta-platform"
 INTERVIEW = datetime(2026, 1, 8, 9, tzinfo=UTC)

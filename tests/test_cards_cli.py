@@ -11,13 +11,13 @@ from click.testing import CliRunner, Result
 from helpers import FIXED_NOW
 from review_helpers import DOC, PROMPTS, SLUG, Clock, answer_all, make_workspace, session_at, set_plan, shown_prompt
 
-from studyprep.cardedit import set_card_fields
 from studyprep.cli import cli
 from studyprep.commands.check import check_workspace
 from studyprep.commands.importing import import_document
-from studyprep.deckstore import load_deck
-from studyprep.reviewstore import open_store
-from studyprep.workspace import Workspace
+from studyprep.store.cardedit import set_card_fields
+from studyprep.store.deckstore import load_deck
+from studyprep.store.reviewstore import open_store
+from studyprep.store.workspace import Workspace
 
 NOW = "2026-01-01T09:00:00Z"
 

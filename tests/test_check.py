@@ -18,9 +18,9 @@ from review_helpers import DOC, SLUG, Clock, answer_all, make_workspace, set_pla
 from studyprep.cli import cli
 from studyprep.commands.importing import import_document
 from studyprep.commands.review import open_session
-from studyprep.deckstore import BACKUPS_KEPT, deck_backups
-from studyprep.reviewstore import database_path
-from studyprep.workspace import Workspace
+from studyprep.store.deckstore import BACKUPS_KEPT, deck_backups
+from studyprep.store.reviewstore import database_path
+from studyprep.store.workspace import Workspace
 
 
 def run(workspace: Workspace, *args: str, stdin: str | None = None) -> Result:

@@ -13,21 +13,21 @@ from click.testing import CliRunner
 from helpers import FIXED_NOW
 from review_helpers import DOC, SLUG, Clock, make_workspace
 
-from studyprep import locking
 from studyprep.cli import cli
 from studyprep.commands.check import check_workspace
 from studyprep.commands.importing import import_document
 from studyprep.commands.review import open_session
-from studyprep.deckstore import deck_backups, load_deck
 from studyprep.errors import StudyprepError
-from studyprep.plan import load_plan
-from studyprep.workspace import Workspace
+from studyprep.store import locking
+from studyprep.store.deckstore import deck_backups, load_deck
+from studyprep.store.plan import load_plan
+from studyprep.store.workspace import Workspace
 
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from studyprep.locking import deck_write_lock
-from studyprep.workspace import Workspace
+from studyprep.store.locking import deck_write_lock
+from studyprep.store.workspace import Workspace
 with deck_write_lock(Workspace(Path(sys.argv[1]))):
     print("locked", flush=True)
     time.sleep(float(sys.argv[2]))

@@ -24,12 +24,12 @@ from helpers import EXAMPLE, FIXED_NOW
 from review_helpers import set_plan
 from test_anki_pull import T0, handmade_collection
 
-from studyprep import anki_model
+from studyprep.anki import model as anki_model
 from studyprep.commands.check import check_workspace
 from studyprep.commands.importing import import_document
-from studyprep.deckstore import load_deck
-from studyprep.reviewstore import database_path
-from studyprep.workspace import Workspace
+from studyprep.store.deckstore import load_deck
+from studyprep.store.reviewstore import database_path
+from studyprep.store.workspace import Workspace
 
 RUNS = 40
 SEED = 20260101

@@ -10,8 +10,8 @@ from fsrs import Rating, Scheduler, State
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyprep.deadline import Candidate, DeadlineGoal, plan_today, recall_at, sessions_left
-from studyprep.simulation import Answers, Learner, SimCard, Simulation
+from studyprep.schedule.deadline import Candidate, DeadlineGoal, plan_today, recall_at, sessions_left
+from studyprep.schedule.simulation import Answers, Learner, SimCard, Simulation
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MODEL = Scheduler(enable_fuzzing=False)
@@ -127,7 +127,7 @@ def _mature_deck(size: int) -> list[Candidate]:
 
 
 def _early_loss(card, when, last_session, interview) -> float:
-    from studyprep.deadline import expected_recall_after_review
+    from studyprep.schedule.deadline import expected_recall_after_review
 
     return (
         expected_recall_after_review(MODEL, card.state, last_session, interview)[0]
@@ -188,7 +188,7 @@ DAY = timedelta(days=1)
 
 
 def _open_reviews(candidates: list[Candidate], now: datetime, goal: DeadlineGoal):
-    from studyprep import deadline as policy
+    from studyprep.schedule import deadline as policy
 
     tuning = policy.Tuning()
     sessions = sessions_left(now, goal.interview)
@@ -204,7 +204,7 @@ def _open_reviews(candidates: list[Candidate], now: datetime, goal: DeadlineGoal
 def _eager_building(horizon, reviews, room: float) -> list[str]:
     """Building reviews as the policy defined them before the lazy greedy: every open card's gain is checked
     against deferral first, then all are sorted by gain per answer and taken within the room."""
-    from studyprep.deadline import _deferred
+    from studyprep.schedule.deadline import _deferred
 
     worth = []
     for review in reviews:
@@ -234,7 +234,7 @@ def test_lazy_building_picks_exactly_what_checking_every_card_first_would(
 ) -> None:
     from fsrs import Card
 
-    from studyprep.deadline import _building
+    from studyprep.schedule.deadline import _building
 
     rng = random.Random(seed)
     candidates = []
@@ -256,7 +256,7 @@ def test_lazy_building_picks_exactly_what_checking_every_card_first_would(
 def test_the_plans_readiness_today_is_the_readiness_reports(seed: int, size: int, days_ahead: int) -> None:
     from fsrs import Card
 
-    from studyprep.readiness import Budget, TrackedCard, assess
+    from studyprep.schedule.readiness import Budget, TrackedCard, assess
 
     rng = random.Random(seed)
     candidates = []
@@ -301,7 +301,7 @@ def test_the_planned_work_never_exceeds_the_budget_counting_every_step_owed(
     """Answers given + every step owed by cards in (re)learning (a card failed at first sight owes them all)
     + new cards at their expected answers + reviews at theirs: within the day's budget, and `due`'s count of what
     fits (`TodayPlan.expected`) is every planned card."""
-    from studyprep.deadline import steps_owed
+    from studyprep.schedule.deadline import steps_owed
 
     candidates = mixed_deck(seed, size)
     goal = DeadlineGoal(NOW + timedelta(days=days_ahead, hours=3), budget)
@@ -319,7 +319,7 @@ def test_the_planned_work_never_exceeds_the_budget_counting_every_step_owed(
 def test_a_card_failed_at_first_sight_owes_every_learning_step() -> None:
     from fsrs import Card
 
-    from studyprep.deadline import steps_owed
+    from studyprep.schedule.deadline import steps_owed
 
     failed, _ = MODEL.review_card(Card(card_id=1, due=NOW), Rating.Again, NOW)
     passed, _ = MODEL.review_card(Card(card_id=1, due=NOW), Rating.Good, NOW)

@@ -18,11 +18,11 @@ from review_helpers import SLUG, make_workspace, set_plan
 
 from studyprep.commands.due import deck_days, due_report
 from studyprep.commands.readiness_cmd import readiness_report
-from studyprep.deadline_plan import DeadlinePlan
-from studyprep.plan import load_plan
-from studyprep.reviewstore import database_path, open_store
-from studyprep.scheduling import scheduler_for
-from studyprep.simulation import without_fuzz
+from studyprep.schedule.deadline_plan import DeadlinePlan
+from studyprep.schedule.scheduling import scheduler_for
+from studyprep.schedule.simulation import without_fuzz
+from studyprep.store.plan import load_plan
+from studyprep.store.reviewstore import database_path, open_store
 
 INTERVIEW = FIXED_NOW + timedelta(days=10)
 
@@ -108,7 +108,7 @@ def test_counting_a_dated_deck_imports_no_plan_model_once_its_plan_is_cached(tmp
 
 
 def test_the_projections_model_keeps_a_fractional_step(tmp_path: Path) -> None:
-    from studyprep.projection import MemoScheduler
+    from studyprep.schedule.projection import MemoScheduler
 
     workspace = make_workspace(tmp_path, learning_steps=["1.5s"], relearning_steps=["2.5s"])
     plain = scheduler_for(load_plan(workspace, SLUG))
@@ -157,19 +157,19 @@ def test_a_plan_cache_entry_broken_by_hand_is_read_from_the_plan_file_again(tmp_
 
 
 def test_a_plan_rewritten_while_it_is_read_is_not_cached_as_the_new_version(tmp_path: Path, monkeypatch) -> None:
-    import studyprep.plan
+    import studyprep.store.plan
 
     workspace = make_workspace(tmp_path, interview_at=INTERVIEW)
-    real_load = studyprep.plan.load_plan
+    real_load = studyprep.store.plan.load_plan
 
     def load_then_rewrite(*args: object) -> object:
         read = real_load(*args)
         set_plan(workspace, interview_at=INTERVIEW + timedelta(days=5))  # `studyprep plan` in another process
         return read
 
-    monkeypatch.setattr(studyprep.plan, "load_plan", load_then_rewrite)
+    monkeypatch.setattr(studyprep.store.plan, "load_plan", load_then_rewrite)
     assert due_report(workspace, FIXED_NOW).decks[0].readiness["days_left"] == 10  # the version it read
-    monkeypatch.setattr(studyprep.plan, "load_plan", real_load)
+    monkeypatch.setattr(studyprep.store.plan, "load_plan", real_load)
     assert due_report(workspace, FIXED_NOW).decks[0].readiness["days_left"] == 15
     (report,) = readiness_report(workspace, FIXED_NOW)
     assert report.report.interview == INTERVIEW + timedelta(days=5)

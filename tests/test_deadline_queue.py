@@ -16,12 +16,12 @@ from review_helpers import DOC, PROMPTS, SLUG, Clock, answer_all, make_workspace
 from studyprep.cli import cli
 from studyprep.clock import isoformat
 from studyprep.commands.importing import import_document
-from studyprep.deadline import recall_at
-from studyprep.plan import load_plan
-from studyprep.reviewstore import open_store
-from studyprep.scheduling import scheduler_for
-from studyprep.session import ReviewSession
-from studyprep.workspace import Workspace
+from studyprep.schedule.deadline import recall_at
+from studyprep.schedule.scheduling import scheduler_for
+from studyprep.schedule.session import ReviewSession
+from studyprep.store.plan import load_plan
+from studyprep.store.reviewstore import open_store
+from studyprep.store.workspace import Workspace
 
 INTERVIEW = FIXED_NOW + timedelta(days=4)  # four daily sessions at 09:00 UTC, the last one the day before
 

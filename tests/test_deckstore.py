@@ -9,9 +9,9 @@ import pytest
 from helpers import FIXED_NOW
 
 from studyprep.commands.importing import import_document
-from studyprep.deckstore import load_deck, load_deck_file
 from studyprep.errors import StudyprepError
-from studyprep.workspace import Workspace
+from studyprep.store.deckstore import load_deck, load_deck_file
+from studyprep.store.workspace import Workspace
 
 DOC = "# Interview Prep: Acme – SRE\n\n## Interview Questions\n- What is an SLO?\n- What is toil?\n"
 

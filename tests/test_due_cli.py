@@ -10,8 +10,8 @@ from helpers import FIXED_NOW
 from review_helpers import DOC, SLUG, Clock, make_workspace, session_at
 
 from studyprep.cli import cli
-from studyprep.reviewstore import database_path
-from studyprep.workspace import Workspace
+from studyprep.store.reviewstore import database_path
+from studyprep.store.workspace import Workspace
 
 
 def run(workspace: Workspace, *args: str, now: str = "2026-01-01T09:00:00Z", stdin: str | None = None) -> Result:

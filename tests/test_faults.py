@@ -20,9 +20,9 @@ from review_helpers import DOC, SLUG, make_workspace
 from studyprep.cli import cli
 from studyprep.commands.check import check_workspace
 from studyprep.commands.importing import import_document
-from studyprep.deckstore import BACKUPS_KEPT, deck_backups
-from studyprep.plan import load_plan, plan_path, save_plan
-from studyprep.workspace import Workspace
+from studyprep.store.deckstore import BACKUPS_KEPT, deck_backups
+from studyprep.store.plan import load_plan, plan_path, save_plan
+from studyprep.store.workspace import Workspace
 
 KILL_BEFORE_RENAME = """
 import os, signal, sys
@@ -61,7 +61,7 @@ def fail_with(number: int):
     ("target", "number"),
     [
         ("os.fsync", errno.ENOSPC),
-        ("studyprep.atomic.create_temp_beside", errno.EACCES),
+        ("studyprep.store.atomic.create_temp_beside", errno.EACCES),
         ("pathlib.Path.replace", errno.EACCES),
         ("os.fdopen", errno.EROFS),
     ],

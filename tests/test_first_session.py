@@ -21,12 +21,12 @@ from review_helpers import DOC, Clock, session_at, set_plan
 
 from studyprep.commands.due import deck_days
 from studyprep.commands.importing import import_document
-from studyprep.deadline_queue import PlannedDay
 from studyprep.errors import StudyprepError
-from studyprep.queue import QueueEntry, ReviewQueue, _certain_head, build_queue, open_queue
-from studyprep.reviewstore import ReviewStore, open_store
-from studyprep.session import ReviewSession
-from studyprep.workspace import Workspace
+from studyprep.schedule.deadline_queue import PlannedDay
+from studyprep.schedule.queue import QueueEntry, ReviewQueue, _certain_head, build_queue, open_queue
+from studyprep.schedule.session import ReviewSession
+from studyprep.store.reviewstore import ReviewStore, open_store
+from studyprep.store.workspace import Workspace
 
 # Deck order is slug order: a tight budget first (its room runs out), then two roomier dated decks, a plain one.
 DECKS = {"a-tight": {"daily_budget_cards": 3, "days": 6}, "b-dated": {"daily_budget_cards": 40, "days": 4},

@@ -17,10 +17,10 @@ from review_helpers import DOC
 
 from studyprep.commands.export import card_fields
 from studyprep.commands.importing import import_document
-from studyprep.deckstore import load_deck_file
 from studyprep.errors import StudyprepError
-from studyprep.plan import StudyPlan, plan_to_yaml, read_plan_file
-from studyprep.workspace import Workspace
+from studyprep.store.deckstore import load_deck_file
+from studyprep.store.plan import StudyPlan, plan_to_yaml, read_plan_file
+from studyprep.store.workspace import Workspace
 
 SNIPPETS = [
     "!!python/object/apply:os.system ['echo hacked']",

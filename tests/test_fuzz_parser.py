@@ -14,13 +14,13 @@ from helpers import FIXED_NOW, no_hang
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studyprep.anki_html import field_html, inline_html
+from studyprep.anki.html import field_html, inline_html
 from studyprep.commands.importing import import_document
-from studyprep.deckstore import load_deck_file
 from studyprep.errors import StudyprepError
 from studyprep.parse import MAX_DOCUMENT_BYTES, parse_document
 from studyprep.parse.meaning import plain
-from studyprep.workspace import Workspace
+from studyprep.store.deckstore import load_deck_file
+from studyprep.store.workspace import Workspace
 
 HEADER = "# Interview Prep: Acme – SRE\n\n## Predicted Interview Questions\n\n"
 

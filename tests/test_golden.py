@@ -11,7 +11,7 @@ from pathlib import Path
 from helpers import EXAMPLE, FIXED_NOW, REPO
 
 from studyprep.commands.importing import import_document
-from studyprep.workspace import Workspace
+from studyprep.store.workspace import Workspace
 
 GOLDEN = REPO / "decks" / "doit-senior-backend-engineer-golang.yaml"
 
@@ -24,7 +24,7 @@ def test_bundled_example_regenerates_the_committed_deck(tmp_path: Path) -> None:
 
 
 def test_golden_deck_counts() -> None:
-    from studyprep.deckstore import load_deck_file
+    from studyprep.store.deckstore import load_deck_file
 
     deck = load_deck_file(GOLDEN)
     assert deck.counts_by_kind() == {"question": 20, "concept": 57, "fact": 9, "ask": 20}
@@ -33,7 +33,7 @@ def test_golden_deck_counts() -> None:
 
 def test_a_deck_made_by_the_earlier_importer_keeps_every_id_and_note_on_reimport(tmp_path: Path) -> None:
     # The committed deck was written by the importer before the parse/ rewrite; the user wrote notes in it.
-    from studyprep.deckstore import deck_to_yaml, load_deck_file
+    from studyprep.store.deckstore import deck_to_yaml, load_deck_file
 
     workspace = Workspace(tmp_path)
     workspace.decks_dir.mkdir(parents=True)

@@ -21,11 +21,12 @@ from click.testing import CliRunner, Result
 from helpers import EXAMPLE, FIXED_NOW, REPO
 from review_helpers import SLUG, make_workspace, set_plan
 
-from studyprep import anki_model
+from studyprep.anki import model as anki_model
 from studyprep.cli import cli
 from studyprep.commands.importing import import_document
-from studyprep.deckstore import load_deck
-from studyprep.history_backups import (
+from studyprep.schedule.scheduling import study_day
+from studyprep.store.deckstore import load_deck
+from studyprep.store.history_backups import (
     KEEP_TODAY,
     back_up,
     backups_dir,
@@ -33,9 +34,8 @@ from studyprep.history_backups import (
     list_backups,
     prune_backups,
 )
-from studyprep.reviewstore import APPLICATION_ID, MIGRATIONS, database_path, open_store
-from studyprep.scheduling import study_day
-from studyprep.workspace import Workspace
+from studyprep.store.reviewstore import APPLICATION_ID, MIGRATIONS, database_path, open_store
+from studyprep.store.workspace import Workspace
 
 
 def stamp(moment: datetime) -> str:

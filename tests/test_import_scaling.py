@@ -16,7 +16,7 @@ import pytest
 from helpers import FIXED_NOW
 
 from studyprep.commands.importing import import_document
-from studyprep.workspace import Workspace
+from studyprep.store.workspace import Workspace
 
 HEAD = ["# Acme – SRE Interview Prep", "", "## Interview Questions", ""]
 SHAPES: dict[str, Callable[[int], list[str]]] = {

@@ -18,8 +18,8 @@ from review_helpers import DOC, SLUG, make_workspace
 
 from studyprep.cli import cli
 from studyprep.commands.importing import import_document
-from studyprep.deckstore import backup_dir, deck_backups
-from studyprep.workspace import Workspace
+from studyprep.store.deckstore import backup_dir, deck_backups
+from studyprep.store.workspace import Workspace
 
 NOW = "2026-01-01T09:00:00Z"
 

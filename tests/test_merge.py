@@ -8,8 +8,8 @@ from pathlib import Path
 from helpers import FIXED_NOW
 
 from studyprep.commands.importing import import_document
-from studyprep.deckstore import load_deck, save_deck
-from studyprep.workspace import Workspace
+from studyprep.store.deckstore import load_deck, save_deck
+from studyprep.store.workspace import Workspace
 
 DOC = """# Interview Prep: Acme – SRE
 

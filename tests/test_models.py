@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
-from studyprep.deckfile import DeckFile
-from studyprep.deckstore import read_deck_file
-from studyprep.models import Card, Deck, deck_data, iso_datetime
+from studyprep.cards.models import Card, Deck, deck_data, iso_datetime
+from studyprep.store.deckfile import DeckFile
+from studyprep.store.deckstore import read_deck_file
 
 GOLDEN = Path(__file__).resolve().parent.parent / "decks" / "doit-senior-backend-engineer-golang.yaml"
 DATETIMES = TypeAdapter(datetime)

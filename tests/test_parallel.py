@@ -17,9 +17,9 @@ from studyprep.cli import cli
 from studyprep.clock import isoformat
 from studyprep.commands.importing import import_document
 from studyprep.errors import DeckNotFoundError, StudyprepError
-from studyprep.parallel import map_decks, map_decks_later
-from studyprep.reviewstore import open_store
-from studyprep.workspace import Workspace
+from studyprep.schedule.parallel import map_decks, map_decks_later
+from studyprep.store.reviewstore import open_store
+from studyprep.store.workspace import Workspace
 
 PARENT = os.getpid()
 
@@ -163,9 +163,9 @@ def test_output_written_before_the_pool_starts_is_not_printed_again_by_the_worke
     code = (
         "import functools, pathlib, sys\n"
         "from test_parallel import _pid\n"
-        "from studyprep.parallel import map_decks\n"
-        "from studyprep.reviewstore import open_store\n"
-        "from studyprep.workspace import Workspace\n"
+        "from studyprep.schedule.parallel import map_decks\n"
+        "from studyprep.store.reviewstore import open_store\n"
+        "from studyprep.store.workspace import Workspace\n"
         "workspace = Workspace(pathlib.Path(sys.argv[1]))\n"
         "sys.stdout.write('before the pool ')\n"
         "with open_store(workspace) as store:\n"
@@ -230,9 +230,9 @@ def test_workers_leave_when_their_parent_is_killed_outright(three_dated_decks: P
     code = (
         "import functools, pathlib, sys\n"
         "from test_parallel import _sleep_in_a_worker\n"
-        "from studyprep.parallel import map_decks_later\n"
-        "from studyprep.reviewstore import open_store\n"
-        "from studyprep.workspace import Workspace\n"
+        "from studyprep.schedule.parallel import map_decks_later\n"
+        "from studyprep.store.reviewstore import open_store\n"
+        "from studyprep.store.workspace import Workspace\n"
         "workspace = Workspace(pathlib.Path(sys.argv[1]))\n"
         "store = open_store(workspace)\n"
         "reopen = functools.partial(open_store, workspace)\n"

@@ -13,10 +13,10 @@ from helpers import EXAMPLE, FIXED_NOW
 from studyprep.cli import cli
 from studyprep.clock import isoformat
 from studyprep.commands.importing import import_document
-from studyprep.plan import load_plan
-from studyprep.reviewstore import open_store
-from studyprep.scheduling import review, scheduler_for
-from studyprep.workspace import Workspace
+from studyprep.schedule.scheduling import review, scheduler_for
+from studyprep.store.plan import load_plan
+from studyprep.store.reviewstore import open_store
+from studyprep.store.workspace import Workspace
 
 
 @pytest.fixture

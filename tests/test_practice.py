@@ -11,15 +11,15 @@ from fsrs import Card, Scheduler, State
 from helpers import FIXED_NOW
 from review_helpers import PROMPTS, SLUG, Clock, answer_all, make_workspace, session_at, set_plan
 
-from studyprep.cardedit import set_card_fields
 from studyprep.cli import cli
 from studyprep.commands.readiness_cmd import readiness_report
-from studyprep.deadline_queue import DayPlanner
 from studyprep.errors import StudyprepError
-from studyprep.mock import pick_questions
-from studyprep.practice import CardFilter
-from studyprep.reviewstore import fsrs_card_id, open_store
-from studyprep.workspace import Workspace
+from studyprep.schedule.deadline_queue import DayPlanner
+from studyprep.schedule.mock import pick_questions
+from studyprep.schedule.practice import CardFilter
+from studyprep.store.cardedit import set_card_fields
+from studyprep.store.reviewstore import fsrs_card_id, open_store
+from studyprep.store.workspace import Workspace
 
 NOW = "2026-01-01T09:00:00Z"
 

@@ -10,9 +10,9 @@ from fsrs import Card, Scheduler, State
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyprep.deadline import Candidate, DeadlineGoal, plan_today
-from studyprep.projection import SAMPLE_CARDS, _sample_tuning, project_plan
-from studyprep.simulation import Answers, Learner, SimCard, Simulation
+from studyprep.schedule.deadline import Candidate, DeadlineGoal, plan_today
+from studyprep.schedule.projection import SAMPLE_CARDS, _sample_tuning, project_plan
+from studyprep.schedule.simulation import Answers, Learner, SimCard, Simulation
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MODEL = Scheduler(enable_fuzzing=False)
@@ -64,7 +64,7 @@ def test_a_sample_assesses_its_share_of_the_cards_a_whole_deck_would() -> None:
 def test_reviews_skipped_when_new_cards_fill_the_day_change_no_plan_and_no_projection(
     size: int, unseen_share: float, budget: int, days: int, seed: int
 ) -> None:
-    from studyprep import deadline
+    from studyprep.schedule import deadline
 
     cards = _deck(size, seed, unseen_share)
     goal = DeadlineGoal(NOW + timedelta(days=days, hours=2), budget)

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studyprep.commands.importing import import_document
-from studyprep.deckstore import load_deck, save_deck
 from studyprep.errors import StudyprepError
 from studyprep.parse import parse_document
-from studyprep.workspace import Workspace
+from studyprep.store.deckstore import load_deck, save_deck
+from studyprep.store.workspace import Workspace
 
 MARKDOWN_PIECES = st.sampled_from(
     [

@@ -10,9 +10,9 @@ from helpers import FIXED_NOW
 from review_helpers import DOC, PROMPTS, SLUG, Clock, answer_all, make_workspace, session_at, set_plan, shown_prompt
 
 from studyprep.commands.importing import import_document
-from studyprep.reviewstore import MirrorCard, fsrs_card_id, open_store
-from studyprep.session import ConceptIndex
-from studyprep.workspace import Workspace
+from studyprep.schedule.session import ConceptIndex
+from studyprep.store.reviewstore import MirrorCard, fsrs_card_id, open_store
+from studyprep.store.workspace import Workspace
 
 
 def ids_by_prompt(workspace: Workspace) -> dict[str, str]:

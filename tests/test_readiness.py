@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler
 
-from studyprep.readiness import Budget, TrackedCard, assess, seconds_per_answer
+from studyprep.schedule.readiness import Budget, TrackedCard, assess, seconds_per_answer
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MODEL = Scheduler(enable_fuzzing=False)

@@ -13,8 +13,9 @@ from helpers import FIXED_NOW
 from review_helpers import SLUG, Clock, make_workspace, session_at
 
 from studyprep.errors import StudyprepError
-from studyprep.plan import load_plan
-from studyprep.reviewstore import (
+from studyprep.schedule.scheduling import review, scheduler_for
+from studyprep.store.plan import load_plan
+from studyprep.store.reviewstore import (
     APPLICATION_ID,
     MIGRATIONS,
     ConflictError,
@@ -26,7 +27,6 @@ from studyprep.reviewstore import (
     state_json,
     to_us,
 )
-from studyprep.scheduling import review, scheduler_for
 
 
 def test_new_database_is_wal_versioned_and_marked_as_ours(tmp_path: Path) -> None:

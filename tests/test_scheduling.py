@@ -12,10 +12,10 @@ from helpers import FIXED_NOW
 from review_helpers import SLUG, Clock, make_workspace, session_at
 
 from studyprep.errors import StudyprepError
-from studyprep.plan import load_plan, plan_path
-from studyprep.reviewstore import fsrs_card_id, open_store
-from studyprep.scheduling import preview, rebuild_card_state, replay, review, scheduler_for, study_day
-from studyprep.workspace import Workspace
+from studyprep.schedule.scheduling import preview, rebuild_card_state, replay, review, scheduler_for, study_day
+from studyprep.store.plan import load_plan, plan_path
+from studyprep.store.reviewstore import fsrs_card_id, open_store
+from studyprep.store.workspace import Workspace
 
 
 def test_same_ratings_and_times_give_the_same_states_as_fsrs(tmp_path: Path) -> None:

@@ -33,9 +33,9 @@ from review_helpers import DOC, SLUG, make_workspace
 
 from studyprep.cli import cli
 from studyprep.errors import storage_error
-from studyprep.history_backups import list_backups
-from studyprep.reviewstore import database_path
-from studyprep.workspace import Workspace
+from studyprep.store.history_backups import list_backups
+from studyprep.store.reviewstore import database_path
+from studyprep.store.workspace import Workspace
 
 NOW = "2026-01-01T09:00:00Z"
 NEXT_DAY = "2026-01-02T09:00:00Z"

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyprep import yamlio
 from studyprep.errors import StudyprepError
-from studyprep.yamlio import dump_yaml, parse_yaml
+from studyprep.store import yamlio
+from studyprep.store.yamlio import dump_yaml, parse_yaml
 
 FILE = Path("deck.yaml")
 text_values = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)

@@ -17,16 +17,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studyprep.anki_collection import AnkiHistory, AnkiReview, read_history, removed_on_termination
+from studyprep.anki.collection import AnkiHistory, AnkiReview, read_history, removed_on_termination
+from studyprep.cards.models import Deck
 from studyprep.clock import isoformat
-from studyprep.history_backups import back_up_before
-from studyprep.models import Deck
-from studyprep.workspace import Workspace
+from studyprep.store.history_backups import back_up_before
+from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
     import fsrs
 
-    from studyprep.reviewstore import ReviewStore
+    from studyprep.store.reviewstore import ReviewStore
 
 SOURCE_ANKI = "anki"
 __all__ = ["SOURCE_ANKI", "AnkiHistory", "AnkiReview", "PullResult", "guid_map", "pull_reviews", "read_history"]
@@ -95,7 +95,7 @@ def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
     the result is written, in one short transaction. SIGTERM on the way leaves nothing behind (see
     `anki_collection.removed_on_termination`).
     """
-    from studyprep.deckstore import read_decks
+    from studyprep.store.deckstore import read_decks
 
     with removed_on_termination():
         history = read_history(path, now)
@@ -132,7 +132,7 @@ def _summary(path: Path, now: datetime, history: AnkiHistory, mapping: dict[str,
 
 def guid_map(decks: Iterable[Deck]) -> dict[str, tuple[str, str]]:
     """`guid -> (deck slug, card id)` for every card of every deck, retired ones included."""
-    from studyprep.anki_model import note_guid
+    from studyprep.anki.model import note_guid
 
     return {note_guid(deck.slug, card.id): (deck.slug, card.id) for deck in decks for card in deck.cards}
 
@@ -160,9 +160,9 @@ class _Plan:
 def _store_reviews(
     workspace: Workspace, reviews: list[AnkiReview], mapping: dict[str, tuple[str, str]], result: PullResult
 ) -> None:
-    from studyprep.plan import load_plan
-    from studyprep.reviewstore import open_store
-    from studyprep.scheduling import scheduler_for
+    from studyprep.schedule.scheduling import scheduler_for
+    from studyprep.store.plan import load_plan
+    from studyprep.store.reviewstore import open_store
 
     by_card: dict[tuple[str, str], list[AnkiReview]] = defaultdict(list)
     for review in reviews:  # already in revlog id (= time) order
@@ -211,7 +211,7 @@ def _replayed(
     scheduler: fsrs.Scheduler, deck: str, card_id: str, logs: Iterable[Any], new: tuple[AnkiReview, ...]
 ) -> fsrs.Card | None:
     """The card's state after its logged and new answers in time order (ties: logged first, as their ids are)."""
-    from studyprep.scheduling import replay_answers
+    from studyprep.schedule.scheduling import replay_answers
 
     timeline = [(log.reviewed_at, 0, log.id, log.rating, log.duration_ms) for log in logs]
     timeline += [(review.reviewed_at, 1, index, review.ease, review.duration_ms) for index, review in enumerate(new)]

@@ -1,6 +1,6 @@
 """`studyprep answers DECK`: write answers to many cards at once, in the editor or in a file taken elsewhere.
 
-The cards go out as one Markdown sheet (`studyprep.answersheet`); what comes back is saved card by card: a
+The cards go out as one Markdown sheet (`studyprep.cards.answersheet`); what comes back is saved card by card: a
 changed answer is written into the deck file (atomically, under the deck lock), an untouched card is left
 byte for byte as it was, and a part that cannot be read is reported with its line and never lost: the whole
 edited file stays where the report says.
@@ -14,15 +14,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from studyprep.answersheet import SheetProblem, SheetReading, kept_sheet_path, read_sheet, render_sheet
-from studyprep.atomic import write_atomic
-from studyprep.cardedit import changed, normalize_notes, rewrite_deck
-from studyprep.deckstore import load_deck
+from studyprep.cards.answersheet import SheetProblem, SheetReading, kept_sheet_path, read_sheet, render_sheet
+from studyprep.cards.models import Card, Deck
+from studyprep.cards.search import contains
 from studyprep.errors import StudyprepError
-from studyprep.models import Card, Deck
-from studyprep.search import contains
-from studyprep.workspace import Workspace
-from studyprep.yamlio import read_text_file
+from studyprep.store.atomic import write_atomic
+from studyprep.store.cardedit import changed, normalize_notes, rewrite_deck
+from studyprep.store.deckstore import load_deck
+from studyprep.store.workspace import Workspace
+from studyprep.store.yamlio import read_text_file
 
 MAX_SHEET_BYTES = 20_000_000
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from studyprep.workspace import Workspace
+from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
-    from studyprep.answered import AnswerCoverage
+    from studyprep.schedule.answered import AnswerCoverage
 
 WEAKEST = 5
 # A generated document's closing offer ("If you'd like, I can tailor this further…") speaks to whoever asked the
@@ -79,13 +79,13 @@ def is_strategy(kind: str, section: str) -> bool:
 
 def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
     """The brief of a deck; weakest categories by predicted recall at the interview (else now)."""
-    from studyprep.answered import answer_coverage
     from studyprep.commands.readiness_cmd import category_label
-    from studyprep.deckstore import load_deck
-    from studyprep.plan import load_plan
-    from studyprep.readiness import TrackedCard, category_recall
-    from studyprep.reviewstore import open_store
-    from studyprep.scheduling import scheduler_for
+    from studyprep.schedule.answered import answer_coverage
+    from studyprep.schedule.readiness import TrackedCard, category_recall
+    from studyprep.schedule.scheduling import scheduler_for
+    from studyprep.store.deckstore import load_deck
+    from studyprep.store.plan import load_plan
+    from studyprep.store.reviewstore import open_store
 
     found = load_deck(workspace, deck)
     plan = load_plan(workspace, found.slug)

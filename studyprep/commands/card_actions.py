@@ -1,6 +1,6 @@
 """`studyprep add`, `suspend`, `unsuspend`, `flag`, `unflag` and `forget`: change cards by hand.
 
-Cards are named by id, unique id prefix or DECK:ID (`studyprep.cardrefs`). Suspension lives in the deck file
+Cards are named by id, unique id prefix or DECK:ID (`studyprep.store.cardrefs`). Suspension lives in the deck file
 (`suspended: true`, as a hand edit would write it); flags and forgetting live in the review database.
 """
 
@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from studyprep.cardrefs import CardRef, resolve_cards
 from studyprep.errors import StudyprepError
-from studyprep.workspace import Workspace
+from studyprep.store.cardrefs import CardRef, resolve_cards
+from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
-    from studyprep.reviewstore import ReviewStore
+    from studyprep.store.reviewstore import ReviewStore
 
 Action = Literal["suspended", "unsuspended", "flagged", "unflagged", "forgotten"]
 
@@ -58,11 +58,11 @@ class AddResult:
 def add_card(workspace: Workspace, deck: str, prompt: str, kind: str, category: str, back: str,
              now: datetime) -> AddResult:  # fmt: skip
     """Add a card written by hand to the end of a deck (marked `by_hand`, so no import retires it)."""
-    from studyprep.cardedit import rewrite_deck
-    from studyprep.deckstore import load_deck
-    from studyprep.ids import card_id, normalize_prompt
-    from studyprep.merge import derived_tags
-    from studyprep.models import Card, Deck
+    from studyprep.cards.ids import card_id, normalize_prompt
+    from studyprep.cards.merge import derived_tags
+    from studyprep.cards.models import Card, Deck
+    from studyprep.store.cardedit import rewrite_deck
+    from studyprep.store.deckstore import load_deck
 
     text = " ".join(prompt.split())
     if not normalize_prompt(text):
@@ -87,9 +87,9 @@ def add_card(workspace: Workspace, deck: str, prompt: str, kind: str, category: 
 
 def set_suspended(workspace: Workspace, names: Sequence[str], suspended: bool) -> ActionResult:
     """Suspend (or unsuspend) the named cards in their deck files: one write per deck."""
-    from studyprep.cardedit import set_card_fields
-    from studyprep.deckstore import load_deck
-    from studyprep.reviewstore import open_store
+    from studyprep.store.cardedit import set_card_fields
+    from studyprep.store.deckstore import load_deck
+    from studyprep.store.reviewstore import open_store
 
     with open_store(workspace) as store:
         refs = _resolve(store, workspace, names)
@@ -103,7 +103,7 @@ def set_suspended(workspace: Workspace, names: Sequence[str], suspended: bool) -
 
 def set_flagged(workspace: Workspace, names: Sequence[str], flagged: bool, now: datetime) -> ActionResult:
     """Flag the named cards (to come back to them: `cards --state flagged`) or take their flags off."""
-    from studyprep.reviewstore import open_store
+    from studyprep.store.reviewstore import open_store
 
     with open_store(workspace) as store:
         refs = _resolve(store, workspace, names)
@@ -116,7 +116,7 @@ def set_flagged(workspace: Workspace, names: Sequence[str], flagged: bool, now: 
 
 def forget_cards(workspace: Workspace, names: Sequence[str], now: datetime) -> ActionResult:
     """Send the named cards back to new (as Anki's Forget); their review history stays in the log."""
-    from studyprep.reviewstore import open_store
+    from studyprep.store.reviewstore import open_store
 
     with open_store(workspace) as store:
         refs = _resolve(store, workspace, names)

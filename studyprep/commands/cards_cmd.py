@@ -6,17 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from studyprep.cards.models import card_data
+from studyprep.cards.search import contains, fold
 from studyprep.clock import isoformat
-from studyprep.mock import attempt_json
-from studyprep.models import card_data
-from studyprep.search import contains, fold
-from studyprep.workspace import Workspace
+from studyprep.schedule.mock import attempt_json
+from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
     import fsrs
 
-    from studyprep.models import Card, Deck
-    from studyprep.reviewstore import Attempt, LogEntry, ReviewStore
+    from studyprep.cards.models import Card, Deck
+    from studyprep.store.reviewstore import Attempt, LogEntry, ReviewStore
 
 CARD_STATES = ("new", "learning", "review", "due", "suspended", "retired", "flagged")
 _SCHEDULED = {"due", "learning", "review"}  # filters whose cards are best listed soonest due first
@@ -130,7 +130,7 @@ def list_cards(workspace: Workspace, query: CardQuery, now: datetime) -> list[Ca
     """The cards matching `query`, deck by deck in document order (soonest due first when filtering by a
     scheduled state). Searching looks in prompt, context, back, notes, category and tags, case and accents
     ignored."""
-    from studyprep.reviewstore import open_store
+    from studyprep.store.reviewstore import open_store
 
     with open_store(workspace, create=False) as store:
         store.refresh_mirror(workspace)
@@ -145,12 +145,12 @@ def list_cards(workspace: Workspace, query: CardQuery, now: datetime) -> list[Ca
 
 def card_detail(workspace: Workspace, name: str, now: datetime) -> CardDetail:
     """Everything about the card `name` names (an id, a unique prefix of one, or DECK:ID)."""
-    from studyprep.cardrefs import resolve_card
-    from studyprep.deadline import recall_at
-    from studyprep.deckstore import load_deck
-    from studyprep.plan import load_plan
-    from studyprep.reviewstore import open_store
-    from studyprep.scheduling import scheduler_for
+    from studyprep.schedule.deadline import recall_at
+    from studyprep.schedule.scheduling import scheduler_for
+    from studyprep.store.cardrefs import resolve_card
+    from studyprep.store.deckstore import load_deck
+    from studyprep.store.plan import load_plan
+    from studyprep.store.reviewstore import open_store
 
     with open_store(workspace, create=False) as store:
         store.refresh_mirror(workspace)
@@ -187,7 +187,7 @@ def _history(scheduler: fsrs.Scheduler, deck: str, card_id: str, logs: list[LogE
              forgotten: datetime | None) -> tuple[HistoryEntry, ...]:  # fmt: skip
     """Every logged answer in time order with the interval it gave, replayed as the scheduler sees them (answers
     pulled from Anki included; a `forget` starts the card over)."""
-    from studyprep.scheduling import review
+    from studyprep.schedule.scheduling import review
 
     entries = []
     state = None
@@ -202,7 +202,7 @@ def _history(scheduler: fsrs.Scheduler, deck: str, card_id: str, logs: list[LogE
 
 
 def _decks(workspace: Workspace, name: str | None) -> list[Deck]:
-    from studyprep.deckstore import iter_decks, load_deck
+    from studyprep.store.deckstore import iter_decks, load_deck
 
     return [load_deck(workspace, name)] if name else list(iter_decks(workspace))
 

@@ -28,13 +28,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from studyprep.atomic import STALE_TEMP_SECONDS, remove_stale_temps
 from studyprep.clock import now as clock_now
 from studyprep.errors import NO_BACKUP_REMEDY, StudyprepError
-from studyprep.history_backups import Backup, back_up, damaged_remedy, list_backups
-from studyprep.reviewstore import database_path
-from studyprep.wording import count
-from studyprep.workspace import Workspace, stat_file
+from studyprep.render.wording import count
+from studyprep.store.atomic import STALE_TEMP_SECONDS, remove_stale_temps
+from studyprep.store.history_backups import Backup, back_up, damaged_remedy, list_backups
+from studyprep.store.reviewstore import database_path
+from studyprep.store.workspace import Workspace, stat_file
 
 # {slug: (deck file, SHA-256 of the content `check` read)} of the deck files that load.
 ValidDecks = dict[str, tuple[Path, str]]
@@ -118,7 +118,7 @@ def check_workspace(workspace: Workspace, drop_orphans: bool = False, full: bool
     The database gets SQLite's `quick_check` (every page and record; O(size)), or with `full` its
     `integrity_check`, which also matches every index entry to its row (5x slower on a big history).
     """
-    from studyprep.locking import deck_write_lock
+    from studyprep.store.locking import deck_write_lock
 
     result = CheckResult()
     if not workspace.root.is_dir():
@@ -173,14 +173,14 @@ def _digest(path: Path) -> str:
     """The SHA-256 of a file's bytes, as the review database's mirror keeps it (an unreadable file: one line)."""
     import hashlib
 
-    from studyprep.yamlio import read_bytes_file
+    from studyprep.store.yamlio import read_bytes_file
 
     return hashlib.sha256(read_bytes_file(path, "deck file")).hexdigest()
 
 
 def _validate_deck(path: Path) -> int:
     """Load and check one deck file; return its number of cards."""
-    from studyprep.deckstore import load_deck_file
+    from studyprep.store.deckstore import load_deck_file
 
     deck = load_deck_file(path)
     seen: set[str] = set()
@@ -205,7 +205,7 @@ def _database_rows(workspace: Workspace, query: str) -> list[tuple[Any, ...]]:
     """The rows of a query on the review database, read only; none if it is missing or unreadable."""
     import sqlite3
 
-    from studyprep.reviewstore import database_path
+    from studyprep.store.reviewstore import database_path
 
     path = database_path(workspace)
     if not path.is_file() or path.is_symlink():
@@ -224,8 +224,8 @@ def _check_plans(workspace: Workspace, result: CheckResult) -> None:
     cached = _mirrored_versions(workspace, "SELECT deck, size, mtime_ns FROM plan_cache")
     for path in _yaml_files(workspace.schedules_dir):
         result.plans += 1
-        from studyprep.plan import read_plan_file
-        from studyprep.yamlio import read_bytes_file
+        from studyprep.store.plan import read_plan_file
+        from studyprep.store.yamlio import read_bytes_file
 
         try:
             stat = stat_file(path, "study plan")
@@ -239,7 +239,7 @@ def _check_plans(workspace: Workspace, result: CheckResult) -> None:
 
 def _check_database(workspace: Workspace, valid_decks: ValidDecks, result: CheckResult, drop: bool,
                     full: bool, now: datetime | None) -> None:  # fmt: skip
-    from studyprep.reviewstore import open_store
+    from studyprep.store.reviewstore import open_store
 
     path = database_path(workspace)
     if not path.exists() and not path.is_symlink():  # a link to nothing is reported (by open_store), not skipped
@@ -341,7 +341,7 @@ def _mirror_changed_decks(store: Any, valid_decks: ValidDecks) -> None:
     for slug, (path, digest) in valid_decks.items():
         stat = path.stat()
         if known.get(slug) != (stat.st_size, stat.st_mtime_ns, digest):
-            from studyprep.deckstore import load_deck_file  # pydantic: imported only when a deck changed
+            from studyprep.store.deckstore import load_deck_file  # pydantic: imported only when a deck changed
 
             store.mirror_deck(load_deck_file(path), path)
 

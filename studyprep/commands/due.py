@@ -14,15 +14,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from studyprep.clock import isoformat
-from studyprep.deadline_plan import DeadlinePlan, plan_settings
-from studyprep.queue import DeckDay
-from studyprep.reviewstore import DeckCounts, ReviewStore, open_store
-from studyprep.scheduling import study_day
-from studyprep.workspace import Workspace
+from studyprep.schedule.deadline_plan import DeadlinePlan, plan_settings
+from studyprep.schedule.queue import DeckDay
+from studyprep.schedule.scheduling import study_day
+from studyprep.store.reviewstore import DeckCounts, ReviewStore, open_store
+from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
-    from studyprep.deadline_queue import PlannedDay
-    from studyprep.parallel import Later
+    from studyprep.schedule.deadline_queue import PlannedDay
+    from studyprep.schedule.parallel import Later
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,8 @@ def counts_for(store: ReviewStore, days: list[DeckDay], now: datetime) -> list[D
 def begin_counts(store: ReviewStore, days: list[DeckDay], now: datetime) -> Later[DeckDue]:
     """`counts_for` begun: the deadline plans still to decide for the day are worked out on other cores while the
     caller goes on (reading the overview, say); the counts are read and the plans kept when it collects them."""
-    from studyprep.deadline_queue import DayPlanner
-    from studyprep.parallel import Later
+    from studyprep.schedule.deadline_queue import DayPlanner
+    from studyprep.schedule.parallel import Later
 
     planner = DayPlanner(store, days, now)
     missing = planner.missing

@@ -18,12 +18,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from studyprep.atomic import STALE_TEMP_SECONDS, create_temp_beside, keep_mode, remove_stale_temps
+from studyprep.cards.models import Card, Deck
 from studyprep.clock import isoformat
-from studyprep.deckstore import load_deck, read_decks
 from studyprep.errors import StudyprepError, storage_error
-from studyprep.models import Card, Deck
-from studyprep.workspace import Workspace, refuse_links
+from studyprep.store.atomic import STALE_TEMP_SECONDS, create_temp_beside, keep_mode, remove_stale_temps
+from studyprep.store.deckstore import load_deck, read_decks
+from studyprep.store.workspace import Workspace, refuse_links
 
 PACKAGE_SUFFIX = ".apkg"
 DEFAULT_PACKAGE = "studyprep.apkg"
@@ -164,7 +164,7 @@ def exportable_cards(deck: Deck) -> list[Card]:
 
 def card_fields(deck: Deck, card: Card) -> list[str]:
     """The note's fields, in the frozen order of `anki_model.FIELDS`, as safe HTML."""
-    from studyprep.anki_html import field_html, inline_html
+    from studyprep.anki.html import field_html, inline_html
 
     where = f"{deck.source}, line {card.source}" if deck.source and card.source else deck.source
     return [
@@ -181,7 +181,7 @@ def _anki_names(decks: list[Deck]) -> dict[str, str]:
     """Each deck's name in Anki: its title (its slug when the title gives no name there), with the slug added
     where two exported decks would share a name (two rounds with one company and role). Anki files decks by
     name, case-insensitively and after flattening `::` and spaces, so such decks would become one."""
-    from studyprep import anki_model
+    from studyprep.anki import model as anki_model
 
     names = {deck.slug: anki_model.deck_name(deck.title, []) or deck.slug for deck in decks}
     for _ in range(2):  # a second pass for a title that reads like another deck's "Title (slug)"
@@ -199,7 +199,7 @@ def _anki_key(name: str) -> str:
 
 
 def _add_deck(deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[tuple[str, str], int]) -> DeckExport:
-    from studyprep import anki_model
+    from studyprep.anki import model as anki_model
 
     summary = DeckExport(slug=deck.slug, title=deck.title)
     summary.retired_skipped = sum(1 for card in deck.cards if card.retired is not None)
@@ -236,7 +236,7 @@ def _add_deck(deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[
 def _subdeck(deck: Deck, name: str, category: list[str], anki_decks: dict[int, Any]) -> Any:
     import genanki
 
-    from studyprep import anki_model
+    from studyprep.anki import model as anki_model
 
     target_id = anki_model.deck_id(deck.slug, category)
     if target_id not in anki_decks:
@@ -248,8 +248,8 @@ def _top_deck(deck: Deck, name: str, anki_decks: dict[int, Any]) -> Any:
     # The deck itself exists (with its description) even when every card sits in a category subdeck.
     import genanki
 
-    from studyprep import anki_model
-    from studyprep.anki_html import inline_html
+    from studyprep.anki import model as anki_model
+    from studyprep.anki.html import inline_html
 
     top_id = anki_model.deck_id(deck.slug, [])
     if top_id in anki_decks:

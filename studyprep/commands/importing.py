@@ -9,19 +9,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from studyprep.bulk import without_cyclic_gc
-from studyprep.deckstore import backup_deck, deck_made_from, prune_backups, read_deck_file, save_deck
+from studyprep.cards.ids import SLUG_PATTERN, slugify
+from studyprep.cards.merge import MergeReport, merge_deck
+from studyprep.cards.models import CARD_KINDS, Deck
 from studyprep.errors import StudyprepError
-from studyprep.ids import SLUG_PATTERN, slugify
-from studyprep.locking import deck_write_lock
-from studyprep.merge import MergeReport, merge_deck
-from studyprep.models import CARD_KINDS, Deck
 from studyprep.parse import MAX_DOCUMENT_BYTES, OutlineLine, parse_document
+from studyprep.parse.parsed import ParsedDocument
 from studyprep.parse.review import CardWarning, card_warnings
-from studyprep.parsed import ParsedDocument
-from studyprep.wording import count
-from studyprep.workspace import Workspace
-from studyprep.yamlio import read_text_file
+from studyprep.render.wording import count
+from studyprep.store.bulk import without_cyclic_gc
+from studyprep.store.deckstore import backup_deck, deck_made_from, prune_backups, read_deck_file, save_deck
+from studyprep.store.locking import deck_write_lock
+from studyprep.store.workspace import Workspace
+from studyprep.store.yamlio import read_text_file
 
 
 @dataclass

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from studyprep.ids import CARD_KINDS
-from studyprep.workspace import Workspace
+from studyprep.cards.ids import CARD_KINDS
+from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
-    from studyprep.models import Card, Deck
-    from studyprep.reviewstore import DeckOverview
+    from studyprep.cards.models import Card, Deck
+    from studyprep.store.reviewstore import DeckOverview
 
 
 @dataclass
@@ -56,7 +56,7 @@ def list_decks(workspace: Workspace, now: datetime) -> list[DeckSummary]:
     file cannot be read is listed with its error only.
     """
     from studyprep.commands.due import broken_decks, workspace_counts
-    from studyprep.reviewstore import open_store
+    from studyprep.store.reviewstore import open_store
 
     with open_store(workspace, create=False) as store:
         broken = store.refresh_decks(workspace)
@@ -91,7 +91,7 @@ def _summary(deck: DeckOverview) -> DeckSummary:
 
 def show_deck(workspace: Workspace, name: str, include_retired: bool = False) -> tuple[Deck, list[Card]]:
     """A deck and its cards in document order (retired ones only when asked)."""
-    from studyprep.deckstore import load_deck
+    from studyprep.store.deckstore import load_deck
 
     deck = load_deck(workspace, name)
     cards = deck.cards if include_retired else [card for card in deck.cards if card.retired is None]
@@ -100,6 +100,6 @@ def show_deck(workspace: Workspace, name: str, include_retired: bool = False) ->
 
 def card_json(card: Card) -> dict[str, Any]:
     """A card as JSON-ready data."""
-    from studyprep.models import card_data
+    from studyprep.cards.models import card_data
 
     return card_data(card)

@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from studyprep.errors import StudyprepError
-from studyprep.mock import MockInterview, pick_questions
-from studyprep.plan import load_plan
-from studyprep.reviewstore import open_store
-from studyprep.scheduling import scheduler_for
-from studyprep.workspace import Workspace, match_slug
+from studyprep.schedule.mock import MockInterview, pick_questions
+from studyprep.schedule.scheduling import scheduler_for
+from studyprep.store.plan import load_plan
+from studyprep.store.reviewstore import open_store
+from studyprep.store.workspace import Workspace, match_slug
 
 
 @contextlib.contextmanager

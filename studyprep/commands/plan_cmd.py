@@ -8,11 +8,11 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from studyprep.clock import isoformat
-from studyprep.deadline_plan import MAX_INTERVIEW_AHEAD
 from studyprep.errors import StudyprepError
-from studyprep.locking import deck_write_lock
-from studyprep.plan import StudyPlan, load_plan, plan_path, save_plan
-from studyprep.workspace import Workspace
+from studyprep.schedule.deadline_plan import MAX_INTERVIEW_AHEAD
+from studyprep.store.locking import deck_write_lock
+from studyprep.store.plan import StudyPlan, load_plan, plan_path, save_plan
+from studyprep.store.workspace import Workspace
 
 # An interview given as a date only is taken to start at this local time.
 DEFAULT_INTERVIEW_TIME = time(9, 0)
@@ -60,7 +60,7 @@ class PlanView:
 
 def parse_interview(text: str, time_zone: str | None) -> datetime:
     """An interview moment from `2026-12-10` or `2026-12-10T14:00`, in `time_zone` (else local time)."""
-    from studyprep.plan import _zone
+    from studyprep.store.plan import _zone
 
     try:
         moment = datetime.fromisoformat(text.strip())
@@ -83,7 +83,7 @@ def parse_interview(text: str, time_zone: str | None) -> datetime:
 
 
 def _checked_zone(name: str) -> str:
-    from studyprep.plan import _zone
+    from studyprep.store.plan import _zone
 
     try:
         _zone(name)
@@ -127,7 +127,7 @@ def _apply(plan: StudyPlan, change: PlanChange, now: datetime) -> bool:
 
 def _forget_cached_plan(workspace: Workspace, slug: str) -> None:
     """Make `due` and `readiness` validate the rewritten plan file again rather than trust its size and mtime."""
-    from studyprep.reviewstore import database_path, open_store
+    from studyprep.store.reviewstore import database_path, open_store
 
     if database_path(workspace).is_file():
         with open_store(workspace) as store:
@@ -136,7 +136,7 @@ def _forget_cached_plan(workspace: Workspace, slug: str) -> None:
 
 def update_plan(workspace: Workspace, deck: str, change: PlanChange, now: datetime) -> PlanView:
     """Show a deck's interview plan, after applying `change` (saved atomically) when it asks for anything."""
-    from studyprep.deckstore import load_deck
+    from studyprep.store.deckstore import load_deck
 
     slug = load_deck(workspace, deck).slug  # a clear error for an unknown deck
     # Read, changed and written under the writers' lock: two `plan` commands at once must not lose a setting.

@@ -8,21 +8,21 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from studyprep.errors import StudyprepError
-from studyprep.workspace import Workspace
+from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
-    from studyprep.answered import AnswerCoverage
-    from studyprep.deadline_plan import DeadlinePlan
+    from studyprep.schedule.answered import AnswerCoverage
+    from studyprep.schedule.deadline_plan import DeadlinePlan
 
 KIND_LABELS = {"fact": "Company facts", "ask": "Questions to ask", "concept": "Concepts", "question": "Questions"}
 
 
 @dataclass
 class DeckReadiness:
-    """One deck's readiness report (see studyprep.readiness.Readiness)."""
+    """One deck's readiness report (see studyprep.schedule.readiness.Readiness)."""
 
     deck: str
-    report: Any  # studyprep.readiness.Readiness, imported lazily; None when the deck file cannot be read
+    report: Any  # studyprep.schedule.readiness.Readiness, imported lazily; None when the deck file cannot be read
     error: str | None = None  # why the deck file cannot be read (file and line)
     answers: AnswerCoverage | None = None  # questions with the user's own answer
 
@@ -42,8 +42,8 @@ def category_label(category: list[str], kind: str) -> str:
 def deck_readiness(store: Any, item: tuple[str, DeadlinePlan, datetime], now: datetime) -> DeckReadiness:
     """Readiness of one deck with an interview date, from its plan (`deadline_plan.deadline_plan`) and the start
     of its study day (today's answers and new cards so far are not played out again)."""
-    from studyprep.answered import answer_coverage
-    from studyprep.readiness import Budget, TrackedCard, assess, user_pace
+    from studyprep.schedule.answered import answer_coverage
+    from studyprep.schedule.readiness import Budget, TrackedCard, assess, user_pace
 
     slug, plan, day_start = item
     plan.check_horizon(now, store.path.parent / f"{slug}.yaml")
@@ -80,10 +80,10 @@ def _tracked_cards(store: Any, slug: str, tracked: type) -> list[Any]:
 def readiness_report(workspace: Workspace, now: datetime, deck: str | None = None) -> list[DeckReadiness]:
     """Readiness of the named deck (slug or unique prefix), or of every deck whose plan has an interview date (one
     whose file cannot be read is listed with its error; named, it is refused by it)."""
-    from studyprep.deadline_plan import deadline_plan
-    from studyprep.parallel import map_decks
-    from studyprep.reviewstore import open_store
-    from studyprep.workspace import match_slug
+    from studyprep.schedule.deadline_plan import deadline_plan
+    from studyprep.schedule.parallel import map_decks
+    from studyprep.store.reviewstore import open_store
+    from studyprep.store.workspace import match_slug
 
     with open_store(workspace, create=False) as store:
         broken = store.refresh_decks(workspace)
@@ -101,8 +101,8 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
                  for slug in slugs if (plan := deadline_plan(workspace, store, slug))]  # fmt: skip
         # Decks are independent: with several, their readiness is worked out on several cores. What a deck's
         # readiness needs is imported first, once, rather than by each forked worker.
-        import studyprep.readiness
-        import studyprep.scheduling  # noqa: F401
+        import studyprep.schedule.readiness
+        import studyprep.schedule.scheduling  # noqa: F401
 
         job = functools.partial(deck_readiness, now=now)
         reports = map_decks(job, dated, store, functools.partial(open_store, workspace, create=False))
@@ -113,8 +113,8 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
 
 def _day_start(workspace: Workspace, store: Any, slug: str, now: datetime) -> datetime:
     """When the deck's study day containing `now` began (its plan's `day_starts_at_hour` and time zone)."""
-    from studyprep.deadline_plan import plan_settings
-    from studyprep.scheduling import study_day
+    from studyprep.schedule.deadline_plan import plan_settings
+    from studyprep.schedule.scheduling import study_day
 
     settings = plan_settings(workspace, store, slug)
     return study_day(now, settings["hour"], settings["zone"])[0]
@@ -122,7 +122,7 @@ def _day_start(workspace: Workspace, store: Any, slug: str, now: datetime) -> da
 
 def _has_date(workspace: Workspace, store: Any, slug: str) -> bool:
     """Whether a deck whose file cannot be read has an interview date (its plan is read, never made)."""
-    from studyprep.deadline_plan import deadline_plan
+    from studyprep.schedule.deadline_plan import deadline_plan
 
     if not (workspace.schedules_dir / f"{slug}.yaml").is_file():
         return False

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from studyprep.history_backups import (
+from studyprep.store.history_backups import (
     Backup,
     RestoreResult,
     backup_count_reviews,
@@ -20,8 +20,8 @@ from studyprep.history_backups import (
     list_backups,
     restore_backup,
 )
-from studyprep.reviewstore import database_path
-from studyprep.workspace import Workspace
+from studyprep.store.reviewstore import database_path
+from studyprep.store.workspace import Workspace
 
 
 @dataclass(frozen=True)

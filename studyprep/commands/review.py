@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 
 from studyprep.commands.due import deck_days
 from studyprep.errors import DeckNotFoundError, StudyprepError
-from studyprep.plan import load_plan
-from studyprep.practice import CardFilter, chosen_cards
-from studyprep.queue import build_queue, open_queue
-from studyprep.reviewstore import open_store
-from studyprep.session import ReviewSession
-from studyprep.workspace import Workspace
+from studyprep.schedule.practice import CardFilter, chosen_cards
+from studyprep.schedule.queue import build_queue, open_queue
+from studyprep.schedule.session import ReviewSession
+from studyprep.store.plan import load_plan
+from studyprep.store.reviewstore import open_store
+from studyprep.store.workspace import Workspace
 
 
 def session_clock(start: datetime) -> Callable[[], datetime]:

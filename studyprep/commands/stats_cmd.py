@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from studyprep.workspace import Workspace
+from studyprep.store.workspace import Workspace
 
 HEATMAP_WEEKS = 12
 
@@ -123,7 +123,7 @@ def _local_midnight(day: date) -> datetime:
 
 def review_stats(workspace: Workspace, now: datetime, zone: tzinfo | None = None) -> Stats:
     """Figures from the review log; days are local days (`zone`, else the computer's time zone)."""
-    from studyprep.reviewstore import from_us, open_store
+    from studyprep.store.reviewstore import from_us, open_store
 
     with open_store(workspace, create=False) as store, store.guard():
         rows = store.conn.execute(

@@ -32,12 +32,12 @@ from studyprep.parse.meaning import (
 from studyprep.parse.outline import (
     build_sections,
 )
+from studyprep.parse.parsed import ParsedCard, ParsedDocument, ParsedNote
 from studyprep.parse.section import (
     Section,
     all_sections,
 )
 from studyprep.parse.source import canonical_source
-from studyprep.parsed import ParsedCard, ParsedDocument, ParsedNote
 
 __all__ = ["MAX_DOCUMENT_BYTES", "parse_document"]
 
@@ -144,7 +144,7 @@ def _split_front_matter(source: str) -> tuple[str, str, dict[str, str]]:
         return source, "", {}
     import yaml
 
-    from studyprep.yamlio import SafeLoader
+    from studyprep.store.yamlio import SafeLoader
 
     try:
         data = yaml.load("\n".join(lines[1:end]), Loader=SafeLoader)  # noqa: S506 - a safe loader

@@ -51,6 +51,7 @@ from studyprep.parse.meaning import (
 from studyprep.parse.meaning import (
     plain as plain_text,
 )
+from studyprep.parse.parsed import ParsedCard, ParsedNote
 from studyprep.parse.roles import (
     REFERENCE_KINDS,
     asks_anything,
@@ -75,7 +76,6 @@ from studyprep.parse.tables import (
     prompt_column_of,
 )
 from studyprep.parse.topics import split_topics
-from studyprep.parsed import ParsedCard, ParsedNote
 
 __all__ = ["Extractor", "OutlineLine"]
 

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from studyprep.parse.meaning import looks_like_question
-from studyprep.parsed import ParsedCard, ParsedDocument
+from studyprep.parse.parsed import ParsedCard, ParsedDocument
 
 __all__ = [
     "MAX_PROMPT_CHARS",

@@ -1,0 +1,1 @@
+"""Anki's side: the note model, card HTML, and the package written for Anki."""

@@ -1,0 +1,251 @@
+"""Anki note types, deck names, ids, guids and tags for studyprep cards.
+
+Everything here is frozen once released, because Anki matches what it imports against what it has:
+- note types by id, and it ignores updates to notes whose note type changed its field or template names;
+- notes by guid (a hash of deck slug and card id, so a re-export updates the same notes);
+- decks by name (ids are still derived from stable names, never from the clock, so packages are
+  reproducible).
+Changing a template or the CSS is fine: bump `TEMPLATE_REVISION` so Anki takes the new note type.
+
+Imported only by the export and anki-pull commands (genanki is a heavy import).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import genanki
+
+from studyprep.cards.ids import slugify
+
+# Field names in order. Never rename, reorder or remove one: Anki would refuse updates to existing notes.
+FIELDS: tuple[str, ...] = ("Prompt", "Context", "Back", "Notes", "Category", "Source")
+TEMPLATE_NAME = "Card 1"
+# Unix time of the last change to the templates or CSS; Anki replaces a note type only with a newer one.
+TEMPLATE_REVISION = 1_796_083_200  # 2026-12-01T00:00:00Z
+ID_FLOOR = 1 << 30
+ID_SPAN = 1 << 30
+TAG_PREFIX_ROOT = "studyprep"
+SUSPENDED_TAG = "studyprep::suspended"
+
+
+@dataclass(frozen=True)
+class NoteTypeSpec:
+    """One note type: its frozen name/id and what the card says about itself."""
+
+    kind: str
+    name: str
+    label: str
+    empty_answer: str
+
+    @property
+    def model_id(self) -> int:
+        """Frozen id, from the frozen name."""
+        return stable_id(f"note-type:{self.kind}")
+
+
+NOTE_TYPES: dict[str, NoteTypeSpec] = {
+    "question": NoteTypeSpec(
+        "question",
+        "studyprep: interview question",
+        "Interview question",
+        "Answer out loud, as in the interview. Write your answer in the deck's notes to see it here.",
+    ),
+    "concept": NoteTypeSpec(
+        "concept",
+        "studyprep: concept",
+        "Explain the concept",
+        "Explain it in two or three sentences, with an example from your own work.",
+    ),
+    "fact": NoteTypeSpec(
+        "fact",
+        "studyprep: fact",
+        "Recall",
+        "No answer was written in the document for this one.",
+    ),
+    "ask": NoteTypeSpec(
+        "ask",
+        "studyprep: question to ask",
+        "Your question for them",
+        "Why does it matter to you, and what answer would worry you?",
+    ),
+}
+
+CSS = """\
+.card {
+  --sp-text: #1c1c1e; --sp-muted: #6b6b70; --sp-bg: #ffffff; --sp-accent: #2457c5;
+  --sp-code-bg: rgba(120, 120, 128, 0.14); --sp-rule: rgba(120, 120, 128, 0.3);
+  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font-size: 20px; line-height: 1.5; text-align: left;
+  color: var(--sp-text); background-color: var(--sp-bg);
+  padding: 12px 16px; margin: 0;
+}
+.card.nightMode, .card.night_mode, .nightMode .card, .night_mode .card {
+  --sp-text: #ececf0; --sp-muted: #a1a1a8; --sp-bg: #1e1e20; --sp-accent: #7aa7ff;
+  --sp-code-bg: rgba(200, 200, 210, 0.16); --sp-rule: rgba(200, 200, 210, 0.28);
+}
+.sp { max-width: 42rem; margin: 0 auto; overflow-wrap: anywhere; word-break: normal; }
+.sp-meta { font-size: 0.72em; color: var(--sp-muted); letter-spacing: 0.02em; margin-bottom: 0.6em; }
+.sp-kind { font-weight: 600; text-transform: uppercase; color: var(--sp-accent); }
+.sp-cat::before { content: " · "; }
+.sp-prompt { font-size: 1.12em; font-weight: 600; }
+.sp-context { color: var(--sp-muted); margin-top: 0.4em; }
+.sp-back, .sp-notes { margin-top: 0.2em; }
+.sp-notes { border-left: 3px solid var(--sp-accent); padding-left: 0.7em; margin-top: 0.8em; }
+.sp-label { font-size: 0.72em; color: var(--sp-muted); text-transform: uppercase; }
+.sp-empty { color: var(--sp-muted); font-style: italic; }
+.sp-source { font-size: 0.7em; color: var(--sp-muted); margin-top: 1.4em; }
+.sp ul, .sp ol { margin: 0.3em 0; padding-left: 1.3em; }
+.sp li { margin: 0.2em 0; }
+.sp code {
+  font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
+  font-size: 0.88em; background: var(--sp-code-bg); border-radius: 4px; padding: 0.05em 0.3em;
+  white-space: pre-wrap;
+}
+hr#answer { border: 0; border-top: 1px solid var(--sp-rule); margin: 1em 0; }
+@media (max-width: 480px) { .card { font-size: 18px; padding: 8px 10px; } }
+"""
+
+# `tex2jax_ignore` keeps Anki's MathJax away from document text such as `\\(x\\)`.
+_FRONT = """\
+<div class="sp sp-{kind} tex2jax_ignore">
+<div class="sp-meta"><span class="sp-kind">{label}</span>
+{where}</div>
+<div class="sp-prompt">{{{{Prompt}}}}</div>
+{{{{#Context}}}}<div class="sp-context">{{{{Context}}}}</div>{{{{/Context}}}}
+</div>"""
+
+# Where the card belongs, beside its kind. Anki's `{{Deck}}` is the card's full deck name ("Title::Category"):
+# a card with no category, and every fact ("Mission", "Core values"), names its deck's company that way, so
+# cards from several decks are told apart on a phone. Special fields leave the released field list alone.
+_CATEGORY_OR_DECK = (
+    '{{#Category}}<span class="sp-cat">{{Category}}</span>{{/Category}}'
+    '{{^Category}}<span class="sp-cat sp-deck">{{Deck}}</span>{{/Category}}'
+)
+_DECK = '<span class="sp-cat sp-deck">{{Deck}}</span>'
+
+_BACK = """\
+{{{{FrontSide}}}}
+<hr id="answer">
+<div class="sp sp-answer tex2jax_ignore">
+{{{{#Back}}}}<div class="sp-back">{{{{Back}}}}</div>{{{{/Back}}}}
+{{{{#Notes}}}}<div class="sp-notes"><div class="sp-label">Your answer</div>{{{{Notes}}}}</div>{{{{/Notes}}}}
+{{{{^Back}}}}{{{{^Notes}}}}<div class="sp-empty">{empty}</div>{{{{/Notes}}}}{{{{/Back}}}}
+{{{{#Source}}}}<div class="sp-source">{{{{Source}}}}</div>{{{{/Source}}}}
+</div>"""
+
+
+def stable_id(name: str) -> int:
+    """A 31-bit id (as genanki recommends) derived from a stable name, never from the clock."""
+    digest = hashlib.sha256(f"studyprep:{name}".encode()).digest()
+    return ID_FLOOR + int.from_bytes(digest[:8], "big") % ID_SPAN
+
+
+def note_guid(deck_slug: str, card_id: str) -> str:
+    """The Anki guid of a card's note: its stable id namespaced by deck (ids are unique per deck only)."""
+    return genanki.guid_for(deck_slug, card_id)
+
+
+class _RevisedModel(genanki.Model):
+    """A genanki model whose modification time is its template revision, not the export time."""
+
+    def to_json(self, timestamp: float, deck_id: int) -> dict[str, Any]:
+        return super().to_json(TEMPLATE_REVISION, deck_id)
+
+
+@cache
+def note_type(kind: str) -> genanki.Model:
+    """The genanki model for a card kind (one card template, fields `FIELDS`)."""
+    spec = NOTE_TYPES[kind]
+    return _RevisedModel(
+        spec.model_id,
+        spec.name,
+        fields=[{"name": name} for name in FIELDS],
+        templates=[
+            {
+                "name": TEMPLATE_NAME,
+                "qfmt": _FRONT.format(
+                    kind=spec.kind, label=spec.label, where=_DECK if spec.kind == "fact" else _CATEGORY_OR_DECK
+                ),
+                "afmt": _BACK.format(empty=spec.empty_answer),
+            }
+        ],
+        css=CSS,
+        sort_field_index=0,
+    )
+
+
+class StudyprepNote(genanki.Note):
+    """A note with a fixed id and a modification time from when its card last changed in studyprep.
+
+    Anki updates an existing note (same guid) only when the incoming one is newer, so the time must be
+    the card's, not the export's: unchanged cards leave Anki alone, edited cards update it.
+    """
+
+    def __init__(self, *, note_id: int, modified: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.note_id = note_id
+        self.modified = modified
+
+    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
+        """Write with our own id and modification time (genanki would use the export clock)."""
+        own_ids = iter([self.note_id] * (1 + len(self.cards)))
+        super().write_to_db(cursor, self.modified, deck_id, own_ids)
+
+
+def deck_name(title: str, category: list[str]) -> str:
+    """`Title::Category::Sub`: one Anki subdeck per category level (`::` inside a name is flattened)."""
+    parts = [_deck_component(title), *(_deck_component(name) for name in category)]
+    return "::".join(part for part in parts if part)
+
+
+def deck_id(slug: str, category: list[str]) -> int:
+    """Stable id of a (sub)deck, from the deck slug and category path."""
+    return stable_id("deck:" + "\x1f".join([slug, *category]))
+
+
+def anki_tags(kind: str, category: list[str], tags: list[str], suspended: bool) -> list[str]:
+    """Space-free Anki tags: `studyprep`, the kind, each category, the card's own tags, suspension."""
+    wanted = [*_derived_tags(kind, tuple(category)), *(safe_tag(tag) for tag in tags)]
+    if suspended:
+        wanted.append(SUSPENDED_TAG)
+    return list(dict.fromkeys(tag for tag in wanted if tag))
+
+
+@cache
+def _derived_tags(kind: str, category: tuple[str, ...]) -> tuple[str, ...]:
+    # Many cards share a category: compute its tags once.
+    return tuple(safe_tag(tag) for tag in (TAG_PREFIX_ROOT, kind, *(slugify(name) for name in category)))
+
+
+_ANGLE_BRACKETS = str.maketrans({"<": "‹", ">": "›"})
+# The card templates show the deck name (`{{Deck}}`), which Anki inserts unescaped: a character reference
+# or a media/LaTeX tag in it would render as such, so their `&` / `[` become look-alikes (other names keep theirs).
+_ANKI_MARKUP = re.compile(r"&(?=#?\w+;)|\[(?=sound:|anki:|latex\]|\$\$?\]|/?(?:latex|\$\$?)\])", re.IGNORECASE)
+_TAG_JUNK = re.compile(r"[\s\"\x00-\x1f\x7f]+")
+_COLONS = re.compile(r":{3,}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def safe_tag(tag: str) -> str:
+    """A tag Anki keeps as one tag: no whitespace or quotes, no stray `:` at the ends."""
+    cleaned = _TAG_JUNK.sub("_", unicodedata.normalize("NFC", tag)).strip("_")
+    return _COLONS.sub("::", cleaned).strip(":")
+
+
+def _look_alike(match: re.Match[str]) -> str:
+    return "＆" if match.group(0) == "&" else "［"
+
+
+def _deck_component(name: str) -> str:
+    # Deck names are plain text in Anki, but not every client escapes them: angle brackets become
+    # look-alike quotes so a name can never be read as a tag. Anki drops control characters from a deck name.
+    cleaned = re.sub(r"\s+", " ", unicodedata.normalize("NFC", name)).strip()
+    cleaned = _CONTROL.sub("", cleaned)
+    cleaned = _ANKI_MARKUP.sub(_look_alike, cleaned.translate(_ANGLE_BRACKETS))
+    return re.sub(r":{2,}", ":", cleaned).strip(":").strip()

@@ -1,0 +1,3 @@
+"""The deck's domain: cards and decks as plain data, content-addressed ids,
+merging a document into a deck.
+"""

@@ -1,0 +1,1 @@
+"""What reaches the terminal: text made safe, wording, tables, and the interactive review screen."""

@@ -1,0 +1,138 @@
+"""Rendering of `answers`, `cards`, `card` and the card actions. Document text always goes in as `Text`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+
+from studyprep.render.decks import console
+from studyprep.render.review import describe_moment
+from studyprep.render.terminal import literal_console
+from studyprep.render.wording import duration
+from studyprep.schedule.scheduling import RATING_NAMES
+
+if TYPE_CHECKING:
+    from studyprep.commands.answers_cmd import AnswersResult
+    from studyprep.commands.card_actions import ActionResult, AddResult
+    from studyprep.commands.cards_cmd import CardDetail, CardRow
+
+
+def render_answers(result: AnswersResult) -> None:
+    """What `answers` did; each part not saved on stderr as `FILE:LINE: message`, then where the file is kept."""
+    out = literal_console(soft_wrap=True)  # paths and commands stay whole, to copy
+    if result.exported:
+        out.print(Text(f"wrote the answer sheet of {result.cards} cards to {result.sheet}"))
+        out.print(Text(f"write your answers there, then: studyprep answers {result.deck} --import {result.sheet}",
+                       style="dim"), soft_wrap=True)  # fmt: skip
+        return
+    if result.sheet is None:
+        out.print(Text("no cards to answer here (every card chosen already has an answer?)"))
+        return
+    saved = len(result.saved)
+    plural = "" if saved == 1 else "s"
+    out.print(Text(f"saved {saved} answer{plural} to {result.deck_path}; {result.unchanged} unchanged"))
+    if result.ok:
+        return
+    err = literal_console(stderr=True, soft_wrap=True)  # one line each: FILE:LINE greps
+    for problem in result.problems:
+        err.print(Text(f"{result.sheet}:{problem.line}: {problem.message}"))
+    count = len(result.problems)
+    where = "is kept at" if result.kept else "is left as it is at"
+    err.print(Text(
+        f"Error: {count} part{'' if count == 1 else 's'} not saved; the whole edited file {where} {result.sheet}: fix"
+        f" the lines above and run `studyprep answers {result.deck} --import {result.sheet}`"
+    ))  # fmt: skip
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def render_card_rows(rows: list[CardRow]) -> None:
+    """The `cards` table: id, prompt, deck, category, state, due, stability, lapses."""
+    out = console()
+    if not rows:
+        out.print("No cards match.")
+        return
+    several = len({row.deck for row in rows}) > 1  # one deck: named once below, the prompt gets the width
+    table = Table(box=None, pad_edge=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("prompt", overflow="fold", min_width=16)
+    if several:
+        table.add_column("deck", overflow="ellipsis", no_wrap=True, max_width=20)
+    table.add_column("category", overflow="fold", max_width=12)
+    for column in ("state", "due", "stab.", "lapses"):
+        table.add_column(column, justify="right" if column in ("stab.", "lapses") else "left", no_wrap=True)
+    for row in rows:
+        state = row.state + (" ⚑" if row.flagged else "")
+        due = f"{row.due.astimezone():%m-%d %H:%M}" if row.due else ""
+        stability = "" if row.stability is None else f"{row.stability:.1f}d"
+        deck = [Text(row.deck)] if several else []
+        table.add_row(Text(row.card_id, style="dim"), Text(row.prompt), *deck, Text(" › ".join(row.category)),
+                      state, due, stability, str(row.lapses))  # fmt: skip
+    out.print(table)
+    decks = "" if several else f" in {rows[0].deck}"
+    out.print(Text(f"{len(rows)} card{'' if len(rows) == 1 else 's'}{decks}", style="dim"))
+
+
+def render_card_detail(detail: CardDetail, now: datetime) -> None:
+    """Everything about one card, then its review history."""
+    out = literal_console(soft_wrap=True)
+    card = detail.card
+    out.print(Text.assemble((card.id, "dim"), "  ", (card.kind, "cyan"), "  ", " › ".join(card.category)))
+    out.print(Text(card.prompt, style="bold"))
+    if card.context:
+        out.print(Text(card.context, style="dim"))
+    for title, text in (("hints", card.back), ("your notes", card.notes)):
+        out.print(Text(title, style="green bold"))
+        out.print(Text(text) if text else Text("(none)", style="dim"))
+    flags = [name for name, on in (("flagged", detail.flagged), ("added by hand", card.by_hand)) if on]
+    out.print(Text(f"deck {detail.deck}, line {card.source} of its document" if card.source else f"deck {detail.deck}"))
+    out.print(Text(f"state {detail.state}" + "".join(f", {flag}" for flag in flags)))
+    if detail.due is not None:
+        stability, difficulty = detail.stability or 0.0, detail.difficulty or 0.0
+        out.print(Text(f"next due {describe_moment(detail.due, now)}; stability {stability:.1f}d, difficulty "
+                       f"{difficulty:.1f}"))  # fmt: skip
+    recall = f"predicted recall now {_percent(detail.recall_now)}"
+    if detail.interview is not None and detail.recall_at_interview is not None:
+        recall += f", at the interview ({detail.interview:%Y-%m-%d %H:%M}) {_percent(detail.recall_at_interview)}"
+    out.print(Text(recall))
+    if detail.forgotten_at is not None:
+        out.print(Text(f"sent back to new {detail.forgotten_at.astimezone():%Y-%m-%d %H:%M} (earlier reviews kept)"))
+    for attempt in detail.attempts:
+        taken = duration(timedelta(milliseconds=attempt.duration_ms))
+        out.print(Text.assemble((f"mock answer {attempt.at.astimezone():%Y-%m-%d %H:%M} ({taken}): ", "magenta"),
+                                attempt.answer))  # fmt: skip
+    if not detail.history:
+        out.print(Text("no reviews yet", style="dim"))
+        return
+    table = Table(title="review history", title_justify="left", box=None, pad_edge=False)
+    for column in ("when", "rating", "time", "interval", "from"):
+        table.add_column(column)
+    for entry in detail.history:
+        taken = "" if entry.duration_ms is None else f"{entry.duration_ms / 1000:.0f}s"
+        interval = "" if entry.interval is None else duration(entry.interval)
+        table.add_row(f"{entry.reviewed_at.astimezone():%Y-%m-%d %H:%M}", RATING_NAMES.get(entry.rating, "?"), taken,
+                      interval, entry.source)  # fmt: skip
+    out.print(table)
+
+
+def render_added(result: AddResult) -> None:
+    """The card added, with its id."""
+    out = literal_console(soft_wrap=True)
+    where = " › ".join(result.category)
+    out.print(Text.assemble("added ", (result.card_id, "bold"), f" ({result.kind}{', ' + where if where else ''}) "
+                            f"to {result.deck_path}: ", result.prompt))  # fmt: skip
+
+
+def render_action(result: ActionResult) -> None:
+    """Which cards the action applied to."""
+    out = literal_console(soft_wrap=True)
+    already = len(result.cards) - result.changed
+    note = f" ({already} already {result.action})" if already else ""
+    out.print(Text(f"{result.action} {result.changed} card{'' if result.changed == 1 else 's'}{note}"))
+    for ref in result.cards:
+        out.print(Text.assemble("  ", (f"{ref.deck}:{ref.card_id}", "dim"), "  ", ref.prompt))

@@ -1,0 +1,61 @@
+"""How many interview questions have the user's own answer (their `notes`), and which unanswered ones are weakest:
+an answer written is what makes a question studied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from studyprep.schedule.deadline import recall_at
+
+if TYPE_CHECKING:
+    from fsrs import Scheduler
+
+    from studyprep.store.reviewstore import ReviewStore
+
+WEAKEST_UNANSWERED = 5
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """A question without an answer, and its predicted recall at the moment judged."""
+
+    card_id: str
+    prompt: str
+    recall: float
+
+
+@dataclass(frozen=True)
+class AnswerCoverage:
+    """Questions with an answer out of all active questions, and the weakest still without one."""
+
+    answered: int
+    questions: int
+    weakest: tuple[Unanswered, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form."""
+        return {
+            "answered": self.answered,
+            "questions": self.questions,
+            "weakest_unanswered": [
+                {"id": item.card_id, "prompt": item.prompt, "recall": round(item.recall, 4)} for item in self.weakest
+            ],
+        }
+
+
+def answer_coverage(
+    store: ReviewStore, deck: str, scheduler: Scheduler, moment: datetime, limit: int = WEAKEST_UNANSWERED
+) -> AnswerCoverage:
+    """The deck's question cards with and without notes; the unanswered ones by predicted recall at `moment`,
+    lowest first (document order among equals: never-seen questions all count 0)."""
+    questions = store.questions_answered(deck)
+    states = store.card_states(deck)
+    unanswered = [
+        (recall_at(scheduler, states.get(card_id), moment), position, card_id, prompt)
+        for position, (card_id, prompt, has_notes) in enumerate(questions)
+        if not has_notes
+    ]
+    weakest = tuple(Unanswered(card_id, prompt, recall) for recall, _, card_id, prompt in sorted(unanswered)[:limit])
+    return AnswerCoverage(len(questions) - len(unanswered), len(questions), weakest)

@@ -1,0 +1,191 @@
+"""Today's cards of a deck with an interview date ahead, read from the review store: what `review` serves
+and `due` counts for it.
+
+Such a deck is served by `deadline.plan_today` instead of the plain FSRS order: its candidates are the deck's
+active cards with their stored FSRS states, the scheduler is the deck plan's (fuzz off: the plan reads
+stabilities, never fuzzed due dates), and the daily budget is the plan's (cards, or minutes at the user's own
+mean answer time). Earlier sessions of the same study day share that budget: today's answers and new cards
+are counted from the log (`DayPlanner`). Once the interview has passed a deck has no plan and plain FSRS resumes.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+# The shape of a kept day plan: a plan kept by an earlier version (another shape) is decided again.
+DAY_PLAN_FORMAT = 2
+
+if TYPE_CHECKING:
+    from studyprep.schedule.parallel import Later
+    from studyprep.schedule.queue import DeckDay
+    from studyprep.store.reviewstore import ReviewStore
+
+
+@dataclass(frozen=True)
+class PlannedDay:
+    """A deadline deck's cards for the rest of today, after its due learning cards, in the order to study."""
+
+    deck: str
+    cards: list[tuple[str, bool]]  # (card id, never seen before)
+    budget: int
+    answered_today: int
+    final_days: bool
+    interview: datetime
+    readiness_today: float  # mean predicted recall at the interview if nothing more is studied
+    room: float = 0  # answers left in today's budget for these cards, once learning steps owed are paid
+    answers_per_new: float = 1.0  # what a new card is expected to cost, its learning steps included
+
+    def expected(self) -> tuple[int, int]:
+        """(reviews, new cards) a session is expected to get to within the budget (`deadline.expected_counts`)."""
+        from studyprep.schedule.deadline import expected_counts
+
+        return expected_counts(self.cards, self.room, self.answers_per_new)
+
+
+class DayPlanner:
+    """Today's deadline plans of some decks at `now`: read back where kept, else decided (and kept).
+
+    A deck is in `deadline_days` when it has an interview ahead; of those, `missing` have no plan kept for this
+    study day and state yet. `decide` works them out now (on several cores with several decks), `decide_later`
+    begins that and `keep` stores what it returns: a review session shows its first card meanwhile, and `due`
+    reads its other counts. The first command of a study day decides every deadline deck's plan; each is kept
+    until the deck's cards, states, log or plan change (`ReviewStore.deck_version`), so later commands of the day
+    read it back instead of re-deciding it.
+
+    `served` is a plan cut to what is left of the daily budget. Buried cards are left out (they still count in
+    the deck's pacing). The budget counts answers, learning steps included, so the room left today is the budget
+    minus today's answers and the learning cards due now.
+    """
+
+    def __init__(self, store: ReviewStore, days: Sequence[DeckDay], now: datetime) -> None:
+        self.store = store
+        self.now = now
+        fingerprints = {day.slug: _fingerprint(store, day, now) for day in days}
+        self._fingerprints = {slug: found for slug, found in fingerprints.items() if found is not None}
+        self._decided = {slug: store.cached_day_plan(slug, found) for slug, found in self._fingerprints.items()}
+        self.deadline_days = [day for day in days if day.slug in self._fingerprints]
+
+    def has_plan(self, day: DeckDay) -> bool:
+        """Whether the deck is served by a deadline plan today (it has an interview ahead)."""
+        return day.slug in self._fingerprints
+
+    @property
+    def missing(self) -> list[DeckDay]:
+        """Deadline decks whose plan is still to decide."""
+        return [day for day in self.deadline_days if self._decided[day.slug] is None]
+
+    def decide(self, days: Sequence[DeckDay]) -> None:
+        """Decide (and keep) these decks' plans now; the decks are independent (`parallel.map_decks`)."""
+        from studyprep.schedule.parallel import map_decks
+
+        _preload()
+        self.keep(days, map_decks(self._job(), days, self.store, self._reopen()))
+
+    def decide_later(self, days: Sequence[DeckDay]) -> Later[dict[str, Any]]:
+        """Begin deciding these decks' plans in the background; hand the result to `keep`."""
+        from studyprep.schedule.parallel import map_decks_later
+
+        _preload()
+        return map_decks_later(self._job(), days, self.store, self._reopen())
+
+    def keep(self, days: Sequence[DeckDay], plans: Sequence[dict[str, Any]]) -> None:
+        """Store decided plans for the rest of the study day (until the deck's state changes)."""
+        for day, plan in zip(days, plans, strict=True):
+            self.store.cache_day_plan(day.slug, self._fingerprints[day.slug], plan)
+            self._decided[day.slug] = plan
+
+    def served(self, day: DeckDay) -> PlannedDay | None:
+        """What is left of the deck's decided plan for the rest of today; None for a deck without one."""
+        return _served(self.store, day, self.now, self._decided.get(day.slug))
+
+    def _job(self) -> Callable[[ReviewStore, DeckDay], dict[str, Any]]:
+        return functools.partial(_decide, now=self.now)
+
+    def _reopen(self) -> Callable[[], ReviewStore]:
+        from studyprep.store.reviewstore import open_database
+
+        return functools.partial(open_database, self.store.path)
+
+
+def _served(store: ReviewStore, day: DeckDay, now: datetime, decided: dict[str, Any] | None) -> PlannedDay | None:
+    """What is left of a decided plan (None or {} for no plan) for the rest of today."""
+    if not decided:
+        return None
+    plan = day.plan
+    assert plan is not None  # noqa: S101 (a decided plan means a deadline plan)
+    from studyprep.schedule.deadline import cards_within
+
+    buried = store.buried_ids(day.slug, now)
+    room = decided["room"]
+    answers_per_new = decided["answers_per_new"]
+    cards = [(key, new) for key, new in decided["cards"] if key not in buried]
+    started = cards_within([new for _, new in cards], room, answers_per_new)
+    chosen = [card for card, fits in zip(cards, started, strict=True) if fits]
+    return PlannedDay(
+        deck=day.slug,
+        cards=chosen,
+        budget=decided["budget"],
+        answered_today=decided["answered"],
+        final_days=decided["final_days"],
+        interview=plan.interview_at,
+        readiness_today=decided["readiness_today"],
+        room=room,
+        answers_per_new=answers_per_new,
+    )
+
+
+def _fingerprint(store: ReviewStore, day: DeckDay, now: datetime) -> str | None:
+    """What today's plan of the deck depends on (None when it has no interview ahead: no deadline plan)."""
+    plan = day.plan
+    if plan is None or plan.interview_at <= now:
+        return None
+    plan.check_horizon(now, store.path.parent / f"{day.slug}.yaml")
+    return json.dumps([DAY_PLAN_FORMAT, day.day_start.isoformat(), store.deck_version(day.slug), plan.fingerprint])
+
+
+def _preload() -> None:
+    """Import what `_decide` needs before any worker forks: imported once here, not once per worker."""
+    import studyprep.schedule.deadline
+    import studyprep.schedule.readiness
+    import studyprep.schedule.scheduling
+    import studyprep.schedule.simulation  # noqa: F401
+
+
+def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> dict[str, Any]:
+    """Run the deadline policy on the deck's stored states: the day's plan as JSON-able data ({} for none)."""
+    from studyprep.schedule.deadline import Candidate, DeadlineGoal, plan_today
+    from studyprep.schedule.readiness import Budget, user_pace
+
+    plan = day.plan
+    assert plan is not None  # noqa: S101 (checked by the caller)
+    states = store.card_states(day.slug)
+    candidates = [Candidate(card_id, state, order) for order, (card_id, state) in enumerate(states.items())]
+    pace, _ = user_pace(store, day.slug)
+    budget = Budget(cards=plan.daily_budget_cards, minutes=plan.daily_budget_minutes).answers(pace)
+    answered = store.answers_since(day.slug, day.day_start)
+    scheduler = plan.fsrs_scheduler(fuzz=False)
+    today = plan_today(
+        candidates,
+        now,
+        DeadlineGoal(plan.interview_at, budget, plan.target_recall or 0.9),
+        scheduler,
+        answered_today=answered,
+        introduced_today=store.new_cards_since(day.slug, day.day_start),
+    )
+    if today is None:
+        return {}
+    return {
+        "cards": today.planned(),
+        "learning": today.learning,
+        "room": today.room,
+        "budget": budget,
+        "answered": answered,
+        "final_days": today.final_days,
+        "readiness_today": today.readiness_today,
+        "answers_per_new": today.answers_per_new,
+    }

@@ -1,0 +1,372 @@
+"""The review queue: what to show next, read from the review database only (never the deck YAML).
+
+Order: learning and relearning cards that are due (earliest first); then the planned cards of decks with an
+interview date ahead, in their deadline plan's order (`deadline_queue.DayPlanner`), decks taking turns; then
+due review cards of the other decks, most overdue relative to their interval first; then their new cards up to
+each deck's daily limit (counted across the day's sessions), in document order, taking turns between decks.
+When nothing else is left, learning cards due within the learn-ahead window are shown early, as Anki does.
+
+`build_queue` decides every deadline deck's plan it lacks first; `open_queue`, for a session, only those it
+needs to be certain of the first card, and leaves the rest to a `PendingQueue` decided in the background.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from studyprep.store.reviewstore import ReviewStore
+
+if TYPE_CHECKING:
+    from studyprep.schedule.deadline_plan import DeadlinePlan
+    from studyprep.schedule.deadline_queue import DayPlanner, PlannedDay
+    from studyprep.schedule.parallel import Later
+
+LEARN_AHEAD = timedelta(minutes=20)
+EntryKind = Literal["learning", "review", "new", "ahead"]  # ahead: studied before the schedule asks
+
+
+@dataclass(frozen=True)
+class DeckDay:
+    """A deck with its daily new-card limit and today's study-day bounds (UTC), from its plan.
+
+    `plan` is what the deadline lane reads of the deck's study plan when it has an interview date still ahead.
+    """
+
+    slug: str
+    new_cards_per_day: int
+    day_start: datetime
+    day_end: datetime
+    plan: DeadlinePlan | None = None
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One card waiting in the queue."""
+
+    deck: str
+    card_id: str
+    kind: EntryKind
+    due: datetime | None = None
+    planned: bool = False  # chosen by a deadline plan: served in plan order, before plain reviews
+    owes: int = 1  # a learning card's steps still to answer today (a card failed at first sight owes them all)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(deck, card id): the card's identity across the workspace."""
+        return (self.deck, self.card_id)
+
+
+@dataclass
+class ReviewQueue:
+    """Cards left in a session, in the lanes of the review order."""
+
+    learning: list[QueueEntry] = field(default_factory=list)  # kept sorted by due
+    reviews: deque[QueueEntry] = field(default_factory=deque)
+    new: deque[QueueEntry] = field(default_factory=deque)
+    learn_ahead: timedelta = LEARN_AHEAD
+    planned: deque[QueueEntry] = field(default_factory=deque)
+    # Deadline decks: answers (learning steps included) left in today's budget. A planned card is started only
+    # while its deck has some left beyond the steps its learning cards still owe (one each at least), as the
+    # policy and its projection count them: a card's steps are part of its cost. Begun steps always follow.
+    budgets: dict[str, int] = field(default_factory=dict)
+    answers_per_new: dict[str, float] = field(default_factory=dict)  # per budgeted deck, for the count left
+
+    def __len__(self) -> int:
+        return len(self.learning) + self._planned_left() + len(self.reviews) + len(self.new)
+
+    def _planned_left(self) -> int:
+        """Planned cards expected to fit in their decks' answers left, counted as `due` counts them
+        (`deadline.cards_within`: a new card at its deck's `answers_per_new`, a review at one answer)."""
+        from studyprep.schedule.deadline import cards_within
+
+        per_deck: dict[str, list[bool]] = {}
+        for entry in self.planned:
+            per_deck.setdefault(entry.deck, []).append(entry.kind == "new")
+        rooms = self._rooms()
+        return sum(
+            sum(cards_within(new, rooms.get(deck, math.inf), self.answers_per_new.get(deck, 1.0)))
+            for deck, new in per_deck.items()
+        )
+
+    def _rooms(self) -> dict[str, int]:
+        """Answers each budgeted deck still has for starting cards: its budget less every step its learning
+        cards still owe today. One pass over the learning lane, whatever the number of decks."""
+        owed: dict[str, int] = {}
+        for entry in self.learning:
+            owed[entry.deck] = owed.get(entry.deck, 0) + entry.owes
+        return {deck: max(0, left - owed.get(deck, 0)) for deck, left in self.budgets.items()}
+
+    def _fits(self, entry: QueueEntry, rooms: dict[str, int]) -> bool:
+        """Whether a planned card's expected answers fit in its deck's room (`deadline.card_cost`)."""
+        from studyprep.schedule.deadline import FIT_SLACK, card_cost
+
+        if entry.deck not in rooms:
+            return True
+        cost = card_cost(entry.kind == "new", self.answers_per_new.get(entry.deck, 1.0))
+        return cost <= rooms[entry.deck] + FIT_SLACK
+
+    def spend(self, deck: str, answers: int = 1) -> None:
+        """Count answers given to a deck's cards against its budget (negative: an answer taken back)."""
+        if deck in self.budgets:
+            self.budgets[deck] -= answers
+
+    def next(self, now: datetime) -> QueueEntry | None:
+        """The card to show at `now`, or None when nothing is due (even with learn-ahead)."""
+        if self.learning and _due(self.learning[0]) <= now:
+            return self.learning[0]
+        rooms = self._rooms()
+        planned = next((entry for entry in self.planned if self._fits(entry, rooms)), None)
+        if planned is not None:
+            return planned
+        if self.reviews:
+            return self.reviews[0]
+        if self.new:
+            return self.new[0]
+        if self.learning and _due(self.learning[0]) <= now + self.learn_ahead:
+            return self.learning[0]
+        return None
+
+    def remove(self, key: tuple[str, str]) -> None:
+        """Take a card out of every lane."""
+        self.learning = [entry for entry in self.learning if entry.key != key]
+        for lane in (self.planned, self.reviews, self.new):
+            for entry in [entry for entry in lane if entry.key == key]:
+                lane.remove(entry)
+
+    def add_learning(self, deck: str, card_id: str, due: datetime, owes: int = 1) -> None:
+        """(Re)schedule a card in the learning lane, keeping it sorted by due; it `owes` that many steps today."""
+        self.remove((deck, card_id))
+        entry = QueueEntry(deck, card_id, "learning", due, owes=owes)
+        bisect.insort(self.learning, entry, key=_due)
+
+    def put_back(self, entry: QueueEntry) -> None:
+        """Return a card to the front of its lane (after an undo)."""
+        self.remove(entry.key)
+        if entry.kind == "learning":
+            bisect.insort(self.learning, entry, key=_due)
+        elif entry.planned:
+            self.planned.appendleft(entry)
+        elif entry.kind in ("review", "ahead"):
+            self.reviews.appendleft(entry)
+        else:
+            self.new.appendleft(entry)
+
+    def restrict(self, keys: set[tuple[str, str]], limit: int | None) -> None:
+        """Keep only these cards (a filtered session), then at most `limit` of them in the lanes' order."""
+        room = math.inf if limit is None else limit
+        lanes = []
+        for lane in (self.learning, list(self.planned), list(self.reviews), list(self.new)):
+            kept = [entry for entry in lane if entry.key in keys][: max(int(min(room, len(lane))), 0)]
+            room -= len(kept)
+            lanes.append(kept)
+        self.learning, planned, reviews, new = lanes
+        self.planned, self.reviews, self.new = deque(planned), deque(reviews), deque(new)
+
+    def next_learning_due(self) -> datetime | None:
+        """When the earliest waiting learning card falls due."""
+        return _due(self.learning[0]) if self.learning else None
+
+
+def _due(entry: QueueEntry) -> datetime:
+    # Only learning entries are sorted by due, and they always carry one.
+    return entry.due if entry.due is not None else datetime.max.replace(tzinfo=UTC)
+
+
+def build_queue(
+    store: ReviewStore,
+    decks: list[DeckDay],
+    now: datetime,
+    limit: int | None = None,
+    new_limit: int | None = None,
+) -> ReviewQueue:
+    """Today's queue over `decks`: at most `limit` cards, and `new_limit` new ones (default: the plans')."""
+    from studyprep.schedule.deadline_queue import DayPlanner
+
+    planner = DayPlanner(store, decks, now)
+    planner.decide(planner.missing)
+    return _assemble(store, decks, now, limit, new_limit, planner)
+
+
+def open_queue(
+    store: ReviewStore,
+    decks: list[DeckDay],
+    now: datetime,
+    limit: int | None = None,
+    new_limit: int | None = None,
+) -> tuple[ReviewQueue, PendingQueue | None]:
+    """`build_queue`, or, when deadline decks' plans are still to decide (the first session of a study day),
+    a queue that already holds its first card and a `PendingQueue` that completes it.
+
+    The first card is the head of the whole queue: a learning card due now, else the first planned card of the
+    round the decks take turns in, which is certain once every deadline deck before it is decided (the round's
+    start, cut by the caps, does not depend on the decks after it). The other decks are decided meanwhile.
+    """
+    from studyprep.schedule.deadline_queue import DayPlanner
+
+    planner = DayPlanner(store, decks, now)
+    if not planner.missing:
+        return _assemble(store, decks, now, limit, new_limit, planner), None
+    learning = _learning(store, decks, now)
+    room = len(learning) if limit is None else limit
+    known: list[PlannedDay] = []
+    missing = {day.slug for day in planner.missing}
+    for day in planner.deadline_days:
+        head = _certain_head(learning[:room], known, now, limit, new_limit)
+        if head is not None:
+            return head, PendingQueue(store, decks, now, limit, new_limit, planner)
+        if day.slug in missing:
+            planner.decide([day])
+        served = planner.served(day)
+        if served is not None:
+            known.append(served)
+    planner.decide(planner.missing)  # no card is certain before every deck is decided: nothing to gain
+    return _assemble(store, decks, now, limit, new_limit, planner), None
+
+
+@dataclass
+class PendingQueue:
+    """The rest of a session's queue while deadline decks' day plans are decided in the background.
+
+    `start()` begins that work (a session calls it once its first card is on screen), `ready()` says whether
+    `complete()` would return at once; `complete()` returns the whole queue, exactly `build_queue`'s at the same
+    moment, provided nothing was answered meanwhile. `cancel()` gives the work up.
+    """
+
+    store: ReviewStore
+    decks: list[DeckDay]
+    now: datetime
+    limit: int | None
+    new_limit: int | None
+    planner: DayPlanner
+    _later: Later[dict[str, Any]] | None = None
+    _deciding: list[DeckDay] = field(default_factory=list)  # the decks `_later` decides, in its results' order
+
+    def start(self) -> None:
+        """Begin deciding the plans left (once)."""
+        if self._later is None:
+            self._deciding = self.planner.missing
+            self._later = self.planner.decide_later(self._deciding)
+
+    def ready(self) -> bool:
+        """Whether the plans are decided (`complete` will not wait)."""
+        return self._later is not None and self._later.done()
+
+    def complete(self) -> ReviewQueue:
+        """The whole queue, waiting for the plans if need be."""
+        self.start()
+        assert self._later is not None  # noqa: S101 (set by start)
+        # Not `planner.missing`: a try stopped part way (an interrupt, a write refused) has kept some of them.
+        self.planner.keep(self._deciding, self._later.result())
+        return _assemble(self.store, self.decks, self.now, self.limit, self.new_limit, self.planner)
+
+    def cancel(self) -> None:
+        """Stop the background work (the session is ending)."""
+        if self._later is not None:
+            self._later.cancel()
+
+
+def _certain_head(
+    learning: list[QueueEntry], known: list[PlannedDay], now: datetime, limit: int | None, new_limit: int | None
+) -> ReviewQueue | None:
+    """A queue holding the whole queue's first card, from the learning lane and the deadline decks decided so
+    far (in deck order, no undecided one before them); None while that card could still be another's."""
+    planned = _planned(known, new_limit, per_deck=1)
+    if limit is not None:
+        planned = planned[: max(limit - len(learning), 0)]
+    queue = ReviewQueue(learning=list(learning), planned=deque(planned), budgets=_budgets(known))
+    head = queue.next(now)
+    if head is None or not (head.planned or (head.kind == "learning" and _due(head) <= now)):
+        return None  # a plain review or new card, or a learning card shown early: later decks come first
+    return queue
+
+
+def _learning(store: ReviewStore, decks: list[DeckDay], now: datetime) -> list[QueueEntry]:
+    return sorted(
+        (QueueEntry(deck.slug, card_id, "learning", due, owes=_owes(deck, state, step))
+         for deck in decks for card_id, due, state, step in store.due_learning(deck.slug, deck.day_end, now)),
+        key=_due,
+    )  # fmt: skip
+
+
+def _owes(deck: DeckDay, state: int, step: int) -> int:
+    """Steps a learning card of the deck still owes today (`deadline.steps_owed` on the plan's steps); only a
+    budgeted (deadline) deck counts them, and other decks' cards owe one."""
+    from studyprep.schedule.deadline import steps_left
+
+    if deck.plan is None:
+        return 1
+    return steps_left(len(deck.plan.scheduler["learning_steps" if state == 1 else "relearning_steps"]), step)
+
+
+def _budgets(days: list[PlannedDay]) -> dict[str, int]:
+    return {day.deck: max(0, day.budget - day.answered_today) for day in days}
+
+
+def _assemble(
+    store: ReviewStore,
+    decks: list[DeckDay],
+    now: datetime,
+    limit: int | None,
+    new_limit: int | None,
+    planner: DayPlanner,
+) -> ReviewQueue:
+    """The queue's lanes once every deadline deck's plan is decided."""
+    served = {day.slug: planner.served(day) for day in planner.deadline_days}
+    planned_days = [found for found in served.values() if found is not None]
+    plain = [deck for deck in decks if served.get(deck.slug) is None]
+    learning = _learning(store, decks, now)
+    planned = _planned(planned_days, new_limit)
+    ranked = sorted(
+        ((ratio, QueueEntry(deck.slug, card_id, "review")) for deck in plain
+         for card_id, ratio in store.due_reviews(deck.slug, deck.day_end, now)),
+        key=lambda pair: -pair[0],
+    )  # fmt: skip
+    reviews = [entry for _, entry in ranked]
+    planned_new = sum(entry.kind == "new" for entry in planned)
+    new = _new_cards(store, plain, now, None if new_limit is None else max(new_limit - planned_new, 0))
+    lanes = [learning, planned, reviews, new]
+    if limit is not None:
+        lanes, room = [], limit
+        for lane in (learning, planned, reviews, new):
+            lanes.append(lane[:room])
+            room = max(room - len(lane), 0)
+    learning, planned, reviews, new = lanes
+    return ReviewQueue(learning=learning, reviews=deque(reviews), new=deque(new), planned=deque(planned),
+                       budgets=_budgets(planned_days),
+                       answers_per_new={day.deck: day.answers_per_new for day in planned_days})  # fmt: skip
+
+
+def _planned(days: list[PlannedDay], new_limit: int | None, per_deck: int | None = None) -> list[QueueEntry]:
+    """Deadline decks' cards in plan order, decks taking turns; with `new_limit`, at most that many new ones.
+    With `per_deck`, only each deck's first cards: the start of the turns whatever the decks after these."""
+    entries = _take_turns([
+        [QueueEntry(day.deck, key, "new" if new else "review", planned=True) for key, new in day.cards[:per_deck]]
+        for day in days
+    ])  # fmt: skip
+    if new_limit is None:
+        return entries
+    new_ranks = itertools.accumulate(entry.kind == "new" for entry in entries)
+    return [entry for entry, rank in zip(entries, new_ranks, strict=True) if entry.kind != "new" or rank <= new_limit]
+
+
+def _take_turns(groups: list[list[QueueEntry]]) -> list[QueueEntry]:
+    """One entry from each group in turn, until all are used."""
+    return [entry for group in itertools.zip_longest(*groups) for entry in group if entry is not None]
+
+
+def _new_cards(store: ReviewStore, decks: list[DeckDay], now: datetime, new_limit: int | None) -> list[QueueEntry]:
+    """New cards in document order per deck, decks taking turns; daily limits or the session's override."""
+    per_deck = []
+    for deck in decks:
+        allowance = deck.new_cards_per_day - store.new_cards_since(deck.slug, deck.day_start)
+        if new_limit is not None:
+            allowance = new_limit
+        cards = store.new_cards(deck.slug, now, allowance)
+        per_deck.append([QueueEntry(deck.slug, card_id, "new") for card_id in cards])
+    return _take_turns(per_deck)[:new_limit]

@@ -1,0 +1,181 @@
+"""FSRS scheduling, built from a deck's study plan. A thin layer over `fsrs`; FSRS itself is never re-implemented.
+
+Fuzz is seeded from (deck, card id, the card's previous review time), so an answer, the interval shown on
+its key beforehand, and a later replay of the log all give the same due date, fuzz on or off.
+
+Public: `scheduler_for(plan)`, `scheduler_settings(plan)`, `scheduler_from(settings)`, `review(...)`, `preview(...)`,
+`replay(...)`, `replay_answers(...)`, `rebuild_card_state(store, deck, card_id, scheduler)`,
+`study_day(now, start_hour, time_zone)`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import random
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+from studyprep.store.reviewstore import LogEntry, ReviewStore, fsrs_card_id, to_us
+
+if TYPE_CHECKING:
+    import fsrs
+
+    from studyprep.store.plan import StudyPlan
+    from studyprep.store.workspace import Workspace
+
+RATINGS = (1, 2, 3, 4)
+RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def scheduler_for(plan: StudyPlan) -> fsrs.Scheduler:
+    """The fsrs Scheduler configured by a study plan."""
+    return scheduler_from(scheduler_settings(plan))
+
+
+def scheduler_settings(plan: StudyPlan) -> dict[str, Any]:
+    """A plan's `fsrs.Scheduler` keyword arguments as JSON-able values, steps in whole microseconds (fsrs's own
+    `to_dict` keeps whole seconds only), for `scheduler_from`."""
+    settings = plan.scheduler
+    return {
+        "parameters": list(settings.parameters),
+        "desired_retention": settings.desired_retention,
+        "learning_steps": [step // _MICROSECOND for step in settings.learning_deltas()],
+        "relearning_steps": [step // _MICROSECOND for step in settings.relearning_deltas()],
+        "maximum_interval": settings.maximum_interval_days,
+        "enable_fuzzing": settings.fuzz,
+        # Elapsed time is counted in the plan's study days, as Anki counts it (`studydays`).
+        "day_starts_at_hour": plan.day_starts_at_hour,
+        "time_zone": plan.time_zone,
+    }
+
+
+def scheduler_from(settings: dict[str, Any], *, fuzz: bool | None = None) -> fsrs.Scheduler:
+    """The fsrs Scheduler of `scheduler_settings` (with `fuzz` overriding its interval fuzz), counting elapsed
+    time in the plan's study days (`studydays.StudyDayScheduler`)."""
+    from studyprep.schedule.studydays import StudyDayScheduler
+
+    return StudyDayScheduler(
+        parameters=settings["parameters"],
+        desired_retention=settings["desired_retention"],
+        learning_steps=[step * _MICROSECOND for step in settings["learning_steps"]],
+        relearning_steps=[step * _MICROSECOND for step in settings["relearning_steps"]],
+        maximum_interval=settings["maximum_interval"],
+        enable_fuzzing=settings["enable_fuzzing"] if fuzz is None else fuzz,
+        day_starts_at_hour=settings["day_starts_at_hour"],
+        time_zone=settings["time_zone"],
+    )
+
+
+@contextlib.contextmanager
+def _caller_random_kept() -> Iterator[None]:
+    # fsrs draws its fuzz from the `random` module: our seeding must not change the caller's generator.
+    saved = random.getstate()
+    try:
+        yield
+    finally:
+        random.setstate(saved)
+
+
+def _seed_fuzz(deck: str, card_id: str, previous: datetime | None) -> None:
+    key = f"{deck}\x00{card_id}\x00{0 if previous is None else to_us(previous)}"
+    random.seed(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
+
+
+def review(
+    scheduler: fsrs.Scheduler,
+    deck: str,
+    card_id: str,
+    card: fsrs.Card | None,
+    rating: int,
+    reviewed_at: datetime,
+    duration_ms: int | None = None,
+) -> fsrs.Card:
+    """The card's state after answering `rating` at `reviewed_at` (card None = a new card)."""
+    # One answer given: never None.
+    return cast("fsrs.Card", replay_answers(scheduler, deck, card_id, [(reviewed_at, rating, duration_ms)], card))
+
+
+def preview(
+    scheduler: fsrs.Scheduler, deck: str, card_id: str, card: fsrs.Card | None, now: datetime
+) -> dict[int, timedelta]:
+    """The interval each rating would give right now, as shown on the rating keys."""
+    return {rating: review(scheduler, deck, card_id, card, rating, now).due - now for rating in RATINGS}
+
+
+def replay(scheduler: fsrs.Scheduler, deck: str, card_id: str, logs: Iterable[LogEntry]) -> fsrs.Card | None:
+    """Rebuild a card's state from its review log by feeding every review, in time order, to fsrs."""
+    ordered = sorted(logs, key=lambda log: (log.reviewed_at, log.id))
+    return replay_answers(scheduler, deck, card_id, ((log.reviewed_at, log.rating, log.duration_ms) for log in ordered))
+
+
+def replay_answers(
+    scheduler: fsrs.Scheduler,
+    deck: str,
+    card_id: str,
+    answers: Iterable[tuple[datetime, int, int | None]],
+    card: fsrs.Card | None = None,
+) -> fsrs.Card | None:
+    """The state of `card` (None: new) after `(reviewed_at, rating, duration_ms)` answers already in time order.
+
+    Each answer's fuzz is seeded from the card's previous review; the caller's random generator is restored once,
+    at the end (copying it per answer was half the time of replaying a long history)."""
+    from fsrs import Card, Rating
+
+    with _caller_random_kept():
+        for reviewed_at, rating, duration_ms in answers:
+            if card is None:
+                card = Card(card_id=fsrs_card_id(deck, card_id), due=reviewed_at)
+            if scheduler.enable_fuzzing:  # fsrs draws no random number without fuzz: seeding would change nothing
+                _seed_fuzz(deck, card_id, card.last_review)
+            card, _ = scheduler.review_card(card, Rating(rating), reviewed_at.astimezone(UTC), duration_ms)
+    return card
+
+
+def rebuild_card_state(store: ReviewStore, deck: str, card_id: str, scheduler: fsrs.Scheduler) -> fsrs.Card | None:
+    """Replay a card's whole log and store the result, in one transaction; return the new state.
+
+    Call it after `store.append_review(...)` (e.g. reviews imported from Anki) so the stored state reflects
+    every review in time order. A card with no log left becomes new again (None). A card sent back to new
+    (`studyprep forget`) replays only the reviews after that moment; the log keeps the earlier ones.
+    """
+    with store.transaction():
+        logs = store.review_logs(deck, card_id)
+        since = store.forgotten_at(deck, card_id)
+        card = replay(scheduler, deck, card_id, [log for log in logs if since is None or log.reviewed_at >= since])
+        last_log_id = max((entry.id for entry in logs), default=0)
+        store.replace_state(deck, card_id, card, last_log_id)
+    return card
+
+
+def replay_deck(workspace: Workspace, store: ReviewStore, deck: str) -> int:
+    """Replay every logged card of the deck with its plan's scheduler (`rebuild_card_state`), e.g. once elapsed
+    time is counted in study days; return how many cards were replayed."""
+    from studyprep.store.plan import load_plan
+
+    scheduler = scheduler_for(load_plan(workspace, deck))
+    cards = store.logged_cards(deck)
+    for card_id in cards:
+        rebuild_card_state(store, deck, card_id, scheduler)
+    return len(cards)
+
+
+def study_day(now: datetime, start_hour: int = 4, time_zone: str | None = None) -> tuple[datetime, datetime]:
+    """Start and end (UTC) of the study day containing `now`: from `start_hour` local time to the next.
+
+    Local time is `time_zone` (an IANA name, from the plan) when given, else the computer's.
+    """
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(time_zone) if time_zone else None
+    local = now.astimezone(zone) if zone else now.astimezone()
+    start = local.replace(hour=start_hour, minute=0, second=0, microsecond=0)
+    if local < start:
+        start -= timedelta(days=1)
+    end = start + timedelta(days=1)
+    if zone is None:
+        # A fixed local offset may change across the night (daylight saving): re-resolve the end.
+        end = end.replace(tzinfo=None).astimezone()
+    return start.astimezone(UTC), end.astimezone(UTC)

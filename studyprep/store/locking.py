@@ -1,0 +1,119 @@
+"""Advisory file locks between studyprep processes (POSIX `flock`; a no-op where it is missing).
+
+A lock file holds the pid of its holder, so a command that waits too long can say who is in the way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from studyprep.errors import StudyprepError
+from studyprep.store.workspace import Workspace, refuse_links
+
+POLL_SECONDS = 0.05
+DECK_LOCK_NAME = ".lock"
+DECK_LOCK_WAIT_SECONDS = 30.0
+
+
+@contextlib.contextmanager
+def exclusive_lock(
+    path: Path, wait_seconds: float, busy: str, root: Path | None = None, reentrant: bool = False
+) -> Iterator[None]:
+    """Hold an exclusive lock on `path`, waiting up to `wait_seconds` for another holder to finish.
+
+    If it is still held then, raise StudyprepError(`busy` with `{holder}` replaced by the holder's pid):
+    never proceed unlocked. A lock path that is a link (or lies below a linked folder of the workspace `root`)
+    is refused, never opened: truncating it would clear the file it points to.
+
+    With `reentrant`, a thread that takes the same lock again (a plan written by default while the deck lock is
+    held) joins it instead of waiting for itself.
+    """
+    key = str(path)
+    if reentrant and _held.get(key) == threading.get_ident():
+        yield
+        return
+    refuse_links(path, root)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: writes stay atomic, only the serialization is lost
+        yield
+        return
+    with _open_lock_file(path) as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read(32).strip() or "unknown"
+                    raise StudyprepError(busy.format(holder=holder), path) from None
+                time.sleep(POLL_SECONDS)
+        _held[key] = threading.get_ident()
+        try:
+            _write_holder(handle, path)
+            yield
+        finally:
+            del _held[key]
+            with contextlib.suppress(OSError):  # a full disk must not turn the release into a traceback
+                handle.truncate(0)
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+_held: dict[str, int] = {}  # lock path -> the thread holding it (another thread waits on its own descriptor)
+# Not following a link at the last step where the platform can say so; `refuse_links` checked before.
+_LOCK_FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _open_lock_file(path: Path) -> IO[str]:
+    """Open (creating) a lock file: a regular file with one name, never a link, a device or a hard link to a file
+    elsewhere, all of which the pid written into it would overwrite."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, _LOCK_FLAGS, 0o666)  # less the umask, as any new file
+    except OSError as error:  # a read-only workspace, the lock path is a folder, or a link (ELOOP)
+        if error.errno == errno.ELOOP:
+            raise StudyprepError(
+                "is a link; studyprep does not take its lock through a link (remove it)", path
+            ) from None
+        raise StudyprepError(f"cannot take the lock: {error.strerror or error}", path) from None
+    found = os.fstat(descriptor)
+    if not stat.S_ISREG(found.st_mode) or found.st_nlink > 1:
+        os.close(descriptor)
+        raise StudyprepError("is not a plain file of its own (a device or a hard link); remove it", path)
+    return open(descriptor, "r+", encoding="utf-8")  # noqa: PTH123 - a descriptor opened without following links
+
+
+def _write_holder(handle: IO[str], path: Path) -> None:
+    """Write our pid, so a command kept waiting can name who is in the way (only a courtesy: a full disk is no
+    reason to stop)."""
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+    except OSError:
+        pass
+
+
+@contextlib.contextmanager
+def deck_write_lock(workspace: Workspace) -> Iterator[None]:
+    """Serialize read-modify-write of deck files (imports, notes saved during review) across processes.
+
+    A second writer waits for the first (imports take seconds at most); if it is still busy after
+    `DECK_LOCK_WAIT_SECONDS`, the second stops with a clear message instead of overwriting the first's work.
+    """
+    busy = "another studyprep command is changing the decks (pid {holder}); try again when it is done"
+    with exclusive_lock(
+        workspace.decks_dir / DECK_LOCK_NAME, DECK_LOCK_WAIT_SECONDS, busy, workspace.root, reentrant=True
+    ):
+        yield
