@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from studyprep.errors import StudyprepError
 
@@ -37,3 +37,22 @@ def now() -> datetime:
 def isoformat(moment: datetime) -> str:
     """Format a datetime as compact ISO-8601 UTC with a `Z` suffix and second precision."""
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def study_day(now: datetime, start_hour: int = 4, time_zone: str | None = None) -> tuple[datetime, datetime]:
+    """Start and end (UTC) of the study day containing `now`: from `start_hour` local time to the next.
+
+    Local time is `time_zone` (an IANA name, from the plan) when given, else the computer's.
+    """
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(time_zone) if time_zone else None
+    local = now.astimezone(zone) if zone else now.astimezone()
+    start = local.replace(hour=start_hour, minute=0, second=0, microsecond=0)
+    if local < start:
+        start -= timedelta(days=1)
+    end = start + timedelta(days=1)
+    if zone is None:
+        # A fixed local offset may change across the night (daylight saving): re-resolve the end.
+        end = end.replace(tzinfo=None).astimezone()
+    return start.astimezone(UTC), end.astimezone(UTC)

@@ -16,11 +16,12 @@ import pytest
 from helpers import FIXED_NOW
 from review_helpers import SLUG, make_workspace, set_plan
 
-from studyprep.commands.due import deck_days, due_report
+from studyprep.commands.due import due_report
 from studyprep.commands.readiness_cmd import readiness_report
 from studyprep.schedule.deadline_plan import DeadlinePlan
 from studyprep.schedule.scheduling import scheduler_for
 from studyprep.schedule.simulation import without_fuzz
+from studyprep.schedule.today import deck_days
 from studyprep.store.plan import load_plan
 from studyprep.store.reviewstore import database_path, open_store
 

@@ -19,12 +19,12 @@ import pytest
 from helpers import FIXED_NOW, REPO
 from review_helpers import DOC, Clock, session_at, set_plan
 
-from studyprep.commands.due import deck_days
 from studyprep.commands.importing import import_document
 from studyprep.errors import StudyprepError
 from studyprep.schedule.deadline_queue import PlannedDay
 from studyprep.schedule.queue import QueueEntry, ReviewQueue, _certain_head, build_queue, open_queue
 from studyprep.schedule.session import ReviewSession
+from studyprep.schedule.today import deck_days
 from studyprep.store.reviewstore import ReviewStore, open_store
 from studyprep.store.workspace import Workspace
 

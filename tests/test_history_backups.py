@@ -23,8 +23,8 @@ from review_helpers import SLUG, make_workspace, set_plan
 
 from studyprep.anki import model as anki_model
 from studyprep.cli import cli
+from studyprep.clock import study_day
 from studyprep.commands.importing import import_document
-from studyprep.schedule.scheduling import study_day
 from studyprep.store.deckstore import load_deck
 from studyprep.store.history_backups import (
     KEEP_TODAY,

@@ -11,8 +11,9 @@ from fsrs import Card, Rating, Scheduler
 from helpers import FIXED_NOW
 from review_helpers import SLUG, Clock, make_workspace, session_at
 
+from studyprep.clock import study_day
 from studyprep.errors import StudyprepError
-from studyprep.schedule.scheduling import preview, rebuild_card_state, replay, review, scheduler_for, study_day
+from studyprep.schedule.scheduling import preview, rebuild_card_state, replay, review, scheduler_for
 from studyprep.store.plan import load_plan, plan_path
 from studyprep.store.reviewstore import fsrs_card_id, open_store
 from studyprep.store.workspace import Workspace

@@ -79,8 +79,8 @@ def is_strategy(kind: str, section: str) -> bool:
 
 def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
     """The brief of a deck; weakest categories by predicted recall at the interview (else now)."""
-    from studyprep.commands.readiness_cmd import category_label
     from studyprep.schedule.answered import answer_coverage
+    from studyprep.schedule.deck_readiness import category_label
     from studyprep.schedule.readiness import TrackedCard, category_recall
     from studyprep.schedule.scheduling import scheduler_for
     from studyprep.store.deckstore import load_deck

@@ -55,7 +55,7 @@ def list_decks(workspace: Workspace, now: datetime) -> list[DeckSummary]:
     left and readiness today (predicted recall at the interview from the stored FSRS states). A deck whose
     file cannot be read is listed with its error only.
     """
-    from studyprep.commands.due import broken_decks, workspace_counts
+    from studyprep.schedule.today import broken_decks, workspace_counts
     from studyprep.store.reviewstore import open_store
 
     with open_store(workspace, create=False) as store:

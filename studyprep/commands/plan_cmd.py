@@ -9,9 +9,9 @@ from typing import Any
 
 from studyprep.clock import isoformat
 from studyprep.errors import StudyprepError
-from studyprep.schedule.deadline_plan import MAX_INTERVIEW_AHEAD
 from studyprep.store.locking import deck_write_lock
 from studyprep.store.plan import StudyPlan, load_plan, plan_path, save_plan
+from studyprep.store.plan_limits import MAX_INTERVIEW_AHEAD
 from studyprep.store.workspace import Workspace
 
 # An interview given as a date only is taken to start at this local time.

@@ -3,78 +3,15 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from studyprep.errors import StudyprepError
+from studyprep.schedule.deck_readiness import DeckReadiness, deck_readiness
 from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
-    from studyprep.schedule.answered import AnswerCoverage
-    from studyprep.schedule.deadline_plan import DeadlinePlan
-
-KIND_LABELS = {"fact": "Company facts", "ask": "Questions to ask", "concept": "Concepts", "question": "Questions"}
-
-
-@dataclass
-class DeckReadiness:
-    """One deck's readiness report (see studyprep.schedule.readiness.Readiness)."""
-
-    deck: str
-    report: Any  # studyprep.schedule.readiness.Readiness, imported lazily; None when the deck file cannot be read
-    error: str | None = None  # why the deck file cannot be read (file and line)
-    answers: AnswerCoverage | None = None  # questions with the user's own answer
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form (a deck whose file cannot be read: its slug and error)."""
-        if self.report is None:
-            return {"deck": self.deck, "error": self.error}
-        answers = None if self.answers is None else self.answers.to_json()
-        return {"deck": self.deck, **self.report.to_json(), "answers": answers}
-
-
-def category_label(category: list[str], kind: str) -> str:
-    """A card's category for readiness tables: its category path, else its kind."""
-    return " / ".join(category) if category else KIND_LABELS.get(kind, kind)
-
-
-def deck_readiness(store: Any, item: tuple[str, DeadlinePlan, datetime], now: datetime) -> DeckReadiness:
-    """Readiness of one deck with an interview date, from its plan (`deadline_plan.deadline_plan`) and the start
-    of its study day (today's answers and new cards so far are not played out again)."""
-    from studyprep.schedule.answered import answer_coverage
-    from studyprep.schedule.readiness import Budget, TrackedCard, assess, user_pace
-
-    slug, plan, day_start = item
-    plan.check_horizon(now, store.path.parent / f"{slug}.yaml")
-    report = assess(
-        _tracked_cards(store, slug, TrackedCard),
-        plan.interview_local(),
-        now,
-        plan.fsrs_scheduler(),
-        budget=Budget(cards=plan.daily_budget_cards, minutes=plan.daily_budget_minutes),
-        target=plan.target_recall or 0.9,
-        pace=user_pace(store, slug),
-        zone=plan.zone(),
-        prompts=functools.partial(store.prompts, slug),
-        today_done=(store.answers_since(slug, day_start), store.new_cards_since(slug, day_start)),
-    )
-    answers = answer_coverage(store, slug, plan.fsrs_scheduler(), max(report.interview, now))
-    return DeckReadiness(slug, report, answers=answers)
-
-
-def _tracked_cards(store: Any, slug: str, tracked: type) -> list[Any]:
-    """Every active card in document order with its category label and fsrs state, built as the store reads it
-    (one pass: at 100k cards a second one was a fifth of `readiness`)."""
-    labels: dict[tuple[tuple[str, ...], str], str] = {}
-
-    def entry(card_id: str, category: tuple[str, ...], kind: str, state: Any) -> Any:
-        label = labels.get((category, kind))
-        if label is None:
-            label = labels[(category, kind)] = category_label(list(category), kind)
-        return tracked(card_id, label, state)
-
-    return store.active_cards(slug, entry)
+    pass
 
 
 def readiness_report(workspace: Workspace, now: datetime, deck: str | None = None) -> list[DeckReadiness]:
@@ -113,8 +50,8 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
 
 def _day_start(workspace: Workspace, store: Any, slug: str, now: datetime) -> datetime:
     """When the deck's study day containing `now` began (its plan's `day_starts_at_hour` and time zone)."""
+    from studyprep.clock import study_day
     from studyprep.schedule.deadline_plan import plan_settings
-    from studyprep.schedule.scheduling import study_day
 
     settings = plan_settings(workspace, store, slug)
     return study_day(now, settings["hour"], settings["zone"])[0]

@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
-from studyprep.commands.due import deck_days
 from studyprep.errors import DeckNotFoundError, StudyprepError
 from studyprep.schedule.practice import CardFilter, chosen_cards
 from studyprep.schedule.queue import build_queue, open_queue
 from studyprep.schedule.session import ReviewSession
+from studyprep.schedule.today import deck_days
 from studyprep.store.plan import load_plan
 from studyprep.store.reviewstore import open_store
 from studyprep.store.workspace import Workspace

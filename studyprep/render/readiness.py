@@ -13,9 +13,9 @@ from studyprep.render.wording import count, duration, ellipsize
 if TYPE_CHECKING:
     from studyprep.commands.brief_cmd import Brief
     from studyprep.commands.plan_cmd import PlanView
-    from studyprep.commands.readiness_cmd import DeckReadiness
     from studyprep.commands.stats_cmd import Stats
     from studyprep.schedule.answered import AnswerCoverage, Unanswered
+    from studyprep.schedule.deck_readiness import DeckReadiness
 
 BAR_WIDTH = 40
 RISK_PROMPT_WIDTH = 70

@@ -40,7 +40,7 @@ def render_due(report: DueReport) -> None:
         return
     # A few lines per deck, as `decks` prints them: a table cut the slug (what `review DECK` takes) short
     # with an ellipsis at 80 columns, and wrapped the next-due moment.
-    from studyprep.commands.due import BrokenDeck
+    from studyprep.schedule.today import BrokenDeck
 
     for deck in sorted([*report.decks, *report.broken], key=lambda entry: entry.deck):
         out.print(Text(deck.deck, style="bold"))

@@ -3,7 +3,7 @@
 A deck with an interview ahead is counted and served from its day plan (`deadline_queue`). Deciding that plan,
 or reading it back, needs the interview moment, the daily budget, the target recall and the FSRS scheduler
 settings, not the validated plan model, whose import (pydantic) was a third of `studyprep decks` at scale.
-`commands.due` keeps a `DeadlinePlan` in the review store's plan cache, keyed by the plan file's size and mtime,
+`schedule.today` keeps a `DeadlinePlan` in the review store's plan cache, keyed by the plan file's size and mtime,
 and validates the file again only when it changed.
 """
 
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studyprep.errors import StudyprepError
+from studyprep.store.plan_limits import check_interview_horizon
 
 if TYPE_CHECKING:
     import fsrs
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from studyprep.store.workspace import Workspace
 
 # Readiness plays out every day until the interview, so a date decades ahead would take minutes.
-MAX_INTERVIEW_AHEAD = timedelta(days=2 * 365)
 # The shape of `plan_settings`' cache entries: an entry of another shape (an earlier studyprep's) is a miss.
 SETTINGS_FORMAT = 3
 
@@ -96,17 +95,6 @@ class DeadlinePlan:
     def check_horizon(self, now: datetime, path: Path) -> None:
         """`check_interview_horizon` for this plan."""
         check_interview_horizon(self.deck, self.interview_at, now, path)
-
-
-def check_interview_horizon(deck: str, interview_at: datetime | None, now: datetime, path: Path) -> None:
-    """Refuse an interview more than `MAX_INTERVIEW_AHEAD` after `now` (a hand edit, say), naming the plan file
-    `path`: planning and readiness play out every day until it, which would take minutes."""
-    if interview_at is not None and interview_at - now > MAX_INTERVIEW_AHEAD:
-        raise StudyprepError(
-            f"interview_at {interview_at.isoformat()} is more than {MAX_INTERVIEW_AHEAD.days // 365} years"
-            f" ahead; set a nearer date with `studyprep plan {deck} --interview …`",
-            path,
-        )
 
 
 def plan_settings(workspace: Workspace, store: ReviewStore, slug: str) -> dict[str, Any]:

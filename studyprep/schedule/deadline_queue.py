@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 DAY_PLAN_FORMAT = 2
 
 if TYPE_CHECKING:
+    from studyprep.schedule.deck_day import DeckDay
     from studyprep.schedule.parallel import Later
-    from studyprep.schedule.queue import DeckDay
     from studyprep.store.reviewstore import ReviewStore
 
 

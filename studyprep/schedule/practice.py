@@ -21,7 +21,8 @@ from studyprep.errors import StudyprepError
 if TYPE_CHECKING:
     import fsrs
 
-    from studyprep.schedule.queue import DeckDay, QueueEntry
+    from studyprep.schedule.deck_day import DeckDay
+    from studyprep.schedule.queue import QueueEntry
     from studyprep.store.plan import StudyPlan
     from studyprep.store.reviewstore import ReviewStore
     from studyprep.store.workspace import Workspace
@@ -131,7 +132,7 @@ def _recall_ranked(
 
 def _at_risk(store: ReviewStore, decks: list[DeckDay], now: datetime) -> set[Key]:
     """The cards `readiness` lists as most at risk on the day, in the decks with an interview ahead."""
-    from studyprep.commands.readiness_cmd import deck_readiness
+    from studyprep.schedule.deck_readiness import deck_readiness
 
     dated = [deck for deck in decks if deck.plan is not None]
     if not dated:

@@ -20,29 +20,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
+from studyprep.schedule.deck_day import DeckDay
 from studyprep.store.reviewstore import ReviewStore
 
 if TYPE_CHECKING:
-    from studyprep.schedule.deadline_plan import DeadlinePlan
     from studyprep.schedule.deadline_queue import DayPlanner, PlannedDay
     from studyprep.schedule.parallel import Later
 
 LEARN_AHEAD = timedelta(minutes=20)
 EntryKind = Literal["learning", "review", "new", "ahead"]  # ahead: studied before the schedule asks
-
-
-@dataclass(frozen=True)
-class DeckDay:
-    """A deck with its daily new-card limit and today's study-day bounds (UTC), from its plan.
-
-    `plan` is what the deadline lane reads of the deck's study plan when it has an interview date still ahead.
-    """
-
-    slug: str
-    new_cards_per_day: int
-    day_start: datetime
-    day_end: datetime
-    plan: DeadlinePlan | None = None
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,7 @@ Fuzz is seeded from (deck, card id, the card's previous review time), so an answ
 its key beforehand, and a later replay of the log all give the same due date, fuzz on or off.
 
 Public: `scheduler_for(plan)`, `scheduler_settings(plan)`, `scheduler_from(settings)`, `review(...)`, `preview(...)`,
-`replay(...)`, `replay_answers(...)`, `rebuild_card_state(store, deck, card_id, scheduler)`,
-`study_day(now, start_hour, time_zone)`.
+`replay(...)`, `replay_answers(...)`, `rebuild_card_state(store, deck, card_id, scheduler)`.
 """
 
 from __future__ import annotations
@@ -160,22 +159,3 @@ def replay_deck(workspace: Workspace, store: ReviewStore, deck: str) -> int:
     for card_id in cards:
         rebuild_card_state(store, deck, card_id, scheduler)
     return len(cards)
-
-
-def study_day(now: datetime, start_hour: int = 4, time_zone: str | None = None) -> tuple[datetime, datetime]:
-    """Start and end (UTC) of the study day containing `now`: from `start_hour` local time to the next.
-
-    Local time is `time_zone` (an IANA name, from the plan) when given, else the computer's.
-    """
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(time_zone) if time_zone else None
-    local = now.astimezone(zone) if zone else now.astimezone()
-    start = local.replace(hour=start_hour, minute=0, second=0, microsecond=0)
-    if local < start:
-        start -= timedelta(days=1)
-    end = start + timedelta(days=1)
-    if zone is None:
-        # A fixed local offset may change across the night (daylight saving): re-resolve the end.
-        end = end.replace(tzinfo=None).astimezone()
-    return start.astimezone(UTC), end.astimezone(UTC)

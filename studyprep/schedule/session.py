@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Literal
 
 from studyprep.errors import StudyprepError
 from studyprep.render.wording import count
-from studyprep.schedule.queue import DeckDay, PendingQueue, QueueEntry, ReviewQueue
+from studyprep.schedule.deck_day import DeckDay
+from studyprep.schedule.queue import PendingQueue, QueueEntry, ReviewQueue
 from studyprep.schedule.scheduling import preview, review, scheduler_for
 from studyprep.store.reviewstore import ConflictError, MirrorCard, ReviewStore, StoredState
 from studyprep.store.workspace import Workspace
@@ -26,7 +27,7 @@ from studyprep.store.workspace import Workspace
 if TYPE_CHECKING:
     import fsrs
 
-    from studyprep.commands.due import DeckDue
+    from studyprep.schedule.today import DeckDue
     from studyprep.store.plan import StudyPlan
 
 MAX_ANSWER_MS = 5 * 60 * 1000  # a card left on screen while away should not count as hours of study
@@ -295,7 +296,7 @@ class ReviewSession:
         self.phase = Phase.DONE
         self.current = None
         # The same counts as `studyprep due` (deadline decks counted as their plan serves them).
-        from studyprep.commands.due import counts_for
+        from studyprep.schedule.today import counts_for
 
         now = self.clock()
         counts = counts_for(self.store, self.decks, now)

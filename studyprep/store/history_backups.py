@@ -7,7 +7,7 @@ rewrites history: a schema migration (`before-migration`), `anki-pull` (`before-
 restore can itself be undone. Each copy is written to a temp name, synced, then linked into place (never over
 another backup); only then are old ones pruned: every backup of the current study day (the newest
 `KEEP_TODAY`), the newest of each of the `DAILY_DAYS` study days before, the newest of each week up to
-`WEEKLY_DAYS` back. Study days are counted as everywhere else (`scheduling.study_day`, from 4 a.m. local time).
+`WEEKLY_DAYS` back. Study days are counted as everywhere else (`clock.study_day`, from 4 a.m. local time).
 
 A backup is a self-contained SQLite file (rollback journal, no `-wal`): `restore_backup` checks it with
 `PRAGMA integrity_check` and swaps it in atomically; the file it replaces is linked aside first, so
@@ -107,7 +107,7 @@ def list_backups(database: Path) -> list[Backup]:
 
 def daily_backup(conn: sqlite3.Connection, database: Path, now: datetime) -> Backup | None:
     """Back up the open database unless a backup was taken in the current study day; return the new backup."""
-    from studyprep.schedule.scheduling import study_day
+    from studyprep.clock import study_day
 
     start, end = study_day(now)
     if any(start <= backup.taken_at < end for backup in list_backups(database)):
@@ -205,7 +205,7 @@ def prune_backups(database: Path, now: datetime) -> list[Path]:
 def _beyond_keeping(backups: list[Backup], now: datetime) -> list[Backup]:
     """Backups (newest first) outside the rule: today's newest `KEEP_TODAY`, then one a study day for
     `DAILY_DAYS`, then one a week up to `WEEKLY_DAYS` back."""
-    from studyprep.schedule.scheduling import study_day
+    from studyprep.clock import study_day
 
     today, _ = study_day(now)
     kept_today = 0

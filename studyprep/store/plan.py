@@ -19,8 +19,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from studyprep.errors import StudyprepError
-from studyprep.schedule.deadline_plan import check_interview_horizon
 from studyprep.store.atomic import write_atomic
+from studyprep.store.plan_limits import check_interview_horizon
 from studyprep.store.workspace import Workspace
 from studyprep.store.yamlio import dump_yaml, load_model_file
 

@@ -1,0 +1,140 @@
+"""Today's work per deck: learning, review and new counts and the next due moment, each deck's study day and
+new-card limit from its plan, and for a deck with an interview date ahead the counts its deadline plan serves
+(`deadline_queue.DayPlanner`), with its readiness today. `due`, `decks` and the review session share them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from studyprep.clock import isoformat, study_day
+from studyprep.schedule.deadline_plan import DeadlinePlan, plan_settings
+from studyprep.schedule.deck_day import DeckDay
+from studyprep.store.reviewstore import DeckCounts, ReviewStore
+from studyprep.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from studyprep.schedule.deadline_queue import PlannedDay
+    from studyprep.schedule.parallel import Later
+
+__all__ = ["BrokenDeck", "DeckDue", "begin_counts", "broken_decks", "counts_for", "deck_days", "workspace_counts"]
+
+
+@dataclass(frozen=True)
+class DeckDue:
+    """One deck's work for today."""
+
+    deck: str
+    learning: int
+    review: int
+    new: int
+    new_today: int
+    next_due: datetime | None
+    readiness: dict[str, Any] | None = None  # interview, time left, readiness today (deadline decks)
+
+    @property
+    def total(self) -> int:
+        """Cards to go through today."""
+        return self.learning + self.review + self.new
+
+    def counts_json(self) -> dict[str, Any]:
+        """Today's counts and the next due moment: `due --json` per deck and `decks --json` under `due`."""
+        return {
+            "learning": self.learning,
+            "review": self.review,
+            "new": self.new,
+            "new_today": self.new_today,
+            "next_due": isoformat(self.next_due) if self.next_due else None,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form."""
+        return {
+            "deck": self.deck,
+            **self.counts_json(),
+            **({"readiness": self.readiness} if self.readiness else {}),
+        }
+
+
+@dataclass(frozen=True)
+class BrokenDeck:
+    """A deck whose file cannot be read: listed with its error (file and line), counted as nothing."""
+
+    deck: str
+    error: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable form: the deck and the error in place of its counts."""
+        return {"deck": self.deck, "error": self.error}
+
+
+def broken_decks(broken: dict[str, Any]) -> list[BrokenDeck]:
+    """`ReviewStore.refresh_decks`' errors as listed by `due` and `decks`, by slug."""
+    return [BrokenDeck(slug, broken[slug].render()) for slug in sorted(broken)]
+
+
+def deck_days(workspace: Workspace, store: ReviewStore, slugs: list[str], now: datetime) -> list[DeckDay]:
+    """Each deck's new-card limit and today's bounds, from its plan (cached per plan-file version)."""
+    return [_deck_day(workspace, store, slug, now) for slug in slugs]
+
+
+def _deck_day(workspace: Workspace, store: ReviewStore, slug: str, now: datetime) -> DeckDay:
+    settings = plan_settings(workspace, store, slug)
+    start, end = study_day(now, settings["hour"], settings["zone"])
+    deadline = settings["deadline"] and DeadlinePlan.from_json(settings["deadline"])
+    if not deadline or deadline.interview_at <= now:
+        return DeckDay(slug, settings["new"], start, end)
+    return DeckDay(slug, settings["new"], start, end, deadline)
+
+
+def counts_for(store: ReviewStore, days: list[DeckDay], now: datetime) -> list[DeckDue]:
+    """Today's counts for each deck, from the database (a deadline deck's as its plan serves them)."""
+    return begin_counts(store, days, now).result()
+
+
+def begin_counts(store: ReviewStore, days: list[DeckDay], now: datetime) -> Later[DeckDue]:
+    """`counts_for` begun: the deadline plans still to decide for the day are worked out on other cores while the
+    caller goes on (reading the overview, say); the counts are read and the plans kept when it collects them."""
+    from studyprep.schedule.deadline_queue import DayPlanner
+    from studyprep.schedule.parallel import Later
+
+    planner = DayPlanner(store, days, now)
+    missing = planner.missing
+    deciding = planner.decide_later(missing)
+
+    def collect() -> list[DeckDue]:
+        # Read while the plans are decided: these queries need no plan, only whether the deck has one.
+        counts = [store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day,
+                                    planned=planner.has_plan(day)) for day in days]  # fmt: skip
+        planner.keep(missing, deciding.result())
+        return [_deck_due(count, planner.served(day), now) for day, count in zip(days, counts, strict=True)]
+
+    return Later(collect, deciding.done, deciding.cancel)
+
+
+def _deck_due(counts: DeckCounts, planned: PlannedDay | None, now: datetime) -> DeckDue:
+    review, new = (counts.review, counts.new_available) if planned is None else planned.expected()
+    glance = None if planned is None else _readiness_glance(planned.interview, planned.readiness_today, now)
+    return DeckDue(counts.deck, counts.learning, review, new, counts.new_today, counts.next_due, glance)
+
+
+def _readiness_glance(interview: datetime, readiness_today: float, now: datetime) -> dict[str, Any]:
+    left = max((interview - now).total_seconds(), 0.0)
+    return {
+        "interview": isoformat(interview),
+        "days_left": int(left // 86400),
+        "hours_left": round(left / 3600, 1),
+        "seconds_left": round(left),
+        "readiness_today": round(readiness_today, 4),
+    }
+
+
+def workspace_counts(
+    workspace: Workspace, store: ReviewStore, now: datetime, broken: Collection[str] = ()
+) -> Later[DeckDue]:
+    """`begin_counts` for every deck of a workspace whose mirror is fresh (less the decks whose file is `broken`)."""
+    slugs = [slug for slug in store.deck_slugs() if slug not in broken]
+    return begin_counts(store, deck_days(workspace, store, slugs, now), now)
