@@ -89,8 +89,8 @@ scheduler = fsrs.Scheduler()
 
 def generate(root: Path, total_cards: int, seed: int = 11) -> dict[str, float]:
     """Write deck YAML files, default plans and a year of review rows; return timings in seconds."""
+    from studyprep.store.db import open_store, state_json, to_us
     from studyprep.store.plan import StudyPlan, save_plan
-    from studyprep.store.reviewstore import open_store, state_json, to_us
     from studyprep.store.workspace import Workspace
     from studyprep.store.yamlio import dump_yaml
 
@@ -222,7 +222,7 @@ def _env(root: Path) -> dict[str, str]:
 
 def measure_due(root: Path) -> tuple[float, float]:
     """Median wall ms of `studyprep due` and of the direct sqlite3 reference."""
-    from studyprep.store.reviewstore import database_path, to_us
+    from studyprep.store.db import database_path, to_us
     from studyprep.store.workspace import Workspace
 
     env = _env(root)
@@ -273,7 +273,7 @@ def _direct_answer(root: Path, answers: int) -> float:
 
     import fsrs
 
-    from studyprep.store.reviewstore import card_from_json, database_path, state_json, to_us
+    from studyprep.store.db import card_from_json, database_path, state_json, to_us
     from studyprep.store.workspace import Workspace
 
     conn = sqlite3.connect(database_path(Workspace(root)), isolation_level=None)
@@ -329,7 +329,7 @@ def measure_pty(root: Path, answers: int = 30) -> float | None:
 
 def measure_memory(root: Path, answers: int = 100) -> tuple[float, float]:
     """Peak RSS (MB) of a scripted review session process, and of the direct fsrs + sqlite3 reference."""
-    from studyprep.store.reviewstore import database_path, to_us
+    from studyprep.store.db import database_path, to_us
     from studyprep.store.workspace import Workspace
 
     keys = "".join("\n3\n" for _ in range(answers)) + "q\n"

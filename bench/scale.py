@@ -45,8 +45,8 @@ def generate(root: Path, total_cards: int, seen_share: float = 0.8) -> int:
 
     The reviewed cards' FSRS states are drawn from a seeded generator: the same workspace every run.
     """
+    from studyprep.store.db import open_store, to_us
     from studyprep.store.plan import StudyPlan, save_plan
-    from studyprep.store.reviewstore import open_store, to_us
     from studyprep.store.workspace import Workspace
     from studyprep.store.yamlio import dump_yaml
 
@@ -137,7 +137,7 @@ def _peak_mb(stderr: str) -> float:
 
 def reference_ms(root: Path, code: str, runs: int = 3) -> float:
     """Median wall ms of a bare Python process running `code` (argv[1] = the review database)."""
-    from studyprep.store.reviewstore import database_path
+    from studyprep.store.db import database_path
     from studyprep.store.workspace import Workspace
 
     walls = []
@@ -159,7 +159,7 @@ def first_card_ms(root: Path, new_study_day: bool = False) -> float | None:
         import pexpect
     except ImportError:
         return None
-    from studyprep.store.reviewstore import database_path
+    from studyprep.store.db import database_path
     from studyprep.store.workspace import Workspace
 
     walls = []
@@ -182,7 +182,7 @@ def first_of_day_ms(root: Path, args: list[str], runs: int = 3) -> float:
     """Median wall ms of `studyprep ARGS` as the first command of a study day: each run first forgets the kept
     day plans (as a new day finds them), after a first run has filled the caches a workspace in use has
     (the deck mirror, the plan cache), so that what is measured is deciding the day's plans."""
-    from studyprep.store.reviewstore import database_path
+    from studyprep.store.db import database_path
     from studyprep.store.workspace import Workspace
 
     run_measured(root, args, runs=1)

@@ -31,8 +31,8 @@ from studyprep.cli import cli
 from studyprep.commands.anki_pull import pull_reviews
 from studyprep.commands.importing import import_document
 from studyprep.errors import StudyprepError
+from studyprep.store.db import database_path
 from studyprep.store.deckstore import load_deck
-from studyprep.store.reviewstore import database_path
 from studyprep.store.workspace import Workspace
 
 NOW_ENV = {"STUDYPREP_NOW": "2026-01-05T09:00:00Z"}

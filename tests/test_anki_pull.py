@@ -20,9 +20,9 @@ from studyprep.commands.export import export_decks
 from studyprep.commands.importing import import_document
 from studyprep.errors import StudyprepError
 from studyprep.schedule.scheduling import replay, scheduler_for
+from studyprep.store.db import open_store
 from studyprep.store.deckstore import load_deck
 from studyprep.store.plan import load_plan
-from studyprep.store.reviewstore import open_store
 from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from test_plan_cli import _answer_all, _run, _slug
 
 from studyprep.clock import isoformat
 from studyprep.commands.importing import import_document
-from studyprep.store.reviewstore import open_store
+from studyprep.store.db import open_store
 from studyprep.store.workspace import Workspace
 
 

@@ -15,8 +15,8 @@ from studyprep.cli import cli
 from studyprep.commands.check import check_workspace
 from studyprep.commands.importing import import_document
 from studyprep.store.cardedit import set_card_fields
+from studyprep.store.db import open_store
 from studyprep.store.deckstore import load_deck
-from studyprep.store.reviewstore import open_store
 from studyprep.store.workspace import Workspace
 
 NOW = "2026-01-01T09:00:00Z"

@@ -18,8 +18,8 @@ from review_helpers import DOC, SLUG, Clock, answer_all, make_workspace, set_pla
 from studyprep.cli import cli
 from studyprep.commands.importing import import_document
 from studyprep.commands.review import open_session
+from studyprep.store.db import database_path
 from studyprep.store.deckstore import BACKUPS_KEPT, deck_backups
-from studyprep.store.reviewstore import database_path
 from studyprep.store.workspace import Workspace
 
 

@@ -27,8 +27,8 @@ from test_anki_pull import T0, handmade_collection
 from studyprep.anki import model as anki_model
 from studyprep.commands.check import check_workspace
 from studyprep.commands.importing import import_document
+from studyprep.store.db import database_path
 from studyprep.store.deckstore import load_deck
-from studyprep.store.reviewstore import database_path
 from studyprep.store.workspace import Workspace
 
 RUNS = 40

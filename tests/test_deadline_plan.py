@@ -22,8 +22,8 @@ from studyprep.schedule.deadline_plan import DeadlinePlan
 from studyprep.schedule.scheduling import scheduler_for
 from studyprep.schedule.simulation import without_fuzz
 from studyprep.schedule.today import deck_days
+from studyprep.store.db import database_path, open_store
 from studyprep.store.plan import load_plan
-from studyprep.store.reviewstore import database_path, open_store
 
 INTERVIEW = FIXED_NOW + timedelta(days=10)
 

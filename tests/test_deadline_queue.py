@@ -19,8 +19,8 @@ from studyprep.commands.importing import import_document
 from studyprep.schedule.deadline import recall_at
 from studyprep.schedule.scheduling import scheduler_for
 from studyprep.schedule.session import ReviewSession
+from studyprep.store.db import open_store
 from studyprep.store.plan import load_plan
-from studyprep.store.reviewstore import open_store
 from studyprep.store.workspace import Workspace
 
 INTERVIEW = FIXED_NOW + timedelta(days=4)  # four daily sessions at 09:00 UTC, the last one the day before

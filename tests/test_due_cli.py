@@ -10,7 +10,7 @@ from helpers import FIXED_NOW
 from review_helpers import DOC, SLUG, Clock, make_workspace, session_at
 
 from studyprep.cli import cli
-from studyprep.store.reviewstore import database_path
+from studyprep.store.db import database_path
 from studyprep.store.workspace import Workspace
 
 

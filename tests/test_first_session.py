@@ -25,7 +25,7 @@ from studyprep.schedule.deadline_queue import PlannedDay
 from studyprep.schedule.queue import QueueEntry, ReviewQueue, _certain_head, build_queue, open_queue
 from studyprep.schedule.session import ReviewSession
 from studyprep.schedule.today import deck_days
-from studyprep.store.reviewstore import ReviewStore, open_store
+from studyprep.store.db import ReviewStore, open_store
 from studyprep.store.workspace import Workspace
 
 # Deck order is slug order: a tight budget first (its room runs out), then two roomier dated decks, a plain one.

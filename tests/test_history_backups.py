@@ -25,6 +25,7 @@ from studyprep.anki import model as anki_model
 from studyprep.cli import cli
 from studyprep.clock import study_day
 from studyprep.commands.importing import import_document
+from studyprep.store.db import APPLICATION_ID, MIGRATIONS, database_path, open_store
 from studyprep.store.deckstore import load_deck
 from studyprep.store.history_backups import (
     KEEP_TODAY,
@@ -34,7 +35,6 @@ from studyprep.store.history_backups import (
     list_backups,
     prune_backups,
 )
-from studyprep.store.reviewstore import APPLICATION_ID, MIGRATIONS, database_path, open_store
 from studyprep.store.workspace import Workspace
 
 

@@ -18,7 +18,7 @@ from studyprep.clock import isoformat
 from studyprep.commands.importing import import_document
 from studyprep.errors import DeckNotFoundError, StudyprepError
 from studyprep.schedule.parallel import map_decks, map_decks_later
-from studyprep.store.reviewstore import open_store
+from studyprep.store.db import open_store
 from studyprep.store.workspace import Workspace
 
 PARENT = os.getpid()
@@ -164,7 +164,7 @@ def test_output_written_before_the_pool_starts_is_not_printed_again_by_the_worke
         "import functools, pathlib, sys\n"
         "from test_parallel import _pid\n"
         "from studyprep.schedule.parallel import map_decks\n"
-        "from studyprep.store.reviewstore import open_store\n"
+        "from studyprep.store.db import open_store\n"
         "from studyprep.store.workspace import Workspace\n"
         "workspace = Workspace(pathlib.Path(sys.argv[1]))\n"
         "sys.stdout.write('before the pool ')\n"
@@ -231,7 +231,7 @@ def test_workers_leave_when_their_parent_is_killed_outright(three_dated_decks: P
         "import functools, pathlib, sys\n"
         "from test_parallel import _sleep_in_a_worker\n"
         "from studyprep.schedule.parallel import map_decks_later\n"
-        "from studyprep.store.reviewstore import open_store\n"
+        "from studyprep.store.db import open_store\n"
         "from studyprep.store.workspace import Workspace\n"
         "workspace = Workspace(pathlib.Path(sys.argv[1]))\n"
         "store = open_store(workspace)\n"

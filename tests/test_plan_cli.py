@@ -14,8 +14,8 @@ from studyprep.cli import cli
 from studyprep.clock import isoformat
 from studyprep.commands.importing import import_document
 from studyprep.schedule.scheduling import review, scheduler_for
+from studyprep.store.db import open_store
 from studyprep.store.plan import load_plan
-from studyprep.store.reviewstore import open_store
 from studyprep.store.workspace import Workspace
 
 

@@ -18,7 +18,7 @@ from studyprep.schedule.deadline_queue import DayPlanner
 from studyprep.schedule.mock import pick_questions
 from studyprep.schedule.practice import CardFilter
 from studyprep.store.cardedit import set_card_fields
-from studyprep.store.reviewstore import fsrs_card_id, open_store
+from studyprep.store.db import fsrs_card_id, open_store
 from studyprep.store.workspace import Workspace
 
 NOW = "2026-01-01T09:00:00Z"

@@ -11,7 +11,7 @@ from review_helpers import DOC, PROMPTS, SLUG, Clock, answer_all, make_workspace
 
 from studyprep.commands.importing import import_document
 from studyprep.schedule.session import ConceptIndex
-from studyprep.store.reviewstore import MirrorCard, fsrs_card_id, open_store
+from studyprep.store.db import MirrorCard, fsrs_card_id, open_store
 from studyprep.store.workspace import Workspace
 
 

@@ -12,8 +12,8 @@ import pexpect
 from helpers import REPO
 from review_helpers import PROMPTS, SLUG, make_workspace
 
+from studyprep.store.db import open_store
 from studyprep.store.deckstore import load_deck
-from studyprep.store.reviewstore import open_store
 from studyprep.store.workspace import Workspace
 
 NOW = "2026-01-01T09:00:00Z"

@@ -14,8 +14,7 @@ from review_helpers import SLUG, Clock, make_workspace, session_at
 
 from studyprep.errors import StudyprepError
 from studyprep.schedule.scheduling import review, scheduler_for
-from studyprep.store.plan import load_plan
-from studyprep.store.reviewstore import (
+from studyprep.store.db import (
     APPLICATION_ID,
     MIGRATIONS,
     ConflictError,
@@ -27,6 +26,7 @@ from studyprep.store.reviewstore import (
     state_json,
     to_us,
 )
+from studyprep.store.plan import load_plan
 
 
 def test_new_database_is_wal_versioned_and_marked_as_ours(tmp_path: Path) -> None:

@@ -14,8 +14,8 @@ from review_helpers import SLUG, Clock, make_workspace, session_at
 from studyprep.clock import study_day
 from studyprep.errors import StudyprepError
 from studyprep.schedule.scheduling import preview, rebuild_card_state, replay, review, scheduler_for
+from studyprep.store.db import fsrs_card_id, open_store
 from studyprep.store.plan import load_plan, plan_path
-from studyprep.store.reviewstore import fsrs_card_id, open_store
 from studyprep.store.workspace import Workspace
 
 

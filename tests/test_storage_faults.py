@@ -33,8 +33,8 @@ from review_helpers import DOC, SLUG, make_workspace
 
 from studyprep.cli import cli
 from studyprep.errors import storage_error
+from studyprep.store.db import database_path
 from studyprep.store.history_backups import list_backups
-from studyprep.store.reviewstore import database_path
 from studyprep.store.workspace import Workspace
 
 NOW = "2026-01-01T09:00:00Z"

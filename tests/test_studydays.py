@@ -10,10 +10,10 @@ from fsrs import Card, Rating, Scheduler, State
 from helpers import FIXED_NOW
 from review_helpers import SLUG, Clock, make_workspace, session_at
 
+from studyprep.schedule.replays import open_store
 from studyprep.schedule.scheduling import replay, scheduler_for
 from studyprep.schedule.studydays import StudyDayScheduler, study_days_between
 from studyprep.store.plan import load_plan
-from studyprep.store.reviewstore import open_store
 
 PLAIN = Scheduler(enable_fuzzing=False)
 STUDY_DAYS = StudyDayScheduler(enable_fuzzing=False, day_starts_at_hour=4, time_zone="Europe/Berlin")

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 from studyprep.anki.collection import AnkiHistory, AnkiReview, read_history, removed_on_termination
 from studyprep.cards.models import Deck
 from studyprep.clock import isoformat
-from studyprep.store.history_backups import back_up_before
+from studyprep.store.db import back_up_before
 from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
     import fsrs
 
-    from studyprep.store.reviewstore import ReviewStore
+    from studyprep.store.db import ReviewStore
 
 SOURCE_ANKI = "anki"
 __all__ = ["SOURCE_ANKI", "AnkiHistory", "AnkiReview", "PullResult", "guid_map", "pull_reviews", "read_history"]
@@ -161,8 +161,8 @@ def _store_reviews(
     workspace: Workspace, reviews: list[AnkiReview], mapping: dict[str, tuple[str, str]], result: PullResult
 ) -> None:
     from studyprep.schedule.scheduling import scheduler_for
+    from studyprep.store.db import open_store
     from studyprep.store.plan import load_plan
-    from studyprep.store.reviewstore import open_store
 
     by_card: dict[tuple[str, str], list[AnkiReview]] = defaultdict(list)
     for review in reviews:  # already in revlog id (= time) order

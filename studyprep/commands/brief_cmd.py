@@ -82,10 +82,10 @@ def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
     from studyprep.schedule.answered import answer_coverage
     from studyprep.schedule.deck_readiness import category_label
     from studyprep.schedule.readiness import TrackedCard, category_recall
+    from studyprep.schedule.replays import open_store
     from studyprep.schedule.scheduling import scheduler_for
     from studyprep.store.deckstore import load_deck
     from studyprep.store.plan import load_plan
-    from studyprep.store.reviewstore import open_store
 
     found = load_deck(workspace, deck)
     plan = load_plan(workspace, found.slug)

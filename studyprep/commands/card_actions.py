@@ -16,7 +16,7 @@ from studyprep.store.cardrefs import CardRef, resolve_cards
 from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
-    from studyprep.store.reviewstore import ReviewStore
+    from studyprep.store.db import ReviewStore
 
 Action = Literal["suspended", "unsuspended", "flagged", "unflagged", "forgotten"]
 
@@ -87,9 +87,9 @@ def add_card(workspace: Workspace, deck: str, prompt: str, kind: str, category: 
 
 def set_suspended(workspace: Workspace, names: Sequence[str], suspended: bool) -> ActionResult:
     """Suspend (or unsuspend) the named cards in their deck files: one write per deck."""
+    from studyprep.schedule.replays import open_store
     from studyprep.store.cardedit import set_card_fields
     from studyprep.store.deckstore import load_deck
-    from studyprep.store.reviewstore import open_store
 
     with open_store(workspace) as store:
         refs = _resolve(store, workspace, names)
@@ -103,7 +103,7 @@ def set_suspended(workspace: Workspace, names: Sequence[str], suspended: bool) -
 
 def set_flagged(workspace: Workspace, names: Sequence[str], flagged: bool, now: datetime) -> ActionResult:
     """Flag the named cards (to come back to them: `cards --state flagged`) or take their flags off."""
-    from studyprep.store.reviewstore import open_store
+    from studyprep.schedule.replays import open_store
 
     with open_store(workspace) as store:
         refs = _resolve(store, workspace, names)
@@ -116,7 +116,7 @@ def set_flagged(workspace: Workspace, names: Sequence[str], flagged: bool, now: 
 
 def forget_cards(workspace: Workspace, names: Sequence[str], now: datetime) -> ActionResult:
     """Send the named cards back to new (as Anki's Forget); their review history stays in the log."""
-    from studyprep.store.reviewstore import open_store
+    from studyprep.schedule.replays import open_store
 
     with open_store(workspace) as store:
         refs = _resolve(store, workspace, names)

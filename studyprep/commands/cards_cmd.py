@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import fsrs
 
     from studyprep.cards.models import Card, Deck
-    from studyprep.store.reviewstore import Attempt, LogEntry, ReviewStore
+    from studyprep.store.db import Attempt, LogEntry, ReviewStore
 
 CARD_STATES = ("new", "learning", "review", "due", "suspended", "retired", "flagged")
 _SCHEDULED = {"due", "learning", "review"}  # filters whose cards are best listed soonest due first
@@ -130,7 +130,7 @@ def list_cards(workspace: Workspace, query: CardQuery, now: datetime) -> list[Ca
     """The cards matching `query`, deck by deck in document order (soonest due first when filtering by a
     scheduled state). Searching looks in prompt, context, back, notes, category and tags, case and accents
     ignored."""
-    from studyprep.store.reviewstore import open_store
+    from studyprep.schedule.replays import open_store
 
     with open_store(workspace, create=False) as store:
         store.refresh_mirror(workspace)
@@ -146,11 +146,11 @@ def list_cards(workspace: Workspace, query: CardQuery, now: datetime) -> list[Ca
 def card_detail(workspace: Workspace, name: str, now: datetime) -> CardDetail:
     """Everything about the card `name` names (an id, a unique prefix of one, or DECK:ID)."""
     from studyprep.schedule.deadline import recall_at
+    from studyprep.schedule.replays import open_store
     from studyprep.schedule.scheduling import scheduler_for
     from studyprep.store.cardrefs import resolve_card
     from studyprep.store.deckstore import load_deck
     from studyprep.store.plan import load_plan
-    from studyprep.store.reviewstore import open_store
 
     with open_store(workspace, create=False) as store:
         store.refresh_mirror(workspace)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,8 +31,15 @@ from studyprep.clock import now as clock_now
 from studyprep.errors import NO_BACKUP_REMEDY, StudyprepError
 from studyprep.render.wording import count
 from studyprep.store.atomic import STALE_TEMP_SECONDS, remove_stale_temps
-from studyprep.store.history_backups import Backup, back_up, damaged_remedy, list_backups
-from studyprep.store.reviewstore import database_path
+from studyprep.store.db import (
+    HistoryFinding,
+    MirroredFile,
+    ReviewStore,
+    database_path,
+    read_cached_plan_files,
+    read_mirrored_files,
+)
+from studyprep.store.history_backups import Backup, damaged_remedy, list_backups
 from studyprep.store.workspace import Workspace, stat_file
 
 # {slug: (deck file, SHA-256 of the content `check` read)} of the deck files that load.
@@ -148,8 +154,7 @@ def _check_decks(workspace: Workspace, result: CheckResult) -> ValidDecks:
     """Read every deck file (an unreadable one is a problem) and validate those whose content is not what the
     review database mirrored (by hash: a file rewritten with the same size and mtime is caught too); return
     {slug: (path, SHA-256 of the content read)} of the valid ones."""
-    query = "SELECT deck, size, mtime_ns, sha256 FROM decks WHERE present = 1 AND sha256 != ''"
-    mirrored = {slug: (size, mtime, digest) for slug, size, mtime, digest in _database_rows(workspace, query)}
+    mirrored = read_mirrored_files(database_path(workspace))
     valid: ValidDecks = {}
     for path in _yaml_files(workspace.decks_dir):
         result.decks += 1
@@ -196,32 +201,8 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith(".")) if folder.is_dir() else []
 
 
-def _mirrored_versions(workspace: Workspace, query: str) -> dict[str, tuple[int, int]]:
-    """`{slug: (size, mtime_ns)}` of file versions the review database validated (the plan cache)."""
-    return {slug: (size, mtime) for slug, size, mtime in _database_rows(workspace, query)}
-
-
-def _database_rows(workspace: Workspace, query: str) -> list[tuple[Any, ...]]:
-    """The rows of a query on the review database, read only; none if it is missing or unreadable."""
-    import sqlite3
-
-    from studyprep.store.reviewstore import database_path
-
-    path = database_path(workspace)
-    if not path.is_file() or path.is_symlink():
-        return []
-    try:
-        conn = sqlite3.connect(_read_only_uri(path), uri=True)
-        try:
-            return conn.execute(query).fetchall()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return []  # reported by the database check
-
-
 def _check_plans(workspace: Workspace, result: CheckResult) -> None:
-    cached = _mirrored_versions(workspace, "SELECT deck, size, mtime_ns FROM plan_cache")
+    cached = read_cached_plan_files(database_path(workspace))
     for path in _yaml_files(workspace.schedules_dir):
         result.plans += 1
         from studyprep.store.plan import read_plan_file
@@ -239,7 +220,7 @@ def _check_plans(workspace: Workspace, result: CheckResult) -> None:
 
 def _check_database(workspace: Workspace, valid_decks: ValidDecks, result: CheckResult, drop: bool,
                     full: bool, now: datetime | None) -> None:  # fmt: skip
-    from studyprep.store.reviewstore import open_store
+    from studyprep.store.db import open_store
 
     path = database_path(workspace)
     if not path.exists() and not path.is_symlink():  # a link to nothing is reported (by open_store), not skipped
@@ -251,81 +232,29 @@ def _check_database(workspace: Workspace, valid_decks: ValidDecks, result: Check
         return
     with store:
         try:
-            with store.guard():
-                integrity_rows = _integrity_in_background(store.path, full)
-                history = CheckResult()  # judged while SQLite checks the file; kept only if the file is whole
-                _check_history(store, history)
-                if not _integrity_ok(store, integrity_rows(), result):
-                    return
-                result.reviews = history.reviews
-                result.problems += history.problems
-                _mirror_changed_decks(store, valid_decks)
-                _find_orphans(store, workspace, valid_decks, result)
-                if drop and result.orphans:
-                    back_up(store.conn, store.path, "before-drop-orphans", now or clock_now())
-                    result.dropped_orphans = _drop_orphans(store, result.orphans)
-                    result.reviews -= sum(orphan.reviews for orphan in result.orphans)
-                    result.orphans = []
+            integrity_rows = store.integrity_in_background(full)
+            history = CheckResult()  # judged while SQLite checks the file; kept only if the file is whole
+            _check_history(store, history)
+            if not _integrity_ok(store, integrity_rows(), result):
+                return
+            result.reviews = history.reviews
+            result.problems += history.problems
+            _mirror_changed_decks(store, valid_decks)
+            _find_orphans(store, workspace, valid_decks, result)
+            if drop and result.orphans:
+                store.back_up("before-drop-orphans", now or clock_now())
+                result.dropped_orphans = store.drop_history((orphan.deck, orphan.card_id) for orphan in result.orphans)
+                result.reviews -= sum(orphan.reviews for orphan in result.orphans)
+                result.orphans = []
         except StudyprepError as error:
             result.problems.append(Problem("database", error.message, error.path))
             return
-        with contextlib.suppress(StudyprepError), store.guard():  # a damaged page is reported above already
-            result.cards = _mirrored_cards(store, workspace)
+        with contextlib.suppress(StudyprepError):  # a damaged page is reported above already
+            # Cards of the deck files on disk, as mirrored (the rows of a deleted deck file still say `present`).
+            result.cards = store.present_card_count(path.stem for path in _yaml_files(workspace.decks_dir))
 
 
-def _mirrored_cards(store: Any, workspace: Workspace) -> int:
-    """Cards of the deck files on disk, as mirrored (the rows of a deleted deck file still say `present`)."""
-    import json
-
-    on_disk = json.dumps(sorted(path.stem for path in _yaml_files(workspace.decks_dir)))
-    return store.conn.execute(
-        "SELECT count(*) FROM cards WHERE present = 1 AND deck IN (SELECT value FROM json_each(?))", (on_disk,)
-    ).fetchone()[0]
-
-
-def _read_only_uri(path: Path) -> str:
-    """A read-only SQLite URI for `path`: percent-encoded, so a '#' or '?' in a folder name stays in the path
-    (`file:{path}` would cut it there, and open, even create, another file)."""
-    return f"{path.resolve().as_uri()}?mode=ro"
-
-
-def _integrity_in_background(path: Path, full: bool) -> Callable[[], list[str]]:
-    """Start SQLite's `quick_check` (`integrity_check` when `full`) on its own read-only connection in a thread,
-    and return a function that waits for its rows (re-raising its sqlite3 error, if any).
-
-    SQLite runs the check without holding Python's GIL: it is most of `check`'s time on a large database, and
-    the history checks run meanwhile on the main connection.
-    """
-    import sqlite3
-    import threading
-
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            conn = sqlite3.connect(_read_only_uri(path), uri=True)
-            try:
-                outcome["rows"] = [
-                    row[0] for row in conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")
-                ]
-            finally:
-                conn.close()
-        except sqlite3.Error as error:
-            outcome["error"] = error
-
-    thread = threading.Thread(target=run, name="studyprep-integrity", daemon=True)
-    thread.start()
-
-    def rows() -> list[str]:
-        thread.join()
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["rows"]
-
-    return rows
-
-
-def _integrity_ok(store: Any, rows: list[str], result: CheckResult) -> bool:
+def _integrity_ok(store: ReviewStore, rows: list[str], result: CheckResult) -> bool:
     if rows == ["ok"]:
         return True
     for row in rows[:20]:
@@ -335,84 +264,39 @@ def _integrity_ok(store: Any, rows: list[str], result: CheckResult) -> bool:
     return False
 
 
-def _mirror_changed_decks(store: Any, valid_decks: ValidDecks) -> None:
+def _mirror_changed_decks(store: ReviewStore, valid_decks: ValidDecks) -> None:
     """Bring the card mirror up to date with the valid deck files, so orphans are judged on current content."""
-    known = {row[0]: row[1:] for row in store.conn.execute("SELECT deck, size, mtime_ns, sha256 FROM decks")}
+    known = store.mirrored_files()
     for slug, (path, digest) in valid_decks.items():
         stat = path.stat()
-        if known.get(slug) != (stat.st_size, stat.st_mtime_ns, digest):
+        if known.get(slug) != MirroredFile(stat.st_size, stat.st_mtime_ns, digest):
             from studyprep.store.deckstore import load_deck_file  # pydantic: imported only when a deck changed
 
             store.mirror_deck(load_deck_file(path), path)
 
 
-def _check_history(store: Any, result: CheckResult) -> None:
+def _check_history(store: ReviewStore, result: CheckResult) -> None:
     """Every card's state comes from its latest review, and no answer is logged twice (one index scan)."""
-    conn = store.conn
     where = str(store.path)
-    result.reviews = conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
-    disagreeing = conn.execute(
-        "SELECT g.deck, g.card_id, g.latest, s.last_log_id, g.answers - g.moments FROM (SELECT deck, card_id,"
-        " max(id) AS latest, count(*) AS answers, count(DISTINCT reviewed_at) AS moments FROM review_log"
-        " GROUP BY deck, card_id) g LEFT JOIN card_state s ON s.deck = g.deck AND s.card_id = g.card_id"
-        " WHERE s.last_log_id IS NOT g.latest OR g.answers != g.moments"
-    ).fetchall()
-    forgotten = _forgotten_since_latest(conn)
-    for deck, card_id, latest, state_from, repeated in disagreeing:
-        card = f"card {card_id} in {deck}"
-        if state_from is None and (deck, card_id) in forgotten:
-            pass  # sent back to new by `studyprep forget` after its last review: no state, history kept
-        elif state_from is None:
-            result.problems.append(Problem("history", f"{card}: reviews logged but no state", where))
-        elif state_from != latest:
-            result.problems.append(Problem("history", f"{card}: its state comes from review {state_from}, not from"
-                                           f" the latest logged review {latest}", where))  # fmt: skip
-        if repeated:
-            result.problems.append(Problem("history", f"{card}: {count(repeated, 'answer')} logged twice", where))
-    stateless = conn.execute(
-        "SELECT deck, card_id FROM card_state s"
-        " WHERE NOT EXISTS (SELECT 1 FROM review_log l WHERE l.deck = s.deck AND l.card_id = s.card_id)"
-    ).fetchall()
-    for deck, card_id in stateless:
-        result.problems.append(Problem("history", f"card {card_id} in {deck}: a state without any review", where))
-    unreadable = conn.execute(  # what `ReviewStore` cannot rebuild an fsrs card from (fsrs states are 1-3)
-        "SELECT deck, card_id FROM card_state WHERE state NOT IN (1, 2, 3) OR typeof(due) != 'integer'"
-        " OR typeof(last_review) NOT IN ('integer', 'null') ORDER BY deck, card_id"
-    ).fetchall()
-    for deck, card_id in unreadable:
-        result.problems.append(Problem("history", f"card {card_id} in {deck}: a scheduling state that cannot be read",
-                                       where))  # fmt: skip
+    result.reviews = store.review_count()
+    for finding in store.history_findings():
+        result.problems.append(Problem("history", f"card {finding.card_id} in {finding.deck}: {_said(finding)}", where))
 
 
-def _forgotten_since_latest(conn: Any) -> set[tuple[str, str]]:
-    """Cards sent back to new (`studyprep forget`) with no review logged since."""
-    rows = conn.execute(
-        "SELECT f.deck, f.card_id FROM forgotten f WHERE NOT EXISTS (SELECT 1 FROM review_log l"
-        " WHERE l.deck = f.deck AND l.card_id = f.card_id AND l.reviewed_at >= f.at)"
-    )
-    return {(deck, card_id) for deck, card_id in rows}
+def _said(finding: HistoryFinding) -> str:
+    """What is wrong with a card's history, in words."""
+    if finding.kind == "no state":
+        return "reviews logged but no state"
+    if finding.kind == "older state":
+        return f"its state comes from review {finding.state_from}, not from the latest logged review {finding.latest}"
+    if finding.kind == "answers twice":
+        return f"{count(finding.repeated, 'answer')} logged twice"
+    if finding.kind == "state without reviews":
+        return "a state without any review"
+    return "a scheduling state that cannot be read"
 
 
-def _find_orphans(store: Any, workspace: Workspace, valid_decks: ValidDecks, result: CheckResult) -> None:
+def _find_orphans(store: ReviewStore, workspace: Workspace, valid_decks: ValidDecks, result: CheckResult) -> None:
     """Reviewed cards that no valid deck file holds (cards of a deck file that does not load are not judged)."""
-    import json
-
     invalid = {path.stem for path in _yaml_files(workspace.decks_dir)} - valid_decks.keys()
-    # Mirror rows of a deleted deck file still say `present`: only the valid files on disk count.
-    # A card has a state exactly when it has reviews (anything else is reported as a history problem).
-    rows = store.conn.execute(
-        "SELECT s.deck, s.card_id, (SELECT count(*) FROM review_log l WHERE l.deck = s.deck AND l.card_id = s.card_id),"
-        " coalesce(c.prompt, '') FROM card_state s LEFT JOIN cards c ON c.deck = s.deck AND c.card_id = s.card_id"
-        " WHERE c.present IS NOT 1 OR s.deck NOT IN (SELECT value FROM json_each(?)) ORDER BY s.deck, s.card_id",
-        (json.dumps(sorted(valid_decks)),),
-    ).fetchall()
-    result.orphans = [Orphan(*row) for row in rows if row[0] not in invalid]
-
-
-def _drop_orphans(store: Any, orphans: list[Orphan]) -> int:
-    keys = [(orphan.deck, orphan.card_id) for orphan in orphans]
-    with store.transaction() as conn:
-        for table in ("review_log", "card_state", "buried", "flags", "forgotten"):
-            conn.executemany(f"DELETE FROM {table} WHERE deck = ? AND card_id = ?", keys)  # noqa: S608 - fixed names
-        conn.executemany("UPDATE cards SET seen = 0 WHERE deck = ? AND card_id = ?", keys)
-    return len(keys)
+    result.orphans = [Orphan(*card) for card in store.orphaned_cards(valid_decks) if card.deck not in invalid]

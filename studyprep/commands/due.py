@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from studyprep.clock import isoformat
+from studyprep.schedule.replays import open_store
 from studyprep.schedule.today import BrokenDeck, DeckDue, broken_decks, workspace_counts
-from studyprep.store.reviewstore import open_store
 from studyprep.store.workspace import Workspace
 
 

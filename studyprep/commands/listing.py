@@ -11,7 +11,7 @@ from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from studyprep.cards.models import Card, Deck
-    from studyprep.store.reviewstore import DeckOverview
+    from studyprep.store.db import DeckOverview
 
 
 @dataclass
@@ -55,8 +55,8 @@ def list_decks(workspace: Workspace, now: datetime) -> list[DeckSummary]:
     left and readiness today (predicted recall at the interview from the stored FSRS states). A deck whose
     file cannot be read is listed with its error only.
     """
+    from studyprep.schedule.replays import open_store
     from studyprep.schedule.today import broken_decks, workspace_counts
-    from studyprep.store.reviewstore import open_store
 
     with open_store(workspace, create=False) as store:
         broken = store.refresh_decks(workspace)

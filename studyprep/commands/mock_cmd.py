@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 from studyprep.errors import StudyprepError
 from studyprep.schedule.mock import MockInterview, pick_questions
+from studyprep.schedule.replays import open_store
 from studyprep.schedule.scheduling import scheduler_for
 from studyprep.store.plan import load_plan
-from studyprep.store.reviewstore import open_store
 from studyprep.store.workspace import Workspace, match_slug
 
 

@@ -127,7 +127,7 @@ def _apply(plan: StudyPlan, change: PlanChange, now: datetime) -> bool:
 
 def _forget_cached_plan(workspace: Workspace, slug: str) -> None:
     """Make `due` and `readiness` validate the rewritten plan file again rather than trust its size and mtime."""
-    from studyprep.store.reviewstore import database_path, open_store
+    from studyprep.store.db import database_path, open_store
 
     if database_path(workspace).is_file():
         with open_store(workspace) as store:

@@ -19,7 +19,7 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
     whose file cannot be read is listed with its error; named, it is refused by it)."""
     from studyprep.schedule.deadline_plan import deadline_plan
     from studyprep.schedule.parallel import map_decks
-    from studyprep.store.reviewstore import open_store
+    from studyprep.schedule.replays import open_store
     from studyprep.store.workspace import match_slug
 
     with open_store(workspace, create=False) as store:

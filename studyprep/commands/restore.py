@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from studyprep.store.db import database_path
 from studyprep.store.history_backups import (
     Backup,
     RestoreResult,
@@ -20,7 +21,6 @@ from studyprep.store.history_backups import (
     list_backups,
     restore_backup,
 )
-from studyprep.store.reviewstore import database_path
 from studyprep.store.workspace import Workspace
 
 

@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 from studyprep.errors import DeckNotFoundError, StudyprepError
 from studyprep.schedule.practice import CardFilter, chosen_cards
 from studyprep.schedule.queue import build_queue, open_queue
+from studyprep.schedule.replays import open_store
 from studyprep.schedule.session import ReviewSession
 from studyprep.schedule.today import deck_days
 from studyprep.store.plan import load_plan
-from studyprep.store.reviewstore import open_store
 from studyprep.store.workspace import Workspace
 
 

@@ -123,24 +123,20 @@ def _local_midnight(day: date) -> datetime:
 
 def review_stats(workspace: Workspace, now: datetime, zone: tzinfo | None = None) -> Stats:
     """Figures from the review log; days are local days (`zone`, else the computer's time zone)."""
-    from studyprep.store.reviewstore import from_us, open_store
+    from studyprep.store.db import open_store
 
-    with open_store(workspace, create=False) as store, store.guard():
-        rows = store.conn.execute(
-            "SELECT deck, rating, reviewed_at, duration_ms, was_new, json_extract(state_before, '$[0]'), card_id,"
-            " json_extract(state_after, '$[4]') FROM review_log ORDER BY reviewed_at"
-        ).fetchall()
-        active = store.conn.execute("SELECT count(*) FROM cards WHERE active = 1").fetchone()[0]
+    with open_store(workspace, create=False) as store:
+        answers = store.answer_history()
+        active = store.active_card_count()
     total = DeckStats("*")
     decks: dict[str, DeckStats] = {}
     logged = []
-    for deck, rating, reviewed_at, duration_ms, was_new, state_before, card_id, due in rows:
-        moment = from_us(reviewed_at)
-        day = moment.astimezone(zone).date().isoformat()
-        seconds = min(duration_ms or 0, 300_000) / 1000  # a walk-away is not study time
-        for stats in (total, decks.setdefault(deck, DeckStats(deck))):
-            _add(stats, day, rating, seconds, bool(was_new), state_before)
-        logged.append(_Logged((deck, card_id), moment, None if due is None else from_us(due)))
+    for answer in answers:
+        day = answer.reviewed_at.astimezone(zone).date().isoformat()
+        seconds = min(answer.duration_ms or 0, 300_000) / 1000  # a walk-away is not study time
+        for stats in (total, decks.setdefault(answer.deck, DeckStats(answer.deck))):
+            _add(stats, day, answer.rating, seconds, answer.was_new, answer.state_before)
+        logged.append(_Logged((answer.deck, answer.card_id), answer.reviewed_at, answer.due_after))
     today = now.astimezone(zone).date()
     ordered = sorted(decks.values(), key=lambda stats: stats.deck)
     return Stats(today, streak(set(total.per_day), today, nothing_to_do(logged, active, zone)), total, ordered)

@@ -30,7 +30,7 @@ from studyprep.schedule.scheduling import RATING_NAMES
 from studyprep.schedule.session import Phase, Progress, ReviewSession, Summary
 
 if TYPE_CHECKING:
-    from studyprep.store.reviewstore import MirrorCard
+    from studyprep.store.db import MirrorCard
 
 QUIT_KEYS = {"q", "\x03", "\x04"}
 REVEAL_KEYS = {" ", "\n", "\r"}

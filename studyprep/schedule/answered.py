@@ -12,7 +12,7 @@ from studyprep.schedule.deadline import recall_at
 if TYPE_CHECKING:
     from fsrs import Scheduler
 
-    from studyprep.store.reviewstore import ReviewStore
+    from studyprep.store.db import ReviewStore
 
 WEAKEST_UNANSWERED = 5
 

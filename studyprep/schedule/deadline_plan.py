@@ -20,8 +20,8 @@ from studyprep.store.plan_limits import check_interview_horizon
 if TYPE_CHECKING:
     import fsrs
 
+    from studyprep.store.db import ReviewStore
     from studyprep.store.plan import StudyPlan
-    from studyprep.store.reviewstore import ReviewStore
     from studyprep.store.workspace import Workspace
 
 # Readiness plays out every day until the interview, so a date decades ahead would take minutes.

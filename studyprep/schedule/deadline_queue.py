@@ -23,7 +23,7 @@ DAY_PLAN_FORMAT = 2
 if TYPE_CHECKING:
     from studyprep.schedule.deck_day import DeckDay
     from studyprep.schedule.parallel import Later
-    from studyprep.store.reviewstore import ReviewStore
+    from studyprep.store.db import ReviewStore
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ class DayPlanner:
         return functools.partial(_decide, now=self.now)
 
     def _reopen(self) -> Callable[[], ReviewStore]:
-        from studyprep.store.reviewstore import open_database
+        from studyprep.store.db import open_database
 
         return functools.partial(open_database, self.store.path)
 

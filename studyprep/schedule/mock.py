@@ -22,7 +22,7 @@ from studyprep.errors import StudyprepError
 if TYPE_CHECKING:
     import fsrs
 
-    from studyprep.store.reviewstore import Attempt, MirrorCard, ReviewStore
+    from studyprep.store.db import Attempt, MirrorCard, ReviewStore
     from studyprep.store.workspace import Workspace
 
 MAX_ANSWER_MS = 60 * 60 * 1000

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
     from studyprep.schedule.deck_day import DeckDay
     from studyprep.schedule.queue import QueueEntry
+    from studyprep.store.db import ReviewStore
     from studyprep.store.plan import StudyPlan
-    from studyprep.store.reviewstore import ReviewStore
     from studyprep.store.workspace import Workspace
 
 AHEAD_CARDS = 20  # `review --ahead` without a number, and the one-key offer when nothing is due

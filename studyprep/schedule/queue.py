@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from studyprep.schedule.deck_day import DeckDay
-from studyprep.store.reviewstore import ReviewStore
+from studyprep.store.db import ReviewStore
 
 if TYPE_CHECKING:
     from studyprep.schedule.deadline_queue import DayPlanner, PlannedDay

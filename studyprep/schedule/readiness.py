@@ -24,7 +24,7 @@ from studyprep.schedule.deadline import Candidate, DeadlineGoal, recall_at, sess
 from studyprep.schedule.projection import Projection, project_plan
 
 if TYPE_CHECKING:
-    from studyprep.store.reviewstore import ReviewStore
+    from studyprep.store.db import ReviewStore
 
 DEFAULT_SECONDS_PER_ANSWER = 20.0
 DEFAULT_BUDGET_MINUTES = 20

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from studyprep.store.reviewstore import LogEntry, ReviewStore, fsrs_card_id, to_us
+from studyprep.store.db import LogEntry, ReviewStore, fsrs_card_id, to_us
 
 if TYPE_CHECKING:
     import fsrs

@@ -21,7 +21,7 @@ from studyprep.render.wording import count
 from studyprep.schedule.deck_day import DeckDay
 from studyprep.schedule.queue import PendingQueue, QueueEntry, ReviewQueue
 from studyprep.schedule.scheduling import preview, review, scheduler_for
-from studyprep.store.reviewstore import ConflictError, MirrorCard, ReviewStore, StoredState
+from studyprep.store.db import ConflictError, MirrorCard, ReviewStore, StoredState
 from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:

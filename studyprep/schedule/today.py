@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from studyprep.clock import isoformat, study_day
 from studyprep.schedule.deadline_plan import DeadlinePlan, plan_settings
 from studyprep.schedule.deck_day import DeckDay
-from studyprep.store.reviewstore import DeckCounts, ReviewStore
+from studyprep.store.db import DeckCounts, ReviewStore
 from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from studyprep.store.locking import deck_write_lock
 from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
-    from studyprep.store.reviewstore import ReviewStore
+    from studyprep.store.db import ReviewStore
 
 
 def changed(card: Card, **fields: object) -> Card:

@@ -13,7 +13,7 @@ from studyprep.errors import StudyprepError
 from studyprep.store.workspace import match_slug
 
 if TYPE_CHECKING:
-    from studyprep.store.reviewstore import ReviewStore
+    from studyprep.store.db import ReviewStore
 
 SHOWN_CANDIDATES = 5
 _REFERENCE = re.compile(r"^(?:(?P<deck>[^:\s]+):)?(?P<id>[0-9a-z][0-9a-z-]*)$")

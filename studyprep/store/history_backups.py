@@ -30,7 +30,6 @@ from typing import Any
 from studyprep.errors import StudyprepError, storage_error
 from studyprep.store.atomic import _fsync_directory as fsync_directory
 from studyprep.store.atomic import keep_mode
-from studyprep.store.workspace import Workspace
 
 BACKUP_DIR_NAME = "backups"
 KEEP_TODAY = 10
@@ -232,20 +231,10 @@ def _beyond_keeping(backups: list[Backup], now: datetime) -> list[Backup]:
     return doomed
 
 
-def back_up_before(workspace: Workspace, change: str, now: datetime) -> Backup | None:
-    """Back up the workspace's review database before `change` rewrites its history (None: no database yet)."""
-    from studyprep.store.reviewstore import database_path, open_database
-
-    if not database_path(workspace).is_file():
-        return None
-    with open_database(database_path(workspace)) as store, store.guard():
-        return back_up(store.conn, store.path, f"before-{change}", now)
-
-
 def verify_backup(path: Path, full: bool = True) -> str | None:
     """None when `path` is a whole studyprep review database (`PRAGMA integrity_check` says ok; `quick_check`,
     which skips matching indexes to rows, unless `full`), else what is wrong with it, in words."""
-    from studyprep.store.reviewstore import APPLICATION_ID, MIGRATIONS
+    from studyprep.store.db.migrations import APPLICATION_ID, MIGRATIONS
 
     try:
         conn = sqlite3.connect(_read_only_uri(path), uri=True)
@@ -312,15 +301,14 @@ def restore_backup(database: Path, backup: Backup, now: datetime) -> RestoreResu
     """Check `backup`'s integrity and swap it in as `database`, atomically, keeping the current file as a
     `replaced` backup. Holds the review lock (no review session runs meanwhile) and an exclusive SQLite lock
     on the current file (no other command writes to it meanwhile)."""
-    from studyprep.store.locking import exclusive_lock
-    from studyprep.store.reviewstore import LOCK_NAME
+    from studyprep.store.locking import REVIEW_LOCK_NAME, exclusive_lock
 
     problem = verify_backup(backup.path)
     if problem:
         raise StudyprepError(f"cannot restore this backup: {problem}; choose another (`studyprep restore --list`)",
                              backup.path)  # fmt: skip
     busy = "a review session is running on this workspace (pid {holder}); finish it, then restore"
-    with exclusive_lock(database.parent / LOCK_NAME, 0, busy):
+    with exclusive_lock(database.parent / REVIEW_LOCK_NAME, 0, busy):
         staged = _stage_copy(backup.path, database)
         try:
             replaced = _swap_in(staged, database, now)

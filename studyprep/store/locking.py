@@ -20,6 +20,7 @@ from studyprep.store.workspace import Workspace, refuse_links
 
 POLL_SECONDS = 0.05
 DECK_LOCK_NAME = ".lock"
+REVIEW_LOCK_NAME = ".review.lock"  # beside the review database: held by a review session, and by `restore`
 DECK_LOCK_WAIT_SECONDS = 30.0
 
 
