@@ -119,7 +119,7 @@ def decks_cmd(ctx: click.Context, as_json: bool) -> None:
 
 
 @cli.command("show")
-@click.argument("deck")
+@click.argument("deck", required=False, default="")
 @click.option("--retired", is_flag=True, help="Include cards retired from the document.")
 @json_option
 @click.pass_context
@@ -132,7 +132,7 @@ def show_cmd(ctx: click.Context, deck: str, retired: bool, as_json: bool) -> Non
 
 
 @cli.command("answers")
-@click.argument("deck")
+@click.argument("deck", required=False, default="")
 @click.option("--kind", type=click.Choice(["question", "concept", "fact", "ask"]), help="Only cards of this kind.")
 @click.option("--category", help="Only cards whose category contains TEXT (case and accents ignored).")
 @click.option("--missing", is_flag=True, help="Only cards without an answer yet.")
@@ -287,7 +287,7 @@ def review_cmd(ctx: click.Context, decks: tuple[str, ...], limit: int | None, ne
 
 
 @cli.command("mock")
-@click.argument("deck")
+@click.argument("deck", required=False, default="")
 @click.option("--questions", type=click.IntRange(min=1), default=5, show_default=True, help="Questions to ask.")
 @click.option("--minutes", type=click.FloatRange(min=0, min_open=True), default=2.0, show_default=True,
               help="Time to answer each question.")  # fmt: skip
@@ -311,14 +311,21 @@ def mock_cmd(ctx: click.Context, deck: str, questions: int, minutes: float, cate
 
 
 @cli.command("due")
+@click.option("--short", is_flag=True, help="One line for a prompt or status bar: `doit 12 · stripe 3`.")
+@click.option("--exit-status", is_flag=True, help="Exit 0 when a card is due now, 1 when none is (for scripts).")
 @json_option
 @click.pass_context
-def due_cmd(ctx: click.Context, as_json: bool) -> None:
+def due_cmd(ctx: click.Context, short: bool, exit_status: bool, as_json: bool) -> None:
     """Count today's cards per deck (learning, review, new) and say when the next one is due."""
     from studyprep.commands.due import due_report
 
     report = due_report(_workspace(ctx), _now())
-    _emit(as_json, report.to_json, "studyprep.render.review:render_due", report)
+    if short and not as_json:
+        click.echo(report.short_line())
+    else:
+        _emit(as_json, report.to_json, "studyprep.render.review:render_due", report)
+    if exit_status and not sum(report.totals().values()):
+        ctx.exit(1)
 
 
 @cli.command("anki-pull")
@@ -334,7 +341,7 @@ def anki_pull_cmd(ctx: click.Context, collection: Path, as_json: bool) -> None:
 
 
 @cli.command("plan")
-@click.argument("deck")
+@click.argument("deck", required=False, default="")
 @click.option("--interview", help="Interview date or date-time, e.g. 2026-12-10 or 2026-12-10T14:00.")
 @click.option("--tz", "time_zone", help="IANA time zone of the interview, e.g. Europe/Amsterdam.")
 @click.option("--budget-minutes", type=click.IntRange(min=1), help="Daily study budget in minutes.")
@@ -372,7 +379,7 @@ def readiness_cmd(ctx: click.Context, deck: str | None, as_json: bool) -> None:
 
 
 @cli.command("brief")
-@click.argument("deck")
+@click.argument("deck", required=False, default="")
 @json_option
 @click.pass_context
 def brief_cmd(ctx: click.Context, deck: str, as_json: bool) -> None:

@@ -39,6 +39,11 @@ class DueReport:
             "new": sum(deck.new for deck in self.decks),
         }
 
+    def short_line(self) -> str:
+        """`doit 12 · stripe 3`: the decks with cards to go through today, for a prompt or a status bar."""
+        busy = [f"{deck.deck} {deck.total}" for deck in sorted(self.decks, key=lambda d: d.deck) if deck.total]
+        return " · ".join(busy) or "nothing due"
+
     def to_json(self) -> dict[str, Any]:
         """Machine-readable form."""
         return {
