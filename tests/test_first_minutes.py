@@ -68,6 +68,16 @@ def test_due_short_and_exit_status(home: Path, tmp_path: Path) -> None:
     short = run(home, "due", "--short", "--exit-status")
     assert short.exit_code == 0
     assert short.output.strip() == f"{SLUG} 20"
+    (tmp_path / "empty").mkdir()
     empty = run(tmp_path / "empty", "due", "--short", "--exit-status")
     assert empty.exit_code == 1
     assert empty.output.strip() == "nothing due"
+
+
+@pytest.mark.parametrize("command", ["decks", "due", "stats", "readiness"])
+def test_a_home_that_does_not_exist_is_an_error_for_a_reporting_command(tmp_path: Path, command: str) -> None:
+    missing = tmp_path / "typo"
+    result = run(missing, command)
+    assert result.exit_code == 1
+    assert f"{missing}: no workspace here: the folder does not exist" in result.output
+    assert not missing.exists()
