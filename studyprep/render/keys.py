@@ -97,28 +97,29 @@ class KeyReader:
         """In a terminal: what was typed next (one key or more), or None when `timeout` seconds pass first."""
         if not self.posix:
             return self._getchar.get(timeout)
-        import select
-
-        fd = self.stream.fileno()
-        if not select.select([fd], [], [], timeout)[0]:
-            return None
-        return os.read(fd, 64).decode("utf-8", errors="ignore")
+        fd = self._ready(timeout)
+        return None if fd is None else os.read(fd, 64).decode("utf-8", errors="ignore")
 
     def _next_key(self, timeout: float) -> str | None:
         """One key as typed (an escape burst drained on POSIX), or None when `timeout` seconds pass first."""
         if not self.posix:
             return self._getchar.get(timeout)
-        import select
-
-        fd = self.stream.fileno()
-        if not select.select([fd], [], [], timeout)[0]:
+        fd = self._ready(timeout)
+        if fd is None:
             return None
         data = os.read(fd, 1)
         if data == b"\x1b":
             # An arrow or function key sends a burst starting with ESC: drain and ignore it.
-            while select.select([fd], [], [], 0.01)[0]:
+            while self._ready(0.01) is not None:
                 os.read(fd, 64)
         return data.decode("latin-1")
+
+    def _ready(self, timeout: float) -> int | None:
+        """POSIX: the terminal's descriptor once something can be read from it, or None after `timeout` seconds."""
+        import select
+
+        fd = self.stream.fileno()
+        return fd if select.select([fd], [], [], timeout)[0] else None
 
 
 def command_key(data: str) -> str:
