@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from review_helpers import DOC, SLUG
-from test_review_session_pty import BACK_HINT, FRONT_HINT, REPO, _default_sigint
+from review_helpers import DOC, SLUG, make_workspace
+from test_review_session_pty import BACK_HINT, FRONT_HINT, REPO, _default_sigint, logged
+
+from studyprep.store.workspace import Workspace
 
 POSIX_ONLY = ("termios", "tty", "fcntl")
 # Installed through sitecustomize before studyprep (or anything it uses) imports: these modules do not exist.
@@ -122,11 +124,8 @@ def test_every_command_runs_without_termios_tty_and_fcntl(tmp_path: Path, no_pos
     run(env, home, "restore", "--list")
 
 
-def spawn_getchar_review(tmp_path: Path) -> pexpect.spawn:
+def spawn_getchar_review(workspace: Workspace) -> pexpect.spawn:
     """A review in a real terminal with the POSIX fast path turned off: keys come from click's getchar."""
-    from review_helpers import make_workspace
-
-    workspace = make_workspace(tmp_path)
     script = (
         "import sys; import studyprep.render.keys as keys; keys.posix_terminal_available = lambda: False; "
         "from studyprep.cli import main; sys.argv = ['studyprep', 'review']; main()"
@@ -138,7 +137,8 @@ def spawn_getchar_review(tmp_path: Path) -> pexpect.spawn:
 
 
 def test_a_review_reads_single_keys_through_click_getchar(tmp_path: Path) -> None:
-    child = spawn_getchar_review(tmp_path)
+    workspace = make_workspace(tmp_path)
+    child = spawn_getchar_review(workspace)
     child.expect_exact(FRONT_HINT)
     child.send("\x1b[A")  # an arrow key does nothing
     child.send(" ")  # no Enter needed
@@ -153,7 +153,8 @@ def test_a_review_reads_single_keys_through_click_getchar(tmp_path: Path) -> Non
 
 
 def test_ctrl_c_through_click_getchar_stops_the_review_keeping_answers(tmp_path: Path) -> None:
-    child = spawn_getchar_review(tmp_path)
+    workspace = make_workspace(tmp_path)
+    child = spawn_getchar_review(workspace)
     child.expect_exact(FRONT_HINT)
     child.send(" ")
     child.expect_exact(BACK_HINT)
@@ -164,3 +165,4 @@ def test_ctrl_c_through_click_getchar_stops_the_review_keeping_answers(tmp_path:
     child.close()
     assert child.exitstatus == 0, child.before
     assert "Traceback" not in child.before
+    assert logged(workspace) == 1  # the answer given before Ctrl-C is kept
