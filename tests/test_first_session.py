@@ -21,7 +21,7 @@ from review_helpers import DOC, Clock, session_at, set_plan
 
 from studyprep.commands.importing import import_document
 from studyprep.errors import StudyprepError
-from studyprep.schedule.deadline_queue import PlannedDay
+from studyprep.schedule.deadline_queue import DayPlan
 from studyprep.schedule.queue import QueueEntry, ReviewQueue, _certain_head, build_queue, open_queue
 from studyprep.schedule.session import ReviewSession
 from studyprep.schedule.today import deck_days
@@ -174,9 +174,10 @@ def test_a_plain_session_has_nothing_pending(workspace: Workspace) -> None:
         assert session.progress().left == 5 + 3
 
 
-def planned_day(deck: str, cards: list[tuple[str, bool]], budget: int = 10) -> PlannedDay:
-    return PlannedDay(deck, cards, budget, answered_today=0, final_days=False, interview=FIXED_NOW + timedelta(days=3),
-                      readiness_today=0.5, room=budget)  # fmt: skip
+def planned_day(deck: str, cards: list[tuple[str, bool]], budget: int = 10) -> DayPlan:
+    interview = FIXED_NOW + timedelta(days=3)
+    return DayPlan(deck, tuple(cards), budget, answered_today=0, final_days=False, interview=interview,
+                   readiness_today=0.5, room=budget)  # fmt: skip
 
 
 def learning_due(deck: str, minutes: int) -> QueueEntry:

@@ -11,6 +11,7 @@ from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from studyprep.cards.models import Card, Deck
+    from studyprep.schedule.today import ReadinessGlance
     from studyprep.store.reviewstore import DeckOverview
 
 
@@ -26,7 +27,7 @@ class DeckSummary:
     retired: int
     suspended: int
     due: dict[str, Any] | None = None  # today's counts and next due moment, as `studyprep due --json` has them
-    readiness: dict[str, Any] | None = None  # interview, time left, readiness today (when dated)
+    readiness: ReadinessGlance | None = None  # interview, time left, readiness today (when dated)
     error: str | None = None  # the deck file cannot be read: its error (file and line), in place of the figures
 
     def to_json(self) -> dict[str, Any]:
@@ -43,7 +44,7 @@ class DeckSummary:
             "retired": self.retired,
             "suspended": self.suspended,
             "due": self.due,
-            "readiness": self.readiness,
+            "readiness": self.readiness and self.readiness.to_json(),
         }
 
 

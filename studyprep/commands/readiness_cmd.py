@@ -50,11 +50,9 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
 
 def _day_start(workspace: Workspace, store: Any, slug: str, now: datetime) -> datetime:
     """When the deck's study day containing `now` began (its plan's `day_starts_at_hour` and time zone)."""
-    from studyprep.clock import study_day
     from studyprep.schedule.deadline_plan import plan_settings
 
-    settings = plan_settings(workspace, store, slug)
-    return study_day(now, settings["hour"], settings["zone"])[0]
+    return plan_settings(workspace, store, slug).study_day(now)[0]
 
 
 def _has_date(workspace: Workspace, store: Any, slug: str) -> bool:

@@ -24,7 +24,7 @@ from studyprep.schedule.deck_day import DeckDay
 from studyprep.store.reviewstore import ReviewStore
 
 if TYPE_CHECKING:
-    from studyprep.schedule.deadline_queue import DayPlanner, PlannedDay
+    from studyprep.schedule.deadline_queue import DayPlan, DayPlanner
     from studyprep.schedule.parallel import Later
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -200,7 +200,7 @@ def open_queue(
         return _assemble(store, decks, now, limit, new_limit, planner), None
     learning = _learning(store, decks, now)
     room = len(learning) if limit is None else limit
-    known: list[PlannedDay] = []
+    known: list[DayPlan] = []
     missing = {day.slug for day in planner.missing}
     for day in planner.deadline_days:
         head = _certain_head(learning[:room], known, now, limit, new_limit)
@@ -258,7 +258,7 @@ class PendingQueue:
 
 
 def _certain_head(
-    learning: list[QueueEntry], known: list[PlannedDay], now: datetime, limit: int | None, new_limit: int | None
+    learning: list[QueueEntry], known: list[DayPlan], now: datetime, limit: int | None, new_limit: int | None
 ) -> ReviewQueue | None:
     """A queue holding the whole queue's first card, from the learning lane and the deadline decks decided so
     far (in deck order, no undecided one before them); None while that card could still be another's."""
@@ -287,10 +287,12 @@ def _owes(deck: DeckDay, state: int, step: int) -> int:
 
     if deck.plan is None:
         return 1
-    return steps_left(len(deck.plan.scheduler["learning_steps" if state == 1 else "relearning_steps"]), step)
+    return steps_left(
+        len(deck.plan.scheduler.learning_steps if state == 1 else deck.plan.scheduler.relearning_steps), step
+    )
 
 
-def _budgets(days: list[PlannedDay]) -> dict[str, int]:
+def _budgets(days: list[DayPlan]) -> dict[str, int]:
     return {day.deck: max(0, day.budget - day.answered_today) for day in days}
 
 
@@ -328,7 +330,7 @@ def _assemble(
                        answers_per_new={day.deck: day.answers_per_new for day in planned_days})  # fmt: skip
 
 
-def _planned(days: list[PlannedDay], new_limit: int | None, per_deck: int | None = None) -> list[QueueEntry]:
+def _planned(days: list[DayPlan], new_limit: int | None, per_deck: int | None = None) -> list[QueueEntry]:
     """Deadline decks' cards in plan order, decks taking turns; with `new_limit`, at most that many new ones.
     With `per_deck`, only each deck's first cards: the start of the turns whatever the decks after these."""
     entries = _take_turns([
