@@ -61,15 +61,11 @@ def list_decks(workspace: Workspace, now: datetime) -> list[DeckSummary]:
 
     with open_store(workspace, create=False) as store:
         broken = store.refresh_decks(workspace)
-        counting = workspace_counts(workspace, store, now, broken)  # the day's plans are decided meanwhile
-        try:
-            summaries = [_summary(deck) for deck in store.deck_overview() if deck.slug not in broken]
-            summaries += [DeckSummary(entry.deck, "", "", "", {}, 0, 0, error=entry.error)
-                          for entry in broken_decks(broken)]  # fmt: skip
-            summaries.sort(key=lambda summary: summary.slug)
-            counts = {deck.deck: deck for deck in counting.result()}
-        finally:
-            counting.cancel()  # no-op once collected; on an error, no plan is decided for nothing
+        counts = {deck.deck: deck for deck in workspace_counts(workspace, store, now, broken)}
+        summaries = [_summary(deck) for deck in store.deck_overview() if deck.slug not in broken]
+        summaries += [DeckSummary(entry.deck, "", "", "", {}, 0, 0, error=entry.error)
+                      for entry in broken_decks(broken)]  # fmt: skip
+        summaries.sort(key=lambda summary: summary.slug)
     for summary in summaries:
         found = counts.get(summary.slug)
         if found:

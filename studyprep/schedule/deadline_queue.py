@@ -11,9 +11,8 @@ are counted from the log (`DayPlanner`). Once the interview has passed a deck ha
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -33,7 +32,6 @@ DAY_PLAN_FORMAT = 2
 
 if TYPE_CHECKING:
     from studyprep.schedule.deck_day import DeckDay
-    from studyprep.schedule.parallel import Later
     from studyprep.store.reviewstore import ReviewStore
 
 
@@ -100,11 +98,9 @@ class DayPlanner:
     """Today's deadline plans of some decks at `now`: read back where kept, else decided (and kept).
 
     A deck is in `deadline_days` when it has an interview ahead; of those, `missing` have no plan kept for this
-    study day and state yet. `decide` works them out now (on several cores with several decks), `decide_later`
-    begins that and `keep` stores what it returns: a review session shows its first card meanwhile, and `due`
-    reads its other counts. The first command of a study day decides every deadline deck's plan; each is kept
-    until the deck's cards, states, log or plan change (`ReviewStore.deck_version`), so later commands of the day
-    read it back instead of re-deciding it.
+    study day and state yet. `decide` works them out and keeps them. The first command of a study day decides
+    every deadline deck's plan; each is kept until the deck's cards, states, log or plan change
+    (`ReviewStore.deck_version`), so later commands of the day read it back instead of re-deciding it.
 
     `served` is a plan cut to what is left of the daily budget. Buried cards are left out (they still count in
     the deck's pacing). The budget counts answers, learning steps included, so the room left today is the budget
@@ -145,18 +141,8 @@ class DayPlanner:
         return [day for day in self.deadline_days if day.slug not in self._decided]
 
     def decide(self, days: Sequence[DeckDay]) -> None:
-        """Decide (and keep) these decks' plans now; the decks are independent (`parallel.map_decks`)."""
-        from studyprep.schedule.parallel import map_decks
-
-        _preload()
-        self.keep(days, map_decks(self._job(), days, self.store, self._reopen()))
-
-    def decide_later(self, days: Sequence[DeckDay]) -> Later[DayPlan | None]:
-        """Begin deciding these decks' plans in the background; hand the result to `keep`."""
-        from studyprep.schedule.parallel import map_decks_later
-
-        _preload()
-        return map_decks_later(self._job(), days, self.store, self._reopen())
+        """Decide (and keep) these decks' plans now, one after the other."""
+        self.keep(days, [_decide(self.store, day, self.now) for day in days])
 
     def keep(self, days: Sequence[DeckDay], plans: Sequence[DayPlan | None]) -> None:
         """Store decided plans for the rest of the study day (until the deck's state changes)."""
@@ -167,14 +153,6 @@ class DayPlanner:
     def served(self, day: DeckDay) -> DayPlan | None:
         """What is left of the deck's decided plan for the rest of today; None for a deck without one."""
         return _served(self.store, day, self.now, self._decided.get(day.slug))
-
-    def _job(self) -> Callable[[ReviewStore, DeckDay], DayPlan | None]:
-        return functools.partial(_decide, now=self.now)
-
-    def _reopen(self) -> Callable[[], ReviewStore]:
-        from studyprep.store.reviewstore import open_database
-
-        return functools.partial(open_database, self.store.path)
 
 
 def _served(store: ReviewStore, day: DeckDay, now: datetime, decided: DayPlan | None) -> DayPlan | None:
@@ -197,14 +175,6 @@ def _fingerprint(store: ReviewStore, day: DeckDay, now: datetime) -> str | None:
         return None
     plan.check_horizon(now, store.path.parent / f"{day.slug}.yaml")
     return json.dumps([DAY_PLAN_FORMAT, day.day_start.isoformat(), store.deck_version(day.slug), plan.fingerprint])
-
-
-def _preload() -> None:
-    """Import what `_decide` needs before any worker forks: imported once here, not once per worker."""
-    import studyprep.schedule.deadline
-    import studyprep.schedule.readiness
-    import studyprep.schedule.scheduling
-    import studyprep.schedule.simulation  # noqa: F401
 
 
 def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> DayPlan | None:

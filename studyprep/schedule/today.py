@@ -18,13 +18,11 @@ from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from studyprep.schedule.deadline_queue import DayPlan
-    from studyprep.schedule.parallel import Later
 
 __all__ = [
     "BrokenDeck",
     "DeckDue",
     "ReadinessGlance",
-    "begin_counts",
     "broken_decks",
     "counts_for",
     "deck_days",
@@ -128,28 +126,15 @@ def _deck_day(workspace: Workspace, store: ReviewStore, slug: str, now: datetime
 
 
 def counts_for(store: ReviewStore, days: list[DeckDay], now: datetime) -> list[DeckDue]:
-    """Today's counts for each deck, from the database (a deadline deck's as its plan serves them)."""
-    return begin_counts(store, days, now).result()
-
-
-def begin_counts(store: ReviewStore, days: list[DeckDay], now: datetime) -> Later[DeckDue]:
-    """`counts_for` begun: the deadline plans still to decide for the day are worked out on other cores while the
-    caller goes on (reading the overview, say); the counts are read and the plans kept when it collects them."""
+    """Today's counts for each deck, from the database (a deadline deck's as its plan serves them); the deadline
+    plans still to decide for the day are decided (and kept) first."""
     from studyprep.schedule.deadline_queue import DayPlanner
-    from studyprep.schedule.parallel import Later
 
     planner = DayPlanner(store, days, now)
-    missing = planner.missing
-    deciding = planner.decide_later(missing)
-
-    def collect() -> list[DeckDue]:
-        # Read while the plans are decided: these queries need no plan, only whether the deck has one.
-        counts = [store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day,
-                                    planned=planner.has_plan(day)) for day in days]  # fmt: skip
-        planner.keep(missing, deciding.result())
-        return [_deck_due(count, planner.served(day), now) for day, count in zip(days, counts, strict=True)]
-
-    return Later(collect, deciding.done, deciding.cancel)
+    planner.decide(planner.missing)
+    counts = [store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day,
+                                planned=planner.has_plan(day)) for day in days]  # fmt: skip
+    return [_deck_due(count, planner.served(day), now) for day, count in zip(days, counts, strict=True)]
 
 
 def _deck_due(counts: DeckCounts, planned: DayPlan | None, now: datetime) -> DeckDue:
@@ -160,7 +145,7 @@ def _deck_due(counts: DeckCounts, planned: DayPlan | None, now: datetime) -> Dec
 
 def workspace_counts(
     workspace: Workspace, store: ReviewStore, now: datetime, broken: Collection[str] = ()
-) -> Later[DeckDue]:
-    """`begin_counts` for every deck of a workspace whose mirror is fresh (less the decks whose file is `broken`)."""
+) -> list[DeckDue]:
+    """`counts_for` for every deck of a workspace whose mirror is fresh (less the decks whose file is `broken`)."""
     slugs = [slug for slug in store.deck_slugs() if slug not in broken]
-    return begin_counts(store, deck_days(workspace, store, slugs, now), now)
+    return counts_for(store, deck_days(workspace, store, slugs, now), now)
