@@ -20,7 +20,7 @@ from studyprep.commands.due import due_report
 from studyprep.commands.readiness_cmd import readiness_report
 from studyprep.schedule.deadline_plan import DeadlinePlan, PlanSettings
 from studyprep.schedule.scheduling import scheduler_for
-from studyprep.schedule.simulation import without_fuzz
+from studyprep.schedule.studydays import without_fuzz
 from studyprep.schedule.today import deck_days
 from studyprep.store.plan import load_plan
 from studyprep.store.reviewstore import database_path, open_store
