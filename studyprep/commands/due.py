@@ -58,4 +58,4 @@ def due_report(workspace: Workspace, now: datetime) -> DueReport:
     """Today's counts for every deck in the workspace."""
     with open_store(workspace, create=False) as store:
         broken = store.refresh_decks(workspace)
-        return DueReport(now, workspace_counts(workspace, store, now, broken).result(), broken_decks(broken))
+        return DueReport(now, workspace_counts(workspace, store, now, broken), broken_decks(broken))

@@ -80,8 +80,7 @@ class ReviewScreen:
                 self.handle(key)
                 continue
             self.draw()
-            self.session.look_ahead()  # the rest of the queue is completed while this card is read
-            key = self.keys.read(self._tick, self._tick_seconds())
+            key = self.keys.read(self._tick)
             self._erase_status()
             if key in QUIT_KEYS:
                 return
@@ -109,8 +108,6 @@ class ReviewScreen:
             else:
                 self.hint = _unknown_key_hint(key)
         except StudyprepError as error:
-            if session.pending is not None:
-                raise  # the rest of the queue could not be worked out (`ReviewSession._settle`): no session to go on
             session.notice = f"Error: {error.render()}"
 
     def _key_actions(self) -> dict[str, Callable[[], object]]:
@@ -247,10 +244,6 @@ class ReviewScreen:
             self.console.print(text)
         self.console.file.flush()
 
-    def _tick_seconds(self) -> float:
-        # While the queue is being completed, the count of cards left appears as soon as it is known.
-        return 0.1 if self.session.pending is not None else 1.0
-
     def _tick(self) -> None:
         self._erase_status()
         self._status()
@@ -311,9 +304,7 @@ def render_summary(summary: Summary, console: Console, now: datetime) -> None:
 
 def left_text(progress: Progress) -> str:
     """The live line's count of what is left: `left 19 cards + 3 repeats` (cards this session has still to answer,
-    and cards answered that come back today for another learning step); `left …` while it is worked out."""
-    if progress.left is None:
-        return "left …"
+    and cards answered that come back today for another learning step)."""
     repeats = f" + {count(progress.repeats, 'repeat')}" if progress.repeats else ""
     return f"left {count(progress.left, 'card')}{repeats}"
 
