@@ -26,10 +26,6 @@ class StudyprepError(Exception):
         self.line = line
         super().__init__(self.render())
 
-    def __reduce__(self) -> tuple[type, tuple[str, str | None, int | None]]:
-        # Pickled from a worker process (studyprep.schedule.parallel) with its file and line, not only the message.
-        return type(self), (self.message, self.path, self.line)
-
     def render(self) -> str:
         """Return `file:line: message`, leaving out what is unknown."""
         where = self.path or ""
