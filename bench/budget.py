@@ -36,9 +36,9 @@ from fsrs import Scheduler
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 from bench.deadline import START, plain_fsrs
+from bench.simulation import Answers, Learner, SimCard, SimResult, Simulation
 from studyprep.schedule.deadline import Candidate, DeadlineGoal, plan_today
 from studyprep.schedule.projection import project_plan
-from studyprep.schedule.simulation import Answers, Learner, SimCard, SimResult, Simulation
 
 POLICIES = ("fsrs", "capped", "plan", "oracle")
 

@@ -36,8 +36,8 @@ from pathlib import Path
 from fsrs import Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
+from bench.simulation import Answers, Learner, SimCard, SimResult, Simulation
 from studyprep.schedule.deadline import Candidate, DeadlineGoal, Tuning, plan_today
-from studyprep.schedule.simulation import Answers, Learner, SimCard, SimResult, Simulation
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "doit-senior-backend-golang.md"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 
 from fsrs import Card, Scheduler, State
 
+from bench.simulation import Answers, Learner, SimCard, Simulation
 from studyprep.schedule import projection
 from studyprep.schedule.deadline import Candidate, DeadlineGoal, plan_today
-from studyprep.schedule.simulation import Answers, Learner, SimCard, Simulation
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MODEL = Scheduler(enable_fuzzing=False)

@@ -58,7 +58,7 @@ def _peak():
             kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
     except OSError:
         kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # Pool workers (studyprep.schedule.parallel) are children: the largest one's peak (shared pages counted again).
+    # Child processes, if any: the largest one's peak (shared pages counted again).
     sys.stderr.write(f"PEAK_KB {kb}\\nPEAK_CHILD_KB {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n")
 atexit.register(_peak)
 """

@@ -6,6 +6,7 @@ Core modules are imported inside the commands so that `studyprep --help` stays f
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -43,10 +44,16 @@ def _print_error(message: str) -> None:
     click.echo(f"Error: {visible(message, multiline=False)}", err=True)
 
 
-def _workspace(ctx: click.Context):
+def _workspace(ctx: click.Context, reporting: bool = False):
+    """The workspace; for a command that only reports, a folder named by `--home` or `$STUDYPREP_HOME` that does
+    not exist is an error (a mistyped path would otherwise look like an empty workspace)."""
     from studyprep.store.workspace import resolve_workspace
 
-    return resolve_workspace(ctx.obj["home"])
+    workspace = resolve_workspace(ctx.obj["home"])
+    if reporting and not workspace.root.exists() and (ctx.obj["home"] or os.environ.get("STUDYPREP_HOME")):
+        raise StudyprepError("no workspace here: the folder does not exist (check --home or $STUDYPREP_HOME)",
+                             workspace.root)  # fmt: skip
+    return workspace
 
 
 def _now():
@@ -112,14 +119,14 @@ def decks_cmd(ctx: click.Context, as_json: bool) -> None:
     """List the decks in the workspace with card counts by kind."""
     from studyprep.commands.listing import list_decks
 
-    summaries = list_decks(_workspace(ctx), _now())
+    summaries = list_decks(_workspace(ctx, reporting=True), _now())
     _emit(
         as_json, lambda: [summary.to_json() for summary in summaries], "studyprep.render.decks:render_decks", summaries
     )
 
 
 @cli.command("show")
-@click.argument("deck")
+@click.argument("deck", required=False, default="")
 @click.option("--retired", is_flag=True, help="Include cards retired from the document.")
 @json_option
 @click.pass_context
@@ -127,12 +134,12 @@ def show_cmd(ctx: click.Context, deck: str, retired: bool, as_json: bool) -> Non
     """Show a DECK's cards grouped by category."""
     from studyprep.commands.listing import card_json, show_deck
 
-    found, cards = show_deck(_workspace(ctx), deck, include_retired=retired)
+    found, cards = show_deck(_workspace(ctx, reporting=True), deck, include_retired=retired)
     _emit(as_json, lambda: [card_json(card) for card in cards], "studyprep.render.decks:render_show", found, cards)
 
 
 @cli.command("answers")
-@click.argument("deck")
+@click.argument("deck", required=False, default="")
 @click.option("--kind", type=click.Choice(["question", "concept", "fact", "ask"]), help="Only cards of this kind.")
 @click.option("--category", help="Only cards whose category contains TEXT (case and accents ignored).")
 @click.option("--missing", is_flag=True, help="Only cards without an answer yet.")
@@ -176,7 +183,7 @@ def cards_cmd(ctx: click.Context, deck: str | None, search: str | None, kind: st
     """Find cards (in DECK, else in every deck): prompt, deck, category, state, due, stability, lapses."""
     from studyprep.commands.cards_cmd import CardQuery, list_cards
 
-    rows = list_cards(_workspace(ctx), CardQuery(deck, search, kind, category, tag, states), _now())
+    rows = list_cards(_workspace(ctx, reporting=True), CardQuery(deck, search, kind, category, tag, states), _now())
     _emit(as_json, lambda: [row.to_json() for row in rows], "studyprep.render.cards:render_card_rows", rows)
 
 
@@ -189,7 +196,7 @@ def card_cmd(ctx: click.Context, card_id: str, as_json: bool) -> None:
     from studyprep.commands.cards_cmd import card_detail
 
     now = _now()
-    detail = card_detail(_workspace(ctx), card_id, now)
+    detail = card_detail(_workspace(ctx, reporting=True), card_id, now)
     _emit(as_json, detail.to_json, "studyprep.render.cards:render_card_detail", detail, now)
 
 
@@ -287,7 +294,7 @@ def review_cmd(ctx: click.Context, decks: tuple[str, ...], limit: int | None, ne
 
 
 @cli.command("mock")
-@click.argument("deck")
+@click.argument("deck", required=False, default="")
 @click.option("--questions", type=click.IntRange(min=1), default=5, show_default=True, help="Questions to ask.")
 @click.option("--minutes", type=click.FloatRange(min=0, min_open=True), default=2.0, show_default=True,
               help="Time to answer each question.")  # fmt: skip
@@ -311,14 +318,21 @@ def mock_cmd(ctx: click.Context, deck: str, questions: int, minutes: float, cate
 
 
 @cli.command("due")
+@click.option("--short", is_flag=True, help="One line for a prompt or status bar: `doit 12 · stripe 3`.")
+@click.option("--exit-status", is_flag=True, help="Exit 0 when a card is due now, 1 when none is (for scripts).")
 @json_option
 @click.pass_context
-def due_cmd(ctx: click.Context, as_json: bool) -> None:
+def due_cmd(ctx: click.Context, short: bool, exit_status: bool, as_json: bool) -> None:
     """Count today's cards per deck (learning, review, new) and say when the next one is due."""
     from studyprep.commands.due import due_report
 
-    report = due_report(_workspace(ctx), _now())
-    _emit(as_json, report.to_json, "studyprep.render.review:render_due", report)
+    report = due_report(_workspace(ctx, reporting=True), _now())
+    if short and not as_json:
+        click.echo(report.short_line())
+    else:
+        _emit(as_json, report.to_json, "studyprep.render.review:render_due", report)
+    if exit_status and not sum(report.totals().values()):
+        ctx.exit(1)
 
 
 @cli.command("anki-pull")
@@ -334,7 +348,7 @@ def anki_pull_cmd(ctx: click.Context, collection: Path, as_json: bool) -> None:
 
 
 @cli.command("plan")
-@click.argument("deck")
+@click.argument("deck", required=False, default="")
 @click.option("--interview", help="Interview date or date-time, e.g. 2026-12-10 or 2026-12-10T14:00.")
 @click.option("--tz", "time_zone", help="IANA time zone of the interview, e.g. Europe/Amsterdam.")
 @click.option("--budget-minutes", type=click.IntRange(min=1), help="Daily study budget in minutes.")
@@ -362,7 +376,7 @@ def readiness_cmd(ctx: click.Context, deck: str | None, as_json: bool) -> None:
     """Predicted recall on the interview day, now and if the plan is kept (all decks with a date)."""
     from studyprep.commands.readiness_cmd import readiness_report
 
-    reports = readiness_report(_workspace(ctx), _now(), deck)
+    reports = readiness_report(_workspace(ctx, reporting=True), _now(), deck)
     _emit(
         as_json,
         lambda: [report.to_json() for report in reports],
@@ -372,14 +386,14 @@ def readiness_cmd(ctx: click.Context, deck: str | None, as_json: bool) -> None:
 
 
 @cli.command("brief")
-@click.argument("deck")
+@click.argument("deck", required=False, default="")
 @json_option
 @click.pass_context
 def brief_cmd(ctx: click.Context, deck: str, as_json: bool) -> None:
     """The page to read the evening before: facts, weakest categories, questions to ask, strategy."""
     from studyprep.commands.brief_cmd import build_brief
 
-    brief = build_brief(_workspace(ctx), deck, _now())
+    brief = build_brief(_workspace(ctx, reporting=True), deck, _now())
     _emit(as_json, brief.to_json, "studyprep.render.readiness:render_brief", brief)
 
 
@@ -390,7 +404,7 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     """Reviews per day, true retention, streak and time spent, per deck."""
     from studyprep.commands.stats_cmd import review_stats
 
-    stats = review_stats(_workspace(ctx), _now())
+    stats = review_stats(_workspace(ctx, reporting=True), _now())
     _emit(as_json, stats.to_json, "studyprep.render.readiness:render_stats", stats)
 
 

@@ -6,7 +6,7 @@ import errno
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 if TYPE_CHECKING:
     import sqlite3
@@ -25,10 +25,6 @@ class StudyprepError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
         super().__init__(self.render())
-
-    def __reduce__(self) -> tuple[type, tuple[str, str | None, int | None]]:
-        # Pickled from a worker process (studyprep.schedule.parallel) with its file and line, not only the message.
-        return type(self), (self.message, self.path, self.line)
 
     def render(self) -> str:
         """Return `file:line: message`, leaving out what is unknown."""
@@ -119,10 +115,10 @@ def sqlite_code(error: sqlite3.Error) -> int | None:
 
 def is_damaged(error: BaseException) -> bool:
     """Whether `error` says the database file itself is damaged (SQLITE_CORRUPT or SQLITE_NOTADB)."""
-    return _is_sqlite(error) and sqlite_code(error) in DAMAGED_CODES  # type: ignore[arg-type]
+    return _is_sqlite(error) and sqlite_code(error) in DAMAGED_CODES
 
 
-def _is_sqlite(error: BaseException) -> bool:
+def _is_sqlite(error: BaseException) -> TypeGuard[sqlite3.Error]:
     # Not imported above: `studyprep --help` loads this module; an error from SQLite has loaded sqlite3 already.
     module = sys.modules.get("sqlite3")
     return module is not None and isinstance(error, module.Error)

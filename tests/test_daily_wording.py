@@ -92,6 +92,7 @@ def test_readiness_at_risk_prompts_end_at_a_word(tmp_path: Path) -> None:
 
 
 def test_stats_show_long_deck_slugs_whole_and_an_empty_heatmap_says_so(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
     empty = run(tmp_path / "empty", "stats").output
     assert "No reviews yet" in empty and "peak" not in empty
     long_slug = "a-rather-long-deck-name-for-the-platform-onsite-round"

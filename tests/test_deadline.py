@@ -10,8 +10,8 @@ from fsrs import Rating, Scheduler, State
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.simulation import Answers, Learner, SimCard, Simulation
 from studyprep.schedule.deadline import Candidate, DeadlineGoal, plan_today, recall_at, sessions_left
-from studyprep.schedule.simulation import Answers, Learner, SimCard, Simulation
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MODEL = Scheduler(enable_fuzzing=False)

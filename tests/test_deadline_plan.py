@@ -18,9 +18,9 @@ from review_helpers import SLUG, make_workspace, set_plan
 
 from studyprep.commands.due import due_report
 from studyprep.commands.readiness_cmd import readiness_report
-from studyprep.schedule.deadline_plan import DeadlinePlan
+from studyprep.schedule.deadline_plan import DeadlinePlan, PlanSettings
 from studyprep.schedule.scheduling import scheduler_for
-from studyprep.schedule.simulation import without_fuzz
+from studyprep.schedule.studydays import without_fuzz
 from studyprep.schedule.today import deck_days
 from studyprep.store.db import database_path, open_store
 from studyprep.store.plan import load_plan
@@ -39,6 +39,9 @@ def test_the_view_builds_the_plans_own_scheduler_to_the_microsecond(tmp_path: Pa
     view = DeadlinePlan.of(plan)
     assert view is not None
     assert DeadlinePlan.from_json(json.loads(json.dumps(view.to_json()))) == view
+    settings = PlanSettings.of(plan)
+    assert PlanSettings.from_json(json.loads(json.dumps(settings.to_json())), SLUG) == settings
+    assert settings.deadline == view
     expected = scheduler_for(plan)
     built = view.fsrs_scheduler()
     assert built.to_dict() == expected.to_dict()
@@ -56,13 +59,13 @@ def test_a_dated_deck_is_counted_from_the_cache_and_a_changed_plan_is_read_again
         store.refresh_mirror(workspace)
         first = deck_days(workspace, store, [SLUG], FIXED_NOW)[0].plan
         assert first == DeadlinePlan.of(load_plan(workspace, SLUG))
-        assert due_report(workspace, FIXED_NOW).decks[0].readiness["days_left"] == 10
+        assert due_report(workspace, FIXED_NOW).decks[0].readiness.days_left == 10
         set_plan(workspace, daily_budget_cards=7, interview_at=INTERVIEW + timedelta(days=5))
         changed = deck_days(workspace, store, [SLUG], FIXED_NOW)[0].plan
     assert first is not None and changed is not None
     assert (first.daily_budget_cards, changed.daily_budget_cards) == (3, 7)
     assert changed.fingerprint != first.fingerprint  # the kept day plan is decided again
-    assert due_report(workspace, FIXED_NOW).decks[0].readiness["days_left"] == 15
+    assert due_report(workspace, FIXED_NOW).decks[0].readiness.days_left == 15
 
 
 @pytest.mark.parametrize(
@@ -169,8 +172,8 @@ def test_a_plan_rewritten_while_it_is_read_is_not_cached_as_the_new_version(tmp_
         return read
 
     monkeypatch.setattr(studyprep.store.plan, "load_plan", load_then_rewrite)
-    assert due_report(workspace, FIXED_NOW).decks[0].readiness["days_left"] == 10  # the version it read
+    assert due_report(workspace, FIXED_NOW).decks[0].readiness.days_left == 10  # the version it read
     monkeypatch.setattr(studyprep.store.plan, "load_plan", real_load)
-    assert due_report(workspace, FIXED_NOW).decks[0].readiness["days_left"] == 15
+    assert due_report(workspace, FIXED_NOW).decks[0].readiness.days_left == 15
     (report,) = readiness_report(workspace, FIXED_NOW)
     assert report.report.interview == INTERVIEW + timedelta(days=5)

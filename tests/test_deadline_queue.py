@@ -9,6 +9,7 @@ import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from helpers import FIXED_NOW
 from review_helpers import DOC, PROMPTS, SLUG, Clock, answer_all, make_workspace, session_at, set_plan
@@ -307,3 +308,45 @@ def test_the_plan_due_readiness_and_the_session_agree_on_today_and_readiness_pla
     # Before, today's 12 answers were still to come; after, they are done: the projection grows by no more than
     # the studying it saw, rather than by a second session today.
     assert after["readiness_projected"] <= before["readiness_projected"] + 0.05
+
+
+KEPT_SHAPE = {"cards": [], "learning": 0, "room": 3, "budget": 3, "answered": 0, "final_days": False,
+              "readiness_today": 0.0, "answers_per_new": 1.0}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "not json",
+        "[1, 2]",
+        json.dumps({"cards": [["x", True]]}),
+        json.dumps({**KEPT_SHAPE, "cards": [["x"]]}),
+        json.dumps({**KEPT_SHAPE, "room": "3"}),
+        json.dumps({**KEPT_SHAPE, "final_days": 0}),
+    ],
+)
+def test_a_kept_day_plan_broken_by_hand_is_decided_again(tmp_path: Path, broken: str) -> None:
+    workspace = make_workspace(tmp_path, interview_at=INTERVIEW, daily_budget_cards=100)
+    first = cli_json(workspace, FIXED_NOW, "due")
+    with open_store(workspace) as store:
+        assert store.conn.execute("UPDATE day_plan SET plan = ?", (broken,)).rowcount == 1
+    assert cli_json(workspace, FIXED_NOW, "due") == first
+    with open_store(workspace) as store:
+        (kept,) = store.conn.execute("SELECT plan FROM day_plan").fetchone()
+    assert json.loads(kept)["budget"] == 100  # decided again and kept anew
+
+
+def test_a_day_plan_reads_back_as_it_was_kept(tmp_path: Path) -> None:
+    from studyprep.schedule.deadline_queue import DayPlan, DayPlanner
+    from studyprep.schedule.today import deck_days
+
+    workspace = make_workspace(tmp_path, interview_at=INTERVIEW, daily_budget_cards=100)
+    with open_store(workspace) as store:
+        store.refresh_mirror(workspace)
+        (day,) = deck_days(workspace, store, [SLUG], FIXED_NOW)
+        planner = DayPlanner(store, [day], FIXED_NOW)
+        planner.decide(planner.missing)
+        decided = planner.served(day)
+        assert decided is not None and decided.cards
+        assert DayPlan.from_json(json.loads(json.dumps(decided.to_json())), SLUG, INTERVIEW) == decided
+        assert DayPlanner(store, [day], FIXED_NOW).served(day) == decided  # read back, not decided again

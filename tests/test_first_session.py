@@ -1,8 +1,6 @@
-"""The first session of a study day: its first card is on screen before every deadline deck's plan is decided.
-
-`open_queue` decides the decks in order only until the whole queue's head is certain; the rest are decided in
-the background while the card is read. These tests hold it to `build_queue` (everything decided first) on a
-real workspace and SQLite file, across caps, learning cards due and several days.
+"""The first session of a study day decides every deadline deck's plan before its first card, in this process:
+it serves what a session whose plans were decided earlier in the day serves, says the same when left, and a plan
+that cannot be decided ends it in one line. On a real workspace and SQLite file.
 """
 
 from __future__ import annotations
@@ -21,8 +19,7 @@ from review_helpers import DOC, Clock, session_at, set_plan
 
 from studyprep.commands.importing import import_document
 from studyprep.errors import StudyprepError
-from studyprep.schedule.deadline_queue import PlannedDay
-from studyprep.schedule.queue import QueueEntry, ReviewQueue, _certain_head, build_queue, open_queue
+from studyprep.schedule.queue import QueueEntry, ReviewQueue, build_queue
 from studyprep.schedule.session import ReviewSession
 from studyprep.schedule.today import deck_days
 from studyprep.store.db import ReviewStore, open_store
@@ -86,30 +83,6 @@ def answer(workspace: Workspace, clock: Clock, ratings: list[int], last_minutes:
             clock.advance(minutes=last_minutes if number == len(ratings) else 11)
 
 
-def test_the_first_card_is_the_whole_queues_and_the_completed_queue_is_build_queues(workspace: Workspace) -> None:
-    deferred = 0
-    for clock in study_days(workspace):
-        for caps in CAPS:
-            with open_store(workspace) as store:
-                store.refresh_mirror(workspace)
-                days = deck_days(workspace, store, store.deck_slugs(), clock.now)
-                forget_day_plans(store)
-                first, pending = open_queue(store, days, clock.now, **caps)
-                decided_before_the_card = kept_plans(store)
-                head = first.next(clock.now)
-                whole = pending.complete() if pending is not None else first
-                forget_day_plans(store)
-                reference = build_queue(store, days, clock.now, **caps)
-                assert lanes(whole) == lanes(reference), (clock.now, caps)
-                assert head == reference.next(clock.now), (clock.now, caps)
-                assert whole.budgets == reference.budgets
-                if pending is not None:
-                    deferred += decided_before_the_card < 3
-                    assert head is not None
-    # Most first sessions showed their card before deciding every dated deck's plan.
-    assert deferred >= len(CAPS)
-
-
 def answered_in_order(workspace: Workspace, warm: bool) -> tuple[list[tuple[str, str]], int | None]:
     """Every card a first session of the day shows, answered Good; and the count of cards left on screen first.
 
@@ -143,8 +116,8 @@ def test_a_first_session_serves_the_same_cards_as_one_whose_plans_were_decided_f
     warm, warm_left = answered_in_order(twin, warm=True)
     assert cold == warm and len(cold) > 10
     assert len({deck for deck, _ in cold}) == 4
-    assert warm_left is not None and warm_left > 0
-    assert cold_left is None  # the rest of the queue was still being completed when the first card showed
+    assert warm_left > 0
+    assert cold_left == warm_left  # the whole queue is counted from the first card on
 
 
 def test_a_session_left_before_its_queue_is_complete_says_what_a_complete_one_says(
@@ -154,13 +127,11 @@ def test_a_session_left_before_its_queue_is_complete_says_what_a_complete_one_sa
     shutil.copytree(workspace.root, twin.root)
     clock = Clock(FIXED_NOW)
     with session_at(workspace, clock) as session:
-        assert session.pending is not None
         left_early = session.finish()
     with open_store(twin) as store:
         store.refresh_mirror(twin)
         build_queue(store, deck_days(twin, store, store.deck_slugs(), clock.now), clock.now)
     with session_at(twin, clock) as session:
-        assert session.pending is None
         completed = session.finish()
     assert left_early == completed and completed.due_left > 0
     with open_store(workspace) as store:
@@ -170,52 +141,12 @@ def test_a_session_left_before_its_queue_is_complete_says_what_a_complete_one_sa
 def test_a_plain_session_has_nothing_pending(workspace: Workspace) -> None:
     clock = Clock(FIXED_NOW)
     with session_at(workspace, clock, decks=["d-plain"]) as session:
-        assert session.pending is None and isinstance(session, ReviewSession)
+        assert isinstance(session, ReviewSession)
         assert session.progress().left == 5 + 3
 
 
-def planned_day(deck: str, cards: list[tuple[str, bool]], budget: int = 10) -> PlannedDay:
-    return PlannedDay(deck, cards, budget, answered_today=0, final_days=False, interview=FIXED_NOW + timedelta(days=3),
-                      readiness_today=0.5, room=budget)  # fmt: skip
-
-
-def learning_due(deck: str, minutes: int) -> QueueEntry:
-    return QueueEntry(deck, f"step-{minutes}", "learning", FIXED_NOW + timedelta(minutes=minutes))
-
-
-HEAD_CASES = {
-    # The head is certain: a learning card due now, or the first planned card of the decks decided so far.
-    "learning due now": ([learning_due("a", 0)], [], {}, ("a", "step-0")),
-    "first planned card": ([], [planned_day("a", [("r1", False)])], {}, ("a", "r1")),
-    "first deck without cards": ([], [planned_day("a", []), planned_day("b", [("n1", True)])], {}, ("b", "n1")),
-    "within the new cap": ([], [planned_day("a", [("n1", True)])], {"new_limit": 1}, ("a", "n1")),
-    # Not yet: the card could be another deck's, decided later.
-    "nothing decided": ([], [], {}, None),
-    "a learning card shown early": ([learning_due("a", 5)], [], {}, None),
-    "a new card over the new cap": ([], [planned_day("a", [("n1", True), ("r1", False)])], {"new_limit": 0}, None),
-    "no budget left after the steps owed": ([learning_due("a", 5)], [planned_day("a", [("r1", False)], 1)], {}, None),
-    "the session's cap taken by learning": (
-        [learning_due("a", 5)],
-        [planned_day("a", [("r1", False)])],
-        {"limit": 1},
-        None,
-    ),
-}
-
-
-@pytest.mark.parametrize("case", HEAD_CASES, ids=str)
-def test_the_first_card_is_taken_only_once_no_deck_decided_later_can_come_before_it(case: str) -> None:
-    learning, known, caps, expected = HEAD_CASES[case]
-    queue = _certain_head(learning, known, FIXED_NOW, caps.get("limit"), caps.get("new_limit"))
-    head = None if queue is None else queue.next(FIXED_NOW)
-    assert (None if head is None else head.key) == expected
-
-
-def run_cli(
-    workspace: Workspace, now: datetime, *args: str, keys: str = "", jobs: str = ""
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "STUDYPREP_HOME": str(workspace.root), "STUDYPREP_NOW": now.isoformat(), "TZ": "UTC",
-           "STUDYPREP_JOBS": jobs}  # fmt: skip
+def run_cli(workspace: Workspace, now: datetime, *args: str, keys: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "STUDYPREP_HOME": str(workspace.root), "STUDYPREP_NOW": now.isoformat(), "TZ": "UTC"}
     return subprocess.run([sys.executable, "-m", "studyprep", *args], input=keys, capture_output=True, text=True,
                           env=env, cwd=str(REPO), timeout=60, check=False)  # fmt: skip
 
@@ -235,11 +166,10 @@ def damage_a_state_row(workspace: Workspace, deck: str) -> Clock:
 
 def test_a_damaged_state_row_is_one_line_naming_the_database(workspace: Workspace) -> None:
     clock = damage_a_state_row(workspace, "c-dated")
-    for jobs in ("", "1"):
-        done = run_cli(workspace, clock.now, "due", jobs=jobs)
-        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
-        assert done.stderr.splitlines() == [done.stderr.strip()]
-        assert "reviews.db" in done.stderr and "`studyprep check` lists it" in done.stderr
+    done = run_cli(workspace, clock.now, "due")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.splitlines() == [done.stderr.strip()]
+    assert "reviews.db" in done.stderr and "`studyprep check` lists it" in done.stderr
 
 
 def logged(workspace: Workspace) -> int:
@@ -247,18 +177,11 @@ def logged(workspace: Workspace) -> int:
         return store.conn.execute("SELECT count(*) FROM review_log").fetchone()[0]
 
 
-@pytest.mark.parametrize("jobs", ["", "1"], ids=["pool", "thread"])
-def test_a_plan_that_fails_in_the_background_ends_the_session_in_one_line(workspace: Workspace, jobs: str) -> None:
+def test_a_plan_that_cannot_be_decided_ends_the_session_in_one_line(workspace: Workspace) -> None:
     clock = damage_a_state_row(workspace, "c-dated")
     before = logged(workspace)
-    with open_store(workspace) as store:
-        store.refresh_mirror(workspace)
-        days = deck_days(workspace, store, store.deck_slugs(), clock.now)
-        _, pending = open_queue(store, days, clock.now)
-        assert pending is not None and "c-dated" in {day.slug for day in pending.planner.missing}
-        forget_day_plans(store)
     for keys in ("\n3\n", "s\n", "q\n", ""):  # an answer, a bury, a quit, the end of the input
-        done = run_cli(workspace, clock.now, "review", keys=keys, jobs=jobs)
+        done = run_cli(workspace, clock.now, "review", keys=keys)
         assert done.returncode == 1 and "Traceback" not in done.stderr, (keys, done.stderr)
         assert "Error" not in done.stdout, keys  # said once, not as a notice and again on the way out
         assert done.stderr.splitlines() == [done.stderr.strip()], keys
@@ -266,7 +189,7 @@ def test_a_plan_that_fails_in_the_background_ends_the_session_in_one_line(worksp
     assert logged(workspace) == before
 
 
-def test_in_a_terminal_a_plan_that_fails_in_the_background_ends_the_session_in_one_line(
+def test_in_a_terminal_a_plan_that_cannot_be_decided_ends_the_session_in_one_line(
     workspace: Workspace,
 ) -> None:
     import pexpect
@@ -276,7 +199,6 @@ def test_in_a_terminal_a_plan_that_fails_in_the_background_ends_the_session_in_o
            "TERM": "xterm-256color"}  # fmt: skip
     child = pexpect.spawn(sys.executable, ["-m", "studyprep", "review"], cwd=str(REPO), env=env, encoding="utf-8",
                           timeout=15, dimensions=(50, 250))  # fmt: skip
-    child.expect_exact("space: show answer")  # the first card, then the error as soon as the plans are in
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 1
@@ -285,21 +207,20 @@ def test_in_a_terminal_a_plan_that_fails_in_the_background_ends_the_session_in_o
     assert output.count("Error") == 1 and "c-dated has a scheduling state" in output
 
 
-def test_completing_again_after_a_keep_that_failed_part_way_gives_the_whole_queue(workspace: Workspace) -> None:
-    """A session completes its queue again after the first try stopped part way through storing the plans (an
-    interrupt, a write refused): the decks stored before the stop must not shift the rest against their plans."""
+def test_building_again_after_a_keep_that_failed_part_way_gives_the_whole_queue(workspace: Workspace) -> None:
+    """A queue is built again after the first try stopped part way through storing the plans (an interrupt, a
+    write refused): the decks stored before the stop must not shift the rest against their plans."""
     with open_store(workspace) as store:
         store.refresh_mirror(workspace)
         days = deck_days(workspace, store, store.deck_slugs(), FIXED_NOW)
         forget_day_plans(store)
-        _, pending = open_queue(store, days, FIXED_NOW)
-        assert pending is not None and len(pending.planner.missing) >= 2
-        last = pending.planner.missing[-1].slug
+        last = [day.slug for day in days if day.plan is not None][-1]
         store.conn.execute("CREATE TEMP TRIGGER refuse BEFORE INSERT ON day_plan WHEN NEW.deck = 'LAST'"
                            " BEGIN SELECT RAISE(ABORT, 'write refused'); END".replace("LAST", last))  # fmt: skip
         with pytest.raises(StudyprepError, match="write refused"):
-            pending.complete()
+            build_queue(store, days, FIXED_NOW)
+        assert 0 < kept_plans(store) < 3
         store.conn.execute("DROP TRIGGER refuse")
-        whole = pending.complete()
+        whole = build_queue(store, days, FIXED_NOW)
         forget_day_plans(store)
         assert lanes(whole) == lanes(build_queue(store, days, FIXED_NOW))

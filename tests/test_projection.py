@@ -10,9 +10,9 @@ from fsrs import Card, Scheduler, State
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.simulation import Answers, Learner, SimCard, Simulation
 from studyprep.schedule.deadline import Candidate, DeadlineGoal, plan_today
 from studyprep.schedule.projection import SAMPLE_CARDS, _sample_tuning, project_plan
-from studyprep.schedule.simulation import Answers, Learner, SimCard, Simulation
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 MODEL = Scheduler(enable_fuzzing=False)

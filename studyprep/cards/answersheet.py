@@ -125,9 +125,9 @@ def read_sheet(text: str, cards: Mapping[str, str]) -> SheetReading:
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(lines)
         card_id, problem = _card_of(lines[start], start + 1, cards)
-        body = lines[start + 1 : end]
+        body: list[str] | None = lines[start + 1 : end]
         if problem is None:
-            body, problem = _body_problem(body, start + 2, prompts)
+            body, problem = _body_problem(lines[start + 1 : end], start + 2, prompts)
         if problem is not None:
             problems.append(problem)
         if body is None or not card_id:

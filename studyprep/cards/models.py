@@ -29,7 +29,7 @@ __all__ = [
 
 ReferenceKind = Literal["role", "fit", "resume", "company", "strategy", "other"]
 
-DECK_FORMAT = 1
+DECK_FORMAT: Literal[1] = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,7 +90,7 @@ class Deck:
 
     def counts_by_kind(self) -> dict[str, int]:
         """Number of active cards of each kind (every kind present, zero if none)."""
-        counts = dict.fromkeys(CARD_KINDS, 0)
+        counts: dict[str, int] = dict.fromkeys(CARD_KINDS, 0)
         for card in self.active_cards():
             counts[card.kind] += 1
         return counts

@@ -39,6 +39,11 @@ class DueReport:
             "new": sum(deck.new for deck in self.decks),
         }
 
+    def short_line(self) -> str:
+        """`doit 12 · stripe 3`: the decks with cards to go through today, for a prompt or a status bar."""
+        busy = [f"{deck.deck} {deck.total}" for deck in sorted(self.decks, key=lambda d: d.deck) if deck.total]
+        return " · ".join(busy) or "nothing due"
+
     def to_json(self) -> dict[str, Any]:
         """Machine-readable form."""
         return {
@@ -53,4 +58,4 @@ def due_report(workspace: Workspace, now: datetime) -> DueReport:
     """Today's counts for every deck in the workspace."""
     with open_store(workspace, create=False) as store:
         broken = store.refresh_decks(workspace)
-        return DueReport(now, workspace_counts(workspace, store, now, broken).result(), broken_decks(broken))
+        return DueReport(now, workspace_counts(workspace, store, now, broken), broken_decks(broken))

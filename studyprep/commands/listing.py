@@ -11,6 +11,7 @@ from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from studyprep.cards.models import Card, Deck
+    from studyprep.schedule.today import ReadinessGlance
     from studyprep.store.db import DeckOverview
 
 
@@ -26,7 +27,7 @@ class DeckSummary:
     retired: int
     suspended: int
     due: dict[str, Any] | None = None  # today's counts and next due moment, as `studyprep due --json` has them
-    readiness: dict[str, Any] | None = None  # interview, time left, readiness today (when dated)
+    readiness: ReadinessGlance | None = None  # interview, time left, readiness today (when dated)
     error: str | None = None  # the deck file cannot be read: its error (file and line), in place of the figures
 
     def to_json(self) -> dict[str, Any]:
@@ -43,7 +44,7 @@ class DeckSummary:
             "retired": self.retired,
             "suspended": self.suspended,
             "due": self.due,
-            "readiness": self.readiness,
+            "readiness": self.readiness and self.readiness.to_json(),
         }
 
 
@@ -60,15 +61,11 @@ def list_decks(workspace: Workspace, now: datetime) -> list[DeckSummary]:
 
     with open_store(workspace, create=False) as store:
         broken = store.refresh_decks(workspace)
-        counting = workspace_counts(workspace, store, now, broken)  # the day's plans are decided meanwhile
-        try:
-            summaries = [_summary(deck) for deck in store.deck_overview() if deck.slug not in broken]
-            summaries += [DeckSummary(entry.deck, "", "", "", {}, 0, 0, error=entry.error)
-                          for entry in broken_decks(broken)]  # fmt: skip
-            summaries.sort(key=lambda summary: summary.slug)
-            counts = {deck.deck: deck for deck in counting.result()}
-        finally:
-            counting.cancel()  # no-op once collected; on an error, no plan is decided for nothing
+        counts = {deck.deck: deck for deck in workspace_counts(workspace, store, now, broken)}
+        summaries = [_summary(deck) for deck in store.deck_overview() if deck.slug not in broken]
+        summaries += [DeckSummary(entry.deck, "", "", "", {}, 0, 0, error=entry.error)
+                      for entry in broken_decks(broken)]  # fmt: skip
+        summaries.sort(key=lambda summary: summary.slug)
     for summary in summaries:
         found = counts.get(summary.slug)
         if found:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +17,6 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
     """Readiness of the named deck (slug or unique prefix), or of every deck whose plan has an interview date (one
     whose file cannot be read is listed with its error; named, it is refused by it)."""
     from studyprep.schedule.deadline_plan import deadline_plan
-    from studyprep.schedule.parallel import map_decks
     from studyprep.schedule.replays import open_store
     from studyprep.store.workspace import match_slug
 
@@ -36,13 +34,7 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
             return [deck_readiness(store, (deck, plan, _day_start(workspace, store, deck, now)), now)]
         dated = [(slug, plan, _day_start(workspace, store, slug, now))
                  for slug in slugs if (plan := deadline_plan(workspace, store, slug))]  # fmt: skip
-        # Decks are independent: with several, their readiness is worked out on several cores. What a deck's
-        # readiness needs is imported first, once, rather than by each forked worker.
-        import studyprep.schedule.readiness
-        import studyprep.schedule.scheduling  # noqa: F401
-
-        job = functools.partial(deck_readiness, now=now)
-        reports = map_decks(job, dated, store, functools.partial(open_store, workspace, create=False))
+        reports = [deck_readiness(store, item, now) for item in dated]
         reports += [DeckReadiness(slug, None, broken[slug].render()) for slug in broken
                     if _has_date(workspace, store, slug)]  # fmt: skip
         return sorted(reports, key=lambda found: found.deck)
@@ -50,11 +42,9 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
 
 def _day_start(workspace: Workspace, store: Any, slug: str, now: datetime) -> datetime:
     """When the deck's study day containing `now` began (its plan's `day_starts_at_hour` and time zone)."""
-    from studyprep.clock import study_day
     from studyprep.schedule.deadline_plan import plan_settings
 
-    settings = plan_settings(workspace, store, slug)
-    return study_day(now, settings["hour"], settings["zone"])[0]
+    return plan_settings(workspace, store, slug).study_day(now)[0]
 
 
 def _has_date(workspace: Workspace, store: Any, slug: str) -> bool:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from studyprep.errors import DeckNotFoundError, StudyprepError
 from studyprep.schedule.practice import CardFilter, chosen_cards
-from studyprep.schedule.queue import build_queue, open_queue
+from studyprep.schedule.queue import build_queue
 from studyprep.schedule.replays import open_store
 from studyprep.schedule.session import ReviewSession
 from studyprep.schedule.today import deck_days
@@ -79,16 +79,13 @@ def open_session(
         if card_filter is not None and card_filter.given:
             only = chosen_cards(workspace, store, decks, plans, card_filter, now)
         if only is None and ahead is None:
-            queue, pending = open_queue(store, decks, now, limit=limit, new_limit=new)
-        else:  # a filtered queue needs every deck's plan before it can say which card comes first
-            queue, pending = build_queue(store, decks, now, new_limit=new), None
+            queue = build_queue(store, decks, now, limit=limit, new_limit=new)
+        else:
+            queue = build_queue(store, decks, now, new_limit=new)
             queue.restrict(only if only is not None else set(), limit)
-        session = ReviewSession(store, workspace, decks, queue, clock or session_clock(now), plans, pending=pending,
+        session = ReviewSession(store, workspace, decks, queue, clock or session_clock(now), plans,
                                 skipped=skipped, limit=limit, new_limit=new, only=only, timed=timed)  # fmt: skip
-        try:
-            session.start()
-            if ahead is not None:
-                session.study_ahead(ahead)
-            yield session
-        finally:
-            session.close()
+        session.start()
+        if ahead is not None:
+            session.study_ahead(ahead)
+        yield session

@@ -231,11 +231,12 @@ def _read_items(tokens: list[Token], index: int, closing: str, fallback_line: in
         start, end = _span(tokens[index], fallback_line)
         children, index = _read_blocks(tokens, index + 1, "list_item_close", start)
         item = Item(start, end, text="")
-        if children and isinstance(children[0], Paragraph):
-            lead = children.pop(0)
+        lead = children[0] if children else None
+        if isinstance(lead, Paragraph):
+            children.pop(0)
             # A ticked box is a status the card keeps as its `done` tag (see `inline`); an empty box says nothing.
             text = _DONE_BOX.sub("✅ ", lead.text, count=1)
-            item.text, item.bold_lead = _TASK_BOX.sub("", text, count=1), lead.bold_lead  # type: ignore[attr-defined]
+            item.text, item.bold_lead = _TASK_BOX.sub("", text, count=1), lead.bold_lead
         item.children = children
         items.append(item)
     return items, index + 1

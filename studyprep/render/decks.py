@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -14,6 +14,7 @@ from studyprep.render.wording import count, duration
 if TYPE_CHECKING:
     from studyprep.cards.models import Card, Deck
     from studyprep.commands.listing import DeckSummary
+    from studyprep.schedule.today import ReadinessGlance
 
 
 def console() -> Console:
@@ -52,10 +53,9 @@ def render_decks(summaries: list[DeckSummary]) -> None:
             out.print(Text(f"  {_readiness_line(summary.readiness)}"))
 
 
-def _readiness_line(readiness: dict[str, Any]) -> str:
+def _readiness_line(readiness: ReadinessGlance) -> str:
     """Time left and readiness today of a deck with an interview date ahead."""
-    left = duration(readiness["seconds_left"])
-    return f"interview in {left}, readiness today {readiness['readiness_today']:.0%}"
+    return f"interview in {duration(readiness.seconds_left)}, readiness today {readiness.readiness_today:.0%}"
 
 
 def render_show(deck: Deck, cards: list[Card]) -> None:

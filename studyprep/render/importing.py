@@ -30,12 +30,19 @@ def render_import(result: ImportResult) -> None:
     click.echo(click.style(_what_happened(result), dim=True))
     for line in _counts_table(result):
         click.echo(line)
+    if result.written and result.report.added:
+        click.echo(click.style(_next_steps(result.deck), dim=True))
     for card_id, old, new in result.report.edited:
         edit = f"{card_id}: {safetext.strip(old)} -> {safetext.strip(new)} (id and history kept)"
         click.echo(click.style("edited ", fg="yellow") + edit)
     for warning in result.warnings:
         message = f": {safetext.strip(result.document)}:{warning.line}: {safetext.strip(warning.message)}"
         click.echo(click.style("warning", fg="yellow") + message, err=True)
+
+
+def _next_steps(deck: str) -> str:
+    """What a user does after a first import, in one line."""
+    return f"next: studyprep review {deck} · studyprep plan {deck} --interview DATE · studyprep export {deck}"
 
 
 def _what_happened(result: ImportResult) -> str:

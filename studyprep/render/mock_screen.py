@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import select
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -20,7 +19,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from studyprep.errors import StudyprepError
-from studyprep.render.review_screen import KeyReader
+from studyprep.render.keys import KeyReader
 from studyprep.render.terminal import literal_console
 from studyprep.render.wording import count
 from studyprep.schedule.mock import MockInterview, MockSummary
@@ -126,17 +125,16 @@ class MockScreen:
             if not line or (not self.typed and line.strip().lower() == "q"):
                 return None
             return line.rstrip("\n") if self.typed else ""
-        fd = self.keys.stream.fileno()
         typed = ""
         self._status()
         while True:
-            if not select.select([fd], [], [], self.tick_seconds)[0]:
+            data = self.keys.typed(self.tick_seconds)
+            if data is None:
                 time_up = self._tick()
                 self._status(typed)
                 if time_up:
                     return typed
                 continue
-            data = os.read(fd, 64).decode("utf-8", errors="ignore")
             ended, typed = self._keys_typed(data, typed)
             if ended:
                 return typed

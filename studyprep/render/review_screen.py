@@ -1,6 +1,6 @@
 """The terminal face of a review session: draws cards with rich and turns keys into session actions.
 
-In a terminal, keys act at once (cbreak mode: no Enter needed, Ctrl-C still interrupts) and a live line
+In a terminal, keys act at once (no Enter needed, Ctrl-C still interrupts; see render/keys.py) and a live line
 shows done / left / elapsed. When stdin is not a terminal, each input line is one key (an empty line turns
 the card over), so sessions can be scripted. Document text is always drawn as `rich.text.Text`, so
 markup-like text in a card shows literally.
@@ -9,12 +9,9 @@ markup-like text in a card shows literally.
 from __future__ import annotations
 
 import contextlib
-import os
-import select
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.console import Console
@@ -22,6 +19,7 @@ from rich.rule import Rule
 from rich.text import Text
 
 from studyprep.errors import StudyprepError
+from studyprep.render.keys import KeyReader
 from studyprep.render.review import describe_moment
 from studyprep.render.terminal import literal_console
 from studyprep.render.wording import count, duration, ellipsize
@@ -43,82 +41,6 @@ AHEAD_KEY = "a"
 AHEAD_OFFER = (
     f"{AHEAD_KEY}: study ahead (up to {AHEAD_CARDS} cards that add most to recall at the interview, else the weakest)"
 )
-
-
-class KeyReader:
-    """Single keypresses from a terminal, or one key per line from a pipe or file.
-
-    In a terminal, use `with reader.keys_mode():` for the whole session: the terminal stays in cbreak mode
-    throughout, so keys typed while a card is being drawn are kept, not flushed.
-    """
-
-    def __init__(self, stream: IO[str] | None = None) -> None:
-        self.stream = stream or sys.stdin
-        self.is_tty = self.stream.isatty()
-        self._saved: list | None = None
-
-    @contextlib.contextmanager
-    def keys_mode(self) -> Iterator[None]:
-        """Put the terminal in cbreak mode (no echo, no Enter needed, Ctrl-C still works) until exit."""
-        if not self.is_tty:
-            yield
-            return
-        import termios
-        import tty
-
-        fd = self.stream.fileno()
-        self._saved = termios.tcgetattr(fd)
-        tty.setcbreak(fd, termios.TCSANOW)
-        try:
-            yield
-        finally:
-            termios.tcsetattr(fd, termios.TCSADRAIN, self._saved)
-            self._saved = None
-
-    @contextlib.contextmanager
-    def normal_mode(self) -> Iterator[None]:
-        """Give the terminal back as it was (for an editor), then return to cbreak mode."""
-        if self._saved is None:
-            yield
-            return
-        import termios
-        import tty
-
-        fd = self.stream.fileno()
-        termios.tcsetattr(fd, termios.TCSADRAIN, self._saved)
-        try:
-            yield
-        finally:
-            tty.setcbreak(fd, termios.TCSANOW)
-
-    def read(self, on_tick: Callable[[], None] | None = None, tick: float = 1.0) -> str:
-        """The next key ('q' at end of input). In a terminal, `on_tick()` runs every `tick` seconds meanwhile."""
-        if not self.is_tty:
-            line = self.stream.readline()
-            if not line:
-                return "q"
-            key = line.strip()
-            return key[:1].lower() if key else "\n"
-        fd = self.stream.fileno()
-        while True:
-            ready, _, _ = select.select([fd], [], [], tick)
-            if ready:
-                return self._key(fd)
-            if on_tick:
-                on_tick()
-
-    @staticmethod
-    def _key(fd: int) -> str:
-        data = os.read(fd, 1)
-        if data == b"\x1b":
-            # An arrow or function key sends a burst starting with ESC: drain and ignore it.
-            while select.select([fd], [], [], 0.01)[0]:
-                os.read(fd, 64)
-            return ""
-        if data and data[0] >= 0x80:
-            return ""  # the first byte of a non-ASCII character: not a command key
-        text = data.decode("ascii", errors="ignore")
-        return text.lower() if text else "q"
 
 
 class ReviewScreen:
@@ -158,8 +80,7 @@ class ReviewScreen:
                 self.handle(key)
                 continue
             self.draw()
-            self.session.look_ahead()  # the rest of the queue is completed while this card is read
-            key = self.keys.read(self._tick, self._tick_seconds())
+            key = self.keys.read(self._tick)
             self._erase_status()
             if key in QUIT_KEYS:
                 return
@@ -187,8 +108,6 @@ class ReviewScreen:
             else:
                 self.hint = _unknown_key_hint(key)
         except StudyprepError as error:
-            if session.pending is not None:
-                raise  # the rest of the queue could not be worked out (`ReviewSession._settle`): no session to go on
             session.notice = f"Error: {error.render()}"
 
     def _key_actions(self) -> dict[str, Callable[[], object]]:
@@ -325,10 +244,6 @@ class ReviewScreen:
             self.console.print(text)
         self.console.file.flush()
 
-    def _tick_seconds(self) -> float:
-        # While the queue is being completed, the count of cards left appears as soon as it is known.
-        return 0.1 if self.session.pending is not None else 1.0
-
     def _tick(self) -> None:
         self._erase_status()
         self._status()
@@ -389,9 +304,7 @@ def render_summary(summary: Summary, console: Console, now: datetime) -> None:
 
 def left_text(progress: Progress) -> str:
     """The live line's count of what is left: `left 19 cards + 3 repeats` (cards this session has still to answer,
-    and cards answered that come back today for another learning step); `left …` while it is worked out."""
-    if progress.left is None:
-        return "left …"
+    and cards answered that come back today for another learning step)."""
     repeats = f" + {count(progress.repeats, 'repeat')}" if progress.repeats else ""
     return f"left {count(progress.left, 'card')}{repeats}"
 

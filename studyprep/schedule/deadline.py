@@ -39,7 +39,7 @@ from fsrs import Rating, Scheduler, State
 DAY = timedelta(days=1)
 # A same-day learning step sequence never runs longer than this many answers (guards odd settings).
 MAX_STEPS = 12
-# How a card is answered, as the plan, its projection and `simulation.Answers` expect: a new card is failed at
+# How a card is answered, as the plan, its projection and bench/simulation.py's `Answers` expect: a new card fails at
 # first sight 30% of the time (it then owes every learning step again), and a pass is rated Hard, Good or Easy.
 FIRST_SIGHT_PASS = 0.7
 PASS_SPLIT = ((Rating.Hard, 0.1), (Rating.Good, 0.8), (Rating.Easy, 0.1))

@@ -13,8 +13,19 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from studyprep.clock import study_day
+from studyprep.schedule.fsrs_settings import SchedulerSettings
+from studyprep.schedule.jsonfields import (
+    MalformedEntryError,
+    as_float,
+    as_int,
+    as_object,
+    as_optional_int,
+    as_str,
+    as_zone,
+)
 from studyprep.store.plan_limits import check_interview_horizon
 
 if TYPE_CHECKING:
@@ -24,18 +35,22 @@ if TYPE_CHECKING:
     from studyprep.store.plan import StudyPlan
     from studyprep.store.workspace import Workspace
 
-# Readiness plays out every day until the interview, so a date decades ahead would take minutes.
+__all__ = ["SETTINGS_FORMAT", "DeadlinePlan", "PlanSettings", "deadline_plan", "plan_settings"]
+
 # The shape of `plan_settings`' cache entries: an entry of another shape (an earlier studyprep's) is a miss.
 SETTINGS_FORMAT = 3
+
+_DEADLINE_KEYS = {"deck", "interview_at", "time_zone", "daily_budget_cards", "daily_budget_minutes",
+                  "target_recall", "scheduler", "fingerprint"}  # fmt: skip
+_SETTINGS_KEYS = {"format", "new", "hour", "zone", "deadline"}
 
 
 @dataclass(frozen=True)
 class DeadlinePlan:
     """A deck plan with an interview date, as the deadline lane reads it.
 
-    `scheduler` holds `fsrs.Scheduler`'s keyword arguments as JSON-able values (`scheduling.scheduler_settings`).
-    `fingerprint` is the whole plan as canonical JSON: a kept
-    day plan stays valid while it is the same.
+    `scheduler` holds `fsrs.Scheduler`'s settings (`scheduling.scheduler_settings`). `fingerprint` is the whole
+    plan as canonical JSON: a kept day plan stays valid while it is the same.
     """
 
     deck: str
@@ -44,7 +59,7 @@ class DeadlinePlan:
     daily_budget_cards: int | None
     daily_budget_minutes: int | None
     target_recall: float | None
-    scheduler: dict[str, Any]
+    scheduler: SchedulerSettings
     fingerprint: str
 
     @classmethod
@@ -58,7 +73,7 @@ class DeadlinePlan:
         return cls(plan.deck, plan.interview_at, plan.time_zone, plan.daily_budget_cards, plan.daily_budget_minutes,
                    plan.target_recall, scheduler, json.dumps(plan.model_dump(mode="json"), sort_keys=True))  # fmt: skip
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """JSON-able form, for the plan cache (`from_json` reads it back)."""
         return {
             "deck": self.deck,
@@ -67,14 +82,31 @@ class DeadlinePlan:
             "daily_budget_cards": self.daily_budget_cards,
             "daily_budget_minutes": self.daily_budget_minutes,
             "target_recall": self.target_recall,
-            "scheduler": self.scheduler,
+            "scheduler": self.scheduler.to_json(),
             "fingerprint": self.fingerprint,
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> DeadlinePlan:
-        """The inverse of `to_json`."""
-        return cls(**{**data, "interview_at": datetime.fromisoformat(data["interview_at"])})
+    def from_json(cls, data: object) -> DeadlinePlan:
+        """The inverse of `to_json`; `jsonfields.MalformedEntryError` for an entry of another shape."""
+        found = as_object(data, _DEADLINE_KEYS)
+        try:
+            interview_at = datetime.fromisoformat(as_str(found["interview_at"]))
+        except ValueError as error:
+            raise MalformedEntryError(str(error)) from error
+        if interview_at.tzinfo is None:
+            raise MalformedEntryError("the interview moment has no time zone")
+        target = found["target_recall"]
+        return cls(
+            deck=as_str(found["deck"]),
+            interview_at=interview_at,
+            time_zone=as_zone(found["time_zone"]),
+            daily_budget_cards=as_optional_int(found["daily_budget_cards"]),
+            daily_budget_minutes=as_optional_int(found["daily_budget_minutes"]),
+            target_recall=None if target is None else as_float(target),
+            scheduler=SchedulerSettings.from_json(found["scheduler"]),
+            fingerprint=as_str(found["fingerprint"]),
+        )
 
     def fsrs_scheduler(self, *, fuzz: bool | None = None) -> fsrs.Scheduler:
         """The fsrs Scheduler the plan configures (with `fuzz` overriding the plan's interval fuzz)."""
@@ -97,9 +129,45 @@ class DeadlinePlan:
         check_interview_horizon(self.deck, self.interview_at, now, path)
 
 
-def plan_settings(workspace: Workspace, store: ReviewStore, slug: str) -> dict[str, Any]:
-    """What the commands that count and serve a deck read of its plan: new cards a day (`new`), when a study day
-    starts (`hour`, `zone`) and `deadline` (`DeadlinePlan.to_json()`, or None without an interview date).
+@dataclass(frozen=True)
+class PlanSettings:
+    """What the commands that count and serve a deck read of its plan: new cards a day, when a study day starts
+    (hour and time zone), and the deadline view (None without an interview date)."""
+
+    new_cards_per_day: int
+    day_starts_at_hour: int
+    time_zone: str | None
+    deadline: DeadlinePlan | None
+
+    @classmethod
+    def of(cls, plan: StudyPlan) -> PlanSettings:
+        """The settings of a validated plan."""
+        return cls(plan.new_cards_per_day, plan.day_starts_at_hour, plan.time_zone, DeadlinePlan.of(plan))
+
+    def to_json(self) -> dict[str, object]:
+        """JSON-able form, for the plan cache (`from_json` reads it back)."""
+        return {"format": SETTINGS_FORMAT, "new": self.new_cards_per_day, "hour": self.day_starts_at_hour,
+                "zone": self.time_zone, "deadline": self.deadline and self.deadline.to_json()}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: object, slug: str) -> PlanSettings:
+        """The inverse of `to_json` for the deck `slug`; `jsonfields.MalformedEntryError` for an entry of another shape
+        (an earlier version's, or one edited by hand in the database)."""
+        found = as_object(data, _SETTINGS_KEYS)
+        if found["format"] != SETTINGS_FORMAT:
+            raise MalformedEntryError(f"plan cache format {found['format']!r}")
+        deadline = None if found["deadline"] is None else DeadlinePlan.from_json(found["deadline"])
+        if deadline is not None and deadline.deck != slug:
+            raise MalformedEntryError(f"cached for deck {deadline.deck!r}")
+        return cls(as_int(found["new"]), as_int(found["hour"], 0, 23), as_zone(found["zone"]), deadline)
+
+    def study_day(self, now: datetime) -> tuple[datetime, datetime]:
+        """The bounds (UTC) of the study day containing `now` (`clock.study_day`)."""
+        return study_day(now, self.day_starts_at_hour, self.time_zone)
+
+
+def plan_settings(workspace: Workspace, store: ReviewStore, slug: str) -> PlanSettings:
+    """The deck's `PlanSettings`.
 
     Read from the review store's plan cache while the plan file keeps its size and mtime; else the file is
     validated (written with the defaults on first use) and the cache filled in. Only then is the plan model
@@ -108,86 +176,25 @@ def plan_settings(workspace: Workspace, store: ReviewStore, slug: str) -> dict[s
     path = workspace.schedules_dir / f"{slug}.yaml"  # plan.plan_path, without importing the plan module
     try:
         stat = path.stat()
-        settings = store.cached_plan(slug, stat.st_size, stat.st_mtime_ns)
+        cached = store.cached_plan(slug, stat.st_size, stat.st_mtime_ns)
     except FileNotFoundError:
-        stat, settings = None, None
-    if _well_formed(settings, slug):  # else cached by another version, or edited by hand in the database
-        return settings  # type: ignore[return-value]
+        stat, cached = None, None
+    if cached is not None:
+        try:
+            return PlanSettings.from_json(cached, slug)
+        except MalformedEntryError:
+            pass  # cached by another version, or edited by hand in the database: validated again below
     from studyprep.store.plan import load_plan
 
     plan = load_plan(workspace, slug)
     # Cached under the version stat'ed before reading: a file rewritten meanwhile (`studyprep plan`) is then a
     # miss next time; stat'ed after, the new version would be taken for the one read.
     stat = stat or path.stat()
-    deadline = DeadlinePlan.of(plan)
-    settings = {"format": SETTINGS_FORMAT, "new": plan.new_cards_per_day, "hour": plan.day_starts_at_hour,
-                "zone": plan.time_zone, "deadline": deadline and deadline.to_json()}  # fmt: skip
-    store.cache_plan(slug, stat.st_size, stat.st_mtime_ns, settings)
+    settings = PlanSettings.of(plan)
+    store.cache_plan(slug, stat.st_size, stat.st_mtime_ns, settings.to_json())
     return settings
-
-
-_SCHEDULER_KEYS = {"parameters", "desired_retention", "learning_steps", "relearning_steps", "maximum_interval",
-                   "enable_fuzzing", "day_starts_at_hour", "time_zone"}  # fmt: skip
-
-
-def _is(value: object, *types: type) -> bool:
-    return isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
-
-
-def _well_formed(settings: object, slug: str) -> bool:
-    """Whether a plan cache entry has the shape `plan_settings` writes, with values of the types it writes: an
-    entry of an earlier version or broken by hand is a miss (the plan file is validated again), not a traceback."""
-    if not isinstance(settings, dict) or settings.get("format") != SETTINGS_FORMAT:
-        return False
-    if set(settings) != {"format", "new", "hour", "zone", "deadline"} or not _is(settings["new"], int):
-        return False
-    if not (_is(settings["hour"], int) and 0 <= settings["hour"] <= 23 and _zone_name(settings["zone"])):
-        return False
-    found = settings["deadline"]
-    if found is None:
-        return True
-    try:
-        plan = DeadlinePlan.from_json(found)
-    except (TypeError, ValueError, KeyError):
-        return False
-    scheduler = plan.scheduler
-    return (
-        plan.deck == slug
-        and plan.interview_at.tzinfo is not None
-        and _zone_name(plan.time_zone)
-        and all(value is None or _is(value, int) for value in (plan.daily_budget_cards, plan.daily_budget_minutes))
-        and (plan.target_recall is None or _is(plan.target_recall, float))
-        and isinstance(plan.fingerprint, str)
-        and isinstance(scheduler, dict)
-        and set(scheduler) == _SCHEDULER_KEYS
-        and all(isinstance(scheduler[key], list) for key in ("parameters", "learning_steps", "relearning_steps"))
-        and all(_is(value, int, float) for value in scheduler["parameters"])
-        and all(_is(step, int) for step in scheduler["learning_steps"] + scheduler["relearning_steps"])
-        and _is(scheduler["desired_retention"], float)
-        and _is(scheduler["maximum_interval"], int)
-        and isinstance(scheduler["enable_fuzzing"], bool)
-        and _is(scheduler["day_starts_at_hour"], int)
-        and 0 <= scheduler["day_starts_at_hour"] <= 23
-        and _zone_name(scheduler["time_zone"])
-    )
-
-
-def _zone_name(name: object) -> bool:
-    """None (local time) or a time zone this computer knows."""
-    if name is None:
-        return True
-    if not isinstance(name, str):
-        return False
-    from zoneinfo import ZoneInfo
-
-    try:
-        ZoneInfo(name)
-    except (KeyError, ValueError, OSError):  # ZoneInfoNotFoundError is a KeyError
-        return False
-    return True
 
 
 def deadline_plan(workspace: Workspace, store: ReviewStore, slug: str) -> DeadlinePlan | None:
     """The deck's `DeadlinePlan` (None when its plan has no interview date), by `plan_settings`."""
-    found = plan_settings(workspace, store, slug)["deadline"]
-    return DeadlinePlan.from_json(found) if found else None
+    return plan_settings(workspace, store, slug).deadline

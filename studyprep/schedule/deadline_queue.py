@@ -10,28 +10,39 @@ are counted from the log (`DayPlanner`). Once the interview has passed a deck ha
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from studyprep.schedule.jsonfields import (
+    MalformedEntryError,
+    as_bool,
+    as_int,
+    as_list,
+    as_number,
+    as_object,
+    as_str,
+)
 
 # The shape of a kept day plan: a plan kept by an earlier version (another shape) is decided again.
 DAY_PLAN_FORMAT = 2
 
 if TYPE_CHECKING:
     from studyprep.schedule.deck_day import DeckDay
-    from studyprep.schedule.parallel import Later
     from studyprep.store.db import ReviewStore
 
 
 @dataclass(frozen=True)
-class PlannedDay:
-    """A deadline deck's cards for the rest of today, after its due learning cards, in the order to study."""
+class DayPlan:
+    """A deadline deck's plan for the rest of today, after its due learning cards: the cards in the order to study
+    them and what the day's budget leaves for them. Decided once a study day (`_decide`), kept in the review store
+    as JSON, and served cut to the room left (`DayPlanner.served`)."""
 
     deck: str
-    cards: list[tuple[str, bool]]  # (card id, never seen before)
+    cards: tuple[tuple[str, bool], ...]  # (card id, never seen before)
     budget: int
     answered_today: int
     final_days: bool
@@ -39,6 +50,7 @@ class PlannedDay:
     readiness_today: float  # mean predicted recall at the interview if nothing more is studied
     room: float = 0  # answers left in today's budget for these cards, once learning steps owed are paid
     answers_per_new: float = 1.0  # what a new card is expected to cost, its learning steps included
+    learning: int = 0  # the due learning cards the plan put before these when it was decided
 
     def expected(self) -> tuple[int, int]:
         """(reviews, new cards) a session is expected to get to within the budget (`deadline.expected_counts`)."""
@@ -46,16 +58,49 @@ class PlannedDay:
 
         return expected_counts(self.cards, self.room, self.answers_per_new)
 
+    def to_json(self) -> dict[str, object]:
+        """The kept form (`from_json` reads it back): the deck and its interview come from the deck's plan."""
+        return {"cards": [list(card) for card in self.cards], "learning": self.learning, "room": self.room,
+                "budget": self.budget, "answered": self.answered_today, "final_days": self.final_days,
+                "readiness_today": self.readiness_today, "answers_per_new": self.answers_per_new}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: object, deck: str, interview: datetime) -> DayPlan:
+        """The inverse of `to_json`; `jsonfields.MalformedEntryError` for a kept plan of another shape."""
+        found = as_object(data, _DAY_PLAN_KEYS)
+        return cls(
+            deck=deck,
+            cards=tuple(_card(card) for card in as_list(found["cards"])),
+            budget=as_int(found["budget"]),
+            answered_today=as_int(found["answered"]),
+            final_days=as_bool(found["final_days"]),
+            interview=interview,
+            readiness_today=as_number(found["readiness_today"]),
+            room=as_number(found["room"]),
+            answers_per_new=as_number(found["answers_per_new"]),
+            learning=as_int(found["learning"]),
+        )
+
+
+_DAY_PLAN_KEYS = {"cards", "learning", "room", "budget", "answered", "final_days", "readiness_today",
+                  "answers_per_new"}  # fmt: skip
+
+
+def _card(value: object) -> tuple[str, bool]:
+    """A kept plan's card: [card id, never seen before]."""
+    pair = as_list(value)
+    if len(pair) != 2:
+        raise MalformedEntryError(f"expected [card id, new], got {value!r}")
+    return as_str(pair[0]), as_bool(pair[1])
+
 
 class DayPlanner:
     """Today's deadline plans of some decks at `now`: read back where kept, else decided (and kept).
 
     A deck is in `deadline_days` when it has an interview ahead; of those, `missing` have no plan kept for this
-    study day and state yet. `decide` works them out now (on several cores with several decks), `decide_later`
-    begins that and `keep` stores what it returns: a review session shows its first card meanwhile, and `due`
-    reads its other counts. The first command of a study day decides every deadline deck's plan; each is kept
-    until the deck's cards, states, log or plan change (`ReviewStore.deck_version`), so later commands of the day
-    read it back instead of re-deciding it.
+    study day and state yet. `decide` works them out and keeps them. The first command of a study day decides
+    every deadline deck's plan; each is kept until the deck's cards, states, log or plan change
+    (`ReviewStore.deck_version`), so later commands of the day read it back instead of re-deciding it.
 
     `served` is a plan cut to what is left of the daily budget. Buried cards are left out (they still count in
     the deck's pacing). The budget counts answers, learning steps included, so the room left today is the budget
@@ -67,76 +112,60 @@ class DayPlanner:
         self.now = now
         fingerprints = {day.slug: _fingerprint(store, day, now) for day in days}
         self._fingerprints = {slug: found for slug, found in fingerprints.items() if found is not None}
-        self._decided = {slug: store.cached_day_plan(slug, found) for slug, found in self._fingerprints.items()}
         self.deadline_days = [day for day in days if day.slug in self._fingerprints]
+        # A deck is missing from `_decided` until its plan is decided; None: decided, no plan (interview passed).
+        self._decided: dict[str, DayPlan | None] = {}
+        for day in self.deadline_days:
+            self._read_kept(day)
 
     def has_plan(self, day: DeckDay) -> bool:
         """Whether the deck is served by a deadline plan today (it has an interview ahead)."""
         return day.slug in self._fingerprints
 
+    def _read_kept(self, day: DeckDay) -> None:
+        """Take the deck's kept plan for today, if one of the shape this version keeps is there (else: missing)."""
+        try:
+            kept = self.store.cached_day_plan(day.slug, self._fingerprints[day.slug])
+        except ValueError:  # not JSON (edited by hand): missing, decided again
+            return
+        if kept == {}:
+            self._decided[day.slug] = None
+        elif kept is not None and day.plan is not None:
+            # A plan kept by another version or edited by hand stays missing: it is decided again.
+            with contextlib.suppress(MalformedEntryError):
+                self._decided[day.slug] = DayPlan.from_json(kept, day.slug, day.plan.interview_at)
+
     @property
     def missing(self) -> list[DeckDay]:
         """Deadline decks whose plan is still to decide."""
-        return [day for day in self.deadline_days if self._decided[day.slug] is None]
+        return [day for day in self.deadline_days if day.slug not in self._decided]
 
     def decide(self, days: Sequence[DeckDay]) -> None:
-        """Decide (and keep) these decks' plans now; the decks are independent (`parallel.map_decks`)."""
-        from studyprep.schedule.parallel import map_decks
+        """Decide (and keep) these decks' plans now, one after the other."""
+        self.keep(days, [_decide(self.store, day, self.now) for day in days])
 
-        _preload()
-        self.keep(days, map_decks(self._job(), days, self.store, self._reopen()))
-
-    def decide_later(self, days: Sequence[DeckDay]) -> Later[dict[str, Any]]:
-        """Begin deciding these decks' plans in the background; hand the result to `keep`."""
-        from studyprep.schedule.parallel import map_decks_later
-
-        _preload()
-        return map_decks_later(self._job(), days, self.store, self._reopen())
-
-    def keep(self, days: Sequence[DeckDay], plans: Sequence[dict[str, Any]]) -> None:
+    def keep(self, days: Sequence[DeckDay], plans: Sequence[DayPlan | None]) -> None:
         """Store decided plans for the rest of the study day (until the deck's state changes)."""
         for day, plan in zip(days, plans, strict=True):
-            self.store.cache_day_plan(day.slug, self._fingerprints[day.slug], plan)
+            self.store.cache_day_plan(day.slug, self._fingerprints[day.slug], plan.to_json() if plan else {})
             self._decided[day.slug] = plan
 
-    def served(self, day: DeckDay) -> PlannedDay | None:
+    def served(self, day: DeckDay) -> DayPlan | None:
         """What is left of the deck's decided plan for the rest of today; None for a deck without one."""
         return _served(self.store, day, self.now, self._decided.get(day.slug))
 
-    def _job(self) -> Callable[[ReviewStore, DeckDay], dict[str, Any]]:
-        return functools.partial(_decide, now=self.now)
 
-    def _reopen(self) -> Callable[[], ReviewStore]:
-        from studyprep.store.db import open_database
-
-        return functools.partial(open_database, self.store.path)
-
-
-def _served(store: ReviewStore, day: DeckDay, now: datetime, decided: dict[str, Any] | None) -> PlannedDay | None:
-    """What is left of a decided plan (None or {} for no plan) for the rest of today."""
-    if not decided:
+def _served(store: ReviewStore, day: DeckDay, now: datetime, decided: DayPlan | None) -> DayPlan | None:
+    """What is left of a decided plan (None for no plan) for the rest of today: buried cards left out, and only
+    the cards that fit in the room."""
+    if decided is None:
         return None
-    plan = day.plan
-    assert plan is not None  # noqa: S101 (a decided plan means a deadline plan)
     from studyprep.schedule.deadline import cards_within
 
     buried = store.buried_ids(day.slug, now)
-    room = decided["room"]
-    answers_per_new = decided["answers_per_new"]
-    cards = [(key, new) for key, new in decided["cards"] if key not in buried]
-    started = cards_within([new for _, new in cards], room, answers_per_new)
-    chosen = [card for card, fits in zip(cards, started, strict=True) if fits]
-    return PlannedDay(
-        deck=day.slug,
-        cards=chosen,
-        budget=decided["budget"],
-        answered_today=decided["answered"],
-        final_days=decided["final_days"],
-        interview=plan.interview_at,
-        readiness_today=decided["readiness_today"],
-        room=room,
-        answers_per_new=answers_per_new,
-    )
+    cards = [(key, new) for key, new in decided.cards if key not in buried]
+    started = cards_within([new for _, new in cards], decided.room, decided.answers_per_new)
+    return replace(decided, cards=tuple(card for card, fits in zip(cards, started, strict=True) if fits))
 
 
 def _fingerprint(store: ReviewStore, day: DeckDay, now: datetime) -> str | None:
@@ -148,16 +177,8 @@ def _fingerprint(store: ReviewStore, day: DeckDay, now: datetime) -> str | None:
     return json.dumps([DAY_PLAN_FORMAT, day.day_start.isoformat(), store.deck_version(day.slug), plan.fingerprint])
 
 
-def _preload() -> None:
-    """Import what `_decide` needs before any worker forks: imported once here, not once per worker."""
-    import studyprep.schedule.deadline
-    import studyprep.schedule.readiness
-    import studyprep.schedule.scheduling
-    import studyprep.schedule.simulation  # noqa: F401
-
-
-def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> dict[str, Any]:
-    """Run the deadline policy on the deck's stored states: the day's plan as JSON-able data ({} for none)."""
+def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> DayPlan | None:
+    """Run the deadline policy on the deck's stored states: the day's plan (None for none)."""
     from studyprep.schedule.deadline import Candidate, DeadlineGoal, plan_today
     from studyprep.schedule.readiness import Budget, user_pace
 
@@ -178,14 +199,16 @@ def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> dict[str, Any]:
         introduced_today=store.new_cards_since(day.slug, day.day_start),
     )
     if today is None:
-        return {}
-    return {
-        "cards": today.planned(),
-        "learning": today.learning,
-        "room": today.room,
-        "budget": budget,
-        "answered": answered,
-        "final_days": today.final_days,
-        "readiness_today": today.readiness_today,
-        "answers_per_new": today.answers_per_new,
-    }
+        return None
+    return DayPlan(
+        deck=day.slug,
+        cards=tuple(today.planned()),
+        budget=budget,
+        answered_today=answered,
+        final_days=today.final_days,
+        interview=plan.interview_at,
+        readiness_today=today.readiness_today,
+        room=today.room,
+        answers_per_new=today.answers_per_new,
+        learning=today.learning,
+    )

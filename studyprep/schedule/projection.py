@@ -1,7 +1,7 @@
 """Expected-value projection of keeping the deadline plan until the interview, with the FSRS model.
 
 Instead of Monte Carlo samples, each card carries a few weighted memory states ("branches"): a review splits
-every branch into its outcomes (failed, then passed as Hard, Good or Easy, as `simulation.Answers` rates),
+every branch into its outcomes (failed, then passed as Hard, Good or Easy, as the bench's `simulation.Answers` rates),
 each weighted by the model's probability of recall at that moment and computed with fsrs's own
 `review_card`, followed by the same-day (re)learning steps. The expected recall on the day is the weighted
 mean of the branches' retrievability. Each day the deadline policy (`deadline.plan_today`) picks the cards,
@@ -39,8 +39,7 @@ from studyprep.schedule.deadline import (
     plan_today,
     recall_at,
 )
-from studyprep.schedule.simulation import without_fuzz
-from studyprep.schedule.studydays import StudyDayScheduler
+from studyprep.schedule.studydays import StudyDayScheduler, without_fuzz
 
 DAY = timedelta(days=1)
 # bench/projection.py: through 30 cards, or 20, the error against simulating the whole deck is the one 60 gave

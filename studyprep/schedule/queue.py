@@ -6,8 +6,7 @@ due review cards of the other decks, most overdue relative to their interval fir
 each deck's daily limit (counted across the day's sessions), in document order, taking turns between decks.
 When nothing else is left, learning cards due within the learn-ahead window are shown early, as Anki does.
 
-`build_queue` decides every deadline deck's plan it lacks first; `open_queue`, for a session, only those it
-needs to be certain of the first card, and leaves the rest to a `PendingQueue` decided in the background.
+`build_queue` decides every deadline deck's plan it lacks first (kept for the rest of the study day).
 """
 
 from __future__ import annotations
@@ -18,14 +17,13 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from studyprep.schedule.deck_day import DeckDay
 from studyprep.store.db import ReviewStore
 
 if TYPE_CHECKING:
-    from studyprep.schedule.deadline_queue import DayPlanner, PlannedDay
-    from studyprep.schedule.parallel import Later
+    from studyprep.schedule.deadline_queue import DayPlan, DayPlanner
 
 LEARN_AHEAD = timedelta(minutes=20)
 EntryKind = Literal["learning", "review", "new", "ahead"]  # ahead: studied before the schedule asks
@@ -179,99 +177,6 @@ def build_queue(
     return _assemble(store, decks, now, limit, new_limit, planner)
 
 
-def open_queue(
-    store: ReviewStore,
-    decks: list[DeckDay],
-    now: datetime,
-    limit: int | None = None,
-    new_limit: int | None = None,
-) -> tuple[ReviewQueue, PendingQueue | None]:
-    """`build_queue`, or, when deadline decks' plans are still to decide (the first session of a study day),
-    a queue that already holds its first card and a `PendingQueue` that completes it.
-
-    The first card is the head of the whole queue: a learning card due now, else the first planned card of the
-    round the decks take turns in, which is certain once every deadline deck before it is decided (the round's
-    start, cut by the caps, does not depend on the decks after it). The other decks are decided meanwhile.
-    """
-    from studyprep.schedule.deadline_queue import DayPlanner
-
-    planner = DayPlanner(store, decks, now)
-    if not planner.missing:
-        return _assemble(store, decks, now, limit, new_limit, planner), None
-    learning = _learning(store, decks, now)
-    room = len(learning) if limit is None else limit
-    known: list[PlannedDay] = []
-    missing = {day.slug for day in planner.missing}
-    for day in planner.deadline_days:
-        head = _certain_head(learning[:room], known, now, limit, new_limit)
-        if head is not None:
-            return head, PendingQueue(store, decks, now, limit, new_limit, planner)
-        if day.slug in missing:
-            planner.decide([day])
-        served = planner.served(day)
-        if served is not None:
-            known.append(served)
-    planner.decide(planner.missing)  # no card is certain before every deck is decided: nothing to gain
-    return _assemble(store, decks, now, limit, new_limit, planner), None
-
-
-@dataclass
-class PendingQueue:
-    """The rest of a session's queue while deadline decks' day plans are decided in the background.
-
-    `start()` begins that work (a session calls it once its first card is on screen), `ready()` says whether
-    `complete()` would return at once; `complete()` returns the whole queue, exactly `build_queue`'s at the same
-    moment, provided nothing was answered meanwhile. `cancel()` gives the work up.
-    """
-
-    store: ReviewStore
-    decks: list[DeckDay]
-    now: datetime
-    limit: int | None
-    new_limit: int | None
-    planner: DayPlanner
-    _later: Later[dict[str, Any]] | None = None
-    _deciding: list[DeckDay] = field(default_factory=list)  # the decks `_later` decides, in its results' order
-
-    def start(self) -> None:
-        """Begin deciding the plans left (once)."""
-        if self._later is None:
-            self._deciding = self.planner.missing
-            self._later = self.planner.decide_later(self._deciding)
-
-    def ready(self) -> bool:
-        """Whether the plans are decided (`complete` will not wait)."""
-        return self._later is not None and self._later.done()
-
-    def complete(self) -> ReviewQueue:
-        """The whole queue, waiting for the plans if need be."""
-        self.start()
-        assert self._later is not None  # noqa: S101 (set by start)
-        # Not `planner.missing`: a try stopped part way (an interrupt, a write refused) has kept some of them.
-        self.planner.keep(self._deciding, self._later.result())
-        return _assemble(self.store, self.decks, self.now, self.limit, self.new_limit, self.planner)
-
-    def cancel(self) -> None:
-        """Stop the background work (the session is ending)."""
-        if self._later is not None:
-            self._later.cancel()
-
-
-def _certain_head(
-    learning: list[QueueEntry], known: list[PlannedDay], now: datetime, limit: int | None, new_limit: int | None
-) -> ReviewQueue | None:
-    """A queue holding the whole queue's first card, from the learning lane and the deadline decks decided so
-    far (in deck order, no undecided one before them); None while that card could still be another's."""
-    planned = _planned(known, new_limit, per_deck=1)
-    if limit is not None:
-        planned = planned[: max(limit - len(learning), 0)]
-    queue = ReviewQueue(learning=list(learning), planned=deque(planned), budgets=_budgets(known))
-    head = queue.next(now)
-    if head is None or not (head.planned or (head.kind == "learning" and _due(head) <= now)):
-        return None  # a plain review or new card, or a learning card shown early: later decks come first
-    return queue
-
-
 def _learning(store: ReviewStore, decks: list[DeckDay], now: datetime) -> list[QueueEntry]:
     return sorted(
         (QueueEntry(deck.slug, card_id, "learning", due, owes=_owes(deck, state, step))
@@ -287,10 +192,12 @@ def _owes(deck: DeckDay, state: int, step: int) -> int:
 
     if deck.plan is None:
         return 1
-    return steps_left(len(deck.plan.scheduler["learning_steps" if state == 1 else "relearning_steps"]), step)
+    return steps_left(
+        len(deck.plan.scheduler.learning_steps if state == 1 else deck.plan.scheduler.relearning_steps), step
+    )
 
 
-def _budgets(days: list[PlannedDay]) -> dict[str, int]:
+def _budgets(days: list[DayPlan]) -> dict[str, int]:
     return {day.deck: max(0, day.budget - day.answered_today) for day in days}
 
 
@@ -328,7 +235,7 @@ def _assemble(
                        answers_per_new={day.deck: day.answers_per_new for day in planned_days})  # fmt: skip
 
 
-def _planned(days: list[PlannedDay], new_limit: int | None, per_deck: int | None = None) -> list[QueueEntry]:
+def _planned(days: list[DayPlan], new_limit: int | None, per_deck: int | None = None) -> list[QueueEntry]:
     """Deadline decks' cards in plan order, decks taking turns; with `new_limit`, at most that many new ones.
     With `per_deck`, only each deck's first cards: the start of the turns whatever the decks after these."""
     entries = _take_turns([

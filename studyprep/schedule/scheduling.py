@@ -14,8 +14,9 @@ import hashlib
 import random
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
+from studyprep.schedule.fsrs_settings import SchedulerSettings
 from studyprep.store.db import LogEntry, ReviewStore, fsrs_card_id, to_us
 
 if TYPE_CHECKING:
@@ -34,37 +35,37 @@ def scheduler_for(plan: StudyPlan) -> fsrs.Scheduler:
     return scheduler_from(scheduler_settings(plan))
 
 
-def scheduler_settings(plan: StudyPlan) -> dict[str, Any]:
-    """A plan's `fsrs.Scheduler` keyword arguments as JSON-able values, steps in whole microseconds (fsrs's own
-    `to_dict` keeps whole seconds only), for `scheduler_from`."""
+def scheduler_settings(plan: StudyPlan) -> SchedulerSettings:
+    """A plan's `fsrs.Scheduler` keyword arguments, steps in whole microseconds (fsrs's own `to_dict` keeps whole
+    seconds only), for `scheduler_from`."""
     settings = plan.scheduler
-    return {
-        "parameters": list(settings.parameters),
-        "desired_retention": settings.desired_retention,
-        "learning_steps": [step // _MICROSECOND for step in settings.learning_deltas()],
-        "relearning_steps": [step // _MICROSECOND for step in settings.relearning_deltas()],
-        "maximum_interval": settings.maximum_interval_days,
-        "enable_fuzzing": settings.fuzz,
+    return SchedulerSettings(
+        parameters=tuple(settings.parameters),
+        desired_retention=settings.desired_retention,
+        learning_steps=tuple(step // _MICROSECOND for step in settings.learning_deltas()),
+        relearning_steps=tuple(step // _MICROSECOND for step in settings.relearning_deltas()),
+        maximum_interval=settings.maximum_interval_days,
+        enable_fuzzing=settings.fuzz,
         # Elapsed time is counted in the plan's study days, as Anki counts it (`studydays`).
-        "day_starts_at_hour": plan.day_starts_at_hour,
-        "time_zone": plan.time_zone,
-    }
+        day_starts_at_hour=plan.day_starts_at_hour,
+        time_zone=plan.time_zone,
+    )
 
 
-def scheduler_from(settings: dict[str, Any], *, fuzz: bool | None = None) -> fsrs.Scheduler:
+def scheduler_from(settings: SchedulerSettings, *, fuzz: bool | None = None) -> fsrs.Scheduler:
     """The fsrs Scheduler of `scheduler_settings` (with `fuzz` overriding its interval fuzz), counting elapsed
     time in the plan's study days (`studydays.StudyDayScheduler`)."""
     from studyprep.schedule.studydays import StudyDayScheduler
 
     return StudyDayScheduler(
-        parameters=settings["parameters"],
-        desired_retention=settings["desired_retention"],
-        learning_steps=[step * _MICROSECOND for step in settings["learning_steps"]],
-        relearning_steps=[step * _MICROSECOND for step in settings["relearning_steps"]],
-        maximum_interval=settings["maximum_interval"],
-        enable_fuzzing=settings["enable_fuzzing"] if fuzz is None else fuzz,
-        day_starts_at_hour=settings["day_starts_at_hour"],
-        time_zone=settings["time_zone"],
+        parameters=list(settings.parameters),
+        desired_retention=settings.desired_retention,
+        learning_steps=[step * _MICROSECOND for step in settings.learning_steps],
+        relearning_steps=[step * _MICROSECOND for step in settings.relearning_steps],
+        maximum_interval=settings.maximum_interval,
+        enable_fuzzing=settings.enable_fuzzing if fuzz is None else fuzz,
+        day_starts_at_hour=settings.day_starts_at_hour,
+        time_zone=settings.time_zone,
     )
 
 

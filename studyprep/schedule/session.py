@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from studyprep.errors import StudyprepError
 from studyprep.render.wording import count
 from studyprep.schedule.deck_day import DeckDay
-from studyprep.schedule.queue import PendingQueue, QueueEntry, ReviewQueue
+from studyprep.schedule.queue import QueueEntry, ReviewQueue
 from studyprep.schedule.scheduling import preview, review, scheduler_for
 from studyprep.store.db import ConflictError, MirrorCard, ReviewStore, StoredState
 from studyprep.store.workspace import Workspace
@@ -72,7 +72,7 @@ class Progress:
     """
 
     done: int
-    left: int | None  # None while today's deadline plans are still being decided
+    left: int
     elapsed: timedelta
     repeats: int = 0
 
@@ -117,9 +117,6 @@ class ReviewSession:
     _answers: Counter[tuple[str, str]] = field(default_factory=Counter)  # answers this session, per card
     _schedulers: dict[str, fsrs.Scheduler] = field(default_factory=dict)
     _concepts: dict[str, ConceptIndex] = field(default_factory=dict)
-    # The first session of a study day: `queue` holds only the first card while the deadline decks' plans are
-    # decided (`queue.open_queue`); the whole queue replaces it before anything is answered or counted.
-    pending: PendingQueue | None = None
     # Decks left out because their file cannot be read (by slug, with the error): said on the first card.
     skipped: dict[str, StudyprepError] = field(default_factory=dict)
     limit: int | None = None  # `--limit N`: at most N cards this session (their learning steps included)
@@ -134,10 +131,6 @@ class ReviewSession:
         """Show the first card (or finish at once if nothing is due)."""
         self.started = self.clock()
         self.notice = self.skipped_notice()
-        if self.pending is not None:
-            entry = self.queue.next(self.clock())
-            if entry is not None and self._show(entry):
-                return
         self._advance()
 
     def skipped_notice(self) -> str:
@@ -150,16 +143,6 @@ class ReviewSession:
             if len(self.skipped) == 1
             else f"left out {names}: their deck files cannot be read (`studyprep check` names the lines)"
         )
-
-    def look_ahead(self) -> None:
-        """Begin completing the queue in the background (call once the first card is on screen)."""
-        if self.pending is not None:
-            self.pending.start()
-
-    def close(self) -> None:
-        """Give up background work still running (the session is over or interrupted)."""
-        if self.pending is not None:
-            self.pending.cancel()
 
     # -- actions ----------------------------------------------------------------------------------------
 
@@ -181,7 +164,6 @@ class ReviewSession:
         from studyprep.schedule.deadline import steps_owed
 
         shown = self._require_card()
-        self._settle()
         if rating not in (1, 2, 3, 4):
             raise StudyprepError(f"rating must be 1-4, got {rating}")
         now = self.clock()
@@ -212,7 +194,6 @@ class ReviewSession:
     def bury(self) -> None:
         """Hide the card on screen until the next study day."""
         shown = self._require_card()
-        self._settle()
         deck, card_id = shown.entry.key
         self.store.bury(deck, card_id, self._deck(deck).day_end)
         self.queue.remove(shown.entry.key)
@@ -224,7 +205,6 @@ class ReviewSession:
     def suspend(self) -> None:
         """Suspend the card on screen (`suspended: true` in its deck file) and go on; `undo` takes it back."""
         shown = self._require_card()
-        self._settle()
         deck, card_id = shown.entry.key
         self._set_suspended(deck, card_id, True)
         self.queue.remove(shown.entry.key)
@@ -278,7 +258,6 @@ class ReviewSession:
         from studyprep.store.cardedit import normalize_notes, set_card_fields
 
         shown = self._require_card()
-        self._settle()
         deck_slug, card_id = shown.entry.key
         set_card_fields(self.workspace, deck_slug, [card_id], self.store, notes=normalize_notes(text))
         card = self.store.card(deck_slug, card_id) or shown.card
@@ -292,7 +271,6 @@ class ReviewSession:
 
     def finish(self) -> Summary:
         """End the session and say what was done and what is due next."""
-        self._settle()
         self.phase = Phase.DONE
         self.current = None
         # The same counts as `studyprep due` (deadline decks counted as their plan serves them).
@@ -321,7 +299,6 @@ class ReviewSession:
         reviews. Today's due cards, if any, are left for plain `review`; returns how many cards are queued."""
         from studyprep.schedule.practice import ahead_entries
 
-        self._settle()
         now = self.clock()
         entries = ahead_entries(self.store, self.decks, self.plans, now, limit, self.only, self._answered())
         self.queue = ReviewQueue(learning=self.queue.learning, reviews=deque(entries))
@@ -354,11 +331,7 @@ class ReviewSession:
     # -- views ------------------------------------------------------------------------------------------
 
     def progress(self) -> Progress:
-        """Done / left / repeats / elapsed for the live line (left: None while the queue is being completed)."""
-        if self.pending is not None and self.pending.ready():
-            self._settle()
-        if self.pending is not None:
-            return Progress(self.answered, None, self.elapsed())
+        """Done / left / repeats / elapsed for the live line."""
         repeats = sum(1 for entry in self.queue.learning if self._answers[entry.key] > 0)
         return Progress(self.answered, len(self.queue) - repeats, self.elapsed(), repeats)
 
@@ -373,14 +346,7 @@ class ReviewSession:
 
     # -- internals --------------------------------------------------------------------------------------
 
-    def _settle(self) -> None:
-        """Put the whole queue in place of the first card's (waiting for the plans if need be)."""
-        if self.pending is not None:
-            self.queue = self.pending.complete()
-            self.pending = None
-
     def _advance(self) -> None:
-        self._settle()
         self._reread_changed_decks()
         while True:
             entry = self.queue.next(self.clock())

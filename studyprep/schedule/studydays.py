@@ -13,6 +13,7 @@ from __future__ import annotations
 from copy import copy
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
+from typing import TypeVar
 
 from fsrs import Card, Rating, ReviewLog, Scheduler
 
@@ -76,3 +77,26 @@ class StudyDayScheduler(Scheduler):
         if review_datetime is not None:
             card = self.as_study_days(card, review_datetime)
         return super().review_card(card, rating, review_datetime, review_duration)
+
+
+SchedulerType = TypeVar("SchedulerType", bound=Scheduler)
+
+
+def without_fuzz(scheduler: Scheduler, kind: type[SchedulerType] = Scheduler) -> SchedulerType:
+    """The same scheduler with interval fuzz off (fsrs draws fuzz from the global random module), as a `kind`.
+
+    Built from the scheduler's own settings, not through `to_dict`, which keeps whole seconds of each step. A
+    scheduler counting study days (`studydays.StudyDayScheduler`) keeps its day settings when `kind` is one too.
+    """
+    days = {}
+    if issubclass(kind, StudyDayScheduler) and isinstance(scheduler, StudyDayScheduler):
+        days = {"day_starts_at_hour": scheduler.day_starts_at_hour, "time_zone": scheduler.time_zone}
+    return kind(
+        **days,
+        parameters=scheduler.parameters,
+        desired_retention=scheduler.desired_retention,
+        learning_steps=scheduler.learning_steps,
+        relearning_steps=scheduler.relearning_steps,
+        maximum_interval=scheduler.maximum_interval,
+        enable_fuzzing=False,
+    )

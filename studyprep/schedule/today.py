@@ -10,17 +10,52 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from studyprep.clock import isoformat, study_day
-from studyprep.schedule.deadline_plan import DeadlinePlan, plan_settings
+from studyprep.clock import isoformat
+from studyprep.schedule.deadline_plan import plan_settings
 from studyprep.schedule.deck_day import DeckDay
 from studyprep.store.db import DeckCounts, ReviewStore
 from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
-    from studyprep.schedule.deadline_queue import PlannedDay
-    from studyprep.schedule.parallel import Later
+    from studyprep.schedule.deadline_queue import DayPlan
 
-__all__ = ["BrokenDeck", "DeckDue", "begin_counts", "broken_decks", "counts_for", "deck_days", "workspace_counts"]
+__all__ = [
+    "BrokenDeck",
+    "DeckDue",
+    "ReadinessGlance",
+    "broken_decks",
+    "counts_for",
+    "deck_days",
+    "workspace_counts",
+]
+
+
+@dataclass(frozen=True)
+class ReadinessGlance:
+    """A deck with an interview ahead, at a glance: when, the time left, and its readiness today (mean predicted
+    recall at the interview if nothing more is studied)."""
+
+    interview: datetime
+    days_left: int
+    hours_left: float
+    seconds_left: int
+    readiness_today: float
+
+    @classmethod
+    def at(cls, interview: datetime, readiness_today: float, now: datetime) -> ReadinessGlance:
+        """The glance at `now` (time left never below zero; figures rounded as shown)."""
+        left = max((interview - now).total_seconds(), 0.0)
+        return cls(interview, int(left // 86400), round(left / 3600, 1), round(left), round(readiness_today, 4))
+
+    def to_json(self) -> dict[str, object]:
+        """Machine-readable form (`due --json` and `decks --json`, under `readiness`)."""
+        return {
+            "interview": isoformat(self.interview),
+            "days_left": self.days_left,
+            "hours_left": self.hours_left,
+            "seconds_left": self.seconds_left,
+            "readiness_today": self.readiness_today,
+        }
 
 
 @dataclass(frozen=True)
@@ -33,7 +68,7 @@ class DeckDue:
     new: int
     new_today: int
     next_due: datetime | None
-    readiness: dict[str, Any] | None = None  # interview, time left, readiness today (deadline decks)
+    readiness: ReadinessGlance | None = None  # deadline decks only
 
     @property
     def total(self) -> int:
@@ -55,7 +90,7 @@ class DeckDue:
         return {
             "deck": self.deck,
             **self.counts_json(),
-            **({"readiness": self.readiness} if self.readiness else {}),
+            **({"readiness": self.readiness.to_json()} if self.readiness else {}),
         }
 
 
@@ -83,58 +118,34 @@ def deck_days(workspace: Workspace, store: ReviewStore, slugs: list[str], now: d
 
 def _deck_day(workspace: Workspace, store: ReviewStore, slug: str, now: datetime) -> DeckDay:
     settings = plan_settings(workspace, store, slug)
-    start, end = study_day(now, settings["hour"], settings["zone"])
-    deadline = settings["deadline"] and DeadlinePlan.from_json(settings["deadline"])
-    if not deadline or deadline.interview_at <= now:
-        return DeckDay(slug, settings["new"], start, end)
-    return DeckDay(slug, settings["new"], start, end, deadline)
+    start, end = settings.study_day(now)
+    deadline = settings.deadline
+    if deadline is None or deadline.interview_at <= now:
+        return DeckDay(slug, settings.new_cards_per_day, start, end)
+    return DeckDay(slug, settings.new_cards_per_day, start, end, deadline)
 
 
 def counts_for(store: ReviewStore, days: list[DeckDay], now: datetime) -> list[DeckDue]:
-    """Today's counts for each deck, from the database (a deadline deck's as its plan serves them)."""
-    return begin_counts(store, days, now).result()
-
-
-def begin_counts(store: ReviewStore, days: list[DeckDay], now: datetime) -> Later[DeckDue]:
-    """`counts_for` begun: the deadline plans still to decide for the day are worked out on other cores while the
-    caller goes on (reading the overview, say); the counts are read and the plans kept when it collects them."""
+    """Today's counts for each deck, from the database (a deadline deck's as its plan serves them); the deadline
+    plans still to decide for the day are decided (and kept) first."""
     from studyprep.schedule.deadline_queue import DayPlanner
-    from studyprep.schedule.parallel import Later
 
     planner = DayPlanner(store, days, now)
-    missing = planner.missing
-    deciding = planner.decide_later(missing)
-
-    def collect() -> list[DeckDue]:
-        # Read while the plans are decided: these queries need no plan, only whether the deck has one.
-        counts = [store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day,
-                                    planned=planner.has_plan(day)) for day in days]  # fmt: skip
-        planner.keep(missing, deciding.result())
-        return [_deck_due(count, planner.served(day), now) for day, count in zip(days, counts, strict=True)]
-
-    return Later(collect, deciding.done, deciding.cancel)
+    planner.decide(planner.missing)
+    counts = [store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day,
+                                planned=planner.has_plan(day)) for day in days]  # fmt: skip
+    return [_deck_due(count, planner.served(day), now) for day, count in zip(days, counts, strict=True)]
 
 
-def _deck_due(counts: DeckCounts, planned: PlannedDay | None, now: datetime) -> DeckDue:
+def _deck_due(counts: DeckCounts, planned: DayPlan | None, now: datetime) -> DeckDue:
     review, new = (counts.review, counts.new_available) if planned is None else planned.expected()
-    glance = None if planned is None else _readiness_glance(planned.interview, planned.readiness_today, now)
+    glance = None if planned is None else ReadinessGlance.at(planned.interview, planned.readiness_today, now)
     return DeckDue(counts.deck, counts.learning, review, new, counts.new_today, counts.next_due, glance)
-
-
-def _readiness_glance(interview: datetime, readiness_today: float, now: datetime) -> dict[str, Any]:
-    left = max((interview - now).total_seconds(), 0.0)
-    return {
-        "interview": isoformat(interview),
-        "days_left": int(left // 86400),
-        "hours_left": round(left / 3600, 1),
-        "seconds_left": round(left),
-        "readiness_today": round(readiness_today, 4),
-    }
 
 
 def workspace_counts(
     workspace: Workspace, store: ReviewStore, now: datetime, broken: Collection[str] = ()
-) -> Later[DeckDue]:
-    """`begin_counts` for every deck of a workspace whose mirror is fresh (less the decks whose file is `broken`)."""
+) -> list[DeckDue]:
+    """`counts_for` for every deck of a workspace whose mirror is fresh (less the decks whose file is `broken`)."""
     slugs = [slug for slug in store.deck_slugs() if slug not in broken]
-    return begin_counts(store, deck_days(workspace, store, slugs, now), now)
+    return counts_for(store, deck_days(workspace, store, slugs, now), now)

@@ -112,12 +112,6 @@ def load_deck(workspace: Workspace, name: str) -> Deck:
     return load_deck_file(workspace.deck_path(match_slug(name, [p.stem for p in deck_paths(workspace)])))
 
 
-def existing_deck(workspace: Workspace, slug: str) -> Deck | None:
-    """The stored deck with this exact slug, or None if there is none yet."""
-    path = workspace.deck_path(slug)
-    return load_deck_file(path) if path.exists() else None
-
-
 def backup_dir(workspace: Workspace, slug: str) -> Path:
     """Where earlier versions of a deck file are kept: `decks/.backups/<slug>/`."""
     return workspace.decks_dir / BACKUPS_DIR / slug

@@ -1,6 +1,8 @@
-"""Advisory file locks between studyprep processes (POSIX `flock`; a no-op where it is missing).
+"""Advisory file locks between studyprep processes, through `filelock`'s native descriptor locks.
 
-A lock file holds the pid of its holder, so a command that waits too long can say who is in the way.
+`flock` on Linux and macOS, `LockFileEx` (one byte at the start) on Windows; where neither exists the lock is a
+no-op. A lock file holds the pid of its holder after one blank byte, so a command that waits too long can say
+who is in the way: Windows forbids reading a locked byte, and the holder locks only the first.
 """
 
 from __future__ import annotations
@@ -9,11 +11,14 @@ import contextlib
 import errno
 import os
 import stat
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+import filelock
 
 from studyprep.errors import StudyprepError
 from studyprep.store.workspace import Workspace, refuse_links
@@ -22,6 +27,9 @@ POLL_SECONDS = 0.05
 DECK_LOCK_NAME = ".lock"
 REVIEW_LOCK_NAME = ".review.lock"  # beside the review database: held by a review session, and by `restore`
 DECK_LOCK_WAIT_SECONDS = 30.0
+# Whether this platform has a native lock primitive (`flock` or `LockFileEx`); filelock says so for POSIX.
+NATIVE_LOCKS = sys.platform == "win32" or filelock.unix_has_fcntl
+_PID_OFFSET = 1  # the pid goes after the one byte Windows locks, where a waiter can still read it
 
 
 @contextlib.contextmanager
@@ -42,32 +50,29 @@ def exclusive_lock(
         yield
         return
     refuse_links(path, root)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: writes stay atomic, only the serialization is lost
+    if not NATIVE_LOCKS:  # pragma: no cover - no flock nor LockFileEx: writes stay atomic, only serialization lost
         yield
         return
     with _open_lock_file(path) as handle:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read(32).strip() or "unknown"
-                    raise StudyprepError(busy.format(holder=holder), path) from None
-                time.sleep(POLL_SECONDS)
+        _wait_for(handle, path, wait_seconds, busy)
         _held[key] = threading.get_ident()
         try:
-            _write_holder(handle, path)
+            _write_holder(handle)
             yield
         finally:
             del _held[key]
             with contextlib.suppress(OSError):  # a full disk must not turn the release into a traceback
                 handle.truncate(0)
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            filelock.unlock_descriptor(handle.fileno())
+
+
+def _wait_for(handle: IO[str], path: Path, wait_seconds: float, busy: str) -> None:
+    """Take the lock on `handle`, polling until `wait_seconds` have passed; then raise naming the holder."""
+    deadline = time.monotonic() + wait_seconds
+    while not filelock.lock_descriptor(handle.fileno(), blocking=False):
+        if time.monotonic() >= deadline:
+            raise StudyprepError(busy.format(holder=_read_holder(handle)), path) from None
+        time.sleep(POLL_SECONDS)
 
 
 _held: dict[str, int] = {}  # lock path -> the thread holding it (another thread waits on its own descriptor)
@@ -91,19 +96,29 @@ def _open_lock_file(path: Path) -> IO[str]:
     if not stat.S_ISREG(found.st_mode) or found.st_nlink > 1:
         os.close(descriptor)
         raise StudyprepError("is not a plain file of its own (a device or a hard link); remove it", path)
-    return open(descriptor, "r+", encoding="utf-8")  # noqa: PTH123 - a descriptor opened without following links
+    # newline="": the pid is written and read as is, with no line-ending translation on Windows.
+    return open(descriptor, "r+", encoding="utf-8", newline="")  # noqa: PTH123 - a descriptor opened without following links
 
 
-def _write_holder(handle: IO[str], path: Path) -> None:
+def _write_holder(handle: IO[str]) -> None:
     """Write our pid, so a command kept waiting can name who is in the way (only a courtesy: a full disk is no
     reason to stop)."""
     try:
         handle.seek(0)
         handle.truncate()
-        handle.write(str(os.getpid()))
+        handle.write(" " * _PID_OFFSET + str(os.getpid()))
         handle.flush()
     except OSError:
         pass
+
+
+def _read_holder(handle: IO[str]) -> str:
+    """The pid the holder wrote, or "unknown" (not written yet, or not readable)."""
+    try:
+        handle.seek(_PID_OFFSET)
+        return handle.read(32).strip() or "unknown"
+    except (OSError, ValueError):  # ValueError: a partly written pid is not valid text
+        return "unknown"
 
 
 @contextlib.contextmanager

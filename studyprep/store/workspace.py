@@ -105,13 +105,28 @@ def _is_junction(path: Path) -> bool:
 
 
 def match_slug(name: str, slugs: Sequence[str]) -> str:
-    """The slug `name` names among `slugs`: itself, or the one slug it is a prefix of (else a clear error)."""
+    """The slug `name` names among `slugs`: itself, the same in other case, or the one slug it is a prefix of;
+    no name at all names the only deck. Else a clear error, with the nearest names when there are some."""
     if name in slugs:
         return name
-    candidates = [slug for slug in slugs if slug.startswith(name)]
-    if len(candidates) == 1:
-        return candidates[0]
-    if candidates:
-        raise DeckNotFoundError(f"deck name {name!r} is ambiguous: matches {', '.join(candidates)}")
+    if not name:
+        if len(slugs) == 1:
+            return slugs[0]
+        known = ", ".join(slugs) or "none yet; run `studyprep import FILE`"
+        raise DeckNotFoundError(f"name a deck (decks: {known})")
+    folded = name.casefold()
+    for candidates in (
+        [s for s in slugs if s.casefold() == folded],
+        [s for s in slugs if s.casefold().startswith(folded)],
+    ):
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            raise DeckNotFoundError(f"deck name {name!r} is ambiguous: matches {', '.join(candidates)}")
+    import difflib  # only for a name that matches nothing
+
+    near = difflib.get_close_matches(folded, [slug.casefold() for slug in slugs], n=3, cutoff=0.6)
+    if near:
+        raise DeckNotFoundError(f"no deck named {name!r}; did you mean {' or '.join(near)}?")
     known = ", ".join(slugs) or "none yet; run `studyprep import FILE`"
     raise DeckNotFoundError(f"no deck named {name!r} (decks: {known})")

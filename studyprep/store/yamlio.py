@@ -91,11 +91,10 @@ def dump_yaml(data: Any) -> str:
     Events go straight to PyYAML's emitter (libyaml when present), which decides quoting; skipping the
     Python representer makes large decks several times faster to write.
     """
-    options = {"allow_unicode": True, "width": 100_000}
-    text = yaml.emit(_document_events(data), Dumper=_FastDumper, **options)
+    text = yaml.emit(_document_events(data), Dumper=_FastDumper, allow_unicode=True, width=100_000)
     if "\\U" in text and _FastDumper is not yaml.SafeDumper:
         # libyaml escapes emoji and other astral characters as \UXXXXXXXX; keep the file readable instead.
-        text = yaml.emit(_document_events(data), Dumper=yaml.SafeDumper, **options)
+        text = yaml.emit(_document_events(data), Dumper=yaml.SafeDumper, allow_unicode=True, width=100_000)
     return text
 
 
@@ -125,7 +124,7 @@ def parse_yaml(text: str, path: Path) -> Any:
 class _Invalid(yaml.MarkedYAMLError):
     """A well-formed document that we still refuse (a tag, a duplicate key, an unhashable key)."""
 
-    def __init__(self, problem: str, mark: yaml.Mark) -> None:
+    def __init__(self, problem: str, mark: Any) -> None:  # libyaml's marks are another class than PyYAML's
         super().__init__(problem=problem, problem_mark=mark)
 
 
@@ -145,7 +144,8 @@ def _scalar_value(event: yaml.ScalarEvent) -> Any:
     if constructor is None or tag.endswith(":merge"):
         raise _Invalid(f"the tag {tag!r} is not allowed here (plain values only)", event.start_mark)
     try:
-        return constructor(_SAFE, yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark))
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)  # type: ignore[arg-type]
+        return constructor(_SAFE, node)
     except (ValueError, OverflowError) as error:  # e.g. `2026-13-45` resolves as a date but is none
         kind = tag.rsplit(":", 1)[-1]
         raise _Invalid(
@@ -175,7 +175,8 @@ class _Frame:
     __slots__ = ("anchor", "key", "size", "value")
 
     def __init__(self, value: Any, anchor: str | None) -> None:
-        self.value, self.anchor, self.key, self.size = value, anchor, None, 2
+        self.value, self.anchor, self.size = value, anchor, 2
+        self.key: tuple[Any] | None = None  # the key read, waiting for its value
 
     def add(self, value: Any, size: int, mark: yaml.Mark) -> None:
         """Take the next item, key or value."""

@@ -1,4 +1,5 @@
-"""Day-by-day simulation of study sessions with the FSRS model, for readiness projections and benchmarks.
+"""Day-by-day simulation of study sessions with the FSRS model, for the benchmarks and the tests that hold the
+deadline policy and the readiness projection to it.
 
 A simulated learner answers cards: recall is drawn from the learner's *true* memory (an FSRS scheduler whose
 parameters may differ from the model's), and the model's belief about each card is updated with the same
@@ -12,40 +13,16 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
 from studyprep.schedule.deadline import MAX_STEPS, Candidate, recall_at
-from studyprep.schedule.studydays import StudyDayScheduler
-
-SchedulerType = TypeVar("SchedulerType", bound=Scheduler)
 
 DAY = timedelta(days=1)
 
 # A policy picks and orders the keys to study in today's session: (candidates, now) -> keys.
 Policy = Callable[[Sequence[Candidate], datetime], list[str]]
-
-
-def without_fuzz(scheduler: Scheduler, kind: type[SchedulerType] = Scheduler) -> SchedulerType:
-    """The same scheduler with interval fuzz off (fsrs draws fuzz from the global random module), as a `kind`.
-
-    Built from the scheduler's own settings, not through `to_dict`, which keeps whole seconds of each step. A
-    scheduler counting study days (`studydays.StudyDayScheduler`) keeps its day settings when `kind` is one too.
-    """
-    days = {}
-    if issubclass(kind, StudyDayScheduler) and isinstance(scheduler, StudyDayScheduler):
-        days = {"day_starts_at_hour": scheduler.day_starts_at_hour, "time_zone": scheduler.time_zone}
-    return kind(
-        **days,
-        parameters=scheduler.parameters,
-        desired_retention=scheduler.desired_retention,
-        learning_steps=scheduler.learning_steps,
-        relearning_steps=scheduler.relearning_steps,
-        maximum_interval=scheduler.maximum_interval,
-        enable_fuzzing=False,
-    )
 
 
 @dataclass(frozen=True)
