@@ -82,7 +82,17 @@ def assert_reported(args: object, code: int, stdout: str, stderr: str, words: tu
 
 # -- damaged pages ----------------------------------------------------------------------------------------
 
-DAMAGED_COMMANDS = [["due"], ["decks"], ["readiness", SLUG], ["check"], ["review", "--limit", "1"]]
+DAMAGED_COMMANDS = [
+    ["due"],
+    ["decks"],
+    ["readiness", SLUG],
+    ["check"],
+    ["review", "--limit", "1"],
+    ["stats"],
+    ["cards"],
+    ["brief", SLUG],
+    ["mock", SLUG, "--questions", "1"],
+]
 
 
 @pytest.mark.slow
