@@ -41,11 +41,6 @@ def database_error(path: Path, error: sqlite3.Error | OSError, remedy: Remedy | 
     return storage_error(error, path, "use the review database", damaged_remedy=found)
 
 
-def guarded(path: Path, remedy: Remedy | None = None) -> Guard:
-    """Turn SQLite failures inside into a StudyprepError that names the database (`database_error`)."""
-    return Guard(path, remedy)
-
-
 class Guard:
     """The store's one translation of SQLite failures: `with Guard(path):` raises `database_error` for any
     `sqlite3.Error` inside. (A class, not a generator: it wraps every statement, and costs a fifth as much.)"""
@@ -80,7 +75,7 @@ class Database:
         self.raw.close()
 
     def guard(self) -> Guard:
-        """`guarded` for this database: SQLite failures inside become one line naming it."""
+        """`Guard` for this database: SQLite failures inside become one line naming it."""
         return self._guard
 
     # -- statements -------------------------------------------------------------------------------------
@@ -209,7 +204,7 @@ def in_memory(path: Path) -> Database:
 
 def read_only(path: Path, remedy: Remedy | None = None) -> Database:
     """Open an existing database file for reading only (a missing file is an error, never created)."""
-    with guarded(path, remedy):
+    with Guard(path, remedy):
         return Database(path, sqlite3.connect(read_only_uri(path), uri=True), remedy)
 
 
