@@ -379,7 +379,8 @@ def readiness_cmd(ctx: click.Context, deck: str | None, as_json: bool) -> None:
     reports = readiness_report(_workspace(ctx, reporting=True), _now(), deck)
     _emit(
         as_json,
-        lambda: [report.to_json() for report in reports],
+        # A named deck is one object; without a name, a list of every deck with an interview date.
+        lambda: reports[0].to_json() if deck and reports else [report.to_json() for report in reports],
         "studyprep.render.readiness:render_readiness",
         reports,
     )
