@@ -145,6 +145,7 @@ class _CardWrite:
     card_id: str
     new: tuple[AnkiReview, ...]
     first_is_new: bool  # no review of the card (logged or pulled) is older than the first new one
+    was_logged: bool  # the card had answers logged already (later ones, when `first_is_new`)
     state: fsrs.Card | None
 
 
@@ -192,7 +193,7 @@ def _plan_writes(
         logs = store.review_logs(deck, card_id)
         first_is_new = not any(log.reviewed_at <= new[0].reviewed_at for log in logs)
         state = _replayed(schedulers[deck], deck, card_id, logs, new)
-        cards.append(_CardWrite(deck, card_id, new, first_is_new, state))
+        cards.append(_CardWrite(deck, card_id, new, first_is_new, bool(logs), state))
     return _Plan(versions, tuple(cards), known)
 
 
@@ -221,6 +222,9 @@ def _replayed(
 
 def _write_plan(store: ReviewStore, plan: _Plan, result: PullResult) -> None:
     """Append every new answer and store each card's replayed state (inside the caller's transaction)."""
+    for card in plan.cards:
+        if card.first_is_new and card.was_logged:  # studied in Anki first, then in the terminal: new once only
+            store.unmark_new_after(card.deck, card.card_id, card.new[0].reviewed_at)
     store.append_reviews(_log_rows(plan), source=SOURCE_ANKI)
     for card in plan.cards:
         last_log_id = store.last_log_id(card.deck, card.card_id)

@@ -178,12 +178,17 @@ def card_fields(deck: Deck, card: Card) -> list[str]:
 
 
 def _anki_names(decks: list[Deck]) -> dict[str, str]:
-    """Each deck's name in Anki: its title (its slug when the title gives no name there), with the slug added
-    where two exported decks would share a name (two rounds with one company and role). Anki files decks by
+    """Each deck's name in Anki: company and role, else its title (its slug when neither gives a name), with the
+    slug added where two exported decks would share a name (two rounds with one company and role). Anki files decks by
     name, case-insensitively and after flattening `::` and spaces, so such decks would become one."""
     from studyprep.anki import model as anki_model
 
-    names = {deck.slug: anki_model.deck_name(deck.title, []) or deck.slug for deck in decks}
+    names = {
+        deck.slug: anki_model.deck_name(anki_model.top_deck_title(deck.title, deck.company, deck.role), [])
+        or anki_model.deck_name(deck.title, [])
+        or deck.slug
+        for deck in decks
+    }
     for _ in range(2):  # a second pass for a title that reads like another deck's "Title (slug)"
         # Every Anki collection has a deck "Default" of its own, holding the user's other cards.
         clashes = Counter([ANKI_DEFAULT_DECK, *(_anki_key(name) for name in names.values())])
@@ -254,8 +259,8 @@ def _top_deck(deck: Deck, name: str, anki_decks: dict[int, Any]) -> Any:
     top_id = anki_model.deck_id(deck.slug, [])
     if top_id in anki_decks:
         return anki_decks[top_id]
-    about = " · ".join(part for part in (deck.company, deck.role) if part)
-    description = inline_html(f"{about}. " if about else "") + inline_html(
+    # The short deck name drops the document's title ("Interview Prep: ..."): the description keeps it whole.
+    description = inline_html(f"{deck.title}. " if deck.title else "") + inline_html(
         f"From {deck.source or deck.slug} by studyprep. Edit the document, re-import and re-export: "
         "changed cards update here and your review history is kept."
     )
