@@ -170,7 +170,10 @@ def test_reexport_after_editing_updates_notes_in_place_and_keeps_anki_history(tm
 
         after = notes_by_guid(col)
         edited_guid = anki_model.note_guid(slug, edited_card.id)
-        assert len(log.new) == 0 and len(log.updated) == 1 and len(log.conflicting) == 0
+        retired = [card for card in deck.cards if card.retired is not None]
+        assert dropped_card.id in {card.id for card in retired}  # its line held more topics, retired with it
+        # The edited note and each retired one (now tagged) update; every other note is left alone.
+        assert len(log.new) == 0 and len(log.updated) == 1 + len(retired) and len(log.conflicting) == 0
         assert set(after) == set(before) and col.note_count() == len(before)
         assert after[edited_guid][0] == before[edited_guid][0]  # same Anki note id
         assert after[edited_guid][2][0] == field_html(new_prompt)
@@ -178,10 +181,8 @@ def test_reexport_after_editing_updates_notes_in_place_and_keeps_anki_history(tm
         assert col.db.list("select distinct cid from revlog") == reviewed
         for cid in reviewed:
             assert col.get_card(cid).reps >= 1  # scheduling of reviewed cards untouched
-        # The dropped (retired) card is not in the new package; Anki keeps its old note.
-        with zipfile.ZipFile(second) as archive, sqlite3.connect(extract(archive, tmp_path)) as db:
-            guids = {row[0] for row in db.execute("select guid from notes")}
-        assert anki_model.note_guid(slug, dropped_card.id) not in guids
+        # The dropped (retired) card keeps its Anki note, now tagged.
+        assert anki_model.RETIRED_TAG in after[anki_model.note_guid(slug, dropped_card.id)][3]
     finally:
         col.close()
 
@@ -214,28 +215,50 @@ def test_two_exports_of_an_unchanged_deck_hold_the_same_notes_ids_and_fields(tmp
         col.close()
 
 
-def test_retired_cards_are_left_out_and_suspended_ones_marked(tmp_path: Path) -> None:
+def test_retired_and_suspended_cards_go_suspended_and_tagged(tmp_path: Path) -> None:
     workspace, slug = workspace_with(tmp_path, EXAMPLE)
     deck = load_deck(workspace, slug)
     first, second, *rest = deck.cards
     save_deck(workspace, deck.but(cards=[first.but(suspended=True), second.but(retired=FIXED_NOW), *rest]))
     package = tmp_path / "out.apkg"
     result = export_decks(workspace, [slug], package, FIXED_NOW)
-    assert result.decks[0].retired_skipped == 1 and result.decks[0].suspended == 1
-    suspended_guid = anki_model.note_guid(slug, deck.cards[0].id)
-    # Anki keeps a card's queue only with "Import any learning progress"; the tag is always there.
+    assert result.decks[0].retired == 1 and result.decks[0].suspended == 1 and result.notes == len(deck.cards)
+    guids = {tag: anki_model.note_guid(slug, card.id) for tag, card in zip(TAGS, deck.cards[:2], strict=True)}
+    # Anki keeps a new card's queue only with "Import any learning progress"; the tag is always there.
     for with_scheduling, queue in ((False, 0), (True, -1)):
         col = open_collection(tmp_path / f"anki-{with_scheduling}")
         try:
             import_package(col, package, with_scheduling=with_scheduling)
-            assert anki_model.note_guid(slug, deck.cards[1].id) not in notes_by_guid(col)
-            assert col.card_count() == len(deck.cards) - 1
-            suspended = card_for_guid(col, suspended_guid)
-            assert suspended.queue == queue
-            assert anki_model.SUSPENDED_TAG in suspended.note().tags
-            assert col.find_cards(f"tag:{anki_model.SUSPENDED_TAG}") == [suspended.id]
+            assert col.card_count() == len(deck.cards)
+            for tag, guid in guids.items():
+                card = card_for_guid(col, guid)
+                assert card.queue == queue and tag in card.note().tags
+                assert col.find_cards(f"tag:{tag}") == [card.id]
         finally:
             col.close()
+
+
+TAGS = (anki_model.SUSPENDED_TAG, anki_model.RETIRED_TAG)
+
+
+def test_a_card_retired_after_anki_has_it_gets_the_tag_and_one_search_suspends_it(tmp_path: Path) -> None:
+    workspace, slug = workspace_with(tmp_path, EXAMPLE)
+    deck = load_deck(workspace, slug)
+    col = open_collection(tmp_path / "anki")
+    try:
+        import_package(col, export_decks(workspace, [slug], tmp_path / "one.apkg", FIXED_NOW).path, True)
+        later = FIXED_NOW + timedelta(days=3)
+        save_deck(workspace, deck.but(cards=[deck.cards[0].but(retired=later), *deck.cards[1:]]))
+        log = import_package(col, export_decks(workspace, [slug], tmp_path / "two.apkg", later).path, True)
+        assert len(log.updated) == 1
+        card = card_for_guid(col, anki_model.note_guid(slug, deck.cards[0].id))
+        # What an import changes on a note Anki has: its fields and tags. Never a card's queue (nor its deck).
+        assert anki_model.RETIRED_TAG in card.note().tags and card.queue == 0
+        # The cleanup the README gives: search the tag, select all, suspend.
+        col.sched.suspend_cards(col.find_cards(f"tag:{anki_model.RETIRED_TAG}"))
+        assert card_for_guid(col, anki_model.note_guid(slug, deck.cards[0].id)).queue == -1
+    finally:
+        col.close()
 
 
 def test_note_types_and_ids_are_frozen() -> None:

@@ -1,8 +1,9 @@
 """`studyprep export`: write decks as one Anki package (.apkg) that imports and re-imports cleanly.
 
 Re-importing a newer export updates the same notes in Anki (stable guids and note types) and keeps their
-review history; only cards changed in studyprep since the last import are updated. Retired cards are
-left out; suspended ones are exported suspended and tagged.
+review history; only cards changed in studyprep since the last import are updated. Suspended and retired
+cards are exported suspended and tagged (`studyprep::suspended`, `studyprep::retired`): Anki suspends a card on
+import only when it adds it, so a card retired after Anki has it gets the tag (search it, then suspend).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class DeckExport:
     title: str
     notes: int = 0
     suspended: int = 0
-    retired_skipped: int = 0
+    retired: int = 0
     subdecks: Counter[str] = field(default_factory=Counter)
 
     def to_json(self) -> dict[str, Any]:
@@ -50,7 +51,7 @@ class DeckExport:
             "title": self.title,
             "notes": self.notes,
             "suspended": self.suspended,
-            "retired_skipped": self.retired_skipped,
+            "retired": self.retired,
             "subdecks": dict(sorted(self.subdecks.items())),
         }
 
@@ -158,8 +159,8 @@ def build_package(decks: list[Deck], progress: ProgressCallback | None = None) -
 
 
 def exportable_cards(deck: Deck) -> list[Card]:
-    """Cards that go into Anki: every card not retired from its document (suspended ones included)."""
-    return [card for card in deck.cards if card.retired is None]
+    """Cards that go into Anki: all of them; suspended and retired ones go suspended and tagged."""
+    return list(deck.cards)
 
 
 def card_fields(deck: Deck, card: Card) -> list[str]:
@@ -207,7 +208,6 @@ def _add_deck(deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[
     from studyprep.anki import model as anki_model
 
     summary = DeckExport(slug=deck.slug, title=deck.title)
-    summary.retired_skipped = sum(1 for card in deck.cards if card.retired is not None)
     top = _top_deck(deck, name, anki_decks)
     # Categories Anki takes for one name ("Go" and "go") share one subdeck: Anki would rename the second "go_".
     by_name: dict[str, Any] = {_anki_key(top.name): top}
@@ -223,17 +223,18 @@ def _add_deck(deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[
         note = anki_model.StudyprepNote(
             model=anki_model.note_type(card.kind),
             fields=card_fields(deck, card),
-            tags=anki_model.anki_tags(card.kind, card.category, card.tags, card.suspended),
+            tags=anki_model.anki_tags(card.kind, card.category, card.tags, card.suspended, card.retired is not None),
             guid=anki_model.note_guid(deck.slug, card.id),
             due=position,
             note_id=note_ids[(deck.slug, card.id)],
-            modified=int(card.changed.timestamp()),
+            modified=int(max(card.changed, card.retired or card.changed).timestamp()),
         )
         for anki_card in note.cards:
-            anki_card.suspend = card.suspended
+            anki_card.suspend = card.suspended or card.retired is not None
         target.add_note(note)
         summary.notes += 1
-        summary.suspended += card.suspended
+        summary.suspended += card.suspended and card.retired is None
+        summary.retired += card.retired is not None
         summary.subdecks[target.name] += 1
     return summary
 

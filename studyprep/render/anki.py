@@ -63,14 +63,13 @@ def render_export(result: ExportResult) -> None:
     for column in ("notes", "subdecks", "suspended", "retired"):
         table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
     for deck in result.decks:
-        table.add_row(
-            Text(deck.slug), str(deck.notes), str(len(deck.subdecks)), str(deck.suspended), str(deck.retired_skipped)
-        )
+        table.add_row(Text(deck.slug), str(deck.notes), str(len(deck.subdecks)), str(deck.suspended), str(deck.retired))
     out.print(table)
     _skipped(result.skipped, "left out of the package")
     out.print(
         Text(
-            "Retired cards are left out. Open the file with Anki (File > Import), AnkiMobile or AnkiDroid; "
+            "Retired cards go suspended, tagged studyprep::retired. Open the file with Anki (File > Import), "
+            "AnkiMobile or AnkiDroid; "
             "importing a newer export updates the same notes and keeps your Anki reviews.",
             style="dim",
         )
