@@ -165,7 +165,7 @@ def test_reexport_after_editing_updates_notes_in_place_and_keeps_anki_history(tm
         deck = load_deck(workspace, slug)
         assert next(card for card in deck.cards if card.id == edited_card.id).prompt == new_prompt
         second = tmp_path / "second.apkg"
-        export_decks(workspace, [slug], second, later)
+        export_decks(workspace, [slug], second, later, force=True)  # nothing written in Anki to keep: no pull
         log = import_package(col, second)
 
         after = notes_by_guid(col)
@@ -249,7 +249,7 @@ def test_a_card_retired_after_anki_has_it_gets_the_tag_and_one_search_suspends_i
         import_package(col, export_decks(workspace, [slug], tmp_path / "one.apkg", FIXED_NOW).path, True)
         later = FIXED_NOW + timedelta(days=3)
         save_deck(workspace, deck.but(cards=[deck.cards[0].but(retired=later), *deck.cards[1:]]))
-        log = import_package(col, export_decks(workspace, [slug], tmp_path / "two.apkg", later).path, True)
+        log = import_package(col, export_decks(workspace, [slug], tmp_path / "two.apkg", later, force=True).path, True)
         assert len(log.updated) == 1
         card = card_for_guid(col, anki_model.note_guid(slug, deck.cards[0].id))
         # What an import changes on a note Anki has: its fields and tags. Never a card's queue (nor its deck).
@@ -410,12 +410,12 @@ def test_a_card_moved_to_another_category_updates_its_tags_but_keeps_its_anki_de
         later = FIXED_NOW + timedelta(days=1)
         import_document(workspace, document, later)
         second = tmp_path / "second.apkg"
-        export_decks(workspace, [slug], second, later)
+        export_decks(workspace, [slug], second, later, force=True)
         log = import_package(col, second)
         card = card_for_guid(col, anki_model.note_guid(slug, moved.id))
         assert len(log.new) == 0 and len(log.updated) >= 1
         assert card.note()["Category"] == "Go Backend Architecture"
-        assert "go-backend-architecture" in card.note().tags
+        assert "studyprep::category::go-backend-architecture" in card.note().tags
         assert col.decks.name(card.did) == old_deck
     finally:
         col.close()

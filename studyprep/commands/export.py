@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from studyprep.anki.exchange import DeckExchange, Exchange, NoteRecord, load_exchange, save_exchange
 from studyprep.cards.models import Card, Deck
 from studyprep.clock import isoformat
 from studyprep.errors import StudyprepError, storage_error
@@ -42,7 +43,9 @@ class DeckExport:
     notes: int = 0
     suspended: int = 0
     retired: int = 0
+    changed: int = 0  # notes Anki had from an earlier export that this one updates
     subdecks: Counter[str] = field(default_factory=Counter)
+    records: dict[str, NoteRecord] = field(default_factory=dict, repr=False)  # the exchange record to keep
 
     def to_json(self) -> dict[str, Any]:
         """Machine-readable form."""
@@ -52,6 +55,7 @@ class DeckExport:
             "notes": self.notes,
             "suspended": self.suspended,
             "retired": self.retired,
+            "changed": self.changed,
             "subdecks": dict(sorted(self.subdecks.items())),
         }
 
@@ -88,16 +92,45 @@ def export_decks(
     now: datetime,
     all: bool = False,
     progress: ProgressCallback | None = None,
+    force: bool = False,
 ) -> ExportResult:
     """Write the named decks (or every deck with `all`) to one .apkg and return what was exported.
 
-    `progress(done, total, slug)` is called after each deck, for a progress bar in the caller.
+    A note whose content changed since the last export gets a modification time newer than any copy Anki has,
+    so Anki takes it. Anki replaces every field of a note it updates: when a deck was exported and not pulled
+    since, and this export would update notes, it is refused (answers written in Anki would be lost) unless
+    `force`. `progress(done, total, slug)` is called after each deck, for a progress bar in the caller.
     """
     decks, skipped = select_decks(workspace, names, all)
     target = output_path(out_path, decks)
-    package = build_package(decks, progress)
+    exchange = load_exchange(workspace)
+    package = build_package(decks, progress, exchange, now)
+    if not force:
+        refuse_unpulled_changes(workspace, exchange, package.summaries)
     write_package(package, target, _package_timestamp(decks))
+    save_exchange(workspace, _exchanged(exchange, package.summaries, now))
     return ExportResult(path=target, exported_at=now, decks=package.summaries, skipped=skipped)
+
+
+def refuse_unpulled_changes(workspace: Workspace, exchange: Exchange, summaries: list[DeckExport]) -> None:
+    """Refuse an export that would update notes of a deck not pulled from Anki since its last export."""
+    for summary in summaries:
+        if summary.changed and not exchange.deck(summary.slug).pulled_since_export():
+            raise StudyprepError(
+                f"{summary.changed} of deck {summary.slug}'s notes changed since its last export, and Anki replaces"
+                " every field of a note it updates: answers written in Anki since would be lost. Pull first (in"
+                " Anki: File > Export, Anki Collection Package; then `studyprep anki-pull FILE`) and export again,"
+                " or export with --force to replace them",
+                workspace.deck_path(summary.slug),
+            )
+
+
+def _exchanged(exchange: Exchange, summaries: list[DeckExport], now: datetime) -> Exchange:
+    """The exchange record after this export: each deck exported now, its notes as written."""
+    for summary in summaries:
+        before = exchange.deck(summary.slug)
+        exchange = exchange.but(summary.slug, DeckExchange(now, before.pulled_at, summary.records))
+    return exchange
 
 
 def select_decks(workspace: Workspace, names: list[str], all_decks: bool) -> tuple[list[Deck], dict[str, str]]:
@@ -143,8 +176,16 @@ class BuiltPackage:
     summaries: list[DeckExport]
 
 
-def build_package(decks: list[Deck], progress: ProgressCallback | None = None) -> BuiltPackage:
-    """Turn decks into a genanki Package: one (sub)deck per category, one note per exportable card."""
+def build_package(
+    decks: list[Deck],
+    progress: ProgressCallback | None = None,
+    exchange: Exchange | None = None,
+    now: datetime | None = None,
+) -> BuiltPackage:
+    """Turn decks into a genanki Package: one (sub)deck per category, one note per exportable card.
+
+    With the `exchange` record of earlier exports, a note changed since gets the time `now` (or its card's
+    own, if later), so Anki takes it over the copy it has."""
     import genanki
 
     note_ids = _note_ids(decks)
@@ -152,7 +193,8 @@ def build_package(decks: list[Deck], progress: ProgressCallback | None = None) -
     anki_decks: dict[int, Any] = {}
     summaries: list[DeckExport] = []
     for done, deck in enumerate(decks, start=1):
-        summaries.append(_add_deck(deck, names[deck.slug], anki_decks, note_ids))
+        previous = (exchange or Exchange()).deck(deck.slug)
+        summaries.append(_add_deck(deck, names[deck.slug], anki_decks, note_ids, _Times(previous, now)))
         if progress is not None:
             progress(done, len(decks), deck.slug)
     return BuiltPackage(genanki.Package(list(anki_decks.values())), summaries)
@@ -204,7 +246,48 @@ def _anki_key(name: str) -> str:
     return name.casefold()
 
 
-def _add_deck(deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[tuple[str, str], int]) -> DeckExport:
+@dataclass(frozen=True)
+class _Times:
+    """What decides a note's modification time: the deck's last exchange with Anki, and the export's time."""
+
+    previous: DeckExchange
+    now: datetime | None
+
+    def record(self, card: Card, fields: list[str], tags: list[str]) -> NoteRecord:
+        """The card's note as this export writes it: same content as last time, same time; else a newer one."""
+        fingerprint = _fingerprint(card, fields, tags)
+        own = int(max(card.changed, card.retired or card.changed).timestamp())
+        before = self.previous.cards.get(card.id)
+        if before is None:  # Anki has no copy from this workspace's exports: the card's own time, reproducibly
+            modified = own
+        elif before.fingerprint == fingerprint:  # Anki ignores it: what it holds is as last exchanged
+            return before
+        else:  # changed since (a hand edit or a pulled answer changes no card time): newer than Anki's copy
+            modified = max(own, before.modified + 1, int(self.now.timestamp()) if self.now else 0)
+        anki_notes = fields[FIELDS_NOTES]
+        return NoteRecord(fingerprint, modified, card.notes, anki_notes)
+
+    def changed(self, card: Card, record: NoteRecord) -> bool:
+        """True when Anki has this note from an earlier export and this one updates it."""
+        before = self.previous.cards.get(card.id)
+        return before is not None and before.fingerprint not in ("", record.fingerprint)
+
+
+FIELDS_NOTES = 3  # the Notes field's place in `anki_model.FIELDS`
+FIELDS_SOURCE = 5
+
+
+def _fingerprint(card: Card, fields: list[str], tags: list[str]) -> str:
+    import hashlib
+
+    # Not the Source field: a line moving in the document is no reason to update a note in Anki.
+    content = "\x1e".join([card.kind, "\x1f".join(fields[:FIELDS_SOURCE]), " ".join(tags), str(card.suspended)])
+    return hashlib.sha256(content.encode()).hexdigest()[:32]
+
+
+def _add_deck(
+    deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[tuple[str, str], int], times: _Times
+) -> DeckExport:
     from studyprep.anki import model as anki_model
 
     summary = DeckExport(slug=deck.slug, title=deck.title)
@@ -220,14 +303,19 @@ def _add_deck(deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[
                 by_name[key] = _subdeck(deck, name, card.category, anki_decks)
             subdecks[category] = by_name[key]
         target = subdecks[category]
+        fields = card_fields(deck, card)
+        tags = anki_model.anki_tags(card.kind, card.category, card.tags, card.suspended, card.retired is not None)
+        record = times.record(card, fields, tags)
+        summary.records[card.id] = record
+        summary.changed += times.changed(card, record)
         note = anki_model.StudyprepNote(
             model=anki_model.note_type(card.kind),
-            fields=card_fields(deck, card),
-            tags=anki_model.anki_tags(card.kind, card.category, card.tags, card.suspended, card.retired is not None),
+            fields=fields,
+            tags=tags,
             guid=anki_model.note_guid(deck.slug, card.id),
             due=position,
             note_id=note_ids[(deck.slug, card.id)],
-            modified=int(max(card.changed, card.retired or card.changed).timestamp()),
+            modified=record.modified,
         )
         for anki_card in note.cards:
             anki_card.suspend = card.suspended or card.retired is not None

@@ -107,6 +107,7 @@ def render_pull(result: PullResult) -> None:
     _skipped(result.skipped_decks, "not pulled (pull again once it is fixed)")
     if result.skipped_other:
         out.print(Text(f"{count(result.skipped_other, 'reschedule/manual entry')} ignored (not reviews)", style="dim"))
+    _pulled_notes(result)
     if not result.cards:
         return
     current = ""
@@ -122,6 +123,25 @@ def render_pull(result: PullResult) -> None:
     out.print(table)
     if len(result.cards) > PULL_ROWS:
         out.print(Text(f"... and {count(len(result.cards) - PULL_ROWS, 'more card')} (see --json)", style="dim"))
+
+
+def _pulled_notes(result: PullResult) -> None:
+    """Say which answers written in Anki came into the deck files, and which cards now hold both versions."""
+    out = console()
+    taken = [pulled for pulled in result.notes if pulled.outcome == "taken"]
+    both = [pulled for pulled in result.notes if pulled.outcome == "both"]
+    if taken:
+        out.print(Text(f"{count(len(taken), 'answer')} written in Anki taken into the deck files", style="green"))
+    if both:
+        out.print(
+            Text(
+                f"{count(len(both), 'card')} changed notes both here and in Anki: both kept, Anki's below a line"
+                " '--- written in Anki'; edit the notes to keep what you want:",
+                style="yellow",
+            )
+        )
+        for pulled in both[:PULL_ROWS]:
+            out.print(Text.assemble("  ", (pulled.deck, "bold"), f" {pulled.card_id}  ", Text(pulled.prompt)))
 
 
 def _pulled_table() -> Table:
