@@ -244,17 +244,25 @@ _card_action("forget", "Send cards back to new (as Anki's Forget); their review 
 @click.option(
     "--force", is_flag=True, help="Export even if Anki was not pulled since the last export (replaces its notes)."
 )
+@click.option(
+    "--with-progress",
+    is_flag=True,
+    help="Write each reviewed card's schedule and history (in Anki: Import any learning progress).",
+)
 @json_option
 @click.pass_context
 def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, all_decks: bool, force: bool,
-               as_json: bool) -> None:  # fmt: skip
+               with_progress: bool, as_json: bool) -> None:  # fmt: skip
     """Export DECKS (or --all) to one Anki package for Anki desktop, AnkiMobile and AnkiDroid."""
     from studyprep.commands.export import export_decks
     from studyprep.render.anki import deck_progress
 
     with deck_progress() as progress:
         workspace = _workspace(ctx)
-        result = export_decks(workspace, list(decks), output, _now(), all=all_decks, progress=progress, force=force)
+        result = export_decks(
+            workspace, list(decks), output, _now(), all=all_decks, progress=progress, force=force,
+            with_progress=with_progress,
+        )  # fmt: skip
     _emit(as_json, result.to_json, "studyprep.render.anki:render_export", result)
 
 

@@ -143,3 +143,47 @@ def test_field_text_reads_anki_html_as_text_never_as_markup() -> None:
     )
     for text in ("**bold** `code <T>` [sound:x]\n- one\n- two", "a & b\nc"):
         assert field_text(field_html(text)) == text
+
+
+def test_export_with_progress_schedules_cards_in_anki_where_studyprep_left_them(tmp_path: Path) -> None:
+    from review_helpers import SLUG, Clock, answer_all, make_workspace, session_at
+
+    from studyprep.store.reviewstore import open_store
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    clock = Clock(now - timedelta(days=10))
+    workspace, slug = make_workspace(tmp_path, now=clock.now), SLUG
+    for day in range(10):  # ten days of terminal review, a mix of answers
+        with session_at(workspace, clock) as session:
+            answer_all(session, 3 if day % 3 else 4)
+        clock.advance(days=1)
+    with open_store(workspace) as store:
+        states = store.deck_states(slug)
+        history = {card_id: len(store.review_logs(slug, card_id)) for card_id in states}
+    assert states and any(card.state.name == "Review" for card in states.values())
+
+    result = export_decks(workspace, [slug], tmp_path / "progress.apkg", now, with_progress=True)
+    assert result.decks[0].with_progress == len(states)
+    col = open_collection(tmp_path / "anki")
+    try:
+        col.set_config("fsrs", True)
+        import_package(col, result.path, with_scheduling=True)
+        for card_id, state in states.items():
+            card = card_for_guid(col, anki_model.note_guid(slug, card_id))
+            assert card.reps == history[card_id] == col.db.scalar("select count() from revlog where cid = ?", card.id)
+            memory = card.memory_state
+            assert memory is not None
+            assert memory.stability == pytest.approx(state.stability, rel=1e-3)
+            assert memory.difficulty == pytest.approx(state.difficulty, rel=1e-3)
+            if state.state.name == "Review":
+                days = (state.due - now).total_seconds() / 86_400
+                assert card.queue == 2 and abs((card.due - col.sched.today) - days) <= 1  # the same study day
+                assert card.ivl == max(1, round((state.due - state.last_review).total_seconds() / 86_400))
+            else:
+                assert card.queue == 1 and card.due == int(state.due.timestamp())
+        source = tmp_path / "back.colpkg"
+        col.export_collection_package(str(source), include_media=False, legacy=False)
+    finally:
+        col.close()
+    pulled = pull_reviews(workspace, source, now)
+    assert pulled.added == 0 and pulled.already_known == sum(history.values())  # studyprep's own, known again

@@ -280,10 +280,30 @@ def _plan_writes(
         if not new:
             continue  # a pull repeated: the card's log is not read at all
         logs = store.review_logs(deck, card_id)
+        unexported = _not_exported(new, logs)  # an export --with-progress gave Anki studyprep's own answers
+        known += len(new) - len(unexported)
+        if not unexported:
+            continue
+        new = unexported
         first_is_new = not any(log.reviewed_at <= new[0].reviewed_at for log in logs)
         state = _replayed(schedulers[deck], deck, card_id, logs, new)
         cards.append(_CardWrite(deck, card_id, new, first_is_new, bool(logs), state))
     return _Plan(versions, tuple(cards), known)
+
+
+def _not_exported(new: tuple[AnkiReview, ...], logs: list[Any]) -> tuple[AnkiReview, ...]:
+    """The reviews that are not studyprep's own answers sent to Anki (their revlog id is their time in ms)."""
+    from studyprep.anki.progress import is_exported_answer, revlog_id
+
+    ours: dict[int, list[int]] = defaultdict(list)
+    for log in logs:
+        if log.source != SOURCE_ANKI:
+            ours[log.rating].append(revlog_id(log))
+    if not ours:
+        return new
+    for times in ours.values():
+        times.sort()
+    return tuple(review for review in new if not is_exported_answer(review.revlog_id, review.ease, ours))
 
 
 def _not_logged(pulled: list[AnkiReview], logged: set[str]) -> tuple[AnkiReview, ...]:

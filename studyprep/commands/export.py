@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyprep.anki.exchange import DeckExchange, Exchange, NoteRecord, load_exchange, save_exchange
 from studyprep.cards.models import Card, Deck
@@ -26,6 +26,9 @@ from studyprep.errors import StudyprepError, storage_error
 from studyprep.store.atomic import STALE_TEMP_SECONDS, create_temp_beside, keep_mode, remove_stale_temps
 from studyprep.store.deckstore import load_deck, read_decks
 from studyprep.store.workspace import Workspace, refuse_links
+
+if TYPE_CHECKING:
+    from studyprep.anki.progress import CardProgress
 
 PACKAGE_SUFFIX = ".apkg"
 DEFAULT_PACKAGE = "studyprep.apkg"
@@ -44,6 +47,7 @@ class DeckExport:
     suspended: int = 0
     retired: int = 0
     changed: int = 0  # notes Anki had from an earlier export that this one updates
+    with_progress: int = 0  # cards written with their studyprep schedule and history
     subdecks: Counter[str] = field(default_factory=Counter)
     records: dict[str, NoteRecord] = field(default_factory=dict, repr=False)  # the exchange record to keep
 
@@ -56,6 +60,7 @@ class DeckExport:
             "suspended": self.suspended,
             "retired": self.retired,
             "changed": self.changed,
+            "with_progress": self.with_progress,
             "subdecks": dict(sorted(self.subdecks.items())),
         }
 
@@ -93,23 +98,43 @@ def export_decks(
     all: bool = False,
     progress: ProgressCallback | None = None,
     force: bool = False,
+    with_progress: bool = False,
 ) -> ExportResult:
     """Write the named decks (or every deck with `all`) to one .apkg and return what was exported.
 
     A note whose content changed since the last export gets a modification time newer than any copy Anki has,
     so Anki takes it. Anki replaces every field of a note it updates: when a deck was exported and not pulled
     since, and this export would update notes, it is refused (answers written in Anki would be lost) unless
-    `force`. `progress(done, total, slug)` is called after each deck, for a progress bar in the caller.
+    `force`. `with_progress` writes each reviewed card's schedule and history (see `anki.progress`).
+    `progress(done, total, slug)` is called after each deck, for a progress bar in the caller.
     """
     decks, skipped = select_decks(workspace, names, all)
     target = output_path(out_path, decks)
     exchange = load_exchange(workspace)
-    package = build_package(decks, progress, exchange, now)
+    schedules = studied_cards(workspace, decks) if with_progress else {}
+    package = build_package(decks, progress, exchange, now, schedules)
     if not force:
         refuse_unpulled_changes(workspace, exchange, package.summaries)
     write_package(package, target, _package_timestamp(decks))
     save_exchange(workspace, _exchanged(exchange, package.summaries, now))
     return ExportResult(path=target, exported_at=now, decks=package.summaries, skipped=skipped)
+
+
+def studied_cards(workspace: Workspace, decks: list[Deck]) -> dict[tuple[str, str], CardProgress]:
+    """`(deck, card id) -> its Anki scheduling` for every card studyprep has a schedule for."""
+    from studyprep.anki.progress import card_progress
+    from studyprep.schedule.scheduling import scheduler_for
+    from studyprep.store.plan import load_plan
+    from studyprep.store.reviewstore import open_store
+
+    studied: dict[tuple[str, str], CardProgress] = {}
+    with open_store(workspace) as store:
+        for deck in decks:
+            retention = scheduler_for(load_plan(workspace, deck.slug)).desired_retention
+            for card_id, state in store.deck_states(deck.slug).items():
+                logs = store.review_logs(deck.slug, card_id)
+                studied[(deck.slug, card_id)] = card_progress(state, logs, retention)
+    return studied
 
 
 def refuse_unpulled_changes(workspace: Workspace, exchange: Exchange, summaries: list[DeckExport]) -> None:
@@ -181,6 +206,7 @@ def build_package(
     progress: ProgressCallback | None = None,
     exchange: Exchange | None = None,
     now: datetime | None = None,
+    schedules: dict[tuple[str, str], CardProgress] | None = None,
 ) -> BuiltPackage:
     """Turn decks into a genanki Package: one (sub)deck per category, one note per exportable card.
 
@@ -194,7 +220,8 @@ def build_package(
     summaries: list[DeckExport] = []
     for done, deck in enumerate(decks, start=1):
         previous = (exchange or Exchange()).deck(deck.slug)
-        summaries.append(_add_deck(deck, names[deck.slug], anki_decks, note_ids, _Times(previous, now)))
+        summary = _add_deck(deck, names[deck.slug], anki_decks, note_ids, _Times(previous, now), schedules or {})
+        summaries.append(summary)
         if progress is not None:
             progress(done, len(decks), deck.slug)
     return BuiltPackage(genanki.Package(list(anki_decks.values())), summaries)
@@ -286,7 +313,12 @@ def _fingerprint(card: Card, fields: list[str], tags: list[str]) -> str:
 
 
 def _add_deck(
-    deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[tuple[str, str], int], times: _Times
+    deck: Deck,
+    name: str,
+    anki_decks: dict[int, Any],
+    note_ids: dict[tuple[str, str], int],
+    times: _Times,
+    schedules: dict[tuple[str, str], CardProgress],
 ) -> DeckExport:
     from studyprep.anki import model as anki_model
 
@@ -317,8 +349,14 @@ def _add_deck(
             note_id=note_ids[(deck.slug, card.id)],
             modified=record.modified,
         )
+        suspend = card.suspended or card.retired is not None
+        if (deck.slug, card.id) in schedules:
+            from studyprep.anki.progress import ScheduledCard
+
+            note.cards = [ScheduledCard(schedules[(deck.slug, card.id)], suspend)]
+            summary.with_progress += 1
         for anki_card in note.cards:
-            anki_card.suspend = card.suspended or card.retired is not None
+            anki_card.suspend = suspend
         target.add_note(note)
         summary.notes += 1
         summary.suspended += card.suspended and card.retired is None
