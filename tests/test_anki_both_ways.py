@@ -187,3 +187,54 @@ def test_export_with_progress_schedules_cards_in_anki_where_studyprep_left_them(
         col.close()
     pulled = pull_reviews(workspace, source, now)
     assert pulled.added == 0 and pulled.already_known == sum(history.values())  # studyprep's own, known again
+
+
+def test_cli_pull_names_the_cards_whose_notes_it_kept_both_ways(tmp_path: Path) -> None:
+    import sqlite3
+
+    home = tmp_path / "home"
+    env = {"STUDYPREP_NOW": "2026-01-02T09:00:00Z"}
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--home", str(home), "import", str(EXAMPLE)], env=env).exit_code == 0
+    workspace = Workspace(home)
+    deck = load_deck(workspace, next(path.stem for path in workspace.decks_dir.glob("*.yaml")))
+    taken, both = deck.cards[0], deck.cards[1]
+    _set_notes(workspace, deck.slug, {both.id: "mine"})
+    collection = tmp_path / "collection.anki2"
+    with sqlite3.connect(collection) as db:
+        db.executescript(
+            "CREATE TABLE notes (id INTEGER PRIMARY KEY, guid TEXT, flds TEXT);"
+            "CREATE TABLE cards (id INTEGER PRIMARY KEY, nid INTEGER);"
+            "CREATE TABLE revlog (id INTEGER PRIMARY KEY, cid INTEGER, ease INTEGER, time INTEGER, type INTEGER);"
+        )
+        for note_id, (card, notes) in enumerate(((taken, "from the phone"), (both, "theirs")), start=1):
+            fields = "\x1f".join(["p", "", "", notes, "", ""])
+            guid = anki_model.note_guid(deck.slug, card.id)
+            db.execute("INSERT INTO notes VALUES (?, ?, ?)", (note_id, guid, fields))
+    result = runner.invoke(cli, ["--home", str(home), "anki-pull", str(collection)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "1 answer written in Anki taken into the deck files" in result.stdout
+    assert "1 card changed notes both here and in Anki: both kept" in result.stdout and both.id in result.stdout
+    notes = {card.id: card.notes for card in load_deck(workspace, deck.slug).cards}
+    assert notes[taken.id] == "from the phone" and notes[both.id].startswith("mine\n\n--- written in Anki (pulled")
+    data = json.loads(runner.invoke(cli, ["--home", str(home), "anki-pull", str(collection), "--json"], env=env).stdout)
+    assert data["notes"] == []  # pulled already: nothing changes
+
+
+def test_a_collection_whose_notes_have_no_fields_column_still_pulls_reviews(tmp_path: Path) -> None:
+    import sqlite3
+
+    workspace = Workspace(tmp_path / "ws")
+    slug = import_document(workspace, EXAMPLE, FIXED_NOW).deck
+    card_id = load_deck(workspace, slug).cards[0].id
+    collection = tmp_path / "c.anki2"
+    with sqlite3.connect(collection) as db:
+        db.executescript(
+            "CREATE TABLE notes (id INTEGER PRIMARY KEY, guid TEXT); CREATE TABLE cards (id INTEGER PRIMARY KEY,"
+            " nid INTEGER); CREATE TABLE revlog (id INTEGER PRIMARY KEY, cid INTEGER, ease INTEGER, time INTEGER,"
+            " type INTEGER); INSERT INTO cards VALUES (1, 1);"
+        )
+        db.execute("INSERT INTO notes VALUES (1, ?)", (anki_model.note_guid(slug, card_id),))
+        db.execute("INSERT INTO revlog VALUES (?, 1, 3, 1000, 0)", (int(FIXED_NOW.timestamp() * 1000),))
+    result = pull_reviews(workspace, collection, FIXED_NOW + timedelta(days=1))
+    assert result.added == 1 and result.notes == []

@@ -404,6 +404,8 @@ def _read_guids(conn: sqlite3.Connection, origin: Path) -> Iterator[str]:
 
 def _read_notes_fields(conn: sqlite3.Connection, origin: Path, wanted: frozenset[str]) -> Iterator[tuple[str, str]]:
     """`(guid, Notes field)` of the wanted notes that have studyprep's fields; a field that is not text is refused."""
+    if "flds" not in {str(row[1]).lower() for row in conn.execute("PRAGMA table_xinfo(notes)")}:
+        return  # a stripped-down collection with reviews only: no answers to bring back
     for guid, fields in _batches(conn.execute("SELECT guid, flds FROM notes")):
         if guid not in wanted:
             continue
