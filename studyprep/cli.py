@@ -261,15 +261,28 @@ _card_action("forget", "Send cards back to new (as Anki's Forget); their review 
 @click.argument("decks", nargs=-1, shell_complete=_complete_decks)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Package file (.apkg) or folder.")
 @click.option("--all", "all_decks", is_flag=True, help="Export every deck in the workspace.")
+@click.option(
+    "--force", is_flag=True, help="Export even if Anki was not pulled since the last export (replaces its notes)."
+)
+@click.option(
+    "--with-progress",
+    is_flag=True,
+    help="Write each reviewed card's schedule and history (in Anki: Import any learning progress).",
+)
 @json_option
 @click.pass_context
-def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, all_decks: bool, as_json: bool) -> None:
+def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, all_decks: bool, force: bool,
+               with_progress: bool, as_json: bool) -> None:  # fmt: skip
     """Export DECKS (or --all) to one Anki package for Anki desktop, AnkiMobile and AnkiDroid."""
     from studyprep.commands.export import export_decks
     from studyprep.render.anki import deck_progress
 
     with deck_progress() as progress:
-        result = export_decks(_workspace(ctx), list(decks), output, _now(), all=all_decks, progress=progress)
+        workspace = _workspace(ctx)
+        result = export_decks(
+            workspace, list(decks), output, _now(), all=all_decks, progress=progress, force=force,
+            with_progress=with_progress,
+        )  # fmt: skip
     _emit(as_json, result.to_json, "studyprep.render.anki:render_export", result)
 
 

@@ -1157,6 +1157,15 @@ class ReviewStore:
             )
             return [(card_id, prompt, bool(has)) for card_id, prompt, has in rows]
 
+    def unmark_new_after(self, deck: str, card_id: str, after: datetime) -> None:
+        """Clear the first-review mark of the card's answers logged after `after`: an answer from elsewhere
+        (Anki) turned out to be the card's first, so a later one is not (the new-card counts would take it twice)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE review_log SET was_new = 0 WHERE deck = ? AND card_id = ? AND reviewed_at > ? AND was_new = 1",
+                (deck, card_id, to_us(after)),
+            )
+
 
 def _not_buried(alias: str) -> str:
     """SQL condition (one `?`: now) excluding cards buried past now; `alias` names the card's table."""
