@@ -80,6 +80,19 @@ def _emit(as_json: bool, json_data: Callable[[], Any], renderer: str, *result: A
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 
 
+def _complete_decks(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    """Deck slugs for shell completion (`_STUDYPREP_COMPLETE=bash_source studyprep`, see the README)."""
+    from studyprep.store.deckstore import deck_paths
+    from studyprep.store.workspace import resolve_workspace
+
+    home = (ctx.find_root().params or {}).get("home")
+    try:
+        slugs = [path.stem for path in deck_paths(resolve_workspace(home))]
+    except (StudyprepError, OSError):  # no workspace there: nothing to offer, and nothing printed into the shell
+        return []
+    return [slug for slug in slugs if slug.startswith(incomplete.casefold())]
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="studyprep")
 @click.option(
@@ -126,7 +139,7 @@ def decks_cmd(ctx: click.Context, as_json: bool) -> None:
 
 
 @cli.command("show")
-@click.argument("deck", required=False, default="")
+@click.argument("deck", required=False, default="", shell_complete=_complete_decks)
 @click.option("--retired", is_flag=True, help="Include cards retired from the document.")
 @json_option
 @click.pass_context
@@ -139,7 +152,7 @@ def show_cmd(ctx: click.Context, deck: str, retired: bool, as_json: bool) -> Non
 
 
 @cli.command("answers")
-@click.argument("deck", required=False, default="")
+@click.argument("deck", required=False, default="", shell_complete=_complete_decks)
 @click.option("--kind", type=click.Choice(["question", "concept", "fact", "ask"]), help="Only cards of this kind.")
 @click.option("--category", help="Only cards whose category contains TEXT (case and accents ignored).")
 @click.option("--missing", is_flag=True, help="Only cards without an answer yet.")
@@ -169,7 +182,7 @@ def answers_cmd(ctx: click.Context, deck: str, kind: str | None, category: str |
 
 
 @cli.command("cards")
-@click.argument("deck", required=False)
+@click.argument("deck", required=False, shell_complete=_complete_decks)
 @click.option("--search", help="Text to find in prompt, hints, notes, category or tags (case and accents ignored).")
 @click.option("--kind", type=click.Choice(["question", "concept", "fact", "ask"]), help="Only cards of this kind.")
 @click.option("--category", help="Only cards whose category contains TEXT.")
@@ -201,7 +214,7 @@ def card_cmd(ctx: click.Context, card_id: str, as_json: bool) -> None:
 
 
 @cli.command("add")
-@click.argument("deck")
+@click.argument("deck", shell_complete=_complete_decks)
 @click.argument("prompt")
 @click.option("--kind", type=click.Choice(["question", "concept", "fact", "ask"]), default="question",
               show_default=True, help="Card kind.")  # fmt: skip
@@ -245,23 +258,36 @@ _card_action("forget", "Send cards back to new (as Anki's Forget); their review 
 
 
 @cli.command("export")
-@click.argument("decks", nargs=-1)
+@click.argument("decks", nargs=-1, shell_complete=_complete_decks)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Package file (.apkg) or folder.")
 @click.option("--all", "all_decks", is_flag=True, help="Export every deck in the workspace.")
+@click.option(
+    "--force", is_flag=True, help="Export even if Anki was not pulled since the last export (replaces its notes)."
+)
+@click.option(
+    "--with-progress",
+    is_flag=True,
+    help="Write each reviewed card's schedule and history (in Anki: Import any learning progress).",
+)
 @json_option
 @click.pass_context
-def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, all_decks: bool, as_json: bool) -> None:
+def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, all_decks: bool, force: bool,
+               with_progress: bool, as_json: bool) -> None:  # fmt: skip
     """Export DECKS (or --all) to one Anki package for Anki desktop, AnkiMobile and AnkiDroid."""
     from studyprep.commands.export import export_decks
     from studyprep.render.anki import deck_progress
 
     with deck_progress() as progress:
-        result = export_decks(_workspace(ctx), list(decks), output, _now(), all=all_decks, progress=progress)
+        workspace = _workspace(ctx)
+        result = export_decks(
+            workspace, list(decks), output, _now(), all=all_decks, progress=progress, force=force,
+            with_progress=with_progress,
+        )  # fmt: skip
     _emit(as_json, result.to_json, "studyprep.render.anki:render_export", result)
 
 
 @cli.command("review")
-@click.argument("decks", nargs=-1)
+@click.argument("decks", nargs=-1, shell_complete=_complete_decks)
 @click.option("--limit", type=click.IntRange(min=0), help="Show at most N cards this session.")
 @click.option("--new", "new", type=click.IntRange(min=0), help="Introduce at most N new cards (overrides the plan).")
 @click.option(
@@ -294,7 +320,7 @@ def review_cmd(ctx: click.Context, decks: tuple[str, ...], limit: int | None, ne
 
 
 @cli.command("mock")
-@click.argument("deck", required=False, default="")
+@click.argument("deck", required=False, default="", shell_complete=_complete_decks)
 @click.option("--questions", type=click.IntRange(min=1), default=5, show_default=True, help="Questions to ask.")
 @click.option("--minutes", type=click.FloatRange(min=0, min_open=True), default=2.0, show_default=True,
               help="Time to answer each question.")  # fmt: skip
@@ -348,7 +374,7 @@ def anki_pull_cmd(ctx: click.Context, collection: Path, as_json: bool) -> None:
 
 
 @cli.command("plan")
-@click.argument("deck", required=False, default="")
+@click.argument("deck", required=False, default="", shell_complete=_complete_decks)
 @click.option("--interview", help="Interview date or date-time, e.g. 2026-12-10 or 2026-12-10T14:00.")
 @click.option("--tz", "time_zone", help="IANA time zone of the interview, e.g. Europe/Amsterdam.")
 @click.option("--budget-minutes", type=click.IntRange(min=1), help="Daily study budget in minutes.")
@@ -369,7 +395,7 @@ def plan_cmd(ctx: click.Context, deck: str, interview: str | None, time_zone: st
 
 
 @cli.command("readiness")
-@click.argument("deck", required=False)
+@click.argument("deck", required=False, shell_complete=_complete_decks)
 @json_option
 @click.pass_context
 def readiness_cmd(ctx: click.Context, deck: str | None, as_json: bool) -> None:
@@ -379,14 +405,15 @@ def readiness_cmd(ctx: click.Context, deck: str | None, as_json: bool) -> None:
     reports = readiness_report(_workspace(ctx, reporting=True), _now(), deck)
     _emit(
         as_json,
-        lambda: [report.to_json() for report in reports],
+        # A named deck is one object; without a name, a list of every deck with an interview date.
+        lambda: reports[0].to_json() if deck and reports else [report.to_json() for report in reports],
         "studyprep.render.readiness:render_readiness",
         reports,
     )
 
 
 @cli.command("brief")
-@click.argument("deck", required=False, default="")
+@click.argument("deck", required=False, default="", shell_complete=_complete_decks)
 @json_option
 @click.pass_context
 def brief_cmd(ctx: click.Context, deck: str, as_json: bool) -> None:

@@ -11,8 +11,12 @@ from typing import TYPE_CHECKING
 from anki.collection import Collection
 from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest, ImportResponse
 
+from studyprep.anki import model as anki_model
+
 if TYPE_CHECKING:
     from anki.cards import Card
+
+    from studyprep.cards.models import Deck
 
 ANKI_MISSING = "the `anki` package (PyPI) has no wheel for this platform; Anki-verified tests skipped"
 
@@ -52,3 +56,8 @@ def card_for_guid(col: Collection, guid: str) -> Card:
     """The (single) Anki card of the note with this guid."""
     card_id = col.db.scalar("select c.id from cards c join notes n on n.id = c.nid where n.guid = ?", guid)
     return col.get_card(card_id)
+
+
+def anki_deck_name(deck: Deck) -> str:
+    """The name a deck's top level gets in Anki (company and role) when no other exported deck shares it."""
+    return anki_model.deck_name(anki_model.top_deck_title(deck.title, deck.company, deck.role), [])

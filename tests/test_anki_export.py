@@ -27,6 +27,7 @@ from studyprep.store.workspace import Workspace
 pytest.importorskip("anki", reason="the `anki` package (PyPI) has no wheel for this platform")
 
 from anki_helpers import (
+    anki_deck_name,
     card_for_guid,
     cards_by_deck,
     import_package,
@@ -83,9 +84,9 @@ def test_every_sample_imports_into_anki_with_cards_per_subdeck(tmp_path: Path, s
             if card.back:
                 assert field_html(card.back) in answer
             assert anki_card.note().note_type()["name"] == anki_model.NOTE_TYPES[card.kind].name
-            expected_deck = anki_model.deck_name(deck.title, card.category)
+            expected_deck = anki_model.deck_name(anki_deck_name(deck), card.category)
             assert col.decks.name(anki_card.did) == expected_deck
-            assert {"studyprep", card.kind} <= set(anki_card.note().tags)
+            assert f"studyprep::kind::{card.kind}" in anki_card.note().tags
     finally:
         col.close()
 
@@ -141,7 +142,7 @@ def test_reexport_after_editing_updates_notes_in_place_and_keeps_anki_history(tm
         import_package(col, first)
         before = notes_by_guid(col)
         # Review a few cards in Anki itself, so there is history to keep.
-        col.decks.select(col.decks.id_for_name(load_deck(workspace, slug).title))
+        col.decks.select(col.decks.id_for_name(anki_deck_name(load_deck(workspace, slug))))
         for _ in range(3):
             queued = col.sched.get_queued_cards(fetch_limit=1).cards[0]
             card = col.get_card(queued.card.id)
@@ -164,12 +165,15 @@ def test_reexport_after_editing_updates_notes_in_place_and_keeps_anki_history(tm
         deck = load_deck(workspace, slug)
         assert next(card for card in deck.cards if card.id == edited_card.id).prompt == new_prompt
         second = tmp_path / "second.apkg"
-        export_decks(workspace, [slug], second, later)
+        export_decks(workspace, [slug], second, later, force=True)  # nothing written in Anki to keep: no pull
         log = import_package(col, second)
 
         after = notes_by_guid(col)
         edited_guid = anki_model.note_guid(slug, edited_card.id)
-        assert len(log.new) == 0 and len(log.updated) == 1 and len(log.conflicting) == 0
+        retired = [card for card in deck.cards if card.retired is not None]
+        assert dropped_card.id in {card.id for card in retired}  # its line held more topics, retired with it
+        # The edited note and each retired one (now tagged) update; every other note is left alone.
+        assert len(log.new) == 0 and len(log.updated) == 1 + len(retired) and len(log.conflicting) == 0
         assert set(after) == set(before) and col.note_count() == len(before)
         assert after[edited_guid][0] == before[edited_guid][0]  # same Anki note id
         assert after[edited_guid][2][0] == field_html(new_prompt)
@@ -177,10 +181,8 @@ def test_reexport_after_editing_updates_notes_in_place_and_keeps_anki_history(tm
         assert col.db.list("select distinct cid from revlog") == reviewed
         for cid in reviewed:
             assert col.get_card(cid).reps >= 1  # scheduling of reviewed cards untouched
-        # The dropped (retired) card is not in the new package; Anki keeps its old note.
-        with zipfile.ZipFile(second) as archive, sqlite3.connect(extract(archive, tmp_path)) as db:
-            guids = {row[0] for row in db.execute("select guid from notes")}
-        assert anki_model.note_guid(slug, dropped_card.id) not in guids
+        # The dropped (retired) card keeps its Anki note, now tagged.
+        assert anki_model.RETIRED_TAG in after[anki_model.note_guid(slug, dropped_card.id)][3]
     finally:
         col.close()
 
@@ -213,28 +215,50 @@ def test_two_exports_of_an_unchanged_deck_hold_the_same_notes_ids_and_fields(tmp
         col.close()
 
 
-def test_retired_cards_are_left_out_and_suspended_ones_marked(tmp_path: Path) -> None:
+def test_retired_and_suspended_cards_go_suspended_and_tagged(tmp_path: Path) -> None:
     workspace, slug = workspace_with(tmp_path, EXAMPLE)
     deck = load_deck(workspace, slug)
     first, second, *rest = deck.cards
     save_deck(workspace, deck.but(cards=[first.but(suspended=True), second.but(retired=FIXED_NOW), *rest]))
     package = tmp_path / "out.apkg"
     result = export_decks(workspace, [slug], package, FIXED_NOW)
-    assert result.decks[0].retired_skipped == 1 and result.decks[0].suspended == 1
-    suspended_guid = anki_model.note_guid(slug, deck.cards[0].id)
-    # Anki keeps a card's queue only with "Import any learning progress"; the tag is always there.
+    assert result.decks[0].retired == 1 and result.decks[0].suspended == 1 and result.notes == len(deck.cards)
+    guids = {tag: anki_model.note_guid(slug, card.id) for tag, card in zip(TAGS, deck.cards[:2], strict=True)}
+    # Anki keeps a new card's queue only with "Import any learning progress"; the tag is always there.
     for with_scheduling, queue in ((False, 0), (True, -1)):
         col = open_collection(tmp_path / f"anki-{with_scheduling}")
         try:
             import_package(col, package, with_scheduling=with_scheduling)
-            assert anki_model.note_guid(slug, deck.cards[1].id) not in notes_by_guid(col)
-            assert col.card_count() == len(deck.cards) - 1
-            suspended = card_for_guid(col, suspended_guid)
-            assert suspended.queue == queue
-            assert anki_model.SUSPENDED_TAG in suspended.note().tags
-            assert col.find_cards(f"tag:{anki_model.SUSPENDED_TAG}") == [suspended.id]
+            assert col.card_count() == len(deck.cards)
+            for tag, guid in guids.items():
+                card = card_for_guid(col, guid)
+                assert card.queue == queue and tag in card.note().tags
+                assert col.find_cards(f"tag:{tag}") == [card.id]
         finally:
             col.close()
+
+
+TAGS = (anki_model.SUSPENDED_TAG, anki_model.RETIRED_TAG)
+
+
+def test_a_card_retired_after_anki_has_it_gets_the_tag_and_one_search_suspends_it(tmp_path: Path) -> None:
+    workspace, slug = workspace_with(tmp_path, EXAMPLE)
+    deck = load_deck(workspace, slug)
+    col = open_collection(tmp_path / "anki")
+    try:
+        import_package(col, export_decks(workspace, [slug], tmp_path / "one.apkg", FIXED_NOW).path, True)
+        later = FIXED_NOW + timedelta(days=3)
+        save_deck(workspace, deck.but(cards=[deck.cards[0].but(retired=later), *deck.cards[1:]]))
+        log = import_package(col, export_decks(workspace, [slug], tmp_path / "two.apkg", later, force=True).path, True)
+        assert len(log.updated) == 1
+        card = card_for_guid(col, anki_model.note_guid(slug, deck.cards[0].id))
+        # What an import changes on a note Anki has: its fields and tags. Never a card's queue (nor its deck).
+        assert anki_model.RETIRED_TAG in card.note().tags and card.queue == 0
+        # The cleanup the README gives: search the tag, select all, suspend.
+        col.sched.suspend_cards(col.find_cards(f"tag:{anki_model.RETIRED_TAG}"))
+        assert card_for_guid(col, anki_model.note_guid(slug, deck.cards[0].id)).queue == -1
+    finally:
+        col.close()
 
 
 def test_note_types_and_ids_are_frozen() -> None:
@@ -262,13 +286,18 @@ FROZEN_DECK_ID = 1470357286
 def test_tags_are_space_free_and_deck_names_keep_their_levels() -> None:
     tags = anki_model.anki_tags("question", ["Data & Consistency", "Go fundamentals"], ["my tag", 'x"y'], True)
     assert tags == [
-        "studyprep",
-        "question",
-        "data-consistency",
-        "go-fundamentals",
+        "studyprep::kind::question",
+        "studyprep::category::data-consistency::go-fundamentals",
         "my_tag",
         "x_y",
         "studyprep::suspended",
+    ]
+    # The user's own tags are kept as written, never moved under studyprep's root.
+    assert anki_model.anki_tags("fact", [], ["Databases", "a::b"], False, retired=True) == [
+        "studyprep::kind::fact",
+        "Databases",
+        "a::b",
+        "studyprep::retired",
     ]
     assert all(" " not in tag for tag in tags)
     assert anki_model.deck_name("Prep :: Acme", ["A::B", " C "]) == "Prep : Acme::A:B::C"
@@ -381,12 +410,12 @@ def test_a_card_moved_to_another_category_updates_its_tags_but_keeps_its_anki_de
         later = FIXED_NOW + timedelta(days=1)
         import_document(workspace, document, later)
         second = tmp_path / "second.apkg"
-        export_decks(workspace, [slug], second, later)
+        export_decks(workspace, [slug], second, later, force=True)
         log = import_package(col, second)
         card = card_for_guid(col, anki_model.note_guid(slug, moved.id))
         assert len(log.new) == 0 and len(log.updated) >= 1
         assert card.note()["Category"] == "Go Backend Architecture"
-        assert "go-backend-architecture" in card.note().tags
+        assert "studyprep::category::go-backend-architecture" in card.note().tags
         assert col.decks.name(card.did) == old_deck
     finally:
         col.close()
@@ -428,7 +457,7 @@ def test_facts_and_uncategorised_cards_name_their_deck_on_the_card(tmp_path: Pat
         by_prompt = {card.prompt: card for card in deck.cards}
         for prompt in ("Mission", "Company"):
             assert by_prompt[prompt].kind == "fact" and not by_prompt[prompt].category
-            assert deck_label(rendered[prompt]) == (deck.title, [])
+            assert deck_label(rendered[prompt]) == (anki_deck_name(deck), [])
             assert "DoiT" in deck_label(rendered[prompt])[0]
         for kind in ("question", "concept", "ask"):  # a category says where these belong, as before
             card = next(card for card in deck.cards if card.kind == kind and card.category)
@@ -449,7 +478,7 @@ def test_a_deck_name_on_the_card_is_text_even_with_anki_or_html_syntax_in_the_ti
         question = card_for_guid(col, anki_model.note_guid(slug, card.id)).question()
         shown, nested = deck_label(question)
         assert nested == [] and "[anki:play" not in question and "class=latex" not in question
-        expected = "Interview Prep: A＆amp;B ［sound:boom.mp3] ［latex]x［/latex] ＆#60;b＆#62; ‹i›AT&T‹/i› [2026]"
+        expected = "A＆amp;B ［sound:boom.mp3] ［latex]x［/latex] ＆#60;b＆#62; ‹i›AT&T‹/i› [2026]"
         expected += " – Eng"
         assert shown == expected
         assert shown == col.decks.name(card_for_guid(col, anki_model.note_guid(slug, card.id)).did)
@@ -465,9 +494,7 @@ def test_an_uncategorised_question_names_its_deck_where_the_category_would_be(tm
     try:
         card = load_deck(workspace, slug).cards[0]
         assert not card.category
-        assert deck_label(card_for_guid(col, anki_model.note_guid(slug, card.id)).question())[0] == (
-            "Interview Prep: Acme – SRE"
-        )
+        assert deck_label(card_for_guid(col, anki_model.note_guid(slug, card.id)).question())[0] == ("Acme – SRE")
     finally:
         col.close()
 
@@ -476,7 +503,7 @@ def test_two_decks_with_one_title_stay_two_decks_in_anki(tmp_path: Path) -> None
     workspace = Workspace(tmp_path / "ws")
     for slug in ("round-1", "round-2"):
         import_document(workspace, EXAMPLE, FIXED_NOW, deck=slug)
-    title = load_deck(workspace, "round-1").title
+    title = anki_deck_name(load_deck(workspace, "round-1"))
     package = tmp_path / "both.apkg"
     result = export_decks(workspace, ["round-1", "round-2"], package, FIXED_NOW)
     col = open_collection(tmp_path / "anki")
@@ -543,8 +570,34 @@ def test_categories_anki_takes_for_one_name_share_one_subdeck(tmp_path: Path) ->
     assert {tuple(card.category) for card in load_deck(workspace, slug).cards} == {("Go",), ("go",), ("Networking",)}
     result, col, _ = export_and_open(tmp_path, workspace, slug)
     try:
-        title = "Interview Prep: Acme – SRE"
+        title = "Acme – SRE"  # company and role: "Interview Prep" is left out
         expected = {f"{title}::Go": 2, f"{title}::Networking": 1}
         assert cards_by_deck(col) == expected == dict(result.decks[0].subdecks)  # Anki had added a "go_" deck
+    finally:
+        col.close()
+
+
+def test_mathjax_never_typesets_document_text_and_text_blocks_take_their_own_direction(tmp_path: Path) -> None:
+    document = tmp_path / "math.md"
+    document.write_text(
+        "# Interview Prep: Acme – SRE\n\n## Likely Interview Questions\n### Math\n"
+        "- What is \\(x^2\\) when x is 3? -> \\[9\\], and שלום is hello\n",
+        encoding="utf-8",
+    )
+    workspace, slug = workspace_with(tmp_path, document)
+    _, col, _ = export_and_open(tmp_path, workspace, slug)
+    try:
+        card = load_deck(workspace, slug).cards[0]
+        anki_card = card_for_guid(col, anki_model.note_guid(slug, card.id))
+        question, answer = anki_card.question(), anki_card.answer()
+        # Anki's own renderer leaves the delimiters in; MathJax 3 skips every element inside `mathjax_ignore`
+        # (MathJax 2 inside `tex2jax_ignore`), and each card's text sits inside one with both classes.
+        assert "\\(x^2\\)" in question and "\\&#91;9\\]" in answer  # the browser reads `&#91;` as `[`
+        for rendered in (question, answer):
+            body = rendered.split("</style>", 1)[-1]
+            assert body.count("mathjax_ignore tex2jax_ignore") == body.count('<div class="sp ') >= 1
+            assert body.index("mathjax_ignore") < body.index("\\(x^2\\)")
+        assert '<div class="sp-prompt" dir="auto">' in question
+        assert '<div class="sp-back" dir="auto">' in answer and "שלום" in answer
     finally:
         col.close()

@@ -187,7 +187,7 @@ def answer_in_anki(col: Collection, deck_name: str, eases: list[int]) -> dict[in
 def test_end_to_end_reviews_in_anki_reach_studyprep_due_dates(tmp_path: Path, export_as: str) -> None:
     pytest.importorskip("anki", reason=ANKI_REASON)
     from anki.collection import DeckIdLimit, ExportAnkiPackageOptions
-    from anki_helpers import import_package, open_collection
+    from anki_helpers import anki_deck_name, import_package, open_collection
 
     from studyprep.commands.due import due_report
 
@@ -202,8 +202,8 @@ def test_end_to_end_reviews_in_anki_reach_studyprep_due_dates(tmp_path: Path, ex
     basic = col.models.by_name("Basic")
     stranger = col.new_note(basic)
     stranger["Front"], stranger["Back"] = "not from studyprep", "x"
-    col.add_note(stranger, col.decks.id_for_name(deck.title))
-    answered = answer_in_anki(col, deck.title, [4, 4, 3, 1, 3, 3])
+    col.add_note(stranger, col.decks.id_for_name(anki_deck_name(deck)))
+    answered = answer_in_anki(col, anki_deck_name(deck), [4, 4, 3, 1, 3, 3])
     guid_of = {cid: col.get_card(cid).note().guid for cid in answered}
     revlog_count = col.db.scalar("select count() from revlog")
     stranger_reviews = col.db.scalar(
@@ -216,7 +216,7 @@ def test_end_to_end_reviews_in_anki_reach_studyprep_due_dates(tmp_path: Path, ex
         col.export_collection_package(str(source), include_media=False, legacy=False)
     elif export_as == "apkg":
         options = ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=False, with_media=False)
-        limit = DeckIdLimit(col.decks.id_for_name(deck.title))
+        limit = DeckIdLimit(col.decks.id_for_name(anki_deck_name(deck)))
         col.export_anki_package(out_path=str(source), options=options, limit=limit)
         col.close()
     else:
@@ -272,3 +272,24 @@ def test_cli_anki_pull_json_and_human(tmp_path: Path) -> None:
     assert "skipped 1 review of 1 note not made by studyprep" in result.stdout
     result = runner.invoke(cli, ["--home", str(workspace.root), "anki-pull", str(tmp_path / "missing.colpkg")])
     assert result.exit_code != 0 and result.stderr.startswith("Error:") and "Traceback" not in result.output
+
+
+def test_a_card_studied_in_anki_then_in_the_terminal_counts_as_new_once(tmp_path: Path) -> None:
+    from studyprep.commands.stats_cmd import review_stats
+
+    workspace, slug = workspace_with_example(tmp_path)
+    cards = [card.id for card in load_deck(workspace, slug).cards[:6]]
+    # Each card first answered on the phone (day 1), then in the terminal (day 2) before the phone was pulled:
+    # the terminal saw no earlier answer and marked its own as the first.
+    with open_store(workspace) as store:
+        for card_id in cards:
+            store.append_review(slug, card_id, 3, datetime(2026, 1, 3, tzinfo=UTC), 5000, source="studyprep")
+    guids = [anki_model.note_guid(slug, card_id) for card_id in cards]
+    revlog = [(T0 + index, index + 1, 3, 1000, 0) for index in range(len(cards))]
+    pull_reviews(workspace, handmade_collection(tmp_path / "c.anki2", guids, revlog), FIXED_NOW)
+    stats = review_stats(workspace, datetime(2026, 1, 4, tzinfo=UTC))
+    assert stats.total.reviews == 12 and stats.total.new == 6
+    with open_store(workspace) as store:
+        for card_id in cards:
+            firsts = [log.source for log in store.review_logs(slug, card_id) if log.was_new]
+            assert firsts == [SOURCE_ANKI]

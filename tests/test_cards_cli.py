@@ -145,7 +145,7 @@ def test_readiness_and_brief_count_questions_with_an_answer_and_list_the_weakest
     set_plan(workspace, interview_at=FIXED_NOW + timedelta(days=7))
     set_card_fields(workspace, SLUG, [card_id(workspace, PROMPTS[1])], notes="cwnd doubles")
     readiness = run(workspace, "readiness", "acme", "--json")
-    answers = json.loads(readiness.output)[0]["answers"]
+    answers = json.loads(readiness.output)["answers"]
     assert (answers["answered"], answers["questions"]) == (1, 5)
     assert PROMPTS[1] not in [item["prompt"] for item in answers["weakest_unanswered"]]
     assert "questions with an answer: 1 / 5" in run(workspace, "readiness", "acme").output

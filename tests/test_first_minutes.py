@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,3 +84,13 @@ def test_a_home_that_does_not_exist_is_an_error_for_a_reporting_command(tmp_path
     assert result.exit_code == 1
     assert f"{missing}: no workspace here: the folder does not exist" in result.output
     assert not missing.exists()
+
+
+def test_deck_names_complete_in_the_shell(home: Path) -> None:
+    env = {**os.environ, "COMP_WORDS": f"studyprep --home {home} show do", "COMP_CWORD": "4",
+           "_STUDYPREP_COMPLETE": "bash_complete", "STUDYPREP_NOW": NOW}  # fmt: skip
+    found = subprocess.run([sys.executable, "-m", "studyprep"], env=env, capture_output=True, text=True, check=False)
+    assert found.stdout.splitlines() == [f"plain,{SLUG}"], found.stderr
+    env["COMP_WORDS"] = f"studyprep --home {home / 'nowhere'} show do"
+    nothing = subprocess.run([sys.executable, "-m", "studyprep"], env=env, capture_output=True, text=True, check=False)
+    assert nothing.stdout.strip() == "" and "Traceback" not in nothing.stderr

@@ -111,7 +111,7 @@ def test_readiness_rises_as_days_of_study_pass(home: Path) -> None:
     interview = FIXED_NOW + timedelta(days=10)
     _run(home, FIXED_NOW, "plan", slug, "--interview", interview.strftime("%Y-%m-%dT%H:%M"), "--tz", "UTC",
          "--budget-minutes", "15")  # fmt: skip
-    first = json.loads(_run(home, FIXED_NOW, "readiness", slug, "--json").output)[0]
+    first = json.loads(_run(home, FIXED_NOW, "readiness", slug, "--json").output)
     assert first["readiness_today"] == 0 and first["coverage"] == 0
     assert first["days_left"] == 10
     assert len(first["daily_plan"]) == 10
@@ -158,7 +158,7 @@ def test_readiness_names_a_deck_by_unique_prefix_like_the_other_commands(home: P
     slug = _slug(home)
     _run(home, FIXED_NOW, "plan", slug[:4], "--interview", "2026-01-11T14:00", "--tz", "UTC")
     report = json.loads(_run(home, FIXED_NOW, "readiness", slug[:4], "--json").output)
-    assert [entry["deck"] for entry in report] == [slug]
+    assert report["deck"] == slug  # one named deck: an object, not a list of one
     unknown = _run(home, FIXED_NOW, "readiness", "nope")
     assert unknown.exit_code != 0 and "no deck named 'nope'" in unknown.output
     assert len(unknown.output.strip().splitlines()) == 1

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pexpect
+import pytest
 from review_helpers import PROMPTS, make_workspace
 from test_review_session_pty import BACK_HINT, FRONT_HINT, front, spawn
 
@@ -82,6 +83,23 @@ def test_the_live_line_says_what_is_left_and_it_goes_down_with_each_new_card_rat
         child.expect_exact(f"done {done} · left {len(PROMPTS) - done} cards + {repeats} · ")
     child.send("u")  # undone: the card is one to answer again, not a repeat
     child.expect_exact(f"done 1 · left {len(PROMPTS) - 1} cards + 1 repeat · ")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize("columns", [80, 60])
+def test_the_key_line_fits_the_screen_in_shorter_words_never_cut(tmp_path: Path, columns: int) -> None:
+    workspace = make_workspace(tmp_path)
+    child = spawn(workspace, dimensions=(24, columns))
+    child.expect_exact(FRONT_HINT)  # (the prompt itself may wrap at this width)
+    child.send(" ")
+    child.expect_exact(BACK_HINT)
+    child.expect(r"q(?: quit)?")  # the quit key is on the line, whatever the wording
+    status = visible(child.before + child.after).splitlines()[-1]
+    assert "…" not in status and len(status) < columns
+    assert status.rstrip().endswith(("q quit", "u q")), status
     child.send("q")
     child.expect(pexpect.EOF)
     child.close()

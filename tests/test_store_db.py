@@ -183,6 +183,7 @@ STATE_READERS = [
     ["flag", "{card}"],
     ["review", "--limit", "1"],
     ["mock", SLUG, "--questions", "1"],
+    ["export", SLUG, "--with-progress", "-o", "{root}/progress.apkg"],
 ]
 
 
@@ -205,7 +206,7 @@ def test_every_command_that_reads_states_replays_the_decks_a_migration_queued(
         conn.execute("PRAGMA user_version = 8")
     conn.close()
     card = replayed[0][0]
-    args = [part.format(card=card) for part in command]
+    args = [part.format(card=card, root=tmp_path) for part in command]
     env = {"STUDYPREP_NOW": clock.now.isoformat()}
     result = CliRunner().invoke(cli, ["--home", str(workspace.root), *args], input="q\n", env=env)
     assert result.exit_code == 0, result.output

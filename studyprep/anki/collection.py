@@ -26,8 +26,8 @@ import stat
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -52,6 +52,9 @@ CHUNK = 1 << 20
 EARLIEST_REVIEW = datetime(1990, 1, 1, tzinfo=UTC)
 LONGEST_ANSWER_MS = 86_400_000  # Anki caps an answer's time at minutes; a day is already nonsense
 MAX_GUID = 1_000
+# studyprep's note types: Prompt, Context, Back, Notes, Category, Source (`anki.model.FIELDS`, frozen).
+FIELD_COUNT = 6
+NOTES_FIELD = 3
 INT64_MAX = (1 << 63) - 1
 _TABLES = {"notes": ("id", "guid"), "cards": ("id", "nid"), "revlog": ("id", "cid", "ease", "time", "type")}
 _ZIP_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
@@ -89,6 +92,7 @@ class AnkiHistory:
 
     guids: frozenset[str]
     reviews: tuple[AnkiReview, ...]
+    notes_fields: Mapping[str, str] = field(default_factory=dict)  # guid -> Notes field, of the notes asked for
 
 
 class TerminatedError(StudyprepError):
@@ -97,8 +101,14 @@ class TerminatedError(StudyprepError):
     exit_code = 128 + signal.SIGTERM
 
 
-def read_history(path: Path, now: datetime | None = None, query_seconds: float = QUERY_SECONDS) -> AnkiHistory:
-    """Every note guid and revlog row of the Anki collection in `path`, checked (see the module doc)."""
+def read_history(
+    path: Path,
+    now: datetime | None = None,
+    query_seconds: float = QUERY_SECONDS,
+    notes_of: frozenset[str] = frozenset(),
+) -> AnkiHistory:
+    """Every note guid and revlog row of the Anki collection in `path`, checked (see the module doc), and the
+    Notes field (`NOTES_FIELD` of studyprep's note types) of the notes whose guid is in `notes_of`."""
     from studyprep.clock import now as clock_now
 
     latest = (now or clock_now()) + timedelta(days=1)
@@ -106,7 +116,8 @@ def read_history(path: Path, now: datetime | None = None, query_seconds: float =
         _check_schema(conn, path)
         guids = frozenset(_read_guids(conn, path))
         reviews = tuple(_read_reviews(conn, path, latest))
-    return AnkiHistory(guids, reviews)
+        fields = dict(_read_notes_fields(conn, path, notes_of & guids)) if notes_of else {}
+    return AnkiHistory(guids, reviews, fields)
 
 
 @contextlib.contextmanager
@@ -389,6 +400,20 @@ def _read_guids(conn: sqlite3.Connection, origin: Path) -> Iterator[str]:
         raise StudyprepError(f"note {_describe(bad[0])} cannot be read: refused", origin)
     for _, guid in _batches(conn.execute(_NOTES)):
         yield guid
+
+
+def _read_notes_fields(conn: sqlite3.Connection, origin: Path, wanted: frozenset[str]) -> Iterator[tuple[str, str]]:
+    """`(guid, Notes field)` of the wanted notes that have studyprep's fields; a field that is not text is refused."""
+    if "flds" not in {str(row[1]).lower() for row in conn.execute("PRAGMA table_xinfo(notes)")}:
+        return  # a stripped-down collection with reviews only: no answers to bring back
+    for guid, fields in _batches(conn.execute("SELECT guid, flds FROM notes")):
+        if guid not in wanted:
+            continue
+        if not isinstance(fields, str):
+            raise StudyprepError(f"note {_describe(guid)} has fields that are {_describe(fields)}: refused", origin)
+        values = fields.split("\x1f")
+        if len(values) == FIELD_COUNT:  # a note whose type was changed in Anki is left alone
+            yield str(guid), values[NOTES_FIELD]
 
 
 def _check_note(row: tuple[object, ...], origin: Path) -> None:

@@ -133,3 +133,29 @@ def _join_blocks(blocks: list[str]) -> str:
             out += "<br>"
         out += block
     return out
+
+
+_BREAKS = re.compile(r"<br\s*/?>|</?(?:div|p)\b[^>]*>", re.IGNORECASE)
+_ITEM = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
+_MARKS = (
+    (re.compile(r"</?(?:strong|b)\b[^>]*>", re.IGNORECASE), "**"),
+    (re.compile(r"</?(?:em|i)\b[^>]*>", re.IGNORECASE), "*"),
+    (re.compile(r"</?code\b[^>]*>", re.IGNORECASE), "`"),
+)
+_LIST_START = re.compile(r"</li>|<[uo]l\b[^>]*>", re.IGNORECASE)
+_LIST_END = re.compile(r"</[uo]l>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_BLANK_RUN = re.compile(r"\n\s*\n(\s*\n)+")
+
+
+def field_text(field: str) -> str:
+    """An Anki field's HTML (ours, or what an Anki editor wrote) back as plain document text: line breaks and
+    blocks as lines, list items as `- ` bullets, bold, emphasis and code as Markdown, other tags dropped and
+    character references read (`&lt;b&gt;` is the text `<b>`, never a tag)."""
+    text = _ITEM.sub("\n- ", _BREAKS.sub("\n", field))
+    text = _LIST_END.sub("\n", _LIST_START.sub("", text))
+    for pattern, mark in _MARKS:
+        text = pattern.sub(mark, text)
+    text = html.unescape(_ANY_TAG.sub("", text)).replace("\xa0", " ")
+    lines = [line.rstrip() for line in _CONTROL.sub("", text).splitlines()]
+    return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")

@@ -27,11 +27,14 @@ from studyprep.cards.ids import slugify
 FIELDS: tuple[str, ...] = ("Prompt", "Context", "Back", "Notes", "Category", "Source")
 TEMPLATE_NAME = "Card 1"
 # Unix time of the last change to the templates or CSS; Anki replaces a note type only with a newer one.
-TEMPLATE_REVISION = 1_796_083_200  # 2026-12-01T00:00:00Z
+TEMPLATE_REVISION = 1_796_601_600  # 2026-12-07T00:00:00Z
 ID_FLOOR = 1 << 30
 ID_SPAN = 1 << 30
 TAG_PREFIX_ROOT = "studyprep"
 SUSPENDED_TAG = "studyprep::suspended"
+RETIRED_TAG = "studyprep::retired"
+KIND_TAG = "studyprep::kind::"
+CATEGORY_TAG = "studyprep::category::"
 
 
 @dataclass(frozen=True)
@@ -111,13 +114,16 @@ hr#answer { border: 0; border-top: 1px solid var(--sp-rule); margin: 1em 0; }
 @media (max-width: 480px) { .card { font-size: 18px; padding: 8px 10px; } }
 """
 
-# `tex2jax_ignore` keeps Anki's MathJax away from document text such as `\\(x\\)`.
+# Document text such as `\\(x\\)` is never typeset: `mathjax_ignore` is MathJax 3's class (Anki 2.1.50+),
+# `tex2jax_ignore` MathJax 2's (older clients). `dir="auto"` on each text block lets right-to-left text
+# mixed with English read in its own order.
+_IGNORE = "mathjax_ignore tex2jax_ignore"
 _FRONT = """\
-<div class="sp sp-{kind} tex2jax_ignore">
+<div class="sp sp-{kind} {ignore}">
 <div class="sp-meta"><span class="sp-kind">{label}</span>
 {where}</div>
-<div class="sp-prompt">{{{{Prompt}}}}</div>
-{{{{#Context}}}}<div class="sp-context">{{{{Context}}}}</div>{{{{/Context}}}}
+<div class="sp-prompt" dir="auto">{{{{Prompt}}}}</div>
+{{{{#Context}}}}<div class="sp-context" dir="auto">{{{{Context}}}}</div>{{{{/Context}}}}
 </div>"""
 
 # Where the card belongs, beside its kind. Anki's `{{Deck}}` is the card's full deck name ("Title::Category"):
@@ -132,11 +138,11 @@ _DECK = '<span class="sp-cat sp-deck">{{Deck}}</span>'
 _BACK = """\
 {{{{FrontSide}}}}
 <hr id="answer">
-<div class="sp sp-answer tex2jax_ignore">
-{{{{#Back}}}}<div class="sp-back">{{{{Back}}}}</div>{{{{/Back}}}}
-{{{{#Notes}}}}<div class="sp-notes"><div class="sp-label">Your answer</div>{{{{Notes}}}}</div>{{{{/Notes}}}}
+<div class="sp sp-answer {ignore}">
+{{{{#Back}}}}<div class="sp-back" dir="auto">{{{{Back}}}}</div>{{{{/Back}}}}
+{{{{#Notes}}}}<div class="sp-notes" dir="auto"><div class="sp-label">Your answer</div>{{{{Notes}}}}</div>{{{{/Notes}}}}
 {{{{^Back}}}}{{{{^Notes}}}}<div class="sp-empty">{empty}</div>{{{{/Notes}}}}{{{{/Back}}}}
-{{{{#Source}}}}<div class="sp-source">{{{{Source}}}}</div>{{{{/Source}}}}
+{{{{#Source}}}}<div class="sp-source" dir="auto">{{{{Source}}}}</div>{{{{/Source}}}}
 </div>"""
 
 
@@ -170,9 +176,12 @@ def note_type(kind: str) -> genanki.Model:
             {
                 "name": TEMPLATE_NAME,
                 "qfmt": _FRONT.format(
-                    kind=spec.kind, label=spec.label, where=_DECK if spec.kind == "fact" else _CATEGORY_OR_DECK
+                    kind=spec.kind,
+                    label=spec.label,
+                    where=_DECK if spec.kind == "fact" else _CATEGORY_OR_DECK,
+                    ignore=_IGNORE,
                 ),
-                "afmt": _BACK.format(empty=spec.empty_answer),
+                "afmt": _BACK.format(empty=spec.empty_answer, ignore=_IGNORE),
             }
         ],
         css=CSS,
@@ -204,23 +213,33 @@ def deck_name(title: str, category: list[str]) -> str:
     return "::".join(part for part in parts if part)
 
 
+def top_deck_title(title: str, company: str, role: str) -> str:
+    """A deck's short name in Anki: `Company – Role` (either alone when only one is known), else its title."""
+    short = " – ".join(part.strip() for part in (company, role) if part.strip())
+    return short or title
+
+
 def deck_id(slug: str, category: list[str]) -> int:
     """Stable id of a (sub)deck, from the deck slug and category path."""
     return stable_id("deck:" + "\x1f".join([slug, *category]))
 
 
-def anki_tags(kind: str, category: list[str], tags: list[str], suspended: bool) -> list[str]:
-    """Space-free Anki tags: `studyprep`, the kind, each category, the card's own tags, suspension."""
+def anki_tags(kind: str, category: list[str], tags: list[str], suspended: bool, retired: bool = False) -> list[str]:
+    """Space-free Anki tags: studyprep's own under one root (`studyprep::kind::question`,
+    `studyprep::category::databases::indexes`, suspension, retirement), the card's own tags as written."""
     wanted = [*_derived_tags(kind, tuple(category)), *(safe_tag(tag) for tag in tags)]
     if suspended:
         wanted.append(SUSPENDED_TAG)
+    if retired:
+        wanted.append(RETIRED_TAG)
     return list(dict.fromkeys(tag for tag in wanted if tag))
 
 
 @cache
 def _derived_tags(kind: str, category: tuple[str, ...]) -> tuple[str, ...]:
-    # Many cards share a category: compute its tags once.
-    return tuple(safe_tag(tag) for tag in (TAG_PREFIX_ROOT, kind, *(slugify(name) for name in category)))
+    # Many cards share a category: compute its tags once. A category path is one hierarchical tag.
+    path = "::".join(part for part in (safe_tag(slugify(name)).replace("::", "-") for name in category) if part)
+    return (KIND_TAG + safe_tag(kind), *((CATEGORY_TAG + path,) if path else ()))
 
 
 _ANGLE_BRACKETS = str.maketrans({"<": "‹", ">": "›"})

@@ -17,8 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from studyprep.anki.answers import NotesOutcome, NotesPull, merge_notes
 from studyprep.anki.collection import AnkiHistory, AnkiReview, read_history, removed_on_termination
-from studyprep.cards.models import Deck
+from studyprep.anki.exchange import DeckExchange, NoteRecord, load_exchange, save_exchange
+from studyprep.cards.models import Card, Deck
 from studyprep.clock import isoformat
 from studyprep.store.db import back_up_before
 from studyprep.store.workspace import Workspace
@@ -29,7 +31,17 @@ if TYPE_CHECKING:
     from studyprep.store.db import ReviewStore
 
 SOURCE_ANKI = "anki"
-__all__ = ["SOURCE_ANKI", "AnkiHistory", "AnkiReview", "PullResult", "guid_map", "pull_reviews", "read_history"]
+__all__ = [
+    "SOURCE_ANKI",
+    "AnkiHistory",
+    "AnkiReview",
+    "PullResult",
+    "PulledNotes",
+    "guid_map",
+    "pull_notes",
+    "pull_reviews",
+    "read_history",
+]
 
 
 @dataclass
@@ -55,6 +67,20 @@ class PulledCard:
         }
 
 
+@dataclass(frozen=True)
+class PulledNotes:
+    """A card whose notes changed in Anki: taken (only Anki changed) or kept both (both changed)."""
+
+    deck: str
+    card_id: str
+    prompt: str
+    outcome: NotesOutcome
+
+    def to_json(self) -> dict[str, str]:
+        """Machine-readable form."""
+        return {"deck": self.deck, "card_id": self.card_id, "prompt": self.prompt, "outcome": str(self.outcome)}
+
+
 @dataclass
 class PullResult:
     """Outcome of `anki-pull`."""
@@ -70,6 +96,7 @@ class PullResult:
     cards: list[PulledCard] = field(default_factory=list)
     hint: str = ""
     skipped_decks: dict[str, str] = field(default_factory=dict)  # file cannot be read: reviews not pulled yet
+    notes: list[PulledNotes] = field(default_factory=list)  # answers written in Anki, brought into deck files
 
     def to_json(self) -> dict[str, Any]:
         """Machine-readable summary for `--json`."""
@@ -85,6 +112,7 @@ class PullResult:
             "cards": [card.to_json() for card in self.cards],
             "hint": self.hint,
             "skipped_decks": [{"deck": slug, "error": error} for slug, error in self.skipped_decks.items()],
+            "notes": [pulled.to_json() for pulled in self.notes],
         }
 
 
@@ -98,9 +126,9 @@ def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
     from studyprep.store.deckstore import read_decks
 
     with removed_on_termination():
-        history = read_history(path, now)
         decks, broken = read_decks(workspace)  # a broken deck file keeps only its own reviews out, until fixed
         mapping = guid_map(decks)
+        history = read_history(path, now, notes_of=frozenset(mapping))
         result = _summary(path, now, history, mapping)
         result.skipped_decks = {slug: error.render() for slug, error in sorted(broken.items())}
         ours = [review for review in history.reviews if review.is_answer and review.guid in mapping]
@@ -110,7 +138,68 @@ def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
             _store_reviews(workspace, ours, mapping, result)
             for card in result.cards:
                 card.prompt = prompts[(card.deck, card.card_id)]
+        result.notes = pull_notes(workspace, history, mapping, now)
     return result
+
+
+def pull_notes(
+    workspace: Workspace, history: AnkiHistory, mapping: dict[str, tuple[str, str]], now: datetime
+) -> list[PulledNotes]:
+    """Bring the Notes field of studyprep's notes in `history` into the deck files' `notes` (see `anki.answers`)
+    and record the exchange; return the cards whose notes changed."""
+    by_deck: dict[str, dict[str, str]] = defaultdict(dict)
+    for guid, anki_field in history.notes_fields.items():
+        slug, card_id = mapping[guid]
+        by_deck[slug][card_id] = anki_field
+    exchange = load_exchange(workspace)
+    pulled: list[PulledNotes] = []
+    for slug, fields in sorted(by_deck.items()):
+        cards, record = _pull_deck_notes(workspace, slug, fields, exchange.deck(slug), now)
+        pulled += cards
+        exchange = exchange.but(slug, record)
+    if by_deck:
+        save_exchange(workspace, exchange)
+    return pulled
+
+
+def _pull_deck_notes(
+    workspace: Workspace, slug: str, fields: dict[str, str], previous: DeckExchange, now: datetime
+) -> tuple[list[PulledNotes], DeckExchange]:
+    """One deck's notes merged in (the deck file as read under its lock decides), and its new exchange record."""
+    from studyprep.store.cardedit import changed, rewrite_deck
+
+    merges: dict[str, NotesPull] = {}
+
+    def change(deck: Deck) -> list[Card]:
+        merges.clear()
+        merges.update(_merges(deck, fields, previous, now))
+        return [changed(card, notes=merges[card.id].notes) if _takes(merges, card) else card for card in deck.cards]
+
+    deck = rewrite_deck(workspace, slug, change)
+    taken = [card for card in deck.cards if _takes(merges, card)]
+    cards = [PulledNotes(slug, card.id, card.prompt, merges[card.id].outcome) for card in taken]
+    return cards, _recorded(previous, merges, now)
+
+
+def _merges(deck: Deck, fields: dict[str, str], previous: DeckExchange, now: datetime) -> dict[str, NotesPull]:
+    return {
+        card.id: merge_notes(card.notes, fields[card.id], previous.cards.get(card.id), now)
+        for card in deck.cards
+        if card.id in fields
+    }
+
+
+def _takes(merges: dict[str, NotesPull], card: Card) -> bool:
+    return card.id in merges and merges[card.id].outcome is not NotesOutcome.SAME
+
+
+def _recorded(previous: DeckExchange, merges: dict[str, NotesPull], now: datetime) -> DeckExchange:
+    """The deck's exchange record after a pull: each card's notes as now agreed, Anki's field as read."""
+    cards = dict(previous.cards)
+    for card_id, merge in merges.items():
+        before = cards.get(card_id, NoteRecord())
+        cards[card_id] = NoteRecord(before.fingerprint, before.modified, merge.notes, merge.anki_notes)
+    return DeckExchange(previous.exported_at, now, cards)
 
 
 def _summary(path: Path, now: datetime, history: AnkiHistory, mapping: dict[str, tuple[str, str]]) -> PullResult:
@@ -145,6 +234,7 @@ class _CardWrite:
     card_id: str
     new: tuple[AnkiReview, ...]
     first_is_new: bool  # no review of the card (logged or pulled) is older than the first new one
+    was_logged: bool  # the card had answers logged already (later ones, when `first_is_new`)
     state: fsrs.Card | None
 
 
@@ -190,10 +280,30 @@ def _plan_writes(
         if not new:
             continue  # a pull repeated: the card's log is not read at all
         logs = store.review_logs(deck, card_id)
+        unexported = _not_exported(new, logs)  # an export --with-progress gave Anki studyprep's own answers
+        known += len(new) - len(unexported)
+        if not unexported:
+            continue
+        new = unexported
         first_is_new = not any(log.reviewed_at <= new[0].reviewed_at for log in logs)
         state = _replayed(schedulers[deck], deck, card_id, logs, new)
-        cards.append(_CardWrite(deck, card_id, new, first_is_new, state))
+        cards.append(_CardWrite(deck, card_id, new, first_is_new, bool(logs), state))
     return _Plan(versions, tuple(cards), known)
+
+
+def _not_exported(new: tuple[AnkiReview, ...], logs: list[Any]) -> tuple[AnkiReview, ...]:
+    """The reviews that are not studyprep's own answers sent to Anki (their revlog id is their time in ms)."""
+    from studyprep.anki.progress import is_exported_answer, revlog_id
+
+    ours: dict[int, list[int]] = defaultdict(list)
+    for log in logs:
+        if log.source != SOURCE_ANKI:
+            ours[log.rating].append(revlog_id(log))
+    if not ours:
+        return new
+    for times in ours.values():
+        times.sort()
+    return tuple(review for review in new if not is_exported_answer(review.revlog_id, review.ease, ours))
 
 
 def _not_logged(pulled: list[AnkiReview], logged: set[str]) -> tuple[AnkiReview, ...]:
@@ -221,6 +331,9 @@ def _replayed(
 
 def _write_plan(store: ReviewStore, plan: _Plan, result: PullResult) -> None:
     """Append every new answer and store each card's replayed state (inside the caller's transaction)."""
+    for card in plan.cards:
+        if card.first_is_new and card.was_logged:  # studied in Anki first, then in the terminal: new once only
+            store.unmark_new_after(card.deck, card.card_id, card.new[0].reviewed_at)
     store.append_reviews(_log_rows(plan), source=SOURCE_ANKI)
     for card in plan.cards:
         last_log_id = store.last_log_id(card.deck, card.card_id)

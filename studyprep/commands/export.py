@@ -1,8 +1,9 @@
 """`studyprep export`: write decks as one Anki package (.apkg) that imports and re-imports cleanly.
 
 Re-importing a newer export updates the same notes in Anki (stable guids and note types) and keeps their
-review history; only cards changed in studyprep since the last import are updated. Retired cards are
-left out; suspended ones are exported suspended and tagged.
+review history; only cards changed in studyprep since the last import are updated. Suspended and retired
+cards are exported suspended and tagged (`studyprep::suspended`, `studyprep::retired`): Anki suspends a card on
+import only when it adds it, so a card retired after Anki has it gets the tag (search it, then suspend).
 """
 
 from __future__ import annotations
@@ -16,14 +17,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from studyprep.anki.exchange import DeckExchange, Exchange, NoteRecord, load_exchange, save_exchange
 from studyprep.cards.models import Card, Deck
 from studyprep.clock import isoformat
 from studyprep.errors import StudyprepError, storage_error
 from studyprep.store.atomic import STALE_TEMP_SECONDS, create_temp_beside, keep_mode, remove_stale_temps
 from studyprep.store.deckstore import load_deck, read_decks
 from studyprep.store.workspace import Workspace, refuse_links
+
+if TYPE_CHECKING:
+    from studyprep.anki.progress import CardProgress
 
 PACKAGE_SUFFIX = ".apkg"
 DEFAULT_PACKAGE = "studyprep.apkg"
@@ -40,8 +45,11 @@ class DeckExport:
     title: str
     notes: int = 0
     suspended: int = 0
-    retired_skipped: int = 0
+    retired: int = 0
+    changed: int = 0  # notes Anki had from an earlier export that this one updates
+    with_progress: int = 0  # cards written with their studyprep schedule and history
     subdecks: Counter[str] = field(default_factory=Counter)
+    records: dict[str, NoteRecord] = field(default_factory=dict, repr=False)  # the exchange record to keep
 
     def to_json(self) -> dict[str, Any]:
         """Machine-readable form."""
@@ -50,7 +58,9 @@ class DeckExport:
             "title": self.title,
             "notes": self.notes,
             "suspended": self.suspended,
-            "retired_skipped": self.retired_skipped,
+            "retired": self.retired,
+            "changed": self.changed,
+            "with_progress": self.with_progress,
             "subdecks": dict(sorted(self.subdecks.items())),
         }
 
@@ -87,16 +97,66 @@ def export_decks(
     now: datetime,
     all: bool = False,
     progress: ProgressCallback | None = None,
+    force: bool = False,
+    with_progress: bool = False,
 ) -> ExportResult:
     """Write the named decks (or every deck with `all`) to one .apkg and return what was exported.
 
+    A note whose content changed since the last export gets a modification time newer than any copy Anki has,
+    so Anki takes it. Anki replaces every field of a note it updates: when a deck was exported and not pulled
+    since, and this export would update notes, it is refused (answers written in Anki would be lost) unless
+    `force`. `with_progress` writes each reviewed card's schedule and history (see `anki.progress`).
     `progress(done, total, slug)` is called after each deck, for a progress bar in the caller.
     """
     decks, skipped = select_decks(workspace, names, all)
     target = output_path(out_path, decks)
-    package = build_package(decks, progress)
+    exchange = load_exchange(workspace)
+    schedules = studied_cards(workspace, decks) if with_progress else {}
+    package = build_package(decks, progress, exchange, now, schedules)
+    if not force:
+        refuse_unpulled_changes(workspace, exchange, package.summaries)
     write_package(package, target, _package_timestamp(decks))
+    save_exchange(workspace, _exchanged(exchange, package.summaries, now))
     return ExportResult(path=target, exported_at=now, decks=package.summaries, skipped=skipped)
+
+
+def studied_cards(workspace: Workspace, decks: list[Deck]) -> dict[tuple[str, str], CardProgress]:
+    """`(deck, card id) -> its Anki scheduling` for every card studyprep has a schedule for."""
+    from studyprep.anki.progress import card_progress
+    from studyprep.schedule.replays import open_store
+    from studyprep.schedule.scheduling import scheduler_for
+    from studyprep.store.plan import load_plan
+
+    studied: dict[tuple[str, str], CardProgress] = {}
+    with open_store(workspace) as store:
+        store.replay_pending(workspace)  # the states read below: a deck a migration queued is replayed first
+        for deck in decks:
+            retention = scheduler_for(load_plan(workspace, deck.slug)).desired_retention
+            for card_id, state in store.deck_states(deck.slug).items():
+                logs = store.review_logs(deck.slug, card_id)
+                studied[(deck.slug, card_id)] = card_progress(state, logs, retention)
+    return studied
+
+
+def refuse_unpulled_changes(workspace: Workspace, exchange: Exchange, summaries: list[DeckExport]) -> None:
+    """Refuse an export that would update notes of a deck not pulled from Anki since its last export."""
+    for summary in summaries:
+        if summary.changed and not exchange.deck(summary.slug).pulled_since_export():
+            raise StudyprepError(
+                f"{summary.changed} of deck {summary.slug}'s notes changed since its last export, and Anki replaces"
+                " every field of a note it updates: answers written in Anki since would be lost. Pull first (in"
+                " Anki: File > Export, Anki Collection Package; then `studyprep anki-pull FILE`) and export again,"
+                " or export with --force to replace them",
+                workspace.deck_path(summary.slug),
+            )
+
+
+def _exchanged(exchange: Exchange, summaries: list[DeckExport], now: datetime) -> Exchange:
+    """The exchange record after this export: each deck exported now, its notes as written."""
+    for summary in summaries:
+        before = exchange.deck(summary.slug)
+        exchange = exchange.but(summary.slug, DeckExchange(now, before.pulled_at, summary.records))
+    return exchange
 
 
 def select_decks(workspace: Workspace, names: list[str], all_decks: bool) -> tuple[list[Deck], dict[str, str]]:
@@ -142,8 +202,17 @@ class BuiltPackage:
     summaries: list[DeckExport]
 
 
-def build_package(decks: list[Deck], progress: ProgressCallback | None = None) -> BuiltPackage:
-    """Turn decks into a genanki Package: one (sub)deck per category, one note per exportable card."""
+def build_package(
+    decks: list[Deck],
+    progress: ProgressCallback | None = None,
+    exchange: Exchange | None = None,
+    now: datetime | None = None,
+    schedules: dict[tuple[str, str], CardProgress] | None = None,
+) -> BuiltPackage:
+    """Turn decks into a genanki Package: one (sub)deck per category, one note per exportable card.
+
+    With the `exchange` record of earlier exports, a note changed since gets the time `now` (or its card's
+    own, if later), so Anki takes it over the copy it has."""
     import genanki
 
     note_ids = _note_ids(decks)
@@ -151,15 +220,17 @@ def build_package(decks: list[Deck], progress: ProgressCallback | None = None) -
     anki_decks: dict[int, Any] = {}
     summaries: list[DeckExport] = []
     for done, deck in enumerate(decks, start=1):
-        summaries.append(_add_deck(deck, names[deck.slug], anki_decks, note_ids))
+        previous = (exchange or Exchange()).deck(deck.slug)
+        summary = _add_deck(deck, names[deck.slug], anki_decks, note_ids, _Times(previous, now), schedules or {})
+        summaries.append(summary)
         if progress is not None:
             progress(done, len(decks), deck.slug)
     return BuiltPackage(genanki.Package(list(anki_decks.values())), summaries)
 
 
 def exportable_cards(deck: Deck) -> list[Card]:
-    """Cards that go into Anki: every card not retired from its document (suspended ones included)."""
-    return [card for card in deck.cards if card.retired is None]
+    """Cards that go into Anki: all of them; suspended and retired ones go suspended and tagged."""
+    return list(deck.cards)
 
 
 def card_fields(deck: Deck, card: Card) -> list[str]:
@@ -178,12 +249,17 @@ def card_fields(deck: Deck, card: Card) -> list[str]:
 
 
 def _anki_names(decks: list[Deck]) -> dict[str, str]:
-    """Each deck's name in Anki: its title (its slug when the title gives no name there), with the slug added
-    where two exported decks would share a name (two rounds with one company and role). Anki files decks by
+    """Each deck's name in Anki: company and role, else its title (its slug when neither gives a name), with the
+    slug added where two exported decks would share a name (two rounds with one company and role). Anki files decks by
     name, case-insensitively and after flattening `::` and spaces, so such decks would become one."""
     from studyprep.anki import model as anki_model
 
-    names = {deck.slug: anki_model.deck_name(deck.title, []) or deck.slug for deck in decks}
+    names = {
+        deck.slug: anki_model.deck_name(anki_model.top_deck_title(deck.title, deck.company, deck.role), [])
+        or anki_model.deck_name(deck.title, [])
+        or deck.slug
+        for deck in decks
+    }
     for _ in range(2):  # a second pass for a title that reads like another deck's "Title (slug)"
         # Every Anki collection has a deck "Default" of its own, holding the user's other cards.
         clashes = Counter([ANKI_DEFAULT_DECK, *(_anki_key(name) for name in names.values())])
@@ -198,11 +274,56 @@ def _anki_key(name: str) -> str:
     return name.casefold()
 
 
-def _add_deck(deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[tuple[str, str], int]) -> DeckExport:
+@dataclass(frozen=True)
+class _Times:
+    """What decides a note's modification time: the deck's last exchange with Anki, and the export's time."""
+
+    previous: DeckExchange
+    now: datetime | None
+
+    def record(self, card: Card, fields: list[str], tags: list[str]) -> NoteRecord:
+        """The card's note as this export writes it: same content as last time, same time; else a newer one."""
+        fingerprint = _fingerprint(card, fields, tags)
+        own = int(max(card.changed, card.retired or card.changed).timestamp())
+        before = self.previous.cards.get(card.id)
+        if before is None:  # Anki has no copy from this workspace's exports: the card's own time, reproducibly
+            modified = own
+        elif before.fingerprint == fingerprint:  # Anki ignores it: what it holds is as last exchanged
+            return before
+        else:  # changed since (a hand edit or a pulled answer changes no card time): newer than Anki's copy
+            modified = max(own, before.modified + 1, int(self.now.timestamp()) if self.now else 0)
+        anki_notes = fields[FIELDS_NOTES]
+        return NoteRecord(fingerprint, modified, card.notes, anki_notes)
+
+    def changed(self, card: Card, record: NoteRecord) -> bool:
+        """True when Anki has this note from an earlier export and this one updates it."""
+        before = self.previous.cards.get(card.id)
+        return before is not None and before.fingerprint not in ("", record.fingerprint)
+
+
+FIELDS_NOTES = 3  # the Notes field's place in `anki_model.FIELDS`
+FIELDS_SOURCE = 5
+
+
+def _fingerprint(card: Card, fields: list[str], tags: list[str]) -> str:
+    import hashlib
+
+    # Not the Source field: a line moving in the document is no reason to update a note in Anki.
+    content = "\x1e".join([card.kind, "\x1f".join(fields[:FIELDS_SOURCE]), " ".join(tags), str(card.suspended)])
+    return hashlib.sha256(content.encode()).hexdigest()[:32]
+
+
+def _add_deck(
+    deck: Deck,
+    name: str,
+    anki_decks: dict[int, Any],
+    note_ids: dict[tuple[str, str], int],
+    times: _Times,
+    schedules: dict[tuple[str, str], CardProgress],
+) -> DeckExport:
     from studyprep.anki import model as anki_model
 
     summary = DeckExport(slug=deck.slug, title=deck.title)
-    summary.retired_skipped = sum(1 for card in deck.cards if card.retired is not None)
     top = _top_deck(deck, name, anki_decks)
     # Categories Anki takes for one name ("Go" and "go") share one subdeck: Anki would rename the second "go_".
     by_name: dict[str, Any] = {_anki_key(top.name): top}
@@ -215,20 +336,32 @@ def _add_deck(deck: Deck, name: str, anki_decks: dict[int, Any], note_ids: dict[
                 by_name[key] = _subdeck(deck, name, card.category, anki_decks)
             subdecks[category] = by_name[key]
         target = subdecks[category]
+        fields = card_fields(deck, card)
+        tags = anki_model.anki_tags(card.kind, card.category, card.tags, card.suspended, card.retired is not None)
+        record = times.record(card, fields, tags)
+        summary.records[card.id] = record
+        summary.changed += times.changed(card, record)
         note = anki_model.StudyprepNote(
             model=anki_model.note_type(card.kind),
-            fields=card_fields(deck, card),
-            tags=anki_model.anki_tags(card.kind, card.category, card.tags, card.suspended),
+            fields=fields,
+            tags=tags,
             guid=anki_model.note_guid(deck.slug, card.id),
             due=position,
             note_id=note_ids[(deck.slug, card.id)],
-            modified=int(card.changed.timestamp()),
+            modified=record.modified,
         )
+        suspend = card.suspended or card.retired is not None
+        if (deck.slug, card.id) in schedules:
+            from studyprep.anki.progress import ScheduledCard
+
+            note.cards = [ScheduledCard(schedules[(deck.slug, card.id)], suspend)]
+            summary.with_progress += 1
         for anki_card in note.cards:
-            anki_card.suspend = card.suspended
+            anki_card.suspend = suspend
         target.add_note(note)
         summary.notes += 1
-        summary.suspended += card.suspended
+        summary.suspended += card.suspended and card.retired is None
+        summary.retired += card.retired is not None
         summary.subdecks[target.name] += 1
     return summary
 
@@ -254,8 +387,8 @@ def _top_deck(deck: Deck, name: str, anki_decks: dict[int, Any]) -> Any:
     top_id = anki_model.deck_id(deck.slug, [])
     if top_id in anki_decks:
         return anki_decks[top_id]
-    about = " · ".join(part for part in (deck.company, deck.role) if part)
-    description = inline_html(f"{about}. " if about else "") + inline_html(
+    # The short deck name drops the document's title ("Interview Prep: ..."): the description keeps it whole.
+    description = inline_html(f"{deck.title}. " if deck.title else "") + inline_html(
         f"From {deck.source or deck.slug} by studyprep. Edit the document, re-import and re-export: "
         "changed cards update here and your review history is kept."
     )

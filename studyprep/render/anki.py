@@ -63,14 +63,13 @@ def render_export(result: ExportResult) -> None:
     for column in ("notes", "subdecks", "suspended", "retired"):
         table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
     for deck in result.decks:
-        table.add_row(
-            Text(deck.slug), str(deck.notes), str(len(deck.subdecks)), str(deck.suspended), str(deck.retired_skipped)
-        )
+        table.add_row(Text(deck.slug), str(deck.notes), str(len(deck.subdecks)), str(deck.suspended), str(deck.retired))
     out.print(table)
     _skipped(result.skipped, "left out of the package")
     out.print(
         Text(
-            "Retired cards are left out. Open the file with Anki (File > Import), AnkiMobile or AnkiDroid; "
+            "Retired cards go suspended, tagged studyprep::retired. Open the file with Anki (File > Import), "
+            "AnkiMobile or AnkiDroid; "
             "importing a newer export updates the same notes and keeps your Anki reviews.",
             style="dim",
         )
@@ -108,6 +107,7 @@ def render_pull(result: PullResult) -> None:
     _skipped(result.skipped_decks, "not pulled (pull again once it is fixed)")
     if result.skipped_other:
         out.print(Text(f"{count(result.skipped_other, 'reschedule/manual entry')} ignored (not reviews)", style="dim"))
+    _pulled_notes(result)
     if not result.cards:
         return
     current = ""
@@ -123,6 +123,25 @@ def render_pull(result: PullResult) -> None:
     out.print(table)
     if len(result.cards) > PULL_ROWS:
         out.print(Text(f"... and {count(len(result.cards) - PULL_ROWS, 'more card')} (see --json)", style="dim"))
+
+
+def _pulled_notes(result: PullResult) -> None:
+    """Say which answers written in Anki came into the deck files, and which cards now hold both versions."""
+    out = console()
+    taken = [pulled for pulled in result.notes if pulled.outcome == "taken"]
+    both = [pulled for pulled in result.notes if pulled.outcome == "both"]
+    if taken:
+        out.print(Text(f"{count(len(taken), 'answer')} written in Anki taken into the deck files", style="green"))
+    if both:
+        out.print(
+            Text(
+                f"{count(len(both), 'card')} changed notes both here and in Anki: both kept, Anki's below a line"
+                " '--- written in Anki'; edit the notes to keep what you want:",
+                style="yellow",
+            )
+        )
+        for pulled in both[:PULL_ROWS]:
+            out.print(Text.assemble("  ", (pulled.deck, "bold"), f" {pulled.card_id}  ", Text(pulled.prompt)))
 
 
 def _pulled_table() -> Table:

@@ -32,8 +32,12 @@ if TYPE_CHECKING:
 
 QUIT_KEYS = {"q", "\x03", "\x04"}
 REVEAL_KEYS = {" ", "\n", "\r"}
-FRONT_HELP = "space: show answer · s bury · e notes · f flag · ! suspend · u undo · q quit"
-BACK_HELP = "1-4 rate · s bury · e notes · f flag · ! suspend · u undo · q quit"
+# The key line, longest first: the screen shows the longest that fits on the live line, never a cut one.
+_KEYS = ("s bury · e notes · f flag · ! suspend · u undo · q quit", "s/e/f/!/u/q: bury notes flag suspend undo quit",
+         "s e f ! u q")  # fmt: skip
+FRONT_HELPS = tuple(f"space: show answer · {keys}" for keys in _KEYS)
+BACK_HELPS = tuple(f"1-4 rate · {keys}" for keys in _KEYS)
+FRONT_HELP, BACK_HELP = FRONT_HELPS[0], BACK_HELPS[0]
 DONE_HELP = "u undo the last answer · any other key: finish"
 MIN_DECK_CELLS = 8  # what the header keeps of a deck slug when the category needs the room
 MIN_BACK_LINES = 3  # a page of the back, however little room the prompt leaves
@@ -222,15 +226,23 @@ class ReviewScreen:
     def _status_text(self) -> Text:
         progress = self.session.progress()
         seconds = int(progress.elapsed.total_seconds())
-        help_text = {Phase.BACK: BACK_HELP, Phase.DONE: DONE_HELP}.get(self.session.phase, FRONT_HELP)
-        if self.session.phase is Phase.DONE and not self.session.can_undo:
-            help_text = "any other key: finish"
-        if self.session.phase is Phase.BACK and self.pages > 1:
-            help_text = f"space: more ({self.page + 1}/{self.pages}) · {help_text}"
+        head = f"done {progress.done} · {left_text(progress)} · {seconds // 60}:{seconds % 60:02d}"
+        room = self.console.width - 1 - cell_len(head) - 2  # the line is kept one column short of the width
+        help_text = self._help_text(room - (len(self.hint) + 3 if self.hint else 0))
         return Text.assemble(
-            (f"done {progress.done} · {left_text(progress)} · {seconds // 60}:{seconds % 60:02d}", "bold"),
+            (head, "bold"),
             (f"  {self.hint} · {help_text}", "yellow") if self.hint else ("  " + help_text, "dim"),
         )
+
+    def _help_text(self, room: int) -> str:
+        """The keys for what is on screen, in the longest wording that fits `room` cells."""
+        phase = self.session.phase
+        if phase is Phase.DONE:
+            return DONE_HELP if self.session.can_undo else "any other key: finish"
+        wordings = BACK_HELPS if phase is Phase.BACK else FRONT_HELPS
+        if phase is Phase.BACK and self.pages > 1:
+            wordings = tuple(f"space: more ({self.page + 1}/{self.pages}) · {text}" for text in wordings)
+        return next((text for text in wordings if cell_len(text) <= room), wordings[-1])
 
     def _status(self) -> None:
         text = self._status_text()

@@ -271,6 +271,9 @@ class ReviewStore:
                        source: str) -> None:  # fmt: skip
         return log.append_reviews(self.db, rows, source)
 
+    def unmark_new_after(self, deck: str, card_id: str, after: datetime) -> None:
+        return log.unmark_new_after(self.db, deck, card_id, after)
+
     def recent_pace(self, deck: str, answers: int, shortest_ms: int, longest_ms: int) -> tuple[int, float]:
         return log.recent_pace(self.db, deck, answers, shortest_ms, longest_ms)
 

@@ -207,6 +207,16 @@ def append_reviews(db: Database, rows: Iterable[tuple[str, str, int, datetime, i
             )
 
 
+def unmark_new_after(db: Database, deck: str, card_id: str, after: datetime) -> None:
+    """Clear the first-review mark of the card's answers logged after `after`: an answer from elsewhere
+    (Anki) turned out to be the card's first, so a later one is not (the new-card counts would take it twice)."""
+    with db.atomic():
+        db.execute(
+            "UPDATE review_log SET was_new = 0 WHERE deck = ? AND card_id = ? AND reviewed_at > ? AND was_new = 1",
+            (deck, card_id, to_us(after)),
+        )
+
+
 def _insert(db: Database, deck: str, card_id: str, rating: int, reviewed_at: datetime, duration_ms: int | None,
             before: str | None, after: str | None, was_new: bool, source: str,
             external_id: str | None) -> int:  # fmt: skip

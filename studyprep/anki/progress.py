@@ -1,0 +1,171 @@
+"""A card's studyprep schedule written the way Anki stores it, so "Import any learning progress" continues it.
+
+genanki writes every card new. For a card studyprep has reviewed, `ScheduledCard` writes Anki's documented
+`cards` columns instead (type and queue: learning, review or relearning; `due`: a day number counted from the
+package's collection creation day for a review card, epoch seconds for a learning one; `ivl`, `reps`,
+`lapses`), its FSRS memory state in the card's `data` (`s` stability, `d` difficulty, `dr` desired
+retention, `lrt` last review), and its review history as `revlog` rows. Anki shifts a review card's day
+number by the difference between the package's "today" and the collection's, so the card comes due on the
+same calendar day. Each studyprep review's revlog id is its time in milliseconds (Anki's convention), which is
+how `anki-pull` knows it again (within `SAME_ANSWER_MS`: answers given in one millisecond move up to keep ids
+unique); reviews pulled from Anki keep their own revlog id.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import genanki
+
+if TYPE_CHECKING:
+    import fsrs
+
+    from studyprep.store.db import LogEntry
+
+__all__ = [
+    "PACKAGE_CREATED",
+    "SAME_ANSWER_MS",
+    "CardProgress",
+    "RevlogRow",
+    "ScheduledCard",
+    "card_progress",
+    "is_exported_answer",
+    "revlog_id",
+]
+
+# genanki's collection row says the package's collection was created at this time (its `crt`).
+PACKAGE_CREATED = 1_411_124_400
+DAY = 86_400
+SAME_ANSWER_MS = 1_000
+# Anki's revlog.type: 0 learning, 1 review, 2 relearning.
+_REVLOG_TYPE = {"new": 0, "learning": 0, "review": 1, "relearning": 2}
+_LONGEST_ANSWER_MS = 60_000  # Anki caps an answer's recorded time at a minute by default
+
+
+@dataclass(frozen=True)
+class RevlogRow:
+    """One answer as an Anki revlog row (the card id is the note's, filled in when written)."""
+
+    revlog_id: int
+    ease: int
+    interval: int
+    taken_ms: int
+    kind: int
+
+
+@dataclass(frozen=True)
+class CardProgress:
+    """A reviewed card's Anki scheduling columns, memory state and history."""
+
+    card_type: int
+    queue: int
+    due: int
+    interval: int
+    reps: int
+    lapses: int
+    data: str
+    revlog: tuple[RevlogRow, ...]
+
+
+def revlog_id(log: LogEntry) -> int:
+    """The revlog id an answer has in Anki: its own from Anki, else its time in epoch milliseconds."""
+    if log.source == "anki" and log.external_id and ":" in log.external_id:
+        tail = log.external_id.rsplit(":", 1)[1]
+        if tail.isdigit():
+            return int(tail)
+    return int(log.reviewed_at.timestamp() * 1000)
+
+
+def is_exported_answer(revlog: int, ease: int, ours: dict[int, list[int]]) -> bool:
+    """True when an Anki revlog id and button are one of studyprep's answers (`ours`: button -> sorted revlog ids,
+    from `revlog_id`) written by an export with progress."""
+    import bisect
+
+    times = ours.get(ease, [])
+    index = bisect.bisect_right(times, revlog)
+    return index > 0 and revlog - times[index - 1] < SAME_ANSWER_MS
+
+
+def card_progress(card: fsrs.Card, logs: list[LogEntry], desired_retention: float) -> CardProgress:
+    """What Anki needs to schedule `card` where studyprep left it, with its review `logs` (oldest first)."""
+    state = card.state.name.lower()
+    last = card.last_review or (logs[-1].reviewed_at if logs else card.due)
+    interval = max(1, round((card.due - last).total_seconds() / DAY)) if state == "review" else 0
+    if state == "review":
+        card_type, queue, due = 2, 2, _day_number(card.due)
+    else:  # learning (1) or relearning (3), due at a time of day
+        card_type, queue, due = (1 if state == "learning" else 3), 1, int(card.due.timestamp())
+    memory: dict[str, Any] = {"dr": round(desired_retention, 4), "lrt": int(last.timestamp())}
+    if card.stability is not None and card.difficulty is not None:
+        memory |= {"s": round(card.stability, 4), "d": round(card.difficulty, 4)}
+    lapses = sum(1 for log in logs if log.rating == 1 and _lapsed(log))
+    return CardProgress(
+        card_type, queue, due, interval, len(logs), lapses, json.dumps(memory, sort_keys=True), _revlog(logs)
+    )
+
+
+def _lapsed(log: LogEntry) -> bool:
+    """An `again` on a card in review is a lapse; an answer pulled from Anki has no state: any but its first."""
+    state = _state_name(log.state_before)
+    return state == "review" or (log.state_before is None and not log.was_new and log.source == "anki")
+
+
+def _day_number(moment: datetime) -> int:
+    """Days from the package's collection creation to `moment` (Anki's review-card `due`)."""
+    return math.floor((moment.timestamp() - PACKAGE_CREATED) / DAY)
+
+
+def _revlog(logs: list[LogEntry]) -> tuple[RevlogRow, ...]:
+    rows: list[RevlogRow] = []
+    used: set[int] = set()
+    for log in logs:
+        identity = revlog_id(log)
+        if identity in used:  # two answers in one millisecond: Anki's ids are unique
+            continue
+        used.add(identity)
+        kind = _REVLOG_TYPE.get(_state_name(log.state_before), 0 if log.was_new else 1)
+        taken = min(max(log.duration_ms or 0, 0), _LONGEST_ANSWER_MS)
+        rows.append(RevlogRow(identity, log.rating, 0, taken, kind))
+    return tuple(rows)
+
+
+def _state_name(state_json: str | None) -> str:
+    # The stored state is `[state, step, stability, difficulty, due, last_review]`; 0/None: never reviewed.
+    if not state_json:
+        return "new"
+    try:
+        value = json.loads(state_json)[0]
+    except (ValueError, TypeError, IndexError, KeyError):
+        return "new"
+    return {1: "learning", 2: "review", 3: "relearning"}.get(value, "new")
+
+
+class ScheduledCard(genanki.Card):
+    """A genanki card written with its studyprep schedule and history instead of as new."""
+
+    def __init__(self, progress: CardProgress, suspend: bool = False) -> None:
+        super().__init__(0, suspend)
+        self.progress = progress
+
+    def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, note_id: int, id_gen: Any, due: int = 0) -> None:
+        """Insert the card row with Anki's scheduling columns, then its revlog rows."""
+        card_id = next(id_gen)
+        step = self.progress
+        cursor.execute(
+            "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (card_id, note_id, deck_id, self.ord, int(timestamp), -1, step.card_type,
+             -1 if self.suspend else step.queue, step.due, step.interval, 0, step.reps, step.lapses,
+             1 if step.queue == 1 else 0, 0, 0, 0, step.data),
+        )  # fmt: skip
+        for row in step.revlog:
+            identity = row.revlog_id
+            while cursor.execute("SELECT 1 FROM revlog WHERE id = ?", (identity,)).fetchone():
+                identity += 1  # answers given in one millisecond (another card's): revlog ids are unique
+            cursor.execute(
+                "INSERT INTO revlog VALUES(?,?,?,?,?,?,?,?,?)",
+                (identity, card_id, -1, row.ease, row.interval, 0, 0, row.taken_ms, row.kind),
+            )
