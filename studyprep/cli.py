@@ -6,7 +6,6 @@ Core modules are imported inside the commands so that `studyprep --help` stays f
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -45,15 +44,10 @@ def _print_error(message: str) -> None:
 
 
 def _workspace(ctx: click.Context, reporting: bool = False):
-    """The workspace; for a command that only reports, a folder named by `--home` or `$STUDYPREP_HOME` that does
-    not exist is an error (a mistyped path would otherwise look like an empty workspace)."""
+    """The workspace; a command that only reports (`reporting`) refuses one named that does not exist."""
     from studyprep.store.workspace import resolve_workspace
 
-    workspace = resolve_workspace(ctx.obj["home"])
-    if reporting and not workspace.root.exists() and (ctx.obj["home"] or os.environ.get("STUDYPREP_HOME")):
-        raise StudyprepError("no workspace here: the folder does not exist (check --home or $STUDYPREP_HOME)",
-                             workspace.root)  # fmt: skip
-    return workspace
+    return resolve_workspace(ctx.obj["home"], must_exist=reporting)
 
 
 def _now():

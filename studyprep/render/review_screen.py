@@ -37,7 +37,6 @@ _KEYS = ("s bury · e notes · f flag · ! suspend · u undo · q quit", "s/e/f/
          "s e f ! u q")  # fmt: skip
 FRONT_HELPS = tuple(f"space: show answer · {keys}" for keys in _KEYS)
 BACK_HELPS = tuple(f"1-4 rate · {keys}" for keys in _KEYS)
-FRONT_HELP, BACK_HELP = FRONT_HELPS[0], BACK_HELPS[0]
 DONE_HELP = "u undo the last answer · any other key: finish"
 MIN_DECK_CELLS = 8  # what the header keeps of a deck slug when the category needs the room
 MIN_BACK_LINES = 3  # a page of the back, however little room the prompt leaves

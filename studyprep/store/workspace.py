@@ -34,14 +34,19 @@ class Workspace:
         return self.decks_dir / f"{slug}.yaml"
 
 
-def resolve_workspace(home: str | Path | None) -> Workspace:
+def resolve_workspace(home: str | Path | None, must_exist: bool = False) -> Workspace:
     """Pick the workspace root from the option, the environment, or the platform's user data folder.
 
     A root that exists but is not a folder (or lies below a file) is refused before anything reads or writes it,
     and so is a `decks` or `schedules` in it that is not a folder (every command would misread it: no decks,
-    or a lock or database that cannot be made).
+    or a lock or database that cannot be made). With `must_exist` (a command that only reports), a root named by
+    the option or the environment that does not exist is refused too: a mistyped path would otherwise look like
+    an empty workspace.
     """
-    root = Path(home or os.environ.get(HOME_VARIABLE) or _user_data_dir()).expanduser()
+    named = home or os.environ.get(HOME_VARIABLE)
+    root = Path(named or _user_data_dir()).expanduser()
+    if must_exist and named and not root.exists():
+        raise StudyprepError(f"no workspace here: the folder does not exist (check --home or ${HOME_VARIABLE})", root)
     for folder in (root, *root.parents):
         if folder.exists():
             if not folder.is_dir():
@@ -109,10 +114,10 @@ def match_slug(name: str, slugs: Sequence[str]) -> str:
     no name at all names the only deck. Else a clear error, with the nearest names when there are some."""
     if name in slugs:
         return name
+    known = ", ".join(slugs) or "none yet; run `studyprep import FILE`"
     if not name:
         if len(slugs) == 1:
             return slugs[0]
-        known = ", ".join(slugs) or "none yet; run `studyprep import FILE`"
         raise DeckNotFoundError(f"name a deck (decks: {known})")
     folded = name.casefold()
     for candidates in (
@@ -128,5 +133,4 @@ def match_slug(name: str, slugs: Sequence[str]) -> str:
     near = difflib.get_close_matches(folded, [slug.casefold() for slug in slugs], n=3, cutoff=0.6)
     if near:
         raise DeckNotFoundError(f"no deck named {name!r}; did you mean {' or '.join(near)}?")
-    known = ", ".join(slugs) or "none yet; run `studyprep import FILE`"
     raise DeckNotFoundError(f"no deck named {name!r} (decks: {known})")
