@@ -1,3 +1,5 @@
 """studyprep: interview-prep documents -> atomic flashcards, FSRS review, Anki export, readiness."""
 
+__all__ = ["anki", "cards", "cli", "clock", "commands", "errors", "parse", "render", "safetext", "schedule", "store"]
+
 __version__ = "0.1.0"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["isoformat", "now", "study_day"]
+
 import os
 from datetime import UTC, datetime, timedelta
 

@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "NO_BACKUP_REMEDY",
+    "DeckNotFoundError",
+    "StudyprepError",
+    "is_damaged",
+    "is_storage_failure",
+    "sqlite_code",
+    "storage_error",
+    "too_large_message",
+]
+
 import errno
 import os
 import sys

@@ -17,6 +17,8 @@ Deck files keep the text as written: only what is shown is changed.
 
 from __future__ import annotations
 
+__all__ = ["has_unsafe", "json_dumps", "strip", "visible"]
+
 import json
 import re
 from typing import Any

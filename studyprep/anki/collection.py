@@ -16,6 +16,8 @@ removed on return, on any error, and on SIGTERM/SIGHUP while it exists (`removed
 
 from __future__ import annotations
 
+__all__ = ["SQLITE_MAGIC", "AnkiHistory", "AnkiReview", "read_history", "removed_on_termination"]
+
 import contextlib
 import math
 import os
@@ -30,7 +32,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, Any, BinaryIO, cast
 
 from studyprep.errors import StudyprepError
 
@@ -254,7 +256,7 @@ def _too_big(package: Path, limit: int) -> StudyprepError:
     )
 
 
-def _copy_bounded(source: BinaryIO, sink: BinaryIO, limit: int, origin: Path) -> None:
+def _copy_bounded(source: IO[bytes], sink: BinaryIO, limit: int, origin: Path) -> None:
     """Copy in chunks, counting: never more than `limit` bytes, whatever the source claims."""
     written = 0
     while chunk := source.read(min(CHUNK, limit + 1 - written)):
@@ -264,12 +266,12 @@ def _copy_bounded(source: BinaryIO, sink: BinaryIO, limit: int, origin: Path) ->
         sink.write(chunk)
 
 
-def _decompress_zstd(source: BinaryIO, sink: BinaryIO, limit: int, package: Path) -> None:
+def _decompress_zstd(source: IO[bytes], sink: BinaryIO, limit: int, package: Path) -> None:
     import zstandard
 
     counted = _CountingReader(source, limit, package)  # compressed bytes count too: skippable frames emit none
     try:
-        with zstandard.ZstdDecompressor().stream_reader(counted, read_across_frames=True) as reader:
+        with zstandard.ZstdDecompressor().stream_reader(cast("IO[bytes]", counted), read_across_frames=True) as reader:
             _copy_bounded(reader, sink, limit, package)
     except zstandard.ZstdError as error:
         message = f"cannot read the Anki package (damaged compressed collection: {_one_line(error)})"
@@ -279,7 +281,7 @@ def _decompress_zstd(source: BinaryIO, sink: BinaryIO, limit: int, package: Path
 class _CountingReader:
     """A read-only stream that refuses to deliver more than `limit` bytes in all."""
 
-    def __init__(self, source: BinaryIO, limit: int, origin: Path) -> None:
+    def __init__(self, source: IO[bytes], limit: int, origin: Path) -> None:
         self.source, self.limit, self.origin, self.count = source, limit, origin, 0
 
     def read(self, size: int = -1) -> bytes:
@@ -453,7 +455,9 @@ def _check_review(row: tuple[object, ...], origin: Path, latest: datetime) -> No
     _check_small(kind, 0, 255, f"review {revlog_id}'s type", origin)
 
 
-def _batches(cursor: sqlite3.Cursor) -> Iterator[tuple[object, ...]]:
+def _batches(cursor: sqlite3.Cursor) -> Iterator[tuple[Any, ...]]:
+    # Any, not object: every query read this way has first been checked in SQL (_GOOD_NOTE, _GOOD_REVIEW),
+    # so each column already has the type its reader uses.
     while batch := cursor.fetchmany(BATCH_ROWS):
         yield from batch
 

@@ -15,6 +15,8 @@ MathJax delimiters such as `\\(x\\)` are handled by the note-type templates (cla
 
 from __future__ import annotations
 
+__all__ = ["field_html", "field_text", "inline_html"]
+
 import bisect
 import html
 import re

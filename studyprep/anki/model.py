@@ -12,6 +12,23 @@ Imported only by the export and anki-pull commands (genanki is a heavy import).
 
 from __future__ import annotations
 
+__all__ = [
+    "CSS",
+    "FIELDS",
+    "NOTE_TYPES",
+    "RETIRED_TAG",
+    "SUSPENDED_TAG",
+    "TEMPLATE_NAME",
+    "TEMPLATE_REVISION",
+    "StudyprepNote",
+    "anki_tags",
+    "deck_id",
+    "deck_name",
+    "note_guid",
+    "note_type",
+    "top_deck_title",
+]
+
 import hashlib
 import re
 import unicodedata

@@ -15,6 +15,16 @@ heading (a marker deleted, two headings merged onto one line) is reported with i
 
 from __future__ import annotations
 
+__all__ = [
+    "SheetProblem",
+    "SheetReading",
+    "kept_sheet_path",
+    "read_one_card",
+    "read_sheet",
+    "render_card",
+    "render_sheet",
+]
+
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -36,12 +46,19 @@ _COMMENT_START, _COMMENT_END = "<!--", "-->"
 class CardContent(Protocol):
     """What the sheet shows of a card (a deck file's card and a mirrored one both have it)."""
 
-    kind: str
-    category: list[str]
-    prompt: str
-    context: str
-    back: str
-    notes: str
+    # Read-only members: frozen dataclasses (a deck's Card, the review database's MirrorCard) satisfy them.
+    @property
+    def kind(self) -> str: ...
+    @property
+    def category(self) -> Sequence[str]: ...
+    @property
+    def prompt(self) -> str: ...
+    @property
+    def context(self) -> str: ...
+    @property
+    def back(self) -> str: ...
+    @property
+    def notes(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["CARD_KINDS", "SLUG_PATTERN", "CardKind", "as_card_kind", "card_id", "normalize_prompt", "slugify"]
+
 import functools
 import hashlib
 import re
@@ -10,6 +12,15 @@ from typing import Literal
 
 CardKind = Literal["question", "concept", "fact", "ask"]
 CARD_KINDS: tuple[CardKind, ...] = ("question", "concept", "fact", "ask")
+
+
+def as_card_kind(value: str) -> CardKind:
+    """`value` as a card kind; a ValueError when it names none (a programming error, not bad input)."""
+    for kind in CARD_KINDS:
+        if value == kind:
+            return kind
+    raise ValueError(f"not a card kind: {value!r}")
+
 
 _INLINE_MARKUP = re.compile(r"[*_`~]+")
 _SPACES = re.compile(r"\s+")

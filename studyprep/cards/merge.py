@@ -6,6 +6,8 @@ a lightly edited prompt (similarity) keeps the old card's id, notes and history.
 
 from __future__ import annotations
 
+__all__ = ["MergeReport", "derived_tags", "merge_deck"]
+
 import difflib
 from collections import Counter
 from dataclasses import dataclass, field

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["contains", "fold"]
+
 import functools
 import unicodedata
 from collections.abc import Iterable

@@ -8,6 +8,8 @@ edited file stays where the report says.
 
 from __future__ import annotations
 
+__all__ = ["AnswerFilter", "AnswersResult", "edit_answers", "export_answers", "import_answers"]
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["Brief", "build_brief", "without_offer"]
+
 import re
 from dataclasses import dataclass, field
 from datetime import datetime

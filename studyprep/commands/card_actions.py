@@ -6,6 +6,8 @@ Cards are named by id, unique id prefix or DECK:ID (`studyprep.store.cardrefs`).
 
 from __future__ import annotations
 
+__all__ = ["ActionResult", "AddResult", "add_card", "forget_cards", "set_flagged", "set_suspended"]
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,7 +60,7 @@ class AddResult:
 def add_card(workspace: Workspace, deck: str, prompt: str, kind: str, category: str, back: str,
              now: datetime) -> AddResult:  # fmt: skip
     """Add a card written by hand to the end of a deck (marked `by_hand`, so no import retires it)."""
-    from studyprep.cards.ids import card_id, normalize_prompt
+    from studyprep.cards.ids import as_card_kind, card_id, normalize_prompt
     from studyprep.cards.merge import derived_tags
     from studyprep.cards.models import Card, Deck
     from studyprep.store.cardedit import rewrite_deck
@@ -77,7 +79,7 @@ def add_card(workspace: Workspace, deck: str, prompt: str, kind: str, category: 
             where = " (retired)" if same.retired else ""
             raise StudyprepError(f"the deck has this card already{where}: {same.id} {same.prompt!r}",
                                  workspace.deck_path(slug))  # fmt: skip
-        card = Card(id=new_id, kind=kind, category=path, prompt=text, back=back.strip(),
+        card = Card(id=new_id, kind=as_card_kind(kind), category=path, prompt=text, back=back.strip(),
                     tags=derived_tags(kind, path), added=now, changed=now, by_hand=True)  # fmt: skip
         return [*current.cards, card]
 

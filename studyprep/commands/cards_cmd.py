@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["CardDetail", "CardQuery", "CardRow", "card_detail", "list_cards"]
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any

@@ -20,6 +20,8 @@ damaged database's problem names the newest good backup.
 
 from __future__ import annotations
 
+__all__ = ["CheckResult", "Problem", "check_workspace"]
+
 import contextlib
 import time
 from dataclasses import dataclass, field

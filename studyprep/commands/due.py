@@ -8,6 +8,8 @@ new cards for the rest of today (`deadline_queue.DayPlanner`), with its readines
 
 from __future__ import annotations
 
+__all__ = ["DueReport", "due_report"]
+
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -39,6 +41,11 @@ class DueReport:
             "new": sum(deck.new for deck in self.decks),
         }
 
+    def by_name(self) -> list[DeckDue | BrokenDeck]:
+        """Every deck, readable or broken, in name order (as `due` lists them)."""
+        entries: list[DeckDue | BrokenDeck] = [*self.decks, *self.broken]
+        return sorted(entries, key=lambda entry: entry.deck)
+
     def short_line(self) -> str:
         """`doit 12 · stripe 3`: the decks with cards to go through today, for a prompt or a status bar."""
         busy = [f"{deck.deck} {deck.total}" for deck in sorted(self.decks, key=lambda d: d.deck) if deck.total]
@@ -48,7 +55,7 @@ class DueReport:
         """Machine-readable form."""
         return {
             "now": isoformat(self.now),
-            "decks": [entry.to_json() for entry in sorted([*self.decks, *self.broken], key=lambda e: e.deck)],
+            "decks": [entry.to_json() for entry in self.by_name()],
             "total": self.totals(),
             "next_due": isoformat(self.next_due) if self.next_due else None,
         }

@@ -8,6 +8,8 @@ import only when it adds it, so a card retired after Anki has it gets the tag (s
 
 from __future__ import annotations
 
+__all__ = ["ExportResult", "card_fields", "export_decks"]
+
 import contextlib
 import os
 import sqlite3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["ImportResult", "import_document"]
+
 import contextlib
 import os
 import re

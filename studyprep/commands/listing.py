@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["DeckSummary", "card_json", "list_decks", "show_deck"]
+
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any

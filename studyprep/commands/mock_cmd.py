@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["open_mock"]
+
 import contextlib
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["PlanChange", "PlanView", "update_plan"]
+
 import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, time

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["readiness_report"]
+
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 

@@ -7,6 +7,8 @@ undone the same way.
 
 from __future__ import annotations
 
+__all__ = ["BackupListing", "list_history_backups", "restore_history"]
+
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path

@@ -8,6 +8,8 @@ session goes on over the other decks and says which was left out.
 
 from __future__ import annotations
 
+__all__ = ["open_session", "session_clock"]
+
 import contextlib
 import time
 from collections.abc import Callable, Iterator

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["Stats", "review_stats", "streak"]
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo

@@ -5,6 +5,21 @@ Each block keeps its 0-based line span in the normalized source so callers can q
 
 from __future__ import annotations
 
+__all__ = [
+    "Block",
+    "Callout",
+    "Heading",
+    "Item",
+    "ListBlock",
+    "NestingTooDeepError",
+    "Other",
+    "Paragraph",
+    "Rule",
+    "Table",
+    "parse_blocks",
+    "split_bold_lead",
+]
+
 import functools
 import html
 import re

@@ -7,6 +7,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
+from studyprep.cards.ids import as_card_kind
 from studyprep.parse.blocks import (
     Block,
     Callout,
@@ -540,7 +541,7 @@ class Extractor:
             category = [category_name(name) for name in path]
             self._explain(line, kind, f"[{' > '.join(category)}] {cleaned.text}" if category else cleaned.text)
             card = ParsedCard(
-                kind=kind,
+                kind=as_card_kind(kind),
                 category=category,
                 prompt=cleaned.text,
                 context=label.text,

@@ -2,6 +2,24 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "ANSWER_MARKER",
+    "CARD_SECTION_KINDS",
+    "PLAIN_LABEL",
+    "QUESTION_MARKER",
+    "clean_heading",
+    "is_answer_part",
+    "is_generic_title",
+    "is_question_marker",
+    "is_stage_title",
+    "looks_like_question",
+    "plain",
+    "question_label",
+    "section_kind",
+    "strip_numbering",
+    "strip_symbols",
+]
+
 import functools
 import re
 import unicodedata

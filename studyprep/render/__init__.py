@@ -1,1 +1,17 @@
 """What reaches the terminal: text made safe, wording, tables, and the interactive review screen."""
+
+__all__ = [
+    "anki",
+    "cards",
+    "check",
+    "decks",
+    "editor",
+    "importing",
+    "keys",
+    "mock_screen",
+    "readiness",
+    "review",
+    "review_screen",
+    "terminal",
+    "wording",
+]

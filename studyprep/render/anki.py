@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["deck_progress", "render_export", "render_pull"]
+
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any

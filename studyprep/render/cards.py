@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["render_action", "render_added", "render_answers", "render_card_detail", "render_card_rows"]
+
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["render_backups", "render_check", "render_restore"]
+
 from typing import TYPE_CHECKING
 
 from rich.text import Text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["console", "render_decks", "render_show"]
+
 from typing import TYPE_CHECKING
 
 from rich.console import Console

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["edit_file"]
+
 import contextlib
 import os
 import shlex

@@ -7,6 +7,8 @@ come from click's `getchar`, called on a helper thread so the screen can still t
 
 from __future__ import annotations
 
+__all__ = ["KeyReader", "posix_terminal_available"]
+
 import contextlib
 import os
 import queue

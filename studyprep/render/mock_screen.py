@@ -9,6 +9,8 @@ real time (for tests and demos: a two-minute countdown runs out in a fraction of
 
 from __future__ import annotations
 
+__all__ = ["mock_clock", "render_mock_summary", "run_mock"]
+
 import contextlib
 import os
 from collections.abc import Callable
@@ -135,9 +137,10 @@ class MockScreen:
                 if time_up:
                     return typed
                 continue
-            ended, typed = self._keys_typed(data, typed)
-            if ended:
-                return typed
+            ended, so_far = self._keys_typed(data, typed)
+            if ended or so_far is None:
+                return so_far
+            typed = so_far
             self._status(typed)
 
     def _keys_typed(self, data: str, typed: str) -> tuple[bool, str | None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["bar", "render_brief", "render_plan", "render_readiness", "render_stats"]
+
 from typing import TYPE_CHECKING
 
 from rich.table import Table
@@ -266,6 +268,6 @@ def render_stats(stats: Stats) -> None:
         Text(f"reviews per day, last {count(weeks, 'week')} (columns are weeks, darker = more, peak {peak})", "dim")
     )
     for weekday, name in enumerate(WEEKDAYS):
-        row = cells[weekday::7]  # the first cell is a Monday
-        shades = "".join(SHADES[0 if not n else 1 + min(3, (n * 4 - 1) // peak)] * 2 for _, n in row)
+        week_row = cells[weekday::7]  # the first cell is a Monday
+        shades = "".join(SHADES[0 if not n else 1 + min(3, (n * 4 - 1) // peak)] * 2 for _, n in week_row)
         out.print(f"{name} {shades}")

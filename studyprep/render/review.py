@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["describe_moment", "render_broken", "render_due"]
+
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -42,7 +44,7 @@ def render_due(report: DueReport) -> None:
     # with an ellipsis at 80 columns, and wrapped the next-due moment.
     from studyprep.schedule.today import BrokenDeck
 
-    for deck in sorted([*report.decks, *report.broken], key=lambda entry: entry.deck):
+    for deck in report.by_name():
         out.print(Text(deck.deck, style="bold"))
         if isinstance(deck, BrokenDeck):
             render_broken(out, deck.error)

@@ -8,6 +8,8 @@ markup-like text in a card shows literally.
 
 from __future__ import annotations
 
+__all__ = ["ReviewScreen", "run_session"]
+
 import contextlib
 from collections.abc import Callable
 from datetime import datetime

@@ -9,6 +9,8 @@ segments and pass untouched. Deck files and JSON keep the text.
 
 from __future__ import annotations
 
+__all__ = ["literal_console"]
+
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, RenderHook

@@ -3,6 +3,8 @@ an answer written is what makes a question studied."""
 
 from __future__ import annotations
 
+__all__ = ["AnswerCoverage", "Unanswered", "answer_coverage"]
+
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any

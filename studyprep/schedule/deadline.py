@@ -25,6 +25,27 @@ counts fractional days where fsrs's `get_card_retrievability` counts whole ones)
 
 from __future__ import annotations
 
+__all__ = [
+    "DAY",
+    "FIRST_SIGHT_PASS",
+    "FIT_SLACK",
+    "MAX_STEPS",
+    "PASS_SPLIT",
+    "Candidate",
+    "DeadlineGoal",
+    "TodayPlan",
+    "Tuning",
+    "card_cost",
+    "cards_within",
+    "expected_counts",
+    "expected_recall_after_review",
+    "plan_today",
+    "recall_at",
+    "sessions_left",
+    "steps_left",
+    "steps_owed",
+]
+
 import functools
 import heapq
 import math

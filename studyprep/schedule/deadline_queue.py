@@ -10,6 +10,8 @@ are counted from the log (`DayPlanner`). Once the interview has passed a deck ha
 
 from __future__ import annotations
 
+__all__ = ["DayPlan", "DayPlanner"]
+
 import contextlib
 import json
 from collections.abc import Sequence

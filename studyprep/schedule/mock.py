@@ -9,6 +9,8 @@ question as a review of that card with the answer time as its duration; a typed 
 
 from __future__ import annotations
 
+__all__ = ["MAX_ANSWER_MS", "MockInterview", "MockSummary", "attempt_json", "pick_questions"]
+
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field

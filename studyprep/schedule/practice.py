@@ -11,6 +11,8 @@ Pure functions over the review store and deck files, with an injected `now`; not
 
 from __future__ import annotations
 
+__all__ = ["AHEAD_CARDS", "CardFilter", "Key", "ahead_entries", "chosen_cards"]
+
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime

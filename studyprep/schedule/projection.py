@@ -18,6 +18,8 @@ Bounded work, whatever the deck size:
 
 from __future__ import annotations
 
+__all__ = ["DAY", "SAMPLE_CARDS", "MemoScheduler", "Projection", "project_plan"]
+
 import json
 import math
 from collections.abc import Sequence
@@ -168,7 +170,7 @@ def _outcomes(model: Scheduler, branch: Branch, when: datetime) -> tuple[list[Br
 
 def _merge(branches: list[Branch]) -> list[Branch]:
     """Fold branches down to MAX_BRANCHES: equal states join; the lightest join their nearest in stability."""
-    joined: dict[tuple[Any, ...], Branch] = {}
+    joined: dict[tuple[Any, ...] | None, Branch] = {}
     for branch in branches:
         state = branch.state
         key = (
@@ -186,10 +188,17 @@ def _merge(branches: list[Branch]) -> list[Branch]:
         if light.state is None or not seen:
             kept[0].weight += light.weight
             continue
-        log_s = math.log(light.state.stability)
-        nearest = min(seen, key=lambda branch: abs(math.log(branch.state.stability) - log_s))
+        log_s = math.log(_stability(light.state))
+        nearest = min(seen, key=lambda branch: abs(math.log(_stability(branch.state)) - log_s))
         nearest.weight += light.weight
     return kept[:MAX_BRANCHES]
+
+
+def _stability(card: FsrsCard | None) -> float:
+    # Only branches with a reviewed card reach the fold by stability: their stability is set.
+    if card is None or card.stability is None:
+        raise ValueError("a branch without a memory state has no stability")
+    return card.stability
 
 
 def _study(model: Scheduler, card: Tracked, when: datetime, room: float) -> tuple[float, float, float]:

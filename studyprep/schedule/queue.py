@@ -11,6 +11,8 @@ When nothing else is left, learning cards due within the learn-ahead window are 
 
 from __future__ import annotations
 
+__all__ = ["QueueEntry", "ReviewQueue", "build_queue"]
+
 import bisect
 import itertools
 import math

@@ -9,6 +9,17 @@ by the model's probability of recall, outcomes from fsrs's own `review_card`; se
 
 from __future__ import annotations
 
+__all__ = [
+    "MAX_ANSWER_MS",
+    "Budget",
+    "Readiness",
+    "TrackedCard",
+    "assess",
+    "category_recall",
+    "seconds_per_answer",
+    "user_pace",
+]
+
 import heapq
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -212,8 +223,8 @@ def assess(
     `today_done` is (answers, new cards) today's sessions already gave: the projection plays out only the rest
     of today's budget, so its first day agrees with `due` and `review`.
     """
-    pace, measured = pace or seconds_per_answer(durations_ms)
-    goal = DeadlineGoal(interview, budget.answers(pace), target)
+    seconds, measured = pace or seconds_per_answer(durations_ms)
+    goal = DeadlineGoal(interview, budget.answers(seconds), target)
     today = {card.key: recall_at(scheduler, card.state, interview) for card in cards}
     projection = None
     if sessions_left(now, interview):
@@ -227,7 +238,7 @@ def assess(
         interview=interview,
         target=target,
         daily_answers=goal.daily_answers,
-        seconds_per_answer=pace,
+        seconds_per_answer=seconds,
         seconds_measured=measured,
         cards=len(cards),
         seen=sum(card.state is not None for card in cards),
@@ -236,7 +247,7 @@ def assess(
     )
     report.categories = _categories(cards, today, projected)
     report.at_risk = _at_risk(cards, today, projected, prompts)
-    report.days = _plan_days(projection, pace, zone)
+    report.days = _plan_days(projection, seconds, zone)
     return report
 
 

@@ -8,6 +8,8 @@ mirror refresh (`ReviewStore.refresh_mirror`), which every command reading state
 
 from __future__ import annotations
 
+__all__ = ["open_store"]
+
 from studyprep.schedule.scheduling import replay_deck
 from studyprep.store.db import ReviewStore
 from studyprep.store.db import open_store as open_review_store

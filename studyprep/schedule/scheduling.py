@@ -9,6 +9,19 @@ Public: `scheduler_for(plan)`, `scheduler_settings(plan)`, `scheduler_from(setti
 
 from __future__ import annotations
 
+__all__ = [
+    "RATING_NAMES",
+    "preview",
+    "rebuild_card_state",
+    "replay",
+    "replay_answers",
+    "replay_deck",
+    "review",
+    "scheduler_for",
+    "scheduler_from",
+    "scheduler_settings",
+]
+
 import contextlib
 import hashlib
 import random

@@ -6,6 +6,8 @@ committed transaction before the next card is chosen, so a killed session loses 
 
 from __future__ import annotations
 
+__all__ = ["MAX_ANSWER_MS", "ConceptIndex", "Phase", "Progress", "ReviewSession", "Summary"]
+
 import math
 import re
 from collections import Counter, deque
@@ -279,8 +281,8 @@ class ReviewSession:
         now = self.clock()
         counts = counts_for(self.store, self.decks, now)
         due_left = sum(deck.total for deck in counts)
-        next_due = min((_next_moment(deck, self._deck(deck.deck), now) for deck in counts if deck.next_due),
-                       default=None)  # fmt: skip
+        moments = (_next_moment(deck, self._deck(deck.deck), now) for deck in counts if deck.next_due)
+        next_due = min((moment for moment in moments if moment is not None), default=None)
         cards = self.cards_done()
         seen_any = next_due is not None or any(self.store.deck_states(deck.slug) for deck in self.decks)
         return Summary(self.answered, self.again, self.buried, self.elapsed(), due_left, next_due, cards, seen_any)

@@ -10,10 +10,12 @@ interval) as it always does, and the state it returns carries the real review mo
 
 from __future__ import annotations
 
+__all__ = ["DAY", "StudyDayScheduler", "study_days_between", "without_fuzz"]
+
 from copy import copy
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from fsrs import Card, Rating, ReviewLog, Scheduler
 
@@ -82,7 +84,11 @@ class StudyDayScheduler(Scheduler):
 SchedulerType = TypeVar("SchedulerType", bound=Scheduler)
 
 
-def without_fuzz(scheduler: Scheduler, kind: type[SchedulerType] = Scheduler) -> SchedulerType:
+@overload
+def without_fuzz(scheduler: Scheduler) -> Scheduler: ...
+@overload
+def without_fuzz(scheduler: Scheduler, kind: type[SchedulerType]) -> SchedulerType: ...
+def without_fuzz(scheduler: Scheduler, kind: type[Scheduler] = Scheduler) -> Scheduler:
     """The same scheduler with interval fuzz off (fsrs draws fuzz from the global random module), as a `kind`.
 
     Built from the scheduler's own settings, not through `to_dict`, which keeps whole seconds of each step. A

@@ -1,3 +1,19 @@
 """Persistence in one place: workspace paths, atomic files and locks, YAML, deck files,
 plans, the review database.
 """
+
+__all__ = [
+    "atomic",
+    "bulk",
+    "cardedit",
+    "cardrefs",
+    "db",
+    "deckfile",
+    "deckstore",
+    "history_backups",
+    "locking",
+    "plan",
+    "plan_limits",
+    "workspace",
+    "yamlio",
+]

@@ -6,6 +6,8 @@ first time gets the user's default mode (0666 less the umask), as any program's 
 
 from __future__ import annotations
 
+__all__ = ["STALE_TEMP_SECONDS", "create_temp_beside", "keep_mode", "remove_stale_temps", "write_atomic"]
+
 import contextlib
 import os
 import re

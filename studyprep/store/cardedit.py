@@ -3,6 +3,8 @@ under the deck lock, so an import or a review saving notes meanwhile never loses
 
 from __future__ import annotations
 
+__all__ = ["changed", "normalize_notes", "rewrite_deck", "set_card_fields"]
+
 from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import TYPE_CHECKING

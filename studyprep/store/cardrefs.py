@@ -4,6 +4,8 @@ with the candidates."""
 
 from __future__ import annotations
 
+__all__ = ["CardRef", "resolve_card", "resolve_cards"]
+
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass

@@ -2,6 +2,24 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "BACKUPS_KEPT",
+    "HEADER",
+    "backup_deck",
+    "backup_dir",
+    "deck_backups",
+    "deck_made_from",
+    "deck_paths",
+    "deck_to_yaml",
+    "iter_decks",
+    "load_deck",
+    "load_deck_file",
+    "prune_backups",
+    "read_deck_file",
+    "read_decks",
+    "save_deck",
+]
+
 import contextlib
 import re
 from collections.abc import Iterator

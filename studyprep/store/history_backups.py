@@ -16,6 +16,22 @@ A backup is a self-contained SQLite file (rollback journal, no `-wal`): `restore
 
 from __future__ import annotations
 
+__all__ = [
+    "KEEP_TODAY",
+    "STALE_TEMP_SECONDS",
+    "Backup",
+    "RestoreResult",
+    "back_up",
+    "backup_count_reviews",
+    "backups_dir",
+    "daily_backup",
+    "damaged_remedy",
+    "find_backup",
+    "list_backups",
+    "prune_backups",
+    "restore_backup",
+]
+
 import contextlib
 import os
 import re

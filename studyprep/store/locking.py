@@ -7,6 +7,15 @@ who is in the way: Windows forbids reading a locked byte, and the holder locks o
 
 from __future__ import annotations
 
+__all__ = [
+    "DECK_LOCK_NAME",
+    "DECK_LOCK_WAIT_SECONDS",
+    "NATIVE_LOCKS",
+    "REVIEW_LOCK_NAME",
+    "deck_write_lock",
+    "exclusive_lock",
+]
+
 import contextlib
 import errno
 import os

@@ -11,6 +11,17 @@ Public: `StudyPlan`, `SchedulerSettings`, `load_plan(workspace, slug)`, `plan_pa
 
 from __future__ import annotations
 
+__all__ = [
+    "HEADER",
+    "SchedulerSettings",
+    "StudyPlan",
+    "load_plan",
+    "plan_path",
+    "plan_to_yaml",
+    "read_plan_file",
+    "save_plan",
+]
+
 import re
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
@@ -24,7 +35,7 @@ from studyprep.store.plan_limits import check_interview_horizon
 from studyprep.store.workspace import Workspace
 from studyprep.store.yamlio import dump_yaml, load_model_file
 
-PLAN_FORMAT = 1
+PLAN_FORMAT: Literal[1] = 1
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # A step or interval past these would overflow the calendar (year 9999) when added to a date.

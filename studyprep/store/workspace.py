@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["Workspace", "match_slug", "refuse_links", "resolve_workspace", "stat_file"]
+
 import os
 import stat
 from collections.abc import Sequence

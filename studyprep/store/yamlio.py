@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "ALIAS_EXPANSION_FACTOR",
+    "ALIAS_EXPANSION_FLOOR",
+    "SafeLoader",
+    "T",
+    "dump_yaml",
+    "line_of",
+    "load_model_file",
+    "parse_yaml",
+    "read_bytes_file",
+    "read_text_file",
+    "validate",
+]
+
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path

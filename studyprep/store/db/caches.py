@@ -8,6 +8,16 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "cache_day_plan",
+    "cache_plan",
+    "cached_day_plan",
+    "cached_plan",
+    "cached_plan_files",
+    "deck_version",
+    "forget_plan",
+]
+
 import json
 from typing import Any
 

@@ -4,6 +4,17 @@ FSRS datetimes round-trip exactly; an FSRS card as columns (`card_state`) or as 
 
 from __future__ import annotations
 
+__all__ = [
+    "card_from_json",
+    "from_us",
+    "fsrs_card_id",
+    "make_card",
+    "state_columns",
+    "state_json",
+    "to_us",
+    "us_or_none",
+]
+
 import functools
 import hashlib
 import json

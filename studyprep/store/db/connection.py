@@ -15,6 +15,8 @@ workspace; `read_only` opens one for reading only; `in_memory` is the empty stan
 
 from __future__ import annotations
 
+__all__ = ["SQLITE_MAGIC", "Database", "Row", "configure", "connect", "database_error", "in_memory", "read_only"]
+
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence

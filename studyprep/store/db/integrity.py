@@ -8,6 +8,19 @@ them before it takes the store; a missing or unreadable file reads as empty, and
 
 from __future__ import annotations
 
+__all__ = [
+    "HistoryFinding",
+    "OrphanedCard",
+    "T",
+    "drop_history",
+    "history_findings",
+    "integrity_in_background",
+    "orphaned_cards",
+    "read_cached_plan_files",
+    "read_mirrored_files",
+    "review_count",
+]
+
 import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass

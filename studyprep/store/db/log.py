@@ -9,6 +9,29 @@ them right.
 
 from __future__ import annotations
 
+__all__ = [
+    "SOURCE_STUDYPREP",
+    "ConflictError",
+    "LogEntry",
+    "LoggedAnswer",
+    "answer_history",
+    "answers_since",
+    "append_review",
+    "append_reviews",
+    "external_ids",
+    "lapses",
+    "last_log_id",
+    "latest_review",
+    "logged_cards",
+    "new_cards_since",
+    "recent_pace",
+    "record_answer",
+    "review_durations",
+    "review_logs",
+    "undo_answer",
+    "unmark_new_after",
+]
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime

@@ -4,6 +4,8 @@ state goes, the log stays, and a replay of the log starts after that moment)."""
 
 from __future__ import annotations
 
+__all__ = ["buried_ids", "bury", "flagged", "forget", "forgotten_at", "set_flag", "unbury"]
+
 from datetime import datetime
 
 from studyprep.store.db.codec import from_us, to_us

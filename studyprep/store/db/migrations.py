@@ -28,6 +28,8 @@ Tables (after every step)
 
 from __future__ import annotations
 
+__all__ = ["APPLICATION_ID", "MIGRATIONS", "Migration", "migrate", "migration", "prepare"]
+
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass

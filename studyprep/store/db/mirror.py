@@ -7,6 +7,25 @@ gone keeps its rows with `present = 0`.
 
 from __future__ import annotations
 
+__all__ = [
+    "DeckOverview",
+    "MirrorCard",
+    "MirroredFile",
+    "active_card_count",
+    "card",
+    "card_ids",
+    "cards_of_kind",
+    "deck_overview",
+    "deck_slugs",
+    "mirror_deck",
+    "mirrored_files",
+    "present_card_count",
+    "prompts",
+    "question_texts",
+    "questions_answered",
+    "refresh",
+]
+
 import hashlib
 import json
 import os

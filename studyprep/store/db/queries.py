@@ -4,6 +4,8 @@ out of all of them."""
 
 from __future__ import annotations
 
+__all__ = ["DeckCounts", "deck_counts", "due_learning", "due_reviews", "new_cards"]
+
 from dataclasses import dataclass
 from datetime import datetime
 

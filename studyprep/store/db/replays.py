@@ -5,6 +5,8 @@ replays it (`ReviewStore.replay_pending`, given the schedule's replay when the s
 
 from __future__ import annotations
 
+__all__ = ["pending_replays", "replayed"]
+
 from studyprep.store.db.connection import Database
 
 

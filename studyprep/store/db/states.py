@@ -7,6 +7,21 @@ database (`reading_states`), not a traceback from deep in a plan.
 
 from __future__ import annotations
 
+__all__ = [
+    "Entry",
+    "StoredState",
+    "active_cards",
+    "card_states",
+    "deck_states",
+    "delete_state",
+    "get_state",
+    "has_state",
+    "reading_states",
+    "replace_state",
+    "state_log_id",
+    "write_state",
+]
+
 import contextlib
 import json
 from collections.abc import Callable, Iterator
