@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -30,7 +31,10 @@ from studyprep.store.locking import deck_write_lock
 from studyprep.store.workspace import Workspace
 with deck_write_lock(Workspace(Path(sys.argv[1]))):
     print("locked", flush=True)
-    time.sleep(float(sys.argv[2]))
+    if sys.argv[2] == "until-told":
+        sys.stdin.readline()
+    else:
+        time.sleep(float(sys.argv[2]))
 """
 
 
@@ -38,9 +42,11 @@ def env_for(workspace: Workspace) -> dict[str, str]:
     return {**os.environ, "STUDYPREP_HOME": str(workspace.root), "STUDYPREP_NOW": "2026-01-01T09:00:00Z", "TZ": "UTC"}
 
 
-def hold_deck_lock(workspace: Workspace, seconds: float) -> subprocess.Popen:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(workspace.root), str(seconds)],
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+def hold_deck_lock(workspace: Workspace, seconds: float | None) -> subprocess.Popen:
+    """A process holding the deck lock for `seconds`, or (None) until a line reaches its stdin."""
+    held = "until-told" if seconds is None else str(seconds)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(workspace.root), held],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
     assert holder.stdout.readline().strip() == "locked"
     return holder
 
@@ -49,12 +55,19 @@ def test_an_import_waits_for_another_deck_writer_then_succeeds(tmp_path: Path) -
     workspace = make_workspace(tmp_path)
     document = tmp_path / "prep.md"
     document.write_text(DOC + "- Why is the sky blue?\n", encoding="utf-8")
-    holder = hold_deck_lock(workspace, 1.0)
-    started = time.monotonic()
-    result = import_document(workspace, document, FIXED_NOW)
-    assert time.monotonic() - started > 0.5  # it waited for the holder instead of racing it
-    holder.communicate()
-    assert result.written and any(card.prompt == "Why is the sky blue?" for card in load_deck(workspace, SLUG).cards)
+    holder = hold_deck_lock(workspace, None)
+    results = []
+    importer = threading.Thread(target=lambda: results.append(import_document(workspace, document, FIXED_NOW)))
+    importer.start()
+    importer.join(timeout=0.5)
+    # Still waiting, and nothing written while the holder has the lock (no wall-clock bound: a slow machine
+    # only makes the wait longer).
+    assert importer.is_alive() and not results
+    assert not any(card.prompt == "Why is the sky blue?" for card in load_deck(workspace, SLUG).cards)
+    holder.communicate("release\n")
+    importer.join()
+    assert results and results[0].written
+    assert any(card.prompt == "Why is the sky blue?" for card in load_deck(workspace, SLUG).cards)
 
 
 def test_a_writer_blocked_too_long_stops_with_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,9 +96,8 @@ def test_notes_saved_during_an_import_are_not_lost(tmp_path: Path) -> None:
     importer = subprocess.Popen([sys.executable, "-m", "studyprep", "import", str(big)], env=env_for(workspace),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
     lock_file = workspace.decks_dir / locking.DECK_LOCK_NAME
-    deadline = time.monotonic() + 60
+    # Wait until the importer holds the deck lock (the loop ends with the importer at the latest: no deadline).
     while (not lock_file.exists() or lock_file.read_text().strip() != str(importer.pid)) and importer.poll() is None:
-        assert time.monotonic() < deadline
         time.sleep(0.005)
     with open_session(workspace, [], FIXED_NOW, clock=Clock()) as session:
         session.save_notes("my answer, written while importing")

@@ -31,7 +31,8 @@ from studyprep.store.db import database_path
 from studyprep.store.deckstore import load_deck
 from studyprep.store.workspace import Workspace
 
-RUNS = 40
+KILLS = 14  # runs really cut short
+MAX_RUNS = 60
 SEED = 20260101
 
 
@@ -80,26 +81,43 @@ def prepare(tmp_path: Path) -> Workspace:
     return workspace
 
 
+def _start(args: list[str], stdin: str | None, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "studyprep", *args],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert process.stdin is not None
+    if stdin:
+        process.stdin.write(stdin.encode())
+    process.stdin.close()
+    return process
+
+
 def test_sigkill_at_random_moments_leaves_a_whole_workspace(tmp_path: Path) -> None:
+    # The moment of each kill is a random share of that command's own running time, measured here by letting
+    # its first run finish, so the runs are cut short on a fast machine and on a loaded one alike; the test
+    # goes on until KILLS runs were really cut short (at most MAX_RUNS), so no assertion hangs on timing.
     workspace = prepare(tmp_path)
     rng = random.Random(SEED)
     env = {**os.environ, "STUDYPREP_HOME": str(workspace.root), "STUDYPREP_NOW": "2026-01-03T09:00:00Z", "TZ": "UTC"}
     logged = log_count(workspace)
     killed = 0
-    for run in range(RUNS):
+    running_time: dict[str, float] = {}
+    run = 0
+    while killed < KILLS and run < MAX_RUNS:
+        run += 1
         name, (args, stdin) = rng.choice(sorted(commands(workspace, tmp_path, rng).items()))
-        process = subprocess.Popen(
-            [sys.executable, "-m", "studyprep", *args],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-        )  # fmt: skip
-        if stdin:
-            process.stdin.write(stdin.encode())
-        process.stdin.close()
-        time.sleep(rng.uniform(0.15, 1.2))
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            killed += 1
+        started = time.monotonic()
+        process = _start(args, stdin, env)
+        if name in running_time:
+            try:
+                process.wait(timeout=rng.uniform(0.05, 0.9) * running_time[name])
+            except subprocess.TimeoutExpired:
+                process.send_signal(signal.SIGKILL)
+                killed += 1
         process.wait()
+        running_time.setdefault(name, time.monotonic() - started)
+        assert process.stderr is not None
         stderr = process.stderr.read().decode()
         process.stderr.close()
         assert "Traceback" not in stderr, f"run {run} ({name}): {stderr}"
@@ -112,4 +130,4 @@ def test_sigkill_at_random_moments_leaves_a_whole_workspace(tmp_path: Path) -> N
         package = tmp_path / "out.apkg"
         if package.exists():
             assert zipfile.is_zipfile(package), f"run {run} ({name}) left a half-written package"
-    assert killed >= RUNS // 3  # most runs really were cut short, or the test proves little
+    assert killed >= KILLS, f"only {killed} of {run} runs were cut short: the test proves little"
