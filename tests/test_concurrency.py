@@ -88,6 +88,7 @@ def test_a_writer_blocked_too_long_stops_with_a_clear_message(tmp_path: Path, mo
     assert workspace.deck_path(SLUG).read_bytes() == before
 
 
+@pytest.mark.slow
 def test_notes_saved_during_an_import_are_not_lost(tmp_path: Path) -> None:
     """The import reads the deck, merges and writes it back; notes saved meanwhile must survive."""
     workspace = make_workspace(tmp_path)

@@ -20,6 +20,7 @@ import zipfile
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from helpers import EXAMPLE, FIXED_NOW
 from review_helpers import set_plan
 from test_anki_pull import T0, handmade_collection
@@ -93,6 +94,7 @@ def _start(args: list[str], stdin: str | None, env: dict[str, str]) -> subproces
     return process
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_leaves_a_whole_workspace(tmp_path: Path) -> None:
     # The moment of each kill is a random share of that command's own running time, measured here by letting
     # its first run finish, so the runs are cut short on a fast machine and on a loaded one alike; the test

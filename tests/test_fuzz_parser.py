@@ -149,7 +149,9 @@ def test_lists_nested_10000_deep_by_indentation_are_over_the_size_limit() -> Non
 LINE_UNITS = ["**a ", "a **", "__a ", "*a ", "_a ", "`", "``a", "[", "[a](", "~~a ", "a_", "&<", "a, ", "**a:** "]
 
 
-LONG_LINES = [(unit, 100_000) for unit in LINE_UNITS] + [(unit, 1_000_000) for unit in ("**a ", "_a ", "``a", "[a](")]
+LONG_LINES = [(unit, 100_000) for unit in LINE_UNITS] + [
+    pytest.param(unit, 1_000_000, marks=pytest.mark.slow) for unit in ("**a ", "_a ", "``a", "[a](")
+]
 
 
 @pytest.mark.parametrize(("unit", "size"), LONG_LINES)
