@@ -1,5 +1,18 @@
 """studyprep: interview-prep documents -> atomic flashcards, FSRS review, Anki export, readiness."""
 
-__all__ = ["anki", "cards", "cli", "clock", "commands", "errors", "parse", "render", "safetext", "schedule", "store"]
+__all__ = [
+    "anki",
+    "cards",
+    "cli",
+    "clock",
+    "commands",
+    "errors",
+    "parse",
+    "render",
+    "safetext",
+    "schedule",
+    "store",
+    "wording",
+]
 
 __version__ = "0.1.0"

@@ -14,7 +14,7 @@ from review_helpers import DOC, SLUG, make_workspace
 
 from studyprep.cli import cli
 from studyprep.clock import isoformat
-from studyprep.render.wording import count, duration, ellipsize
+from studyprep.wording import count, duration, ellipsize
 
 
 def run(home: Path, *args: str, now=FIXED_NOW, columns: int = 80) -> Result:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Protocol
 
 from studyprep.cards.ids import normalize_prompt
-from studyprep.store.cardedit import normalize_notes
+from studyprep.cards.models import normalize_notes
 
 MIN_MARKER = 6
 READ_ONLY = "read-only"

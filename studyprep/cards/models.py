@@ -25,11 +25,17 @@ __all__ = [
     "card_data",
     "deck_data",
     "iso_datetime",
+    "normalize_notes",
 ]
 
 ReferenceKind = Literal["role", "fit", "resume", "company", "strategy", "other"]
 
 DECK_FORMAT: Literal[1] = 1
+
+
+def normalize_notes(text: str) -> str:
+    """A card's notes as stored: no blank lines around them, no trailing spaces at the end."""
+    return text.strip("\n").rstrip()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from studyprep.cards.answersheet import SheetProblem, SheetReading, kept_sheet_path, read_sheet, render_sheet
-from studyprep.cards.models import Card, Deck
+from studyprep.cards.models import Card, Deck, normalize_notes
 from studyprep.cards.search import contains
 from studyprep.errors import StudyprepError
 from studyprep.store.atomic import write_atomic
-from studyprep.store.cardedit import changed, normalize_notes, rewrite_deck
+from studyprep.store.cardedit import changed, rewrite_deck
 from studyprep.store.deckstore import load_deck
 from studyprep.store.workspace import Workspace
 from studyprep.store.yamlio import read_text_file

@@ -31,7 +31,6 @@ from typing import Any
 
 from studyprep.clock import now as clock_now
 from studyprep.errors import NO_BACKUP_REMEDY, StudyprepError
-from studyprep.render.wording import count
 from studyprep.store.atomic import STALE_TEMP_SECONDS, remove_stale_temps
 from studyprep.store.db import (
     HistoryFinding,
@@ -43,6 +42,7 @@ from studyprep.store.db import (
 )
 from studyprep.store.history_backups import Backup, damaged_remedy, list_backups
 from studyprep.store.workspace import Workspace, stat_file
+from studyprep.wording import count
 
 # {slug: (deck file, SHA-256 of the content `check` read)} of the deck files that load.
 ValidDecks = dict[str, tuple[Path, str]]

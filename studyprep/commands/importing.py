@@ -18,12 +18,12 @@ from studyprep.errors import StudyprepError
 from studyprep.parse import MAX_DOCUMENT_BYTES, OutlineLine, parse_document
 from studyprep.parse.parsed import ParsedDocument
 from studyprep.parse.review import CardWarning, card_warnings
-from studyprep.render.wording import count
 from studyprep.store.bulk import without_cyclic_gc
 from studyprep.store.deckstore import backup_deck, deck_made_from, prune_backups, read_deck_file, save_deck
 from studyprep.store.locking import deck_write_lock
 from studyprep.store.workspace import Workspace
 from studyprep.store.yamlio import read_text_file
+from studyprep.wording import count
 
 
 @dataclass

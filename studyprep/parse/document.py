@@ -144,10 +144,10 @@ def _split_front_matter(source: str) -> tuple[str, str, dict[str, str]]:
         return source, "", {}
     import yaml
 
-    from studyprep.store.yamlio import SafeLoader
-
+    # The safe loader (libyaml's when built in): front matter is data, never a tag that builds an object.
+    safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load("\n".join(lines[1:end]), Loader=SafeLoader)  # noqa: S506 - a safe loader
+        data = yaml.load("\n".join(lines[1:end]), Loader=safe_loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError:
         # Front matter that opens like a mapping but will not load (a tag, a typo) is still front matter:
         # kept as text, read for nothing, never shown as the document's title.

@@ -1,4 +1,4 @@
-"""What reaches the terminal: text made safe, wording, tables, and the interactive review screen."""
+"""What reaches the terminal: text made safe, tables, and the interactive review screen."""
 
 __all__ = [
     "anki",
@@ -13,5 +13,4 @@ __all__ = [
     "review",
     "review_screen",
     "terminal",
-    "wording",
 ]

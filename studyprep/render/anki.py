@@ -13,7 +13,7 @@ from rich.text import Text
 
 from studyprep.render.decks import console
 from studyprep.render.terminal import literal_console
-from studyprep.render.wording import count
+from studyprep.wording import count
 
 if TYPE_CHECKING:
     from studyprep.commands.anki_pull import PullResult

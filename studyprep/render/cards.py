@@ -13,8 +13,8 @@ from rich.text import Text
 from studyprep.render.decks import console
 from studyprep.render.review import describe_moment
 from studyprep.render.terminal import literal_console
-from studyprep.render.wording import duration
 from studyprep.schedule.scheduling import RATING_NAMES
+from studyprep.wording import duration
 
 if TYPE_CHECKING:
     from studyprep.commands.answers_cmd import AnswersResult

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from studyprep.commands.check import CheckResult
 from studyprep.render.decks import console
-from studyprep.render.wording import count
+from studyprep.wording import count
 
 if TYPE_CHECKING:
     from studyprep.commands.restore import BackupListing

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from studyprep.render.terminal import literal_console
-from studyprep.render.wording import count, duration
+from studyprep.wording import count, duration
 
 if TYPE_CHECKING:
     from studyprep.cards.models import Card, Deck

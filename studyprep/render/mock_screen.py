@@ -23,9 +23,9 @@ from rich.text import Text
 from studyprep.errors import StudyprepError
 from studyprep.render.keys import KeyReader
 from studyprep.render.terminal import literal_console
-from studyprep.render.wording import count
 from studyprep.schedule.mock import MockInterview, MockSummary
 from studyprep.schedule.scheduling import RATING_NAMES
+from studyprep.wording import count
 
 STEP_VARIABLE = "STUDYPREP_CLOCK_STEP"
 END_KEYS = {" ", "\n", "\r"}

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from studyprep.render.decks import console
-from studyprep.render.wording import count, duration, ellipsize
+from studyprep.wording import count, duration, ellipsize
 
 if TYPE_CHECKING:
     from studyprep.commands.brief_cmd import Brief

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from studyprep.render.terminal import literal_console
-from studyprep.render.wording import count, duration
+from studyprep.wording import count, duration
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -24,10 +24,10 @@ from studyprep.errors import StudyprepError
 from studyprep.render.keys import KeyReader
 from studyprep.render.review import describe_moment
 from studyprep.render.terminal import literal_console
-from studyprep.render.wording import count, duration, ellipsize
 from studyprep.schedule.practice import AHEAD_CARDS
 from studyprep.schedule.scheduling import RATING_NAMES
 from studyprep.schedule.session import Phase, Progress, ReviewSession, Summary
+from studyprep.wording import count, duration, ellipsize
 
 if TYPE_CHECKING:
     from studyprep.store.db import MirrorCard

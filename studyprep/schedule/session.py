@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from studyprep.errors import StudyprepError
-from studyprep.render.wording import count
 from studyprep.schedule.deck_day import DeckDay
 from studyprep.schedule.queue import QueueEntry, ReviewQueue
 from studyprep.schedule.scheduling import preview, review, scheduler_for
 from studyprep.store.db import ConflictError, MirrorCard, ReviewStore, StoredState
 from studyprep.store.workspace import Workspace
+from studyprep.wording import count
 
 if TYPE_CHECKING:
     import fsrs
@@ -257,7 +257,8 @@ class ReviewSession:
 
     def save_notes(self, text: str) -> None:
         """Store new notes for the card on screen in its deck file (atomically) and in the mirror."""
-        from studyprep.store.cardedit import normalize_notes, set_card_fields
+        from studyprep.cards.models import normalize_notes
+        from studyprep.store.cardedit import set_card_fields
 
         shown = self._require_card()
         deck_slug, card_id = shown.entry.key

@@ -3,7 +3,7 @@ under the deck lock, so an import or a review saving notes meanwhile never loses
 
 from __future__ import annotations
 
-__all__ = ["changed", "normalize_notes", "rewrite_deck", "set_card_fields"]
+__all__ = ["changed", "rewrite_deck", "set_card_fields"]
 
 from collections.abc import Callable, Collection
 from datetime import datetime
@@ -22,11 +22,6 @@ if TYPE_CHECKING:
 def changed(card: Card, **fields: object) -> Card:
     """A copy of `card` with `fields` replaced: the one place a loaded card's field is changed."""
     return card.but(**fields)
-
-
-def normalize_notes(text: str) -> str:
-    """Notes as stored: no blank lines around them, no trailing spaces at the end."""
-    return text.strip("\n").rstrip()
 
 
 def rewrite_deck(
