@@ -41,7 +41,7 @@ from hypothesis import strategies as st
 from studyprep.parse import parse_document
 
 if TYPE_CHECKING:
-    from studyprep.parse.parsed import ParsedDocument
+    from studyprep.cards.parsed import ParsedDocument
 
 TESTS = Path(__file__).resolve().parent
 CORPUS = TESTS / "corpus"

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from studyprep.cards.ids import normalize_prompt, slugify
 from studyprep.cards.models import Card, Deck, ReferenceNote
-from studyprep.parse.parsed import ParsedCard, ParsedDocument
+from studyprep.cards.parsed import ParsedCard, ParsedDocument
 
 SIMILARITY_THRESHOLD = 0.75
 # Fuzzy matching compares every leftover new card with every leftover old card in a category; past this

@@ -14,9 +14,9 @@ from pathlib import Path
 from studyprep.cards.ids import SLUG_PATTERN, slugify
 from studyprep.cards.merge import MergeReport, merge_deck
 from studyprep.cards.models import CARD_KINDS, Deck
+from studyprep.cards.parsed import ParsedDocument
 from studyprep.errors import StudyprepError
 from studyprep.parse import MAX_DOCUMENT_BYTES, OutlineLine, parse_document
-from studyprep.parse.parsed import ParsedDocument
 from studyprep.parse.review import CardWarning, card_warnings
 from studyprep.store.bulk import without_cyclic_gc
 from studyprep.store.deckstore import backup_deck, deck_made_from, prune_backups, read_deck_file, save_deck

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from studyprep.cards.parsed import ParsedCard, ParsedDocument, ParsedNote
 from studyprep.errors import StudyprepError, too_large_message
 from studyprep.parse.blocks import (
     Block,
@@ -32,7 +33,6 @@ from studyprep.parse.meaning import (
 from studyprep.parse.outline import (
     build_sections,
 )
-from studyprep.parse.parsed import ParsedCard, ParsedDocument, ParsedNote
 from studyprep.parse.section import (
     Section,
     all_sections,

@@ -8,6 +8,7 @@ import textwrap
 from dataclasses import dataclass
 
 from studyprep.cards.ids import as_card_kind
+from studyprep.cards.parsed import ParsedCard, ParsedNote
 from studyprep.parse.blocks import (
     Block,
     Callout,
@@ -52,7 +53,6 @@ from studyprep.parse.meaning import (
 from studyprep.parse.meaning import (
     plain as plain_text,
 )
-from studyprep.parse.parsed import ParsedCard, ParsedNote
 from studyprep.parse.roles import (
     REFERENCE_KINDS,
     asks_anything,

@@ -15,8 +15,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from studyprep.cards.parsed import ParsedCard, ParsedDocument
 from studyprep.parse.meaning import looks_like_question
-from studyprep.parse.parsed import ParsedCard, ParsedDocument
 
 __all__ = [
     "MAX_PROMPT_CHARS",
