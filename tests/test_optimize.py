@@ -14,6 +14,7 @@ from review_helpers import make_workspace
 
 from bench.optimize import LEARNERS, card_histories, simulated_log
 from studyprep.cli import cli
+from studyprep.schedule.deadline import recall_at
 from studyprep.schedule.optimize import MIN_REVIEWS, CardHistory, counted_reviews
 from studyprep.schedule.replays import open_store
 from studyprep.schedule.scheduling import replay, scheduler_for
@@ -120,3 +121,33 @@ def test_counted_reviews_are_answers_on_a_later_study_day_counted_in_study_days(
                        4, "UTC")  # fmt: skip
     counted = counted_reviews([card])
     assert [review.reviews for review in counted] == [((1, 0), (3, 0), (3, 2))]
+
+
+def test_readiness_reads_the_fitted_parameters_once_written(tmp_path: Path) -> None:
+    memory, cards, days = LEARNERS["strong"]
+    workspace = workspace_with_history(tmp_path, simulated_log(2, memory, cards, days), cards)
+    assert run(workspace, "plan", SLUG, "--interview", "2026-06-08", "--budget-cards", "40").exit_code == 0
+
+    def readiness() -> float:
+        result = run(workspace, "readiness", SLUG, "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)["readiness_today"]
+
+    before = readiness()
+    assert json.loads(run(workspace, "optimize", "--json").output)["decks"][0]["written"] is True
+    # The strong learner's fitted forgetting curve and replayed states give another recall on the day: the mean
+    # recall at the interview of the deck's cards under the fitted parameters (a card never seen counts 0).
+    after = readiness()
+    assert after != before
+    plan = load_plan(workspace, SLUG)
+    with open_store(workspace) as store:
+        states = store.deck_states(SLUG)
+    recalls = [
+        recall_at(scheduler_for(plan), states.get(card_id), plan.interview_at) for card_id in _card_ids(workspace)
+    ]
+    assert after == pytest.approx(sum(recalls) / len(recalls), abs=1e-3)
+
+
+def _card_ids(workspace: Workspace) -> list[str]:
+    with open_store(workspace) as store:
+        return [card.card_id for card in store.concepts(SLUG)]
