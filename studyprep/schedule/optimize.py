@@ -179,7 +179,11 @@ def optimize(
     items = _items(counted)
     earlier, later = items[:split], items[split:]
     baseline = list(DEFAULT_PARAMETERS)
-    fitted = _within_bounds(FSRS(baseline).compute_parameters(earlier, num_relearning_steps=relearning_steps))
+    try:
+        found = FSRS(baseline).compute_parameters(earlier, num_relearning_steps=relearning_steps)
+    except (ValueError, RuntimeError) as error:  # fsrs-rs refuses a log it cannot fit (its FSRSError, raised as these)
+        raise StudyprepError(f"fsrs-rs could not fit parameters to your reviews: {error}") from None
+    fitted = _within_bounds(found)
     own = {deck: tuple(values) for deck, values in (current or {}).items() if tuple(values) != tuple(baseline)}
     return Optimization(
         reviews=len(counted),
