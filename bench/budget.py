@@ -10,8 +10,10 @@ the interview. The model keeps the default parameters, as for a new user. Polici
           20 new cards a day;
 - capped: the same with every interval capped at the last study day;
 - plan:   studyprep's deadline plan (`deadline.plan_today`, the cards a session serves: `TodayPlan.served`);
-- oracle: the same policy given the learner's true memory and true parameters: each day it picks the reviews
-          with the largest true gain at the interview (an upper bound for a plan that only has the model).
+- oracle: knows the learner's true memory, parameters and first-sight failure rate, and each day serves the
+          cards whose study adds the most expected true recall at the interview per answer (`bench.oracle`):
+          a bound for a plan that only has the model. (It was the deadline plan given the true memory, which
+          picks as the plan does and so came out level with it, or below: no bound.)
 
 Also the projection's calibration: `readiness_projected` on day 0 (the model's expected-value projection
 of keeping the plan) against the true recall on the day of each learner who kept it.
@@ -36,6 +38,7 @@ from fsrs import Scheduler
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 from bench.deadline import START, plain_fsrs
+from bench.oracle import oracle
 from bench.simulation import Answers, Learner, SimCard, SimResult, Simulation
 from studyprep.schedule.deadline import Candidate, DeadlineGoal, plan_today
 from studyprep.schedule.projection import project_plan
@@ -63,10 +66,13 @@ class Run:
 
     true: float
     answers: int
+    per_day: tuple[int, ...] = ()
 
 
-def simulate(policy: str, days: int, budget: int, seed: int, size: int) -> Run:
-    """One learner (seed), one policy, a deck of `size` unseen cards, `days` before the interview."""
+def simulate(policy: str, days: int, budget: int, seed: int, size: int, allowance: Sequence[int] = ()) -> Run:
+    """One learner (seed), one policy, a deck of `size` unseen cards, `days` before the interview. The oracle spends
+    each day's `allowance` of answers (the plan's answers that day, for a comparison at equal answers), else the
+    budget."""
     interview = START + timedelta(days=days)
     model = Scheduler(enable_fuzzing=False)
     truth = Scheduler(parameters=learner_parameters(seed), enable_fuzzing=False)
@@ -84,13 +90,12 @@ def simulate(policy: str, days: int, budget: int, seed: int, size: int) -> Run:
         def chosen(candidates: Sequence[Candidate], now: datetime) -> list[str]:
             return _served(goal, model, candidates, now)
 
-    else:  # the oracle sees the true memory through the true parameters
-
-        def chosen(candidates: Sequence[Candidate], now: datetime) -> list[str]:
-            return _served(goal, truth, [Candidate(c.key, c.memory, c.order) for c in cards], now)
+    else:  # the oracle: the largest true gain at the interview per answer, from the true memory (`bench.oracle`)
+        daily = list(allowance) or [budget] * days
+        chosen = oracle(truth, answers.first_sight_again, cards, interview, lambda now: daily[(now - START).days])
 
     result: SimResult = sim.run(chosen, START)
-    return Run(result.true, result.answers)
+    return Run(result.true, result.answers, tuple(day.answers for day in result.days))
 
 
 def projected(days: int, budget: int, size: int) -> float:
@@ -107,7 +112,10 @@ def _spread(values: list[float]) -> str:
 
 def cell(days: int, budget: int, seeds: int, size: int) -> tuple[list[str], list[tuple[str, str]]]:
     """One horizon and budget: a line per policy, and the headline figures."""
-    runs = {name: [simulate(name, days, budget, seed, size) for seed in range(1, seeds + 1)] for name in POLICIES}
+    runs = {name: [simulate(name, days, budget, seed, size) for seed in range(1, seeds + 1)] for name in POLICIES[:3]}
+    # The oracle gets the plan's answers, day by day: the plan's share of its gain is taken at equal answers.
+    runs["oracle"] = [simulate("oracle", days, budget, seed, size, plan.per_day)
+                      for seed, plan in enumerate(runs["plan"], start=1)]  # fmt: skip
     true = {name: [run.true for run in found] for name, found in runs.items()}
     lines = [
         f"{days:>4} {budget:>6} {name:<7} {_spread(true[name]):>14} "
@@ -117,15 +125,19 @@ def cell(days: int, budget: int, seeds: int, size: int) -> tuple[list[str], list
     gain = [plan - plain for plan, plain in zip(true["plan"], true["fsrs"], strict=True)]
     oracle_gain = statistics.mean(true["oracle"]) - statistics.mean(true["fsrs"])
     captured = statistics.mean(gain) / oracle_gain if oracle_gain > 0 else float("nan")
+    shares = [(plan - plain) / (best - plain) if best > plain else float("nan")
+              for plan, plain, best in zip(true["plan"], true["fsrs"], true["oracle"], strict=True)]  # fmt: skip
     prediction = projected(days, budget, size)
     error = [prediction - value for value in true["plan"]]
     figures = [
         (
             f"{days} days, {budget} answers: plan - fsrs (points)",
             f"{100 * statistics.mean(gain):+.1f} (min {100 * min(gain):+.1f}, max {100 * max(gain):+.1f}); "
-            f"oracle - fsrs {100 * oracle_gain:+.1f}; plan captures {captured:.0%} of it; answers plan "
+            f"oracle - fsrs {100 * oracle_gain:+.1f}; plan captures {captured:.0%} of it (per seed"
+            f" {min(shares):.0%}..{max(shares):.0%}); answers plan "
             f"{statistics.mean(r.answers for r in runs['plan']):.0f} vs fsrs "
-            f"{statistics.mean(r.answers for r in runs['fsrs']):.0f}",
+            f"{statistics.mean(r.answers for r in runs['fsrs']):.0f}, oracle "
+            f"{statistics.mean(r.answers for r in runs['oracle']):.0f}",
         ),
         (
             f"{days} days, {budget} answers: projected on day 0 - true (plan)",

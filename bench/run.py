@@ -12,6 +12,7 @@ BENCHMARKS = [
     "bench.importing",
     "bench.deadline",
     "bench.budget",
+    "bench.optimize",
     "bench.export",
     "bench.projection",
     "bench.review",

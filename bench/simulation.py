@@ -121,12 +121,16 @@ class Simulation:
     daily_answers: int
     interview: datetime
     cards: list[SimCard]
+    # Every answer given, as (card key, moment, rating), when a list is handed in (a review log to fit on).
+    log: list[tuple[str, datetime, Rating]] | None = None
 
     def study(self, card: SimCard, when: datetime) -> int:
         """Show one card and run its same-day (re)learning steps; return the answers given."""
         answers = 0
         while answers < MAX_STEPS:
             rating = self.learner.rate(card.memory, when)
+            if self.log is not None:
+                self.log.append((card.key, when, rating))
             model = card.model or FsrsCard(card_id=card.order, due=when)
             memory = card.memory or FsrsCard(card_id=card.order, due=when)
             card.model, _ = self.model.review_card(model, rating, when)

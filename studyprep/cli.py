@@ -429,6 +429,18 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     _emit(as_json, stats.to_json, "studyprep.render.readiness:render_stats", stats)
 
 
+@cli.command("optimize")
+@click.argument("deck", required=False, shell_complete=_complete_decks)
+@json_option
+@click.pass_context
+def optimize_cmd(ctx: click.Context, deck: str | None, as_json: bool) -> None:
+    """Fit FSRS parameters to your review log; write them into DECK's plan (all decks) if they predict better."""
+    from studyprep.commands.optimize_cmd import optimize_parameters
+
+    report = optimize_parameters(_workspace(ctx, reporting=True), deck)
+    _emit(as_json, report.to_json, "studyprep.render.optimize:render_optimize", report)
+
+
 @cli.command("check")
 @click.option("--drop-orphans", is_flag=True, help="Delete the review history of cards no deck file holds.")
 @click.option("--full", is_flag=True, help="SQLite's full integrity_check (also verifies every index; slower).")
