@@ -155,11 +155,38 @@ def test_json_output_matches_its_golden_file(outputs: dict[str, Any], step: str)
     assert produced == golden.read_text(encoding="utf-8"), f"`{step}` --json changed shape or values"
 
 
+def _shape(value: Any) -> Any:
+    """The JSON's shape: keys kept, each number, string or boolean replaced by its type, a list by its first item."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shape(value[0])] if value else []
+    return "null" if value is None else type(value).__name__
+
+
+def test_optimize_json_keeps_its_shape(tmp_path: Path) -> None:
+    # The fit's figures come from fsrs-rs's training (floating point, platform-dependent in the last digits), so
+    # this golden holds the shape: every key and the type of every value.
+    from test_optimize import LEARNERS, simulated_log, workspace_with_history
+
+    memory, cards, days = LEARNERS["strong"]
+    workspace = workspace_with_history(tmp_path, simulated_log(1, memory, cards, days), cards)
+    env = {"STUDYPREP_NOW": "2026-06-01T09:00:00Z", "TZ": "UTC"}
+    result = CliRunner().invoke(cli, ["--home", str(workspace.root), "optimize", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    produced = json.dumps(_shape(json.loads(result.stdout)), indent=2) + "\n"
+    golden = GOLDEN / "optimize.shape.json"
+    if UPDATE:
+        golden.write_text(produced, encoding="utf-8")
+    assert produced == golden.read_text(encoding="utf-8"), "`optimize --json` changed shape"
+
+
 def test_every_command_with_json_has_a_golden_step() -> None:
     # A new command with --json must join the scenario: the contract covers every command.
     with_json: set[str] = set()
     for name, command in cli.commands.items():
         if any(param.name == "as_json" for param in command.params):
             with_json.add(name)
-    covered = {name for name in cli.commands if any(step == name or step.startswith(f"{name}-") for step in STEPS)}
+    steps = [*STEPS, "optimize"]  # optimize: its shape (test_optimize_json_keeps_its_shape)
+    covered = {name for name in cli.commands if any(step == name or step.startswith(f"{name}-") for step in steps)}
     assert with_json - covered == set(), f"commands with --json but no golden step: {sorted(with_json - covered)}"

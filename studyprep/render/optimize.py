@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from studyprep.render.decks import console
-from studyprep.render.wording import count
+from studyprep.wording import count
 
 if TYPE_CHECKING:
     from studyprep.commands.optimize_cmd import OptimizeReport
