@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import re
 
+from studyprep.parse.meaning import is_answer_part
+from studyprep.parse.meaning import plain as plain_text
+from studyprep.parse.vocabulary import DEFINITION_CLAUSE_WORDS, DEFINITION_OPENERS
+
+__all__ = ["reads_as_definition", "split_topics"]
+
 _OPENERS = "([{（【"
 _CLOSERS = ")]}）】"
 _SEPARATORS = ",;，；、"
@@ -27,6 +33,11 @@ def split_topics(text: str) -> list[str]:
     """
     if _is_sentence(text):
         return [text.strip()]
+    return _list_parts(text)
+
+
+def _list_parts(text: str) -> list[str]:
+    """The topics between commas and semicolons, or the whole text when a part reads as prose."""
     parts = [_CONJUNCTION.sub("", part.strip()).strip() for part in _with_examples(_split_top_level(text))]
     parts = [part.rstrip(".。").strip() for part in parts if part and part.casefold() not in _FILLER]
     parts = [part for part in parts if part]
@@ -90,3 +101,57 @@ def _split_top_level(text: str) -> list[str]:
         current.append(char)
     parts.append("".join(current))
     return parts
+
+
+# A term is a name: a few words ("Error budget", "Voice vs tone"), not a sentence.
+MAX_TERM_WORDS = 5
+# Fewer words than this after a label are a topic or two ("Tools: Pronote"), too short to tell.
+_MIN_DEFINITION_WORDS = 3
+# One piece of prose ending in a full stop reads as a sentence from this many words ("stop calling a failing
+# dependency for a while."); without the full stop, it takes a clause word and a few more words.
+_SENTENCE_PIECE_WORDS = 4
+_CLAUSE_PIECE_WORDS = 5
+_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
+_ELIDED_ARTICLE = re.compile(r"^(?:l|d)['’]\w", re.IGNORECASE)
+# A full stop closing an abbreviation or an initial ("etc.", "e.g.", "z. B.", "vs.", "B.") ends no sentence.
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:etc|e\.\s?g|i\.\s?e|usw|bzw|z\.\s?b|vs|p\.\s?ex|p\.\s?ej|ex)|(?<!\w)\w)\.$", re.IGNORECASE
+)
+
+
+def reads_as_definition(label: str, rest: str, dashed: bool = False) -> bool:
+    """True when `rest`, written after a term's label (`**Term:** rest`, `Term: rest`, `Term – rest` when
+    `dashed`), defines that term ("the unreliability an SLO allows.") rather than listing topics under it
+    ("requests vs limits, PodDisruptionBudgets"). Conservative: when the signs are weak, a list.
+
+    Signs of a definition: it opens with an article, determiner or relative word; it ends in a full stop;
+    it holds a clause word (a verb, pronoun or subordinator, see `vocabulary`); it is one piece of prose
+    rather than short pieces between commas; a dash after the term. Signs of a list: three or more pieces
+    with no clause word, a question mark, a long label or one naming an answer's part ("Tip:", "Note:")."""
+    text = plain_text(rest).strip()
+    term = plain_text(label).strip()
+    if not term or len(term.split()) > MAX_TERM_WORDS or is_answer_part(term) or text.endswith(("?", "？")):
+        return False
+    words = _WORD.findall(text)
+    if len(words) < _MIN_DEFINITION_WORDS:
+        return False
+    pieces = _list_parts(text)
+    clause = _holds_clause_word(words)
+    if len(pieces) >= 3 and not clause:
+        return False  # "EXW, FCA, DAP." or "the OOM killer, anycast, TCP retransmits": names, however written
+    stop = _ends_sentence(text)
+    opener = words[0].casefold() in DEFINITION_OPENERS or bool(_ELIDED_ARTICLE.match(text))
+    one_piece = len(pieces) == 1
+    if stop and (opener or clause or dashed or (one_piece and len(words) >= _SENTENCE_PIECE_WORDS)):
+        return True
+    return clause and (opener or (one_piece and len(words) >= _CLAUSE_PIECE_WORDS))
+
+
+def _holds_clause_word(words: list[str]) -> bool:
+    """A verb, pronoun or subordinator written in lower case ("IT", "May" in a list name no clause)."""
+    return any(word in DEFINITION_CLAUSE_WORDS for word in words if word.islower())
+
+
+def _ends_sentence(text: str) -> bool:
+    trimmed = text.rstrip(" *_)\"'”»")
+    return trimmed.endswith((".", "。")) and not trimmed.endswith("..") and not _ABBREVIATION_END.search(trimmed)
