@@ -749,6 +749,22 @@ def test_glossary_line_is_one_card_for_its_term_with_the_definition_on_its_back(
             ["a la francesa", "a la inglesa", "emplatado"],
         ),
         ("- **Tip:** always state the answer first.", "Tip", ["always state the answer first."]),
+        ("- **Remember:** the exam is at 9.", "Remember", ["the exam is at 9."]),
+        (
+            "- **Wichtig:** die Unterlagen sind vorab zu schicken.",
+            "Wichtig",
+            ["die Unterlagen sind vorab zu schicken."],
+        ),
+        (
+            "- **Data modelling:** star schemas and slowly changing dimensions.",
+            "Data modelling",
+            ["star schemas and slowly changing dimensions."],
+        ),
+        (
+            "- **Go concurrency:** goroutines, channels, and when to use a mutex",
+            "Go concurrency",
+            ["goroutines, channels, and when to use a mutex"],
+        ),
     ],
 )
 def test_label_over_a_list_of_topics_stays_a_category_of_one_card_per_topic(

@@ -6,7 +6,7 @@ import re
 
 from studyprep.parse.meaning import is_answer_part
 from studyprep.parse.meaning import plain as plain_text
-from studyprep.parse.vocabulary import DEFINITION_CLAUSE_WORDS, DEFINITION_OPENERS
+from studyprep.parse.vocabulary import ASIDE_LABELS, DEFINITION_CLAUSE_WORDS, DEFINITION_OPENERS
 
 __all__ = ["reads_as_definition", "split_topics"]
 
@@ -111,6 +111,7 @@ _MIN_DEFINITION_WORDS = 3
 # dependency for a while."); without the full stop, it takes a clause word and a few more words.
 _SENTENCE_PIECE_WORDS = 4
 _CLAUSE_PIECE_WORDS = 5
+_TOPIC_JOINERS = {"and", "or", "vs", "versus", "und", "oder", "y", "o", "e", "et", "ou", "ni", "nor"}
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
 _ELIDED_ARTICLE = re.compile(r"^(?:l|d)['’]\w", re.IGNORECASE)
 # A full stop closing an abbreviation or an initial ("etc.", "e.g.", "z. B.", "vs.", "B.") ends no sentence.
@@ -130,21 +131,33 @@ def reads_as_definition(label: str, rest: str, dashed: bool = False) -> bool:
     with no clause word, a question mark, a long label or one naming an answer's part ("Tip:", "Note:")."""
     text = plain_text(rest).strip()
     term = plain_text(label).strip()
-    if not term or len(term.split()) > MAX_TERM_WORDS or is_answer_part(term) or text.endswith(("?", "？")):
+    if not term or len(term.split()) > MAX_TERM_WORDS or _not_a_term(term) or text.endswith(("?", "？")):
         return False
     words = _WORD.findall(text)
     if len(words) < _MIN_DEFINITION_WORDS:
         return False
-    pieces = _list_parts(text)
     clause = _holds_clause_word(words)
-    if len(pieces) >= 3 and not clause:
+    if len(_list_parts(text)) >= 3 and not clause:
         return False  # "EXW, FCA, DAP." or "the OOM killer, anycast, TCP retransmits": names, however written
     stop = _ends_sentence(text)
     opener = words[0].casefold() in DEFINITION_OPENERS or bool(_ELIDED_ARTICLE.match(text))
-    one_piece = len(pieces) == 1
-    if stop and (opener or clause or dashed or (one_piece and len(words) >= _SENTENCE_PIECE_WORDS)):
+    # No comma at all: "goroutines, channels, and when to use a mutex" is a list kept whole, not one clause.
+    one_piece = len(_split_top_level(text)) == 1
+    # "stop calling a failing dependency for a while." is a sentence; "star schemas and SCDs." two topics.
+    sentence = one_piece and len(words) >= _SENTENCE_PIECE_WORDS and not _joins_topics(words)
+    if stop and (opener or clause or dashed or sentence):
         return True
     return clause and (opener or (one_piece and len(words) >= _CLAUSE_PIECE_WORDS))
+
+
+def _joins_topics(words: list[str]) -> bool:
+    """ "and", "oder", "vs": words that join topics in a list written without commas."""
+    return any(word.casefold() in _TOPIC_JOINERS for word in words)
+
+
+def _not_a_term(label: str) -> bool:
+    """A label naming a part of an answer ("Tip", "Key points") or an aside ("Remember", "Wichtig")."""
+    return is_answer_part(label) or label.casefold().rstrip(".:： ") in ASIDE_LABELS
 
 
 def _holds_clause_word(words: list[str]) -> bool:

@@ -10,6 +10,7 @@ import re
 
 __all__ = [
     "ANSWER_PART_LABELS",
+    "ASIDE_LABELS",
     "ASK_SECTION_WORDS",
     "DEFINITION_CLAUSE_WORDS",
     "DEFINITION_OPENERS",
@@ -124,6 +125,11 @@ def _word_set(*languages: str) -> frozenset[str]:
     return frozenset(" ".join(languages).split())
 
 
+def _phrase_set(*languages: str) -> frozenset[str]:
+    """Phrases written one language per string, separated by `|`."""
+    return frozenset(phrase for language in languages for phrase in language.split("|"))
+
+
 # A glossary line, `**Term:** definition`, against a label over a list of topics, `**Label:** a, b, c`: words
 # that open a definition (articles, determiners, relative words: "the unreliability an SLO allows") and words
 # that show a clause (verbs, auxiliaries, pronouns, subordinators: "... when it cannot keep up"). Whole words,
@@ -159,6 +165,14 @@ DEFINITION_CLAUSE_WORDS: frozenset[str] = _word_set(
     # Portuguese
     "é são era foi está estão ser pode podem deve devem há tem têm que quem quando onde porque embora enquanto "
     "se ele ela eles elas significa descreve mede permite evita indica garante",
+)
+# Labels of the writer's asides, never a term being defined ("**Remember:** the exam is at 9.").
+ASIDE_LABELS: frozenset[str] = _phrase_set(
+    "remember|reminder|important|note|nb|n.b|ps|p.s|see|e.g|eg|i.e|ie|example|warning|caution|todo|to do|why",
+    "merke|wichtig|hinweis|achtung|beispiel|zur erinnerung",
+    "ojo|importante|nota|ejemplo|recuerda|aviso",
+    "attention|important|remarque|rappel|exemple|à retenir|nb",
+    "atenção|importante|nota|lembrete|exemplo|lembrar|observação|obs",
 )
 # Section headings whose items are the candidate's questions for the interviewers.
 ASK_SECTION_WORDS = (
