@@ -823,3 +823,16 @@ def test_glossary_and_topic_lines_in_one_paragraph_each_read_their_own_way() -> 
         (["Kubernetes"], "pods", ""),
         (["Kubernetes"], "services", ""),
     ]
+
+
+def test_plain_glossary_lines_in_a_paragraph_each_give_their_term() -> None:
+    text = (
+        "## Concepts to Review\n\nBackpressure: a consumer slowing its producer down when it cannot keep up.\n"
+        "Toil: manual, repetitive work that scales with traffic.\n\nRead the SRE book before Friday.\n"
+    )
+    document = parse_document(text)
+    assert [(c.prompt, c.back) for c in document.cards] == [
+        ("Backpressure", "a consumer slowing its producer down when it cannot keep up."),
+        ("Toil", "manual, repetitive work that scales with traffic."),
+    ]
+    assert "Read the SRE book before Friday." in "\n".join(note.text for note in document.reference)

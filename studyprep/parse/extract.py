@@ -355,7 +355,11 @@ class Extractor:
     def _paragraph(self, block: Paragraph, kind: str, path: list[str]) -> bool:
         lines = [line.strip() for line in block.text.split("\n") if line.strip()]
         labels = [line_label(line, kind) for line in lines]
-        if self._definition_list(block, kind, path, lines) or self._label_lines(block, kind, path, lines, labels):
+        if (
+            self._definition_list(block, kind, path, lines)
+            or self._label_lines(block, kind, path, lines, labels)
+            or (kind == "concept" and self._glossary_lines(block, path, lines))
+        ):
             return True
         if kind in ("question", "ask"):
             label = labels[0] if len(lines) == 1 else None
@@ -382,6 +386,16 @@ class Extractor:
             return False
         for offset, (label, rest) in enumerate(label for label in labels if label):
             self._labelled(kind, path, label, rest, block.start + offset, back="", written=lines[offset])
+        return True
+
+    def _glossary_lines(self, block: Paragraph, path: list[str], lines: list[str]) -> bool:
+        """Lines that each define a term ("Toil: manual work that scales with traffic."): a card per term."""
+        terms = [defined_term(line) for line in lines]
+        if not terms or not all(terms):
+            return False
+        for offset, term in enumerate(terms):
+            if term is not None:
+                self._card("concept", path, term[0], block.start + offset, term[1])
         return True
 
     def _definition_list(self, block: Paragraph, kind: str, path: list[str], lines: list[str]) -> bool:
