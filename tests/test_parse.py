@@ -702,6 +702,8 @@ def concept_cards(text: str) -> list[tuple[list[str], str, str, str]]:
             "a consumer slowing its producer down when it cannot keep up.",
         ),
         ("- Sharding – splitting a table by key, so each node holds a part.", "Sharding", "splitting a table by key"),
+        ("- **Deadlock:** when two threads wait on each other forever.", "Deadlock", "when two threads wait"),
+        ("- **Docker:** images are layers; containers are processes.", "Docker", "images are layers;"),
         ("- **Lademeter:** ein Meter Ladefläche in voller Breite des Lkw.", "Lademeter", "ein Meter Ladefläche"),
         ("- **Gefahrübergang:** der Zeitpunkt, ab dem der Käufer das Risiko trägt.", "Gefahrübergang", "der Zeitpunkt"),
         ("- **Escandallo:** el cálculo del coste de cada plato por ración.", "Escandallo", "el cálculo del coste"),
@@ -759,6 +761,17 @@ def test_glossary_line_is_one_card_for_its_term_with_the_definition_on_its_back(
             "- **Data modelling:** star schemas and slowly changing dimensions.",
             "Data modelling",
             ["star schemas and slowly changing dimensions."],
+        ),
+        (
+            "- **Caching:** when to use write-through vs write-back.",
+            "Caching",
+            ["when to use write-through vs write-back."],
+        ),
+        ("- **Índices:** cuándo usar un índice compuesto.", "Índices", ["cuándo usar un índice compuesto."]),
+        (
+            "- **Kafka:** partitions, consumer groups, exactly-once semantics (it is hard).",
+            "Kafka",
+            ["partitions", "consumer groups", "exactly-once semantics (it is hard)"],
         ),
         (
             "- **Go concurrency:** goroutines, channels, and when to use a mutex",

@@ -6,7 +6,7 @@ import re
 
 from studyprep.parse.meaning import is_answer_part
 from studyprep.parse.meaning import plain as plain_text
-from studyprep.parse.vocabulary import ASIDE_LABELS, DEFINITION_CLAUSE_WORDS, DEFINITION_OPENERS
+from studyprep.parse.vocabulary import ASIDE_LABELS, DEFINITION_CLAUSE_WORDS, DEFINITION_OPENERS, RELATIVE_WORDS
 
 __all__ = ["reads_as_definition", "split_topics"]
 
@@ -57,13 +57,17 @@ def _is_sentence(text: str) -> bool:
 
 def _word_count(part: str) -> int:
     """Words of a topic outside its parentheses, numbers and units aside ("63 °C", "(15–20 g glucose)")."""
+    return sum(1 for word in _outside_brackets(part).split() if sum(ch.isalpha() for ch in word) > 1)
+
+
+def _outside_brackets(part: str) -> str:
     depth, outside = 0, []
     for char in part:
         depth += char in _OPENERS
         if not depth:
             outside.append(char)
         depth -= depth > 0 and char in _CLOSERS
-    return sum(1 for word in "".join(outside).split() if sum(ch.isalpha() for ch in word) > 1)
+    return "".join(outside)
 
 
 def _with_examples(parts: list[str]) -> list[str]:
@@ -111,6 +115,12 @@ _MIN_DEFINITION_WORDS = 3
 # dependency for a while."); without the full stop, it takes a clause word and a few more words.
 _SENTENCE_PIECE_WORDS = 4
 _CLAUSE_PIECE_WORDS = 5
+# A piece of at most this many words and no clause word names a thing ("hash indexes").
+_NAME_WORDS = 4
+# "how to", "wie man", "wann zu": a relative word before an infinitive opens a task, not a definition; in
+# Spanish, French and Portuguese the infinitive itself follows ("cómo usar", "quand utiliser", "como medir").
+_TASK_MARKERS = {"to", "man", "zu"}
+_INFINITIVE = re.compile(r"\w{2,}(?:ar|er|ir|ír|re)")
 _TOPIC_JOINERS = {"and", "or", "vs", "versus", "und", "oder", "y", "o", "e", "et", "ou", "ni", "nor"}
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
 _ELIDED_ARTICLE = re.compile(r"^(?:l|d)['’]\w", re.IGNORECASE)
@@ -134,11 +144,11 @@ def reads_as_definition(label: str, rest: str, dashed: bool = False) -> bool:
     if not term or len(term.split()) > MAX_TERM_WORDS or _not_a_term(term) or text.endswith(("?", "？")):
         return False
     words = _WORD.findall(text)
-    if len(words) < _MIN_DEFINITION_WORDS:
+    if len(words) < _MIN_DEFINITION_WORDS or _task_topic(words):
         return False
-    clause = _holds_clause_word(words)
-    if len(_list_parts(text)) >= 3 and not clause:
-        return False  # "EXW, FCA, DAP." or "the OOM killer, anycast, TCP retransmits": names, however written
+    clause = _holds_clause_word(_WORD.findall(_outside_brackets(text)))  # "(it is hard)" is an aside
+    if _names_topics(text, clause):
+        return False
     stop = _ends_sentence(text)
     opener = words[0].casefold() in DEFINITION_OPENERS or bool(_ELIDED_ARTICLE.match(text))
     # No comma at all: "goroutines, channels, and when to use a mutex" is a list kept whole, not one clause.
@@ -148,6 +158,27 @@ def reads_as_definition(label: str, rest: str, dashed: bool = False) -> bool:
     if stop and (opener or clause or dashed or sentence):
         return True
     return clause and (opener or (one_piece and len(words) >= _CLAUSE_PIECE_WORDS))
+
+
+def _names_topics(text: str, clause: bool) -> bool:
+    """Three or more pieces that name things: "EXW, FCA, DAP." or "the OOM killer, anycast, TCP retransmits"
+    (no clause word at all), or "B-trees, hash indexes, and when the planner ignores them" (two short names
+    before a clause)."""
+    if len(_list_parts(text)) >= 3 and not clause:
+        return True
+    pieces = _with_examples(_split_top_level(text))
+    names = [piece for piece in pieces if _word_count(piece) <= _NAME_WORDS and not _clause_in(piece)]
+    return len(pieces) >= 3 and len(names) >= 2
+
+
+def _clause_in(piece: str) -> bool:
+    return _holds_clause_word(_WORD.findall(_outside_brackets(piece)))
+
+
+def _task_topic(words: list[str]) -> bool:
+    """ "when to use write-through", "wie man ... prüft", "cómo usar ...": a task to study, not a definition."""
+    first, second = (word.casefold() for word in words[:2])
+    return first in RELATIVE_WORDS and (second in _TASK_MARKERS or bool(_INFINITIVE.fullmatch(second)))
 
 
 def _joins_topics(words: list[str]) -> bool:

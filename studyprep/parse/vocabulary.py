@@ -19,6 +19,7 @@ __all__ = [
     "INTERVIEWER_ASKS_WORDS",
     "MARKER_TAGS",
     "REFERENCE_SECTION_WORDS",
+    "RELATIVE_WORDS",
     "STAGE_WORDS",
     "STRATEGY_SECTION_WORDS",
     "answer_part",
@@ -134,17 +135,26 @@ def _phrase_set(*languages: str) -> frozenset[str]:
 # that open a definition (articles, determiners, relative words: "the unreliability an SLO allows") and words
 # that show a clause (verbs, auxiliaries, pronouns, subordinators: "... when it cannot keep up"). Whole words,
 # lower case; a French elided article ("l'", "d'") opens a definition too (see `topics.reads_as_definition`).
-DEFINITION_OPENERS: frozenset[str] = _word_set(
+# Relative and interrogative words: "when two threads wait on each other" defines; before an infinitive
+# ("when to use", "wie man", "cómo usar", "quand utiliser") they name a task to study instead.
+RELATIVE_WORDS: frozenset[str] = _word_set(
+    "when whenever how where which whose",
+    "wenn wann wie wo wobei",
+    "cuando cuándo cómo como donde dónde cuyo cuya",
+    "quand lorsque comment où dont",
+    "quando como onde cujo cuja",
+)
+DEFINITION_OPENERS: frozenset[str] = RELATIVE_WORDS | _word_set(
     # English
-    "the a an any each every when whenever how where which whose if",
+    "the a an any each every if",
     # German
-    "der die das den dem des ein eine einer eines einem einen jede jeder jedes wenn wie wo wobei",
+    "der die das den dem des ein eine einer eines einem einen jede jeder jedes",
     # Spanish
-    "el la los las un una unos unas cada cuando cómo como donde cuyo cuya",
+    "el la los las un una unos unas cada",
     # French
-    "le la les un une des du chaque quand lorsque comment où dont",
+    "le la les un une des du chaque",
     # Portuguese
-    "o a os as um uma uns umas cada quando como onde cujo cuja",
+    "o a os as um uma uns umas cada",
 )
 DEFINITION_CLAUSE_WORDS: frozenset[str] = _word_set(
     # English
