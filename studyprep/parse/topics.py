@@ -6,7 +6,13 @@ import re
 
 from studyprep.parse.meaning import is_answer_part
 from studyprep.parse.meaning import plain as plain_text
-from studyprep.parse.vocabulary import ASIDE_LABELS, DEFINITION_CLAUSE_WORDS, DEFINITION_OPENERS, RELATIVE_WORDS
+from studyprep.parse.vocabulary import (
+    ASIDE_LABELS,
+    DEFINITION_CLAUSE_WORDS,
+    DEFINITION_OPENERS,
+    RELATIVE_WORDS,
+    ROMANCE_RELATIVE_WORDS,
+)
 
 __all__ = ["reads_as_definition", "split_topics"]
 
@@ -138,7 +144,8 @@ def reads_as_definition(label: str, rest: str, dashed: bool = False) -> bool:
     Signs of a definition: it opens with an article, determiner or relative word; it ends in a full stop;
     it holds a clause word (a verb, pronoun or subordinator, see `vocabulary`); it is one piece of prose
     rather than short pieces between commas; a dash after the term. Signs of a list: three or more pieces
-    with no clause word, a question mark, a long label or one naming an answer's part ("Tip:", "Note:")."""
+    naming things, pieces joined by "and"/"vs", a question mark, a task ("when to use ..."), a long label
+    or one naming an answer's part or an aside ("Tip:", "Note:", "Remember:")."""
     text = plain_text(rest).strip()
     term = plain_text(label).strip()
     if not term or len(term.split()) > MAX_TERM_WORDS or _not_a_term(term) or text.endswith(("?", "？")):
@@ -146,7 +153,7 @@ def reads_as_definition(label: str, rest: str, dashed: bool = False) -> bool:
     words = _WORD.findall(text)
     if len(words) < _MIN_DEFINITION_WORDS or _task_topic(words):
         return False
-    clause = _holds_clause_word(_WORD.findall(_outside_brackets(text)))  # "(it is hard)" is an aside
+    clause = _clause_in(text)
     if _names_topics(text, clause):
         return False
     stop = _ends_sentence(text)
@@ -172,17 +179,20 @@ def _names_topics(text: str, clause: bool) -> bool:
 
 
 def _clause_in(piece: str) -> bool:
+    """A clause word outside brackets: "(it is hard)" is an aside, not the piece's own clause."""
     return _holds_clause_word(_WORD.findall(_outside_brackets(piece)))
 
 
 def _task_topic(words: list[str]) -> bool:
-    """ "when to use write-through", "wie man ... prüft", "cómo usar ...": a task to study, not a definition."""
+    """True for a task to study ("when to use write-through", "wie man ... prüft", "cómo usar ..."), which
+    opens like a definition ("when two threads wait ...") but is not one."""
     first, second = (word.casefold() for word in words[:2])
-    return first in RELATIVE_WORDS and (second in _TASK_MARKERS or bool(_INFINITIVE.fullmatch(second)))
+    infinitive = first in ROMANCE_RELATIVE_WORDS and bool(_INFINITIVE.fullmatch(second))
+    return infinitive or (first in RELATIVE_WORDS and second in _TASK_MARKERS)
 
 
 def _joins_topics(words: list[str]) -> bool:
-    """ "and", "oder", "vs": words that join topics in a list written without commas."""
+    """True when a word joins topics in a list written without commas ("and", "oder", "vs")."""
     return any(word.casefold() in _TOPIC_JOINERS for word in words)
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "MARKER_TAGS",
     "REFERENCE_SECTION_WORDS",
     "RELATIVE_WORDS",
+    "ROMANCE_RELATIVE_WORDS",
     "STAGE_WORDS",
     "STRATEGY_SECTION_WORDS",
     "answer_part",
@@ -136,13 +137,16 @@ def _phrase_set(*languages: str) -> frozenset[str]:
 # that show a clause (verbs, auxiliaries, pronouns, subordinators: "... when it cannot keep up"). Whole words,
 # lower case; a French elided article ("l'", "d'") opens a definition too (see `topics.reads_as_definition`).
 # Relative and interrogative words: "when two threads wait on each other" defines; before an infinitive
-# ("when to use", "wie man", "cómo usar", "quand utiliser") they name a task to study instead.
-RELATIVE_WORDS: frozenset[str] = _word_set(
-    "when whenever how where which whose",
-    "wenn wann wie wo wobei",
+# they name a task to study instead: after "to", "man" or "zu" in English and German ("when to use", "wie man
+# prüft"), right after the word in Spanish, French and Portuguese ("cómo usar", "quand utiliser").
+ROMANCE_RELATIVE_WORDS: frozenset[str] = _word_set(
     "cuando cuándo cómo como donde dónde cuyo cuya",
     "quand lorsque comment où dont",
     "quando como onde cujo cuja",
+)
+RELATIVE_WORDS: frozenset[str] = ROMANCE_RELATIVE_WORDS | _word_set(
+    "when whenever how where which whose",
+    "wenn wann wie wo wobei",
 )
 DEFINITION_OPENERS: frozenset[str] = RELATIVE_WORDS | _word_set(
     # English
