@@ -679,3 +679,173 @@ def test_more_generic_section_words_name_no_category(heading: str) -> None:
 
 def test_topic_that_is_all_comment_is_kept_as_written() -> None:
     assert prompts("## Concepts to Review\n\n- SLI, <!-- SLO -->\n") == ["SLI", "<!-- SLO -->"]
+
+
+def concept_cards(text: str) -> list[tuple[list[str], str, str, str]]:
+    return [(c.category, c.prompt, c.context, c.back) for c in parse_document(text).cards if c.kind == "concept"]
+
+
+@pytest.mark.parametrize(
+    ("line", "term", "definition"),
+    [
+        ("- **Error budget:** the unreliability an SLO allows.", "Error budget", "the unreliability an SLO allows."),
+        (
+            "- **Circuit breaker:** stop calling a failing dependency for a while.",
+            "Circuit breaker",
+            "stop calling a failing dependency for a while.",
+        ),
+        ("- **Idempotency** - same request twice, same effect.", "Idempotency", "same request twice, same effect."),
+        ("- **Idempotency** — same request twice, same effect.", "Idempotency", "same request twice, same effect."),
+        (
+            "- Backpressure: a consumer slowing its producer down when it cannot keep up.",
+            "Backpressure",
+            "a consumer slowing its producer down when it cannot keep up.",
+        ),
+        ("- Sharding – splitting a table by key, so each node holds a part.", "Sharding", "splitting a table by key"),
+        ("- **Deadlock:** when two threads wait on each other forever.", "Deadlock", "when two threads wait"),
+        ("- **Docker:** images are layers; containers are processes.", "Docker", "images are layers;"),
+        ("- **Lademeter:** ein Meter Ladefläche in voller Breite des Lkw.", "Lademeter", "ein Meter Ladefläche"),
+        ("- **Gefahrübergang:** der Zeitpunkt, ab dem der Käufer das Risiko trägt.", "Gefahrübergang", "der Zeitpunkt"),
+        ("- **Escandallo:** el cálculo del coste de cada plato por ración.", "Escandallo", "el cálculo del coste"),
+        ("- **Différenciation :** l'adaptation de l'enseignement à chaque élève.", "Différenciation", "l'adaptation"),
+        ("- **Lead time:** o tempo entre o pedido e a entrega, que o cliente sente.", "Lead time", "o tempo entre"),
+        ("**Error budget:** the unreliability an SLO allows.", "Error budget", "the unreliability an SLO allows."),
+    ],
+)
+def test_glossary_line_is_one_card_for_its_term_with_the_definition_on_its_back(
+    line: str, term: str, definition: str
+) -> None:
+    [(category, prompt, context, back)] = concept_cards(f"## Concepts to Review\n\n### Reliability\n\n{line}\n")
+    assert (category, prompt, context) == (["Reliability"], term, "")
+    assert back.startswith(definition)
+
+
+@pytest.mark.parametrize(
+    ("line", "label", "topics"),
+    [
+        (
+            "- **Anticoagulation:** heparin nomograms, anti-Xa monitoring, "
+            "DOAC reversal (idarucizumab, andexanet alfa)",
+            "Anticoagulation",
+            ["heparin nomograms", "anti-Xa monitoring", "DOAC reversal (idarucizumab, andexanet alfa)"],
+        ),
+        (
+            "- **Kubernetes:** requests vs limits, PodDisruptionBudgets, horizontal pod autoscaling",
+            "Kubernetes",
+            ["requests vs limits", "PodDisruptionBudgets", "horizontal pod autoscaling"],
+        ),
+        (
+            "- **Networking:** the TLS 1.3 handshake, DNS resolution and TTLs, TCP retransmits",
+            "Networking",
+            ["the TLS 1.3 handshake", "DNS resolution and TTLs", "TCP retransmits"],
+        ),
+        ("- **Compliance:** IT security, GDPR, audits.", "Compliance", ["IT security", "GDPR", "audits"]),
+        (
+            "- **Alérgenos:** los 14 del Reglamento (UE) 1169/2011",
+            "Alérgenos",
+            ["los 14 del Reglamento (UE) 1169/2011"],
+        ),
+        (
+            "- **Servicio:** a la francesa, a la inglesa, emplatado",
+            "Servicio",
+            ["a la francesa", "a la inglesa", "emplatado"],
+        ),
+        ("- **Tip:** always state the answer first.", "Tip", ["always state the answer first."]),
+        ("- **Remember:** the exam is at 9.", "Remember", ["the exam is at 9."]),
+        (
+            "- **Wichtig:** die Unterlagen sind vorab zu schicken.",
+            "Wichtig",
+            ["die Unterlagen sind vorab zu schicken."],
+        ),
+        (
+            "- **Data modelling:** star schemas and slowly changing dimensions.",
+            "Data modelling",
+            ["star schemas and slowly changing dimensions."],
+        ),
+        (
+            "- **Caching:** when to use write-through vs write-back.",
+            "Caching",
+            ["when to use write-through vs write-back."],
+        ),
+        ("- **Índices:** cuándo usar un índice compuesto.", "Índices", ["cuándo usar un índice compuesto."]),
+        (
+            "- **Kafka:** partitions, consumer groups, exactly-once semantics (it is hard).",
+            "Kafka",
+            ["partitions", "consumer groups", "exactly-once semantics (it is hard)"],
+        ),
+        (
+            "- **Go concurrency:** goroutines, channels, and when to use a mutex",
+            "Go concurrency",
+            ["goroutines, channels, and when to use a mutex"],
+        ),
+    ],
+)
+def test_label_over_a_list_of_topics_stays_a_category_of_one_card_per_topic(
+    line: str, label: str, topics: list[str]
+) -> None:
+    got = concept_cards(f"## Concepts to Review\n\n{line}\n")
+    assert [(category, prompt) for category, prompt, _, _ in got] == [([label], topic) for topic in topics]
+
+
+@pytest.mark.parametrize(
+    ("line", "label", "topics"),
+    [
+        (
+            "- Incoterms 2020: EXW, FCA, DAP, DDP – wer trägt Kosten und Gefahr bis wohin?",
+            "Incoterms 2020",
+            ["EXW", "FCA", "DAP", "DDP – wer trägt Kosten und Gefahr bis wohin?"],
+        ),
+        (
+            "- Haftung: HGB § 431 (8,33 SZR je kg), CMR-Frachtbrief im grenzüberschreitenden Verkehr",
+            "Haftung",
+            ["HGB § 431 (8,33 SZR je kg)", "CMR-Frachtbrief im grenzüberschreitenden Verkehr"],
+        ),
+        (
+            "- Voice vs tone: voice stays constant, tone flexes",
+            "Voice vs tone",
+            ["voice stays constant", "tone flexes"],
+        ),
+        ("- Reading charts — waterfall, Marimekko, mekko", "Reading charts", ["waterfall", "Marimekko", "mekko"]),
+    ],
+)
+def test_plain_label_over_a_list_of_topics_stays_the_context_of_each_topic(
+    line: str, label: str, topics: list[str]
+) -> None:
+    got = concept_cards(f"## Themen zum Wiederholen\n\n{line}\n")
+    assert [(prompt, context) for _, prompt, context, _ in got] == [(topic, label) for topic in topics]
+
+
+def test_nested_bullets_under_a_defined_term_join_its_back() -> None:
+    text = (
+        "## Key Concepts\n\n- **Circuit breaker:** stops calls to a failing dependency for a while.\n"
+        "  - states: closed, open, half-open\n- **Kubernetes:** pods, services\n"
+    )
+    got = concept_cards(text)
+    assert [(category, prompt) for category, prompt, _, _ in got] == [
+        ([], "Circuit breaker"),
+        (["Kubernetes"], "pods"),
+        (["Kubernetes"], "services"),
+    ]
+    assert "stops calls to a failing dependency" in got[0][3] and "half-open" in got[0][3]
+
+
+def test_glossary_and_topic_lines_in_one_paragraph_each_read_their_own_way() -> None:
+    text = "## Concepts to Review\n\n**Error budget:** the unreliability an SLO allows.\n**Kubernetes:** pods, services"
+    assert [(category, prompt, back) for category, prompt, _, back in concept_cards(text)] == [
+        ([], "Error budget", "the unreliability an SLO allows."),
+        (["Kubernetes"], "pods", ""),
+        (["Kubernetes"], "services", ""),
+    ]
+
+
+def test_plain_glossary_lines_in_a_paragraph_each_give_their_term() -> None:
+    text = (
+        "## Concepts to Review\n\nBackpressure: a consumer slowing its producer down when it cannot keep up.\n"
+        "Toil: manual, repetitive work that scales with traffic.\n\nRead the SRE book before Friday.\n"
+    )
+    document = parse_document(text)
+    assert [(c.prompt, c.back) for c in document.cards] == [
+        ("Backpressure", "a consumer slowing its producer down when it cannot keep up."),
+        ("Toil", "manual, repetitive work that scales with traffic."),
+    ]
+    assert "Read the SRE book before Friday." in "\n".join(note.text for note in document.reference)

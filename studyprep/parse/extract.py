@@ -24,6 +24,7 @@ from studyprep.parse.inline import clean_prompt, clean_text
 from studyprep.parse.lines import (
     category_name,
     dash_label,
+    defined_term,
     definition_entries,
     label_only,
     line_label,
@@ -355,7 +356,11 @@ class Extractor:
     def _paragraph(self, block: Paragraph, kind: str, path: list[str]) -> bool:
         lines = [line.strip() for line in block.text.split("\n") if line.strip()]
         labels = [line_label(line, kind) for line in lines]
-        if self._definition_list(block, kind, path, lines) or self._label_lines(block, kind, path, lines, labels):
+        if (
+            self._definition_list(block, kind, path, lines)
+            or self._label_lines(block, kind, path, lines, labels)
+            or (kind == "concept" and self._glossary_lines(block, path, lines))
+        ):
             return True
         if kind in ("question", "ask"):
             label = labels[0] if len(lines) == 1 else None
@@ -365,7 +370,7 @@ class Extractor:
                 return True
             return self._question_paragraph(block, kind, path, lines)
         if labels and labels[0] and len(lines) == 1:
-            self._labelled(kind, path, labels[0][0], labels[0][1], block.start, back="")
+            self._labelled(kind, path, labels[0][0], labels[0][1], block.start, back="", written=lines[0])
             return True
         if kind == "concept" and lines and all(len(split_topics(line)) > 1 for line in lines):
             # "TCP, UDP, QUIC" as a line under a concept heading: a list of topics, not prose.
@@ -381,7 +386,17 @@ class Extractor:
         if len(lines) < 2 or not all(labels) or ANSWER_MARKER.match(lines[1]):
             return False
         for offset, (label, rest) in enumerate(label for label in labels if label):
-            self._labelled(kind, path, label, rest, block.start + offset, back="")
+            self._labelled(kind, path, label, rest, block.start + offset, back="", written=lines[offset])
+        return True
+
+    def _glossary_lines(self, block: Paragraph, path: list[str], lines: list[str]) -> bool:
+        """Lines that each define a term ("Toil: manual work that scales with traffic."): a card per term."""
+        terms = [defined_term(line) for line in lines]
+        if not terms or not all(terms):
+            return False
+        for offset, term in enumerate(terms):
+            if term is not None:
+                self._card("concept", path, term[0], block.start + offset, term[1])
         return True
 
     def _definition_list(self, block: Paragraph, kind: str, path: list[str], lines: list[str]) -> bool:
@@ -499,6 +514,11 @@ class Extractor:
     def _concept_item(
         self, item: Item, path: list[str], text: str, lead: tuple[str, str] | None, nested: list[Item]
     ) -> None:
+        term = defined_term(text, bold=item.bold_lead)
+        if term is not None:  # "**Error budget:** the unreliability an SLO allows.": the term, defined
+            back = "\n\n".join(part for part in (term[1], self._children_source(item)) if part)
+            self._card("concept", path, term[0], item.start, back)
+            return
         label, rest = lead if lead else (plain_label(text) or dash_label(text) or ("", text))
         if nested:
             inner = [*path, clean_heading(label or text)]
@@ -517,9 +537,15 @@ class Extractor:
         back = "\n\n".join(part for part in (rest if label else "", self._children_source(item)) if part)
         self._card("fact", path, label or text, item.start, back)
 
-    def _labelled(self, kind: str, path: list[str], label: str, rest: str, line: int, back: str) -> None:
-        """`**Label:** rest`: a category with its items, or for facts a labelled fact."""
-        if kind == "concept":
+    def _labelled(
+        self, kind: str, path: list[str], label: str, rest: str, line: int, back: str, written: str = ""
+    ) -> None:
+        """`**Label:** rest`: a category with its items, or for facts a labelled fact; for concepts, a term
+        with its definition when the line as `written` defines one."""
+        term = defined_term(written) if kind == "concept" and written else None
+        if term is not None:
+            self._card(kind, path, term[0], line, "\n\n".join(p for p in (term[1], back) if p))
+        elif kind == "concept":
             self._topics([*path, label], "", rest, line, back)
         elif kind == "fact":
             self._card(kind, path, label, line, "\n\n".join(p for p in (rest, back) if p))

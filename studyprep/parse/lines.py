@@ -21,11 +21,13 @@ from studyprep.parse.meaning import (
 from studyprep.parse.meaning import (
     plain as plain_text,
 )
+from studyprep.parse.topics import reads_as_definition
 
 __all__ = [
     "MAX_LABEL_WORDS",
     "category_name",
     "dash_label",
+    "defined_term",
     "definition_entries",
     "label_only",
     "line_label",
@@ -44,6 +46,10 @@ _LABEL_ONLY = re.compile(r"^(?P<label>[^:：?？`\[\]()]{1,60}?)\s*[:：]$")
 
 
 _DASH_LABEL = re.compile(r"^(?P<label>[^—–`\[\]()]{1,60}?)\s+[—–-]\s+(?P<rest>\S.*)$", re.DOTALL)
+
+
+# `**Term** – definition`: a dash, not a colon, after the bold term.
+_BOLD_DASH = re.compile(r"^(\*\*|__)\S(?:.*?\S)?\1\s*[—–-]\s", re.DOTALL)
 
 
 MAX_LABEL_WORDS = 6
@@ -181,10 +187,32 @@ def plain_label(text: str) -> tuple[str, str] | None:
 
 def dash_label(text: str) -> tuple[str, str] | None:
     """`Label — a, b` (a spaced dash before a list of topics), else None."""
+    found = _dash_split(text)
+    return found if found and re.search(r"[,;，；、]", found[1]) else None
+
+
+def _dash_split(text: str) -> tuple[str, str] | None:
+    """`Label — rest` with a short label, whatever follows the dash, else None."""
     match = _DASH_LABEL.match(text.strip())
-    if match is None or len(match["label"].split()) > MAX_LABEL_WORDS or not re.search(r"[,;，；、]", match["rest"]):
+    if match is None or len(match["label"].split()) > MAX_LABEL_WORDS:
         return None
     return match["label"].strip(), match["rest"].strip()
+
+
+def defined_term(text: str, bold: bool = True) -> tuple[str, str] | None:
+    """A glossary line, `**Term:** definition`, `**Term** – definition`, `Term: definition` or `Term – definition`
+    (`bold`: whether a bold opening counts), as (term, definition) when what follows the term defines it
+    rather than listing topics under it (see `topics.reads_as_definition`); else None."""
+    lead = split_bold_lead(text) if bold else None
+    if lead is not None:
+        dashed = bool(_BOLD_DASH.match(text.strip()))
+    else:
+        lead, dashed = plain_label(text), False
+        if lead is None:
+            lead, dashed = _dash_split(text), True
+    if lead is None or not lead[1] or not reads_as_definition(lead[0], lead[1], dashed):
+        return None
+    return lead
 
 
 def label_only(text: str) -> tuple[str, str] | None:

@@ -10,12 +10,17 @@ import re
 
 __all__ = [
     "ANSWER_PART_LABELS",
+    "ASIDE_LABELS",
     "ASK_SECTION_WORDS",
+    "DEFINITION_CLAUSE_WORDS",
+    "DEFINITION_OPENERS",
     "FACT_HEADING_WORDS",
     "FACT_SECTION_WORDS",
     "INTERVIEWER_ASKS_WORDS",
     "MARKER_TAGS",
     "REFERENCE_SECTION_WORDS",
+    "RELATIVE_WORDS",
+    "ROMANCE_RELATIVE_WORDS",
     "STAGE_WORDS",
     "STRATEGY_SECTION_WORDS",
     "answer_part",
@@ -117,6 +122,72 @@ def answer_part(words: str) -> bool:
     return match is not None and len(words[match.end() :].split()) <= _MAX_WORDS_AFTER_PART
 
 
+def _word_set(*languages: str) -> frozenset[str]:
+    """Words written one language per string, separated by spaces."""
+    return frozenset(" ".join(languages).split())
+
+
+def _phrase_set(*languages: str) -> frozenset[str]:
+    """Phrases written one language per string, separated by `|`."""
+    return frozenset(phrase for language in languages for phrase in language.split("|"))
+
+
+# A glossary line, `**Term:** definition`, against a label over a list of topics, `**Label:** a, b, c`: words
+# that open a definition (articles, determiners, relative words: "the unreliability an SLO allows") and words
+# that show a clause (verbs, auxiliaries, pronouns, subordinators: "... when it cannot keep up"). Whole words,
+# lower case; a French elided article ("l'", "d'") opens a definition too (see `topics.reads_as_definition`).
+# Relative and interrogative words: "when two threads wait on each other" defines; before an infinitive
+# they name a task to study instead: after "to", "man" or "zu" in English and German ("when to use", "wie man
+# prüft"), right after the word in Spanish, French and Portuguese ("cómo usar", "quand utiliser").
+ROMANCE_RELATIVE_WORDS: frozenset[str] = _word_set(
+    "cuando cuándo cómo como donde dónde cuyo cuya",
+    "quand lorsque comment où dont",
+    "quando como onde cujo cuja",
+)
+RELATIVE_WORDS: frozenset[str] = ROMANCE_RELATIVE_WORDS | _word_set(
+    "when whenever how where which whose",
+    "wenn wann wie wo wobei",
+)
+DEFINITION_OPENERS: frozenset[str] = RELATIVE_WORDS | _word_set(
+    # English
+    "the a an any each every if",
+    # German
+    "der die das den dem des ein eine einer eines einem einen jede jeder jedes",
+    # Spanish
+    "el la los las un una unos unas cada",
+    # French
+    "le la les un une des du chaque",
+    # Portuguese
+    "o a os as um uma uns umas cada",
+)
+DEFINITION_CLAUSE_WORDS: frozenset[str] = _word_set(
+    # English
+    "is are was were be been being isn't aren't can cannot can't could will won't would should must may might "
+    "does do doesn't don't did has have had it its it's they them their you your we our that which who whom whose "
+    "when whenever where whether because so unless until while means mean lets let allows allow ensures prevents "
+    "refers describes measures makes keeps stops gives uses tells",
+    # German
+    "ist sind war waren wird werden wurde kann können muss müssen darf soll sollte hat haben dass welche welcher "
+    "welches wenn weil ob bevor sobald man es er sie sich bedeutet beschreibt misst erlaubt verhindert "
+    "sorgt gibt heißt",
+    # Spanish
+    "es son era fue está están ser puede pueden debe deben hay tiene tienen que quien cuando donde porque "
+    "aunque mientras se lo le les significa describe mide permite evita indica garantiza",
+    # French
+    "est sont était être peut peuvent doit doivent ont qui que qu quand lorsque où parce puisque tant se il "
+    "elle ils elles on signifie désigne décrit mesure permet évite indique garantit",
+    # Portuguese
+    "é são era foi está estão ser pode podem deve devem há tem têm que quem quando onde porque embora enquanto "
+    "se ele ela eles elas significa descreve mede permite evita indica garante",
+)
+# Labels of the writer's asides, never a term being defined ("**Remember:** the exam is at 9.").
+ASIDE_LABELS: frozenset[str] = _phrase_set(
+    "remember|reminder|important|note|nb|n.b|ps|p.s|see|e.g|eg|i.e|ie|example|warning|caution|todo|to do|why",
+    "merke|wichtig|hinweis|achtung|beispiel|zur erinnerung",
+    "ojo|importante|nota|ejemplo|recuerda|aviso",
+    "attention|important|remarque|rappel|exemple|à retenir|nb",
+    "atenção|importante|nota|lembrete|exemplo|lembrar|observação|obs",
+)
 # Section headings whose items are the candidate's questions for the interviewers.
 ASK_SECTION_WORDS = (
     r"\bto ask\b|\bask (?:them|the|your|an?|interviewers?|hiring|at the end|at the close)\b|"
