@@ -244,6 +244,15 @@ def anki_tags(kind: str, category: list[str], tags: list[str], suspended: bool, 
     return list(dict.fromkeys(tag for tag in wanted if tag))
 
 
+def tags_added_in_anki(exported: list[str], in_anki: tuple[str, ...] | list[str]) -> list[str]:
+    """The tags a note has in Anki that studyprep did not write (`exported`, from `anki_tags`): the user's own,
+    added there. Anki matches tags case-insensitively; anything under studyprep's root is studyprep's."""
+    ours = {tag.casefold() for tag in exported}
+    root = TAG_PREFIX_ROOT.casefold() + "::"
+    added = (tag for tag in in_anki if tag.casefold() not in ours and not tag.casefold().startswith(root))
+    return list(dict.fromkeys(safe_tag(tag) for tag in added if safe_tag(tag)))
+
+
 @cache
 def _derived_tags(kind: str, category: tuple[str, ...]) -> tuple[str, ...]:
     # Many cards share a category: compute its tags once. A category path is one hierarchical tag.
