@@ -43,7 +43,7 @@ DAY = 86_400
 
 def test_days_in_anki_between_exchanges_keep_one_history(tmp_path: Path) -> None:
     clock = Clock(datetime.now(UTC).replace(microsecond=0) - timedelta(days=30))
-    workspace = make_workspace(tmp_path, now=clock.now)
+    workspace = make_workspace(tmp_path, now=clock.now, fuzz=False)  # due days the same on every run
     cards = [card.id for card in load_deck(workspace, SLUG).cards]
     phone_only, both, here_only = cards[1:4]
     guid = {card_id: anki_model.note_guid(SLUG, card_id) for card_id in cards}
@@ -58,7 +58,7 @@ def test_days_in_anki_between_exchanges_keep_one_history(tmp_path: Path) -> None
         days = AnkiDays(col, clock.now)
         with days.calendar():
             import_package(col, first.path, with_scheduling=True)
-        assert_schedules_agree(col, workspace, guid, clock.now, skip=set(), last_in_anki=False)
+        assert_schedules_agree(col, workspace, guid, clock.now)  # as the export carried them
         in_anki, failed_in_anki = 0, []
         for day in range(ANKI_DAYS):
             days.next_day()
@@ -69,7 +69,7 @@ def test_days_in_anki_between_exchanges_keep_one_history(tmp_path: Path) -> None
                     note = card_for_guid(col, guid[card_id]).note()
                     note["Notes"] = notes
                     col.update_note(note)
-        assert in_anki > len(cards) and failed_in_anki  # cards came due in Anki, some were forgotten and relearnt
+        assert in_anki >= len(cards) // 2 and failed_in_anki  # cards came due in Anki, some forgotten and relearnt
         set_notes(workspace, {both: "terminal's answer", here_only: "written in studyprep"})
         anki_history = revlog_in_calendar(col, days, guid)
 
@@ -85,13 +85,12 @@ def test_days_in_anki_between_exchanges_keep_one_history(tmp_path: Path) -> None
         # Every answer, given in either place, is in studyprep's history exactly once, as Anki has it.
         assert studyprep_history(workspace) == anki_history
         assert_counted_new_once(workspace, clock.now, len(cards))
+        assert_schedules_agree(col, workspace, guid, clock.now)  # one history: one schedule
+        in_anki_before = anki_schedules(col, guid)
 
         for _ in range(TERMINAL_DAYS_AFTER):
             clock.advance(days=1)
             study_in_terminal(workspace, clock)
-        studied_after = {
-            card_id for card_id, answers in studyprep_history(workspace).items() if answers != anki_history[card_id]
-        }
         second = export_decks(workspace, [SLUG], tmp_path / "two.apkg", clock.now, with_progress=True)
         days.next_day(TERMINAL_DAYS_AFTER)
         with days.calendar():
@@ -100,7 +99,9 @@ def test_days_in_anki_between_exchanges_keep_one_history(tmp_path: Path) -> None
 
         # An import leaves a card Anki has as it was: its history, memory state and due day.
         assert revlog_in_calendar(col, days, guid) == anki_history
-        assert_schedules_agree(col, workspace, guid, clock.now, skip=studied_after, last_in_anki=True)
+        days.next_day(-TERMINAL_DAYS_AFTER)  # Anki's clock as it was, to read due days the same way
+        assert anki_schedules(col, guid) == in_anki_before
+        days.next_day(TERMINAL_DAYS_AFTER)
         notes = {card.id: card.notes for card in load_deck(workspace, SLUG).cards}
         assert notes[phone_only] == "typed on the phone: **SYN** first\nthen the window doubles"
         assert notes[both].startswith("terminal's answer\n\n--- written in Anki") and notes[both].endswith("answer")
@@ -176,27 +177,37 @@ def assert_counted_new_once(workspace: Workspace, now: datetime, studied: int) -
     assert review_stats(workspace, now).total.new == studied
 
 
-def assert_schedules_agree(
-    col, workspace: Workspace, guid: dict[str, str], now: datetime, skip: set[str], last_in_anki: bool
-) -> None:
-    """Anki's FSRS memory state and due day match studyprep's for each card not studied in the terminal since the
-    pull: the state within Anki's rounding; the due day within a day when studyprep scheduled the last answer
-    (the export carried it), within both sides' fuzz when Anki did (studyprep replays the answer and draws its
-    own fuzz; each side moves an interval by up to a day and some 15 % of it)."""
+def assert_schedules_agree(col, workspace: Workspace, guid: dict[str, str], now: datetime) -> None:
+    """Anki's FSRS memory state and due day match studyprep's for every card: the state within Anki's rounding;
+    the due day within a day when studyprep scheduled the last answer (the export carried it), within Anki's fuzz
+    when Anki did (studyprep replays the answer without fuzz; Anki moves an interval by up to a day and some 15 %
+    of it, doubled here for the day boundaries)."""
     with open_store(workspace) as store:
         states = store.deck_states(SLUG)
-        last = {card_id: store.review_logs(SLUG, card_id)[-1].source == "anki" for card_id in states}
-    assert states.keys() - skip and all(last[card_id] == last_in_anki for card_id in states.keys() - skip)
+        last_in_anki = {card_id: store.review_logs(SLUG, card_id)[-1].source == "anki" for card_id in states}
+    assert states.keys() == guid.keys()
     for card_id, state in states.items():
-        if card_id in skip:
-            continue
         card = card_for_guid(col, guid[card_id])
         assert card.memory_state is not None, card_id
         assert card.memory_state.stability == pytest.approx(state.stability, rel=1e-3), card_id
         assert card.memory_state.difficulty == pytest.approx(state.difficulty, rel=1e-3), card_id
-        assert state.state.name == "Review" and card.queue == 2, card_id
+        if state.state.name != "Review":
+            assert card.queue in (1, 3), card_id  # (re)learning in both
+            continue
+        assert card.queue == 2, card_id
         studyprep_days = (state.due - now).total_seconds() / DAY
         anki_days = card.due - col.sched.today
         interval = (state.due - state.last_review).total_seconds() / DAY
-        tolerance = 2 * (1 + 0.15 * interval) if last_in_anki else 1
+        tolerance = 2 * (1 + 0.15 * interval) if last_in_anki[card_id] else 1
         assert abs(anki_days - studyprep_days) <= tolerance, (card_id, anki_days, studyprep_days, interval)
+
+
+def anki_schedules(col, guid: dict[str, str]) -> dict[str, tuple]:
+    """Each card's schedule in Anki: memory state, queue, due (relative to Anki's today), interval, reps, lapses."""
+    schedules = {}
+    for card_id, note_guid in guid.items():
+        card = card_for_guid(col, note_guid)
+        memory = (card.memory_state.stability, card.memory_state.difficulty) if card.memory_state else None
+        due = card.due - col.sched.today if card.queue == 2 else card.due
+        schedules[card_id] = (memory, card.queue, due, card.ivl, card.reps, card.lapses)
+    return schedules
