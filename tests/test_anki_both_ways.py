@@ -238,3 +238,35 @@ def test_a_collection_whose_notes_have_no_fields_column_still_pulls_reviews(tmp_
         db.execute("INSERT INTO revlog VALUES (?, 1, 3, 1000, 0)", (int(FIXED_NOW.timestamp() * 1000),))
     result = pull_reviews(workspace, collection, FIXED_NOW + timedelta(days=1))
     assert result.added == 1 and result.notes == []
+
+
+def test_tags_added_in_anki_come_back_with_a_pull_and_survive_the_next_export(tmp_path: Path) -> None:
+    workspace = Workspace(tmp_path / "ws")
+    slug = import_document(workspace, EXAMPLE, FIXED_NOW).deck
+    card = load_deck(workspace, slug).cards[0]
+    guid = anki_model.note_guid(slug, card.id)
+    col = open_collection(tmp_path / "anki")
+    try:
+        import_package(col, export_decks(workspace, [slug], tmp_path / "one.apkg", FIXED_NOW).path)
+        note = card_for_guid(col, guid).note()
+        exported = list(note.tags)
+        # The user's own tags, and one that looks like studyprep's (not the user's to add: left in Anki alone).
+        note.tags = [*exported, "weak-spot", "Round2::SQL", "studyprep::kind::mine"]
+        col.update_note(note)
+        source = tmp_path / "with-tags.colpkg"
+        col.export_collection_package(str(source), include_media=False, legacy=False)
+        col.reopen()
+        later = datetime.now(UTC) + timedelta(minutes=1)
+        pulled = pull_reviews(workspace, source, later)
+        assert pulled.tags_added == 2
+        tags = load_deck(workspace, slug).cards[0].tags
+        assert tags[: len(card.tags)] == card.tags and sorted(tags[len(card.tags) :]) == ["Round2::SQL", "weak-spot"]
+        assert pull_reviews(workspace, source, later).tags_added == 0  # pulled already
+
+        _set_notes(workspace, slug, {card.id: "an answer that updates the note"})
+        log = import_package(col, export_decks(workspace, [slug], tmp_path / "two.apkg", later).path)
+        assert len(log.updated) == 1
+        tags = card_for_guid(col, guid).note().tags
+        assert {"weak-spot", "Round2::SQL"} <= set(tags) and set(exported) <= set(tags)
+    finally:
+        col.close()

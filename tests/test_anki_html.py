@@ -10,9 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studyprep.anki.html import field_html, inline_html
+from studyprep.anki.html import field_html, field_text, inline_html
 
-OUR_TAGS = re.compile(r"</?(?:code|em|strong|ul|ol|li)>|<br>")
+OUR_TAGS = re.compile(
+    r"</?(?:code|em|strong|ul|ol|li|pre|table|thead|tbody|tr)>|<br>|<li dir=\"auto\">"
+    r"|<code class=\"language-[\w+#.-]+\">|<t[hd](?: style=\"text-align:(?:left|center|right)\")?>|</t[hd]>"
+    r"|<div class=\"sp-table\">|</div>"
+)
 HOSTILE = [
     "<script>alert(1)</script>",
     "<T, K extends keyof T>",
@@ -35,7 +39,7 @@ def visible_text(rendered: str) -> str:
 
 def assert_well_nested(rendered: str) -> None:
     open_tags: list[str] = []
-    for tag in re.findall(r"<(/?)(code|em|strong|ul|ol|li)>", rendered):
+    for tag in re.findall(r"<(/?)(code|em|strong|ul|ol|li)\b[^>]*>", rendered):
         closing, name = tag
         if closing:
             assert open_tags and open_tags.pop() == name, rendered
@@ -84,7 +88,8 @@ def test_inline_markdown(text: str, expected: str) -> None:
 def test_lines_and_lists() -> None:
     text = "- Hint: two-tower\n- ANN *fast*\nthen\n1. one\n2. two\nlast\nline"
     assert field_html(text) == (
-        "<ul><li>Hint: two-tower</li><li>ANN <em>fast</em></li></ul>then<ol><li>one</li><li>two</li></ol>last<br>line"
+        '<ul><li dir="auto">Hint: two-tower</li><li dir="auto">ANN <em>fast</em></li></ul>then'
+        '<ol><li dir="auto">one</li><li dir="auto">two</li></ol>last<br>line'
     )
 
 
@@ -152,3 +157,114 @@ def test_real_anki_renders_field_content_literally(tmp_path: Path) -> None:
 @given(st.text(alphabet=st.sampled_from(list("ab *_`")), max_size=30))
 def test_rendered_tags_are_always_well_nested(text: str) -> None:
     assert_well_nested(field_html(text))
+
+
+CODE_AND_TABLE = (
+    "Group by the key.\n\n"
+    "```sql\n"
+    "SELECT email, count(*) FROM users -- <script>alert(1)</script> & [sound:x.mp3]\n"
+    "    HAVING count(*) > 1;  {{c1::x}} \\(x\\)\n"
+    "```\n\n"
+    "| Approach | Cost |\n"
+    "|---|:---:|\n"
+    "| GROUP BY | \\(O(n \\log n)\\) |\n"
+    "| `{{c1::hash}}` \\| set | <script>x</script> |"
+)
+
+# As a document holds it: the parser reads Markdown escapes such as `\\|` outside code, so none are used here.
+DOCUMENT_CODE_AND_TABLE = CODE_AND_TABLE.split("| Approach", maxsplit=1)[0] + (
+    "| Approach | Cost |\n|---|:---:|\n| GROUP BY | `\\(O(n \\log n)\\)` |\n"
+    "| {{c1::hash}} | <script>x</script> | extra |"
+)
+
+
+def test_fenced_code_and_tables_become_escaped_code_and_tables() -> None:
+    rendered = field_html(CODE_AND_TABLE)
+    assert rendered == (
+        "Group by the key."
+        '<pre><code class="language-sql">SELECT email, count(*) FROM users -- &lt;script&gt;alert(1)&lt;/script&gt;'
+        " &amp; &#91;sound:x.mp3]\n    HAVING count(*) &gt; 1;  {{c1::x}} \\(x\\)</code></pre>"
+        '<div class="sp-table"><table><thead><tr><th>Approach</th><th style="text-align:center">Cost</th></tr>'
+        '</thead><tbody><tr><td>GROUP BY</td><td style="text-align:center">\\(O(n \\log n)\\)</td></tr>'
+        '<tr><td><code>{{c1::hash}}</code> | set</td><td style="text-align:center">&lt;script&gt;x&lt;/script&gt;</td>'
+        "</tr></tbody></table></div>"
+    )
+    assert OUR_TAGS.sub("", rendered).count("<") == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        CODE_AND_TABLE.replace("|:---:|", "|---|"),  # alignment is shown, not read back
+        "```\nuntagged\n\n\n  blank lines and indentation kept\n```",
+        "- a list\n\n```go\nfunc main() {}\n```\n\nthen text",
+    ],
+)
+def test_code_and_tables_read_back_from_anki_as_markdown(text: str) -> None:
+    assert field_text(field_html(text)) == text
+
+
+def test_a_fence_never_closed_runs_to_the_end_and_a_lone_pipe_is_text() -> None:
+    assert field_html("```\nopen <b>") == "<pre><code>open &lt;b&gt;</code></pre>"
+    assert field_html("a | b\nc") == "a | b<br>c"
+
+
+def test_real_anki_shows_code_blocks_and_tables_from_a_document(tmp_path: Path) -> None:
+    """A document's code block and table, through import, export and Anki's own renderer, arrive as code and a
+    table whose text is intact and never markup."""
+    pytest.importorskip("anki", reason="the `anki` package (PyPI) has no wheel for this platform")
+    from anki_helpers import card_for_guid, import_package, open_collection
+    from helpers import FIXED_NOW
+
+    from studyprep.anki import model as anki_model
+    from studyprep.commands.export import export_decks
+    from studyprep.commands.importing import import_document
+    from studyprep.store.workspace import Workspace
+
+    document = tmp_path / "acme.md"
+    document.write_text(
+        "# Acme – Backend Engineer\n\n## Technical questions\n\n### 1. How do you find duplicate rows?\n\n"
+        + DOCUMENT_CODE_AND_TABLE
+        + "\n",
+        encoding="utf-8",
+    )
+    workspace = Workspace(tmp_path / "ws")
+    slug = import_document(workspace, document, FIXED_NOW).deck
+    package = export_decks(workspace, [slug], tmp_path / "code.apkg", FIXED_NOW).path
+    col = open_collection(tmp_path / "anki")
+    try:
+        import_package(col, package)
+        card = card_for_guid(col, anki_model.note_guid(slug, _only_question(workspace, slug)))
+        answer = card.answer().split("</style>", 1)[1]
+        code = re.search(r'<pre><code class="language-sql">(.*?)</code></pre>', answer, re.DOTALL)
+        assert code is not None, answer
+        verbatim = CODE_AND_TABLE.split("```sql\n")[1].split("\n```", maxsplit=1)[0]
+        assert html.unescape(code.group(1)) == verbatim
+        table = re.search(r"<table>(.*?)</table>", answer, re.DOTALL)
+        assert table is not None, answer
+        cells = [
+            html.unescape(re.sub(r"<[^>]+>", "", cell))
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", table.group(1))
+        ]
+        # Every cell, even one past the header's count, as written (a code span keeps `\\(`; plain text is Markdown).
+        assert cells == [
+            "Approach",
+            "Cost",
+            "GROUP BY",
+            "\\(O(n \\log n)\\)",
+            "{{c1::hash}}",
+            "<script>x</script>",
+            "extra",
+        ]
+        for literal in ("<script", "<img", "[anki:play", "cloze"):
+            assert literal not in answer
+        assert "mathjax_ignore" in answer  # `\\(x\\)` is shown as written, never typeset
+    finally:
+        col.close()
+
+
+def _only_question(workspace, slug: str) -> str:
+    from studyprep.store.deckstore import load_deck
+
+    (card,) = [card for card in load_deck(workspace, slug).cards if card.kind == "question"]
+    return card.id

@@ -54,6 +54,8 @@ CHUNK = 1 << 20
 EARLIEST_REVIEW = datetime(1990, 1, 1, tzinfo=UTC)
 LONGEST_ANSWER_MS = 86_400_000  # Anki caps an answer's time at minutes; a day is already nonsense
 MAX_GUID = 1_000
+MAX_TAGS = 200  # per note, read from a collection
+MAX_TAG = 200
 # studyprep's note types: Prompt, Context, Back, Notes, Category, Source (`anki.model.FIELDS`, frozen).
 FIELD_COUNT = 6
 NOTES_FIELD = 3
@@ -95,6 +97,7 @@ class AnkiHistory:
     guids: frozenset[str]
     reviews: tuple[AnkiReview, ...]
     notes_fields: Mapping[str, str] = field(default_factory=dict)  # guid -> Notes field, of the notes asked for
+    notes_tags: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # guid -> tags, of the notes asked for
 
 
 class TerminatedError(StudyprepError):
@@ -110,7 +113,7 @@ def read_history(
     notes_of: frozenset[str] = frozenset(),
 ) -> AnkiHistory:
     """Every note guid and revlog row of the Anki collection in `path`, checked (see the module doc), and the
-    Notes field (`NOTES_FIELD` of studyprep's note types) of the notes whose guid is in `notes_of`."""
+    Notes field (`NOTES_FIELD` of studyprep's note types) and tags of the notes whose guid is in `notes_of`."""
     from studyprep.clock import now as clock_now
 
     latest = (now or clock_now()) + timedelta(days=1)
@@ -119,7 +122,8 @@ def read_history(
         guids = frozenset(_read_guids(conn, path))
         reviews = tuple(_read_reviews(conn, path, latest))
         fields = dict(_read_notes_fields(conn, path, notes_of & guids)) if notes_of else {}
-    return AnkiHistory(guids, reviews, fields)
+        tags = dict(_read_notes_tags(conn, path, notes_of & guids)) if notes_of else {}
+    return AnkiHistory(guids, reviews, fields, tags)
 
 
 @contextlib.contextmanager
@@ -402,6 +406,21 @@ def _read_guids(conn: sqlite3.Connection, origin: Path) -> Iterator[str]:
         raise StudyprepError(f"note {_describe(bad[0])} cannot be read: refused", origin)
     for _, guid in _batches(conn.execute(_NOTES)):
         yield guid
+
+
+def _read_notes_tags(
+    conn: sqlite3.Connection, origin: Path, wanted: frozenset[str]
+) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """`(guid, tags)` of the wanted notes (at most `MAX_TAGS` tags of at most `MAX_TAG` characters each); tags
+    that are not text are refused."""
+    if "tags" not in {str(row[1]).lower() for row in conn.execute("PRAGMA table_xinfo(notes)")}:
+        return
+    for guid, tags in _batches(conn.execute("SELECT guid, tags FROM notes")):
+        if guid not in wanted or tags is None:  # no tags (a hand-made collection may leave them NULL)
+            continue
+        if not isinstance(tags, str):
+            raise StudyprepError(f"note {_describe(guid)} has tags that are {_describe(tags)}: refused", origin)
+        yield str(guid), tuple(tag for tag in tags.split()[:MAX_TAGS] if len(tag) <= MAX_TAG)
 
 
 def _read_notes_fields(conn: sqlite3.Connection, origin: Path, wanted: frozenset[str]) -> Iterator[tuple[str, str]]:

@@ -10,7 +10,10 @@ neutralised here:
 - `{{Front}}` and `{{c1::x}}` are left as they are: Anki fills templates once and never re-reads field
   content as template syntax (verified with the real `anki` library in tests/test_anki_html.py).
 
-MathJax delimiters such as `\\(x\\)` are handled by the note-type templates (class `tex2jax_ignore`).
+Fenced code blocks and pipe tables (found by markdown-it, as the parser finds them) become `<pre><code>` and
+`<table>` inside a `<div class="sp-table">` that scrolls sideways on a phone; their text is escaped the same way.
+
+MathJax delimiters such as `\\(x\\)` are handled by the note-type templates (class `mathjax_ignore`).
 """
 
 from __future__ import annotations
@@ -18,9 +21,16 @@ from __future__ import annotations
 __all__ = ["field_html", "field_text", "inline_html"]
 
 import bisect
+import functools
 import html
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+__all__ = ["field_html", "field_text", "inline_html"]
 
 _BACKTICKS = re.compile(r"`+")
 # No span reaches past the next opening mark of its kind: unpaired runs of marks cost linear time, not a
@@ -86,11 +96,25 @@ def _code_spans(text: str) -> list[tuple[int, int, int, int]]:
 
 
 def field_html(text: str) -> str:
-    """Multi-line document text as safe HTML: lines joined with `<br>`, runs of list items as lists."""
+    """Multi-line document text as safe HTML: lines joined with `<br>`, runs of list items as lists, fenced code
+    as `<pre><code>` and pipe tables as tables."""
+    lines = text.strip().splitlines()
+    blocks: list[str] = []
+    position = 0
+    for start, end, rendered in _code_and_tables(lines):
+        blocks += _line_blocks(lines[position:start])
+        blocks.append(rendered)
+        position = end
+    blocks += _line_blocks(lines[position:])
+    return _join_blocks(blocks)
+
+
+def _line_blocks(lines: list[str]) -> list[str]:
+    """Lines of text and list items as blocks: each text line one block, each run of items one list."""
     blocks: list[str] = []
     items: list[str] = []
     list_tag = ""
-    for line in text.strip().splitlines():
+    for line in lines:
         bullet, numbered = _BULLET.match(line), _NUMBERED.match(line)
         item = bullet or numbered
         tag = "ul" if bullet else "ol"
@@ -107,7 +131,76 @@ def field_html(text: str) -> str:
             blocks.append(inline_html(line.strip()))
     if items:
         blocks.append(_list_html(list_tag, items))
-    return _join_blocks(blocks)
+    return blocks
+
+
+def _code_and_tables(lines: list[str]) -> list[tuple[int, int, str]]:
+    """`(first line, line after, HTML)` of each fenced code block and pipe table, in order."""
+    source = "\n".join(lines)
+    if "```" not in source and "~~~" not in source and "|" not in source:
+        return []  # nothing to find: most fields never reach the Markdown parser
+    tokens = _block_parser().parse(source)
+    found: list[tuple[int, int, str]] = []
+    for token in tokens:
+        if token.map is None or (found and token.map[0] < found[-1][1]):
+            continue
+        if token.type == "fence":
+            found.append((token.map[0], token.map[1], _code_html(token.content, token.info)))
+        elif token.type == "table_open" and token.level == 0:  # a nested one stays lines of text, none lost
+            found.append((token.map[0], token.map[1], _table_html(lines[token.map[0] : token.map[1]])))
+    return found
+
+
+@functools.cache
+def _block_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    # Block structure only (the cells' inline Markdown is ours to render), nesting bounded like the parser's.
+    return MarkdownIt("commonmark", {"maxNesting": 40}).enable("table").disable("inline")
+
+
+_LANGUAGE = re.compile(r"[\w+#.-]{1,40}")
+
+
+def _code_html(code: str, info: str) -> str:
+    """A fenced block: escaped, verbatim lines (indentation kept), the language as a class for the curious."""
+    escaped = html.escape(unicodedata.normalize("NFC", _CONTROL.sub("", code.rstrip("\n"))), quote=True)
+    language = _LANGUAGE.match(info.strip())
+    attribute = f' class="language-{language.group(0)}"' if language else ""
+    return f"<pre><code{attribute}>{escaped.replace('[', _OPEN_BRACKET)}</code></pre>"
+
+
+_ALIGN = {":-": ' style="text-align:left"', "-:": ' style="text-align:right"', "::": ' style="text-align:center"'}
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def _table_html(lines: list[str]) -> str:
+    """A pipe table's lines (header, delimiter row, body) as a table. Cells are split here, not by markdown-it,
+    which drops the cells of a row longer than its header: every cell written is shown."""
+    rows = [_cells(line) for line in lines]
+    aligns = [_ALIGN.get(cell[:1] + cell[-1:], "") for cell in rows[1]] if len(rows) > 1 else []
+    head = _row_html("th", rows[0], aligns)
+    body = "".join(_row_html("td", row, aligns) for row in rows[2:])
+    return (
+        f'<div class="sp-table"><table><thead>{head}</thead>'
+        + (f"<tbody>{body}</tbody>" if body else "")
+        + ("</table></div>")
+    )
+
+
+def _cells(line: str) -> list[str]:
+    row = line.strip()
+    row = row[1:] if row.startswith("|") else row
+    row = row[:-1] if row.endswith("|") and not row.endswith("\\|") else row
+    return [cell.strip().replace("\\|", "|") for cell in _CELL_SPLIT.split(row)]
+
+
+def _row_html(tag: str, cells: list[str], aligns: list[str]) -> str:
+    padded = cells + [""] * (len(aligns) - len(cells))  # a short row gets empty cells, as in GFM
+    rendered = (
+        f"<{tag}{aligns[i] if i < len(aligns) else ''}>{inline_html(cell)}</{tag}>" for i, cell in enumerate(padded)
+    )
+    return "<tr>" + "".join(rendered) + "</tr>"
 
 
 def _emphasis(escaped: str) -> str:
@@ -124,14 +217,18 @@ def _emphasis(escaped: str) -> str:
 
 
 def _list_html(tag: str, items: list[str]) -> str:
-    return f"<{tag}>" + "".join(f"<li>{item}</li>" for item in items) + f"</{tag}>"
+    # Each item finds its own direction: a right-to-left item among English ones reads in its own order.
+    return f"<{tag}>" + "".join(f'<li dir="auto">{item}</li>' for item in items) + f"</{tag}>"
+
+
+_BLOCK_STARTS = ("<ul>", "<ol>", "<pre>", "<div ")
 
 
 def _join_blocks(blocks: list[str]) -> str:
-    # Lists are blocks already; a <br> is needed only between two lines of text.
+    # Lists, code and tables are blocks already; a <br> is needed only between two lines of text.
     out = ""
     for index, block in enumerate(blocks):
-        if index and not block.startswith(("<ul>", "<ol>")) and not blocks[index - 1].startswith(("<ul>", "<ol>")):
+        if index and not block.startswith(_BLOCK_STARTS) and not blocks[index - 1].startswith(_BLOCK_STARTS):
             out += "<br>"
         out += block
     return out
@@ -152,12 +249,52 @@ _BLANK_RUN = re.compile(r"\n\s*\n(\s*\n)+")
 
 def field_text(field: str) -> str:
     """An Anki field's HTML (ours, or what an Anki editor wrote) back as plain document text: line breaks and
-    blocks as lines, list items as `- ` bullets, bold, emphasis and code as Markdown, other tags dropped and
-    character references read (`&lt;b&gt;` is the text `<b>`, never a tag)."""
+    blocks as lines, list items as `- ` bullets, bold, emphasis and code as Markdown, code blocks fenced, tables
+    as pipe tables, other tags dropped and character references read (`&lt;b&gt;` is the text `<b>`, never a tag)."""
+    fenced: list[str] = []  # code blocks are set aside, so no rule below touches their lines
+
+    def set_aside(match: re.Match[str]) -> str:
+        fenced.append(_fenced(match))
+        return f"<br><br>\ue000{len(fenced) - 1}\ue001<br><br>"
+
+    field = _TABLE.sub(_pipe_table, _PRE.sub(set_aside, field.replace("\ue000", "").replace("\ue001", "")))
     text = _ITEM.sub("\n- ", _BREAKS.sub("\n", field))
     text = _LIST_END.sub("\n", _LIST_START.sub("", text))
     for pattern, mark in _MARKS:
         text = pattern.sub(mark, text)
     text = html.unescape(_ANY_TAG.sub("", text)).replace("\xa0", " ")
     lines = [line.rstrip() for line in _CONTROL.sub("", text).splitlines()]
-    return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")
+    text = _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")
+    return _SET_ASIDE.sub(lambda match: fenced[int(match.group(1))], text)
+
+
+_PRE = re.compile(r"<pre\b[^>]*>\s*(?:<code\b([^>]*)>)?(.*?)(?:</code>\s*)?</pre>", re.IGNORECASE | re.DOTALL)
+_CODE_CLASS = re.compile(r"""class\s*=\s*["']?language-([\w+#.-]+)""", re.IGNORECASE)
+_SET_ASIDE = re.compile("\ue000(\\d+)\ue001")
+_TABLE = re.compile(r"<table\b[^>]*>(.*?)</table>", re.IGNORECASE | re.DOTALL)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.IGNORECASE | re.DOTALL)
+_CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t[hd]>", re.IGNORECASE | re.DOTALL)
+
+
+def _fenced(match: re.Match[str]) -> str:
+    """A `<pre>` block as a fenced code block: its lines verbatim, its language after the fence."""
+    language = _CODE_CLASS.search(match.group(1) or "")
+    code = html.unescape(_ANY_TAG.sub("", re.sub(r"<br\s*/?>", "\n", match.group(2), flags=re.IGNORECASE)))
+    code = _CONTROL.sub("", code.replace("\xa0", " ")).strip("\n")
+    fence = "~~~" if "```" in code else "```"
+    return f"{fence}{language.group(1) if language else ''}\n{code}\n{fence}"
+
+
+def _pipe_table(match: re.Match[str]) -> str:
+    """A `<table>` as a pipe table, its first row the header (Markdown tables always have one)."""
+    rows = [[_cell_text(cell) for _, cell in _CELL.findall(row)] for row in _ROW.findall(match.group(1))]
+    rows = [row for row in rows if row]
+    if not rows:
+        return "\n"
+    lines = ["| " + " | ".join(row) + " |" for row in rows]
+    lines.insert(1, "|" + "---|" * len(rows[0]))
+    return "<br><br>" + "<br>".join(html.escape(line, quote=False) for line in lines) + "<br><br>"
+
+
+def _cell_text(cell: str) -> str:
+    return " ".join(field_text(cell).split()).replace("|", "\\|")

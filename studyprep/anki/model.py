@@ -44,7 +44,7 @@ from studyprep.cards.ids import slugify
 FIELDS: tuple[str, ...] = ("Prompt", "Context", "Back", "Notes", "Category", "Source")
 TEMPLATE_NAME = "Card 1"
 # Unix time of the last change to the templates or CSS; Anki replaces a note type only with a newer one.
-TEMPLATE_REVISION = 1_796_601_600  # 2026-12-07T00:00:00Z
+TEMPLATE_REVISION = 1_796_670_000  # 2026-12-07T19:00:00Z
 ID_FLOOR = 1 << 30
 ID_SPAN = 1 << 30
 TAG_PREFIX_ROOT = "studyprep"
@@ -120,13 +120,22 @@ CSS = """\
 .sp-label { font-size: 0.72em; color: var(--sp-muted); text-transform: uppercase; }
 .sp-empty { color: var(--sp-muted); font-style: italic; }
 .sp-source { font-size: 0.7em; color: var(--sp-muted); margin-top: 1.4em; }
-.sp ul, .sp ol { margin: 0.3em 0; padding-left: 1.3em; }
-.sp li { margin: 0.2em 0; }
+.sp ul, .sp ol { margin: 0.3em 0; padding: 0; }
+.sp li { margin: 0.2em 0; margin-inline-start: 1.3em; }  /* on its own start side: an item may be right-to-left */
 .sp code {
   font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
   font-size: 0.88em; background: var(--sp-code-bg); border-radius: 4px; padding: 0.05em 0.3em;
   white-space: pre-wrap;
 }
+.sp pre {
+  background: var(--sp-code-bg); border-radius: 6px; padding: 0.5em 0.7em; margin: 0.5em 0;
+  overflow-x: auto; max-width: 100%; box-sizing: border-box; line-height: 1.35;
+}
+.sp pre code { background: none; padding: 0; border-radius: 0; white-space: pre; font-size: 0.8em; }
+.sp-table { overflow-x: auto; max-width: 100%; margin: 0.5em 0; }
+.sp table { border-collapse: collapse; font-size: 0.85em; }
+.sp th, .sp td { border: 1px solid var(--sp-rule); padding: 0.25em 0.5em; vertical-align: top; overflow-wrap: normal; }
+.sp th { background: var(--sp-code-bg); font-weight: 600; }
 hr#answer { border: 0; border-top: 1px solid var(--sp-rule); margin: 1em 0; }
 @media (max-width: 480px) { .card { font-size: 18px; padding: 8px 10px; } }
 """
@@ -250,6 +259,15 @@ def anki_tags(kind: str, category: list[str], tags: list[str], suspended: bool, 
     if retired:
         wanted.append(RETIRED_TAG)
     return list(dict.fromkeys(tag for tag in wanted if tag))
+
+
+def tags_added_in_anki(exported: list[str], in_anki: tuple[str, ...] | list[str]) -> list[str]:
+    """The tags a note has in Anki that studyprep did not write (`exported`, from `anki_tags`): the user's own,
+    added there. Anki matches tags case-insensitively; anything under studyprep's root is studyprep's."""
+    ours = {tag.casefold() for tag in exported}
+    root = TAG_PREFIX_ROOT.casefold() + "::"
+    added = (tag for tag in in_anki if tag.casefold() not in ours and not tag.casefold().startswith(root))
+    return list(dict.fromkeys(safe_tag(tag) for tag in added if safe_tag(tag)))
 
 
 @cache

@@ -9,6 +9,11 @@ number by the difference between the package's "today" and the collection's, so 
 same calendar day. Each studyprep review's revlog id is its time in milliseconds (Anki's convention), which is
 how `anki-pull` knows it again (within `SAME_ANSWER_MS`: answers given in one millisecond move up to keep ids
 unique); reviews pulled from Anki keep their own revlog id.
+
+The package says its scheduler is v2 (`schedVer` in the collection's settings; genanki writes none, which
+means v1): Anki reads a v1 package's learning and relearning answers as the v1 scheduler's three buttons and
+moves them up one (good becomes easy, hard becomes good; seen with the anki library), so the history would
+arrive changed and `anki-pull` would take studyprep's own answers back as new ones.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ __all__ = [
     "CardProgress",
     "RevlogRow",
     "ScheduledCard",
+    "ScheduledPackage",
     "card_progress",
     "is_exported_answer",
     "revlog_id",
@@ -142,6 +148,22 @@ def _state_name(state_json: str | None) -> str:
     except (ValueError, TypeError, IndexError, KeyError):
         return "new"
     return {1: "learning", 2: "review", 3: "relearning"}.get(value, "new")
+
+
+# The v2 scheduler's revlog buttons are the v3 scheduler's (1 again .. 4 easy) in every kind of answer.
+SCHEDULER_VERSION = 2
+
+
+class ScheduledPackage(genanki.Package):
+    """A genanki package whose collection says which scheduler wrote its history (see the module doc)."""
+
+    def write_to_db(self, cursor: Any, timestamp: float, id_gen: Any) -> None:
+        """genanki's collection, with `schedVer` set in its settings."""
+        super().write_to_db(cursor, timestamp, id_gen)
+        (conf,) = cursor.execute("SELECT conf FROM col").fetchone()
+        settings = json.loads(conf)
+        settings["schedVer"] = SCHEDULER_VERSION
+        cursor.execute("UPDATE col SET conf = ?", (json.dumps(settings, sort_keys=True),))
 
 
 class ScheduledCard(genanki.Card):

@@ -97,6 +97,7 @@ class PullResult:
     hint: str = ""
     skipped_decks: dict[str, str] = field(default_factory=dict)  # file cannot be read: reviews not pulled yet
     notes: list[PulledNotes] = field(default_factory=list)  # answers written in Anki, brought into deck files
+    tags_added: int = 0  # tags added to studyprep's notes in Anki, brought into the cards' tags
 
     def to_json(self) -> dict[str, Any]:
         """Machine-readable summary for `--json`."""
@@ -113,6 +114,7 @@ class PullResult:
             "hint": self.hint,
             "skipped_decks": [{"deck": slug, "error": error} for slug, error in self.skipped_decks.items()],
             "notes": [pulled.to_json() for pulled in self.notes],
+            "tags_added": self.tags_added,
         }
 
 
@@ -138,47 +140,89 @@ def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
             _store_reviews(workspace, ours, mapping, result)
             for card in result.cards:
                 card.prompt = prompts[(card.deck, card.card_id)]
-        result.notes = pull_notes(workspace, history, mapping, now)
+        result.notes, result.tags_added = pull_notes(workspace, history, mapping, now)
     return result
 
 
 def pull_notes(
     workspace: Workspace, history: AnkiHistory, mapping: dict[str, tuple[str, str]], now: datetime
-) -> list[PulledNotes]:
-    """Bring the Notes field of studyprep's notes in `history` into the deck files' `notes` (see `anki.answers`)
-    and record the exchange; return the cards whose notes changed."""
-    by_deck: dict[str, dict[str, str]] = defaultdict(dict)
+) -> tuple[list[PulledNotes], int]:
+    """Bring the Notes field of studyprep's notes in `history` into the deck files' `notes` (see `anki.answers`),
+    and the tags added to them in Anki into the cards' `tags` (so an export, which replaces a note's tags, keeps
+    them); record the exchange. Return the cards whose notes changed, and how many tags were added."""
+    by_deck: dict[str, _DeckFromAnki] = defaultdict(_DeckFromAnki)
     for guid, anki_field in history.notes_fields.items():
         slug, card_id = mapping[guid]
-        by_deck[slug][card_id] = anki_field
+        by_deck[slug].fields[card_id] = anki_field
+    for guid, tags in history.notes_tags.items():
+        slug, card_id = mapping[guid]
+        by_deck[slug].tags[card_id] = tags
     exchange = load_exchange(workspace)
     pulled: list[PulledNotes] = []
-    for slug, fields in sorted(by_deck.items()):
-        cards, record = _pull_deck_notes(workspace, slug, fields, exchange.deck(slug), now)
+    tags_added = 0
+    for slug, from_anki in sorted(by_deck.items()):
+        cards, added, record = _pull_deck_notes(workspace, slug, from_anki, exchange.deck(slug), now)
         pulled += cards
+        tags_added += added
         exchange = exchange.but(slug, record)
     if by_deck:
         save_exchange(workspace, exchange)
-    return pulled
+    return pulled, tags_added
+
+
+@dataclass
+class _DeckFromAnki:
+    """What Anki holds of one deck's notes: each card's Notes field and tags."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _pull_deck_notes(
-    workspace: Workspace, slug: str, fields: dict[str, str], previous: DeckExchange, now: datetime
-) -> tuple[list[PulledNotes], DeckExchange]:
-    """One deck's notes merged in (the deck file as read under its lock decides), and its new exchange record."""
+    workspace: Workspace, slug: str, from_anki: _DeckFromAnki, previous: DeckExchange, now: datetime
+) -> tuple[list[PulledNotes], int, DeckExchange]:
+    """One deck's notes and tags merged in (the deck file as read under its lock decides), how many tags were
+    added, and its new exchange record."""
     from studyprep.store.cardedit import changed, rewrite_deck
 
     merges: dict[str, NotesPull] = {}
+    added: dict[str, list[str]] = {}
 
     def change(deck: Deck) -> list[Card]:
         merges.clear()
-        merges.update(_merges(deck, fields, previous, now))
-        return [changed(card, notes=merges[card.id].notes) if _takes(merges, card) else card for card in deck.cards]
+        merges.update(_merges(deck, from_anki.fields, previous, now))
+        added.clear()
+        added.update(_added_tags(deck, from_anki.tags))
+        return [_with_pulled(card, merges, added.get(card.id, []), changed) for card in deck.cards]
 
     deck = rewrite_deck(workspace, slug, change)
     taken = [card for card in deck.cards if _takes(merges, card)]
     cards = [PulledNotes(slug, card.id, card.prompt, merges[card.id].outcome) for card in taken]
-    return cards, _recorded(previous, merges, now)
+    return cards, sum(map(len, added.values())), _recorded(previous, merges, now)
+
+
+def _with_pulled(card: Card, merges: dict[str, NotesPull], tags: list[str], changed: Any) -> Card:
+    """The card with its merged notes (when Anki's changed them) and the tags added in Anki."""
+    updates: dict[str, Any] = {}
+    if _takes(merges, card):
+        updates["notes"] = merges[card.id].notes
+    if tags:
+        updates["tags"] = [*card.tags, *tags]
+    return changed(card, **updates) if updates else card
+
+
+def _added_tags(deck: Deck, tags: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    """Per card, the tags its note has in Anki that an export of it would not write: added there by the user."""
+    from studyprep.anki.model import anki_tags, tags_added_in_anki
+
+    added = {}
+    for card in deck.cards:
+        if card.id in tags:
+            exported = anki_tags(card.kind, card.category, card.tags, card.suspended, card.retired is not None)
+            new = tags_added_in_anki(exported, tags[card.id])
+            if new:
+                added[card.id] = new
+    return added
 
 
 def _merges(deck: Deck, fields: dict[str, str], previous: DeckExchange, now: datetime) -> dict[str, NotesPull]:

@@ -215,7 +215,7 @@ def build_package(
 
     With the `exchange` record of earlier exports, a note changed since gets the time `now` (or its card's
     own, if later), so Anki takes it over the copy it has."""
-    import genanki
+    from studyprep.anki.progress import ScheduledPackage
 
     note_ids = _note_ids(decks)
     names = _anki_names(decks)
@@ -227,7 +227,7 @@ def build_package(
         summaries.append(summary)
         if progress is not None:
             progress(done, len(decks), deck.slug)
-    return BuiltPackage(genanki.Package(list(anki_decks.values())), summaries)
+    return BuiltPackage(ScheduledPackage(list(anki_decks.values())), summaries)
 
 
 def exportable_cards(deck: Deck) -> list[Card]:

@@ -134,6 +134,8 @@ def _pulled_notes(result: PullResult) -> None:
     both = [pulled for pulled in result.notes if pulled.outcome == "both"]
     if taken:
         out.print(Text(f"{count(len(taken), 'answer')} written in Anki taken into the deck files", style="green"))
+    if result.tags_added:
+        out.print(Text(f"{count(result.tags_added, 'tag')} added in Anki kept in the cards' tags", style="green"))
     if both:
         out.print(
             Text(
