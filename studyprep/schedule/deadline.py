@@ -213,6 +213,17 @@ def recall_at(scheduler: Scheduler, state: FsrsCard | None, moment: datetime) ->
     return forgetting_curve(scheduler, (moment - state.last_review) / DAY, state.stability)
 
 
+def recall_at_us(scheduler: Scheduler, stability: float | None, last_review_us: int | None, moment_us: int) -> float:
+    """`recall_at` from stored columns (moments in microseconds since the epoch, as the review database keeps
+    them), without an fsrs Card: the same float, as a timedelta divided by a day is its microseconds over a day's."""
+    if last_review_us is None or stability is None:
+        return 0.0
+    return forgetting_curve(scheduler, (moment_us - last_review_us) / _DAY_US, stability)
+
+
+_DAY_US = 86_400_000_000
+
+
 def finish_steps(scheduler: Scheduler, state: FsrsCard, rating: Rating = Rating.Good) -> tuple[FsrsCard, int]:
     """Run a card through its remaining same-day (re)learning steps; return the state and the answers used."""
     answers = 0
