@@ -303,10 +303,11 @@ def project_plan(
         round(introduced_today * len(sample) / (len(cards) or 1)),
     )
     first = _today_counts(cards, goal, now, model, answered_today, introduced_today) if sampled else None
+    finals: dict[tuple[object, ...], tuple[float, float]] = {}  # final reviews weighed, kept across the days
     while when < goal.interview:
         candidates = [Candidate(c.key, c.likely(), c.order) for c in sample]
         plan = plan_today(candidates, when, sample_goal, model, tuning=tuning,
-                          answered_today=done[0], introduced_today=done[1])  # fmt: skip
+                          answered_today=done[0], introduced_today=done[1], finals=finals)  # fmt: skip
         done = (0, 0)
         day = ProjectedDay(when, 0.0, 0.0, 0.0)
         answers = 0.0
