@@ -4,6 +4,11 @@ Figures (each beside the same work done directly with `fsrs` + `sqlite3`, as a r
 - `studyprep due` wall time as a subprocess (target < 300 ms);
 - rating a card -> next card ready and drawn, in process (target < 15 ms), and through a real pty;
 - peak memory (max RSS) of a review session process (target < 200 MB).
+And beside Anki (a collection built with the `anki` library to the same cards, seen cards, due cards and log
+rows; `bench.anki_reference`), in CPU time, which repeats on a loaded machine where wall time does not:
+- rating -> next card (`ReviewSession.answer`, which records the answer and reads the next card) beside Anki's
+  `answer_card` + `get_queued_cards` (goal <= 3x), on the habit workspace (about 2% of seen cards due today) and
+  on a backlog one (about 70% due: 56,000 at 100k cards).
 
 The history is generated as database rows directly (fast); deck files are real YAML and the mirror is
 recorded as up to date, as it would be after the first `due`. Sizes: BENCH_REVIEW_CARDS (default 100000).
@@ -21,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -87,8 +93,14 @@ scheduler = fsrs.Scheduler()
 """
 
 
-def generate(root: Path, total_cards: int, seed: int = 11) -> dict[str, float]:
-    """Write deck YAML files, default plans and a year of review rows; return timings in seconds."""
+HABIT = (-1.0, 49.0)  # due dates, in days from now, of the seen cards: about 2% due today
+BACKLOG = (-35.0, 15.0)  # about 70% due today (a user back after weeks away)
+ANSWER_GOAL = 3.0  # rating -> next card at most this many times Anki's
+
+
+def generate(root: Path, total_cards: int, seed: int = 11, due_days: tuple[float, float] = HABIT) -> dict[str, float]:
+    """Write deck YAML files, default plans and a year of review rows (the seen cards due `due_days` from now,
+    spread evenly); return timings in seconds and the log rows written."""
     from studyprep.store.db import open_store, state_json, to_us
     from studyprep.store.plan import StudyPlan, save_plan
     from studyprep.store.workspace import Workspace
@@ -134,14 +146,15 @@ def generate(root: Path, total_cards: int, seed: int = 11) -> dict[str, float]:
         )
         save_plan(workspace, StudyPlan(deck=slug, time_zone="UTC"))
         for card in cards[: int(per_deck * 0.8)]:  # 80% of cards were seen during the year
-            log_rows += _history(conn, chooser, slug, card["id"], state_json, to_us)
+            log_rows += _history(conn, chooser, slug, card["id"], state_json, to_us, due_days)
     conn.execute(
         "UPDATE cards SET seen = 1 WHERE EXISTS"
         " (SELECT 1 FROM card_state s WHERE s.deck = cards.deck AND s.card_id = cards.card_id)"
     )
     conn.execute("COMMIT")
+    seen = conn.execute("SELECT count(*) FROM card_state").fetchone()[0]
     store.close()
-    return {"generate_s": time.perf_counter() - started, "log_rows": log_rows}
+    return {"generate_s": time.perf_counter() - started, "log_rows": log_rows, "seen": seen}
 
 
 def _card(slug: str, index: int, stamp: str) -> dict[str, object]:
@@ -164,7 +177,7 @@ def _card(slug: str, index: int, stamp: str) -> dict[str, object]:
     }
 
 
-def _history(conn, chooser: random.Random, slug: str, card_id: str, state_json, to_us) -> int:
+def _history(conn, chooser: random.Random, slug: str, card_id: str, state_json, to_us, due_days) -> int:
     """A handful of reviews over the past year, ending in a Review-state card due somewhere around now."""
     from fsrs import Card, State
 
@@ -201,8 +214,8 @@ def _history(conn, chooser: random.Random, slug: str, card_id: str, state_json, 
         last = after
     if last is None:
         return 0
-    # Spread due dates so that about 2% of seen cards are due today, as in a steady daily habit.
-    last.due = NOW + timedelta(days=chooser.uniform(-1.0, 49.0))
+    # Spread due dates: with HABIT about 2% of seen cards are due today, as in a steady daily habit.
+    last.due = NOW + timedelta(days=chooser.uniform(*due_days))
     conn.executemany(
         "INSERT INTO review_log (deck, card_id, rating, reviewed_at, duration_ms, state_before, state_after, was_new)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -241,8 +254,20 @@ def measure_due(root: Path) -> tuple[float, float]:
     return ours, median_wall_ms(direct, env=env)
 
 
-def measure_answer(root: Path, answers: int = 200) -> tuple[float, float, float]:
-    """Median ms from a rating to the next card ready and drawn; the reference; and the session setup ms."""
+@dataclass(frozen=True)
+class AnswerFigures:
+    """Rating -> next card in one session: median wall ms (drawn), median CPU ms of the answer alone (recorded,
+    next card chosen and read) and drawn, the session's setup ms, and the cards it had due."""
+
+    wall_ms: float
+    cpu_ms: float
+    cpu_drawn_ms: float
+    setup_ms: float
+    due: int
+
+
+def measure_answer(root: Path, answers: int = 200) -> AnswerFigures:
+    """Rating -> next card figures of a session over every deck, answering Good (every fifth Again)."""
     from rich.console import Console
 
     from studyprep.commands.review import open_session
@@ -253,18 +278,23 @@ def measure_answer(root: Path, answers: int = 200) -> tuple[float, float, float]
     started = time.perf_counter()
     with open_session(workspace, [], NOW, new=0) as session:
         setup_ms = (time.perf_counter() - started) * 1000
+        due = len(session.queue)
         screen = ReviewScreen(session, Console(file=io.StringIO(), width=100), KeyReader(io.StringIO()))
-        times = []
-        for _ in range(answers):
+        walls, cpu, cpu_drawn = [], [], []
+        for number in range(answers):
             if session.current is None:
                 break
             session.reveal()
             screen.draw()  # the back with the four intervals, as on screen before the key
-            start = time.perf_counter()
-            session.answer(3)
+            start, start_cpu = time.perf_counter(), time.process_time()
+            session.answer(1 if number % 5 == 4 else 3)
+            answered_cpu = time.process_time()
             screen.draw()
-            times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), _direct_answer(root, answers), setup_ms
+            walls.append((time.perf_counter() - start) * 1000)
+            cpu.append((answered_cpu - start_cpu) * 1000)
+            cpu_drawn.append((time.process_time() - start_cpu) * 1000)
+    median = statistics.median
+    return AnswerFigures(median(walls), median(cpu), median(cpu_drawn), setup_ms, due)
 
 
 def _direct_answer(root: Path, answers: int) -> float:
@@ -380,15 +410,17 @@ def run() -> list[tuple[str, str]]:
                 f"{due_ms:.0f} ms (target < 300) vs direct sqlite3 {due_ref:.0f} ms, ratio {_ratio(due_ms, due_ref)}",
             )
         )
-        answer_ms, answer_ref, setup_ms = measure_answer(root)
+        answer = measure_answer(root)
+        answer_ref = _direct_answer(root, 200)
         figures.append(
             (
                 "rating -> next card",
-                f"{answer_ms:.2f} ms (target < 15) vs direct fsrs+sqlite3"
-                f" {answer_ref:.2f} ms, ratio {_ratio(answer_ms, answer_ref)}",
+                f"{answer.wall_ms:.2f} ms (target < 15) vs direct fsrs+sqlite3"
+                f" {answer_ref:.2f} ms, ratio {_ratio(answer.wall_ms, answer_ref)}",
             )
         )
-        figures.append(("session start (queue over all decks)", f"{setup_ms:.0f} ms"))
+        figures.append(("session start (queue over all decks)", f"{answer.setup_ms:.0f} ms"))
+        figures.append(_beside_anki("habit", total, made, answer))
         pty_ms = measure_pty(root)
         if pty_ms is not None:
             figures.append(
@@ -405,7 +437,35 @@ def run() -> list[tuple[str, str]]:
                 f" {memory_ref:.0f} MB, ratio {_ratio(memory, memory_ref)}",
             )
         )
+    figures += _backlog(total)
     return figures
+
+
+def _backlog(total: int) -> list[tuple[str, str]]:
+    """Rating -> next card beside Anki's on a workspace where most seen cards are due (a long lane of reviews)."""
+    with tempfile.TemporaryDirectory(prefix="studyprep-bench-review-") as folder:
+        root = Path(folder) / "ws"
+        made = generate(root, total, due_days=BACKLOG)
+        return [_beside_anki("backlog", total, made, measure_answer(root))]
+
+
+def _beside_anki(name: str, total: int, made: dict[str, float], answer: AnswerFigures) -> tuple[str, str]:
+    """studyprep's rating -> next card (CPU) beside Anki's answer_card + get_queued_cards on a collection of the
+    same size, with whether it meets its goal."""
+    from bench.anki_reference import AnkiSize, answer_ms, build_collection
+
+    size = AnkiSize(cards=total, seen=int(made["seen"]), due=answer.due, reviews=int(made["log_rows"]))
+    started = time.perf_counter()
+    anki = answer_ms(build_collection(size))
+    built = time.perf_counter() - started
+    ratio = answer.cpu_ms / anki
+    verdict = "meets" if ratio <= ANSWER_GOAL else "MISSES"
+    return (
+        f"rating -> next card, {answer.due} due ({name}), CPU",
+        f"{answer.cpu_ms:.2f} ms ({answer.cpu_drawn_ms:.2f} ms drawn) vs Anki answer_card + get_queued_cards"
+        f" {anki:.2f} ms: {ratio:.1f}x, {verdict} the goal <= {ANSWER_GOAL:.0f}x (Anki: {size.describe()},"
+        f" built in {built:.0f} s)",
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,11 @@ largest pool worker's times the workers it could run) at 100k, beside the refere
 Then the time from starting `studyprep review` in a real pty to its first card on screen (target < 500 ms),
 also for the first session of a study day. Growth is each size's figure over the one before (linear = 10x).
 A fifth of the cards are never seen; the first `decks` of a study day is also measured with every card seen.
+Beside Anki, in CPU time (a whole process's user + system time, which repeats on a loaded machine where wall
+time does not), with an Anki collection built by the `anki` library to the same cards, seen cards, cards due
+today and log rows (`bench.anki_reference`): `readiness` beside Anki open + counts + deck tree (goal <= 1x),
+`decks` as the first command of a study day beside Anki open + deck tree (goal <= 1.5x), `due` beside Anki
+open + counts (goal <= 1x). A figure that misses its goal says so.
 Sizes: BENCH_SCALE_CARDS (comma-separated; default 1000,10000,100000).
 """
 
@@ -30,6 +35,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench.anki_reference import AnkiSize, build_collection, open_counts_ms, open_counts_tree_ms, open_tree_ms
 from bench.review import DECKS, NOW, PEAK, _card, _env
 
 REVIEWS_PER_CARD = 10
@@ -194,15 +200,72 @@ def first_of_day_ms(root: Path, args: list[str], runs: int = 3) -> float:
     return statistics.median(walls)
 
 
-def _first_of_day_all_seen(size: int) -> tuple[str, str]:
+def _first_of_day_all_seen(size: int) -> list[tuple[str, str]]:
     """The first `decks` of a study day when every card has been seen: no day is filled by new cards, so each
-    deck's plan assesses its reviews (with a fifth of the cards unseen, the new cards fill the first days)."""
+    deck's plan assesses its reviews (with a fifth of the cards unseen, the new cards fill the first days).
+    Beside Anki's on a collection of the same size."""
     with tempfile.TemporaryDirectory(prefix="studyprep-bench-scale-") as folder:
         root = Path(folder) / "ws"
-        generate(root, size, seen_share=1.0)
+        logged = generate(root, size, seen_share=1.0)
         first_of_day = first_of_day_ms(root, ["decks"])
-    return (f"decks first of a study day @ {size}, every card seen", f"{first_of_day:.0f} ms (target < 1000): it"
-            f" decides the {DECKS} day plans, each assessing its weakest reviews")  # fmt: skip
+        figures = [(f"decks first of a study day @ {size}, every card seen", f"{first_of_day:.0f} ms (target <"
+                    f" 1000): it decides the {DECKS} day plans, each assessing its weakest reviews")]  # fmt: skip
+        return figures + beside_anki(root, anki_size(root, size, logged), f"{size}, every card seen")
+
+
+# (command, first of a study day, the Anki reference, goal as a ratio to it)
+BESIDE_ANKI = (
+    ("readiness", False, "open + counts + deck tree", 1.0),
+    ("decks", True, "open + deck tree", 1.5),
+    ("due", False, "open + counts", 1.0),
+)
+
+
+def cpu_ms(root: Path, args: list[str], new_day: bool = False, runs: int = 3) -> float:
+    """Median CPU ms (user + system) of `studyprep ARGS` as a process, after a warm-up run; with `new_day`, each
+    run first forgets the kept day plans, as the first command of a study day finds them."""
+    from bench.common import child_cpu_ms
+    from studyprep.store.db import database_path
+    from studyprep.store.workspace import Workspace
+
+    if not new_day:
+        return child_cpu_ms([sys.executable, "-m", "studyprep", *args], runs=runs, env=_env(root))
+
+    def forget_day_plans() -> list[str]:
+        with contextlib.closing(sqlite3.connect(database_path(Workspace(root)))) as conn, conn:
+            conn.execute("DELETE FROM day_plan")
+        return [sys.executable, "-m", "studyprep", *args]
+
+    return child_cpu_ms(forget_day_plans, runs=runs, env=_env(root))
+
+
+def anki_size(root: Path, size: int, logged: int) -> AnkiSize:
+    """The Anki collection matching the workspace: its cards, seen cards, cards due today and log rows."""
+    from studyprep.store.db import database_path, to_us
+    from studyprep.store.workspace import Workspace
+
+    day_end = to_us(NOW.replace(hour=4) + timedelta(days=1))
+    with contextlib.closing(sqlite3.connect(database_path(Workspace(root)))) as conn:
+        seen, due = conn.execute("SELECT count(*), sum(due < ?) FROM card_state", (day_end,)).fetchone()
+    return AnkiSize(cards=size, seen=seen, due=due or 0, reviews=logged)
+
+
+def beside_anki(root: Path, size: AnkiSize, label: str) -> list[tuple[str, str]]:
+    """studyprep's CPU figures beside Anki's on a collection of the same size, each with its goal met or missed."""
+    started = time.perf_counter()
+    collection = build_collection(size)
+    built = time.perf_counter() - started
+    references = {"open + counts + deck tree": open_counts_tree_ms(collection), "open + deck tree":
+                  open_tree_ms(collection), "open + counts": open_counts_ms(collection)}  # fmt: skip
+    figures = [(f"Anki collection @ {label}", f"{size.describe()} (built in {built:.0f} s)")]
+    for command, new_day, reference, goal in BESIDE_ANKI:
+        ours = cpu_ms(root, [command], new_day=new_day)
+        ratio = ours / references[reference]
+        verdict = "meets" if ratio <= goal else "MISSES"
+        name = f"{command}{' first of a study day' if new_day else ''} CPU @ {label}"
+        figures.append((name, f"{ours:.0f} ms vs Anki {reference} {references[reference]:.0f} ms: {ratio:.2f}x,"
+                        f" {verdict} the goal <= {goal:g}x"))  # fmt: skip
+    return figures
 
 
 def run() -> list[tuple[str, str]]:
@@ -236,6 +299,7 @@ def run() -> list[tuple[str, str]]:
                 figures.append((f"{command} @ {size}", f"{wall:.0f} ms (target < 1000; first run {first_run:.0f} ms"
                                 f"{new_day}), peak {peak:.0f} MB (target < 300); {label} {reference:.0f} ms,"
                                 f" ratio {wall / reference:.1f}x"))  # fmt: skip
+            figures += beside_anki(root, anki_size(root, size, logged), str(size))
             first = first_card_ms(root)
             if first is not None:
                 measured.setdefault("review first card", {})[size] = first
@@ -243,7 +307,7 @@ def run() -> list[tuple[str, str]]:
                 figures.append((f"review first card @ {size}", f"{first:.0f} ms from start to the card on screen"
                                 f" (target < 500; first session of a study day {new_day:.0f} ms, deciding the"
                                 f" {DECKS} day plans); bare python + sqlite3 {bare:.0f} ms"))  # fmt: skip
-    figures.append(_first_of_day_all_seen(sizes[-1]))
+    figures += _first_of_day_all_seen(sizes[-1])
     for command, by_size in measured.items():
         steps = sorted(by_size)
         growth = ", ".join(f"{by_size[b] / by_size[a]:.1f}x for {b // a}x cards" for a, b in itertools.pairwise(steps))

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from studyprep.schedule.deadline import recall_at
+from studyprep.schedule.deadline import recall_at_us
+from studyprep.store.db import to_us
 
 if TYPE_CHECKING:
     from fsrs import Scheduler
@@ -52,12 +53,15 @@ def answer_coverage(
 ) -> AnswerCoverage:
     """The deck's question cards with and without notes; the unanswered ones by predicted recall at `moment`,
     lowest first (document order among equals: never-seen questions all count 0)."""
-    questions = store.questions_answered(deck)
-    states = store.card_states(deck)
+    # From the stored columns, not fsrs Cards: at 100k cards, building every card's state was most of this.
+    questions = store.question_recall_rows(deck)
+    moment_us = to_us(moment)
     unanswered = [
-        (recall_at(scheduler, states.get(card_id), moment), position, card_id, prompt)
-        for position, (card_id, prompt, has_notes) in enumerate(questions)
+        (recall_at_us(scheduler, stability, last_review, moment_us), position, card_id)
+        for position, (card_id, has_notes, stability, last_review) in enumerate(questions)
         if not has_notes
     ]
-    weakest = tuple(Unanswered(card_id, prompt, recall) for recall, _, card_id, prompt in sorted(unanswered)[:limit])
+    chosen = sorted(unanswered)[:limit]
+    prompts = store.prompts(deck, [card_id for *_, card_id in chosen])
+    weakest = tuple(Unanswered(card_id, prompts.get(card_id, ""), recall) for recall, _, card_id in chosen)
     return AnswerCoverage(len(questions) - len(unanswered), len(questions), weakest)

@@ -234,6 +234,17 @@ def recall_at(scheduler: Scheduler, state: FsrsCard | None, moment: datetime) ->
     return forgetting_curve(scheduler, (moment - state.last_review) / DAY, state.stability)
 
 
+def recall_at_us(scheduler: Scheduler, stability: float | None, last_review_us: int | None, moment_us: int) -> float:
+    """`recall_at` from stored columns (moments in microseconds since the epoch, as the review database keeps
+    them), without an fsrs Card: the same float, as a timedelta divided by a day is its microseconds over a day's."""
+    if last_review_us is None or stability is None:
+        return 0.0
+    return forgetting_curve(scheduler, (moment_us - last_review_us) / _DAY_US, stability)
+
+
+_DAY_US = 86_400_000_000
+
+
 def finish_steps(scheduler: Scheduler, state: FsrsCard, rating: Rating = Rating.Good) -> tuple[FsrsCard, int]:
     """Run a card through its remaining same-day (re)learning steps; return the state and the answers used."""
     answers = 0
@@ -296,6 +307,9 @@ class _Horizon:
     interview: datetime
     tuning: Tuning
     price: float = 0.0  # of an answer for a building review
+    # Final reviews already weighed, by state and moments (`plan_today`'s `finals`): kept across the days of a
+    # projection, where a card not studied is weighed again each day with the same last session.
+    finals: dict[tuple[object, ...], tuple[float, float]] | None = field(default=None, compare=False)
 
     @property
     def today_is_last(self) -> bool:
@@ -332,8 +346,17 @@ class _Horizon:
 
     def with_final_review(self, state: FsrsCard) -> tuple[float, float]:
         """Expected recall at the interview after one final review in the last session, and its answers."""
+        # All it depends on (the card's id and due do not enter fsrs's review or the forgetting curve).
+        key = (state.state, state.step, state.stability, state.difficulty, state.last_review, self.last_session,
+               self.interview)  # fmt: skip
+        found = None if self.finals is None else self.finals.get(key)
+        if found is not None:
+            return found
         final = review_outcomes(self.scheduler, state, self.last_session)
-        return final.expected(self.scheduler, self.interview), final.answers
+        found = final.expected(self.scheduler, self.interview), final.answers
+        if self.finals is not None:
+            self.finals[key] = found
+        return found
 
     def value(self, state: FsrsCard) -> float:
         """What the card is worth on the day from `state`: the better of no more review or one final review
@@ -564,18 +587,21 @@ def plan_today(
     answered_today: int = 0,
     introduced_today: int = 0,
     tuning: Tuning | None = None,
+    finals: dict[tuple[object, ...], tuple[float, float]] | None = None,
 ) -> TodayPlan | None:
     """Pick and order today's cards for the deadline; None once the interview has passed (plain FSRS then).
 
     `answered_today` and `introduced_today` count what earlier sessions of the same day already did, so
     several sessions a day share one budget. The budget counts answers, including (re)learning steps.
+    `finals`: a dict a caller planning several days with one scheduler keeps, so that a card's final review
+    is weighed once per state (`projection.project_plan`).
     """
     tuning = tuning or Tuning()
     sessions = sessions_left(now, goal.interview)
     if sessions == 0:
         return None
     price = _building_price(sessions, tuning)
-    horizon = _Horizon(scheduler, now, now + (sessions - 1) * DAY, goal.interview, tuning, price)
+    horizon = _Horizon(scheduler, now, now + (sessions - 1) * DAY, goal.interview, tuning, price, finals)
     plan = TodayPlan(final_days=sessions <= tuning.final_window_days)
     learning = sorted(
         (c for c in candidates if c.state is not None and c.state.state != State.Review and c.state.due <= now),

@@ -182,6 +182,7 @@ def _fingerprint(store: ReviewStore, day: DeckDay, now: datetime) -> str | None:
 def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> DayPlan | None:
     """Run the deadline policy on the deck's stored states: the day's plan (None for none)."""
     from studyprep.schedule.deadline import Candidate, DeadlineGoal, plan_today
+    from studyprep.schedule.projection import MemoScheduler
     from studyprep.schedule.readiness import Budget, user_pace
 
     plan = day.plan
@@ -191,7 +192,9 @@ def _decide(store: ReviewStore, day: DeckDay, now: datetime) -> DayPlan | None:
     pace, _ = user_pace(store, day.slug)
     budget = Budget(cards=plan.daily_budget_cards, minutes=plan.daily_budget_minutes).answers(pace)
     answered = store.answers_since(day.slug, day.day_start)
-    scheduler = plan.fsrs_scheduler(fuzz=False)
+    # The projection's memoizing scheduler: fsrs's results exactly (tests/test_fsrs_step.py), without copying a
+    # card and its datetimes for each of the thousands of reviews a plan weighs.
+    scheduler = MemoScheduler.of(plan.fsrs_scheduler(fuzz=False))
     today = plan_today(
         candidates,
         now,

@@ -9,7 +9,8 @@ seeing each card's most likely state, within the daily budget counted in expecte
 
 Bounded work, whatever the deck size:
 - `MemoScheduler` memoizes `review_card` on exactly what fsrs's result depends on (state, step, stability,
-  difficulty, whole days since the last review, rating), and branches whose stability and difficulty agree to
+  difficulty, whole days since the last review, rating), computing a miss with fsrs's own arithmetic
+  (`fsrs_step.review_step`), and branches whose stability and difficulty agree to
   5 significant digits merge, so a card's states stay few and repeat;
 - a deck larger than `SAMPLE_CARDS` is projected through a stratified sample (unseen cards by document order,
   seen cards by recall on the day) with the daily budget scaled in proportion; every card takes the
@@ -41,6 +42,7 @@ from studyprep.schedule.deadline import (
     plan_today,
     recall_at,
 )
+from studyprep.schedule.fsrs_step import review_step
 from studyprep.schedule.studydays import StudyDayScheduler, without_fuzz
 
 DAY = timedelta(days=1)
@@ -92,13 +94,22 @@ class MemoScheduler(StudyDayScheduler):
         days = self.elapsed_days(card.last_review, review_datetime) if card.last_review else None
         key = (card.state, card.step, card.stability, card.difficulty, days, rating)
         hit = self._memo.get(key)
-        if hit is None:
-            result, _ = super().review_card(card, rating, review_datetime)
-            hit = (result.state, result.step, result.stability, result.difficulty, result.due - review_datetime)
-            self._memo[key] = hit
+        if hit is None:  # fsrs's own arithmetic, without its card copy and datetimes (`fsrs_step`)
+            hit = self._memo[key] = review_step(self, *key)
         state, step, stability, difficulty, offset = hit
-        due = review_datetime + offset
-        return FsrsCard(card.card_id, state, step, stability, difficulty, due, review_datetime), None
+        # What fsrs.Card.__init__ assigns (a Learning state always has its step here), without the call: a
+        # projection builds a card per review, and the call was a tenth of them.
+        after = object.__new__(FsrsCard)
+        after.__dict__.update(
+            card_id=card.card_id,
+            state=state,
+            step=step,
+            stability=stability,
+            difficulty=difficulty,
+            due=review_datetime + offset,
+            last_review=review_datetime,
+        )
+        return after, None
 
 
 @dataclass
@@ -301,10 +312,11 @@ def project_plan(
         round(introduced_today * len(sample) / (len(cards) or 1)),
     )
     first = _today_counts(cards, goal, now, model, answered_today, introduced_today) if sampled else None
+    finals: dict[tuple[object, ...], tuple[float, float]] = {}  # final reviews weighed, kept across the days
     while when < goal.interview:
         candidates = [Candidate(c.key, c.likely(), c.order) for c in sample]
         plan = plan_today(candidates, when, sample_goal, model, tuning=tuning,
-                          answered_today=done[0], introduced_today=done[1])  # fmt: skip
+                          answered_today=done[0], introduced_today=done[1], finals=finals)  # fmt: skip
         done = (0, 0)
         day = ProjectedDay(when, 0.0, 0.0, 0.0)
         answers = 0.0

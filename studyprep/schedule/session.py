@@ -119,6 +119,9 @@ class ReviewSession:
     _answers: Counter[tuple[str, str]] = field(default_factory=Counter)  # answers this session, per card
     _schedulers: dict[str, fsrs.Scheduler] = field(default_factory=dict)
     _concepts: dict[str, ConceptIndex] = field(default_factory=dict)
+    # The deck files as the last mirror refresh found them, and the errors it found (`_reread_changed_decks`).
+    _deck_stats: tuple[tuple[str, int, int], ...] | None = None
+    _deck_errors: list[StudyprepError] = field(default_factory=list)
     # Decks left out because their file cannot be read (by slug, with the error): said on the first card.
     skipped: dict[str, StudyprepError] = field(default_factory=dict)
     limit: int | None = None  # `--limit N`: at most N cards this session (their learning steps included)
@@ -365,9 +368,21 @@ class ReviewSession:
         """Mirror deck files changed since the session began (an import, a hand edit), so that a card retired
         meanwhile is not shown; an unchanged file costs a `stat`. A file broken meanwhile keeps its last
         version for the session, and the notice says so (`check` names the line); the other files are mirrored
-        still, and a broken file of a deck outside the session goes unsaid."""
-        errors: list[StudyprepError] = []
-        self.store.refresh_mirror(self.workspace, errors)
+        still, and a broken file of a deck outside the session goes unsaid.
+
+        When no deck file changed since the last answer (the same names, sizes and mtimes), the mirror is as
+        that refresh left it: only the queued replays are looked at, and the errors found then said again (the
+        refresh was a third of an answer's time)."""
+        from studyprep.store.db.mirror import deck_file_stats
+
+        stats = deck_file_stats(self.workspace)
+        if stats == self._deck_stats:
+            self.store.replay_pending(self.workspace)
+            errors = self._deck_errors
+        else:
+            errors = []
+            self.store.refresh_mirror(self.workspace, errors)
+            self._deck_stats, self._deck_errors = stats, errors
         slugs = {deck.slug for deck in self.decks}
         for error in errors:
             if error.path is not None and Path(error.path).stem in slugs:

@@ -31,9 +31,17 @@ def _zone(name: str | None) -> tzinfo | None:
 
 def study_date(moment: datetime, start_hour: int, time_zone: str | None) -> date:
     """The study day `moment` falls in, named by the local date it starts on (`time_zone`, else the computer's)."""
-    zone = _zone(time_zone)
-    local = moment.astimezone(zone) if zone else moment.astimezone()
-    return (local - timedelta(hours=start_hour)).date()
+    if time_zone:
+        return _zoned_study_date(moment, start_hour, time_zone)
+    # The computer's zone can change while the process runs (TZ and tzset): never remembered.
+    return (moment.astimezone() - timedelta(hours=start_hour)).date()
+
+
+@lru_cache(maxsize=1 << 16)
+def _zoned_study_date(moment: datetime, start_hour: int, time_zone: str) -> date:
+    # Remembered: a projection asks for the same few moments (each day's session, each card's last review)
+    # hundreds of thousands of times, and the zone conversion was a fifth of `readiness`.
+    return (moment.astimezone(_zone(time_zone)) - timedelta(hours=start_hour)).date()
 
 
 def study_days_between(earlier: datetime, later: datetime, start_hour: int, time_zone: str | None) -> int:

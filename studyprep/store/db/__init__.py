@@ -230,6 +230,9 @@ class ReviewStore:
     def card_states(self, deck: str) -> dict[str, fsrs.Card | None]:
         return states.card_states(self.db, deck)
 
+    def question_recall_rows(self, deck: str) -> list[tuple[Any, ...]]:
+        return states.question_recall_rows(self.db, deck)
+
     def active_cards(
         self, deck: str, entry: Callable[[str, tuple[str, ...], str, fsrs.Card | None], states.Entry]
     ) -> list[states.Entry]:

@@ -116,6 +116,27 @@ def deck_files(workspace: Workspace) -> list[Path]:
     return sorted(p for p in workspace.decks_dir.glob("*.yaml") if not p.name.startswith("."))
 
 
+def deck_file_stats(workspace: Workspace) -> tuple[tuple[str, int, int], ...]:
+    """(name, size, mtime) of each deck file (those `deck_files` lists), by name: what `refresh` compares, to tell
+    cheaply that nothing changed since it last ran (a file that cannot be stat'ed counts as size and mtime -1).
+    One directory scan: a third of the cost of `deck_files` and a `stat` per path."""
+    try:
+        entries = list(os.scandir(workspace.decks_dir))
+    except OSError:
+        return ()
+    stats = []
+    for entry in entries:
+        if entry.name.startswith(".") or not entry.name.endswith(".yaml"):
+            continue
+        try:
+            found = entry.stat()
+        except OSError:
+            stats.append((entry.name, -1, -1))
+            continue
+        stats.append((entry.name, found.st_size, found.st_mtime_ns))
+    return tuple(sorted(stats))
+
+
 def mirrored_files(db: Database) -> dict[str, MirroredFile]:
     """The version of each deck file the mirror holds (present or not), by slug."""
     return {row[0]: MirroredFile(*row[1:]) for row in db.query("SELECT deck, size, mtime_ns, sha256 FROM decks")}

@@ -105,6 +105,18 @@ def active_cards(
     return cards
 
 
+def question_recall_rows(db: Database, deck: str) -> list[Row]:
+    """(card id, has notes, stability, last review) of the deck's active question cards in document order, the
+    last review in microseconds (None, None for a card never reviewed): what predicted recall needs, without
+    building fsrs Cards."""
+    return db.query(
+        "SELECT c.card_id, trim(c.notes) != '', s.stability, s.last_review FROM cards c"
+        " LEFT JOIN card_state s ON s.deck = c.deck AND s.card_id = c.card_id"
+        " WHERE c.deck = ? AND c.active = 1 AND c.kind = 'question' ORDER BY c.position",
+        (deck,),
+    )
+
+
 def _active_rows(db: Database, deck: str, mirrored: str) -> list[Row]:
     """(card id, [mirrored columns,] state columns) of a deck's active cards in document order.
 

@@ -1,0 +1,161 @@
+"""One fsrs review as plain numbers, for the projection's thousands of them: `fsrs.Scheduler.review_card`
+(fuzz off) without its card copy, datetimes and review log.
+
+`fsrs` stays the reference. This is its arithmetic for a card that has a memory (fsrs 6.3's `_short_term_stability`,
+`_next_difficulty`, `_next_stability` and `_next_interval`), spelled with the same operations in the same order,
+so the same floats, and with what depends only on the parameters (powers of e per rating, the interval factor)
+computed once per scheduler instead of in every call; a first review uses the scheduler's own methods. The state
+machine is `review_card`'s. tests/test_fsrs_step.py checks every result against `review_card` on random states,
+ratings, elapsed days and parameters.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import NamedTuple
+
+from fsrs import Rating, Scheduler, State
+
+__all__ = ["Step", "review_step"]
+
+# (state, step, stability, difficulty, the interval to the next due moment)
+Step = tuple[State, int | None, float, float, timedelta]
+_PASS = (Rating.Hard, Rating.Good, Rating.Easy)
+STABILITY_MIN = 0.001  # fsrs.scheduler's bounds
+MIN_DIFFICULTY, MAX_DIFFICULTY = 1.0, 10.0
+
+
+class _Model(NamedTuple):
+    """What fsrs's formulas take from the parameters alone, as fsrs computes each part (index: the rating)."""
+
+    w: tuple[float, ...]
+    short_term_growth: tuple[float, ...]  # math.e ** (w17 * (rating - 3 + w18))
+    difficulty_delta: tuple[float, ...]  # -(w6 * (rating - 3))
+    easy_difficulty: float  # _initial_difficulty(Easy, clamp=False)
+    forget_short_term: float  # math.e ** (w17 * w18)
+    recall_factor: float  # math.e ** w8
+    interval_factor: float  # desired_retention ** (1 / DECAY) - 1
+    factor: float
+    decay: float
+    maximum_interval: int
+
+
+@functools.lru_cache(maxsize=32)
+def _model(parameters: tuple[float, ...], desired_retention: float, maximum_interval: int) -> _Model:
+    w = parameters
+    decay = -w[20]
+    return _Model(
+        w=w,
+        short_term_growth=tuple(math.e ** (w[17] * (rating - 3 + w[18])) for rating in range(5)),
+        difficulty_delta=tuple(-(w[6] * (rating - 3)) for rating in range(5)),
+        easy_difficulty=w[4] - (math.e ** (w[5] * (Rating.Easy - 1))) + 1,
+        forget_short_term=math.e ** (w[17] * w[18]),
+        recall_factor=math.e ** (w[8]),
+        interval_factor=(desired_retention ** (1 / decay)) - 1,
+        factor=0.9 ** (1 / decay) - 1,
+        decay=decay,
+        maximum_interval=maximum_interval,
+    )
+
+
+def review_step(
+    scheduler: Scheduler,
+    state: State,
+    step: int | None,
+    stability: float | None,
+    difficulty: float | None,
+    days: int | None,
+    rating: Rating,
+) -> Step:
+    """What `scheduler.review_card` (fuzz off) makes of a card in `state` at `step` with this stability and
+    difficulty, reviewed `days` whole days after its last review (None: never reviewed) and rated `rating`."""
+    if scheduler.enable_fuzzing:
+        raise ValueError("review_step needs a scheduler with fuzzing off (fuzz draws from the random module)")
+    model = _model(scheduler.parameters, scheduler.desired_retention, scheduler.maximum_interval)
+    if state == State.Learning and (stability is None or difficulty is None):
+        stability = scheduler._initial_stability(rating=rating)
+        difficulty = scheduler._initial_difficulty(rating=rating, clamp=True)
+    else:
+        assert stability is not None and difficulty is not None  # noqa: S101 - as fsrs asserts
+        if days is not None and days < 1:  # a review the same day
+            stability = _short_term_stability(model, stability, rating)
+        else:
+            stability = _next_stability(model, stability, difficulty, days, rating)
+        difficulty = _next_difficulty(model, difficulty, rating)
+    if state == State.Review:
+        if rating == Rating.Again and scheduler.relearning_steps:
+            return State.Relearning, 0, stability, difficulty, scheduler.relearning_steps[0]
+        return State.Review, step, stability, difficulty, _interval(model, stability)
+    steps = scheduler.learning_steps if state == State.Learning else scheduler.relearning_steps
+    assert step is not None  # noqa: S101 - as fsrs asserts
+    return _through_steps(model, steps, state, step, stability, difficulty, rating)
+
+
+def _short_term_stability(model: _Model, stability: float, rating: Rating) -> float:
+    increase = model.short_term_growth[rating] * (stability ** -model.w[19])
+    if rating != Rating.Again:
+        increase = max(increase, 1.0)
+    return max(stability * increase, STABILITY_MIN)
+
+
+def _next_difficulty(model: _Model, difficulty: float, rating: Rating) -> float:
+    damped = difficulty + (10.0 - difficulty) * model.difficulty_delta[rating] / 9.0
+    reverted = model.w[7] * model.easy_difficulty + (1 - model.w[7]) * damped
+    return min(max(reverted, MIN_DIFFICULTY), MAX_DIFFICULTY)
+
+
+def _next_stability(model: _Model, stability: float, difficulty: float, days: int | None, rating: Rating) -> float:
+    w = model.w
+    # fsrs's `get_card_retrievability` on the card it reviews: 0 without a last review, else whole days elapsed.
+    recall = 0 if days is None else (1 + model.factor * max(0, days) / stability) ** model.decay
+    if rating == Rating.Again:
+        long_term = (
+            w[11] * (difficulty ** -w[12]) * (((stability + 1) ** (w[13])) - 1) * (math.e ** ((1 - recall) * w[14]))
+        )
+        following = min(long_term, stability / model.forget_short_term)
+    else:
+        hard_penalty = w[15] if rating == Rating.Hard else 1
+        easy_bonus = w[16] if rating == Rating.Easy else 1
+        following = stability * (
+            1
+            + model.recall_factor
+            * (11 - difficulty)
+            * (stability ** -w[9])
+            * ((math.e ** ((1 - recall) * w[10])) - 1)
+            * hard_penalty
+            * easy_bonus
+        )
+    return max(following, STABILITY_MIN)
+
+
+def _interval(model: _Model, stability: float) -> timedelta:
+    days = round((stability / model.factor) * model.interval_factor)  # whole days, at least 1, at most the maximum
+    return timedelta(days=min(max(days, 1), model.maximum_interval))
+
+
+def _through_steps(
+    model: _Model,
+    steps: Sequence[timedelta],
+    state: State,
+    step: int,
+    stability: float,
+    difficulty: float,
+    rating: Rating,
+) -> Step:
+    """A (re)learning card's next step, or its graduation to Review, as `review_card` moves it."""
+    if not steps or (step >= len(steps) and rating in _PASS):
+        return State.Review, None, stability, difficulty, _interval(model, stability)
+    if rating == Rating.Again:
+        step, interval = 0, steps[0]
+    elif rating == Rating.Hard and step == 0:  # between the first two steps, as fsrs has it
+        interval = steps[0] * 1.5 if len(steps) == 1 else (steps[0] + steps[1]) / 2.0
+    elif rating == Rating.Hard:
+        interval = steps[step]
+    elif rating == Rating.Good and step + 1 != len(steps):
+        step, interval = step + 1, steps[step + 1]
+    else:  # Good at the last step, or Easy
+        return State.Review, None, stability, difficulty, _interval(model, stability)
+    return state, step, stability, difficulty, interval
