@@ -624,9 +624,9 @@ def plan_today(
         later_days = max(0.0, sessions - 2 + horizon.last_day_weight) if sessions > 1 else 0.0
         capacity_later = later_days * goal.daily_answers * tuning.final_capacity_share - later_new
         left = room - quota * answers_per_new
-        finals = _final_share(assessed, capacity_later, unassessed, horizon.spread_share(sessions), tuning, left)
-        spare = left - sum(r.answers_today for r in finals)
-        reviews = finals + _building(horizon, assessed, {r.key for r in finals}, spare)
+        final = _final_share(assessed, capacity_later, unassessed, horizon.spread_share(sessions), tuning, left)
+        spare = left - sum(r.answers_today for r in final)
+        reviews = final + _building(horizon, assessed, {r.key for r in final}, spare)
     if plan.final_days:
         reviews.sort(key=lambda r: (r.on_day, r.key))
     plan.keys = [c.key for c in learning] + [c.key for c in unseen[:quota]] + [r.key for r in reviews]

@@ -10,7 +10,7 @@ __all__ = ["MAX_ANSWER_MS", "ConceptIndex", "Phase", "Progress", "ReviewSession"
 
 import math
 import re
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 from studyprep.errors import StudyprepError
 from studyprep.schedule.deck_day import DeckDay
-from studyprep.schedule.queue import QueueEntry, ReviewQueue
+from studyprep.schedule.queue import Lane, QueueEntry, ReviewQueue
 from studyprep.schedule.scheduling import preview, review, scheduler_for
 from studyprep.store.db import ConflictError, MirrorCard, ReviewStore, StoredState
 from studyprep.store.workspace import Workspace
@@ -307,7 +307,7 @@ class ReviewSession:
 
         now = self.clock()
         entries = ahead_entries(self.store, self.decks, self.plans, now, limit, self.only, self._answered())
-        self.queue = ReviewQueue(learning=self.queue.learning, reviews=deque(entries))
+        self.queue = ReviewQueue(learning=self.queue.learning, reviews=Lane(entries))
         self.ahead = True
         self.limit = None
         if not entries:
