@@ -126,10 +126,10 @@ def decks_cmd(ctx: click.Context, as_json: bool) -> None:
     """List the decks in the workspace with card counts by kind."""
     from studyprep.commands.listing import list_decks
 
-    summaries = list_decks(_workspace(ctx, reporting=True), _now())
-    _emit(
-        as_json, lambda: [summary.to_json() for summary in summaries], "studyprep.render.decks:render_decks", summaries
-    )
+    workspace = _workspace(ctx, reporting=True)
+    summaries = list_decks(workspace, _now())
+    _emit(as_json, lambda: [summary.to_json() for summary in summaries], "studyprep.render.decks:render_decks",
+          summaries, workspace.decks_dir)  # fmt: skip
 
 
 @cli.command("show")
@@ -333,8 +333,10 @@ def mock_cmd(ctx: click.Context, deck: str, questions: int, minutes: float, cate
     now = _now()
     clock = mock_clock(now, session_clock(now))
     with open_mock(_workspace(ctx), deck, now, clock, questions, minutes, category) as mock:
-        summary = run_mock(mock, typed, literal_console(stderr=as_json))  # --json: the screen goes to stderr
-    _emit(as_json, summary.to_json, "studyprep.render.mock_screen:render_mock_summary", summary, literal_console())
+        # --json: the screen goes to stderr
+        summary = run_mock(mock, typed, literal_console(stderr=as_json, screen=True))
+    _emit(as_json, summary.to_json, "studyprep.render.mock_screen:render_mock_summary", summary,
+          literal_console(screen=True))  # fmt: skip
 
 
 @cli.command("due")
@@ -346,11 +348,12 @@ def due_cmd(ctx: click.Context, short: bool, exit_status: bool, as_json: bool) -
     """Count today's cards per deck (learning, review, new) and say when the next one is due."""
     from studyprep.commands.due import due_report
 
-    report = due_report(_workspace(ctx, reporting=True), _now())
+    workspace = _workspace(ctx, reporting=True)
+    report = due_report(workspace, _now())
     if short and not as_json:
         click.echo(report.short_line())
     else:
-        _emit(as_json, report.to_json, "studyprep.render.review:render_due", report)
+        _emit(as_json, report.to_json, "studyprep.render.review:render_due", report, workspace.decks_dir)
     if exit_status and not sum(report.totals().values()):
         ctx.exit(1)
 

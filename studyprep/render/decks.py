@@ -9,9 +9,11 @@ from rich.table import Table
 from rich.text import Text
 
 from studyprep.render.terminal import literal_console
-from studyprep.render.wording import count, duration
+from studyprep.render.wording import count, duration, no_decks_yet
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from studyprep.cards.models import Card, Deck
     from studyprep.commands.listing import DeckSummary
     from studyprep.schedule.today import ReadinessGlance
@@ -22,11 +24,12 @@ def console() -> Console:
     return literal_console(soft_wrap=False)
 
 
-def render_decks(summaries: list[DeckSummary]) -> None:
-    """Print a few lines per deck: slug with company and role, cards by kind, today's work, readiness."""
+def render_decks(summaries: list[DeckSummary], decks_dir: Path) -> None:
+    """Print a few lines per deck: slug with company and role, cards by kind, today's work, readiness; with no
+    deck, the folder looked in (`decks_dir`)."""
     out = console()
     if not summaries:
-        out.print("No decks yet. Import a prep document: studyprep import PREP.md")
+        out.print(Text(no_decks_yet(decks_dir)))
         return
     for summary in summaries:
         if summary.error is not None:
