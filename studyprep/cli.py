@@ -50,6 +50,13 @@ def _workspace(ctx: click.Context, reporting: bool = False):
     return resolve_workspace(ctx.obj["home"], must_exist=reporting)
 
 
+def _progress(ctx: click.Context):
+    """The progress callback of a command's long work: a bar on stderr in a terminal, unless `--quiet`."""
+    from studyprep.render.progress import progress_bar
+
+    return progress_bar(quiet=ctx.obj["quiet"])
+
+
 def _now():
     from studyprep.clock import now
 
@@ -94,10 +101,11 @@ def _complete_decks(ctx: click.Context, _param: click.Parameter, incomplete: str
     type=click.Path(path_type=Path),
     help="Workspace folder (default: $STUDYPREP_HOME, else your user data folder).",
 )
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars and no hints on what to do next.")
 @click.pass_context
-def cli(ctx: click.Context, home: Path | None) -> None:
+def cli(ctx: click.Context, home: Path | None, quiet: bool) -> None:
     """Turn an interview-prep document into flashcards and get ready for the day."""
-    ctx.obj = {"home": home}
+    ctx.obj = {"home": home, "quiet": quiet}
     if ctx.invoked_subcommand is not None:
         _now()  # a bad STUDYPREP_NOW is refused by every command, even one that does not read the clock
 
@@ -115,8 +123,10 @@ def import_cmd(
     """Import a Markdown prep DOCUMENT into its deck (merging with earlier imports)."""
     from studyprep.commands.importing import import_document
 
-    result = import_document(_workspace(ctx), document, _now(), deck=deck, dry_run=dry_run, explain=explain)
-    _emit(as_json, result.to_json, "studyprep.render.importing:render_import", result)
+    with _progress(ctx) as progress:
+        result = import_document(_workspace(ctx), document, _now(), deck=deck, dry_run=dry_run, explain=explain,
+                                 progress=progress)  # fmt: skip
+    _emit(as_json, result.to_json, "studyprep.render.importing:render_import", result, not ctx.obj["quiet"])
 
 
 @cli.command("decks")
@@ -127,7 +137,8 @@ def decks_cmd(ctx: click.Context, as_json: bool) -> None:
     from studyprep.commands.listing import list_decks
 
     workspace = _workspace(ctx, reporting=True)
-    summaries = list_decks(workspace, _now())
+    with _progress(ctx) as progress:
+        summaries = list_decks(workspace, _now(), progress)
     _emit(as_json, lambda: [summary.to_json() for summary in summaries], "studyprep.render.decks:render_decks",
           summaries, workspace.decks_dir)  # fmt: skip
 
@@ -141,7 +152,13 @@ def show_cmd(ctx: click.Context, deck: str, retired: bool, as_json: bool) -> Non
     """Show a DECK's cards grouped by category."""
     from studyprep.commands.listing import card_json, show_deck
 
-    found, cards = show_deck(_workspace(ctx, reporting=True), deck, include_retired=retired)
+    with _progress(ctx) as progress:
+        found, cards = show_deck(_workspace(ctx, reporting=True), deck, include_retired=retired, progress=progress)
+        if not as_json and not sys.stdout.isatty():  # to a file: the bar counts the cards written (none on screen)
+            from studyprep.render.decks import render_show
+
+            render_show(found, cards, progress)
+            return
     _emit(as_json, lambda: [card_json(card) for card in cards], "studyprep.render.decks:render_show", found, cards)
 
 
@@ -269,15 +286,14 @@ def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, 
                with_progress: bool, as_json: bool) -> None:  # fmt: skip
     """Export DECKS (or --all) to one Anki package for Anki desktop, AnkiMobile and AnkiDroid."""
     from studyprep.commands.export import export_decks
-    from studyprep.render.anki import deck_progress
 
-    with deck_progress() as progress:
+    with _progress(ctx) as progress:
         workspace = _workspace(ctx)
         result = export_decks(
             workspace, list(decks), output, _now(), all=all_decks, progress=progress, force=force,
             with_progress=with_progress,
         )  # fmt: skip
-    _emit(as_json, result.to_json, "studyprep.render.anki:render_export", result)
+    _emit(as_json, result.to_json, "studyprep.render.anki:render_export", result, not ctx.obj["quiet"])
 
 
 @cli.command("review")
@@ -349,7 +365,8 @@ def due_cmd(ctx: click.Context, short: bool, exit_status: bool, as_json: bool) -
     from studyprep.commands.due import due_report
 
     workspace = _workspace(ctx, reporting=True)
-    report = due_report(workspace, _now())
+    with _progress(ctx) as progress:
+        report = due_report(workspace, _now(), progress)
     if short and not as_json:
         click.echo(report.short_line())
     else:
@@ -366,7 +383,8 @@ def anki_pull_cmd(ctx: click.Context, collection: Path, as_json: bool) -> None:
     """Bring reviews done in Anki back: read a .colpkg, an .apkg with scheduling, or collection.anki2."""
     from studyprep.commands.anki_pull import pull_reviews
 
-    result = pull_reviews(_workspace(ctx), collection, _now())
+    with _progress(ctx) as progress:
+        result = pull_reviews(_workspace(ctx), collection, _now(), progress)
     _emit(as_json, result.to_json, "studyprep.render.anki:render_pull", result)
 
 

@@ -22,6 +22,7 @@ from studyprep.anki.collection import AnkiHistory, AnkiReview, read_history, rem
 from studyprep.anki.exchange import DeckExchange, NoteRecord, load_exchange, save_exchange
 from studyprep.cards.models import Card, Deck
 from studyprep.clock import isoformat
+from studyprep.progress import ProgressCallback, counted, no_progress
 from studyprep.store.db import back_up_before
 from studyprep.store.workspace import Workspace
 
@@ -116,18 +117,22 @@ class PullResult:
         }
 
 
-def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
+def pull_reviews(
+    workspace: Workspace, path: Path, now: datetime, progress: ProgressCallback = no_progress
+) -> PullResult:
     """Append the Anki reviews of studyprep cards found in `path` and rebuild those cards' FSRS state.
 
     The collection is read and checked in full first; then every answer is replayed outside any lock, and only
     the result is written, in one short transaction. SIGTERM on the way leaves nothing behind (see
-    `anki_collection.removed_on_termination`).
+    `anki_collection.removed_on_termination`). `progress` hears each step, and each deck whose notes are pulled.
     """
     from studyprep.store.deckstore import read_decks
 
     with removed_on_termination():
+        progress("reading the decks")
         decks, broken = read_decks(workspace)  # a broken deck file keeps only its own reviews out, until fixed
         mapping = guid_map(decks)
+        progress(f"reading {path.name}")
         history = read_history(path, now, notes_of=frozenset(mapping))
         result = _summary(path, now, history, mapping)
         result.skipped_decks = {slug: error.render() for slug, error in sorted(broken.items())}
@@ -135,25 +140,30 @@ def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
         if ours:
             prompts = {(deck.slug, card.id): card.prompt for deck in decks for card in deck.cards}
             back_up_before(workspace, "anki-pull", now)  # the history as it was, should the pull prove wrong
+            progress(f"replaying {len(ours)} reviews")
             _store_reviews(workspace, ours, mapping, result)
             for card in result.cards:
                 card.prompt = prompts[(card.deck, card.card_id)]
-        result.notes = pull_notes(workspace, history, mapping, now)
+        result.notes = pull_notes(workspace, history, mapping, now, progress)
     return result
 
 
 def pull_notes(
-    workspace: Workspace, history: AnkiHistory, mapping: dict[str, tuple[str, str]], now: datetime
+    workspace: Workspace,
+    history: AnkiHistory,
+    mapping: dict[str, tuple[str, str]],
+    now: datetime,
+    progress: ProgressCallback = no_progress,
 ) -> list[PulledNotes]:
     """Bring the Notes field of studyprep's notes in `history` into the deck files' `notes` (see `anki.answers`)
-    and record the exchange; return the cards whose notes changed."""
+    and record the exchange; return the cards whose notes changed. `progress` hears each deck done."""
     by_deck: dict[str, dict[str, str]] = defaultdict(dict)
     for guid, anki_field in history.notes_fields.items():
         slug, card_id = mapping[guid]
         by_deck[slug][card_id] = anki_field
     exchange = load_exchange(workspace)
     pulled: list[PulledNotes] = []
-    for slug, fields in sorted(by_deck.items()):
+    for slug, fields in counted(sorted(by_deck.items()), "pulling notes", len(by_deck), progress):
         cards, record = _pull_deck_notes(workspace, slug, fields, exchange.deck(slug), now)
         pulled += cards
         exchange = exchange.but(slug, record)
