@@ -9,12 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pexpect
 import pytest
 from click.testing import CliRunner
 
 from studyprep.cli import cli
-from tests.helpers import EXAMPLE, REPO
+from tests.helpers import EXAMPLE, REPO, terminal_lines
 
 NOW = "2026-03-01T09:00:00Z"
 # A prompt of the example longer than 80 columns: piped, it must come out whole on one line.
@@ -66,20 +65,9 @@ def test_a_report_through_a_pipe_is_neither_wrapped_nor_padded(home: Path, comma
         assert any("Security and Multi-Tenancy" in line and "new" in line for line in lines)
 
 
-def terminal_lines(home: Path, columns: int, *args: str) -> list[str]:
-    """The lines `studyprep ARGS` draws in a real terminal `columns` wide, without colour codes."""
-    env = {**os.environ, "STUDYPREP_NOW": NOW, "TERM": "xterm"}
-    env.pop("COLUMNS", None)
-    child = pexpect.spawn(sys.executable, ["-m", "studyprep", "--home", str(home), *args], cwd=str(REPO),
-                          env=env, encoding="utf-8", dimensions=(40, columns), timeout=60)  # fmt: skip
-    child.expect(pexpect.EOF)
-    child.close()
-    return [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line) for line in child.before.splitlines()]
-
-
 @pytest.mark.parametrize("columns", [80, 50])
 def test_the_cards_table_keeps_one_line_a_card_in_a_terminal(home: Path, columns: int) -> None:
-    lines = terminal_lines(home, columns, "cards")
+    lines = terminal_lines(columns, "--home", str(home), "cards", env={"STUDYPREP_NOW": NOW})
     rows = [line for line in lines if re.match(r"[0-9a-f]{12}  ", line)]
     assert len(rows) == 106, lines[:5]  # every card on one line of its own: no category folded under it
     assert all(len(line) <= columns for line in lines)
@@ -88,3 +76,14 @@ def test_the_cards_table_keeps_one_line_a_card_in_a_terminal(home: Path, columns
     assert header[:2] == ["id", "prompt"] and "state" in header
     if columns == 80:
         assert "category" in header
+
+
+@pytest.mark.parametrize("command", ["decks", "due", "review", "show", "brief", "plan", "export", "mock"])
+def test_a_workspace_without_decks_is_named_in_full(tmp_path: Path, command: str) -> None:
+    (tmp_path / "ws").mkdir()
+    env = {**os.environ, "STUDYPREP_NOW": NOW}
+    done = subprocess.run([sys.executable, "-m", "studyprep", "--home", "ws", command], cwd=tmp_path, input="q\n",
+                          capture_output=True, text=True, env=env, check=False)  # fmt: skip
+    said = done.stdout + done.stderr
+    assert f"o decks in {tmp_path / 'ws' / 'decks'} yet" in said and "studyprep import PREP.md" in said, said
+    assert done.returncode == (0 if command in ("decks", "due", "review") else 2 if command != "export" else 1)

@@ -174,7 +174,7 @@ def select_decks(workspace: Workspace, names: list[str], all_decks: bool) -> tup
         return list({deck.slug: deck for deck in chosen}.values()), {}
     decks, broken = read_decks(workspace)
     if not decks and not broken:
-        raise StudyprepError("no decks to export yet; run `studyprep import FILE` first")
+        raise StudyprepError(f"no decks in {workspace.decks_dir.absolute()} yet; import one: studyprep import PREP.md")
     if (all_decks or len(decks) + len(broken) == 1) and decks:
         return decks, {slug: error.render() for slug, error in sorted(broken.items())}
     if len(decks) + len(broken) == 1:

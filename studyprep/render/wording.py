@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 __all__ = ["count", "duration", "ellipsize", "no_decks_yet"]
 
@@ -26,10 +27,10 @@ def plural(word: str, number: int) -> str:
     return f"{head} {many}" if head else many
 
 
-def no_decks_yet(decks_dir: object) -> str:
-    """What a command says of a workspace with no decks, naming the folder it looked in (a deck imported with
-    another --home, or a mistyped one, is then plain to see)."""
-    return f"No decks in {decks_dir} yet. Import one: studyprep import PREP.md"
+def no_decks_yet(decks_dir: Path) -> str:
+    """What a command says of a workspace with no decks, naming the folder it looked in, in full (a deck imported
+    with another --home, or a mistyped one, is then plain to see)."""
+    return f"No decks in {decks_dir.absolute()} yet. Import one: studyprep import PREP.md"
 
 
 def count(number: int, word: str) -> str:

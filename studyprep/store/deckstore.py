@@ -111,7 +111,8 @@ def load_deck(workspace: Workspace, name: str, progress: ProgressCallback = no_p
     path = workspace.deck_path(name)
     if path.is_file() and path.parent == workspace.decks_dir:
         return load_deck_file(path, progress)
-    return load_deck_file(workspace.deck_path(match_slug(name, [p.stem for p in deck_paths(workspace)])), progress)
+    slug = match_slug(name, [p.stem for p in deck_paths(workspace)], workspace.decks_dir)
+    return load_deck_file(workspace.deck_path(slug), progress)
 
 
 def backup_dir(workspace: Workspace, slug: str) -> Path:
