@@ -54,8 +54,11 @@ class ProgressBar:
         now = self._clock()
         if self._last is not None and self._last[0] == task and now - self._last[1] < REDRAW_SECONDS and done != total:
             return
+        if self._last is None or self._last[0] != task:  # a new step: its own line (rich keeps an old total)
+            self._bar.remove_task(self._task)
+            self._task = self._bar.add_task(task, total=total)
         self._last = (task, now)
-        self._bar.update(self._task, description=task, completed=done, total=total)
+        self._bar.update(self._task, completed=done, total=total)
         if now >= self._shows_at:
             self.show()
 
