@@ -5,6 +5,7 @@ Core modules are imported inside the commands so that `studyprep --help` stays f
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 from collections.abc import Callable
@@ -323,9 +324,12 @@ def review_cmd(ctx: click.Context, decks: tuple[str, ...], limit: int | None, ne
     from studyprep.schedule.practice import CardFilter
 
     chosen = CardFilter(category, kind, tag, flagged, weakest, at_risk)
-    # A piped session (a script) is not timed: its answer times are not the user's pace.
-    with open_session(_workspace(ctx), list(decks), _now(), limit=limit, new=new, ahead=ahead,
-                      card_filter=chosen, timed=sys.stdin.isatty()) as session:  # fmt: skip
+    with contextlib.ExitStack() as opened:
+        with _progress(ctx) as progress:  # the bar, if any, is gone before the first card is drawn
+            # A piped session (a script) is not timed: its answer times are not the user's pace.
+            session = opened.enter_context(open_session(
+                _workspace(ctx), list(decks), _now(), limit=limit, new=new, ahead=ahead, card_filter=chosen,
+                timed=sys.stdin.isatty(), progress=progress))  # fmt: skip
         run_session(session)
 
 

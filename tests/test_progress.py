@@ -125,3 +125,15 @@ def test_core_functions_report_steps_and_counts_and_print_nothing(
     reads = [done for task, done, _ in heard if task.startswith("reading")]
     assert reads == sorted(reads) and len(reads) > cards  # characters read, growing, at each card or list
     assert capsys.readouterr() == ("", "")
+
+
+def test_review_decides_the_days_plans_under_a_bar_that_is_gone_before_the_first_card(home: Path) -> None:
+    plan = f"{STUDYPREP} --home {home} plan --interview 2026-03-20 > /dev/null"
+    subprocess.run(["bash", "-c", plan], env=environment(), check=True, cwd=REPO)
+    child = pexpect.spawn(sys.executable, ["-m", "studyprep", "--home", str(home), "review"], cwd=str(REPO),
+                          env=environment(), encoding="utf-8", dimensions=(30, 100), timeout=60)  # fmt: skip
+    child.expect("planning today")
+    child.expect("space")  # the first card's key line: the session is on screen
+    child.send("q")
+    child.expect(pexpect.EOF)
+    assert "Session over" in child.before
