@@ -137,3 +137,21 @@ def test_review_decides_the_days_plans_under_a_bar_that_is_gone_before_the_first
     child.send("q")
     child.expect(pexpect.EOF)
     assert "Session over" in child.before
+
+
+def test_anki_pull_reports_its_steps(tmp_path: Path) -> None:
+    from test_anki_pull import T0, handmade_collection
+
+    from studyprep.anki import model as anki_model
+    from studyprep.commands.anki_pull import pull_reviews
+    from studyprep.store.deckstore import load_deck
+
+    workspace = Workspace(tmp_path / "ws")
+    slug = import_document(workspace, EXAMPLE, FIXED_NOW).deck
+    first = load_deck(workspace, slug).cards[0].id
+    collection = handmade_collection(tmp_path / "collection.anki2", [anki_model.note_guid(slug, first)],
+                                     [(T0, 1, 3, 8000, 0), (T0 + 600_000, 1, 3, 4000, 0)])  # fmt: skip
+    heard: list[str] = []
+    result = pull_reviews(workspace, collection, FIXED_NOW.replace(day=5), lambda task, *_: heard.append(task))
+    assert result.added == 2
+    assert heard[:3] == ["reading the decks", "reading collection.anki2", "replaying 2 reviews"]

@@ -23,6 +23,7 @@ from studyprep.anki.exchange import DeckExchange, NoteRecord, load_exchange, sav
 from studyprep.cards.models import Card, Deck
 from studyprep.clock import isoformat
 from studyprep.progress import ProgressCallback, counted, no_progress
+from studyprep.render.wording import count
 from studyprep.store.db import back_up_before
 from studyprep.store.workspace import Workspace
 
@@ -140,7 +141,7 @@ def pull_reviews(
         if ours:
             prompts = {(deck.slug, card.id): card.prompt for deck in decks for card in deck.cards}
             back_up_before(workspace, "anki-pull", now)  # the history as it was, should the pull prove wrong
-            progress(f"replaying {len(ours)} reviews")
+            progress(f"replaying {count(len(ours), 'review')}")
             _store_reviews(workspace, ours, mapping, result)
             for card in result.cards:
                 card.prompt = prompts[(card.deck, card.card_id)]
