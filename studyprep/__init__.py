@@ -8,6 +8,7 @@ __all__ = [
     "commands",
     "errors",
     "parse",
+    "progress",
     "render",
     "safetext",
     "schedule",

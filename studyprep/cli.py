@@ -5,6 +5,7 @@ Core modules are imported inside the commands so that `studyprep --help` stays f
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 from collections.abc import Callable
@@ -48,6 +49,13 @@ def _workspace(ctx: click.Context, reporting: bool = False):
     from studyprep.store.workspace import resolve_workspace
 
     return resolve_workspace(ctx.obj["home"], must_exist=reporting)
+
+
+def _progress(ctx: click.Context):
+    """The progress callback of a command's long work: a bar on stderr in a terminal, unless `--quiet`."""
+    from studyprep.render.progress import progress_bar
+
+    return progress_bar(quiet=ctx.obj["quiet"])
 
 
 def _now():
@@ -94,10 +102,11 @@ def _complete_decks(ctx: click.Context, _param: click.Parameter, incomplete: str
     type=click.Path(path_type=Path),
     help="Workspace folder (default: $STUDYPREP_HOME, else your user data folder).",
 )
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars and no hints on what to do next.")
 @click.pass_context
-def cli(ctx: click.Context, home: Path | None) -> None:
+def cli(ctx: click.Context, home: Path | None, quiet: bool) -> None:
     """Turn an interview-prep document into flashcards and get ready for the day."""
-    ctx.obj = {"home": home}
+    ctx.obj = {"home": home, "quiet": quiet}
     if ctx.invoked_subcommand is not None:
         _now()  # a bad STUDYPREP_NOW is refused by every command, even one that does not read the clock
 
@@ -115,8 +124,10 @@ def import_cmd(
     """Import a Markdown prep DOCUMENT into its deck (merging with earlier imports)."""
     from studyprep.commands.importing import import_document
 
-    result = import_document(_workspace(ctx), document, _now(), deck=deck, dry_run=dry_run, explain=explain)
-    _emit(as_json, result.to_json, "studyprep.render.importing:render_import", result)
+    with _progress(ctx) as progress:
+        result = import_document(_workspace(ctx), document, _now(), deck=deck, dry_run=dry_run, explain=explain,
+                                 progress=progress)  # fmt: skip
+    _emit(as_json, result.to_json, "studyprep.render.importing:render_import", result, not ctx.obj["quiet"])
 
 
 @cli.command("decks")
@@ -126,10 +137,11 @@ def decks_cmd(ctx: click.Context, as_json: bool) -> None:
     """List the decks in the workspace with card counts by kind."""
     from studyprep.commands.listing import list_decks
 
-    summaries = list_decks(_workspace(ctx, reporting=True), _now())
-    _emit(
-        as_json, lambda: [summary.to_json() for summary in summaries], "studyprep.render.decks:render_decks", summaries
-    )
+    workspace = _workspace(ctx, reporting=True)
+    with _progress(ctx) as progress:
+        summaries = list_decks(workspace, _now(), progress)
+    _emit(as_json, lambda: [summary.to_json() for summary in summaries], "studyprep.render.decks:render_decks",
+          summaries, workspace.decks_dir)  # fmt: skip
 
 
 @cli.command("show")
@@ -141,7 +153,13 @@ def show_cmd(ctx: click.Context, deck: str, retired: bool, as_json: bool) -> Non
     """Show a DECK's cards grouped by category."""
     from studyprep.commands.listing import card_json, show_deck
 
-    found, cards = show_deck(_workspace(ctx, reporting=True), deck, include_retired=retired)
+    with _progress(ctx) as progress:
+        found, cards = show_deck(_workspace(ctx, reporting=True), deck, include_retired=retired, progress=progress)
+        if not as_json and not sys.stdout.isatty():  # to a file: the bar counts the cards written (none on screen)
+            from studyprep.render.decks import render_show
+
+            render_show(found, cards, progress)
+            return
     _emit(as_json, lambda: [card_json(card) for card in cards], "studyprep.render.decks:render_show", found, cards)
 
 
@@ -269,15 +287,14 @@ def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, 
                with_progress: bool, as_json: bool) -> None:  # fmt: skip
     """Export DECKS (or --all) to one Anki package for Anki desktop, AnkiMobile and AnkiDroid."""
     from studyprep.commands.export import export_decks
-    from studyprep.render.anki import deck_progress
 
-    with deck_progress() as progress:
+    with _progress(ctx) as progress:
         workspace = _workspace(ctx)
         result = export_decks(
             workspace, list(decks), output, _now(), all=all_decks, progress=progress, force=force,
             with_progress=with_progress,
         )  # fmt: skip
-    _emit(as_json, result.to_json, "studyprep.render.anki:render_export", result)
+    _emit(as_json, result.to_json, "studyprep.render.anki:render_export", result, not ctx.obj["quiet"])
 
 
 @cli.command("review")
@@ -307,9 +324,12 @@ def review_cmd(ctx: click.Context, decks: tuple[str, ...], limit: int | None, ne
     from studyprep.schedule.practice import CardFilter
 
     chosen = CardFilter(category, kind, tag, flagged, weakest, at_risk)
-    # A piped session (a script) is not timed: its answer times are not the user's pace.
-    with open_session(_workspace(ctx), list(decks), _now(), limit=limit, new=new, ahead=ahead,
-                      card_filter=chosen, timed=sys.stdin.isatty()) as session:  # fmt: skip
+    with contextlib.ExitStack() as opened:
+        with _progress(ctx) as progress:  # the bar, if any, is gone before the first card is drawn
+            # A piped session (a script) is not timed: its answer times are not the user's pace.
+            session = opened.enter_context(open_session(
+                _workspace(ctx), list(decks), _now(), limit=limit, new=new, ahead=ahead, card_filter=chosen,
+                timed=sys.stdin.isatty(), progress=progress))  # fmt: skip
         run_session(session)
 
 
@@ -333,8 +353,10 @@ def mock_cmd(ctx: click.Context, deck: str, questions: int, minutes: float, cate
     now = _now()
     clock = mock_clock(now, session_clock(now))
     with open_mock(_workspace(ctx), deck, now, clock, questions, minutes, category) as mock:
-        summary = run_mock(mock, typed, literal_console(stderr=as_json))  # --json: the screen goes to stderr
-    _emit(as_json, summary.to_json, "studyprep.render.mock_screen:render_mock_summary", summary, literal_console())
+        # --json: the screen goes to stderr
+        summary = run_mock(mock, typed, literal_console(stderr=as_json, screen=True))
+    _emit(as_json, summary.to_json, "studyprep.render.mock_screen:render_mock_summary", summary,
+          literal_console(screen=True))  # fmt: skip
 
 
 @cli.command("due")
@@ -346,11 +368,13 @@ def due_cmd(ctx: click.Context, short: bool, exit_status: bool, as_json: bool) -
     """Count today's cards per deck (learning, review, new) and say when the next one is due."""
     from studyprep.commands.due import due_report
 
-    report = due_report(_workspace(ctx, reporting=True), _now())
+    workspace = _workspace(ctx, reporting=True)
+    with _progress(ctx) as progress:
+        report = due_report(workspace, _now(), progress)
     if short and not as_json:
         click.echo(report.short_line())
     else:
-        _emit(as_json, report.to_json, "studyprep.render.review:render_due", report)
+        _emit(as_json, report.to_json, "studyprep.render.review:render_due", report, workspace.decks_dir)
     if exit_status and not sum(report.totals().values()):
         ctx.exit(1)
 
@@ -363,7 +387,8 @@ def anki_pull_cmd(ctx: click.Context, collection: Path, as_json: bool) -> None:
     """Bring reviews done in Anki back: read a .colpkg, an .apkg with scheduling, or collection.anki2."""
     from studyprep.commands.anki_pull import pull_reviews
 
-    result = pull_reviews(_workspace(ctx), collection, _now())
+    with _progress(ctx) as progress:
+        result = pull_reviews(_workspace(ctx), collection, _now(), progress)
     _emit(as_json, result.to_json, "studyprep.render.anki:render_pull", result)
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
-__all__ = ["count", "duration", "ellipsize"]
+__all__ = ["count", "duration", "ellipsize", "no_decks_yet"]
 
 _IRREGULAR = {"entry": "entries", "reply": "replies", "match": "matches"}
 _MINUTE, _HOUR, _DAY = 60, 3600, 86400
@@ -24,6 +25,12 @@ def plural(word: str, number: int) -> str:
     head, _, last = word.rpartition(" ")
     many = _IRREGULAR.get(last) or (last + "es" if last.endswith(("s", "sh", "ch", "x")) else last + "s")
     return f"{head} {many}" if head else many
+
+
+def no_decks_yet(decks_dir: Path) -> str:
+    """What a command says of a workspace with no decks, naming the folder it looked in, in full (a deck imported
+    with another --home, or a mistyped one, is then plain to see)."""
+    return f"No decks in {decks_dir.absolute()} yet. Import one: studyprep import PREP.md"
 
 
 def count(number: int, word: str) -> str:

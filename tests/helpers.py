@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 import signal
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,3 +40,16 @@ def no_hang(seconds: int = HANG_GUARD_SECONDS) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def terminal_lines(columns: int, *args: str, env: dict[str, str]) -> list[str]:
+    """The lines `studyprep ARGS` draws in a real terminal `columns` wide (a pty), without colour codes."""
+    import pexpect
+
+    environment = {**os.environ, "TERM": "xterm", **env}
+    environment.pop("COLUMNS", None)
+    child = pexpect.spawn(sys.executable, ["-m", "studyprep", *args], cwd=str(REPO), env=environment,
+                          encoding="utf-8", dimensions=(40, columns), timeout=60)  # fmt: skip
+    child.expect(pexpect.EOF)
+    child.close()
+    return [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", line) for line in child.before.splitlines()]

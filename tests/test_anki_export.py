@@ -361,14 +361,20 @@ def test_an_error_leaves_no_half_written_package(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
-def test_progress_is_reported_per_deck_and_a_folder_output_gets_a_default_name(tmp_path: Path) -> None:
+def test_progress_is_reported_per_card_and_a_folder_output_gets_a_default_name(tmp_path: Path) -> None:
     home = Workspace(tmp_path / "ws")
     slugs = sorted(import_document(home, sample, FIXED_NOW).deck for sample in sample_paths())
-    seen: list[tuple[int, int, str]] = []
+    seen: list[tuple[object, ...]] = []
     folder = tmp_path / "out"
     folder.mkdir()
     result = export_decks(home, [], folder, FIXED_NOW, all=True, progress=lambda *args: seen.append(args))
-    assert seen == [(index, len(slugs), slug) for index, slug in enumerate(slugs, start=1)]
+    cards = [(f"exporting {slug}", len(load_deck(home, slug).cards)) for slug in slugs]
+    total = sum(size for _, size in cards)
+    counted = [entry for entry in seen if entry[0].startswith("exporting")]
+    # One report a card, counting all the decks' cards, in deck order, then the package is written.
+    assert counted == [(task, done, total) for done, task in enumerate(
+        (task for task, size in cards for _ in range(size)), start=1)]  # fmt: skip
+    assert seen[0] == ("reading the decks",) and seen[-1][0].startswith("writing")
     expected = "studyprep.apkg" if len(slugs) > 1 else f"{slugs[0]}.apkg"
     assert result.path == folder / expected and result.path.is_file()
 

@@ -93,7 +93,7 @@ def test_document_without_sections_is_refused_and_nothing_written(tmp_path: Path
 
 def test_empty_workspace_lists_no_decks(tmp_path: Path) -> None:
     code, out, _ = run(tmp_path, "decks")
-    assert code == 0 and "No decks yet" in out
+    assert code == 0 and f"No decks in {tmp_path / 'decks'} yet. Import one: studyprep import PREP.md" in out
     assert json.loads(run(tmp_path, "decks", "--json")[1]) == []
 
 

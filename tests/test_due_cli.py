@@ -113,7 +113,7 @@ def test_unknown_deck_and_empty_workspace(tmp_path: Path) -> None:
     empty = Workspace(tmp_path / "empty")
     nothing = run(empty, "review", stdin="q\n")
     assert nothing.exit_code == 0
-    assert "No decks yet. Import a prep document: studyprep import PREP.md" in nothing.output
+    assert f"No decks in {empty.decks_dir} yet. Import one: studyprep import PREP.md" in nothing.output
     assert "Session over" not in nothing.output  # no session to sum up
     empty.root.mkdir()  # a workspace folder that holds nothing yet (one that does not exist is an error)
     assert json.loads(run(empty, "due", "--json").output)["decks"] == []

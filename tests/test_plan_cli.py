@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import EXAMPLE, FIXED_NOW
+from helpers import EXAMPLE, FIXED_NOW, terminal_lines
 
 from studyprep.cli import cli
 from studyprep.clock import isoformat
@@ -168,9 +168,10 @@ def test_readiness_names_a_deck_by_unique_prefix_like_the_other_commands(home: P
 def test_the_daily_plan_chart_fits_the_terminal(home: Path, columns: int) -> None:
     slug = _slug(home)
     _run(home, FIXED_NOW, "plan", slug, "--interview", "2026-01-11T14:00", "--tz", "UTC")
-    env = {"STUDYPREP_HOME": str(home), "STUDYPREP_NOW": isoformat(FIXED_NOW), "COLUMNS": str(columns)}
-    shown = CliRunner().invoke(cli, ["readiness", slug], env=env, catch_exceptions=False).output
-    chart = shown[shown.index("daily plan") :].splitlines()
+    # In a terminal `columns` wide (piped, a report is laid out for no width at all).
+    lines = terminal_lines(columns, "readiness", slug, env={"STUDYPREP_HOME": str(home), "TZ": "UTC",
+                                                           "STUDYPREP_NOW": isoformat(FIXED_NOW)})  # fmt: skip
+    chart = lines[next(i for i, line in enumerate(lines) if "daily plan" in line) :]
     assert [line.split()[0] for line in chart[2:]] == [f"2026-01-{day:02d}" for day in range(1, 12)]
     assert all(len(line) <= columns for line in chart)
     assert all("█" in line for line in chart[3:])

@@ -22,8 +22,10 @@ from studyprep.anki.collection import AnkiHistory, AnkiReview, read_history, rem
 from studyprep.anki.exchange import DeckExchange, NoteRecord, load_exchange, save_exchange
 from studyprep.cards.models import Card, Deck
 from studyprep.clock import isoformat
+from studyprep.progress import ProgressCallback, counted, no_progress
 from studyprep.store.db import back_up_before
 from studyprep.store.workspace import Workspace
+from studyprep.wording import count
 
 if TYPE_CHECKING:
     import fsrs
@@ -118,18 +120,22 @@ class PullResult:
         }
 
 
-def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
+def pull_reviews(
+    workspace: Workspace, path: Path, now: datetime, progress: ProgressCallback = no_progress
+) -> PullResult:
     """Append the Anki reviews of studyprep cards found in `path` and rebuild those cards' FSRS state.
 
     The collection is read and checked in full first; then every answer is replayed outside any lock, and only
     the result is written, in one short transaction. SIGTERM on the way leaves nothing behind (see
-    `anki_collection.removed_on_termination`).
+    `anki_collection.removed_on_termination`). `progress` hears each step, and each deck whose notes are pulled.
     """
     from studyprep.store.deckstore import read_decks
 
     with removed_on_termination():
+        progress("reading the decks")
         decks, broken = read_decks(workspace)  # a broken deck file keeps only its own reviews out, until fixed
         mapping = guid_map(decks)
+        progress(f"reading {path.name}")
         history = read_history(path, now, notes_of=frozenset(mapping))
         result = _summary(path, now, history, mapping)
         result.skipped_decks = {slug: error.render() for slug, error in sorted(broken.items())}
@@ -137,19 +143,25 @@ def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
         if ours:
             prompts = {(deck.slug, card.id): card.prompt for deck in decks for card in deck.cards}
             back_up_before(workspace, "anki-pull", now)  # the history as it was, should the pull prove wrong
+            progress(f"replaying {count(len(ours), 'review')}")
             _store_reviews(workspace, ours, mapping, result)
             for card in result.cards:
                 card.prompt = prompts[(card.deck, card.card_id)]
-        result.notes, result.tags_added = pull_notes(workspace, history, mapping, now)
+        result.notes, result.tags_added = pull_notes(workspace, history, mapping, now, progress)
     return result
 
 
 def pull_notes(
-    workspace: Workspace, history: AnkiHistory, mapping: dict[str, tuple[str, str]], now: datetime
+    workspace: Workspace,
+    history: AnkiHistory,
+    mapping: dict[str, tuple[str, str]],
+    now: datetime,
+    progress: ProgressCallback = no_progress,
 ) -> tuple[list[PulledNotes], int]:
     """Bring the Notes field of studyprep's notes in `history` into the deck files' `notes` (see `anki.answers`),
     and the tags added to them in Anki into the cards' `tags` (so an export, which replaces a note's tags, keeps
-    them); record the exchange. Return the cards whose notes changed, and how many tags were added."""
+    them); record the exchange. Return the cards whose notes changed, and how many tags were added. `progress`
+    hears each deck done."""
     by_deck: dict[str, _DeckFromAnki] = defaultdict(_DeckFromAnki)
     for guid, anki_field in history.notes_fields.items():
         slug, card_id = mapping[guid]
@@ -160,7 +172,7 @@ def pull_notes(
     exchange = load_exchange(workspace)
     pulled: list[PulledNotes] = []
     tags_added = 0
-    for slug, from_anki in sorted(by_deck.items()):
+    for slug, from_anki in counted(sorted(by_deck.items()), "pulling notes", len(by_deck), progress):
         cards, added, record = _pull_deck_notes(workspace, slug, from_anki, exchange.deck(slug), now)
         pulled += cards
         tags_added += added

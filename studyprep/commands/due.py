@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from studyprep.clock import isoformat
+from studyprep.progress import ProgressCallback, no_progress
 from studyprep.schedule.replays import open_store
 from studyprep.schedule.today import BrokenDeck, DeckDue, broken_decks, workspace_counts
 from studyprep.store.workspace import Workspace
@@ -61,8 +62,8 @@ class DueReport:
         }
 
 
-def due_report(workspace: Workspace, now: datetime) -> DueReport:
-    """Today's counts for every deck in the workspace."""
+def due_report(workspace: Workspace, now: datetime, progress: ProgressCallback = no_progress) -> DueReport:
+    """Today's counts for every deck in the workspace (`progress` hears the day's plans decided)."""
     with open_store(workspace, create=False) as store:
         broken = store.refresh_decks(workspace)
-        return DueReport(now, workspace_counts(workspace, store, now, broken), broken_decks(broken))
+        return DueReport(now, workspace_counts(workspace, store, now, broken, progress), broken_decks(broken))

@@ -11,11 +11,13 @@ from __future__ import annotations
 __all__ = ["ExportResult", "card_fields", "export_decks"]
 
 import contextlib
+import functools
+import itertools
 import os
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +27,7 @@ from studyprep.anki.exchange import DeckExchange, Exchange, NoteRecord, load_exc
 from studyprep.cards.models import Card, Deck
 from studyprep.clock import isoformat
 from studyprep.errors import StudyprepError, storage_error
+from studyprep.progress import ProgressCallback, no_progress
 from studyprep.store.atomic import STALE_TEMP_SECONDS, create_temp_beside, keep_mode, remove_stale_temps
 from studyprep.store.deckstore import load_deck, read_decks
 from studyprep.store.workspace import Workspace, refuse_links
@@ -35,8 +38,6 @@ if TYPE_CHECKING:
 PACKAGE_SUFFIX = ".apkg"
 DEFAULT_PACKAGE = "studyprep.apkg"
 ANKI_DEFAULT_DECK = "default"  # as `_anki_key` gives it
-
-ProgressCallback = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -98,7 +99,7 @@ def export_decks(
     out_path: Path | None,
     now: datetime,
     all: bool = False,
-    progress: ProgressCallback | None = None,
+    progress: ProgressCallback = no_progress,
     force: bool = False,
     with_progress: bool = False,
 ) -> ExportResult:
@@ -108,15 +109,19 @@ def export_decks(
     so Anki takes it. Anki replaces every field of a note it updates: when a deck was exported and not pulled
     since, and this export would update notes, it is refused (answers written in Anki would be lost) unless
     `force`. `with_progress` writes each reviewed card's schedule and history (see `anki.progress`).
-    `progress(done, total, slug)` is called after each deck, for a progress bar in the caller.
+    `progress` hears each step: reading the decks (and reviews), each card exported, writing the package.
     """
+    progress("reading the decks")
     decks, skipped = select_decks(workspace, names, all)
     target = output_path(out_path, decks)
     exchange = load_exchange(workspace)
+    if with_progress:
+        progress("reading the reviews")
     schedules = studied_cards(workspace, decks) if with_progress else {}
     package = build_package(decks, progress, exchange, now, schedules)
     if not force:
         refuse_unpulled_changes(workspace, exchange, package.summaries)
+    progress(f"writing {target.name}")
     write_package(package, target, _package_timestamp(decks))
     save_exchange(workspace, _exchanged(exchange, package.summaries, now))
     return ExportResult(path=target, exported_at=now, decks=package.summaries, skipped=skipped)
@@ -171,7 +176,7 @@ def select_decks(workspace: Workspace, names: list[str], all_decks: bool) -> tup
         return list({deck.slug: deck for deck in chosen}.values()), {}
     decks, broken = read_decks(workspace)
     if not decks and not broken:
-        raise StudyprepError("no decks to export yet; run `studyprep import FILE` first")
+        raise StudyprepError(f"no decks in {workspace.decks_dir.absolute()} yet; import one: studyprep import PREP.md")
     if (all_decks or len(decks) + len(broken) == 1) and decks:
         return decks, {slug: error.render() for slug, error in sorted(broken.items())}
     if len(decks) + len(broken) == 1:
@@ -206,7 +211,7 @@ class BuiltPackage:
 
 def build_package(
     decks: list[Deck],
-    progress: ProgressCallback | None = None,
+    progress: ProgressCallback = no_progress,
     exchange: Exchange | None = None,
     now: datetime | None = None,
     schedules: dict[tuple[str, str], CardProgress] | None = None,
@@ -214,19 +219,21 @@ def build_package(
     """Turn decks into a genanki Package: one (sub)deck per category, one note per exportable card.
 
     With the `exchange` record of earlier exports, a note changed since gets the time `now` (or its card's
-    own, if later), so Anki takes it over the copy it has."""
+    own, if later), so Anki takes it over the copy it has. `progress` hears each card: `exporting SLUG`, the
+    cards done of all the decks' cards."""
     from studyprep.anki.progress import ScheduledPackage
 
     note_ids = _note_ids(decks)
     names = _anki_names(decks)
     anki_decks: dict[int, Any] = {}
     summaries: list[DeckExport] = []
-    for done, deck in enumerate(decks, start=1):
+    done, total = itertools.count(1), sum(len(exportable_cards(deck)) for deck in decks)
+    for deck in decks:
         previous = (exchange or Exchange()).deck(deck.slug)
-        summary = _add_deck(deck, names[deck.slug], anki_decks, note_ids, _Times(previous, now), schedules or {})
+        exported = functools.partial(_exported, progress, f"exporting {deck.slug}", done, total)
+        summary = _add_deck(deck, names[deck.slug], anki_decks, note_ids, _Times(previous, now), schedules or {},
+                            exported)  # fmt: skip
         summaries.append(summary)
-        if progress is not None:
-            progress(done, len(decks), deck.slug)
     return BuiltPackage(ScheduledPackage(list(anki_decks.values())), summaries)
 
 
@@ -315,6 +322,11 @@ def _fingerprint(card: Card, fields: list[str], tags: list[str]) -> str:
     return hashlib.sha256(content.encode()).hexdigest()[:32]
 
 
+def _exported(progress: ProgressCallback, task: str, done: Iterator[int], total: int) -> None:
+    """Tell `progress` one more card is exported (`done` counts them)."""
+    progress(task, next(done), total)
+
+
 def _add_deck(
     deck: Deck,
     name: str,
@@ -322,6 +334,7 @@ def _add_deck(
     note_ids: dict[tuple[str, str], int],
     times: _Times,
     schedules: dict[tuple[str, str], CardProgress],
+    exported: Callable[[], None],
 ) -> DeckExport:
     from studyprep.anki import model as anki_model
 
@@ -365,6 +378,7 @@ def _add_deck(
         summary.suspended += card.suspended and card.retired is None
         summary.retired += card.retired is not None
         summary.subdecks[target.name] += 1
+        exported()
     return summary
 
 

@@ -18,6 +18,7 @@ from studyprep.cards.parsed import ParsedDocument
 from studyprep.errors import StudyprepError
 from studyprep.parse import MAX_DOCUMENT_BYTES, OutlineLine, parse_document
 from studyprep.parse.review import CardWarning, card_warnings
+from studyprep.progress import ProgressCallback, no_progress
 from studyprep.store.bulk import without_cyclic_gc
 from studyprep.store.deckstore import backup_deck, deck_made_from, prune_backups, read_deck_file, save_deck
 from studyprep.store.locking import deck_write_lock
@@ -128,18 +129,27 @@ def import_document(
     deck: str | None = None,
     dry_run: bool = False,
     explain: bool = False,
+    progress: ProgressCallback = no_progress,
 ) -> ImportResult:
     """Parse `path`, merge it into its deck (created if new) and write the deck unless nothing changed;
-    with `explain`, the result also says what each part of the document became (in line order)."""
+    with `explain`, the result also says what each part of the document became (in line order). `progress`
+    hears each step: reading the document, reading and merging the deck, writing it card by card."""
     with without_cyclic_gc():
-        return _import(workspace, path, now, deck, dry_run, explain)
+        return _import(workspace, path, now, deck, dry_run, explain, progress)
 
 
 def _import(
-    workspace: Workspace, path: Path, now: datetime, deck: str | None, dry_run: bool, explain: bool
+    workspace: Workspace,
+    path: Path,
+    now: datetime,
+    deck: str | None,
+    dry_run: bool,
+    explain: bool,
+    progress: ProgressCallback,
 ) -> ImportResult:
-    text = read_text_file(path, "prep document", max_bytes=MAX_DOCUMENT_BYTES)
     path_name = readable_name(path.name)
+    progress(f"reading {path_name}")
+    text = read_text_file(path, "prep document", max_bytes=MAX_DOCUMENT_BYTES)
     outline: list[OutlineLine] | None = [] if explain else None
     document = parse_document(text, path, fallback_title=readable_name(path.stem), outline=outline)
     slug = deck or _slug_for(workspace, document, path_name)
@@ -147,7 +157,8 @@ def _import(
         raise StudyprepError(f"invalid deck name {slug!r}: use letters, digits and single hyphens")
     target = workspace.deck_path(slug)
     with deck_write_lock(workspace) if not dry_run else contextlib.nullcontext():
-        previous, previous_text = read_deck_file(target) if target.exists() else (None, None)
+        previous, previous_text = read_deck_file(target, progress) if target.exists() else (None, None)
+        progress(f"merging {count(len(document.cards), 'card')}")
         merged, report = merge_deck(previous, document, slug, path_name, now)
         if previous is not None and deck is None:
             _refuse_another_document(previous, path, path_name, report)
@@ -157,7 +168,7 @@ def _import(
         if changed and not dry_run:
             if previous_text is not None:
                 backup_deck(workspace, slug, previous_text, now)
-            target = save_deck(workspace, merged)
+            target = save_deck(workspace, merged, progress)
             prune_backups(workspace, slug)  # only now: a failed write must not push good versions out
     return ImportResult(
         deck=slug,

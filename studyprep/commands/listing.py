@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from studyprep.cards.ids import CARD_KINDS
+from studyprep.progress import ProgressCallback, no_progress
 from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -50,20 +51,20 @@ class DeckSummary:
         }
 
 
-def list_decks(workspace: Workspace, now: datetime) -> list[DeckSummary]:
+def list_decks(workspace: Workspace, now: datetime, progress: ProgressCallback = no_progress) -> list[DeckSummary]:
     """Summaries of every deck in the workspace, by slug, with today's due counts.
 
     Read from the review database's mirror of the deck files (refreshed first: only changed files are
     parsed), so listing stays fast for large decks. Decks with an interview date ahead also get days
     left and readiness today (predicted recall at the interview from the stored FSRS states). A deck whose
-    file cannot be read is listed with its error only.
+    file cannot be read is listed with its error only. `progress` hears the day's plans decided.
     """
     from studyprep.schedule.replays import open_store
     from studyprep.schedule.today import broken_decks, workspace_counts
 
     with open_store(workspace, create=False) as store:
         broken = store.refresh_decks(workspace)
-        counts = {deck.deck: deck for deck in workspace_counts(workspace, store, now, broken)}
+        counts = {deck.deck: deck for deck in workspace_counts(workspace, store, now, broken, progress)}
         summaries = [_summary(deck) for deck in store.deck_overview() if deck.slug not in broken]
         summaries += [DeckSummary(entry.deck, "", "", "", {}, 0, 0, error=entry.error)
                       for entry in broken_decks(broken)]  # fmt: skip
@@ -88,11 +89,13 @@ def _summary(deck: DeckOverview) -> DeckSummary:
     )
 
 
-def show_deck(workspace: Workspace, name: str, include_retired: bool = False) -> tuple[Deck, list[Card]]:
-    """A deck and its cards in document order (retired ones only when asked)."""
+def show_deck(
+    workspace: Workspace, name: str, include_retired: bool = False, progress: ProgressCallback = no_progress
+) -> tuple[Deck, list[Card]]:
+    """A deck and its cards in document order (retired ones only when asked); `progress` hears the reading."""
     from studyprep.store.deckstore import load_deck
 
-    deck = load_deck(workspace, name)
+    deck = load_deck(workspace, name, progress)
     cards = deck.cards if include_retired else [card for card in deck.cards if card.retired is None]
     return deck, cards
 

@@ -26,7 +26,7 @@ def open_mock(
         raise StudyprepError("--questions takes 1 or more, --minutes more than 0")
     with open_store(workspace, create=False) as store, store.session_lock():
         broken = store.refresh_decks(workspace)
-        slug = match_slug(deck, sorted({*store.deck_slugs(), *broken}))
+        slug = match_slug(deck, sorted({*store.deck_slugs(), *broken}), workspace.decks_dir)
         if slug in broken:
             raise broken[slug]
         plan = load_plan(workspace, slug)

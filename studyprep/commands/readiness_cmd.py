@@ -26,7 +26,8 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
         broken = store.refresh_decks(workspace)
         slugs = [slug for slug in store.deck_slugs() if slug not in broken]
         if deck is not None:
-            deck = match_slug(deck, sorted({*slugs, *broken}))  # a unique prefix names a deck, as everywhere
+            # A unique prefix names a deck, as everywhere.
+            deck = match_slug(deck, sorted({*slugs, *broken}), workspace.decks_dir)
             if deck in broken:
                 raise broken[deck]
             plan = deadline_plan(workspace, store, deck)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from studyprep.errors import DeckNotFoundError, StudyprepError
+from studyprep.progress import ProgressCallback, no_progress
 from studyprep.schedule.practice import CardFilter, chosen_cards
 from studyprep.schedule.queue import build_queue
 from studyprep.schedule.replays import open_store
@@ -59,12 +60,13 @@ def open_session(
     ahead: int | None = None,
     card_filter: CardFilter | None = None,
     timed: bool = True,
+    progress: ProgressCallback = no_progress,
 ) -> Iterator[ReviewSession]:
     """A started review session over the named decks; the lock and database are released on exit.
 
     `ahead`: study up to that many cards ahead of the schedule instead of today's; `card_filter`: only the cards
     it chooses (today's, or ahead); `timed` False (a scripted session) logs answers without their durations
-    (`ReviewSession.timed`).
+    (`ReviewSession.timed`). `progress` hears the day's plans decided while the session opens.
     """
     if min(limit or 0, new or 0, ahead or 0, (card_filter and card_filter.weakest) or 0) < 0:
         raise StudyprepError("--limit, --new, --ahead and --weakest take a number of cards, zero or more")
@@ -81,9 +83,9 @@ def open_session(
         if card_filter is not None and card_filter.given:
             only = chosen_cards(workspace, store, decks, plans, card_filter, now)
         if only is None and ahead is None:
-            queue = build_queue(store, decks, now, limit=limit, new_limit=new)
+            queue = build_queue(store, decks, now, limit=limit, new_limit=new, progress=progress)
         else:
-            queue = build_queue(store, decks, now, new_limit=new)
+            queue = build_queue(store, decks, now, new_limit=new, progress=progress)
             queue.restrict(only if only is not None else set(), limit)
         session = ReviewSession(store, workspace, decks, queue, clock or session_clock(now), plans,
                                 skipped=skipped, limit=limit, new_limit=new, only=only, timed=timed)  # fmt: skip

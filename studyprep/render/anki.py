@@ -1,12 +1,10 @@
-"""Human-readable output of `export` and `anki-pull`, and the export progress bar (rich)."""
+"""Human-readable output of `export` and `anki-pull` (their progress bar is `render.progress`)."""
 
 from __future__ import annotations
 
-__all__ = ["deck_progress", "render_export", "render_pull"]
+__all__ = ["render_export", "render_pull"]
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -19,44 +17,11 @@ if TYPE_CHECKING:
     from studyprep.commands.anki_pull import PullResult
     from studyprep.commands.export import ExportResult
 
-# Below this many decks an export is instant and a bar would only flicker.
-PROGRESS_MIN_DECKS = 3
 PULL_ROWS = 20
 
 
-@contextmanager
-def deck_progress(min_decks: int = PROGRESS_MIN_DECKS) -> Iterator[Callable[[int, int, str], None]]:
-    """A `progress(done, total, deck)` callback drawing a bar on stderr, shown only for many decks."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    err = literal_console(stderr=True)
-    state: dict[str, Any] = {}
-
-    def update(done: int, total: int, deck: str) -> None:
-        if total < min_decks or not err.is_terminal:
-            return
-        if "bar" not in state:
-            state["bar"] = Progress(
-                TextColumn("exporting"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[deck]}"),
-                console=err,
-                transient=True,
-            )
-            state["bar"].start()
-            state["task"] = state["bar"].add_task("export", total=total, deck="")
-        state["bar"].update(state["task"], completed=done, deck=Text(deck))
-
-    try:
-        yield update
-    finally:
-        if "bar" in state:
-            state["bar"].stop()
-
-
-def render_export(result: ExportResult) -> None:
-    """Print where the package went and what it holds, per deck."""
+def render_export(result: ExportResult, hints: bool = True) -> None:
+    """Print where the package went and what it holds, per deck, and (with `hints`) how to open it in Anki."""
     out = console()
     out.print(Text.assemble(("wrote ", "green"), str(result.path), f"  ({count(result.notes, 'note')})"))
     table = Table(box=None, pad_edge=False)
@@ -68,6 +33,8 @@ def render_export(result: ExportResult) -> None:
         table.add_row(Text(deck.slug), str(deck.notes), str(len(deck.subdecks)), str(deck.suspended), str(deck.retired))
     out.print(table)
     _skipped(result.skipped, "left out of the package")
+    if not hints:
+        return
     out.print(
         Text(
             "Retired cards go suspended, tagged studyprep::retired. Open the file with Anki (File > Import), "

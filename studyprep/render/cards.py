@@ -53,31 +53,65 @@ def _percent(value: float) -> str:
     return f"{value * 100:.0f}%"
 
 
+# In a terminal each card is one line: the prompt takes what the other columns leave, and when that is under
+# MIN_PROMPT cells these columns go, in this order, before anything wraps.
+MIN_PROMPT = 32
+DROPPED_FIRST = ("lapses", "stab.", "deck", "due", "category")
+NAMES_AT_MOST = 20  # cells a deck or category takes at most in a terminal (cut with "…")
+GAP = 2  # cells between two columns (rich's padding of one on each side)
+
+
 def render_card_rows(rows: list[CardRow]) -> None:
-    """The `cards` table: id, prompt, deck, category, state, due, stability, lapses."""
+    """The `cards` table: id, prompt, deck, category, state, due, stability, lapses. In a terminal one line a card
+    (long text cut with "…", the least needed columns left out on a narrow screen); in a pipe every cell whole."""
     out = console()
     if not rows:
         out.print("No cards match.")
         return
     several = len({row.deck for row in rows}) > 1  # one deck: named once below, the prompt gets the width
+    cells = [_card_cells(row, several) for row in rows]
+    widths = _fitting_widths(cells, out.width) if out.is_terminal else dict.fromkeys(cells[0])
     table = Table(box=None, pad_edge=False)
-    table.add_column("id", no_wrap=True)
-    table.add_column("prompt", overflow="fold", min_width=16)
-    if several:
-        table.add_column("deck", overflow="ellipsis", no_wrap=True, max_width=20)
-    table.add_column("category", overflow="fold", max_width=12)
-    for column in ("state", "due", "stab.", "lapses"):
-        table.add_column(column, justify="right" if column in ("stab.", "lapses") else "left", no_wrap=True)
-    for row in rows:
-        state = row.state + (" ⚑" if row.flagged else "")
-        due = f"{row.due.astimezone():%m-%d %H:%M}" if row.due else ""
-        stability = "" if row.stability is None else f"{row.stability:.1f}d"
-        deck = [Text(row.deck)] if several else []
-        table.add_row(Text(row.card_id, style="dim"), Text(row.prompt), *deck, Text(" › ".join(row.category)),
-                      state, due, stability, str(row.lapses))  # fmt: skip
+    for name, most in widths.items():
+        table.add_column(name, justify="right" if name in ("stab.", "lapses") else "left", no_wrap=True,
+                         overflow="ellipsis", max_width=most)  # fmt: skip
+    for row_cells in cells:
+        table.add_row(*(row_cells[name] for name in widths))
     out.print(table)
     decks = "" if several else f" in {rows[0].deck}"
     out.print(Text(f"{len(rows)} card{'' if len(rows) == 1 else 's'}{decks}", style="dim"))
+
+
+def _card_cells(row: CardRow, several: bool) -> dict[str, Text]:
+    """A row's cells by column name, in the table's order (`deck` only when the rows come from `several`)."""
+    due = f"{row.due.astimezone():%m-%d %H:%M}" if row.due else ""
+    cells = {"id": Text(row.card_id, style="dim"), "prompt": Text(row.prompt)}
+    if several:
+        cells["deck"] = Text(row.deck)
+    cells |= {
+        "category": Text(" › ".join(row.category)),
+        "state": Text(row.state + (" ⚑" if row.flagged else "")),
+        "due": Text(due),
+        "stab.": Text("" if row.stability is None else f"{row.stability:.1f}d"),
+        "lapses": Text(str(row.lapses)),
+    }
+    return cells
+
+
+def _fitting_widths(cells: list[dict[str, Text]], width: int) -> dict[str, int]:
+    """The columns to show at `width` cells and the most each takes: all of them while the prompt keeps
+    MIN_PROMPT cells, else fewer; the prompt takes the rest."""
+    widths = {name: max(len(name), *(row[name].cell_len for row in cells)) for name in cells[0]}
+    for name in ("deck", "category"):
+        if name in widths:
+            widths[name] = min(widths[name], NAMES_AT_MOST)
+    for dropped in (*DROPPED_FIRST, None):
+        others = sum(most + GAP for name, most in widths.items() if name != "prompt")
+        if width - others >= MIN_PROMPT or dropped is None:
+            break
+        widths.pop(dropped, None)
+    widths["prompt"] = max(min(widths["prompt"], width - others), 1)
+    return widths
 
 
 def render_card_detail(detail: CardDetail, now: datetime) -> None:

@@ -10,10 +10,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from studyprep.progress import ProgressCallback, no_progress
 from studyprep.render.terminal import literal_console
-from studyprep.wording import count, duration
+from studyprep.wording import count, duration, no_decks_yet
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from studyprep.cards.models import Card, Deck
     from studyprep.commands.listing import DeckSummary
     from studyprep.schedule.today import ReadinessGlance
@@ -24,11 +27,12 @@ def console() -> Console:
     return literal_console(soft_wrap=False)
 
 
-def render_decks(summaries: list[DeckSummary]) -> None:
-    """Print a few lines per deck: slug with company and role, cards by kind, today's work, readiness."""
+def render_decks(summaries: list[DeckSummary], decks_dir: Path) -> None:
+    """Print a few lines per deck: slug with company and role, cards by kind, today's work, readiness; with no
+    deck, the folder looked in (`decks_dir`)."""
     out = console()
     if not summaries:
-        out.print("No decks yet. Import a prep document: studyprep import PREP.md")
+        out.print(Text(no_decks_yet(decks_dir)))
         return
     for summary in summaries:
         if summary.error is not None:
@@ -60,14 +64,18 @@ def _readiness_line(readiness: ReadinessGlance) -> str:
     return f"interview in {duration(readiness.seconds_left)}, readiness today {readiness.readiness_today:.0%}"
 
 
-def render_show(deck: Deck, cards: list[Card]) -> None:
-    """Print a deck's cards grouped by kind and category, in document order, prompts aligned."""
+def render_show(deck: Deck, cards: list[Card], progress: ProgressCallback = no_progress) -> None:
+    """Print a deck's cards grouped by kind and category, in document order, prompts aligned (`progress` hears
+    the cards written)."""
     out = console()
     out.print(Text(deck.title, style="bold"))
     groups: dict[tuple[str, tuple[str, ...]], list[Card]] = {}
     for card in cards:
         groups.setdefault((card.kind, tuple(card.category)), []).append(card)
+    written = 0
     for (kind, category), members in groups.items():
+        progress("writing the cards", written, len(cards))
+        written += len(members)
         heading = " › ".join(category) if category else "(no category)"
         out.print(Text.assemble("\n", (kind, "cyan"), "  ", (heading, "bold")))
         table = Table(box=None, show_header=False, pad_edge=False)

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 __all__ = ["render_import"]
 
 
-def render_import(result: ImportResult) -> None:
-    """Print the import summary: deck, then added/updated/retired/unchanged by kind; then on stderr a
-    `warning: FILE:LINE: message` line for each card that looks wrong."""
+def render_import(result: ImportResult, hints: bool = True) -> None:
+    """Print the import summary: deck, then added/updated/retired/unchanged by kind, and (with `hints`) what to do
+    next; then on stderr a `warning: FILE:LINE: message` line for each card that looks wrong."""
     for entry in result.outline or []:
         click.echo(click.style(f"{entry.line:>5}  ", dim=True) + click.style(f"{entry.role:<9} ", fg="cyan")
                    + safetext.strip(entry.text))  # fmt: skip
@@ -30,7 +30,7 @@ def render_import(result: ImportResult) -> None:
     click.echo(click.style(_what_happened(result), dim=True))
     for line in _counts_table(result):
         click.echo(line)
-    if result.written and result.report.added:
+    if hints and result.written and result.report.added:
         click.echo(click.style(_next_steps(result.deck), dim=True))
     for card_id, old, new in result.report.edited:
         edit = f"{card_id}: {safetext.strip(old)} -> {safetext.strip(new)} (id and history kept)"

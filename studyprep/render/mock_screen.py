@@ -232,7 +232,7 @@ def run_mock(
     mock: MockInterview, typed: bool, console: Console | None = None, keys: KeyReader | None = None
 ) -> MockSummary:
     """Drive the mock in the terminal until the last rating, `q` or Ctrl-C; return what was rated."""
-    console = console or literal_console()
+    console = console or literal_console(screen=True)
     keys = keys or KeyReader()
     screen = MockScreen(mock, console, keys, typed)
     with contextlib.suppress(KeyboardInterrupt), keys.keys_mode():

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from studyprep.render.terminal import literal_console
-from studyprep.wording import count, duration
+from studyprep.wording import count, duration, no_decks_yet
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console
 
     from studyprep.commands.due import DueReport
@@ -33,12 +35,13 @@ def render_broken(out: Console, error: str) -> None:
                    style="dim"))  # fmt: skip
 
 
-def render_due(report: DueReport) -> None:
-    """Each deck with today's learning / review / new counts and when its next card is due, then the total."""
+def render_due(report: DueReport, decks_dir: Path) -> None:
+    """Each deck with today's learning / review / new counts and when its next card is due, then the total; with
+    no deck, the folder looked in (`decks_dir`)."""
     # Not render.console(): that module imports the deck models, which `due` does not need.
     out = literal_console(soft_wrap=False)
     if not report.decks and not report.broken:
-        out.print("No decks yet. Import a prep document: studyprep import PREP.md")
+        out.print(Text(no_decks_yet(decks_dir)))
         return
     # A few lines per deck, as `decks` prints them: a table cut the slug (what `review DECK` takes) short
     # with an ellipsis at 80 columns, and wrapped the next-due moment.

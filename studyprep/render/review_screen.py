@@ -27,7 +27,7 @@ from studyprep.render.terminal import literal_console
 from studyprep.schedule.practice import AHEAD_CARDS
 from studyprep.schedule.scheduling import RATING_NAMES
 from studyprep.schedule.session import Phase, Progress, ReviewSession, Summary
-from studyprep.wording import count, duration, ellipsize
+from studyprep.wording import count, duration, ellipsize, no_decks_yet
 
 if TYPE_CHECKING:
     from studyprep.store.db import MirrorCard
@@ -354,14 +354,14 @@ def _unknown_key_hint(key: str) -> str:
 
 def run_session(session: ReviewSession, console: Console | None = None, keys: KeyReader | None = None) -> Summary:
     """Drive a started session in the terminal until done, `q` or Ctrl-C; print and return the summary."""
-    console = console or literal_console()
+    console = console or literal_console(screen=True)
     keys = keys or KeyReader()
     screen = ReviewScreen(session, console, keys)
     if not session.decks:
         if session.skipped:
             console.print(Text(session.skipped_notice(), style="yellow"))
         else:
-            console.print(Text("No decks yet. Import a prep document: studyprep import PREP.md"))
+            console.print(Text(no_decks_yet(session.workspace.decks_dir)), soft_wrap=True)  # the path whole
         return session.finish()
     with contextlib.suppress(KeyboardInterrupt), keys.keys_mode():
         screen.loop()

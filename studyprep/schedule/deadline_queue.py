@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from studyprep.progress import ProgressCallback, counted, no_progress
 from studyprep.schedule.jsonfields import (
     MalformedEntryError,
     as_bool,
@@ -142,9 +143,10 @@ class DayPlanner:
         """Deadline decks whose plan is still to decide."""
         return [day for day in self.deadline_days if day.slug not in self._decided]
 
-    def decide(self, days: Sequence[DeckDay]) -> None:
-        """Decide (and keep) these decks' plans now, one after the other."""
-        self.keep(days, [_decide(self.store, day, self.now) for day in days])
+    def decide(self, days: Sequence[DeckDay], progress: ProgressCallback = no_progress) -> None:
+        """Decide (and keep) these decks' plans now, one after the other (`progress` hears each deck done)."""
+        self.keep(days, [_decide(self.store, day, self.now) for day in counted(days, "planning today", len(days),
+                                                                                   progress)])  # fmt: skip
 
     def keep(self, days: Sequence[DeckDay], plans: Sequence[DayPlan | None]) -> None:
         """Store decided plans for the rest of the study day (until the deck's state changes)."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
+from studyprep.progress import ProgressCallback, no_progress
 from studyprep.schedule.deck_day import DeckDay
 from studyprep.store.db import ReviewStore
 
@@ -238,12 +239,14 @@ def build_queue(
     now: datetime,
     limit: int | None = None,
     new_limit: int | None = None,
+    progress: ProgressCallback = no_progress,
 ) -> ReviewQueue:
-    """Today's queue over `decks`: at most `limit` cards, and `new_limit` new ones (default: the plans')."""
+    """Today's queue over `decks`: at most `limit` cards, and `new_limit` new ones (default: the plans'); the
+    plans still to decide today are decided first (`progress` hears each)."""
     from studyprep.schedule.deadline_queue import DayPlanner
 
     planner = DayPlanner(store, decks, now)
-    planner.decide(planner.missing)
+    planner.decide(planner.missing, progress)
     return _assemble(store, decks, now, limit, new_limit, planner)
 
 

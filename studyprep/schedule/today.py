@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from studyprep.clock import isoformat
+from studyprep.progress import ProgressCallback, no_progress
 from studyprep.schedule.deadline_plan import plan_settings
 from studyprep.schedule.deck_day import DeckDay
 from studyprep.store.db import DeckCounts, ReviewStore
@@ -125,13 +126,15 @@ def _deck_day(workspace: Workspace, store: ReviewStore, slug: str, now: datetime
     return DeckDay(slug, settings.new_cards_per_day, start, end, deadline)
 
 
-def counts_for(store: ReviewStore, days: list[DeckDay], now: datetime) -> list[DeckDue]:
+def counts_for(
+    store: ReviewStore, days: list[DeckDay], now: datetime, progress: ProgressCallback = no_progress
+) -> list[DeckDue]:
     """Today's counts for each deck, from the database (a deadline deck's as its plan serves them); the deadline
-    plans still to decide for the day are decided (and kept) first."""
+    plans still to decide for the day are decided (and kept) first (`progress` hears each)."""
     from studyprep.schedule.deadline_queue import DayPlanner
 
     planner = DayPlanner(store, days, now)
-    planner.decide(planner.missing)
+    planner.decide(planner.missing, progress)
     counts = [store.deck_counts(day.slug, now, day.day_start, day.day_end, day.new_cards_per_day,
                                 planned=planner.has_plan(day)) for day in days]  # fmt: skip
     return [_deck_due(count, planner.served(day), now) for day, count in zip(days, counts, strict=True)]
@@ -144,8 +147,12 @@ def _deck_due(counts: DeckCounts, planned: DayPlan | None, now: datetime) -> Dec
 
 
 def workspace_counts(
-    workspace: Workspace, store: ReviewStore, now: datetime, broken: Collection[str] = ()
+    workspace: Workspace,
+    store: ReviewStore,
+    now: datetime,
+    broken: Collection[str] = (),
+    progress: ProgressCallback = no_progress,
 ) -> list[DeckDue]:
     """`counts_for` for every deck of a workspace whose mirror is fresh (less the decks whose file is `broken`)."""
     slugs = [slug for slug in store.deck_slugs() if slug not in broken]
-    return counts_for(store, deck_days(workspace, store, slugs, now), now)
+    return counts_for(store, deck_days(workspace, store, slugs, now), now, progress)

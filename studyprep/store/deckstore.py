@@ -30,6 +30,7 @@ import yaml
 
 from studyprep.cards.models import Deck, deck_data
 from studyprep.errors import StudyprepError
+from studyprep.progress import ProgressCallback, no_progress
 from studyprep.store.atomic import write_atomic
 from studyprep.store.workspace import Workspace, match_slug, refuse_links
 from studyprep.store.yamlio import dump_yaml, load_model_file
@@ -43,34 +44,35 @@ HEADER = (
 )
 
 
-def deck_to_yaml(deck: Deck) -> str:
-    """Render a deck as the commented, block-style YAML stored on disk."""
-    return HEADER + dump_yaml(deck_data(deck))
+def deck_to_yaml(deck: Deck, progress: ProgressCallback = no_progress) -> str:
+    """Render a deck as the commented, block-style YAML stored on disk (`progress` hears each card written)."""
+    return HEADER + dump_yaml(deck_data(deck), progress, f"writing {deck.slug}")
 
 
-def load_deck_file(path: Path) -> Deck:
+def load_deck_file(path: Path, progress: ProgressCallback = no_progress) -> Deck:
     """Load and validate one deck file; errors name the file and line."""
-    return read_deck_file(path)[0]
+    return read_deck_file(path, progress)[0]
 
 
-def read_deck_file(path: Path) -> tuple[Deck, str]:
-    """Load and validate one deck file, returning the deck and the text it was read from."""
+def read_deck_file(path: Path, progress: ProgressCallback = no_progress) -> tuple[Deck, str]:
+    """Load and validate one deck file, returning the deck and the text it was read from (`progress` hears how
+    much is read)."""
     from studyprep.store.deckfile import DeckFile  # pydantic only once a deck file is read: a first import skips it
 
-    checked, text = load_model_file(path, DeckFile, "deck file", "`slug`, `title` and `cards`")
+    checked, text = load_model_file(path, DeckFile, "deck file", "`slug`, `title` and `cards`", progress)
     deck = checked.to_deck()
     if deck.slug != path.stem:
         raise StudyprepError(f"slug {deck.slug!r} does not match the file name {path.name!r}", path)
     return deck, text
 
 
-def save_deck(workspace: Workspace, deck: Deck) -> Path:
-    """Write a deck atomically to its file in the workspace and return the path."""
+def save_deck(workspace: Workspace, deck: Deck, progress: ProgressCallback = no_progress) -> Path:
+    """Write a deck atomically to its file in the workspace and return the path (`progress` hears each card)."""
     path = workspace.deck_path(deck.slug)
     refuse_links(path, workspace.root)  # named as a link first: the check below would only say "outside"
     if path.resolve().parent != workspace.decks_dir.resolve():
         raise StudyprepError(f"refusing to write deck {deck.slug!r} outside {workspace.decks_dir}")
-    write_atomic(path, deck_to_yaml(deck), workspace.root)
+    write_atomic(path, deck_to_yaml(deck, progress), workspace.root)
     return path
 
 
@@ -122,12 +124,13 @@ def read_decks(workspace: Workspace) -> tuple[list[Deck], dict[str, StudyprepErr
     return decks, broken
 
 
-def load_deck(workspace: Workspace, name: str) -> Deck:
+def load_deck(workspace: Workspace, name: str, progress: ProgressCallback = no_progress) -> Deck:
     """Load a deck by slug (or by a unique slug prefix), with a helpful error if it is missing."""
     path = workspace.deck_path(name)
     if path.is_file() and path.parent == workspace.decks_dir:
-        return load_deck_file(path)
-    return load_deck_file(workspace.deck_path(match_slug(name, [p.stem for p in deck_paths(workspace)])))
+        return load_deck_file(path, progress)
+    slug = match_slug(name, [p.stem for p in deck_paths(workspace)], workspace.decks_dir)
+    return load_deck_file(workspace.deck_path(slug), progress)
 
 
 def backup_dir(workspace: Workspace, slug: str) -> Path:

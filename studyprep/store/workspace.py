@@ -111,11 +111,15 @@ def _is_junction(path: Path) -> bool:
     return bool(isjunction and isjunction(path))
 
 
-def match_slug(name: str, slugs: Sequence[str]) -> str:
+def match_slug(name: str, slugs: Sequence[str], folder: Path | None = None) -> str:
     """The slug `name` names among `slugs`: itself, the same in other case, or the one slug it is a prefix of;
-    no name at all names the only deck. Else a clear error, with the nearest names when there are some."""
+    no name at all names the only deck. Else a clear error, with the nearest names when there are some; with no
+    deck at all, the error names the `folder` looked in (the workspace's `decks/`), when given."""
     if name in slugs:
         return name
+    if not slugs and folder is not None:
+        named = f"no deck named {name!r}: " if name else ""
+        raise DeckNotFoundError(f"{named}no decks in {folder.absolute()} yet; import one: studyprep import PREP.md")
     known = ", ".join(slugs) or "none yet; run `studyprep import FILE`"
     if not name:
         if len(slugs) == 1:

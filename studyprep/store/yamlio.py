@@ -16,6 +16,7 @@ __all__ = [
     "validate",
 ]
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 from studyprep.errors import StudyprepError, storage_error, too_large_message
+from studyprep.progress import ProgressCallback, no_progress
 
 ModelT = TypeVar("ModelT", bound="BaseModel")
 T = TypeVar("T")
@@ -74,51 +76,66 @@ def _string_event(text: str) -> yaml.ScalarEvent:
     return yaml.ScalarEvent(None, None, (plain_ok, True), text, style=style)
 
 
-def _node_events(value: Any) -> Iterator[yaml.Event]:
+def _node_events(value: Any, written: Callable[[], None] | None = None) -> Iterator[yaml.Event]:
+    """The events of `value`; `written` is called after each item of a list (given for the top level's lists)."""
     if isinstance(value, dict):
         yield yaml.MappingStartEvent(None, None, True, flow_style=False)
         for key, item in value.items():
             yield _scalar(key)
-            yield from _node_events(item)
+            yield from _node_events(item, written if isinstance(item, list) else None)
         yield yaml.MappingEndEvent()
     elif isinstance(value, list):
         # An empty list can only be written in flow style: `[]`.
         yield yaml.SequenceStartEvent(None, None, True, flow_style=not value)
         for item in value:
             yield from _node_events(item)
+            if written is not None:
+                written()
         yield yaml.SequenceEndEvent()
     else:
         yield _scalar(value)
 
 
-def _document_events(data: Any) -> Iterator[yaml.Event]:
+def _document_events(data: Any, progress: ProgressCallback, task: str) -> Iterator[yaml.Event]:
     yield yaml.StreamStartEvent()
     yield yaml.DocumentStartEvent(explicit=False)
-    yield from _node_events(data)
+    # Progress counts the items of the top level's lists (a deck's cards and reference notes).
+    total = sum(len(item) for item in data.values() if isinstance(item, list)) if isinstance(data, dict) else 0
+    done = 0
+
+    def written() -> None:
+        nonlocal done
+        done += 1
+        progress(task, done, total)
+
+    yield from _node_events(data, written)
     yield yaml.DocumentEndEvent(explicit=False)
     yield yaml.StreamEndEvent()
 
 
-def dump_yaml(data: Any) -> str:
-    """Serialize plain data (dicts, lists, str, int, bool, None) as block-style unicode YAML.
+def dump_yaml(data: Any, progress: ProgressCallback = no_progress, task: str = "writing") -> str:
+    """Serialize plain data (dicts, lists, str, int, bool, None) as block-style unicode YAML, reporting `task` to
+    `progress` as each item of a top-level list is written.
 
     Events go straight to PyYAML's emitter (libyaml when present), which decides quoting; skipping the
     Python representer makes large decks several times faster to write.
     """
-    text = yaml.emit(_document_events(data), Dumper=_FastDumper, allow_unicode=True, width=100_000)
+    text = yaml.emit(_document_events(data, progress, task), Dumper=_FastDumper, allow_unicode=True, width=100_000)
     if "\\U" in text and _FastDumper is not yaml.SafeDumper:
         # libyaml escapes emoji and other astral characters as \UXXXXXXXX; keep the file readable instead.
-        text = yaml.emit(_document_events(data), Dumper=yaml.SafeDumper, allow_unicode=True, width=100_000)
+        text = yaml.emit(_document_events(data, progress, task), Dumper=yaml.SafeDumper, allow_unicode=True,
+                         width=100_000)  # fmt: skip
     return text
 
 
-def parse_yaml(text: str, path: Path) -> Any:
+def parse_yaml(text: str, path: Path, progress: ProgressCallback = no_progress) -> Any:
     """Load YAML safely (no tags beyond the standard safe ones); syntax errors name the file and line.
 
-    Duplicate keys, which PyYAML would silently overwrite, are errors too.
+    Duplicate keys, which PyYAML would silently overwrite, are errors too. `progress` hears how much of the text
+    is read ("reading NAME", characters).
     """
     try:
-        return _build_from_events(text)
+        return _build_from_events(text, progress, f"reading {path.name}")
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = min(mark.line + 1, text.count("\n") + 1) if mark else None  # end-of-stream marks run past the end
@@ -174,11 +191,12 @@ ALIAS_EXPANSION_FACTOR = 10
 ALIAS_EXPANSION_FLOOR = 64_000
 
 
-def _build_from_events(text: str) -> Any:
+def _build_from_events(text: str, progress: ProgressCallback = no_progress, task: str = "reading") -> Any:
     """Build plain Python data from libyaml's event stream (4x faster than the Python constructor)."""
     loader = SafeLoader(text)
     try:
-        return _assemble(loader, len(text) * ALIAS_EXPANSION_FACTOR + ALIAS_EXPANSION_FLOOR)
+        read = functools.partial(progress, task, total=len(text))
+        return _assemble(loader, len(text) * ALIAS_EXPANSION_FACTOR + ALIAS_EXPANSION_FLOOR, read)
     finally:
         loader.dispose()
 
@@ -209,7 +227,8 @@ class _Frame:
             self.key = None
 
 
-def _assemble(loader: Any, max_expanded: int) -> Any:
+def _assemble(loader: Any, max_expanded: int, read: Callable[[int], None]) -> Any:
+    """The data of the loader's events, `read(characters)` told at each mapping or list opened."""
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int]] = {}  # each anchor's value and its size once expanded (characters, roughly)
     expanded = 0
@@ -217,6 +236,7 @@ def _assemble(loader: Any, max_expanded: int) -> Any:
     while (event := loader.get_event()) is not None:
         if isinstance(event, _OPENERS):
             stack.append(_opened(event))
+            read(event.start_mark.index if event.start_mark else 0)
             continue
         if isinstance(event, _CLOSERS):
             frame = stack.pop()
@@ -312,13 +332,17 @@ def decode_utf8(raw: bytes, path: Path) -> str:
     return text
 
 
-def load_model_file(path: Path, model: type[ModelT], what: str, shape: str) -> tuple[ModelT, str]:
+def load_model_file(
+    path: Path, model: type[ModelT], what: str, shape: str, progress: ProgressCallback = no_progress
+) -> tuple[ModelT, str]:
     """Read, safely parse and validate a YAML file as `model`; return it with the text it came from.
 
-    `what` names the file in errors ("deck file"); `shape` says what its top level must hold.
+    `what` names the file in errors ("deck file"); `shape` says what its top level must hold; `progress` hears
+    how the reading goes.
     """
     text = read_text_file(path, what)
-    data = parse_yaml(text, path)
+    data = parse_yaml(text, path, progress)
+    progress(f"checking {path.name}")
     if not isinstance(data, dict):
         raise StudyprepError(f"a {what} must be a mapping with {shape}", path, 1)
     return validate(model, data, text, path), text

@@ -1,0 +1,88 @@
+"""The package installs the way Python tools install (issue 19): a wheel built from the source tree, installed
+into a fresh venv, gives a working `studyprep` command: --version, import of the example, a piped review, and
+an export.
+
+To stay within seconds (and offline), the wheel is built with the test venv's setuptools (no build isolation),
+and the fresh venv borrows the test venv's dependencies through a path file (so nothing is downloaded). The path
+file only puts that folder on `sys.path`: its own path files, among them the editable install's finder, are not
+read, so `studyprep` comes from the wheel alone; the test checks that it does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import EXAMPLE, REPO
+
+pytestmark = pytest.mark.slow
+
+SLUG = "doit-senior-backend-engineer-golang"
+
+
+def run(*command: str | Path, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run([str(part) for part in command], cwd=cwd, input=stdin, capture_output=True, text=True,
+                          env=env, check=False, timeout=300)  # fmt: skip
+    assert done.returncode == 0, f"{command}: {done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def build_wheel(tmp_path: Path) -> Path:
+    """A wheel of a copy of the source tree (the build leaves `build/` and egg-info where it runs)."""
+    source = tmp_path / "source"
+    shutil.copytree(REPO / "studyprep", source / "studyprep", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
+    wheels = tmp_path / "wheels"
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", wheels,
+        source, cwd=tmp_path)  # fmt: skip
+    (wheel,) = wheels.glob("studyprep-*.whl")
+    return wheel
+
+
+def fresh_venv(tmp_path: Path, wheel: Path) -> Path:
+    """A new venv with the wheel installed (by the test venv's pip) and the dependencies borrowed; its bin folder."""
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    site = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=tmp_path).strip())
+    (site / "borrowed-dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n", encoding="utf-8")
+    run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", "-q", wheel,
+        cwd=tmp_path)  # fmt: skip
+    return python.parent
+
+
+def test_a_built_wheel_installs_into_a_fresh_venv_and_runs(tmp_path: Path) -> None:
+    wheel = build_wheel(tmp_path)
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(next(name for name in names if name.endswith(".dist-info/METADATA"))).decode()
+        entry_points = archive.read(next(name for name in names if name.endswith("entry_points.txt"))).decode()
+    assert "studyprep/py.typed" in names and not any(name.startswith(("tests/", "bench/")) for name in names)
+    for needed in ("Requires-Dist: click", "Requires-Dist: fsrs", "Requires-Dist: rich", "License-Expression: MIT",
+                   "Operating System :: Microsoft :: Windows", "Requires-Python: >=3.11"):  # fmt: skip
+        assert needed in metadata
+    assert "studyprep = studyprep.cli:main" in entry_points
+
+    bin_dir = fresh_venv(tmp_path, wheel)
+    studyprep = bin_dir / ("studyprep.exe" if os.name == "nt" else "studyprep")
+    work = tmp_path / "elsewhere"  # not the source tree: nothing importable from the working folder
+    work.mkdir()
+    env = {**os.environ, "STUDYPREP_NOW": "2026-03-01T09:00:00Z", "STUDYPREP_HOME": str(work / "ws")}
+    env.pop("PYTHONPATH", None)
+    where = run(bin_dir / "python", "-c", "import studyprep; print(studyprep.__file__)", cwd=work, env=env)
+    assert Path(where.strip()).is_relative_to(bin_dir.parent), where  # the wheel's copy, not the source tree's
+
+    assert run(studyprep, "--version", cwd=work, env=env).strip() == "studyprep, version 0.1.0"
+    assert f"wrote {work / 'ws' / 'decks' / SLUG}.yaml" in run(studyprep, "import", EXAMPLE, cwd=work, env=env)
+    reviewed = run(studyprep, "review", cwd=work, env=env, stdin="\n3\n\n4\nq\n")
+    assert "Session over: 2 cards, 2 answers" in reviewed, reviewed
+    exported = run(studyprep, "export", "-o", work / "prep.apkg", cwd=work, env=env)
+    assert "(106 notes)" in exported and (work / "prep.apkg").stat().st_size > 0
