@@ -88,6 +88,15 @@ def _slug_for(workspace: Workspace, document: ParsedDocument, path_name: str) ->
     return earlier if len(kept) * 2 >= len(active) else slug
 
 
+def _read_previous(workspace: Workspace, target: Path) -> tuple[Deck, str]:
+    """The deck file being re-imported into and its text (from the review database's cache of parsed decks when
+    the file's bytes are those cached: an unchanged re-import reads no YAML)."""
+    from studyprep.store.db import deck_file_reader
+
+    with deck_file_reader(workspace) as read:
+        return read(target)
+
+
 def deck_slug_for(title: str, company: str, role: str, path: Path) -> str:
     """Pick the deck slug: company and role, else the title, else the file name."""
     for candidate in (f"{company} {role}" if company or role else "", title, path.stem):
@@ -145,7 +154,7 @@ def _import(
         raise StudyprepError(f"invalid deck name {slug!r}: use letters, digits and single hyphens")
     target = workspace.deck_path(slug)
     with deck_write_lock(workspace) if not dry_run else contextlib.nullcontext():
-        previous, previous_text = read_deck_file(target) if target.exists() else (None, None)
+        previous, previous_text = _read_previous(workspace, target) if target.exists() else (None, None)
         merged, report = merge_deck(previous, document, slug, path_name, now)
         if previous is not None and deck is None:
             _refuse_another_document(previous, path, path_name, report)

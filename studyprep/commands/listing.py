@@ -88,9 +88,11 @@ def _summary(deck: DeckOverview) -> DeckSummary:
 
 def show_deck(workspace: Workspace, name: str, include_retired: bool = False) -> tuple[Deck, list[Card]]:
     """A deck and its cards in document order (retired ones only when asked)."""
+    from studyprep.store.db import deck_file_reader
     from studyprep.store.deckstore import load_deck
 
-    deck = load_deck(workspace, name)
+    with deck_file_reader(workspace) as read:
+        deck = load_deck(workspace, name, read)
     cards = deck.cards if include_retired else [card for card in deck.cards if card.retired is None]
     return deck, cards
 

@@ -304,10 +304,16 @@ def load_model_file(path: Path, model: type[ModelT], what: str, shape: str) -> t
     `what` names the file in errors ("deck file"); `shape` says what its top level must hold.
     """
     text = read_text_file(path, what)
+    return model_from_text(text, path, model, what, shape), text
+
+
+def model_from_text(text: str, path: Path, model: type[ModelT], what: str, shape: str) -> ModelT:
+    """Safely parse and validate the YAML text of the file at `path` as `model` (`load_model_file`'s check)."""
     data = parse_yaml(text, path)
     if not isinstance(data, dict):
         raise StudyprepError(f"a {what} must be a mapping with {shape}", path, 1)
-    return validate(model, data, text, path), text
+    validated: ModelT = validate(model, data, text, path)
+    return validated
 
 
 def validate(model: type[BaseModel], data: Any, text: str, path: Path) -> Any:
