@@ -13,6 +13,7 @@ BENCHMARKS = [
     "bench.deadline",
     "bench.budget",
     "bench.export",
+    "bench.realistic",
     "bench.projection",
     "bench.review",
     "bench.scale",
