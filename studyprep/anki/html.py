@@ -69,6 +69,10 @@ def inline_html(text: str) -> str:
 def _code_spans(text: str) -> list[tuple[int, int, int, int]]:
     """Code spans as (start, content start, content end, end): a backtick run closed by the next run of
     the same length, as in CommonMark. Runs are indexed by length, so this stays linear on any input."""
+    if text.count("`") == 2:  # the common case, one `code` span (or one run of two backticks, no span)
+        start = text.index("`")
+        close = text.index("`", start + 1)
+        return [(start, start + 1, close, close + 1)] if close > start + 1 else []
     runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(text)]
     by_length: dict[int, list[int]] = {}
     for index, (start, end) in enumerate(runs):

@@ -123,10 +123,12 @@ def _export(workspace: Workspace, names: list[str], out_path: Path | None, now: 
     target = output_path(out_path, decks)
     exchange = load_exchange(workspace)
     schedules = studied_cards(workspace, decks) if with_progress else {}
+    timestamp = _package_timestamp(decks)
     package = build_package(decks, progress, exchange, now, schedules)
+    del decks, schedules  # the notes hold what the package needs: the cards go before genanki writes (peak memory)
     if not force:
         refuse_unpulled_changes(workspace, exchange, package.summaries)
-    write_package(package, target, _package_timestamp(decks))
+    write_package(package, target, timestamp)
     save_exchange(workspace, _exchanged(exchange, package.summaries, now))
     return ExportResult(path=target, exported_at=now, decks=package.summaries, skipped=skipped)
 

@@ -102,8 +102,8 @@ def deck_from_data(data: dict[str, Any]) -> Deck:
     moments: dict[str, datetime] = {}
     cards = [
         Card(
-            id=card["id"], kind=card["kind"], category=list(card["category"]), prompt=card["prompt"],
-            context=card["context"], back=card["back"], notes=card["notes"], tags=list(card["tags"]),
+            id=card["id"], kind=card["kind"], category=_strings(card["category"]), prompt=card["prompt"],
+            context=card["context"], back=card["back"], notes=card["notes"], tags=_strings(card["tags"]),
             source=card["source"], added=_moment(card["added"], moments), changed=_moment(card["changed"], moments),
             retired=None if card["retired"] is None else _moment(card["retired"], moments),
             suspended=card["suspended"], by_hand=card.get("by_hand", False),
@@ -114,6 +114,13 @@ def deck_from_data(data: dict[str, Any]) -> Deck:
         format=data["format"], slug=data["slug"], title=data["title"], company=data["company"], role=data["role"],
         source=data["source"], cards=cards, reference=[ReferenceNote(**note) for note in data["reference"]],
     )  # fmt: skip
+
+
+def _strings(loaded: list[str]) -> list[str]:
+    # A list fresh from `json.loads` is the card's own already; anything else is a damaged row.
+    if type(loaded) is not list:
+        raise TypeError("a list of strings was expected")
+    return loaded
 
 
 def _moment(text: str, moments: dict[str, datetime]) -> datetime:
