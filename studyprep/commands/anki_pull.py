@@ -123,12 +123,10 @@ def pull_reviews(workspace: Workspace, path: Path, now: datetime) -> PullResult:
     the result is written, in one short transaction. SIGTERM on the way leaves nothing behind (see
     `anki_collection.removed_on_termination`).
     """
-    from studyprep.store.db import deck_file_reader
     from studyprep.store.deckstore import read_decks
 
     with removed_on_termination():
-        with deck_file_reader(workspace) as read:  # a broken deck file keeps only its own reviews out, until fixed
-            decks, broken = read_decks(workspace, read)
+        decks, broken = read_decks(workspace)  # a broken deck file keeps only its own reviews out, until fixed
         mapping = guid_map(decks)
         history = read_history(path, now, notes_of=frozenset(mapping))
         result = _summary(path, now, history, mapping)
