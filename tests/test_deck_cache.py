@@ -113,9 +113,9 @@ def test_a_touch_alone_still_serves_the_cache_and_a_real_edit_replaces_the_row(t
         assert cached_row(workspace)[2] != first[2]
 
 
-def signed(data: str) -> tuple[str, str]:
+def signed(data: str) -> tuple[bytes, str]:
     """A row's data with the checksum that matches it (damage the checksum does not catch)."""
-    return data, hashlib.sha256(data.encode()).hexdigest()
+    return data.encode(), hashlib.sha256(data.encode()).hexdigest()
 
 
 @pytest.mark.parametrize(
@@ -124,6 +124,8 @@ def signed(data: str) -> tuple[str, str]:
         ("not json", None),  # the checksum written with the good data
         ('{"format": 1, "deck"', None),
         (b"\x00\xff", "x"),
+        signed("not json")[::-1],  # the checksum as text in place of the data
+        ("{}", hashlib.sha256(b"{}").hexdigest()),  # text, not the bytes written
         signed("not json"),
         signed("[1, 2]"),
         signed('{"format": 1, "deck": {"cards": [{}]}}'),
@@ -150,7 +152,7 @@ def test_a_row_edited_in_place_is_caught_by_its_checksum(tmp_path: Path) -> None
     path = save_deck(workspace, odd_deck())
     with open_store(workspace) as store:
         store.read_deck_file(path)
-        store.conn.execute("UPDATE deck_cache SET data = replace(data, 'CAP', 'CAT')")  # valid JSON, not as written
+        store.conn.execute("UPDATE deck_cache SET data = CAST(replace(CAST(data AS TEXT), 'CAP', 'CAT') AS BLOB)")
         assert store.read_deck_file(path)[0].cards[1].prompt == "CAP"
 
 
@@ -167,9 +169,18 @@ def test_a_broken_file_is_never_cached_and_raises_with_its_line(tmp_path: Path) 
 
 
 def test_the_cache_reads_back_every_shape_deck_data_writes() -> None:
+    import json
+
     from studyprep.cards.models import deck_data
+    from studyprep.store.db.deckcache import CACHE_FORMAT, _deck_json
 
     assert deck_from_data(deck_data(odd_deck())) == odd_deck()
+    # Written a card at a time, the JSON is the whole data's.
+    assert json.loads(_deck_json(odd_deck())) == {"format": CACHE_FORMAT, "deck": deck_data(odd_deck())}
+    assert json.loads(_deck_json(odd_deck().but(cards=[]))) == {
+        "format": CACHE_FORMAT,
+        "deck": deck_data(odd_deck().but(cards=[])),
+    }
 
 
 def test_a_version_9_database_gets_the_deck_cache_and_keeps_its_rows(tmp_path: Path) -> None:

@@ -40,17 +40,23 @@ def read_deck_file(db: Database, path: Path) -> tuple[Deck, str]:
     """The deck in the file at `path` and the text it was read from: from the cache when the file's bytes are
     those cached, else parsed and validated (errors name the file and line) and then cached."""
     from studyprep.store.deckstore import DECK_FILE, deck_from_text
-    from studyprep.store.yamlio import decode_utf8, read_bytes_file
 
     mtime_ns = stat_file(path, DECK_FILE).st_mtime_ns  # before the bytes: a write while they are read is newer
-    raw = read_bytes_file(path, DECK_FILE)
-    digest = hashlib.sha256(raw).hexdigest()
-    text = decode_utf8(raw, path)
-    deck = cached_deck(db, path.stem, len(raw), digest)
+    size, digest, text = _read(path)
+    deck = cached_deck(db, path.stem, size, digest)
     if deck is None:
         deck = deck_from_text(text, path)
-        remember_deck(db, deck, len(raw), mtime_ns, digest)
+        remember_deck(db, deck, size, mtime_ns, digest)
     return deck, text
+
+
+def _read(path: Path) -> tuple[int, str, str]:
+    """The file's size, SHA-256 and text (its bytes are let go here, before a parse that may need the memory)."""
+    from studyprep.store.deckstore import DECK_FILE
+    from studyprep.store.yamlio import decode_utf8, read_bytes_file
+
+    raw = read_bytes_file(path, DECK_FILE)
+    return len(raw), hashlib.sha256(raw).hexdigest(), decode_utf8(raw, path)
 
 
 def cached_deck(db: Database, slug: str, size: int, sha256: str) -> Deck | None:
@@ -64,7 +70,7 @@ def cached_deck(db: Database, slug: str, size: int, sha256: str) -> Deck | None:
     if row is None:
         return None
     data, data_sha256 = row
-    if not isinstance(data, str) or hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest() != data_sha256:
+    if not isinstance(data, bytes) or hashlib.sha256(data).hexdigest() != data_sha256:
         return None
     try:
         cached = json.loads(data)
@@ -79,20 +85,39 @@ def cached_deck(db: Database, slug: str, size: int, sha256: str) -> Deck | None:
 def remember_deck(db: Database, deck: Deck, size: int, mtime_ns: int, sha256: str) -> None:
     """Cache `deck`, parsed from deck file bytes of this size, mtime and SHA-256 (replacing the deck's older row).
     A database that cannot take the write leaves the cache as it was: the next load parses the file again."""
-    from studyprep.cards.models import deck_data
-
-    cached = {"format": CACHE_FORMAT, "deck": deck_data(deck)}
-    data = json.dumps(cached, ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+    data = _deck_json(deck)
     try:
         with db.atomic():
             db.execute(
                 "INSERT OR REPLACE INTO deck_cache (deck, size, mtime_ns, sha256, data, data_sha256)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (deck.slug, size, mtime_ns, sha256, data, digest),
+                (deck.slug, size, mtime_ns, sha256, data, hashlib.sha256(data).hexdigest()),
             )
     except StudyprepError:
         pass  # a speed-up only: the deck itself was read from its file
+
+
+def _deck_json(deck: Deck) -> bytearray:
+    """`{"format": CACHE_FORMAT, "deck": deck_data(deck)}` as UTF-8 JSON, written a card at a time into one buffer:
+    the data of a 100,000-card deck at once, or its text beside its bytes, would take more memory than the deck."""
+    from studyprep.cards.models import card_data, deck_data
+
+    rest = deck_data(deck.but(cards=[]))
+    del rest["cards"]
+    opening = _dumps({"format": CACHE_FORMAT, "deck": rest})  # ends with the two braces the cards go before
+    buffer = bytearray(opening[:-2].encode())
+    buffer += b',"cards":['
+    stamps: dict[tuple[datetime, timedelta | None], str] = {}
+    for index, card in enumerate(deck.cards):
+        if index:
+            buffer += b","
+        buffer += _dumps(card_data(card, stamps)).encode()
+    buffer += b"]}}"
+    return buffer
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def deck_from_data(data: dict[str, Any]) -> Deck:
