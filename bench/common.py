@@ -8,6 +8,7 @@ import statistics
 import subprocess
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 
 def installed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -67,3 +68,61 @@ def _cpu_ms(run: Callable[[], object]) -> float:
     run()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+
+
+# Appended to a measured child's code: its peak memory as VmHWM (this process image only; ru_maxrss would carry the
+# high-water mark of the forking bench process over the exec).
+PEAK_REPORT = """
+import atexit as _atexit, sys as _sys
+def _report_peak():
+    with open("/proc/self/status") as status:
+        kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    _sys.stderr.write(f"PEAK_KB {kb}\\n")
+_atexit.register(_report_peak)
+"""
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """One measured process: wall time, CPU time (user + system, from the kernel's accounting of that child
+    alone: on a loaded machine the wall time also counts other processes' turns), peak memory and its output."""
+
+    wall_ms: float
+    cpu_ms: float
+    peak_mb: float
+    stdout: str
+
+
+def run_child(command: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> ChildRun:
+    """Run `command` to its end and measure it (`ChildRun`); a child given `PEAK_REPORT` reports its peak memory,
+    others 0. A failing command raises with its error output."""
+    before = _children_cpu_ms()
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=installed_env(env),
+                               cwd=cwd, text=True)  # fmt: skip
+    stdout, stderr = process.communicate()
+    wall_ms = (time.perf_counter() - started) * 1000
+    cpu_ms = _children_cpu_ms() - before  # the children reaped meanwhile: this one (commands run one at a time)
+    if process.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {stderr.strip()[-2000:]}")
+    peak = [int(line.split()[1]) for line in stderr.splitlines() if line.startswith("PEAK_KB ")]
+    return ChildRun(wall_ms, cpu_ms, peak[-1] / 1024 if peak else 0.0, stdout)
+
+
+def median_child(command: list[str], runs: int, env: dict[str, str] | None = None,
+                 cwd: str | None = None) -> ChildRun:  # fmt: skip
+    """`run_child` `runs` times; the median of each figure (the output of the last run)."""
+    measured = [run_child(command, env, cwd) for _ in range(runs)]
+    return ChildRun(
+        statistics.median(run.wall_ms for run in measured),
+        statistics.median(run.cpu_ms for run in measured),
+        statistics.median(run.peak_mb for run in measured),
+        measured[-1].stdout,
+    )
+
+
+def _children_cpu_ms() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000

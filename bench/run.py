@@ -14,6 +14,7 @@ BENCHMARKS = [
     "bench.budget",
     "bench.optimize",
     "bench.export",
+    "bench.realistic",
     "bench.projection",
     "bench.review",
     "bench.scale",

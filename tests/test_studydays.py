@@ -77,6 +77,7 @@ def test_the_study_day_migration_replays_existing_histories(tmp_path: Path) -> N
         old = (old_state.stability, old_state.difficulty, int(old_state.due.timestamp() * 1e6), card_id)
         conn.execute("UPDATE card_state SET stability = ?, difficulty = ?, due = ? WHERE card_id = ?", old)
         conn.execute("DROP TABLE pending_replay")
+        conn.execute("DROP TABLE deck_cache")  # step 10's table: a version 8 database has neither
         conn.execute("PRAGMA user_version = 8")
     conn.close()
     with open_store(workspace) as store:

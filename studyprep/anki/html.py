@@ -59,7 +59,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def inline_html(text: str) -> str:
     """One line of document text as safe HTML: escaped, then code spans, strong and emphasis rendered."""
-    escaped = html.escape(unicodedata.normalize("NFC", _CONTROL.sub("", text)), quote=True)
+    # Each step runs only where it can change something (an export renders six fields of every card).
+    if not text.isprintable():  # every control character is unprintable
+        text = _CONTROL.sub("", text)
+    if not text.isascii():  # ASCII text is NFC already
+        text = unicodedata.normalize("NFC", text)
+    escaped = html.escape(text, quote=True)
     if "`" not in escaped:
         return _emphasis(escaped).replace("[", _OPEN_BRACKET)
     pieces: list[str] = []
@@ -76,6 +81,10 @@ def inline_html(text: str) -> str:
 def _code_spans(text: str) -> list[tuple[int, int, int, int]]:
     """Code spans as (start, content start, content end, end): a backtick run closed by the next run of
     the same length, as in CommonMark. Runs are indexed by length, so this stays linear on any input."""
+    if text.count("`") == 2:  # the common case, one `code` span (or one run of two backticks, no span)
+        start = text.index("`")
+        close = text.index("`", start + 1)
+        return [(start, start + 1, close, close + 1)] if close > start + 1 else []
     runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(text)]
     by_length: dict[int, list[int]] = {}
     for index, (start, end) in enumerate(runs):
@@ -115,7 +124,10 @@ def _line_blocks(lines: list[str]) -> list[str]:
     items: list[str] = []
     list_tag = ""
     for line in lines:
-        bullet, numbered = _BULLET.match(line), _NUMBERED.match(line)
+        if not _may_be_item(line):
+            bullet = numbered = None
+        else:
+            bullet, numbered = _BULLET.match(line), _NUMBERED.match(line)
         item = bullet or numbered
         tag = "ul" if bullet else "ol"
         if item and (not items or tag == list_tag):
@@ -203,17 +215,34 @@ def _row_html(tag: str, cells: list[str], aligns: list[str]) -> str:
     return "<tr>" + "".join(rendered) + "</tr>"
 
 
+def _may_be_item(line: str) -> bool:
+    # What `_BULLET` or `_NUMBERED` could match: a mark or a digit first (both strip what `str.isspace` calls space).
+    first = line.lstrip()[:1]
+    return first in _ITEM_MARKS or first.isdigit()
+
+
+_ITEM_MARKS = frozenset("-*+•")
+
+
+# The passes in order, each with the marks it needs in the text as it is by then: without them it cannot match
+# (and would cost a scan of the text).
+_EMPHASIS_PASSES = (
+    ("***", _BOTH_STAR, r"<em><strong>\1</strong></em>"),
+    ("___", _BOTH_UNDERSCORE, r"<em><strong>\1</strong></em>"),
+    ("**", _STRONG_STAR, r"<strong>\1</strong>"),
+    ("__", _STRONG_UNDERSCORE, r"<strong>\1</strong>"),
+    ("*", _EMPHASIS_STAR, r"<em>\1</em>"),
+    ("_", _EMPHASIS_UNDERSCORE, r"<em>\1</em>"),
+)
+
+
 def _emphasis(escaped: str) -> str:
     if "*" not in escaped and "_" not in escaped:
         return escaped
-    if "***" in escaped:
-        escaped = _BOTH_STAR.sub(r"<em><strong>\1</strong></em>", escaped)
-    if "___" in escaped:
-        escaped = _BOTH_UNDERSCORE.sub(r"<em><strong>\1</strong></em>", escaped)
-    escaped = _STRONG_STAR.sub(r"<strong>\1</strong>", escaped)
-    escaped = _STRONG_UNDERSCORE.sub(r"<strong>\1</strong>", escaped)
-    escaped = _EMPHASIS_STAR.sub(r"<em>\1</em>", escaped)
-    return _EMPHASIS_UNDERSCORE.sub(r"<em>\1</em>", escaped)
+    for marks, pattern, replacement in _EMPHASIS_PASSES:
+        if marks in escaped:
+            escaped = pattern.sub(replacement, escaped)
+    return escaped
 
 
 def _list_html(tag: str, items: list[str]) -> str:

@@ -33,7 +33,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import genanki
@@ -286,6 +286,7 @@ _COLONS = re.compile(r":{3,}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+@lru_cache(maxsize=4096)  # a deck's cards share a few tags: each is cleaned once per export
 def safe_tag(tag: str) -> str:
     """A tag Anki keeps as one tag: no whitespace or quotes, no stray `:` at the ends."""
     cleaned = _TAG_JUNK.sub("_", unicodedata.normalize("NFC", tag)).strip("_")

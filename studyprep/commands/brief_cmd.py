@@ -86,10 +86,12 @@ def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
     from studyprep.schedule.readiness import TrackedCard, category_recall
     from studyprep.schedule.replays import open_store
     from studyprep.schedule.scheduling import scheduler_for
+    from studyprep.store.db import deck_file_reader
     from studyprep.store.deckstore import load_deck
     from studyprep.store.plan import load_plan
 
-    found = load_deck(workspace, deck)
+    with deck_file_reader(workspace) as read:  # before the store: an unknown deck creates nothing
+        found = load_deck(workspace, deck, read)
     plan = load_plan(workspace, found.slug)
     with open_store(workspace) as store:
         store.refresh_decks(workspace)  # another deck's broken file is no concern of this deck's brief

@@ -98,7 +98,8 @@ def set_suspended(workspace: Workspace, names: Sequence[str], suspended: bool) -
         changed = 0
         for deck in sorted({ref.deck for ref in refs}):
             ids = {ref.card_id for ref in refs if ref.deck == deck}
-            changed += sum(card.suspended != suspended for card in load_deck(workspace, deck).cards if card.id in ids)
+            cards = load_deck(workspace, deck, store.read_deck_file).cards
+            changed += sum(card.suspended != suspended for card in cards if card.id in ids)
             set_card_fields(workspace, deck, ids, store, suspended=suspended)
     return ActionResult("suspended" if suspended else "unsuspended", tuple(refs), changed)
 

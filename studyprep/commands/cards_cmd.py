@@ -137,7 +137,7 @@ def list_cards(workspace: Workspace, query: CardQuery, now: datetime) -> list[Ca
     with open_store(workspace, create=False) as store:
         store.refresh_mirror(workspace)
         flagged = store.flagged()
-        rows = [row for deck in _decks(workspace, query.deck) for row in _deck_rows(store, deck, flagged, now)
+        rows = [row for deck in _decks(workspace, store, query.deck) for row in _deck_rows(store, deck, flagged, now)
                 if _wanted(row, deck, query, now)]  # fmt: skip
     if _SCHEDULED & set(query.states):
         far = datetime.max.replace(tzinfo=now.tzinfo)
@@ -157,7 +157,8 @@ def card_detail(workspace: Workspace, name: str, now: datetime) -> CardDetail:
     with open_store(workspace, create=False) as store:
         store.refresh_mirror(workspace)
         ref = resolve_card(store, name)
-        card = next(card for card in load_deck(workspace, ref.deck).cards if card.id == ref.card_id)
+        cards = load_deck(workspace, ref.deck, store.read_deck_file).cards
+        card = next(card for card in cards if card.id == ref.card_id)
         stored = store.get_state(ref.deck, ref.card_id)
         logs = store.review_logs(ref.deck, ref.card_id)
         forgotten = store.forgotten_at(ref.deck, ref.card_id)
@@ -203,10 +204,11 @@ def _history(scheduler: fsrs.Scheduler, deck: str, card_id: str, logs: list[LogE
     return tuple(entries)
 
 
-def _decks(workspace: Workspace, name: str | None) -> list[Deck]:
+def _decks(workspace: Workspace, store: ReviewStore, name: str | None) -> list[Deck]:
     from studyprep.store.deckstore import iter_decks, load_deck
 
-    return [load_deck(workspace, name)] if name else list(iter_decks(workspace))
+    read = store.read_deck_file  # parsed decks cached
+    return [load_deck(workspace, name, read)] if name else list(iter_decks(workspace, read))
 
 
 def _deck_rows(store: ReviewStore, deck: Deck, flagged: set[tuple[str, str]], now: datetime) -> list[CardRow]:

@@ -91,6 +91,15 @@ def _slug_for(workspace: Workspace, document: ParsedDocument, path_name: str) ->
     return earlier if len(kept) * 2 >= len(active) else slug
 
 
+def _read_previous(workspace: Workspace, target: Path, progress: ProgressCallback) -> tuple[Deck, str]:
+    """The deck file being re-imported into and its text (from the review database's cache of parsed decks when
+    the file's bytes are those cached: an unchanged re-import reads no YAML; `progress` hears a reading)."""
+    from studyprep.store.db import deck_file_reader
+
+    with deck_file_reader(workspace) as read:
+        return read(target, progress=progress)
+
+
 def deck_slug_for(title: str, company: str, role: str, path: Path) -> str:
     """Pick the deck slug: company and role, else the title, else the file name."""
     for candidate in (f"{company} {role}" if company or role else "", title, path.stem):
@@ -157,7 +166,7 @@ def _import(
         raise StudyprepError(f"invalid deck name {slug!r}: use letters, digits and single hyphens")
     target = workspace.deck_path(slug)
     with deck_write_lock(workspace) if not dry_run else contextlib.nullcontext():
-        previous, previous_text = read_deck_file(target, progress) if target.exists() else (None, None)
+        previous, previous_text = _read_previous(workspace, target, progress) if target.exists() else (None, None)
         progress(f"merging {count(len(document.cards), 'card')}")
         merged, report = merge_deck(previous, document, slug, path_name, now)
         if previous is not None and deck is None:

@@ -92,10 +92,12 @@ def _summary(deck: DeckOverview) -> DeckSummary:
 def show_deck(
     workspace: Workspace, name: str, include_retired: bool = False, progress: ProgressCallback = no_progress
 ) -> tuple[Deck, list[Card]]:
-    """A deck and its cards in document order (retired ones only when asked); `progress` hears the reading."""
+    """A deck and its cards in document order (retired ones only when asked); `progress` hears a reading."""
+    from studyprep.store.db import deck_file_reader
     from studyprep.store.deckstore import load_deck
 
-    deck = load_deck(workspace, name, progress)
+    with deck_file_reader(workspace) as read:
+        deck = load_deck(workspace, name, lambda path: read(path, progress=progress))
     cards = deck.cards if include_retired else [card for card in deck.cards if card.retired is None]
     return deck, cards
 

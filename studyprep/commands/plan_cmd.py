@@ -138,9 +138,11 @@ def _forget_cached_plan(workspace: Workspace, slug: str) -> None:
 
 def update_plan(workspace: Workspace, deck: str, change: PlanChange, now: datetime) -> PlanView:
     """Show a deck's interview plan, after applying `change` (saved atomically) when it asks for anything."""
+    from studyprep.store.db import deck_file_reader
     from studyprep.store.deckstore import load_deck
 
-    slug = load_deck(workspace, deck).slug  # a clear error for an unknown deck
+    with deck_file_reader(workspace) as read:
+        slug = load_deck(workspace, deck, read).slug  # a clear error for an unknown deck, or a broken one
     # Read, changed and written under the writers' lock: two `plan` commands at once must not lose a setting.
     with deck_write_lock(workspace) if change != PlanChange() else contextlib.nullcontext():
         plan = load_plan(workspace, slug)

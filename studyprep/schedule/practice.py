@@ -69,7 +69,7 @@ def chosen_cards(
     flagged = store.flagged() if card_filter.flagged else set()
     keys: set[Key] = set()
     for deck in decks:
-        for card in load_deck(workspace, deck.slug).cards:
+        for card in load_deck(workspace, deck.slug, store.read_deck_file).cards:
             key = (deck.slug, card.id)
             if not card.active or (card_filter.flagged and key not in flagged):
                 continue

@@ -39,7 +39,7 @@ def rewrite_deck(
     """
     with deck_write_lock(workspace):
         path = workspace.deck_path(slug)
-        deck, text = read_deck_file(path)
+        deck, text = store.read_deck_file(path) if store is not None else read_deck_file(path)
         cards = change(deck)
         if cards is None:
             return deck

@@ -22,9 +22,10 @@ __all__ = [
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 import yaml
 
@@ -33,8 +34,9 @@ from studyprep.errors import StudyprepError
 from studyprep.progress import ProgressCallback, no_progress
 from studyprep.store.atomic import write_atomic
 from studyprep.store.workspace import Workspace, match_slug, refuse_links
-from studyprep.store.yamlio import dump_yaml, load_model_file
+from studyprep.store.yamlio import dump_yaml, model_from_text, read_text_file
 
+DECK_FILE = "deck file"  # how errors name a deck file
 BACKUPS_DIR = ".backups"
 BACKUPS_KEPT = 5
 
@@ -54,16 +56,33 @@ def load_deck_file(path: Path, progress: ProgressCallback = no_progress) -> Deck
     return read_deck_file(path, progress)[0]
 
 
+# Reads one deck file: the deck and the file's text (`read_deck_file`, or the review database's cache of parsed
+# decks in front of it: `ReviewStore.read_deck_file`).
+DeckReader = Callable[[Path], tuple[Deck, str]]
+
+
+class ProgressDeckReader(Protocol):
+    """A `DeckReader` that can also tell a progress callback how its parse goes."""
+
+    def __call__(self, path: Path, progress: ProgressCallback = ...) -> tuple[Deck, str]: ...
+
+
 def read_deck_file(path: Path, progress: ProgressCallback = no_progress) -> tuple[Deck, str]:
     """Load and validate one deck file, returning the deck and the text it was read from (`progress` hears how
     much is read)."""
+    text = read_text_file(path, DECK_FILE)
+    return deck_from_text(text, path, progress), text
+
+
+def deck_from_text(text: str, path: Path, progress: ProgressCallback = no_progress) -> Deck:
+    """Parse and validate the text of the deck file at `path` (its slug must be the file's name)."""
     from studyprep.store.deckfile import DeckFile  # pydantic only once a deck file is read: a first import skips it
 
-    checked, text = load_model_file(path, DeckFile, "deck file", "`slug`, `title` and `cards`", progress)
-    deck = checked.to_deck()
+    shape = "`slug`, `title` and `cards`"
+    deck = model_from_text(text, path, DeckFile, DECK_FILE, shape, progress).to_deck()
     if deck.slug != path.stem:
         raise StudyprepError(f"slug {deck.slug!r} does not match the file name {path.name!r}", path)
-    return deck, text
+    return deck
 
 
 def save_deck(workspace: Workspace, deck: Deck, progress: ProgressCallback = no_progress) -> Path:
@@ -106,31 +125,32 @@ def deck_made_from(workspace: Workspace, source: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def iter_decks(workspace: Workspace) -> Iterator[Deck]:
-    """Load every deck in the workspace (a broken one raises with its file and line)."""
+def iter_decks(workspace: Workspace, read: DeckReader = read_deck_file) -> Iterator[Deck]:
+    """Load every deck in the workspace (a broken one raises with its file and line), each with `read`."""
     for path in deck_paths(workspace):
-        yield load_deck_file(path)
+        yield read(path)[0]
 
 
-def read_decks(workspace: Workspace) -> tuple[list[Deck], dict[str, StudyprepError]]:
+def read_decks(workspace: Workspace, read: DeckReader = read_deck_file) -> tuple[list[Deck], dict[str, StudyprepError]]:
     """Every deck of the workspace that can be read, and the errors of those that cannot (by slug): a broken
-    file keeps only its own deck out."""
+    file keeps only its own deck out. Each is read with `read`."""
     decks, broken = [], {}
     for path in deck_paths(workspace):
         try:
-            decks.append(load_deck_file(path))
+            decks.append(read(path)[0])
         except StudyprepError as error:
             broken[path.stem] = error
     return decks, broken
 
 
-def load_deck(workspace: Workspace, name: str, progress: ProgressCallback = no_progress) -> Deck:
-    """Load a deck by slug (or by a unique slug prefix), with a helpful error if it is missing."""
+def load_deck(workspace: Workspace, name: str, read: DeckReader = read_deck_file) -> Deck:
+    """Load a deck by slug (or by a unique slug prefix), with a helpful error if it is missing; the file
+    is read with `read`."""
     path = workspace.deck_path(name)
     if path.is_file() and path.parent == workspace.decks_dir:
-        return load_deck_file(path, progress)
+        return read(path)[0]
     slug = match_slug(name, [p.stem for p in deck_paths(workspace)], workspace.decks_dir)
-    return load_deck_file(workspace.deck_path(slug), progress)
+    return read(workspace.deck_path(slug))[0]
 
 
 def backup_dir(workspace: Workspace, slug: str) -> Path:

@@ -27,8 +27,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-import filelock
-
 from studyprep.errors import StudyprepError
 from studyprep.store.workspace import Workspace, refuse_links
 
@@ -36,8 +34,20 @@ POLL_SECONDS = 0.05
 DECK_LOCK_NAME = ".lock"
 REVIEW_LOCK_NAME = ".review.lock"  # beside the review database: held by a review session, and by `restore`
 DECK_LOCK_WAIT_SECONDS = 30.0
-# Whether this platform has a native lock primitive (`flock` or `LockFileEx`); filelock says so for POSIX.
-NATIVE_LOCKS = sys.platform == "win32" or filelock.unix_has_fcntl
+
+
+def _has_flock() -> bool:
+    # As `filelock` decides it (`has_fcntl`), without importing filelock: a fifth of a short command's start-up,
+    # for the commands that take no lock.
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    return all(hasattr(fcntl, name) for name in ("flock", "LOCK_EX", "LOCK_NB", "LOCK_UN"))
+
+
+# Whether this platform has a native lock primitive (`flock` or `LockFileEx`).
+NATIVE_LOCKS = sys.platform == "win32" or _has_flock()
 _PID_OFFSET = 1  # the pid goes after the one byte Windows locks, where a waiter can still read it
 
 
@@ -62,6 +72,8 @@ def exclusive_lock(
     if not NATIVE_LOCKS:  # pragma: no cover - no flock nor LockFileEx: writes stay atomic, only serialization lost
         yield
         return
+    import filelock  # only here: the commands that take no lock never import it
+
     with _open_lock_file(path) as handle:
         _wait_for(handle, path, wait_seconds, busy)
         _held[key] = threading.get_ident()
@@ -77,6 +89,8 @@ def exclusive_lock(
 
 def _wait_for(handle: IO[str], path: Path, wait_seconds: float, busy: str) -> None:
     """Take the lock on `handle`, polling until `wait_seconds` have passed; then raise naming the holder."""
+    import filelock
+
     deadline = time.monotonic() + wait_seconds
     while not filelock.lock_descriptor(handle.fileno(), blocking=False):
         if time.monotonic() >= deadline:

@@ -341,11 +341,19 @@ def load_model_file(
     how the reading goes.
     """
     text = read_text_file(path, what)
+    return model_from_text(text, path, model, what, shape, progress), text
+
+
+def model_from_text(
+    text: str, path: Path, model: type[ModelT], what: str, shape: str, progress: ProgressCallback = no_progress
+) -> ModelT:
+    """Safely parse and validate the YAML text of the file at `path` as `model` (`load_model_file`'s check)."""
     data = parse_yaml(text, path, progress)
     progress(f"checking {path.name}")
     if not isinstance(data, dict):
         raise StudyprepError(f"a {what} must be a mapping with {shape}", path, 1)
-    return validate(model, data, text, path), text
+    validated: ModelT = validate(model, data, text, path)
+    return validated
 
 
 def validate(model: type[BaseModel], data: Any, text: str, path: Path) -> Any:

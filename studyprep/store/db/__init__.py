@@ -8,7 +8,8 @@ One concern per module, each a set of functions of an open `connection.Database`
 - `mirror`: the deck files' content, mirrored so commands never parse YAML for it;
 - `states`: each card's current FSRS state; `log`: the review log and the answers that move states;
 - `marks`: buried, flagged and forgotten cards; `attempts`: typed mock-interview answers;
-- `caches`: plan settings and day plans; `queries`: what the queue asks (due cards, new cards, counts);
+- `caches`: plan settings and day plans; `deckcache`: parsed deck files (JSON, under each file's hash);
+- `queries`: what the queue asks (due cards, new cards, counts);
 - `replays`: decks a migration queued for a replay; `integrity`: what `check` asks.
 
 `ReviewStore`, here, is the facade the rest of studyprep uses: each of its methods is one of those modules'
@@ -35,8 +36,9 @@ from typing import TYPE_CHECKING, Any
 
 from studyprep.clock import now as clock_now
 from studyprep.errors import StudyprepError
+from studyprep.progress import ProgressCallback, no_progress
 from studyprep.store.db import attempts as mock_attempts
-from studyprep.store.db import caches, integrity, log, marks, mirror, queries, replays, states
+from studyprep.store.db import caches, deckcache, integrity, log, marks, mirror, queries, replays, states
 from studyprep.store.db.attempts import Attempt
 from studyprep.store.db.codec import card_from_json, from_us, fsrs_card_id, state_json, to_us
 from studyprep.store.db.connection import Database, connect, database_error, in_memory
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
     import fsrs
 
     from studyprep.cards.models import Deck
+    from studyprep.store.deckstore import ProgressDeckReader
 
 __all__ = [
     "APPLICATION_ID",
@@ -79,6 +82,7 @@ __all__ = [
     "card_from_json",
     "database_error",
     "database_path",
+    "deck_file_reader",
     "from_us",
     "fsrs_card_id",
     "open_database",
@@ -181,6 +185,11 @@ class ReviewStore:
                 continue
             done.append(deck)
         return done
+
+    def read_deck_file(self, path: Path, progress: ProgressCallback = no_progress) -> tuple[Deck, str]:
+        """`deckcache.read_deck_file`: the deck in a deck file and the file's text, parsed only when the file's
+        bytes are not those cached (`progress` hears a parse)."""
+        return deckcache.read_deck_file(self.db, path, progress)
 
     def mirror_deck(self, deck: Deck, path: Path) -> None:
         return mirror.mirror_deck(self.db, deck, path)
@@ -424,6 +433,22 @@ def open_database(path: Path, root: Path | None = None, *, replay: Replay | None
         db.close()
         raise
     return ReviewStore(path, db.raw, replay=replay)
+
+
+@contextlib.contextmanager
+def deck_file_reader(workspace: Workspace) -> Iterator[ProgressDeckReader]:
+    """For a command that loads decks but reads no states: `ReviewStore.read_deck_file` of the workspace's review
+    database (parsed decks cached), or, when that database cannot be opened (damaged, another program's, newer),
+    `deckstore.read_deck_file` itself: the deck files, not the database, are what such a command needs."""
+    try:
+        store = open_store(workspace, create=False)
+    except StudyprepError:
+        from studyprep.store.deckstore import read_deck_file
+
+        yield read_deck_file
+        return
+    with store:
+        yield store.read_deck_file
 
 
 def back_up_before(workspace: Workspace, change: str, now: datetime) -> Backup | None:

@@ -161,9 +161,9 @@ def _refresh_file(db: Database, path: Path, seen: MirroredFile | None, verify: b
                 (before.st_size, before.st_mtime_ns, path.stem),
             )
         return False
-    from studyprep.store.deckstore import load_deck_file
+    from studyprep.store.db.deckcache import read_deck_file
 
-    _store_deck(db, load_deck_file(path), path, before, digest)
+    _store_deck(db, read_deck_file(db, path)[0], path, before, digest)
     return True
 
 
