@@ -394,7 +394,10 @@ def anki_pull_cmd(ctx: click.Context, collection: Path, as_json: bool) -> None:
 
 @cli.command("plan")
 @click.argument("deck", required=False, default="", shell_complete=_complete_decks)
-@click.option("--interview", help="Interview date or date-time, e.g. 2026-12-10 or 2026-12-10T14:00.")
+@click.option(
+    "--interview",
+    help="Interview date or date-time: YYYY-MM-DD, YYYY-MM-DDTHH:MM, or days from today: +14 (+14dT14:00).",
+)
 @click.option("--tz", "time_zone", help="IANA time zone of the interview, e.g. Europe/Amsterdam.")
 @click.option("--budget-minutes", type=click.IntRange(min=1), help="Daily study budget in minutes.")
 @click.option("--budget-cards", type=click.IntRange(min=1), help="Daily study budget in answers.")

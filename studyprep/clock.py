@@ -20,7 +20,7 @@ def parse_instant(text: str, what: str = NOW_VARIABLE) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise StudyprepError(f"{what}: {text!r} is not an ISO-8601 date or time (e.g. 2026-12-10T14:00)") from None
+        raise StudyprepError(f"{what}: {text!r} is not an ISO-8601 date or time (YYYY-MM-DDTHH:MM)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     if not EARLIEST <= moment < LATEST:

@@ -234,3 +234,35 @@ def test_readiness_of_several_decks_says_the_minutes_left_in_the_last_hour(tmp_p
     shown = _run(tmp_path, FIXED_NOW, "readiness").output.splitlines()
     line = shown[shown.index("first-round") + 1]
     assert line.startswith("  interview 2026-01-01 09:40 UTC, in 40 minutes · coverage")
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        # FIXED_NOW is 18:00 in Tokyo (today there is 2026-01-01); the JSON says the moment in UTC.
+        ("+14", "2026-01-15T00:00:00Z"),  # 09:00 in Tokyo
+        ("+14d", "2026-01-15T00:00:00Z"),
+        ("+3dT14:30", "2026-01-04T05:30:00Z"),
+    ],
+)
+def test_an_interview_given_in_days_from_today_counts_from_today_in_its_time_zone(
+    home: Path, given: str, expected: str
+) -> None:
+    # A README example or a script never goes stale: `+14` is two weeks from the day the command runs.
+    slug = _slug(home)
+    result = _run(home, FIXED_NOW, "plan", slug, "--tz", "Asia/Tokyo", "--interview", given, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["interview"] == expected
+
+
+def test_an_interview_in_days_that_are_not_a_number_is_one_line(home: Path) -> None:
+    result = _run(home, FIXED_NOW, "plan", _slug(home), "--interview", "+two")
+    assert result.exit_code == 1
+    assert "--interview: '+two' is not a date like YYYY-MM-DD, YYYY-MM-DDTHH:MM or +DAYS" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_days_from_today_count_from_the_date_in_the_interviews_time_zone(home: Path) -> None:
+    late = datetime.fromisoformat("2026-01-01T20:00:00+00:00")  # already 2026-01-02, 05:00, in Tokyo
+    result = _run(home, late, "plan", _slug(home), "--tz", "Asia/Tokyo", "--interview", "+14", "--json")
+    assert json.loads(result.output)["interview"] == "2026-01-16T00:00:00Z"  # 2026-01-16 09:00 in Tokyo

@@ -5,8 +5,9 @@ from __future__ import annotations
 __all__ = ["PlanChange", "PlanView", "update_plan"]
 
 import contextlib
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from studyprep.clock import isoformat
@@ -60,14 +61,21 @@ class PlanView:
         }
 
 
-def parse_interview(text: str, time_zone: str | None) -> datetime:
-    """An interview moment from `2026-12-10` or `2026-12-10T14:00`, in `time_zone` (else local time)."""
+_DAYS_AHEAD = re.compile(r"^\+(\d{1,4})d?(?:T(\d{1,2}:\d{2}))?$")
+
+
+def parse_interview(text: str, time_zone: str | None, now: datetime) -> datetime:
+    """An interview moment from `2026-12-10` or `2026-12-10T14:00`, or days from today (`+14`, `+14d`,
+    `+14dT14:00`, today in the interview's time zone), in `time_zone` (else local time)."""
     from studyprep.store.plan import _zone
 
+    text = _absolute(text.strip(), now.astimezone(_zone(time_zone)) if time_zone else now.astimezone())
     try:
-        moment = datetime.fromisoformat(text.strip())
+        moment = datetime.fromisoformat(text)
     except ValueError:
-        raise StudyprepError(f"--interview: {text!r} is not a date like 2026-12-10 or 2026-12-10T14:00") from None
+        raise StudyprepError(
+            f"--interview: {text!r} is not a date like YYYY-MM-DD, YYYY-MM-DDTHH:MM or +DAYS (e.g. +14)"
+        ) from None
     if "T" not in text and " " not in text.strip():
         moment = datetime.combine(moment.date(), DEFAULT_INTERVIEW_TIME)
     if moment.tzinfo is None and time_zone:
@@ -82,6 +90,15 @@ def parse_interview(text: str, time_zone: str | None) -> datetime:
     elif moment.tzinfo is None:
         moment = moment.astimezone()
     return moment
+
+
+def _absolute(text: str, today: datetime) -> str:
+    """`+14` or `+14dT14:00` as the date (and time) that many days after `today`; any other text as it is."""
+    ahead = _DAYS_AHEAD.match(text)
+    if ahead is None:
+        return text
+    day = (today + timedelta(days=int(ahead.group(1)))).date().isoformat()
+    return f"{day}T{ahead.group(2)}" if ahead.group(2) else day
 
 
 def _checked_zone(name: str) -> str:
@@ -107,7 +124,7 @@ def _apply(plan: StudyPlan, change: PlanChange, now: datetime) -> bool:
     if change.time_zone is not None:
         plan.time_zone = _checked_zone(change.time_zone)
     if change.interview is not None:
-        interview = parse_interview(change.interview, plan.time_zone)
+        interview = parse_interview(change.interview, plan.time_zone, now)
         if interview <= now:
             raise StudyprepError(f"--interview: {interview.isoformat()} has already passed")
         if interview - now > MAX_INTERVIEW_AHEAD:

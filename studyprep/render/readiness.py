@@ -42,7 +42,7 @@ def render_plan(view: PlanView) -> None:
     out = console()
     out.print(Text.assemble((view.deck, "bold"), "  ", (view.path, "dim")))
     if view.interview is None:
-        out.print(f"No interview date. Set one: studyprep plan {view.deck} --interview 2026-12-10T14:00")
+        out.print(f"No interview date. Set one: studyprep plan {view.deck} --interview YYYY-MM-DDTHH:MM")
         return
     zone = view.time_zone or "local time"
     out.print(f"interview   {view.interview.strftime('%a %Y-%m-%d %H:%M')} ({zone})")
@@ -59,7 +59,7 @@ def render_readiness(reports: list[DeckReadiness]) -> None:
     line each (the whole report of twenty decks ran to a thousand lines) and how to see one deck's report."""
     out = console()
     if not reports:
-        out.print("No deck has an interview date. Set one: studyprep plan DECK --interview 2026-12-10")
+        out.print("No deck has an interview date. Set one: studyprep plan DECK --interview YYYY-MM-DD")
         return
     if len(reports) > 1:
         _summary(out, reports)

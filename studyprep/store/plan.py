@@ -131,8 +131,8 @@ class StudyPlan(_Strict):
             return None
         if moment.utcoffset() is None:
             raise ValueError(
-                f"{moment.isoformat()} needs a time and UTC offset, like 2026-03-16T09:00:00+01:00"
-                " (or set it with `studyprep plan DECK --interview 2026-03-16`)"
+                f"{moment.isoformat()} needs a time and UTC offset, like YYYY-MM-DDT09:00:00+01:00"
+                " (or set it with `studyprep plan DECK --interview YYYY-MM-DD`)"
             )
         if not INTERVIEW_YEARS[0] <= moment.year <= INTERVIEW_YEARS[1]:
             raise ValueError(f"{moment.isoformat()} is not a year from {INTERVIEW_YEARS[0]} to {INTERVIEW_YEARS[1]}")
