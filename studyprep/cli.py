@@ -10,12 +10,15 @@ import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from studyprep import __version__
 from studyprep.errors import StudyprepError
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 
 class _Group(click.Group):
@@ -93,6 +96,21 @@ def _complete_decks(ctx: click.Context, _param: click.Parameter, incomplete: str
     except (StudyprepError, OSError):  # no workspace there: nothing to offer, and nothing printed into the shell
         return []
     return [slug for slug in slugs if slug.startswith(incomplete.casefold())]
+
+
+def _complete_card_ids(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[CompletionItem]:
+    """Card ids (with the prompt as help) for shell completion, from the review database opened read-only."""
+    from click.shell_completion import CompletionItem
+
+    from studyprep.store.db import completing_card_ids
+    from studyprep.store.workspace import resolve_workspace
+
+    home = (ctx.find_root().params or {}).get("home")
+    try:
+        rows = completing_card_ids(resolve_workspace(home), incomplete.casefold())
+    except (StudyprepError, OSError):
+        return []
+    return [CompletionItem(card_id, help=" ".join(prompt.split())[:60]) for _, card_id, prompt in rows[:200]]
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -213,7 +231,7 @@ def cards_cmd(ctx: click.Context, deck: str | None, search: str | None, kind: st
 
 
 @cli.command("card")
-@click.argument("card_id", metavar="ID")
+@click.argument("card_id", metavar="ID", shell_complete=_complete_card_ids)
 @json_option
 @click.pass_context
 def card_cmd(ctx: click.Context, card_id: str, as_json: bool) -> None:
@@ -246,7 +264,7 @@ def _card_action(name: str, help_text: str) -> None:
     """Register a command that applies one action to the cards named by id."""
 
     @cli.command(name, help=help_text)
-    @click.argument("card_ids", metavar="ID...", nargs=-1, required=True)
+    @click.argument("card_ids", metavar="ID...", nargs=-1, required=True, shell_complete=_complete_card_ids)
     @json_option
     @click.pass_context
     def command(ctx: click.Context, card_ids: tuple[str, ...], as_json: bool) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -94,3 +95,19 @@ def test_deck_names_complete_in_the_shell(home: Path) -> None:
     env["COMP_WORDS"] = f"studyprep --home {home / 'nowhere'} show do"
     nothing = subprocess.run([sys.executable, "-m", "studyprep"], env=env, capture_output=True, text=True, check=False)
     assert nothing.stdout.strip() == "" and "Traceback" not in nothing.stderr
+
+
+def test_card_ids_complete_in_the_shell_without_writing_anything(home: Path) -> None:
+    # `card`, `suspend`, `flag`, `forget`... complete the ids of present cards, read from the review database
+    # opened read-only: a completion makes no backup and changes no file.
+    database = home / "schedules" / "reviews.db"
+    ids = sorted(card["id"] for card in json.loads(run(home, "cards", "--json").output))
+    before = sorted((path.name, path.stat().st_mtime_ns) for path in (home / "schedules").rglob("*"))
+    prefix = ids[0][:2]
+    env = {**os.environ, "COMP_WORDS": f"studyprep --home {home} suspend {prefix}", "COMP_CWORD": "4",
+           "_STUDYPREP_COMPLETE": "bash_complete", "STUDYPREP_NOW": NOW}  # fmt: skip
+    found = subprocess.run([sys.executable, "-m", "studyprep"], env=env, capture_output=True, text=True, check=False)
+    offered = [line.split(",", 1)[1] for line in found.stdout.splitlines()]
+    assert offered == [card_id for card_id in ids if card_id.startswith(prefix)], found.stderr
+    assert sorted((path.name, path.stat().st_mtime_ns) for path in (home / "schedules").rglob("*")) == before
+    assert database.is_file()

@@ -41,7 +41,7 @@ from studyprep.store.db import attempts as mock_attempts
 from studyprep.store.db import caches, deckcache, integrity, log, marks, mirror, queries, replays, states
 from studyprep.store.db.attempts import Attempt
 from studyprep.store.db.codec import card_from_json, from_us, fsrs_card_id, state_json, to_us
-from studyprep.store.db.connection import Database, connect, database_error, in_memory
+from studyprep.store.db.connection import Database, connect, database_error, in_memory, read_only_uri
 from studyprep.store.db.integrity import HistoryFinding, OrphanedCard, read_cached_plan_files, read_mirrored_files
 from studyprep.store.db.log import SOURCE_STUDYPREP, ConflictError, LogEntry, LoggedAnswer
 from studyprep.store.db.migrations import APPLICATION_ID, MIGRATIONS, Migration, prepare
@@ -80,6 +80,7 @@ __all__ = [
     "StoredState",
     "back_up_before",
     "card_from_json",
+    "completing_card_ids",
     "database_error",
     "database_path",
     "deck_file_reader",
@@ -419,6 +420,26 @@ def open_store(workspace: Workspace, create: bool = True, *, replay: Replay | No
             store.close()
             raise
     return store
+
+
+def completing_card_ids(workspace: Workspace, prefix: str) -> list[tuple[str, str, str]]:
+    """(deck, card id, prompt) of the present cards whose id starts with `prefix`, for shell completion: read
+    from the database as it is, opened read-only (no migration, no backup, nothing created); none when it cannot
+    be read."""
+    path = database_path(workspace)
+    if not path.is_file():
+        return []
+    try:
+        # immutable: no lock, no -shm or -wal file made beside it (a finished command leaves no write-ahead log)
+        db = Database(path, sqlite3.connect(f"{read_only_uri(path)}&immutable=1", uri=True))
+    except (StudyprepError, sqlite3.Error):
+        return []
+    try:
+        return mirror.card_ids(db, prefix)
+    except StudyprepError:  # an older or damaged database: completion offers nothing rather than an error
+        return []
+    finally:
+        db.close()
 
 
 def open_database(path: Path, root: Path | None = None, *, replay: Replay | None = None) -> ReviewStore:
