@@ -110,3 +110,15 @@ def test_a_deck_file_of_aliases_is_refused_with_its_file_and_line(tmp_path: Path
     assert "expand this file past 10 times its size" in result.output
     line = int(result.output.split(f"{deck}:")[1].split(":")[0])
     assert line > first_alias  # the alias that crosses the limit, not the first one
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029"])
+def test_lines_are_counted_as_an_editor_counts_them_even_with_yaml_only_line_breaks(separator: str) -> None:
+    # YAML also breaks lines at NEL, LS and PS; an error must still name the line an editor shows (found by the
+    # deck-file fuzz test: a line past the end of the file).
+    text = f"title: 'a{separator}b{separator}c'\nname: x\nbad: !!python/object/apply:os.system ['echo']\n"
+    with pytest.raises(StudyprepError) as raised:
+        parse_yaml(text, Path("deck.yaml"))
+    assert raised.value.line == 3
+    document = f"title: 'a{separator}b'\nformat: 1\nsource: 3x\n"
+    assert yamlio.line_of(document, ["source"]) == 3

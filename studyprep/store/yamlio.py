@@ -138,7 +138,7 @@ def parse_yaml(text: str, path: Path, progress: ProgressCallback = no_progress) 
         return _build_from_events(text, progress, f"reading {path.name}")
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = min(mark.line + 1, text.count("\n") + 1) if mark else None  # end-of-stream marks run past the end
+        line = _line_at(text, mark) if mark else None
         problem = error.problem or error.context or "invalid YAML"
         raise StudyprepError(f"invalid YAML: {problem}; fix the file by hand", path, line) from None
     except yaml.reader.ReaderError as error:
@@ -377,23 +377,31 @@ def validate(model: type[BaseModel], data: Any, text: str, path: Path) -> Any:
         raise StudyprepError(f"{where}: {message}", path, line) from None
 
 
+def _line_at(text: str, mark: Any) -> int:  # libyaml's marks are another class than PyYAML's
+    """The 1-based line of a YAML mark as an editor counts lines: by "\n" alone. YAML also breaks lines at NEL,
+    LS and PS (U+0085, U+2028, U+2029), so its own `mark.line` can name a line past the file's end; end-of-stream
+    marks run past the end too."""
+    index = min(max(mark.index, 0), len(text))
+    return min(text.count("\n", 0, index) + 1, text.count("\n") + 1)
+
+
 def line_of(text: str, location: list[Any]) -> int | None:
     """Find the 1-based line of a key path (`["cards", 3, "id"]`) by composing the YAML node tree."""
     try:
         node = yaml.compose(text, Loader=SafeLoader)
     except yaml.YAMLError:
         return None
-    line = node.start_mark.line + 1 if node is not None else None
+    line = _line_at(text, node.start_mark) if node is not None else None
     for part in location:
         if isinstance(node, yaml.MappingNode):
             match = next((pair for pair in node.value if pair[0].value == part), None)
             if match is None:
                 return line
-            line = match[0].start_mark.line + 1
+            line = _line_at(text, match[0].start_mark)
             node = match[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]
-            line = node.start_mark.line + 1
+            line = _line_at(text, node.start_mark)
         else:
             return line
     return line
