@@ -10,6 +10,7 @@ import sys
 
 BENCHMARKS = [
     "bench.importing",
+    "bench.lazy_imports",
     "bench.deadline",
     "bench.budget",
     "bench.optimize",

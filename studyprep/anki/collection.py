@@ -26,6 +26,7 @@ import signal
 import sqlite3
 import stat
 import tempfile
+import threading
 import time
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -34,6 +35,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 
+from studyprep.clock import now as clock_now
 from studyprep.errors import StudyprepError
 
 # Inside a package, newest format first: zstd-compressed (Anki 2.1.50+), then the legacy sqlite files.
@@ -114,8 +116,6 @@ def read_history(
 ) -> AnkiHistory:
     """Every note guid and revlog row of the Anki collection in `path`, checked (see the module doc), and the
     Notes field (`NOTES_FIELD` of studyprep's note types) and tags of the notes whose guid is in `notes_of`."""
-    from studyprep.clock import now as clock_now
-
     latest = (now or clock_now()) + timedelta(days=1)
     with open_collection_copy(path) as conn, _time_limit(conn, path, query_seconds):
         _check_schema(conn, path)
@@ -169,8 +169,6 @@ def removed_on_termination() -> Iterator[None]:
 
 
 def _in_main_thread() -> bool:
-    import threading
-
     return threading.current_thread() is threading.main_thread()
 
 

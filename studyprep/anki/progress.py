@@ -18,6 +18,7 @@ arrive changed and `anki-pull` would take studyprep's own answers back as new on
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from dataclasses import dataclass
@@ -89,8 +90,6 @@ def revlog_id(log: LogEntry) -> int:
 def is_exported_answer(revlog: int, ease: int, ours: dict[int, list[int]]) -> bool:
     """True when an Anki revlog id and button are one of studyprep's answers (`ours`: button -> sorted revlog ids,
     from `revlog_id`) written by an export with progress."""
-    import bisect
-
     times = ours.get(ease, [])
     index = bisect.bisect_right(times, revlog)
     return index > 0 and revlog - times[index - 1] < SAME_ANSWER_MS

@@ -20,10 +20,13 @@ from typing import TYPE_CHECKING, Any
 from studyprep.anki.answers import NotesOutcome, NotesPull, merge_notes
 from studyprep.anki.collection import AnkiHistory, AnkiReview, read_history, removed_on_termination
 from studyprep.anki.exchange import DeckExchange, NoteRecord, load_exchange, save_exchange
+from studyprep.anki.model import anki_tags, note_guid, tags_added_in_anki
 from studyprep.cards.models import Card, Deck
 from studyprep.clock import isoformat
 from studyprep.progress import ProgressCallback, counted, no_progress
-from studyprep.store.db import back_up_before
+from studyprep.store.cardedit import changed, rewrite_deck
+from studyprep.store.db import back_up_before, open_store
+from studyprep.store.deckstore import read_decks
 from studyprep.store.workspace import Workspace
 from studyprep.wording import count
 
@@ -129,8 +132,6 @@ def pull_reviews(
     the result is written, in one short transaction. SIGTERM on the way leaves nothing behind (see
     `anki_collection.removed_on_termination`). `progress` hears each step, and each deck whose notes are pulled.
     """
-    from studyprep.store.deckstore import read_decks
-
     with removed_on_termination():
         progress("reading the decks")
         decks, broken = read_decks(workspace)  # a broken deck file keeps only its own reviews out, until fixed
@@ -195,8 +196,6 @@ def _pull_deck_notes(
 ) -> tuple[list[PulledNotes], int, DeckExchange]:
     """One deck's notes and tags merged in (the deck file as read under its lock decides), how many tags were
     added, and its new exchange record."""
-    from studyprep.store.cardedit import changed, rewrite_deck
-
     merges: dict[str, NotesPull] = {}
     added: dict[str, list[str]] = {}
 
@@ -225,8 +224,6 @@ def _with_pulled(card: Card, merges: dict[str, NotesPull], tags: list[str], chan
 
 def _added_tags(deck: Deck, tags: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
     """Per card, the tags its note has in Anki that an export of it would not write: added there by the user."""
-    from studyprep.anki.model import anki_tags, tags_added_in_anki
-
     added = {}
     for card in deck.cards:
         if card.id in tags:
@@ -277,8 +274,6 @@ def _summary(path: Path, now: datetime, history: AnkiHistory, mapping: dict[str,
 
 def guid_map(decks: Iterable[Deck]) -> dict[str, tuple[str, str]]:
     """`guid -> (deck slug, card id)` for every card of every deck, retired ones included."""
-    from studyprep.anki.model import note_guid
-
     return {note_guid(deck.slug, card.id): (deck.slug, card.id) for deck in decks for card in deck.cards}
 
 
@@ -307,7 +302,6 @@ def _store_reviews(
     workspace: Workspace, reviews: list[AnkiReview], mapping: dict[str, tuple[str, str]], result: PullResult
 ) -> None:
     from studyprep.schedule.scheduling import scheduler_for
-    from studyprep.store.db import open_store
     from studyprep.store.plan import load_plan
 
     by_card: dict[tuple[str, str], list[AnkiReview]] = defaultdict(list)

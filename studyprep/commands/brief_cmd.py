@@ -9,6 +9,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from studyprep.clock import isoformat
+from studyprep.parse.meaning import section_kind
+from studyprep.schedule.answered import answer_coverage
+from studyprep.schedule.deck_readiness import category_label
+from studyprep.schedule.readiness import TrackedCard, category_recall
+from studyprep.schedule.replays import open_store
+from studyprep.schedule.scheduling import scheduler_for
+from studyprep.store.db import deck_file_reader
+from studyprep.store.deckstore import load_deck
+from studyprep.store.plan import load_plan
 from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -43,8 +53,6 @@ class Brief:
 
     def to_json(self) -> dict[str, Any]:
         """Machine-readable form."""
-        from studyprep.clock import isoformat
-
         return {
             "deck": self.deck,
             "title": self.title,
@@ -74,22 +82,11 @@ def without_offer(text: str) -> str:
 def is_strategy(kind: str, section: str) -> bool:
     """A reference note of the document's strategy: so read at import, or kept under a heading the vocabulary now
     reads as one ("Game plan", "Ma stratégie": `parse.vocabulary.STRATEGY_SECTION_WORDS`) by an older import."""
-    from studyprep.parse.meaning import section_kind
-
     return kind == "strategy" or (kind == "other" and section_kind(section) == "strategy")
 
 
 def build_brief(workspace: Workspace, deck: str, now: datetime) -> Brief:
     """The brief of a deck; weakest categories by predicted recall at the interview (else now)."""
-    from studyprep.schedule.answered import answer_coverage
-    from studyprep.schedule.deck_readiness import category_label
-    from studyprep.schedule.readiness import TrackedCard, category_recall
-    from studyprep.schedule.replays import open_store
-    from studyprep.schedule.scheduling import scheduler_for
-    from studyprep.store.db import deck_file_reader
-    from studyprep.store.deckstore import load_deck
-    from studyprep.store.plan import load_plan
-
     with deck_file_reader(workspace) as read:  # before the store: an unknown deck creates nothing
         found = load_deck(workspace, deck, read)
     plan = load_plan(workspace, found.slug)

@@ -12,6 +12,9 @@ from studyprep.cards.models import card_data
 from studyprep.cards.search import contains, fold
 from studyprep.clock import isoformat
 from studyprep.schedule.mock import attempt_json
+from studyprep.schedule.replays import open_store
+from studyprep.schedule.scheduling import review, scheduler_for
+from studyprep.store.deckstore import iter_decks, load_deck
 from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -132,8 +135,6 @@ def list_cards(workspace: Workspace, query: CardQuery, now: datetime) -> list[Ca
     """The cards matching `query`, deck by deck in document order (soonest due first when filtering by a
     scheduled state). Searching looks in prompt, context, back, notes, category and tags, case and accents
     ignored."""
-    from studyprep.schedule.replays import open_store
-
     with open_store(workspace, create=False) as store:
         store.refresh_mirror(workspace)
         flagged = store.flagged()
@@ -148,10 +149,7 @@ def list_cards(workspace: Workspace, query: CardQuery, now: datetime) -> list[Ca
 def card_detail(workspace: Workspace, name: str, now: datetime) -> CardDetail:
     """Everything about the card `name` names (an id, a unique prefix of one, or DECK:ID)."""
     from studyprep.schedule.deadline import recall_at
-    from studyprep.schedule.replays import open_store
-    from studyprep.schedule.scheduling import scheduler_for
     from studyprep.store.cardrefs import resolve_card
-    from studyprep.store.deckstore import load_deck
     from studyprep.store.plan import load_plan
 
     with open_store(workspace, create=False) as store:
@@ -190,8 +188,6 @@ def _history(scheduler: fsrs.Scheduler, deck: str, card_id: str, logs: list[LogE
              forgotten: datetime | None) -> tuple[HistoryEntry, ...]:  # fmt: skip
     """Every logged answer in time order with the interval it gave, replayed as the scheduler sees them (answers
     pulled from Anki included; a `forget` starts the card over)."""
-    from studyprep.schedule.scheduling import review
-
     entries = []
     state = None
     restart = forgotten
@@ -205,8 +201,6 @@ def _history(scheduler: fsrs.Scheduler, deck: str, card_id: str, logs: list[LogE
 
 
 def _decks(workspace: Workspace, store: ReviewStore, name: str | None) -> list[Deck]:
-    from studyprep.store.deckstore import iter_decks, load_deck
-
     read = store.read_deck_file  # parsed decks cached
     return [load_deck(workspace, name, read)] if name else list(iter_decks(workspace, read))
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 __all__ = ["CheckResult", "Problem", "check_workspace"]
 
 import contextlib
+import hashlib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,10 +38,12 @@ from studyprep.store.db import (
     MirroredFile,
     ReviewStore,
     database_path,
+    open_store,
     read_cached_plan_files,
     read_mirrored_files,
 )
 from studyprep.store.history_backups import Backup, damaged_remedy, list_backups
+from studyprep.store.locking import deck_write_lock
 from studyprep.store.workspace import Workspace, stat_file
 from studyprep.wording import count
 
@@ -126,8 +129,6 @@ def check_workspace(workspace: Workspace, drop_orphans: bool = False, full: bool
     The database gets SQLite's `quick_check` (every page and record; O(size)), or with `full` its
     `integrity_check`, which also matches every index entry to its row (5x slower on a big history).
     """
-    from studyprep.store.locking import deck_write_lock
-
     result = CheckResult()
     if not workspace.root.is_dir():
         raise StudyprepError("no workspace here yet; run `studyprep import FILE` first", workspace.root)
@@ -178,8 +179,6 @@ def _check_decks(workspace: Workspace, result: CheckResult) -> ValidDecks:
 
 def _digest(path: Path) -> str:
     """The SHA-256 of a file's bytes, as the review database's mirror keeps it (an unreadable file: one line)."""
-    import hashlib
-
     from studyprep.store.yamlio import read_bytes_file
 
     return hashlib.sha256(read_bytes_file(path, "deck file")).hexdigest()
@@ -222,7 +221,6 @@ def _check_plans(workspace: Workspace, result: CheckResult) -> None:
 
 def _check_database(workspace: Workspace, valid_decks: ValidDecks, result: CheckResult, drop: bool,
                     full: bool, now: datetime | None) -> None:  # fmt: skip
-    from studyprep.store.db import open_store
 
     path = database_path(workspace)
     if not path.exists() and not path.is_symlink():  # a link to nothing is reported (by open_store), not skipped

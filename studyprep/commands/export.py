@@ -12,6 +12,7 @@ __all__ = ["ExportResult", "card_fields", "export_decks"]
 
 import contextlib
 import functools
+import hashlib
 import itertools
 import os
 import sqlite3
@@ -23,7 +24,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from studyprep.anki import model as anki_model
 from studyprep.anki.exchange import DeckExchange, Exchange, NoteRecord, load_exchange, save_exchange
+from studyprep.anki.html import field_html, inline_html
+from studyprep.anki.progress import ScheduledCard, ScheduledPackage, card_progress
 from studyprep.cards.models import Card, Deck
 from studyprep.clock import isoformat
 from studyprep.errors import StudyprepError, storage_error
@@ -138,7 +142,6 @@ def export_decks(
 
 def studied_cards(workspace: Workspace, decks: list[Deck]) -> dict[tuple[str, str], CardProgress]:
     """`(deck, card id) -> its Anki scheduling` for every card studyprep has a schedule for."""
-    from studyprep.anki.progress import card_progress
     from studyprep.schedule.replays import open_store
     from studyprep.schedule.scheduling import scheduler_for
     from studyprep.store.plan import load_plan
@@ -233,8 +236,6 @@ def build_package(
     With the `exchange` record of earlier exports, a note changed since gets the time `now` (or its card's
     own, if later), so Anki takes it over the copy it has. `progress` hears each card: `exporting SLUG`, the
     cards done of all the decks' cards."""
-    from studyprep.anki.progress import ScheduledPackage
-
     note_ids = _note_ids(decks)
     names = _anki_names(decks)
     anki_decks: dict[int, Any] = {}
@@ -256,8 +257,6 @@ def exportable_cards(deck: Deck) -> list[Card]:
 
 def card_fields(deck: Deck, card: Card) -> list[str]:
     """The note's fields, in the frozen order of `anki_model.FIELDS`, as safe HTML."""
-    from studyprep.anki.html import field_html, inline_html
-
     where = f"{deck.source}, line {card.source}" if deck.source and card.source else deck.source
     return [
         field_html(card.prompt),
@@ -273,8 +272,6 @@ def _anki_names(decks: list[Deck]) -> dict[str, str]:
     """Each deck's name in Anki: company and role, else its title (its slug when neither gives a name), with the
     slug added where two exported decks would share a name (two rounds with one company and role). Anki files decks by
     name, case-insensitively and after flattening `::` and spaces, so such decks would become one."""
-    from studyprep.anki import model as anki_model
-
     names = {
         deck.slug: anki_model.deck_name(anki_model.top_deck_title(deck.title, deck.company, deck.role), [])
         or anki_model.deck_name(deck.title, [])
@@ -327,8 +324,6 @@ FIELDS_SOURCE = 5
 
 
 def _fingerprint(card: Card, fields: list[str], tags: list[str]) -> str:
-    import hashlib
-
     # Not the Source field: a line moving in the document is no reason to update a note in Anki.
     content = "\x1e".join([card.kind, "\x1f".join(fields[:FIELDS_SOURCE]), " ".join(tags), str(card.suspended)])
     return hashlib.sha256(content.encode()).hexdigest()[:32]
@@ -348,8 +343,6 @@ def _add_deck(
     schedules: dict[tuple[str, str], CardProgress],
     exported: Callable[[], None],
 ) -> DeckExport:
-    from studyprep.anki import model as anki_model
-
     summary = DeckExport(slug=deck.slug, title=deck.title)
     top = _top_deck(deck, name, anki_decks)
     # Categories Anki takes for one name ("Go" and "go") share one subdeck: Anki would rename the second "go_".
@@ -379,8 +372,6 @@ def _add_deck(
         )
         suspend = card.suspended or card.retired is not None
         if (deck.slug, card.id) in schedules:
-            from studyprep.anki.progress import ScheduledCard
-
             note.cards = [ScheduledCard(schedules[(deck.slug, card.id)], suspend)]
             summary.with_progress += 1
         for anki_card in note.cards:
@@ -397,8 +388,6 @@ def _add_deck(
 def _subdeck(deck: Deck, name: str, category: list[str], anki_decks: dict[int, Any]) -> Any:
     import genanki
 
-    from studyprep.anki import model as anki_model
-
     target_id = anki_model.deck_id(deck.slug, category)
     if target_id not in anki_decks:
         anki_decks[target_id] = genanki.Deck(target_id, anki_model.deck_name(name, category))
@@ -408,9 +397,6 @@ def _subdeck(deck: Deck, name: str, category: list[str], anki_decks: dict[int, A
 def _top_deck(deck: Deck, name: str, anki_decks: dict[int, Any]) -> Any:
     # The deck itself exists (with its description) even when every card sits in a category subdeck.
     import genanki
-
-    from studyprep.anki import model as anki_model
-    from studyprep.anki.html import inline_html
 
     top_id = anki_model.deck_id(deck.slug, [])
     if top_id in anki_decks:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from studyprep.cards.ids import CARD_KINDS
 from studyprep.progress import ProgressCallback, no_progress
+from studyprep.store.db import deck_file_reader
 from studyprep.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -93,7 +94,6 @@ def show_deck(
     workspace: Workspace, name: str, include_retired: bool = False, progress: ProgressCallback = no_progress
 ) -> tuple[Deck, list[Card]]:
     """A deck and its cards in document order (retired ones only when asked); `progress` hears a reading."""
-    from studyprep.store.db import deck_file_reader
     from studyprep.store.deckstore import load_deck
 
     with deck_file_reader(workspace) as read:

@@ -7,8 +7,12 @@ from typing import Any
 
 from studyprep.clock import isoformat
 from studyprep.errors import StudyprepError
-from studyprep.schedule.optimize import Accuracy, Optimization
-from studyprep.store.workspace import Workspace
+from studyprep.schedule.optimize import Accuracy, Optimization, histories, optimize
+from studyprep.schedule.replays import open_store
+from studyprep.schedule.scheduling import replay_deck
+from studyprep.store.locking import deck_write_lock
+from studyprep.store.plan import StudyPlan, load_plan, plan_path, save_plan
+from studyprep.store.workspace import Workspace, match_slug
 
 __all__ = ["DeckParameters", "OptimizeReport", "optimize_parameters"]
 
@@ -58,11 +62,6 @@ def optimize_parameters(workspace: Workspace, deck: str | None) -> OptimizeRepor
     deck's own parameters. Its states are then replayed with them, so `readiness` and the day plan use them.
 
     `optimize.NotEnoughReviewsError` (exit 3) below `optimize.MIN_REVIEWS` counted reviews; nothing is written."""
-    from studyprep.schedule.optimize import histories, optimize
-    from studyprep.schedule.replays import open_store
-    from studyprep.store.plan import load_plan
-    from studyprep.store.workspace import match_slug
-
     with open_store(workspace, create=False) as store:
         broken = store.refresh_decks(workspace)
         slugs = [slug for slug in store.deck_slugs() if slug not in broken]
@@ -91,17 +90,11 @@ def optimize_parameters(workspace: Workspace, deck: str | None) -> OptimizeRepor
 
 
 def _outcome(workspace: Workspace, slug: str, current: Accuracy | None, written: bool) -> DeckParameters:
-    from studyprep.store.plan import plan_path
-
     return DeckParameters(slug, str(plan_path(workspace, slug)), current, written)
 
 
 def _write_parameters(workspace: Workspace, store: Any, slug: str, parameters: tuple[float, ...]) -> None:
     """Put `parameters` in the deck's plan (read and written under the writers' lock), then replay its states."""
-    from studyprep.schedule.scheduling import replay_deck
-    from studyprep.store.locking import deck_write_lock
-    from studyprep.store.plan import StudyPlan, load_plan, save_plan
-
     with deck_write_lock(workspace):
         plan = load_plan(workspace, slug)
         plan.scheduler.parameters = list(parameters)

@@ -12,8 +12,10 @@ from typing import Any
 
 from studyprep.clock import isoformat
 from studyprep.errors import StudyprepError
+from studyprep.store.db import database_path, deck_file_reader, open_store
+from studyprep.store.deckstore import load_deck
 from studyprep.store.locking import deck_write_lock
-from studyprep.store.plan import StudyPlan, load_plan, plan_path, save_plan
+from studyprep.store.plan import StudyPlan, _zone, load_plan, plan_path, save_plan
 from studyprep.store.plan_limits import MAX_INTERVIEW_AHEAD
 from studyprep.store.workspace import Workspace
 
@@ -67,8 +69,6 @@ _DAYS_AHEAD = re.compile(r"^\+(\d{1,4})d?(?:T(\d{1,2}:\d{2}))?$")
 def parse_interview(text: str, time_zone: str | None, now: datetime) -> datetime:
     """An interview moment from `2026-12-10` or `2026-12-10T14:00`, or days from today (`+14`, `+14d`,
     `+14dT14:00`, today in the interview's time zone), in `time_zone` (else local time)."""
-    from studyprep.store.plan import _zone
-
     text = _absolute(text.strip(), now.astimezone(_zone(time_zone)) if time_zone else now.astimezone())
     try:
         moment = datetime.fromisoformat(text)
@@ -102,8 +102,6 @@ def _absolute(text: str, today: datetime) -> str:
 
 
 def _checked_zone(name: str) -> str:
-    from studyprep.store.plan import _zone
-
     try:
         _zone(name)
     except ValueError as error:
@@ -146,8 +144,6 @@ def _apply(plan: StudyPlan, change: PlanChange, now: datetime) -> bool:
 
 def _forget_cached_plan(workspace: Workspace, slug: str) -> None:
     """Make `due` and `readiness` validate the rewritten plan file again rather than trust its size and mtime."""
-    from studyprep.store.db import database_path, open_store
-
     if database_path(workspace).is_file():
         with open_store(workspace) as store:
             store.forget_plan(slug)
@@ -155,9 +151,6 @@ def _forget_cached_plan(workspace: Workspace, slug: str) -> None:
 
 def update_plan(workspace: Workspace, deck: str, change: PlanChange, now: datetime) -> PlanView:
     """Show a deck's interview plan, after applying `change` (saved atomically) when it asks for anything."""
-    from studyprep.store.db import deck_file_reader
-    from studyprep.store.deckstore import load_deck
-
     with deck_file_reader(workspace) as read:
         slug = load_deck(workspace, deck, read).slug  # a clear error for an unknown deck, or a broken one
     # Read, changed and written under the writers' lock: two `plan` commands at once must not lose a setting.

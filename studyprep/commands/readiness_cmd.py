@@ -8,8 +8,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from studyprep.errors import StudyprepError
+from studyprep.schedule.deadline_plan import deadline_plan, plan_settings
 from studyprep.schedule.deck_readiness import DeckReadiness, deck_readiness
-from studyprep.store.workspace import Workspace
+from studyprep.schedule.replays import open_store
+from studyprep.store.workspace import Workspace, match_slug
 
 if TYPE_CHECKING:
     pass
@@ -18,10 +20,6 @@ if TYPE_CHECKING:
 def readiness_report(workspace: Workspace, now: datetime, deck: str | None = None) -> list[DeckReadiness]:
     """Readiness of the named deck (slug or unique prefix), or of every deck whose plan has an interview date (one
     whose file cannot be read is listed with its error; named, it is refused by it)."""
-    from studyprep.schedule.deadline_plan import deadline_plan
-    from studyprep.schedule.replays import open_store
-    from studyprep.store.workspace import match_slug
-
     with open_store(workspace, create=False) as store:
         broken = store.refresh_decks(workspace)
         slugs = [slug for slug in store.deck_slugs() if slug not in broken]
@@ -45,15 +43,11 @@ def readiness_report(workspace: Workspace, now: datetime, deck: str | None = Non
 
 def _day_start(workspace: Workspace, store: Any, slug: str, now: datetime) -> datetime:
     """When the deck's study day containing `now` began (its plan's `day_starts_at_hour` and time zone)."""
-    from studyprep.schedule.deadline_plan import plan_settings
-
     return plan_settings(workspace, store, slug).study_day(now)[0]
 
 
 def _has_date(workspace: Workspace, store: Any, slug: str) -> bool:
     """Whether a deck whose file cannot be read has an interview date (its plan is read, never made)."""
-    from studyprep.schedule.deadline_plan import deadline_plan
-
     if not (workspace.schedules_dir / f"{slug}.yaml").is_file():
         return False
     try:

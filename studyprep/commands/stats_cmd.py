@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from studyprep.store.db import open_store
 from studyprep.store.workspace import Workspace
 
 HEATMAP_WEEKS = 12
@@ -125,8 +126,6 @@ def _local_midnight(day: date) -> datetime:
 
 def review_stats(workspace: Workspace, now: datetime, zone: tzinfo | None = None) -> Stats:
     """Figures from the review log; days are local days (`zone`, else the computer's time zone)."""
-    from studyprep.store.db import open_store
-
     with open_store(workspace, create=False) as store:
         answers = store.answer_history()
         active = store.active_card_count()

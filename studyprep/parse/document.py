@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import yaml
+
 from studyprep.cards.parsed import ParsedCard, ParsedDocument, ParsedNote
 from studyprep.errors import StudyprepError, too_large_message
 from studyprep.parse.blocks import (
@@ -142,7 +144,6 @@ def _split_front_matter(source: str) -> tuple[str, str, dict[str, str]]:
     end = next((i for i, line in enumerate(lines[1:_MAX_FRONT_MATTER_LINES], 1) if line.rstrip() in ("---", "...")), 0)
     if not end:
         return source, "", {}
-    import yaml
 
     # The safe loader (libyaml's when built in): front matter is data, never a tag that builds an object.
     safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

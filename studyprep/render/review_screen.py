@@ -27,6 +27,8 @@ from studyprep.render.terminal import literal_console
 from studyprep.schedule.practice import AHEAD_CARDS
 from studyprep.schedule.scheduling import RATING_NAMES
 from studyprep.schedule.session import Phase, Progress, ReviewSession, Summary
+from studyprep.store.atomic import write_atomic
+from studyprep.store.yamlio import read_text_file
 from studyprep.wording import count, duration, ellipsize, no_decks_yet
 
 if TYPE_CHECKING:
@@ -272,8 +274,6 @@ class ReviewScreen:
         and removed once saved, so an edit that cannot be read (its heading or marker broken) is kept there."""
         from studyprep.cards.answersheet import SheetProblem, kept_sheet_path, read_one_card, render_card
         from studyprep.render.editor import edit_file
-        from studyprep.store.atomic import write_atomic
-        from studyprep.store.yamlio import read_text_file
 
         shown = self.session.current
         if shown is None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from studyprep.clock import study_day
 from studyprep.schedule.fsrs_settings import SchedulerSettings
@@ -26,6 +27,7 @@ from studyprep.schedule.jsonfields import (
     as_str,
     as_zone,
 )
+from studyprep.schedule.scheduling import scheduler_from, scheduler_settings
 from studyprep.store.plan_limits import check_interview_horizon
 
 if TYPE_CHECKING:
@@ -67,7 +69,6 @@ class DeadlinePlan:
         """The deadline view of a validated plan (None without an interview date)."""
         if plan.interview_at is None:
             return None
-        from studyprep.schedule.scheduling import scheduler_settings
 
         scheduler = scheduler_settings(plan)
         return cls(plan.deck, plan.interview_at, plan.time_zone, plan.daily_budget_cards, plan.daily_budget_minutes,
@@ -110,14 +111,10 @@ class DeadlinePlan:
 
     def fsrs_scheduler(self, *, fuzz: bool | None = None) -> fsrs.Scheduler:
         """The fsrs Scheduler the plan configures (with `fuzz` overriding the plan's interval fuzz)."""
-        from studyprep.schedule.scheduling import scheduler_from
-
         return scheduler_from(self.scheduler, fuzz=fuzz)
 
     def zone(self) -> tzinfo | None:
         """The plan's time zone (validated with the plan), or None for the computer's local time."""
-        from zoneinfo import ZoneInfo
-
         return ZoneInfo(self.time_zone) if self.time_zone else None
 
     def interview_local(self) -> datetime:

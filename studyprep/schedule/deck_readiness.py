@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from studyprep.schedule.answered import answer_coverage
+from studyprep.schedule.readiness import Budget, TrackedCard, assess, user_pace
+
 if TYPE_CHECKING:
     from studyprep.schedule.answered import AnswerCoverage
     from studyprep.schedule.deadline_plan import DeadlinePlan
@@ -42,9 +45,6 @@ def category_label(category: list[str], kind: str) -> str:
 def deck_readiness(store: Any, item: tuple[str, DeadlinePlan, datetime], now: datetime) -> DeckReadiness:
     """Readiness of one deck with an interview date, from its plan (`deadline_plan.deadline_plan`) and the start
     of its study day (today's answers and new cards so far are not played out again)."""
-    from studyprep.schedule.answered import answer_coverage
-    from studyprep.schedule.readiness import Budget, TrackedCard, assess, user_pace
-
     slug, plan, day_start = item
     plan.check_horizon(now, store.path.parent / f"{slug}.yaml")
     report = assess(

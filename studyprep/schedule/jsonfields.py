@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 T = TypeVar("T")
 
@@ -90,7 +91,6 @@ def as_zone(value: object) -> str | None:
     """None (the computer's local time) or the name of a time zone this computer knows."""
     if value is None:
         return None
-    from zoneinfo import ZoneInfo
 
     try:
         ZoneInfo(as_str(value))

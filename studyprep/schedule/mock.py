@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from studyprep.cards.search import contains
 from studyprep.clock import isoformat
 from studyprep.errors import StudyprepError
+from studyprep.schedule.scheduling import review
 
 if TYPE_CHECKING:
     import fsrs
@@ -199,8 +200,6 @@ class MockInterview:
 
     def rate(self, rating: int) -> MockResult:
         """Rate the answer 1-4: a review of the card with the answer time as duration, committed now."""
-        from studyprep.schedule.scheduling import review
-
         card = self.current
         if card is None or self.asked_at is None or self.answered_at is None:
             raise StudyprepError("no answer to rate")

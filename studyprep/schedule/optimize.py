@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
 from studyprep.errors import StudyprepError
 from studyprep.schedule.studydays import study_days_between
 
@@ -166,7 +168,6 @@ def optimize(
     """Fit FSRS parameters on the earlier `FIT_SHARE` of the counted reviews and judge them on the rest, beside fsrs's
     defaults and each deck's `current` parameters that are not the defaults. `NotEnoughReviewsError` below
     `MIN_REVIEWS` counted reviews."""
-    from fsrs.scheduler import DEFAULT_PARAMETERS
     from fsrs_rs_python import FSRS
 
     counted = counted_reviews(cards)
@@ -199,8 +200,6 @@ def optimize(
 
 def _within_bounds(parameters: Sequence[float]) -> tuple[float, ...]:
     """fsrs-rs's parameters rounded, and kept within fsrs's own bounds (a plan file is checked against them)."""
-    from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
-
     bounds = zip(LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
     return tuple(
         min(max(round(value, _DECIMALS), low), high) for value, (low, high) in zip(parameters, bounds, strict=True)

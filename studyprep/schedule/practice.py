@@ -19,6 +19,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from studyprep.errors import StudyprepError
+from studyprep.schedule.deadline import expected_recall_after_review, recall_at
+from studyprep.schedule.queue import QueueEntry
+from studyprep.schedule.scheduling import scheduler_for
 
 if TYPE_CHECKING:
     import fsrs
@@ -94,9 +97,6 @@ def ahead_entries(
 ) -> list[QueueEntry]:  # fmt: skip
     """Up to `limit` seen cards to study ahead, best first: a deck with an interview ahead by gain in expected recall
     at the interview, then the other decks' by lowest recall now (`only`: these cards alone; `exclude`: not these)."""
-    from studyprep.schedule.deadline import expected_recall_after_review, recall_at
-    from studyprep.schedule.queue import QueueEntry
-
     ranked: list[tuple[tuple[int, float, int], QueueEntry]] = []
     for deck in decks:
         scheduler = _scheduler(deck, plans)
@@ -120,8 +120,6 @@ def _recall_ranked(
     store: ReviewStore, decks: list[DeckDay], plans: dict[str, StudyPlan], now: datetime, keys: Collection[Key]
 ) -> list[tuple[float, Key]]:
     """(predicted recall at the deck's interview, else now; key) of the seen cards among `keys`."""
-    from studyprep.schedule.deadline import recall_at
-
     ranked = []
     for deck in decks:
         scheduler = _scheduler(deck, plans)
@@ -148,6 +146,4 @@ def _at_risk(store: ReviewStore, decks: list[DeckDay], now: datetime) -> set[Key
 
 
 def _scheduler(deck: DeckDay, plans: dict[str, StudyPlan]) -> fsrs.Scheduler:
-    from studyprep.schedule.scheduling import scheduler_for
-
     return deck.plan.fsrs_scheduler() if deck.plan is not None else scheduler_for(plans[deck.slug])

@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from studyprep.progress import ProgressCallback, no_progress
+from studyprep.schedule.deadline import FIT_SLACK, card_cost, cards_within, steps_left
 from studyprep.schedule.deck_day import DeckDay
 from studyprep.store.db import ReviewStore
 
@@ -138,8 +139,6 @@ class ReviewQueue:
     def _planned_left(self) -> int:
         """Planned cards expected to fit in their decks' answers left, counted as `due` counts them
         (`deadline.cards_within`: a new card at its deck's `answers_per_new`, a review at one answer)."""
-        from studyprep.schedule.deadline import cards_within
-
         per_deck: dict[str, list[bool]] = {}
         for entry in self.planned:
             per_deck.setdefault(entry.deck, []).append(entry.kind == "new")
@@ -159,8 +158,6 @@ class ReviewQueue:
 
     def _fits(self, entry: QueueEntry, rooms: dict[str, int]) -> bool:
         """Whether a planned card's expected answers fit in its deck's room (`deadline.card_cost`)."""
-        from studyprep.schedule.deadline import FIT_SLACK, card_cost
-
         if entry.deck not in rooms:
             return True
         cost = card_cost(entry.kind == "new", self.answers_per_new.get(entry.deck, 1.0))
@@ -261,8 +258,6 @@ def _learning(store: ReviewStore, decks: list[DeckDay], now: datetime) -> list[Q
 def _owes(deck: DeckDay, state: int, step: int) -> int:
     """Steps a learning card of the deck still owes today (`deadline.steps_owed` on the plan's steps); only a
     budgeted (deadline) deck counts them, and other decks' cards owe one."""
-    from studyprep.schedule.deadline import steps_left
-
     if deck.plan is None:
         return 1
     return steps_left(

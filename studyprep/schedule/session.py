@@ -18,11 +18,17 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from fsrs import State
+
 from studyprep.errors import StudyprepError
+from studyprep.schedule.deadline import steps_owed
 from studyprep.schedule.deck_day import DeckDay
+from studyprep.schedule.practice import ahead_entries
 from studyprep.schedule.queue import Lane, QueueEntry, ReviewQueue
 from studyprep.schedule.scheduling import preview, review, scheduler_for
+from studyprep.schedule.today import counts_for
 from studyprep.store.db import ConflictError, MirrorCard, ReviewStore, StoredState
+from studyprep.store.db.mirror import deck_file_stats
 from studyprep.store.workspace import Workspace
 from studyprep.wording import count
 
@@ -164,9 +170,6 @@ class ReviewSession:
 
     def answer(self, rating: int) -> None:
         """Rate the card on screen (1 again, 2 hard, 3 good, 4 easy); committed before the next card shows."""
-        from fsrs import State
-
-        from studyprep.schedule.deadline import steps_owed
 
         shown = self._require_card()
         if rating not in (1, 2, 3, 4):
@@ -280,7 +283,6 @@ class ReviewSession:
         self.phase = Phase.DONE
         self.current = None
         # The same counts as `studyprep due` (deadline decks counted as their plan serves them).
-        from studyprep.schedule.today import counts_for
 
         now = self.clock()
         counts = counts_for(self.store, self.decks, now)
@@ -303,8 +305,6 @@ class ReviewSession:
     def study_ahead(self, limit: int) -> int:
         """Go on with up to `limit` cards ahead of the schedule, best first (`practice.ahead_entries`); real FSRS
         reviews. Today's due cards, if any, are left for plain `review`; returns how many cards are queued."""
-        from studyprep.schedule.practice import ahead_entries
-
         now = self.clock()
         entries = ahead_entries(self.store, self.decks, self.plans, now, limit, self.only, self._answered())
         self.queue = ReviewQueue(learning=self.queue.learning, reviews=Lane(entries))
@@ -373,8 +373,6 @@ class ReviewSession:
         When no deck file changed since the last answer (the same names, sizes and mtimes), the mirror is as
         that refresh left it: only the queued replays are looked at, and the errors found then said again (the
         refresh was a third of an answer's time)."""
-        from studyprep.store.db.mirror import deck_file_stats
-
         stats = deck_file_stats(self.workspace)
         if stats == self._deck_stats:
             self.store.replay_pending(self.workspace)

@@ -16,6 +16,7 @@ from copy import copy
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import TypeVar, overload
+from zoneinfo import ZoneInfo
 
 from fsrs import Card, Rating, ReviewLog, Scheduler
 
@@ -24,8 +25,6 @@ DAY = timedelta(days=1)
 
 @lru_cache(maxsize=64)
 def _zone(name: str | None) -> tzinfo | None:
-    from zoneinfo import ZoneInfo
-
     return ZoneInfo(name) if name else None
 
 

@@ -43,9 +43,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from studyprep.errors import StudyprepError, storage_error
+from studyprep.clock import isoformat, study_day
+from studyprep.errors import SQLITE_BUSY, SQLITE_LOCKED, StudyprepError, sqlite_code, storage_error
 from studyprep.store.atomic import _fsync_directory as fsync_directory
 from studyprep.store.atomic import keep_mode
+from studyprep.store.locking import REVIEW_LOCK_NAME, exclusive_lock
 
 BACKUP_DIR_NAME = "backups"
 KEEP_TODAY = 10
@@ -73,8 +75,6 @@ class Backup:
 
     def to_json(self) -> dict[str, Any]:
         """Machine-readable form."""
-        from studyprep.clock import isoformat
-
         return {"name": self.name, "path": str(self.path), "taken_at": isoformat(self.taken_at),
                 "reason": self.reason, "size": self.size}  # fmt: skip
 
@@ -122,8 +122,6 @@ def list_backups(database: Path) -> list[Backup]:
 
 def daily_backup(conn: sqlite3.Connection, database: Path, now: datetime) -> Backup | None:
     """Back up the open database unless a backup was taken in the current study day; return the new backup."""
-    from studyprep.clock import study_day
-
     start, end = study_day(now)
     if any(start <= backup.taken_at < end for backup in list_backups(database)):
         return None
@@ -220,8 +218,6 @@ def prune_backups(database: Path, now: datetime) -> list[Path]:
 def _beyond_keeping(backups: list[Backup], now: datetime) -> list[Backup]:
     """Backups (newest first) outside the rule: today's newest `KEEP_TODAY`, then one a study day for
     `DAILY_DAYS`, then one a week up to `WEEKLY_DAYS` back."""
-    from studyprep.clock import study_day
-
     today, _ = study_day(now)
     kept_today = 0
     periods: set[Any] = set()
@@ -317,8 +313,6 @@ def restore_backup(database: Path, backup: Backup, now: datetime) -> RestoreResu
     """Check `backup`'s integrity and swap it in as `database`, atomically, keeping the current file as a
     `replaced` backup. Holds the review lock (no review session runs meanwhile) and an exclusive SQLite lock
     on the current file (no other command writes to it meanwhile)."""
-    from studyprep.store.locking import REVIEW_LOCK_NAME, exclusive_lock
-
     problem = verify_backup(backup.path)
     if problem:
         raise StudyprepError(f"cannot restore this backup: {problem}; choose another (`studyprep restore --list`)",
@@ -391,8 +385,6 @@ def _quiesce(database: Path) -> sqlite3.Connection | None:
         conn.execute("BEGIN EXCLUSIVE")
     except sqlite3.Error as error:
         conn.close()
-        from studyprep.errors import SQLITE_BUSY, SQLITE_LOCKED, sqlite_code
-
         if sqlite_code(error) in (SQLITE_BUSY, SQLITE_LOCKED):
             raise storage_error(error, database, "restore the review database", after="nothing was changed") from None
         return None

@@ -26,14 +26,16 @@ import re
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from studyprep.errors import StudyprepError
 from studyprep.store.atomic import write_atomic
+from studyprep.store.locking import deck_write_lock
 from studyprep.store.plan_limits import check_interview_horizon
 from studyprep.store.workspace import Workspace
-from studyprep.store.yamlio import dump_yaml, load_model_file
+from studyprep.store.yamlio import dump_yaml, line_of, load_model_file
 
 PLAN_FORMAT: Literal[1] = 1
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -163,8 +165,6 @@ class StudyPlan(_Strict):
 
 
 def _zone(name: str) -> tzinfo:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -199,8 +199,6 @@ def read_plan_file(path: Path) -> StudyPlan:
 
 def load_plan(workspace: Workspace, slug: str) -> StudyPlan:
     """The deck's plan, written with defaults on first use."""
-    from studyprep.store.locking import deck_write_lock
-
     path = plan_path(workspace, slug)
     if _present(path):
         return read_plan_file(path)
@@ -220,8 +218,6 @@ def _present(path: Path) -> bool:
 def _check_fsrs_bounds(plan: StudyPlan, text: str, path: Path) -> None:
     # fsrs knows the valid range of each parameter; ask it rather than copying the bounds here.
     from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
-
-    from studyprep.store.yamlio import line_of
 
     bounds = zip(LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
     for index, (value, (low, high)) in enumerate(zip(plan.scheduler.parameters, bounds, strict=True)):

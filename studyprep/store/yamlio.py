@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import yaml
 
+from studyprep.store.workspace import stat_file
+
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
@@ -301,8 +303,6 @@ def read_bytes_file(path: Path, what: str = "file") -> bytes:
 
 
 def _regular_file_size(path: Path, what: str) -> int:
-    from studyprep.store.workspace import stat_file
-
     return stat_file(path, what).st_size
 
 

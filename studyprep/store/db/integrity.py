@@ -21,6 +21,7 @@ __all__ = [
     "review_count",
 ]
 
+import json
 import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -111,8 +112,6 @@ def orphaned_cards(db: Database, held: Collection[str]) -> list[OrphanedCard]:
     """Reviewed cards that the deck files `held` (by slug) do not hold, by deck and id. A card has a state exactly
     when it has reviews (anything else is a `history_findings` finding); the mirror's rows of a deleted deck file
     still say `present`, so only `held` counts."""
-    import json
-
     rows = db.query(
         "SELECT s.deck, s.card_id, (SELECT count(*) FROM review_log l WHERE l.deck = s.deck AND l.card_id = s.card_id),"
         " coalesce(c.prompt, '') FROM card_state s LEFT JOIN cards c ON c.deck = s.deck AND c.card_id = s.card_id"

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from studyprep.errors import StudyprepError
 from studyprep.store.db.connection import Database, Row
+from studyprep.store.db.deckcache import read_deck_file
 from studyprep.store.workspace import Workspace, stat_file
 
 if TYPE_CHECKING:
@@ -161,7 +162,6 @@ def _refresh_file(db: Database, path: Path, seen: MirroredFile | None, verify: b
                 (before.st_size, before.st_mtime_ns, path.stem),
             )
         return False
-    from studyprep.store.db.deckcache import read_deck_file
 
     _store_deck(db, read_deck_file(db, path)[0], path, before, digest)
     return True
