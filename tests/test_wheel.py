@@ -38,7 +38,7 @@ def build_wheel(tmp_path: Path) -> Path:
     """A wheel of a copy of the source tree (the build leaves `build/` and egg-info where it runs)."""
     source = tmp_path / "source"
     shutil.copytree(REPO / "studyprep", source / "studyprep", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy2(REPO / name, source / name)
     wheels = tmp_path / "wheels"
     run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", wheels,
@@ -70,6 +70,7 @@ def test_a_built_wheel_installs_into_a_fresh_venv_and_runs(tmp_path: Path) -> No
                    "Operating System :: Microsoft :: Windows", "Requires-Python: >=3.11"):  # fmt: skip
         assert needed in metadata
     assert "studyprep = studyprep.cli:main" in entry_points
+    assert "License-File: LICENSE" in metadata and any(name.endswith("licenses/LICENSE") for name in names)
 
     bin_dir = fresh_venv(tmp_path, wheel)
     studyprep = bin_dir / ("studyprep.exe" if os.name == "nt" else "studyprep")
