@@ -496,7 +496,8 @@ def check_cmd(ctx: click.Context, drop_orphans: bool, full: bool, as_json: bool)
     """Verify the workspace (deck files, plans, review database and history); exit 1 listing what is wrong."""
     from studyprep.commands.check import check_workspace
 
-    result = check_workspace(_workspace(ctx), drop_orphans=drop_orphans, full=full, now=_now())
+    with _progress(ctx) as progress:
+        result = check_workspace(_workspace(ctx), drop_orphans=drop_orphans, full=full, now=_now(), progress=progress)
     _emit(as_json, result.to_json, "studyprep.render.check:render_check", result)
     if not result.ok:
         ctx.exit(1)

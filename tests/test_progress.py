@@ -61,7 +61,8 @@ def test_import_draws_a_bar_in_a_terminal_and_json_output_stays_clean(tmp_path: 
 @pytest.mark.parametrize(
     ("command", "task"),
     [("show > {folder}/shown.txt", "writing the cards"), ("export -o {folder}/x.apkg", "exporting doit"),
-     ("decks", "planning today"), ("show", "reading doit-senior-backend-engineer-golang.yaml")],
+     ("decks", "planning today"), ("show", "reading doit-senior-backend-engineer-golang.yaml"),
+     ("check --full", "checking the review database (full)")],
 )  # fmt: skip
 def test_long_work_draws_a_bar_on_stderr_in_a_terminal(home: Path, command: str, task: str) -> None:
     if command == "decks":  # a deck with an interview date: the first listing of the day decides its plan

@@ -32,6 +32,7 @@ from typing import Any
 
 from studyprep.clock import now as clock_now
 from studyprep.errors import NO_BACKUP_REMEDY, StudyprepError
+from studyprep.progress import ProgressCallback, counted, no_progress
 from studyprep.store.atomic import STALE_TEMP_SECONDS, remove_stale_temps
 from studyprep.store.db import (
     HistoryFinding,
@@ -122,9 +123,10 @@ class CheckResult:
 
 
 def check_workspace(workspace: Workspace, drop_orphans: bool = False, full: bool = False,
-                    now: datetime | None = None) -> CheckResult:  # fmt: skip
+                    now: datetime | None = None, progress: ProgressCallback = no_progress) -> CheckResult:  # fmt: skip
     """Verify the workspace's decks, plans and review database; optionally delete orphans' history (backing the
-    database up first, at `now`); list the database's backups.
+    database up first, at `now`); list the database's backups. `progress` hears each deck file read, then the
+    plans and the database's check (which cannot count).
 
     The database gets SQLite's `quick_check` (every page and record; O(size)), or with `full` its
     `integrity_check`, which also matches every index entry to its row (5x slower on a big history).
@@ -135,8 +137,10 @@ def check_workspace(workspace: Workspace, drop_orphans: bool = False, full: bool
     # Under the deck lock: no import is half-way, so temp files found are leftovers, and the decks are stable.
     with deck_write_lock(workspace):
         result.removed_temp_files = _remove_litter(workspace, time.time() - STALE_TEMP_SECONDS)
-        valid_decks = _check_decks(workspace, result)
+        valid_decks = _check_decks(workspace, result, progress)
+        progress("checking the plans")
         _check_plans(workspace, result)
+        progress("checking the review database" + (" (full)" if full else ""))
         _check_database(workspace, valid_decks, result, drop_orphans, full, now)
     result.backups = list_backups(database_path(workspace))
     return result
@@ -153,13 +157,14 @@ def _remove_litter(workspace: Workspace, older_than: float) -> list[str]:
     return [str(path) for path in removed]
 
 
-def _check_decks(workspace: Workspace, result: CheckResult) -> ValidDecks:
+def _check_decks(workspace: Workspace, result: CheckResult, progress: ProgressCallback) -> ValidDecks:
     """Read every deck file (an unreadable one is a problem) and validate those whose content is not what the
     review database mirrored (by hash: a file rewritten with the same size and mtime is caught too); return
     {slug: (path, SHA-256 of the content read)} of the valid ones."""
     mirrored = read_mirrored_files(database_path(workspace))
     valid: ValidDecks = {}
-    for path in _yaml_files(workspace.decks_dir):
+    paths = _yaml_files(workspace.decks_dir)
+    for path in counted(paths, "checking the deck files", len(paths), progress):
         result.decks += 1
         try:
             facts = stat_file(path, "deck file")
