@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 # pytest-xdist's workers inherit COLUMNS=80 and LINES=24 from execnet. Subprocesses started in a pty (the review
 # screen, the mock) would take them over the pty's real size, and wrapped output would differ from a serial run.
 for _variable in ("COLUMNS", "LINES"):
     os.environ.pop(_variable, None)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long runs (`slow`) first: with the tests spread over several workers, a long test started last would
+    leave the other workers idle at the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

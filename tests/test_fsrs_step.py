@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fsrs import Card, Rating, Scheduler, State
 from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 from hypothesis import given, settings
@@ -53,6 +54,7 @@ def _close(ours: tuple, theirs: tuple) -> bool:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=2000, deadline=None)
 @given(
     config=schedulers(),
@@ -70,6 +72,7 @@ def test_review_step_is_fsrs_review_card(config: dict, card: tuple, elapsed: tim
     assert _close(review_step(scheduler, *card, days, rating), theirs)
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(
     config=schedulers(),
