@@ -85,16 +85,22 @@ def _emit(as_json: bool, json_data: Callable[[], Any], renderer: str, *result: A
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 
 
+def _completions(ctx: click.Context, offer: Callable[[Any], list[Any]]) -> list[Any]:
+    """What `offer` finds in the workspace `--home` names (or the default one), for shell completion: nothing
+    when there is no workspace there, and never an error printed into the shell."""
+    from studyprep.store.workspace import resolve_workspace
+
+    try:
+        return offer(resolve_workspace((ctx.find_root().params or {}).get("home")))
+    except (StudyprepError, OSError):
+        return []
+
+
 def _complete_decks(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
     """Deck slugs for shell completion (`_STUDYPREP_COMPLETE=bash_source studyprep`, see the README)."""
     from studyprep.store.deckstore import deck_paths
-    from studyprep.store.workspace import resolve_workspace
 
-    home = (ctx.find_root().params or {}).get("home")
-    try:
-        slugs = [path.stem for path in deck_paths(resolve_workspace(home))]
-    except (StudyprepError, OSError):  # no workspace there: nothing to offer, and nothing printed into the shell
-        return []
+    slugs = _completions(ctx, lambda workspace: [path.stem for path in deck_paths(workspace)])
     return [slug for slug in slugs if slug.startswith(incomplete.casefold())]
 
 
@@ -103,13 +109,8 @@ def _complete_card_ids(ctx: click.Context, _param: click.Parameter, incomplete: 
     from click.shell_completion import CompletionItem
 
     from studyprep.store.db import completing_card_ids
-    from studyprep.store.workspace import resolve_workspace
 
-    home = (ctx.find_root().params or {}).get("home")
-    try:
-        rows = completing_card_ids(resolve_workspace(home), incomplete.casefold())
-    except (StudyprepError, OSError):
-        return []
+    rows = _completions(ctx, lambda workspace: completing_card_ids(workspace, incomplete.casefold()))
     return [CompletionItem(card_id, help=" ".join(prompt.split())[:60]) for _, card_id, prompt in rows[:200]]
 
 

@@ -407,6 +407,8 @@ def _remove(*paths: Path) -> None:
 
 
 def _read_only_uri(path: Path) -> str:
-    # Percent-encoded: a '#' or '?' in a folder name stays in the path. `immutable`: a backup never changes, and a
-    # read-only open needs no `-shm` beside it.
-    return f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    # `immutable`: a backup never changes, and a read-only open needs no `-shm` beside it. Imported here: the
+    # review database's package imports this module.
+    from studyprep.store.db.connection import read_only_uri
+
+    return read_only_uri(path, immutable=True)

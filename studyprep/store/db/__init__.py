@@ -41,7 +41,7 @@ from studyprep.store.db import attempts as mock_attempts
 from studyprep.store.db import caches, deckcache, integrity, log, marks, mirror, queries, replays, states
 from studyprep.store.db.attempts import Attempt
 from studyprep.store.db.codec import card_from_json, from_us, fsrs_card_id, state_json, to_us
-from studyprep.store.db.connection import Database, connect, database_error, in_memory, read_only_uri
+from studyprep.store.db.connection import Database, connect, database_error, in_memory, read_only
 from studyprep.store.db.integrity import HistoryFinding, OrphanedCard, read_cached_plan_files, read_mirrored_files
 from studyprep.store.db.log import SOURCE_STUDYPREP, ConflictError, LogEntry, LoggedAnswer
 from studyprep.store.db.migrations import APPLICATION_ID, MIGRATIONS, Migration, prepare
@@ -430,9 +430,8 @@ def completing_card_ids(workspace: Workspace, prefix: str) -> list[tuple[str, st
     if not path.is_file():
         return []
     try:
-        # immutable: no lock, no -shm or -wal file made beside it (a finished command leaves no write-ahead log)
-        db = Database(path, sqlite3.connect(f"{read_only_uri(path)}&immutable=1", uri=True))
-    except (StudyprepError, sqlite3.Error):
+        db = read_only(path, immutable=True)
+    except StudyprepError:
         return []
     try:
         return mirror.card_ids(db, prefix)

@@ -204,16 +204,18 @@ def in_memory(path: Path) -> Database:
     return Database(path, sqlite3.connect(":memory:", isolation_level=None))
 
 
-def read_only(path: Path, remedy: Remedy | None = None) -> Database:
-    """Open an existing database file for reading only (a missing file is an error, never created)."""
+def read_only(path: Path, remedy: Remedy | None = None, *, immutable: bool = False) -> Database:
+    """Open an existing database file for reading only (a missing file is an error, never created). `immutable`:
+    no lock taken and no -shm or -wal file made beside it, for a reader that must leave no trace (a finished
+    command leaves no write-ahead log, so the file alone holds the data)."""
     with Guard(path, remedy):
-        return Database(path, sqlite3.connect(read_only_uri(path), uri=True), remedy)
+        return Database(path, sqlite3.connect(read_only_uri(path, immutable=immutable), uri=True), remedy)
 
 
-def read_only_uri(path: Path) -> str:
+def read_only_uri(path: Path, *, immutable: bool = False) -> str:
     """A read-only SQLite URI for `path`: percent-encoded, so a '#' or '?' in a folder name stays in the path
     (`file:{path}` would cut it there, and open, even create, another file)."""
-    return f"{path.resolve().as_uri()}?mode=ro"
+    return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
 
 
 def configure(db: Database) -> None:
