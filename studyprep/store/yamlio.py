@@ -145,7 +145,7 @@ def parse_yaml(text: str, path: Path, progress: ProgressCallback = no_progress) 
         raise StudyprepError(f"invalid YAML: {problem}; fix the file by hand", path, line) from None
     except yaml.reader.ReaderError as error:
         # A character YAML does not allow (a control character): its line, and no multi-line PyYAML text.
-        line = text.count("\n", 0, error.position) + 1 if isinstance(error.position, int) else None
+        line = _line_of_index(text, error.position) if isinstance(error.position, int) else None
         character = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
         raise StudyprepError(
             f"invalid YAML: character U+{character:04X} is not allowed in YAML; remove it", path, line
@@ -327,7 +327,7 @@ def decode_utf8(raw: bytes, path: Path) -> str:
             line,
         ) from None
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
+        line = _line_of_index(text, text.index("\x00"))
         raise StudyprepError("looks like a binary file (contains NUL bytes), not Markdown text", path, line)
     return text
 
@@ -379,10 +379,14 @@ def validate(model: type[BaseModel], data: Any, text: str, path: Path) -> Any:
 
 def _line_at(text: str, mark: Any) -> int:  # libyaml's marks are another class than PyYAML's
     """The 1-based line of a YAML mark as an editor counts lines: by "\n" alone. YAML also breaks lines at NEL,
-    LS and PS (U+0085, U+2028, U+2029), so its own `mark.line` can name a line past the file's end; end-of-stream
-    marks run past the end too."""
-    index = min(max(mark.index, 0), len(text))
-    return min(text.count("\n", 0, index) + 1, text.count("\n") + 1)
+    LS and PS (U+0085, U+2028, U+2029), so its own `mark.line` can name a line past the file's end."""
+    return _line_of_index(text, mark.index)
+
+
+def _line_of_index(text: str, index: int) -> int:
+    """The 1-based line holding character `index` of `text` (an index past the end, as end-of-stream marks
+    give: the last line)."""
+    return text.count("\n", 0, min(max(index, 0), len(text))) + 1
 
 
 def line_of(text: str, location: list[Any]) -> int | None:
