@@ -97,7 +97,7 @@ def show_deck(
     from studyprep.store.deckstore import load_deck
 
     with deck_file_reader(workspace) as read:
-        deck = load_deck(workspace, name, lambda path: read(path, progress=progress))
+        deck = load_deck(workspace, name, read, progress)
     cards = deck.cards if include_retired else [card for card in deck.cards if card.retired is None]
     return deck, cards
 

@@ -22,7 +22,7 @@ __all__ = [
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -56,13 +56,9 @@ def load_deck_file(path: Path, progress: ProgressCallback = no_progress) -> Deck
     return read_deck_file(path, progress)[0]
 
 
-# Reads one deck file: the deck and the file's text (`read_deck_file`, or the review database's cache of parsed
-# decks in front of it: `ReviewStore.read_deck_file`).
-DeckReader = Callable[[Path], tuple[Deck, str]]
-
-
-class ProgressDeckReader(Protocol):
-    """A `DeckReader` that can also tell a progress callback how its parse goes."""
+class DeckReader(Protocol):
+    """Reads one deck file: the deck and the file's text (`read_deck_file`, or the review database's cache of
+    parsed decks in front of it: `ReviewStore.read_deck_file`); `progress` hears a parse."""
 
     def __call__(self, path: Path, progress: ProgressCallback = ...) -> tuple[Deck, str]: ...
 
@@ -143,14 +139,15 @@ def read_decks(workspace: Workspace, read: DeckReader = read_deck_file) -> tuple
     return decks, broken
 
 
-def load_deck(workspace: Workspace, name: str, read: DeckReader = read_deck_file) -> Deck:
+def load_deck(
+    workspace: Workspace, name: str, read: DeckReader = read_deck_file, progress: ProgressCallback = no_progress
+) -> Deck:
     """Load a deck by slug (or by a unique slug prefix), with a helpful error if it is missing; the file
-    is read with `read`."""
+    is read with `read`, which tells `progress` how its parse goes."""
     path = workspace.deck_path(name)
-    if path.is_file() and path.parent == workspace.decks_dir:
-        return read(path)[0]
-    slug = match_slug(name, [p.stem for p in deck_paths(workspace)], workspace.decks_dir)
-    return read(workspace.deck_path(slug))[0]
+    if not (path.is_file() and path.parent == workspace.decks_dir):
+        path = workspace.deck_path(match_slug(name, [p.stem for p in deck_paths(workspace)], workspace.decks_dir))
+    return read(path, progress=progress)[0]
 
 
 def backup_dir(workspace: Workspace, slug: str) -> Path:

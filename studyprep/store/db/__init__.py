@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     import fsrs
 
     from studyprep.cards.models import Deck
-    from studyprep.store.deckstore import ProgressDeckReader
+    from studyprep.store.deckstore import DeckReader
 
 __all__ = [
     "APPLICATION_ID",
@@ -456,7 +456,7 @@ def open_database(path: Path, root: Path | None = None, *, replay: Replay | None
 
 
 @contextlib.contextmanager
-def deck_file_reader(workspace: Workspace) -> Iterator[ProgressDeckReader]:
+def deck_file_reader(workspace: Workspace) -> Iterator[DeckReader]:
     """For a command that loads decks but reads no states: `ReviewStore.read_deck_file` of the workspace's review
     database (parsed decks cached), or, when that database cannot be opened (damaged, another program's, newer),
     `deckstore.read_deck_file` itself: the deck files, not the database, are what such a command needs."""
