@@ -1,11 +1,12 @@
 """The package installs the way Python tools install (issue 19): a wheel built from the source tree, installed
-into a fresh venv, gives a working `studyprep` command: --version, import of the example, a piped review, and
-an export.
+into a fresh venv, and installed by `pipx install`, gives a working `studyprep` command: --version, import of the
+example, a piped review, and an export.
 
 To stay within seconds (and offline), the wheel is built with the test venv's setuptools (no build isolation),
-and the fresh venv borrows the test venv's dependencies through a path file (so nothing is downloaded). The path
-file only puts that folder on `sys.path`: its own path files, among them the editable install's finder, are not
-read, so `studyprep` comes from the wheel alone; the test checks that it does.
+and the fresh venv (not pipx's, which installs the dependencies as users get them) borrows the test venv's
+dependencies through a path file (so nothing is downloaded). The path file only puts that folder on `sys.path`:
+its own path files, among them the editable install's finder, are not read, so `studyprep` comes from the wheel
+alone; the test checks that it does.
 """
 
 from __future__ import annotations
@@ -73,14 +74,50 @@ def test_a_built_wheel_installs_into_a_fresh_venv_and_runs(tmp_path: Path) -> No
     assert "License-File: LICENSE" in metadata and any(name.endswith("licenses/LICENSE") for name in names)
 
     bin_dir = fresh_venv(tmp_path, wheel)
-    studyprep = bin_dir / ("studyprep.exe" if os.name == "nt" else "studyprep")
     work = tmp_path / "elsewhere"  # not the source tree: nothing importable from the working folder
     work.mkdir()
-    env = {**os.environ, "STUDYPREP_NOW": "2026-03-01T09:00:00Z", "STUDYPREP_HOME": str(work / "ws")}
-    env.pop("PYTHONPATH", None)
+    env = smoke_env(work)
     where = run(bin_dir / "python", "-c", "import studyprep; print(studyprep.__file__)", cwd=work, env=env)
     assert Path(where.strip()).is_relative_to(bin_dir.parent), where  # the wheel's copy, not the source tree's
+    smoke_run(bin_dir / command_name("studyprep"), work, env)
 
+
+def test_pipx_installs_the_wheel_and_puts_studyprep_on_its_bin_folder(tmp_path: Path) -> None:
+    """`pipx install` (the README's way) gives a working `studyprep` in pipx's bin folder, in pipx's own venv.
+
+    pipx and its venvs live under tmp_path. Dependencies come through pip's configured index, as for any pipx
+    install (the README's test command needs it to install the test extras too); pipx's automatic upgrade of its
+    shared pip is off, so nothing newer than the bundled pip is fetched.
+    """
+    wheel = build_wheel(tmp_path)
+    pipx = {"PIPX_HOME": tmp_path / "pipx", "PIPX_BIN_DIR": tmp_path / "bin", "PIPX_MAN_DIR": tmp_path / "man"}
+    env = {**os.environ, **{name: str(path) for name, path in pipx.items()}}
+    env["PIPX_DISABLE_SHARED_LIBS_AUTO_UPGRADE"] = "1"
+    env.pop("PYTHONPATH", None)
+    run(sys.executable, "-m", "pipx", "install", wheel, cwd=tmp_path, env=env)
+    studyprep = pipx["PIPX_BIN_DIR"] / command_name("studyprep")
+    assert studyprep.exists(), sorted(path.name for path in pipx["PIPX_BIN_DIR"].iterdir())
+    listed = run(sys.executable, "-m", "pipx", "list", "--short", cwd=tmp_path, env=env)
+    assert listed.split() == ["studyprep", "0.1.0"], listed
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    smoke_run(studyprep, work, smoke_env(work))
+
+
+def command_name(name: str) -> str:
+    """A console script's file name on this system."""
+    return f"{name}.exe" if os.name == "nt" else name
+
+
+def smoke_env(work: Path) -> dict[str, str]:
+    """The environment of a smoke run: a fixed clock, a workspace in `work`, no source tree on the path."""
+    env = {**os.environ, "STUDYPREP_NOW": "2026-03-01T09:00:00Z", "STUDYPREP_HOME": str(work / "ws")}
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def smoke_run(studyprep: Path, work: Path, env: dict[str, str]) -> None:
+    """The first minutes of a user, through an installed command: version, import, a piped review, export."""
     assert run(studyprep, "--version", cwd=work, env=env).strip() == "studyprep, version 0.1.0"
     assert f"wrote {work / 'ws' / 'decks' / SLUG}.yaml" in run(studyprep, "import", EXAMPLE, cwd=work, env=env)
     reviewed = run(studyprep, "review", cwd=work, env=env, stdin="\n3\n\n4\nq\n")
