@@ -2,11 +2,11 @@
 into a fresh venv, and installed by `pipx install`, gives a working `studyprep` command: --version, import of the
 example, a piped review, and an export.
 
-To stay within seconds (and offline), the wheel is built with the test venv's setuptools (no build isolation),
-and the fresh venv (not pipx's, which installs the dependencies as users get them) borrows the test venv's
-dependencies through a path file (so nothing is downloaded). The path file only puts that folder on `sys.path`:
-its own path files, among them the editable install's finder, are not read, so `studyprep` comes from the wheel
-alone; the test checks that it does.
+To stay within seconds (and offline), the wheel is built by `python -m build` with the test venv's setuptools (no
+build isolation), and the fresh venv (not pipx's, which installs the dependencies as users get them) borrows the
+test venv's dependencies through a path file (so nothing is downloaded). The path file only puts that folder on
+`sys.path`: its own path files, among them the editable install's finder, are not read, so `studyprep` comes from
+the wheel alone; the test checks that it does.
 """
 
 from __future__ import annotations
@@ -42,8 +42,7 @@ def build_wheel(tmp_path: Path) -> Path:
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy2(REPO / name, source / name)
     wheels = tmp_path / "wheels"
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", wheels,
-        source, cwd=tmp_path)  # fmt: skip
+    run(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", wheels, source, cwd=tmp_path)
     (wheel,) = wheels.glob("studyprep-*.whl")
     return wheel
 
