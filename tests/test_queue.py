@@ -277,3 +277,23 @@ def test_a_broken_file_of_another_deck_does_not_keep_the_sessions_deck_from_bein
         assert SLUG not in session.notice  # a deck outside the session goes unsaid
         rest = answer_all(session, 3)
     assert PROMPTS[1] not in rest
+
+
+def test_a_deck_file_removed_during_the_session_takes_its_cards_out_and_the_others_go_on(tmp_path: Path) -> None:
+    workspace = make_workspace(tmp_path)
+    zeta = tmp_path / "zeta.md"
+    zeta.write_text(DOC.replace("Acme", "Zeta"), encoding="utf-8")
+    clock = Clock()
+    other = import_document(workspace, zeta, clock.now).deck
+    with session_at(workspace, clock) as session:
+        assert session.current is not None
+        gone = session.current.entry.deck
+        workspace.deck_path(gone).unlink()  # the deck of the card on screen leaves the workspace
+        session.reveal()
+        session.answer(3)
+        decks = set()
+        while session.current is not None:
+            decks.add(session.current.entry.deck)
+            session.reveal()
+            session.answer(3)
+    assert decks == {SLUG, other} - {gone}

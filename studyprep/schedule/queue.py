@@ -128,10 +128,33 @@ class ReviewQueue:
     budgets: dict[str, int] = field(default_factory=dict)
     answers_per_new: dict[str, float] = field(default_factory=dict)  # per budgeted deck, for the count left
 
+    # Indexes of the learning lane, kept with every change to it so that an answer costs the same whatever the
+    # lane's length: live entries per card key, and steps owed per deck (the lane grows by every failed card).
+    _learning_keys: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False)
+    _owed: dict[str, int] = field(default_factory=dict, init=False, repr=False)
+
     def __post_init__(self) -> None:
         self.reviews, self.new, self.planned = (
             lane if isinstance(lane, Lane) else Lane(lane) for lane in (self.reviews, self.new, self.planned)
         )
+        self._index_learning()
+
+    def _index_learning(self) -> None:
+        """Count the learning lane's entries per card and the steps they owe per deck, from scratch."""
+        self._learning_keys, self._owed = {}, {}
+        for entry in self.learning:
+            self._count_learning(entry, 1)
+
+    def _count_learning(self, entry: QueueEntry, sign: int) -> None:
+        """Count a learning entry in (`sign` 1) or out (-1) of the lane's indexes."""
+        self._learning_keys[entry.key] = self._learning_keys.get(entry.key, 0) + sign
+        self._owed[entry.deck] = self._owed.get(entry.deck, 0) + sign * entry.owes
+        if not self._learning_keys[entry.key]:
+            del self._learning_keys[entry.key]
+
+    def _insert_learning(self, entry: QueueEntry) -> None:
+        bisect.insort(self.learning, entry, key=_due)
+        self._count_learning(entry, 1)
 
     def __len__(self) -> int:
         return len(self.learning) + self._planned_left() + len(self.reviews) + len(self.new)
@@ -150,11 +173,8 @@ class ReviewQueue:
 
     def _rooms(self) -> dict[str, int]:
         """Answers each budgeted deck still has for starting cards: its budget less every step its learning
-        cards still owe today. One pass over the learning lane, whatever the number of decks."""
-        owed: dict[str, int] = {}
-        for entry in self.learning:
-            owed[entry.deck] = owed.get(entry.deck, 0) + entry.owes
-        return {deck: max(0, left - owed.get(deck, 0)) for deck, left in self.budgets.items()}
+        cards still owe today (counted as the lane changes: no pass over it)."""
+        return {deck: max(0, left - self._owed.get(deck, 0)) for deck, left in self.budgets.items()}
 
     def _fits(self, entry: QueueEntry, rooms: dict[str, int]) -> bool:
         """Whether a planned card's expected answers fit in its deck's room (`deadline.card_cost`)."""
@@ -185,8 +205,11 @@ class ReviewQueue:
         return None
 
     def remove(self, key: tuple[str, str]) -> None:
-        """Take a card out of every lane (constant time but for the learning lane, a few cards at most)."""
-        if any(entry.key == key for entry in self.learning):
+        """Take a card out of every lane (constant time, but for a card in the learning lane: a pass over it)."""
+        if key in self._learning_keys:
+            for entry in self.learning:
+                if entry.key == key:
+                    self._count_learning(entry, -1)
             self.learning = [entry for entry in self.learning if entry.key != key]
         for lane in (self.planned, self.reviews, self.new):
             lane.remove(key)
@@ -194,14 +217,13 @@ class ReviewQueue:
     def add_learning(self, deck: str, card_id: str, due: datetime, owes: int = 1) -> None:
         """(Re)schedule a card in the learning lane, keeping it sorted by due; it `owes` that many steps today."""
         self.remove((deck, card_id))
-        entry = QueueEntry(deck, card_id, "learning", due, owes=owes)
-        bisect.insort(self.learning, entry, key=_due)
+        self._insert_learning(QueueEntry(deck, card_id, "learning", due, owes=owes))
 
     def put_back(self, entry: QueueEntry) -> None:
         """Return a card to the front of its lane (after an undo)."""
         self.remove(entry.key)
         if entry.kind == "learning":
-            bisect.insort(self.learning, entry, key=_due)
+            self._insert_learning(entry)
         elif entry.planned:
             self.planned.appendleft(entry)
         elif entry.kind in ("review", "ahead"):
@@ -219,6 +241,7 @@ class ReviewQueue:
             lanes.append(kept)
         self.learning, planned, reviews, new = lanes
         self.planned, self.reviews, self.new = Lane(planned), Lane(reviews), Lane(new)
+        self._index_learning()
 
     def next_learning_due(self) -> datetime | None:
         """When the earliest waiting learning card falls due."""

@@ -15,6 +15,8 @@ __all__ = [
     "card",
     "card_ids",
     "cards_of_kind",
+    "deck_file_stat",
+    "deck_file_stats",
     "deck_overview",
     "deck_slugs",
     "mirror_deck",
@@ -115,6 +117,18 @@ def deck_files(workspace: Workspace) -> list[Path]:
     if not workspace.decks_dir.is_dir():
         return []
     return sorted(p for p in workspace.decks_dir.glob("*.yaml") if not p.name.startswith("."))
+
+
+def deck_file_stat(workspace: Workspace, slug: str) -> tuple[str, int, int] | None:
+    """One deck file's entry of `deck_file_stats` (None when the file is not there): one `stat`."""
+    name = f"{slug}.yaml"
+    try:
+        found = (workspace.decks_dir / name).stat()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return (name, -1, -1)
+    return (name, found.st_size, found.st_mtime_ns)
 
 
 def deck_file_stats(workspace: Workspace) -> tuple[tuple[str, int, int], ...]:
