@@ -169,9 +169,7 @@ def _report(lost: dict[str, tuple[int, str]]) -> str:
 # -- the documents we have ----------------------------------------------------------------------------------
 
 # Documents losing words today, by id, with why (the parser is being fixed): strict xfail.
-KNOWN_LOSSES: dict[str, str] = {
-    "heldout5/notes-fr-comptoir-des-halles-chef-de-partie": "a question bullet read as a category loses a sibling item",
-}
+KNOWN_LOSSES: dict[str, str] = {}
 
 
 def _documents() -> list[object]:

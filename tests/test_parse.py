@@ -113,6 +113,25 @@ def test_category_from_parent_bullet() -> None:
     assert cards(text) == [(["Go"], "What is a goroutine?")]
 
 
+def test_a_phrase_over_notes_that_answer_it_is_a_question_and_its_siblings_stay_questions() -> None:
+    text = (
+        "## Questions\n\n- handling an angry customer at the till\n  - stay calm, listen, offer a fix\n"
+        "- a colleague who ignores you → talk after the shift\n- my best sale\n"
+    )
+    document = parse_document(text)
+    assert [(card.category, card.prompt) for card in document.cards] == [
+        ([], "handling an angry customer at the till"),
+        ([], "a colleague who ignores you"),
+        ([], "my best sale"),
+    ]
+    assert "stay calm, listen, offer a fix" in document.cards[0].back
+
+
+def test_a_phrase_over_questions_still_names_their_group() -> None:
+    text = "## Questions\n\n- handling customers at the till, and returns\n  - How do you calm an angry customer?\n"
+    assert cards(text) == [(["handling customers at the till, and returns"], "How do you calm an angry customer?")]
+
+
 def test_category_from_sub_heading() -> None:
     text = "## Likely Interview Questions\n\n### API Design\n1. How do you version an API?\n"
     assert cards(text) == [(["API Design"], "How do you version an API?")]

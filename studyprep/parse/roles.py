@@ -66,10 +66,19 @@ REFERENCE_KINDS = {"role", "fit", "resume", "strategy"}
 
 
 def is_category_item(item: Item) -> bool:
-    """A bullet naming a group of questions under it: a short label, not a sentence or a question."""
+    """A bullet naming a group of questions under it: a short label, not a sentence or a question.
+
+    A longer phrase ("gérer un coup de feu à 120 couverts", "handling a difficult customer") names a group only
+    when what is under it is asked too; over notes that answer it, it is a question written without its question
+    mark, and the notes are its back."""
     words = plain_text(one_line(item.text))
     sentence = len(words.split()) > MAX_LABEL_WORDS * 2 or (words.endswith(".") and len(words.split()) > 2)
-    return bool(item.nested_items()) and not sentence and not looks_like_question(item.text)
+    nested = item.nested_items()
+    if not nested or sentence or looks_like_question(item.text):
+        return False
+    return reads_as_label(item.text) or mostly_asked(
+        ["?" if is_category_item(child) else child.text for child in nested]
+    )
 
 
 def is_empty_category(item: Item) -> bool:
