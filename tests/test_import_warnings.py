@@ -61,6 +61,24 @@ def test_a_question_or_ask_card_that_is_not_a_question(tmp_path: Path, kind: str
     ]
 
 
+@pytest.mark.parametrize(
+    ("heading", "hurried"),
+    [
+        ("À demander", ["combien en brigade", "qui fait les commandes"]),
+        ("Preguntas para ellos", ["cuántas personas hay en el equipo", "quién decide los turnos"]),
+        ("Perguntas para eles", ["quantas pessoas na equipe", "quem faz os pedidos"]),
+        ("Fragen an das Team", ["wer entscheidet über Urlaub", "wo sitzt das Team"]),
+    ],
+)
+def test_hurried_asks_opening_with_a_question_word_are_questions_in_any_language(
+    tmp_path: Path, heading: str, hurried: list[str]
+) -> None:
+    text = f"# Acme - SRE\n\n## {heading}\n\n" + "".join(f"- {line}\n" for line in hurried)
+    document = parse_document(text)
+    assert [(card.kind, card.prompt) for card in document.cards] == [("ask", line) for line in hurried]
+    assert warnings_of(tmp_path, text) == []
+
+
 def test_a_prompt_over_300_characters(tmp_path: Path) -> None:
     prompt = "How would you " + "shard, replicate and cache " * 12 + "a ledger for payments across three regions?"
     assert len(prompt) > 300

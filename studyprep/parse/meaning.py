@@ -125,6 +125,9 @@ _QUESTION_OPENERS = re.compile(
     r"give (me |us )?an example|compare|"
     r"design|implement|discuss|imagine|suppose|share|wie|was|warum|wann|welche?[rsmn]?|beschreib\w*|erkl[äa]r\w*|"
     r"comment|pourquoi|quel\w*|qu'est|d[ée]cri\w*|expliqu\w*|c[oó]mo|qu[ée]|por qu[ée]|cu[áa]l\w*|describ\w*|"
+    # "combien en brigade", "qui fait les commandes", "wer entscheidet": hurried questions open with these.
+    r"combien|qui|où|est-ce|wer|wo|wieso|weshalb|inwiefern|cu[áa]nt[oa]s?|qui[ée]n(?:es)?|d[óo]nde|"
+    r"quantos?|quantas?|quem|quais|qual|"
     r"expl[ií]\w*|come|perch[ée]|quale|como|porque|hoe|wat|waarom|sell me|estimate|"
     r"racontez|raconte|parlez|parle-moi|pr[ée]sentez|pr[ée]sente-toi|donnez|donne-moi|citez|imaginez|"
     r"cu[ée]ntame|cu[ée]nteme|cu[ée]ntanos|h[áa]blame|h[áa]bleme|h[áa]blanos|d[ée]me|dime|imagina|"
