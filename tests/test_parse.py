@@ -255,6 +255,11 @@ def test_commas_inside_parentheses_and_code_spans_do_not_split() -> None:
     assert prompts(text) == ["Isolation levels (read committed, serializable)", "`f(a, b)`", "write skew"]
 
 
+def test_numbers_enumerated_after_a_number_stay_with_their_topic() -> None:
+    text = "## Key Concepts\n\n- Timber: moisture content, service classes 1, 2 and 3\n- Kafka, Redis 7, Postgres 16\n"
+    assert prompts(text) == ["moisture content", "service classes 1, 2 and 3", "Kafka", "Redis 7", "Postgres 16"]
+
+
 def test_prose_concept_is_not_split() -> None:
     text = "## Key Concepts\n\n- Understand how the scheduler preempts long goroutines, and why that matters here\n"
     assert len(prompts(text)) == 1

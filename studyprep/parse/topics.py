@@ -112,7 +112,25 @@ def _split_top_level(text: str) -> list[str]:
             continue
         current.append(char)
     parts.append("".join(current))
-    return parts
+    return _numbers_kept(parts)
+
+
+# "service classes 1, 2 and 3", "sizes 8, 10 or 12": numbers after a number continue its enumeration.
+_NUMBERS_ONLY = re.compile(
+    r"^\s*\d+(?:[.,]\d+)?(?:\s*(?:and|or|&|und|oder|et|ou|y|o|e|bis|to|[-–])\s*\d+(?:[.,]\d+)?)*\s*$", re.IGNORECASE
+)
+_ENDS_IN_NUMBER = re.compile(r"\d\W{0,2}$")
+
+
+def _numbers_kept(parts: list[str]) -> list[str]:
+    """Join a part holding only numbers to the part before it when that one ends in a number: one topic."""
+    kept: list[str] = []
+    for part in parts:
+        if kept and _NUMBERS_ONLY.match(part) and _ENDS_IN_NUMBER.search(kept[-1]):
+            kept[-1] = f"{kept[-1]},{part}"
+        else:
+            kept.append(part)
+    return kept
 
 
 # A term is a name: a few words ("Error budget", "Voice vs tone"), not a sentence.
