@@ -873,3 +873,16 @@ def test_plain_glossary_lines_in_a_paragraph_each_give_their_term() -> None:
         ("Toil", "manual, repetitive work that scales with traffic."),
     ]
     assert "Read the SRE book before Friday." in "\n".join(note.text for note in document.reference)
+
+
+def test_a_round_is_a_category_named_without_its_length_or_count() -> None:
+    text = (
+        "# Stripe – Solutions Engineer\n\n## Round 1 – Recruiter screen (30 min)\n\n- Why Stripe?\n\n"
+        "## Onsite: System design (45–60 minutes)\n\n- Design a ledger.\n\n"
+        "## Behavioral (12)\n\n- Tell me about a failure.\n"
+    )
+    assert cards(text) == [
+        (["Round 1 – Recruiter screen"], "Why Stripe?"),
+        (["Onsite: System design"], "Design a ledger."),
+        (["Behavioral"], "Tell me about a failure."),
+    ]

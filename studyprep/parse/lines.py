@@ -100,11 +100,20 @@ _CATEGORY_COUNT = re.compile(r"\s*[(\[]\s*\d{1,4}\s*(?:questions?|qs?|items?|car
 _OUTLINE_LETTER = re.compile(r"^[A-H][.)]\s+(?=\S)")
 
 
+# A round's length ("Round 1 – Recruiter screen (30 min)", "Onsite (45–60 Minuten)") is not part of its name.
+_CATEGORY_DURATION = re.compile(
+    r"\s*[(\[]\s*(?:~|ca\.?\s*)?\d{1,3}(?:\s*[-–]\s*\d{1,3})?\s*(?:min\.?|mins|minutes?|minutos?|minuten|minuti|"
+    r"h|hrs?|hours?|std\.?|stunden?|horas?|heures?|')\s*[)\]]$",
+    re.IGNORECASE,
+)
+
+
 @functools.lru_cache(maxsize=4096)
 def category_name(name: str) -> str:
-    """A heading as a category: no markup, emoji, outline number or letter ("A."), count ("(17)") or colon."""
+    """A heading as a category: no markup, emoji, outline number or letter ("A."), count ("(17)"), length of a
+    round ("(30 min)") or colon."""
     words = clean_prompt(clean_heading(name) or name).text
-    words = _OUTLINE_LETTER.sub("", _CATEGORY_COUNT.sub("", words))
+    words = _OUTLINE_LETTER.sub("", _CATEGORY_DURATION.sub("", _CATEGORY_COUNT.sub("", words)))
     return strip_symbols(words).rstrip(":：").strip() or name
 
 
