@@ -38,6 +38,8 @@ QUESTIONS = "## Predicted Interview Questions\n\n- What is a goroutine?\n- Why u
         ("# Acme – SRE Interview Prep", "Acme", "SRE"),
         ("# Interview Prep: Senior Engineer – Acme", "Acme", "Senior Engineer"),
         ("# Interview Prep: Lead Bank – Software Engineer", "Lead Bank", "Software Engineer"),
+        ("# Amazon SDE II — Notion prep", "Amazon", "SDE II"),  # where the notes were kept is no company
+        ("# Backend Engineer — Stripe prep", "Stripe", "Backend Engineer"),
     ],
 )
 def test_title_gives_company_and_role(title: str, company: str, role: str) -> None:

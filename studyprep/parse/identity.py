@@ -178,18 +178,37 @@ def split_title(title: str) -> tuple[str, str]:
     text = strip_symbols(plain(title))
     pieces = [piece for piece in _SEPARATORS.split(text) if piece.strip()]
     parts: list[str] = []
+    describing: list[str] = []  # parts that came with words naming the document ("Notion prep", "Acme notes")
     for piece in pieces:
         role_first = _ROLE_FIRST.search(piece)
         left, right = (piece[: role_first.start()], piece[role_first.end() :]) if role_first else (piece, "")
         if role_first and _core(left) and _core(right):
             return _core(right), _core(left)  # "SRE at Acme — Interview Guide"
-        parts.extend(core for core in (_core(piece),) if core)
+        core = _core(piece)
+        if core:
+            parts.append(core)
+            if core != strip_symbols(piece).strip() and _DOCUMENT_WORDS.search(piece):
+                describing.append(core)
     named_document = bool(_DOCUMENT_WORDS.search(text)) or len(pieces) > 1
     if not parts or not named_document or (len(parts) == 1 and parts[0] == text and section_kind(text)):
         return "", ""
     if len(parts) == 1:
         return _one_part(parts[0])
-    return _company_and_role(parts)
+    return _named_in_the_role(parts, describing) or _company_and_role(parts)
+
+
+def _named_in_the_role(parts: list[str], describing: list[str]) -> tuple[str, str] | None:
+    """ "Amazon SDE II — Notion prep": when every other part came with words naming the document (where it
+    was written, a tool), a role part opening with a capitalised name before its first role word names the
+    company itself. None when the title does not read so ("Backend Engineer — Stripe prep": Stripe)."""
+    roles = [part for part in parts if _ROLE_WORDS.search(part)]
+    if len(roles) != 1 or not describing or any(part not in describing for part in parts if part is not roles[0]):
+        return None
+    first = _ROLE_WORDS.search(roles[0])
+    name = roles[0][: first.start()].strip() if first else ""
+    if not name or not name[:1].isupper() or _ROLE_WORDS.search(name) or len(name.split()) > 3:
+        return None
+    return name, roles[0][len(name) :].strip()
 
 
 def _one_part(part: str) -> tuple[str, str]:
