@@ -547,6 +547,20 @@ def test_details_toggle_is_a_question_with_its_body_as_the_back() -> None:
     ]
 
 
+def test_notion_aside_callouts_are_quotes_on_the_back_or_in_the_notes() -> None:
+    text = (
+        "# Acme – SRE\n\n<aside>\n💡 Use STAR.\n\nKeep it short.\n\n</aside>\n\n## Questions\n\n"
+        "- Why Acme?\n  <aside>💡 mention their SRE book</aside>\n- What is toil?\n"
+    )
+    document = parse_document(text)
+    assert [(card.prompt, card.back) for card in document.cards] == [
+        ("Why Acme?", "> 💡 mention their SRE book"),
+        ("What is toil?", ""),
+    ]
+    notes = "\n".join(note.text for note in document.reference)
+    assert "> 💡 Use STAR." in notes and "> Keep it short." in notes and "aside" not in notes
+
+
 def test_details_toggle_under_concepts_is_one_concept_not_its_body_split() -> None:
     text = "## Concepts to Review\n\n<details>\n<summary>Edge functions</summary>\n\nRun near users; V8.\n</details>\n"
     assert backs(text) == [("Edge functions", "Run near users; V8.")]

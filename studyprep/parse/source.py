@@ -20,26 +20,48 @@ _LINE_START_KEEP = re.compile(r"^(\s*)\\([#=+|>])", re.MULTILINE)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 # "** Fit questions **": bold with inner spaces, which CommonMark does not read as bold, written by exports.
 _SPACED_BOLD_LINE = re.compile(r"^(\s{0,3})(\*\*|__)[ \t]*(\S(?:.*?\S)?)[ \t]*\2[ \t]*$")
+# Notion exports a callout as `<aside>` HTML around its text: read as the quote it shows as.
+_ASIDE_OPEN = re.compile(r"^(?P<indent>[ \t]*)<aside\b[^>]*>(?P<rest>.*)$", re.IGNORECASE)
+_ASIDE_CLOSE = re.compile(r"</aside\s*>", re.IGNORECASE)
 
 
 def canonical_source(text: str) -> str:
     """Canonical text for parsing: no BOM, LF line ends, no NUL or lone surrogates, export escapes undone,
-    whole-line bold with inner spaces tightened, Obsidian's `[[page|alias]]` and `==highlight==` as Markdown."""
+    whole-line bold with inner spaces tightened, Obsidian's `[[page|alias]]` and `==highlight==` as Markdown,
+    Notion's `<aside>` callouts as quotes."""
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = text.removeprefix("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
     exported = len(_EXPORT_ESCAPE.findall(text)) >= _EXPORT_ESCAPES_TO_TRUST
     lines = text.split("\n")
     fenced = False
+    aside: str | None = None  # the indentation of the Notion callout being read, if any
     for index, line in enumerate(lines):
-        if _FENCE.match(line):
+        if _FENCE.match(line) and aside is None:
             fenced = not fenced
             continue
         if fenced:
             continue
         unescaped = _undo_escapes(line) if exported else line
-        lines[index] = clean_text(_SPACED_BOLD_LINE.sub(r"\1\2\3\2", unescaped))
+        quoted, aside = _as_quote(unescaped, aside)
+        lines[index] = clean_text(_SPACED_BOLD_LINE.sub(r"\1\2\3\2", quoted))
     return "\n".join(lines)
+
+
+def _as_quote(line: str, aside: str | None) -> tuple[str, str | None]:
+    """A line of a Notion `<aside>` callout as a quote line (the tags themselves become blank or vanish), and
+    the indentation of the callout still open after it (None once it closes)."""
+    if aside is None:
+        opened = _ASIDE_OPEN.match(line)
+        if opened is None:
+            return line, None
+        aside, line = opened["indent"], opened["rest"]
+    else:
+        line = line[len(aside) :] if line.startswith(aside) else line.lstrip(" \t")
+    closing = _ASIDE_CLOSE.search(line)
+    text = (line[: closing.start()] if closing else line).strip()
+    quoted = f"{aside}> {text}" if text else ""  # a tag's own line is blank, so the quote stands apart
+    return quoted, None if closing else aside
 
 
 def _undo_escapes(line: str) -> str:
