@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DeckSummary", "card_json", "list_decks", "show_deck"]
+__all__ = ["DeckSummary", "list_decks", "show_deck"]
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -100,10 +100,3 @@ def show_deck(
         deck = load_deck(workspace, name, read, progress)
     cards = deck.cards if include_retired else [card for card in deck.cards if card.retired is None]
     return deck, cards
-
-
-def card_json(card: Card) -> dict[str, Any]:
-    """A card as JSON-ready data."""
-    from studyprep.cards.models import card_data
-
-    return card_data(card)
