@@ -19,11 +19,11 @@ defines `json_shape(self)`; `dataclass_json` gives it the field-based form for t
 
 from __future__ import annotations
 
-__all__ = ["Computed", "JsonField", "dataclass_json", "json_field", "rounded", "to_json"]
+__all__ = ["Computed", "JsonField", "as_objects", "dataclass_json", "json_field", "rounded", "to_json"]
 
 import dataclasses
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
@@ -76,6 +76,17 @@ def rounded(digits: int) -> Callable[[float | None], float | None]:
 
     def convert(value: float | None) -> float | None:
         return None if value is None else round(value, digits)
+
+    return convert
+
+
+def as_objects(*keys: str) -> Callable[[Iterable[Sequence[Any]] | Mapping[Any, Any]], list[dict[str, Any]]]:
+    """A `convert` writing each tuple of a list (or each item of a dict) as an object with `keys`:
+    `as_objects("deck", "error")` turns `{"a": "bad"}` into `[{"deck": "a", "error": "bad"}]`."""
+
+    def convert(rows: Iterable[Sequence[Any]] | Mapping[Any, Any]) -> list[dict[str, Any]]:
+        items = rows.items() if isinstance(rows, Mapping) else rows
+        return [dict(zip(keys, row, strict=True)) for row in items]
 
     return convert
 

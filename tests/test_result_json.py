@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from studyprep.result import Computed, dataclass_json, json_field, rounded, to_json
+from studyprep.result import Computed, as_objects, dataclass_json, json_field, rounded, to_json
 from studyprep.safetext import json_dumps
 
 
@@ -197,3 +197,18 @@ def test_an_inline_value_must_be_an_object() -> None:
 def test_moments_in_other_zones_are_written_in_utc() -> None:
     assert to_json(datetime(2026, 1, 1, 23, 30, tzinfo=timezone(timedelta(hours=-2)))) == "2026-01-02T01:30:00Z"
     assert to_json(datetime(2026, 1, 1, tzinfo=UTC)) == "2026-01-01T00:00:00Z"
+
+
+def test_rows_become_objects() -> None:
+    @dataclass
+    class Listing:
+        facts: list[tuple[str, str]] = field(metadata=json_field(convert=as_objects("prompt", "back")))
+        skipped: dict[str, str] = field(metadata=json_field(convert=as_objects("deck", "error")))
+
+    data = to_json(Listing([("Founded", "2009")], {"b": "b.yaml:2: bad", "a": "a.yaml:1: bad"}))
+    assert data == {
+        "facts": [{"prompt": "Founded", "back": "2009"}],
+        "skipped": [{"deck": "b", "error": "b.yaml:2: bad"}, {"deck": "a", "error": "a.yaml:1: bad"}],
+    }
+    with pytest.raises(ValueError):  # a row of another length is a mistake, not a shorter object
+        to_json(Listing([("Founded",)], {}))  # type: ignore[list-item]
