@@ -162,7 +162,7 @@ def decks_cmd(ctx: click.Context, as_json: bool) -> None:
     workspace = _workspace(ctx, reporting=True)
     with _progress(ctx) as progress:
         summaries = list_decks(workspace, _now(), progress)
-    _emit(as_json, [summary.to_json() for summary in summaries], "studyprep.render.decks:render_decks",
+    _emit(as_json, summaries, "studyprep.render.decks:render_decks",
           summaries, workspace.decks_dir)  # fmt: skip
 
 
@@ -231,7 +231,7 @@ def cards_cmd(ctx: click.Context, deck: str | None, search: str | None, kind: st
     from studyprep.commands.cards_cmd import CardQuery, list_cards
 
     rows = list_cards(_workspace(ctx, reporting=True), CardQuery(deck, search, kind, category, tag, states), _now())
-    _emit(as_json, [row.to_json() for row in rows], "studyprep.render.cards:render_card_rows", rows)
+    _emit(as_json, rows, "studyprep.render.cards:render_card_rows", rows)
 
 
 @cli.command("card")
@@ -244,7 +244,7 @@ def card_cmd(ctx: click.Context, card_id: str, as_json: bool) -> None:
 
     now = _now()
     detail = card_detail(_workspace(ctx, reporting=True), card_id, now)
-    _emit(as_json, detail.to_json(), "studyprep.render.cards:render_card_detail", detail, now)
+    _emit(as_json, detail, "studyprep.render.cards:render_card_detail", detail, now)
 
 
 @cli.command("add")
@@ -377,7 +377,7 @@ def mock_cmd(ctx: click.Context, deck: str, questions: int, minutes: float, cate
     with open_mock(_workspace(ctx), deck, now, clock, questions, minutes, category) as mock:
         # --json: the screen goes to stderr
         summary = run_mock(mock, typed, literal_console(stderr=as_json, screen=True))
-    _emit(as_json, summary.to_json(), "studyprep.render.mock_screen:render_mock_summary", summary,
+    _emit(as_json, summary, "studyprep.render.mock_screen:render_mock_summary", summary,
           literal_console(screen=True))  # fmt: skip
 
 
@@ -396,7 +396,7 @@ def due_cmd(ctx: click.Context, short: bool, exit_status: bool, as_json: bool) -
     if short and not as_json:
         click.echo(report.short_line())
     else:
-        _emit(as_json, report.to_json(), "studyprep.render.review:render_due", report, workspace.decks_dir)
+        _emit(as_json, report, "studyprep.render.review:render_due", report, workspace.decks_dir)
     if exit_status and not sum(report.totals().values()):
         ctx.exit(1)
 
@@ -450,7 +450,7 @@ def readiness_cmd(ctx: click.Context, deck: str | None, as_json: bool) -> None:
     _emit(
         as_json,
         # A named deck is one object; without a name, a list of every deck with an interview date.
-        reports[0].to_json() if deck and reports else [report.to_json() for report in reports],
+        reports[0] if deck and reports else reports,
         "studyprep.render.readiness:render_readiness",
         reports,
     )
@@ -465,7 +465,7 @@ def brief_cmd(ctx: click.Context, deck: str, as_json: bool) -> None:
     from studyprep.commands.brief_cmd import build_brief
 
     brief = build_brief(_workspace(ctx, reporting=True), deck, _now())
-    _emit(as_json, brief.to_json(), "studyprep.render.readiness:render_brief", brief)
+    _emit(as_json, brief, "studyprep.render.readiness:render_brief", brief)
 
 
 @cli.command("stats")
@@ -488,7 +488,7 @@ def optimize_cmd(ctx: click.Context, deck: str | None, as_json: bool) -> None:
     from studyprep.commands.optimize_cmd import optimize_parameters
 
     report = optimize_parameters(_workspace(ctx, reporting=True), deck)
-    _emit(as_json, report.to_json(), "studyprep.render.optimize:render_optimize", report)
+    _emit(as_json, report, "studyprep.render.optimize:render_optimize", report)
 
 
 @cli.command("check")
