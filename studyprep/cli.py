@@ -149,7 +149,7 @@ def import_cmd(
     with _progress(ctx) as progress:
         result = import_document(_workspace(ctx), document, _now(), deck=deck, dry_run=dry_run, explain=explain,
                                  progress=progress)  # fmt: skip
-    _emit(as_json, result.to_json(), "studyprep.render.importing:render_import", result, not ctx.obj["quiet"])
+    _emit(as_json, result, "studyprep.render.importing:render_import", result, not ctx.obj["quiet"])
 
 
 @cli.command("decks")
@@ -210,7 +210,7 @@ def answers_cmd(ctx: click.Context, deck: str, kind: str | None, category: str |
         from studyprep.render.editor import edit_file
 
         result = edit_answers(workspace, deck, chosen, _now(), edit_file)
-    _emit(as_json, result.to_json(), "studyprep.render.cards:render_answers", result)
+    _emit(as_json, result, "studyprep.render.cards:render_answers", result)
     if not result.ok:
         ctx.exit(1)
 
@@ -261,7 +261,7 @@ def add_cmd(ctx: click.Context, deck: str, prompt: str, kind: str, category: str
     from studyprep.commands.card_actions import add_card
 
     result = add_card(_workspace(ctx), deck, prompt, kind, category, back, _now())
-    _emit(as_json, result.to_json(), "studyprep.render.cards:render_added", result)
+    _emit(as_json, result, "studyprep.render.cards:render_added", result)
 
 
 def _card_action(name: str, help_text: str) -> None:
@@ -281,7 +281,7 @@ def _card_action(name: str, help_text: str) -> None:
             result = card_actions.set_flagged(workspace, card_ids, name == "flag", _now())
         else:
             result = card_actions.forget_cards(workspace, card_ids, _now())
-        _emit(as_json, result.to_json(), "studyprep.render.cards:render_action", result)
+        _emit(as_json, result, "studyprep.render.cards:render_action", result)
 
 
 _card_action("suspend", "Suspend cards (ID: an id prefix or DECK:ID): they leave review and stay in the deck.")
@@ -316,7 +316,7 @@ def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, 
             workspace, list(decks), output, _now(), all=all_decks, progress=progress, force=force,
             with_progress=with_progress,
         )  # fmt: skip
-    _emit(as_json, result.to_json(), "studyprep.render.anki:render_export", result, not ctx.obj["quiet"])
+    _emit(as_json, result, "studyprep.render.anki:render_export", result, not ctx.obj["quiet"])
 
 
 @cli.command("review")
@@ -411,7 +411,7 @@ def anki_pull_cmd(ctx: click.Context, collection: Path, as_json: bool) -> None:
 
     with _progress(ctx) as progress:
         result = pull_reviews(_workspace(ctx), collection, _now(), progress)
-    _emit(as_json, result.to_json(), "studyprep.render.anki:render_pull", result)
+    _emit(as_json, result, "studyprep.render.anki:render_pull", result)
 
 
 @cli.command("plan")
@@ -435,7 +435,7 @@ def plan_cmd(ctx: click.Context, deck: str, interview: str | None, time_zone: st
 
     change = PlanChange(interview, time_zone, budget_minutes, budget_cards, target, clear)
     view = update_plan(_workspace(ctx), deck, change, _now())
-    _emit(as_json, view.to_json(), "studyprep.render.readiness:render_plan", view)
+    _emit(as_json, view, "studyprep.render.readiness:render_plan", view)
 
 
 @cli.command("readiness")
@@ -476,7 +476,7 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     from studyprep.commands.stats_cmd import review_stats
 
     stats = review_stats(_workspace(ctx, reporting=True), _now())
-    _emit(as_json, stats.to_json(), "studyprep.render.readiness:render_stats", stats)
+    _emit(as_json, stats, "studyprep.render.readiness:render_stats", stats)
 
 
 @cli.command("optimize")
