@@ -25,6 +25,7 @@ import dataclasses
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import PurePath
 from typing import Any
 
@@ -61,8 +62,8 @@ def json_field(
 @dataclasses.dataclass(frozen=True)
 class Computed:
     """A JSON key whose value is not a field: the attribute `attribute` (default: `key`) of the result, called
-    when it is a method. It follows the key `after` (a field's JSON key or an earlier computed key; None: first).
-    `convert` and `inline` work as in `json_field`."""
+    when it is a method. It follows the key `after`: a field's JSON key (an inline field's own name) or an earlier
+    computed key; None: first (several in the order declared). `convert` and `inline` work as in `json_field`."""
 
     key: str
     after: str | None = None
@@ -93,60 +94,46 @@ def as_objects(*keys: str) -> Callable[[Iterable[Sequence[Any]] | Mapping[Any, A
 
 def to_json(value: Any) -> Any:
     """`value` as plain JSON data (see the module's docstring for each type)."""
-    if isinstance(value, enum.Enum):
-        value = value.value
-    if value is None or isinstance(value, bool | int | float | str):
+    kind = type(value)
+    if kind in _PLAIN:
         return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        shape = getattr(value, "json_shape", None)
-        return shape() if shape is not None else dataclass_json(value)
-    if isinstance(value, list | tuple):
-        return [to_json(item) for item in value]
-    if isinstance(value, Mapping):
-        return {_key(key): to_json(item) for key, item in value.items()}
-    return _scalar(value)
-
-
-# Checked in this order: a datetime is a date too.
-_SCALARS: tuple[tuple[type, Callable[[Any], str]], ...] = (
-    (datetime, isoformat),
-    (date, date.isoformat),
-    (PurePath, str),
-)
-
-
-def _scalar(value: Any) -> str:
-    for kind, convert in _SCALARS:
-        if isinstance(value, kind):
-            return convert(value)
-    raise TypeError(f"no JSON form for {type(value).__name__}: give its field a `convert` (studyprep.result)")
+    encode = _ENCODERS.get(kind)
+    if encode is None:
+        encode = _ENCODERS[kind] = _encoder(kind)
+    return encode(value)
 
 
 def dataclass_json(result: Any) -> dict[str, Any]:
     """The field-based JSON object of the dataclass instance `result` (its `json_shape`, if any, not consulted)."""
-    data: dict[str, Any] = {}
-    for key, read, spec in _plan(type(result)):
-        value = read(result)
-        if spec.skip_none and value is None:
-            continue
-        if spec.convert is not None:
-            value = spec.convert(value)
-        if not spec.inline:
-            _put(data, key, to_json(value), result)
-            continue
-        inlined = to_json(value)
-        if not isinstance(inlined, dict):
-            raise TypeError(f"{type(result).__name__}.{key} is inline but its JSON is not an object")
-        for inner_key, inner_value in inlined.items():
-            _put(data, inner_key, inner_value, result)
-    return data
+    return _fields_json(result, *_steps(type(result)))
 
 
-def _put(data: dict[str, Any], key: str, value: Any, result: Any) -> None:
-    # Two fields writing one key would lose one silently: a shape is declared wrong, say so.
-    if key in data:
-        raise TypeError(f"{type(result).__name__}: two values for the JSON key {key!r}")
-    data[key] = value
+# Values of these exact types are JSON as they are: the fast path (`cards --json` writes 100,000 rows).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+# How values of each other type become JSON, worked out once per exact type (`_encoder`).
+_ENCODERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _encoder(kind: type) -> Callable[[Any], Any]:
+    if dataclasses.is_dataclass(kind):
+        if hasattr(kind, "json_shape"):
+            return lambda value: value.json_shape()
+        steps, checked = _steps(kind)
+        return lambda value: _fields_json(value, steps, checked)
+    return next((encode for base, encode in _BY_BASE if issubclass(kind, base)), _refuse)
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"no JSON form for {type(value).__name__}: give its field a `convert` (studyprep.result)")
+
+
+def _list_json(items: list[Any] | tuple[Any, ...]) -> list[Any]:
+    return [item if type(item) in _PLAIN else to_json(item) for item in items]
+
+
+def _object_json(mapping: Mapping[Any, Any]) -> dict[str, Any]:
+    return {(key if type(key) is str else _key(key)): (item if type(item) in _PLAIN else to_json(item))
+            for key, item in mapping.items()}  # fmt: skip
 
 
 def _key(key: Any) -> str:
@@ -157,41 +144,86 @@ def _key(key: Any) -> str:
     return key
 
 
-_Step = tuple[str, Callable[[Any], Any], JsonField]
+# A type that is not a dataclass is encoded by the first of these it derives from (an enum before its str or int;
+# a datetime before the date it also is).
+_BY_BASE: tuple[tuple[type | tuple[type, ...], Callable[[Any], Any]], ...] = (
+    (enum.Enum, lambda value: to_json(value.value)),
+    ((bool, int, float, str), lambda value: value),
+    ((list, tuple), _list_json),
+    (Mapping, _object_json),
+    (datetime, isoformat),
+    (date, date.isoformat),
+    (PurePath, str),
+)
 
 
-_PLANS: dict[type, tuple[_Step, ...]] = {}
+# One JSON key of a class: the key, how to read its value, left out when None, convert, inline.
+_Step = tuple[str, Callable[[Any], Any], bool, Callable[[Any], Any] | None, bool]
+# A class's steps, and whether its keys are checked as they are written (it inlines an object: its keys are
+# known only then; without one, two steps with one key are refused once, by `_steps`).
+_STEPS: dict[type, tuple[tuple[_Step, ...], bool]] = {}
 
 
-def _plan(cls: type) -> tuple[_Step, ...]:
-    """Each JSON key of `cls` in order, with how to read its value (worked out once per class)."""
-    if cls not in _PLANS:
-        _PLANS[cls] = _steps(cls)
-    return _PLANS[cls]
+def _fields_json(result: Any, steps: tuple[_Step, ...], checked: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, read, skip_none, convert, inline in steps:
+        value = read(result)
+        if value is None and skip_none:
+            continue
+        if convert is not None:
+            value = convert(value)
+        if inline:
+            inlined = to_json(value)
+            if not isinstance(inlined, dict):
+                raise TypeError(f"{type(result).__name__}.{key} is inline but its JSON is not an object")
+            for inner_key, inner_value in inlined.items():
+                _put(data, inner_key, inner_value, result)
+        elif checked:
+            _put(data, key, to_json(value), result)
+        else:
+            data[key] = value if type(value) in _PLAIN else to_json(value)
+    return data
 
 
-def _steps(cls: type) -> tuple[_Step, ...]:
-    """Fields in declaration order, skipped ones left out, and each `Computed` placed after its anchor."""
+def _put(data: dict[str, Any], key: str, value: Any, result: Any) -> None:
+    # Two values for one key would lose one silently: the shape is declared wrong, say so.
+    if key in data:
+        raise TypeError(f"{type(result).__name__}: two values for the JSON key {key!r}")
+    data[key] = value
+
+
+def _steps(cls: type) -> tuple[tuple[_Step, ...], bool]:
+    """Each JSON key of `cls` in order (worked out once per class): fields in declaration order, skipped ones
+    left out, and each `Computed` placed after its anchor (those without one first, in declaration order)."""
+    if cls in _STEPS:
+        return _STEPS[cls]
     steps: list[_Step] = []
     for spec_field in dataclasses.fields(cls):
         spec = spec_field.metadata.get(_METADATA_KEY, JsonField())
         if not spec.skip:
-            steps.append((spec.name or spec_field.name, _attribute_reader(spec_field.name, call=False), spec))
+            key = spec.name or spec_field.name
+            steps.append((key, attrgetter(spec_field.name), spec.skip_none, spec.convert, spec.inline))
+    first = 0
     for computed in getattr(cls, "json_computed", ()):
-        at = 0
-        if computed.after is not None:
-            keys = [key for key, _, _ in steps]
-            if computed.after not in keys:
-                raise TypeError(f"{cls.__name__}: {computed.key!r} is after {computed.after!r}, which is no key")
+        keys = [step[0] for step in steps]
+        if computed.after is None:
+            at, first = first, first + 1
+        elif computed.after in keys:
             at = keys.index(computed.after) + 1
-        spec = JsonField(computed.key, convert=computed.convert, inline=computed.inline)
-        steps.insert(at, (computed.key, _attribute_reader(computed.attribute or computed.key, call=True), spec))
-    return tuple(steps)
+        else:
+            raise TypeError(f"{cls.__name__}: {computed.key!r} is after {computed.after!r}, which is no key")
+        read = _computed_reader(computed.attribute or computed.key)
+        steps.insert(at, (computed.key, read, False, computed.convert, computed.inline))
+    keys = [key for key, _, _, _, inline in steps if not inline]
+    if len(set(keys)) != len(keys):
+        raise TypeError(f"{cls.__name__}: two values for one JSON key in {keys}")
+    _STEPS[cls] = (tuple(steps), len(keys) < len(steps))
+    return _STEPS[cls]
 
 
-def _attribute_reader(attribute: str, call: bool) -> Callable[[Any], Any]:
+def _computed_reader(attribute: str) -> Callable[[Any], Any]:
     def read(result: Any) -> Any:
         value = getattr(result, attribute)
-        return value() if call and callable(value) else value
+        return value() if callable(value) else value
 
     return read

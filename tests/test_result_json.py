@@ -212,3 +212,27 @@ def test_rows_become_objects() -> None:
     }
     with pytest.raises(ValueError):  # a row of another length is a mistake, not a shorter object
         to_json(Listing([("Founded",)], {}))  # type: ignore[list-item]
+
+
+def test_computed_keys_without_an_anchor_come_first_in_declared_order() -> None:
+    @dataclass
+    class Listing:
+        deck: str
+        json_computed: ClassVar = (Computed("first", attribute="one"), Computed("second", attribute="two"))
+        one = 1
+
+        def two(self) -> int:
+            return 2
+
+    assert list(to_json(Listing("a")).items()) == [("first", 1), ("second", 2), ("deck", "a")]
+
+
+def test_a_computed_key_that_repeats_a_field_is_refused() -> None:
+    @dataclass
+    class Twice:
+        ok: bool
+        json_computed: ClassVar = (Computed("ok", after="ok", attribute="fine"),)
+        fine = True
+
+    with pytest.raises(TypeError, match="two values for one JSON key"):
+        to_json(Twice(True))
