@@ -13,8 +13,13 @@ means (`convert`). Where a shape differs from the plain field list, the field sa
 `field(metadata=json_field(...))`: another JSON name, left out (always, or when None), a value conversion,
 or its object's keys spliced into the parent (`inline`). Figures that are not fields (a property such as
 `ok`, a method's totals) are declared on the class as `json_computed = (Computed("ok"), ...)`, each placed
-after a named key. A class whose shape cannot come from fields at all (one that switches to another shape)
-defines `json_shape(self)`; `dataclass_json` gives it the field-based form for the rest.
+after a named key. A class whose shape cannot come from fields at all defines `json_shape(self)`, and
+`dataclass_json` gives it the field-based form for the rest. Three do: `DeckSummary` and `DeckReadiness` switch
+to `{deck, error}` for a deck whose file cannot be read (the figures absent, not null), and `Card` is written
+in its deck-file form (`cards.models.card_data`, shared with the deck writer; `by_hand` only when true).
+
+The plan caches' kept forms (`DeadlinePlan`, `PlanSettings`, `DayPlan`) are written the same way; their
+`from_json` readers validate what comes back.
 """
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ class Report:
     inner: Inner = field(default=Inner("i", 0.5), metadata=json_field(inline=True))
     problems: list[str] = field(default_factory=list)
 
-    json_computed: ClassVar = (
+    json_computed: ClassVar[tuple[Computed, ...]] = (
         Computed("ok"),
         Computed("total", after="deck", attribute="totals"),
         Computed("summary", after="total", inline=True),
@@ -167,7 +167,7 @@ def test_a_computed_key_must_follow_a_key_that_exists() -> None:
     @dataclass
     class Misplaced:
         deck: str
-        json_computed: ClassVar = (Computed("ok", after="nothing"),)
+        json_computed: ClassVar[tuple[Computed, ...]] = (Computed("ok", after="nothing"),)
         ok = True
 
     with pytest.raises(TypeError, match="'nothing'"):
@@ -218,7 +218,10 @@ def test_computed_keys_without_an_anchor_come_first_in_declared_order() -> None:
     @dataclass
     class Listing:
         deck: str
-        json_computed: ClassVar = (Computed("first", attribute="one"), Computed("second", attribute="two"))
+        json_computed: ClassVar[tuple[Computed, ...]] = (
+            Computed("first", attribute="one"),
+            Computed("second", attribute="two"),
+        )
         one = 1
 
         def two(self) -> int:
@@ -231,7 +234,7 @@ def test_a_computed_key_that_repeats_a_field_is_refused() -> None:
     @dataclass
     class Twice:
         ok: bool
-        json_computed: ClassVar = (Computed("ok", after="ok", attribute="fine"),)
+        json_computed: ClassVar[tuple[Computed, ...]] = (Computed("ok", after="ok", attribute="fine"),)
         fine = True
 
     with pytest.raises(TypeError, match="two values for one JSON key"):

@@ -93,7 +93,7 @@ class CheckResult:
     # Deck files whose content changed though their size and mtime did not (a restore, a sync tool): read again.
     changed_in_place: list[str] = field(default_factory=list)
 
-    json_computed: ClassVar = (Computed("ok"),)
+    json_computed: ClassVar[tuple[Computed, ...]] = (Computed("ok"),)
 
     @property
     def ok(self) -> bool:

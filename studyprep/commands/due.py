@@ -29,7 +29,7 @@ class DueReport:
     decks: list[DeckDue] = field(metadata=json_field(skip=True))  # listed with the broken ones, by name
     broken: list[BrokenDeck] = field(default_factory=list, metadata=json_field(skip=True))
 
-    json_computed: ClassVar = (
+    json_computed: ClassVar[tuple[Computed, ...]] = (
         Computed("decks", after="now", attribute="by_name"),
         Computed("total", after="decks", attribute="totals"),
         Computed("next_due", after="total"),

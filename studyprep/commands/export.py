@@ -74,7 +74,7 @@ class ExportResult:
     # Decks left out of `--all`: their file cannot be read.
     skipped: dict[str, str] = field(default_factory=dict, metadata=json_field(convert=as_objects("deck", "error")))
 
-    json_computed: ClassVar = (Computed("notes", after="exported_at"),)
+    json_computed: ClassVar[tuple[Computed, ...]] = (Computed("notes", after="exported_at"),)
 
     @property
     def notes(self) -> int:

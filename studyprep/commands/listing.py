@@ -36,7 +36,7 @@ class DeckSummary:
     # The deck file cannot be read: its error (file and line), in place of the figures.
     error: str | None = field(default=None, metadata=json_field(skip=True))
 
-    json_computed: ClassVar = (Computed("total", after="cards"),)
+    json_computed: ClassVar[tuple[Computed, ...]] = (Computed("total", after="cards"),)
 
     @property
     def total(self) -> int:

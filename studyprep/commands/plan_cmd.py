@@ -53,7 +53,7 @@ class PlanView:
     changed: bool
 
     # `interview` is written in UTC like every moment; `interview_local` keeps the plan's offset.
-    json_computed: ClassVar = (
+    json_computed: ClassVar[tuple[Computed, ...]] = (
         Computed("interview_local", after="interview", attribute="interview", convert=_local_moment),
     )
 

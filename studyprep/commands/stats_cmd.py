@@ -28,7 +28,7 @@ class DeckStats:
     seconds: float = field(default=0.0, metadata=json_field(name="minutes", convert=lambda s: round(s / 60, 1)))
     per_day: dict[str, int] = field(default_factory=dict)
 
-    json_computed: ClassVar = (Computed("true_retention", after="new_cards", convert=rounded(4)),)
+    json_computed: ClassVar[tuple[Computed, ...]] = (Computed("true_retention", after="new_cards", convert=rounded(4)),)
 
     @property
     def true_retention(self) -> float | None:

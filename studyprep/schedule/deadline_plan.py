@@ -127,7 +127,7 @@ class PlanSettings:
     deadline: DeadlinePlan | None
 
     # The cached form starts with its format: a cache written by another version is read again from the plan.
-    json_computed: ClassVar = (Computed("format", attribute="cache_format"),)
+    json_computed: ClassVar[tuple[Computed, ...]] = (Computed("format", attribute="cache_format"),)
     cache_format: ClassVar[int] = SETTINGS_FORMAT
 
     @classmethod

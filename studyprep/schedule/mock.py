@@ -50,7 +50,10 @@ class MockResult:
     limit: timedelta = field(metadata=json_field(name="seconds_limit", convert=_seconds))
     typed: str = field(default="", metadata=json_field(convert=lambda typed: typed or None))
 
-    json_computed: ClassVar = (Computed("category", after="card"), Computed("over_time", after="seconds_limit"))
+    json_computed: ClassVar[tuple[Computed, ...]] = (
+        Computed("category", after="card"),
+        Computed("over_time", after="seconds_limit"),
+    )
 
     @property
     def over_time(self) -> bool:
@@ -81,7 +84,7 @@ class MockSummary:
     asked: int
     results: tuple[MockResult, ...] = field(metadata=json_field(name="questions"))
 
-    json_computed: ClassVar = (
+    json_computed: ClassVar[tuple[Computed, ...]] = (
         Computed("rated", after="asked", attribute="results", convert=len),
         Computed("categories", after="questions"),
         Computed("rework", after="categories", convert=lambda rework: [result.card.card_id for result in rework]),

@@ -91,7 +91,7 @@ class Optimization:
     # Each deck's own parameters' accuracy, shown per deck (`optimize_cmd.DeckParameters`).
     current: tuple[tuple[str, Accuracy], ...] = field(default=(), metadata=json_field(skip=True))
 
-    json_computed: ClassVar = (Computed("better", after="fitted"),)
+    json_computed: ClassVar[tuple[Computed, ...]] = (Computed("better", after="fitted"),)
 
     @property
     def better(self) -> bool:

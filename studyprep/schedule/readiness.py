@@ -126,7 +126,7 @@ class Readiness:
     at_risk: list[CardRisk] = field(default_factory=list)
     days: list[PlanDay] = field(default_factory=list, metadata=json_field(name="daily_plan"))
 
-    json_computed: ClassVar = (
+    json_computed: ClassVar[tuple[Computed, ...]] = (
         Computed("interview_passed", after="interview", attribute="passed"),
         Computed("days_left", after="interview_passed", attribute="seconds_left", convert=lambda s: int(s // 86400)),
         Computed("hours_left", after="days_left", attribute="seconds_left", convert=lambda s: round(s / 3600, 1)),

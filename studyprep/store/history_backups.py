@@ -69,7 +69,7 @@ class Backup:
     reason: str
     size: int
 
-    json_computed: ClassVar = (Computed("name"),)
+    json_computed: ClassVar[tuple[Computed, ...]] = (Computed("name"),)
 
     @property
     def name(self) -> str:
