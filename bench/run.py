@@ -17,6 +17,7 @@ BENCHMARKS = [
     "bench.export",
     "bench.realistic",
     "bench.projection",
+    "bench.json_output",
     "bench.review",
     "bench.scale",
 ]

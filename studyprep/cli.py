@@ -73,10 +73,13 @@ def _print_json(data: Any) -> None:
     click.echo(json_dumps(data))
 
 
-def _emit(as_json: bool, json_data: Callable[[], Any], renderer: str, *result: Any) -> None:
-    """Print JSON for `--json`, else call the renderer named "module:function" (imported only then)."""
+def _emit(as_json: bool, data: Any, renderer: str, *result: Any) -> None:
+    """Print `data` (a result, or a list of them) as JSON for `--json` (`studyprep.result.to_json`: the one way a
+    result becomes JSON), else call the renderer named "module:function" (imported only then)."""
     if as_json:
-        _print_json(json_data())
+        from studyprep.result import to_json
+
+        _print_json(to_json(data))
         return
     module_name, function_name = renderer.split(":")
     getattr(importlib.import_module(module_name), function_name)(*result)
@@ -146,7 +149,7 @@ def import_cmd(
     with _progress(ctx) as progress:
         result = import_document(_workspace(ctx), document, _now(), deck=deck, dry_run=dry_run, explain=explain,
                                  progress=progress)  # fmt: skip
-    _emit(as_json, result.to_json, "studyprep.render.importing:render_import", result, not ctx.obj["quiet"])
+    _emit(as_json, result, "studyprep.render.importing:render_import", result, not ctx.obj["quiet"])
 
 
 @cli.command("decks")
@@ -159,7 +162,7 @@ def decks_cmd(ctx: click.Context, as_json: bool) -> None:
     workspace = _workspace(ctx, reporting=True)
     with _progress(ctx) as progress:
         summaries = list_decks(workspace, _now(), progress)
-    _emit(as_json, lambda: [summary.to_json() for summary in summaries], "studyprep.render.decks:render_decks",
+    _emit(as_json, summaries, "studyprep.render.decks:render_decks",
           summaries, workspace.decks_dir)  # fmt: skip
 
 
@@ -170,7 +173,7 @@ def decks_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def show_cmd(ctx: click.Context, deck: str, retired: bool, as_json: bool) -> None:
     """Show a DECK's cards grouped by category."""
-    from studyprep.commands.listing import card_json, show_deck
+    from studyprep.commands.listing import show_deck
 
     with _progress(ctx) as progress:
         found, cards = show_deck(_workspace(ctx, reporting=True), deck, include_retired=retired, progress=progress)
@@ -179,7 +182,7 @@ def show_cmd(ctx: click.Context, deck: str, retired: bool, as_json: bool) -> Non
 
             render_show(found, cards, progress)
             return
-    _emit(as_json, lambda: [card_json(card) for card in cards], "studyprep.render.decks:render_show", found, cards)
+    _emit(as_json, cards, "studyprep.render.decks:render_show", found, cards)
 
 
 @cli.command("answers")
@@ -207,7 +210,7 @@ def answers_cmd(ctx: click.Context, deck: str, kind: str | None, category: str |
         from studyprep.render.editor import edit_file
 
         result = edit_answers(workspace, deck, chosen, _now(), edit_file)
-    _emit(as_json, result.to_json, "studyprep.render.cards:render_answers", result)
+    _emit(as_json, result, "studyprep.render.cards:render_answers", result)
     if not result.ok:
         ctx.exit(1)
 
@@ -228,7 +231,7 @@ def cards_cmd(ctx: click.Context, deck: str | None, search: str | None, kind: st
     from studyprep.commands.cards_cmd import CardQuery, list_cards
 
     rows = list_cards(_workspace(ctx, reporting=True), CardQuery(deck, search, kind, category, tag, states), _now())
-    _emit(as_json, lambda: [row.to_json() for row in rows], "studyprep.render.cards:render_card_rows", rows)
+    _emit(as_json, rows, "studyprep.render.cards:render_card_rows", rows)
 
 
 @cli.command("card")
@@ -241,7 +244,7 @@ def card_cmd(ctx: click.Context, card_id: str, as_json: bool) -> None:
 
     now = _now()
     detail = card_detail(_workspace(ctx, reporting=True), card_id, now)
-    _emit(as_json, detail.to_json, "studyprep.render.cards:render_card_detail", detail, now)
+    _emit(as_json, detail, "studyprep.render.cards:render_card_detail", detail, now)
 
 
 @cli.command("add")
@@ -258,7 +261,7 @@ def add_cmd(ctx: click.Context, deck: str, prompt: str, kind: str, category: str
     from studyprep.commands.card_actions import add_card
 
     result = add_card(_workspace(ctx), deck, prompt, kind, category, back, _now())
-    _emit(as_json, result.to_json, "studyprep.render.cards:render_added", result)
+    _emit(as_json, result, "studyprep.render.cards:render_added", result)
 
 
 def _card_action(name: str, help_text: str) -> None:
@@ -278,7 +281,7 @@ def _card_action(name: str, help_text: str) -> None:
             result = card_actions.set_flagged(workspace, card_ids, name == "flag", _now())
         else:
             result = card_actions.forget_cards(workspace, card_ids, _now())
-        _emit(as_json, result.to_json, "studyprep.render.cards:render_action", result)
+        _emit(as_json, result, "studyprep.render.cards:render_action", result)
 
 
 _card_action("suspend", "Suspend cards (ID: an id prefix or DECK:ID): they leave review and stay in the deck.")
@@ -313,7 +316,7 @@ def export_cmd(ctx: click.Context, decks: tuple[str, ...], output: Path | None, 
             workspace, list(decks), output, _now(), all=all_decks, progress=progress, force=force,
             with_progress=with_progress,
         )  # fmt: skip
-    _emit(as_json, result.to_json, "studyprep.render.anki:render_export", result, not ctx.obj["quiet"])
+    _emit(as_json, result, "studyprep.render.anki:render_export", result, not ctx.obj["quiet"])
 
 
 @cli.command("review")
@@ -374,7 +377,7 @@ def mock_cmd(ctx: click.Context, deck: str, questions: int, minutes: float, cate
     with open_mock(_workspace(ctx), deck, now, clock, questions, minutes, category) as mock:
         # --json: the screen goes to stderr
         summary = run_mock(mock, typed, literal_console(stderr=as_json, screen=True))
-    _emit(as_json, summary.to_json, "studyprep.render.mock_screen:render_mock_summary", summary,
+    _emit(as_json, summary, "studyprep.render.mock_screen:render_mock_summary", summary,
           literal_console(screen=True))  # fmt: skip
 
 
@@ -393,7 +396,7 @@ def due_cmd(ctx: click.Context, short: bool, exit_status: bool, as_json: bool) -
     if short and not as_json:
         click.echo(report.short_line())
     else:
-        _emit(as_json, report.to_json, "studyprep.render.review:render_due", report, workspace.decks_dir)
+        _emit(as_json, report, "studyprep.render.review:render_due", report, workspace.decks_dir)
     if exit_status and not sum(report.totals().values()):
         ctx.exit(1)
 
@@ -408,7 +411,7 @@ def anki_pull_cmd(ctx: click.Context, collection: Path, as_json: bool) -> None:
 
     with _progress(ctx) as progress:
         result = pull_reviews(_workspace(ctx), collection, _now(), progress)
-    _emit(as_json, result.to_json, "studyprep.render.anki:render_pull", result)
+    _emit(as_json, result, "studyprep.render.anki:render_pull", result)
 
 
 @cli.command("plan")
@@ -432,7 +435,7 @@ def plan_cmd(ctx: click.Context, deck: str, interview: str | None, time_zone: st
 
     change = PlanChange(interview, time_zone, budget_minutes, budget_cards, target, clear)
     view = update_plan(_workspace(ctx), deck, change, _now())
-    _emit(as_json, view.to_json, "studyprep.render.readiness:render_plan", view)
+    _emit(as_json, view, "studyprep.render.readiness:render_plan", view)
 
 
 @cli.command("readiness")
@@ -447,7 +450,7 @@ def readiness_cmd(ctx: click.Context, deck: str | None, as_json: bool) -> None:
     _emit(
         as_json,
         # A named deck is one object; without a name, a list of every deck with an interview date.
-        lambda: reports[0].to_json() if deck and reports else [report.to_json() for report in reports],
+        reports[0] if deck and reports else reports,
         "studyprep.render.readiness:render_readiness",
         reports,
     )
@@ -462,7 +465,7 @@ def brief_cmd(ctx: click.Context, deck: str, as_json: bool) -> None:
     from studyprep.commands.brief_cmd import build_brief
 
     brief = build_brief(_workspace(ctx, reporting=True), deck, _now())
-    _emit(as_json, brief.to_json, "studyprep.render.readiness:render_brief", brief)
+    _emit(as_json, brief, "studyprep.render.readiness:render_brief", brief)
 
 
 @cli.command("stats")
@@ -473,7 +476,7 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     from studyprep.commands.stats_cmd import review_stats
 
     stats = review_stats(_workspace(ctx, reporting=True), _now())
-    _emit(as_json, stats.to_json, "studyprep.render.readiness:render_stats", stats)
+    _emit(as_json, stats, "studyprep.render.readiness:render_stats", stats)
 
 
 @cli.command("optimize")
@@ -485,7 +488,7 @@ def optimize_cmd(ctx: click.Context, deck: str | None, as_json: bool) -> None:
     from studyprep.commands.optimize_cmd import optimize_parameters
 
     report = optimize_parameters(_workspace(ctx, reporting=True), deck)
-    _emit(as_json, report.to_json, "studyprep.render.optimize:render_optimize", report)
+    _emit(as_json, report, "studyprep.render.optimize:render_optimize", report)
 
 
 @cli.command("check")
@@ -499,7 +502,7 @@ def check_cmd(ctx: click.Context, drop_orphans: bool, full: bool, as_json: bool)
 
     with _progress(ctx) as progress:
         result = check_workspace(_workspace(ctx), drop_orphans=drop_orphans, full=full, now=_now(), progress=progress)
-    _emit(as_json, result.to_json, "studyprep.render.check:render_check", result)
+    _emit(as_json, result, "studyprep.render.check:render_check", result)
     if not result.ok:
         ctx.exit(1)
 
@@ -517,10 +520,10 @@ def restore_cmd(ctx: click.Context, backup: str | None, list_only: bool, as_json
         raise click.UsageError("give a BACKUP to restore, or --list, not both")
     if backup is None:
         listing = list_history_backups(_workspace(ctx))
-        _emit(as_json, listing.to_json, "studyprep.render.check:render_backups", listing)
+        _emit(as_json, listing, "studyprep.render.check:render_backups", listing)
         return
     result = restore_history(_workspace(ctx), backup, _now())
-    _emit(as_json, result.to_json, "studyprep.render.check:render_restore", result)
+    _emit(as_json, result, "studyprep.render.check:render_restore", result)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from review_helpers import SLUG, make_workspace, set_plan
 
 from studyprep.commands.due import due_report
 from studyprep.commands.readiness_cmd import readiness_report
+from studyprep.result import to_json
 from studyprep.schedule.deadline_plan import DeadlinePlan, PlanSettings
 from studyprep.schedule.scheduling import scheduler_for
 from studyprep.schedule.studydays import without_fuzz
@@ -38,9 +39,9 @@ def test_the_view_builds_the_plans_own_scheduler_to_the_microsecond(tmp_path: Pa
     plan = load_plan(workspace, SLUG)
     view = DeadlinePlan.of(plan)
     assert view is not None
-    assert DeadlinePlan.from_json(json.loads(json.dumps(view.to_json()))) == view
+    assert DeadlinePlan.from_json(json.loads(json.dumps(to_json(view)))) == view
     settings = PlanSettings.of(plan)
-    assert PlanSettings.from_json(json.loads(json.dumps(settings.to_json())), SLUG) == settings
+    assert PlanSettings.from_json(json.loads(json.dumps(to_json(settings))), SLUG) == settings
     assert settings.deadline == view
     expected = scheduler_for(plan)
     built = view.fsrs_scheduler()

@@ -17,6 +17,7 @@ from review_helpers import DOC, PROMPTS, SLUG, Clock, answer_all, make_workspace
 from studyprep.cli import cli
 from studyprep.clock import isoformat
 from studyprep.commands.importing import import_document
+from studyprep.result import to_json
 from studyprep.schedule.deadline import recall_at
 from studyprep.schedule.scheduling import scheduler_for
 from studyprep.schedule.session import ReviewSession
@@ -348,5 +349,5 @@ def test_a_day_plan_reads_back_as_it_was_kept(tmp_path: Path) -> None:
         planner.decide(planner.missing)
         decided = planner.served(day)
         assert decided is not None and decided.cards
-        assert DayPlan.from_json(json.loads(json.dumps(decided.to_json())), SLUG, INTERVIEW) == decided
+        assert DayPlan.from_json(json.loads(json.dumps(to_json(decided))), SLUG, INTERVIEW) == decided
         assert DayPlanner(store, [day], FIXED_NOW).served(day) == decided  # read back, not decided again

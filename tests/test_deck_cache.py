@@ -16,6 +16,7 @@ from studyprep.cards.models import Card, Deck, ReferenceNote
 from studyprep.commands.export import export_decks
 from studyprep.commands.importing import import_document
 from studyprep.errors import StudyprepError
+from studyprep.result import to_json
 from studyprep.store.db import APPLICATION_ID, MIGRATIONS, database_path, open_store
 from studyprep.store.db.deckcache import cached_deck, deck_from_data
 from studyprep.store.deckstore import deck_to_yaml, load_deck_file, save_deck
@@ -226,7 +227,7 @@ def test_an_export_from_the_cache_writes_the_same_package_as_one_from_the_yaml(t
     with open_store(workspace) as store:
         assert store.conn.execute("SELECT count(*) FROM deck_cache").fetchone()[0] == 1
     later = export_decks(workspace, [slug], tmp_path / "later.apkg", FIXED_NOW)  # from the cache
-    assert later.to_json() | {"path": ""} == first.to_json() | {"path": ""}
+    assert to_json(later) | {"path": ""} == to_json(first) | {"path": ""}
     assert collection_rows(tmp_path / "later.apkg", tmp_path / "b") == collection_rows(
         tmp_path / "first.apkg", tmp_path / "a")  # fmt: skip
 

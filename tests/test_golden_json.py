@@ -1,10 +1,11 @@
 """Every `--json` output is a contract: one golden file per command (and per form of it) under tests/golden/json/.
 
 One scenario drives the real CLI (CliRunner) through a small workspace on a fixed clock: import, list, plan,
-a piped review, readiness, answers, card actions, a mock, an export and a pull of that package, check and the
-backup listing. Each step's JSON is compared with its golden file after two normalizations only: the temporary
-folder reads `<tmp>`, and sub-second digits of timestamps are dropped (a piped review's clock runs from
-the fixed start with real time, so its answers land a few milliseconds apart from run to run).
+a piped review, readiness, answers, card actions, a mock, an export and a pull of that package, check, the
+backup listing and a restore of the oldest backup. Each step's JSON is compared with its golden file after two
+normalizations only: the temporary folder reads `<tmp>`, and sub-second digits of timestamps are dropped (a piped
+review's clock runs from the fixed start with real time, so its answers land a few milliseconds apart from run to
+run).
 
 After an intended change of a JSON shape, regenerate and read the diff:
     STUDYPREP_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden_json.py
@@ -125,7 +126,9 @@ def _play(scenario: Scenario, tmp: Path) -> None:
     run("anki-pull", "anki-pull", str(package), "--json", now=LATER)
     run("stats", "stats", "--json", now=LATER)
     run("check", "check", "--json", now=LATER)
-    run("restore-list", "restore", "--list", "--json", now=LATER)
+    listing = run("restore-list", "restore", "--list", "--json", now=LATER)
+    oldest = listing["backups"][-1]["name"]
+    run("restore", "restore", oldest, "--json", now=LATER)
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +143,7 @@ STEPS = [
     "import-dry-run", "import", "import-again", "decks", "show", "plan-set", "plan", "due", "due-after-review",
     "readiness", "readiness-deck", "brief", "cards", "cards-search", "card", "add", "flag", "unflag", "suspend",
     "unsuspend", "forget", "answers-export", "answers-import", "mock", "export", "anki-pull", "stats", "check",
-    "restore-list",
+    "restore-list", "restore",
 ]  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "studyprep"
 
 # Each layer may import itself and the layers listed for it (and the base), nothing else.
-BASE = {"clock", "errors", "progress", "safetext", "wording"}
+BASE = {"clock", "errors", "progress", "result", "safetext", "wording"}
 ALLOWED: dict[str, set[str]] = {
     "cards": set(),
     "parse": {"cards"},

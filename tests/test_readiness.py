@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler
 
+from studyprep.result import to_json
 from studyprep.schedule.readiness import Budget, TrackedCard, assess, seconds_per_answer
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -40,7 +41,7 @@ def test_assess_projects_categories_risks_and_days() -> None:
     assert sum(day.new for day in report.days) == 20  # every card introduced before the day
     assert [day.readiness for day in report.days] == sorted(day.readiness for day in report.days)
     assert report.at_risk[0].projected <= report.at_risk[-1].projected
-    data = report.to_json()
+    data = to_json(report)
     assert data["days_left"] == 5 and data["daily_answers"] == 40 and len(data["daily_plan"]) == 5
 
 
@@ -54,7 +55,7 @@ def test_at_risk_cards_show_recall_today_and_projected_in_their_own_columns() ->
         today = 0.0 if card.state is None else MODEL.get_card_retrievability(card.state, interview)
         assert abs(risk.today - today) < 0.01  # as things stand (a card never seen counts 0)
     assert any(risk.today == 0.0 and risk.projected > 0.5 for risk in report.at_risk)  # the plan introduces it
-    rows = report.to_json()["at_risk"]
+    rows = to_json(report)["at_risk"]
     assert any(row["today"] == 0.0 and row["projected"] > 0.5 for row in rows)
 
 

@@ -76,6 +76,11 @@ class Card:
         """A copy of this card with `changes` applied (the card itself never changes)."""
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
+    def json_shape(self) -> dict[str, object]:
+        """The card's `--json` form (`studyprep.result.to_json`): its deck file form, `card_data`, which the deck
+        writer shares (a key only when true, `by_hand`, is no plain field)."""
+        return card_data(self)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Deck:

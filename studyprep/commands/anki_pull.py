@@ -22,8 +22,8 @@ from studyprep.anki.collection import AnkiHistory, AnkiReview, read_history, rem
 from studyprep.anki.exchange import DeckExchange, NoteRecord, load_exchange, save_exchange
 from studyprep.anki.model import anki_tags, note_guid, tags_added_in_anki
 from studyprep.cards.models import Card, Deck
-from studyprep.clock import isoformat
 from studyprep.progress import ProgressCallback, counted, no_progress
+from studyprep.result import as_objects, json_field
 from studyprep.store.cardedit import changed, rewrite_deck
 from studyprep.store.db import back_up_before, open_store
 from studyprep.store.deckstore import read_decks
@@ -60,17 +60,6 @@ class PulledCard:
     due: datetime | None
     state: str
 
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "deck": self.deck,
-            "card_id": self.card_id,
-            "prompt": self.prompt,
-            "added": self.added,
-            "due": isoformat(self.due) if self.due else None,
-            "state": self.state,
-        }
-
 
 @dataclass(frozen=True)
 class PulledNotes:
@@ -80,10 +69,6 @@ class PulledNotes:
     card_id: str
     prompt: str
     outcome: NotesOutcome
-
-    def to_json(self) -> dict[str, str]:
-        """Machine-readable form."""
-        return {"deck": self.deck, "card_id": self.card_id, "prompt": self.prompt, "outcome": str(self.outcome)}
 
 
 @dataclass
@@ -100,27 +85,12 @@ class PullResult:
     skipped_other: int = 0
     cards: list[PulledCard] = field(default_factory=list)
     hint: str = ""
-    skipped_decks: dict[str, str] = field(default_factory=dict)  # file cannot be read: reviews not pulled yet
+    # Decks whose file cannot be read: their reviews are not pulled yet.
+    skipped_decks: dict[str, str] = field(
+        default_factory=dict, metadata=json_field(convert=as_objects("deck", "error"))
+    )
     notes: list[PulledNotes] = field(default_factory=list)  # answers written in Anki, brought into deck files
     tags_added: int = 0  # tags added to studyprep's notes in Anki, brought into the cards' tags
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable summary for `--json`."""
-        return {
-            "path": str(self.path),
-            "pulled_at": isoformat(self.pulled_at),
-            "studyprep_notes": self.studyprep_notes,
-            "added": self.added,
-            "already_known": self.already_known,
-            "unknown_reviews": self.unknown_reviews,
-            "unknown_notes": self.unknown_notes,
-            "skipped_other": self.skipped_other,
-            "cards": [card.to_json() for card in self.cards],
-            "hint": self.hint,
-            "skipped_decks": [{"deck": slug, "error": error} for slug, error in self.skipped_decks.items()],
-            "notes": [pulled.to_json() for pulled in self.notes],
-            "tags_added": self.tags_added,
-        }
 
 
 def pull_reviews(

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from studyprep.cards.answersheet import SheetProblem, SheetReading, kept_sheet_path, read_sheet, render_sheet
 from studyprep.cards.models import Card, Deck, normalize_notes
 from studyprep.cards.search import contains
 from studyprep.errors import StudyprepError
+from studyprep.result import json_field
 from studyprep.store.atomic import write_atomic
 from studyprep.store.cardedit import changed, rewrite_deck
 from studyprep.store.deckstore import load_deck
@@ -51,34 +51,21 @@ class AnswerFilter:
 class AnswersResult:
     """What `answers` did: the sheet written, or the answers saved from it and the parts not read."""
 
+    # In JSON order; `exported` and `unchanged` are keyword-only, so they can stand there.
     deck: str
-    deck_path: Path
+    deck_path: Path = field(metadata=json_field(name="deck_file"))
     sheet: Path | None  # the file exported, or read back (kept when it holds problems)
+    exported: bool = field(default=False, kw_only=True)
     cards: int  # cards on the sheet (exported), or answers read from it
     saved: tuple[str, ...] = ()
+    unchanged: int = field(default=0, kw_only=True)
     problems: tuple[SheetProblem, ...] = ()
-    exported: bool = False
     kept: bool = False  # the sheet was kept because some of it was not saved
-    unchanged: int = field(default=0)
 
     @property
     def ok(self) -> bool:
         """Whether every part of the sheet was read."""
         return not self.problems
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "deck": self.deck,
-            "deck_file": str(self.deck_path),
-            "sheet": None if self.sheet is None else str(self.sheet),
-            "exported": self.exported,
-            "cards": self.cards,
-            "saved": list(self.saved),
-            "unchanged": self.unchanged,
-            "problems": [{"line": problem.line, "message": problem.message} for problem in self.problems],
-            "kept": self.kept,
-        }
 
 
 def export_answers(workspace: Workspace, name: str, chosen: AnswerFilter, target: Path) -> AnswersResult:

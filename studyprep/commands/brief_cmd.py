@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from studyprep.clock import isoformat
 from studyprep.parse.meaning import section_kind
+from studyprep.result import as_objects, json_field
 from studyprep.schedule.answered import answer_coverage
 from studyprep.schedule.deck_readiness import category_label
 from studyprep.schedule.readiness import TrackedCard, category_recall
@@ -35,6 +35,10 @@ _OFFER_OPENER = re.compile(
 _OFFER_SPEAKER = re.compile(r"\b(?:i can|i could|i'll|i will|i'd|me to|let me know|happy to)\b", re.IGNORECASE)
 
 
+def _weakest_json(weakest: list[tuple[str, float, int]]) -> list[dict[str, Any]]:
+    return as_objects("category", "recall", "cards")((name, round(recall, 4), count) for name, recall, count in weakest)
+
+
 @dataclass
 class Brief:
     """Company facts, weakest categories, questions to ask them, and the document's strategy notes."""
@@ -44,30 +48,19 @@ class Brief:
     company: str
     role: str
     interview: datetime | None
-    facts: list[tuple[str, str]] = field(default_factory=list)
+    facts: list[tuple[str, str]] = field(
+        default_factory=list, metadata=json_field(convert=as_objects("prompt", "back"))
+    )
     company_notes: list[str] = field(default_factory=list)
-    weakest: list[tuple[str, float, int]] = field(default_factory=list)
-    questions: list[str] = field(default_factory=list)
-    strategy: list[tuple[str, str]] = field(default_factory=list)
+    # (category, mean recall at the interview, cards)
+    weakest: list[tuple[str, float, int]] = field(
+        default_factory=list, metadata=json_field(name="weakest_categories", convert=_weakest_json)
+    )
+    questions: list[str] = field(default_factory=list, metadata=json_field(name="questions_to_ask"))
+    strategy: list[tuple[str, str]] = field(
+        default_factory=list, metadata=json_field(convert=as_objects("section", "text"))
+    )
     answers: AnswerCoverage | None = None  # questions with the user's own answer, and the weakest without
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "deck": self.deck,
-            "title": self.title,
-            "company": self.company,
-            "role": self.role,
-            "interview": isoformat(self.interview) if self.interview else None,
-            "facts": [{"prompt": prompt, "back": back} for prompt, back in self.facts],
-            "company_notes": self.company_notes,
-            "weakest_categories": [
-                {"category": name, "recall": round(recall, 4), "cards": count} for name, recall, count in self.weakest
-            ],
-            "questions_to_ask": self.questions,
-            "strategy": [{"section": section, "text": text} for section, text in self.strategy],
-            "answers": None if self.answers is None else self.answers.to_json(),
-        }
 
 
 def without_offer(text: str) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 __all__ = ["ActionResult", "AddResult", "add_card", "forget_cards", "set_flagged", "set_suspended"]
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from studyprep.errors import StudyprepError
+from studyprep.result import json_field
 from studyprep.store.cardrefs import CardRef, resolve_cards
 from studyprep.store.workspace import Workspace
 
@@ -28,16 +29,8 @@ class ActionResult:
     """The cards an action applied to (`changed`: how many were not already that way)."""
 
     action: Action
-    cards: tuple[CardRef, ...]
     changed: int
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "action": self.action,
-            "changed": self.changed,
-            "cards": [{"deck": ref.deck, "id": ref.card_id, "prompt": ref.prompt} for ref in self.cards],
-        }
+    cards: tuple[CardRef, ...]
 
 
 @dataclass(frozen=True)
@@ -45,16 +38,11 @@ class AddResult:
     """A card added by hand."""
 
     deck: str
-    card_id: str
+    card_id: str = field(metadata=json_field(name="id"))
     kind: str
     category: tuple[str, ...]
     prompt: str
-    deck_path: str
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {"deck": self.deck, "id": self.card_id, "kind": self.kind, "category": list(self.category),
-                "prompt": self.prompt, "deck_file": self.deck_path}  # fmt: skip
+    deck_path: str = field(metadata=json_field(name="deck_file"))
 
 
 def add_card(workspace: Workspace, deck: str, prompt: str, kind: str, category: str, back: str,
@@ -101,7 +89,7 @@ def set_suspended(workspace: Workspace, names: Sequence[str], suspended: bool) -
             cards = load_deck(workspace, deck, store.read_deck_file).cards
             changed += sum(card.suspended != suspended for card in cards if card.id in ids)
             set_card_fields(workspace, deck, ids, store, suspended=suspended)
-    return ActionResult("suspended" if suspended else "unsuspended", tuple(refs), changed)
+    return ActionResult("suspended" if suspended else "unsuspended", changed, tuple(refs))
 
 
 def set_flagged(workspace: Workspace, names: Sequence[str], flagged: bool, now: datetime) -> ActionResult:
@@ -114,7 +102,7 @@ def set_flagged(workspace: Workspace, names: Sequence[str], flagged: bool, now: 
         for ref in refs:
             store.set_flag(ref.deck, ref.card_id, flagged, now)
     changed = sum(((ref.deck, ref.card_id) in before) != flagged for ref in refs)
-    return ActionResult("flagged" if flagged else "unflagged", tuple(refs), changed)
+    return ActionResult("flagged" if flagged else "unflagged", changed, tuple(refs))
 
 
 def forget_cards(workspace: Workspace, names: Sequence[str], now: datetime) -> ActionResult:
@@ -124,7 +112,7 @@ def forget_cards(workspace: Workspace, names: Sequence[str], now: datetime) -> A
     with open_store(workspace) as store:
         refs = _resolve(store, workspace, names)
         changed = sum(store.forget(ref.deck, ref.card_id, now) for ref in refs)
-    return ActionResult("forgotten", tuple(refs), changed)
+    return ActionResult("forgotten", changed, tuple(refs))
 
 
 def _resolve(store: ReviewStore, workspace: Workspace, names: Sequence[str]) -> list[CardRef]:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 __all__ = ["CardDetail", "CardQuery", "CardRow", "card_detail", "list_cards"]
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from studyprep.cards.models import card_data
 from studyprep.cards.search import contains, fold
-from studyprep.clock import isoformat
-from studyprep.schedule.mock import attempt_json
+from studyprep.result import json_field, rounded
 from studyprep.schedule.replays import open_store
 from studyprep.schedule.scheduling import review, scheduler_for
 from studyprep.store.deckstore import iter_decks, load_deck
@@ -44,31 +42,20 @@ class CardRow:
     """One card in the `cards` table."""
 
     deck: str
-    card_id: str
+    card_id: str = field(metadata=json_field(name="id"))
     kind: str
     category: tuple[str, ...]
     prompt: str
     state: str  # new, learning, relearning, review, suspended or retired
     due: datetime | None
-    stability: float | None
+    stability: float | None = field(metadata=json_field(convert=rounded(4)))
     lapses: int
     flagged: bool
-    position: int
+    position: int = field(metadata=json_field(skip=True))  # orders the table only
 
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "deck": self.deck,
-            "id": self.card_id,
-            "kind": self.kind,
-            "category": list(self.category),
-            "prompt": self.prompt,
-            "state": self.state,
-            "due": isoformat(self.due) if self.due else None,
-            "stability": None if self.stability is None else round(self.stability, 4),
-            "lapses": self.lapses,
-            "flagged": self.flagged,
-        }
+
+def _days(interval: timedelta | None) -> float | None:
+    return None if interval is None else round(interval / timedelta(days=1), 4)
 
 
 @dataclass(frozen=True)
@@ -78,18 +65,8 @@ class HistoryEntry:
     reviewed_at: datetime
     rating: int
     duration_ms: int | None
-    interval: timedelta | None
+    interval: timedelta | None = field(metadata=json_field(name="interval_days", convert=_days))
     source: str
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "reviewed_at": isoformat(self.reviewed_at),
-            "rating": self.rating,
-            "duration_ms": self.duration_ms,
-            "interval_days": None if self.interval is None else round(self.interval / timedelta(days=1), 4),
-            "source": self.source,
-        }
 
 
 @dataclass(frozen=True)
@@ -97,38 +74,19 @@ class CardDetail:
     """Everything about one card: its content, schedule, predicted recall and whole review history."""
 
     deck: str
-    deck_path: str
-    card: Card
+    deck_path: str = field(metadata=json_field(name="deck_file"))
+    card: Card = field(metadata=json_field(inline=True))  # the card's own keys, as `show --json` has them
     state: str
     due: datetime | None
     stability: float | None
     difficulty: float | None
-    recall_now: float
+    recall_now: float = field(metadata=json_field(convert=rounded(4)))
     interview: datetime | None
-    recall_at_interview: float | None
+    recall_at_interview: float | None = field(metadata=json_field(convert=rounded(4)))
     flagged: bool
     forgotten_at: datetime | None
     history: tuple[HistoryEntry, ...]
     attempts: tuple[Attempt, ...] = ()  # answers typed in mock interviews, oldest first
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "deck": self.deck,
-            "deck_file": self.deck_path,
-            **card_data(self.card),
-            "state": self.state,
-            "due": isoformat(self.due) if self.due else None,
-            "stability": self.stability,
-            "difficulty": self.difficulty,
-            "recall_now": round(self.recall_now, 4),
-            "interview": isoformat(self.interview) if self.interview else None,
-            "recall_at_interview": None if self.recall_at_interview is None else round(self.recall_at_interview, 4),
-            "flagged": self.flagged,
-            "forgotten_at": isoformat(self.forgotten_at) if self.forgotten_at else None,
-            "history": [entry.to_json() for entry in self.history],
-            "attempts": [attempt_json(attempt) for attempt in self.attempts],
-        }
 
 
 def list_cards(workspace: Workspace, query: CardQuery, now: datetime) -> list[CardRow]:

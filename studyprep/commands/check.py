@@ -28,11 +28,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import ClassVar
 
 from studyprep.clock import now as clock_now
 from studyprep.errors import NO_BACKUP_REMEDY, StudyprepError
 from studyprep.progress import ProgressCallback, counted, no_progress
+from studyprep.result import Computed
 from studyprep.store.atomic import STALE_TEMP_SECONDS, remove_stale_temps
 from studyprep.store.db import (
     HistoryFinding,
@@ -65,10 +66,6 @@ class Problem:
         """`file:line: message`, leaving out what is unknown."""
         return StudyprepError(self.message, self.path, self.line).render()
 
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {"what": self.what, "message": self.message, "path": self.path, "line": self.line}
-
 
 @dataclass(frozen=True)
 class Orphan:
@@ -78,10 +75,6 @@ class Orphan:
     card_id: str
     reviews: int
     prompt: str
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {"deck": self.deck, "card_id": self.card_id, "reviews": self.reviews, "prompt": self.prompt}
 
 
 @dataclass
@@ -100,26 +93,12 @@ class CheckResult:
     # Deck files whose content changed though their size and mtime did not (a restore, a sync tool): read again.
     changed_in_place: list[str] = field(default_factory=list)
 
+    json_computed: ClassVar[tuple[Computed, ...]] = (Computed("ok"),)
+
     @property
     def ok(self) -> bool:
         """True when nothing is wrong (orphans count as wrong until restored or dropped)."""
         return not self.problems and not self.orphans
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable summary for `--json`."""
-        return {
-            "ok": self.ok,
-            "decks": self.decks,
-            "cards": self.cards,
-            "plans": self.plans,
-            "reviews": self.reviews,
-            "problems": [problem.to_json() for problem in self.problems],
-            "orphans": [orphan.to_json() for orphan in self.orphans],
-            "dropped_orphans": self.dropped_orphans,
-            "removed_temp_files": self.removed_temp_files,
-            "backups": [backup.to_json() for backup in self.backups],
-            "changed_in_place": self.changed_in_place,
-        }
 
 
 def check_workspace(workspace: Workspace, drop_orphans: bool = False, full: bool = False,

@@ -12,10 +12,10 @@ __all__ = ["DueReport", "due_report"]
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import ClassVar
 
-from studyprep.clock import isoformat
 from studyprep.progress import ProgressCallback, no_progress
+from studyprep.result import Computed, json_field
 from studyprep.schedule.replays import open_store
 from studyprep.schedule.today import BrokenDeck, DeckDue, broken_decks, workspace_counts
 from studyprep.store.workspace import Workspace
@@ -26,8 +26,14 @@ class DueReport:
     """`studyprep due` for the whole workspace."""
 
     now: datetime
-    decks: list[DeckDue]
-    broken: list[BrokenDeck] = field(default_factory=list)
+    decks: list[DeckDue] = field(metadata=json_field(skip=True))  # listed with the broken ones, by name
+    broken: list[BrokenDeck] = field(default_factory=list, metadata=json_field(skip=True))
+
+    json_computed: ClassVar[tuple[Computed, ...]] = (
+        Computed("decks", after="now", attribute="by_name"),
+        Computed("total", after="decks", attribute="totals"),
+        Computed("next_due", after="total"),
+    )
 
     @property
     def next_due(self) -> datetime | None:
@@ -51,15 +57,6 @@ class DueReport:
         """`doit 12 · stripe 3`: the decks with cards to go through today, for a prompt or a status bar."""
         busy = [f"{deck.deck} {deck.total}" for deck in sorted(self.decks, key=lambda d: d.deck) if deck.total]
         return " · ".join(busy) or "nothing due"
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "now": isoformat(self.now),
-            "decks": [entry.to_json() for entry in self.by_name()],
-            "total": self.totals(),
-            "next_due": isoformat(self.next_due) if self.next_due else None,
-        }
 
 
 def due_report(workspace: Workspace, now: datetime, progress: ProgressCallback = no_progress) -> DueReport:

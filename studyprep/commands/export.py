@@ -22,16 +22,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from studyprep.anki import model as anki_model
 from studyprep.anki.exchange import DeckExchange, Exchange, NoteRecord, load_exchange, save_exchange
 from studyprep.anki.html import field_html, inline_html
 from studyprep.anki.progress import ScheduledCard, ScheduledPackage, card_progress
 from studyprep.cards.models import Card, Deck
-from studyprep.clock import isoformat
 from studyprep.errors import StudyprepError, storage_error
 from studyprep.progress import ProgressCallback, no_progress
+from studyprep.result import Computed, as_objects, json_field
 from studyprep.store.atomic import STALE_TEMP_SECONDS, create_temp_beside, keep_mode, remove_stale_temps
 from studyprep.store.bulk import without_cyclic_gc
 from studyprep.store.db import deck_file_reader
@@ -50,28 +50,18 @@ ANKI_DEFAULT_DECK = "default"  # as `_anki_key` gives it
 class DeckExport:
     """What one deck contributed to the package."""
 
-    slug: str
+    slug: str = field(metadata=json_field(name="deck"))
     title: str
     notes: int = 0
     suspended: int = 0
     retired: int = 0
     changed: int = 0  # notes Anki had from an earlier export that this one updates
     with_progress: int = 0  # cards written with their studyprep schedule and history
-    subdecks: Counter[str] = field(default_factory=Counter)
-    records: dict[str, NoteRecord] = field(default_factory=dict, repr=False)  # the exchange record to keep
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "deck": self.slug,
-            "title": self.title,
-            "notes": self.notes,
-            "suspended": self.suspended,
-            "retired": self.retired,
-            "changed": self.changed,
-            "with_progress": self.with_progress,
-            "subdecks": dict(sorted(self.subdecks.items())),
-        }
+    subdecks: Counter[str] = field(
+        default_factory=Counter, metadata=json_field(convert=lambda subdecks: dict(sorted(subdecks.items())))
+    )
+    # The exchange record to keep.
+    records: dict[str, NoteRecord] = field(default_factory=dict, repr=False, metadata=json_field(skip=True))
 
 
 @dataclass
@@ -81,22 +71,15 @@ class ExportResult:
     path: Path
     exported_at: datetime
     decks: list[DeckExport]
-    skipped: dict[str, str] = field(default_factory=dict)  # decks left out of `--all`: file cannot be read
+    # Decks left out of `--all`: their file cannot be read.
+    skipped: dict[str, str] = field(default_factory=dict, metadata=json_field(convert=as_objects("deck", "error")))
+
+    json_computed: ClassVar[tuple[Computed, ...]] = (Computed("notes", after="exported_at"),)
 
     @property
     def notes(self) -> int:
         """Number of notes (one card each) in the package."""
         return sum(deck.notes for deck in self.decks)
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable summary for `--json`."""
-        return {
-            "path": str(self.path),
-            "exported_at": isoformat(self.exported_at),
-            "notes": self.notes,
-            "decks": [deck.to_json() for deck in self.decks],
-            "skipped": [{"deck": slug, "error": error} for slug, error in self.skipped.items()],
-        }
 
 
 def export_decks(

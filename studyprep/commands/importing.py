@@ -19,6 +19,7 @@ from studyprep.errors import StudyprepError
 from studyprep.parse import MAX_DOCUMENT_BYTES, OutlineLine, parse_document
 from studyprep.parse.review import CardWarning, card_warnings
 from studyprep.progress import ProgressCallback, no_progress
+from studyprep.result import as_objects, json_field
 from studyprep.store.bulk import without_cyclic_gc
 from studyprep.store.deckstore import backup_deck, deck_made_from, prune_backups, read_deck_file, save_deck
 from studyprep.store.locking import deck_write_lock
@@ -27,7 +28,23 @@ from studyprep.store.yamlio import read_text_file
 from studyprep.wording import count
 
 
-@dataclass
+def kind_counts(report: MergeReport) -> dict[str, dict[str, int]]:
+    """`{"added": {"question": 3, ...}, ...}` with every kind present."""
+    groups = {
+        "added": report.added,
+        "updated": report.updated,
+        "retired": report.retired,
+        "unchanged": report.unchanged,
+        "revived": report.revived,
+    }
+    return {name: {kind: counter.get(kind, 0) for kind in CARD_KINDS} for name, counter in groups.items()}
+
+
+def _report_json(report: MergeReport) -> dict[str, object]:
+    return {**kind_counts(report), "edited": as_objects("id", "old", "new")(report.edited)}
+
+
+@dataclass(kw_only=True)
 class ImportResult:
     """Outcome of one import: where the deck is, what changed by kind, and the document's cards that look wrong
     (`warnings`, located in `document`: the document's path as given, readable as text)."""
@@ -36,43 +53,18 @@ class ImportResult:
     title: str
     path: Path
     written: bool
-    report: MergeReport
     changed: bool = False  # the merge changed the deck (written, unless this is a dry run)
     sections: list[str] = field(default_factory=list)
-    document: str = ""
+    # In JSON, the counts by kind (`added`, ..., `revived`) and the `edited` prompts, in place of the report.
+    report: MergeReport = field(metadata=json_field(inline=True, convert=_report_json))
+    document: str = field(default="", metadata=json_field(skip=True))
     warnings: list[CardWarning] = field(default_factory=list)
-    outline: list[OutlineLine] | None = None  # what each part of the document became, with `--explain`
+    # What each part of the document became, with `--explain` (no key without it).
+    outline: list[OutlineLine] | None = field(default=None, metadata=json_field(skip_none=True))
 
     def counts(self) -> dict[str, dict[str, int]]:
         """`{"added": {"question": 3, ...}, ...}` with every kind present."""
-        report = self.report
-        groups = {
-            "added": report.added,
-            "updated": report.updated,
-            "retired": report.retired,
-            "unchanged": report.unchanged,
-            "revived": report.revived,
-        }
-        return {name: {kind: counter.get(kind, 0) for kind in CARD_KINDS} for name, counter in groups.items()}
-
-    def to_json(self) -> dict[str, object]:
-        """Machine-readable summary for `--json`."""
-        return {
-            "deck": self.deck,
-            "title": self.title,
-            "path": str(self.path),
-            "written": self.written,
-            "changed": self.changed,
-            "sections": self.sections,
-            **self.counts(),
-            "edited": [{"id": i, "old": old, "new": new} for i, old, new in self.report.edited],
-            "warnings": [warning.to_json() for warning in self.warnings],
-            **(
-                {"outline": [{"line": o.line, "role": o.role, "text": o.text} for o in self.outline]}
-                if self.outline is not None
-                else {}
-            ),
-        }
+        return kind_counts(self.report)
 
 
 def _slug_for(workspace: Workspace, document: ParsedDocument, path_name: str) -> str:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["DeckSummary", "card_json", "list_decks", "show_deck"]
+__all__ = ["DeckSummary", "list_decks", "show_deck"]
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from studyprep.cards.ids import CARD_KINDS
 from studyprep.progress import ProgressCallback, no_progress
+from studyprep.result import Computed, dataclass_json, json_field
 from studyprep.store.db import deck_file_reader
 from studyprep.store.workspace import Workspace
 
@@ -23,33 +24,31 @@ if TYPE_CHECKING:
 class DeckSummary:
     """One line of `studyprep decks`."""
 
-    slug: str
+    slug: str = field(metadata=json_field(name="deck"))
     title: str
     company: str
     role: str
-    counts: dict[str, int]
+    counts: dict[str, int] = field(metadata=json_field(name="cards"))
     retired: int
     suspended: int
     due: dict[str, Any] | None = None  # today's counts and next due moment, as `studyprep due --json` has them
     readiness: ReadinessGlance | None = None  # interview, time left, readiness today (when dated)
-    error: str | None = None  # the deck file cannot be read: its error (file and line), in place of the figures
+    # The deck file cannot be read: its error (file and line), in place of the figures.
+    error: str | None = field(default=None, metadata=json_field(skip=True))
 
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form (a deck whose file cannot be read: its slug and error)."""
+    json_computed: ClassVar[tuple[Computed, ...]] = (Computed("total", after="cards"),)
+
+    @property
+    def total(self) -> int:
+        """Cards of every kind."""
+        return sum(self.counts.values())
+
+    def json_shape(self) -> dict[str, Any]:
+        """The JSON form: the fields, or for a deck whose file cannot be read only its slug and error (another
+        shape, not fields left out: the figures are absent, not null)."""
         if self.error is not None:
             return {"deck": self.slug, "error": self.error}
-        return {
-            "deck": self.slug,
-            "title": self.title,
-            "company": self.company,
-            "role": self.role,
-            "cards": self.counts,
-            "total": sum(self.counts.values()),
-            "retired": self.retired,
-            "suspended": self.suspended,
-            "due": self.due,
-            "readiness": self.readiness and self.readiness.to_json(),
-        }
+        return dataclass_json(self)
 
 
 def list_decks(workspace: Workspace, now: datetime, progress: ProgressCallback = no_progress) -> list[DeckSummary]:
@@ -100,10 +99,3 @@ def show_deck(
         deck = load_deck(workspace, name, read, progress)
     cards = deck.cards if include_retired else [card for card in deck.cards if card.retired is None]
     return deck, cards
-
-
-def card_json(card: Card) -> dict[str, Any]:
-    """A card as JSON-ready data."""
-    from studyprep.cards.models import card_data
-
-    return card_data(card)

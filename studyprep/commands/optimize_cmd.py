@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from studyprep.clock import isoformat
 from studyprep.errors import StudyprepError
+from studyprep.result import json_field
 from studyprep.schedule.optimize import Accuracy, Optimization, histories, optimize
 from studyprep.schedule.replays import open_store
 from studyprep.schedule.scheduling import replay_deck
@@ -24,36 +24,16 @@ class DeckParameters:
 
     deck: str
     plan: str
-    current: Accuracy | None
     written: bool
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {"deck": self.deck, "plan": self.plan, "written": self.written,
-                "current": self.current and self.current.to_json()}  # fmt: skip
+    current: Accuracy | None
 
 
 @dataclass(frozen=True)
 class OptimizeReport:
     """What `studyprep optimize` shows: the fit and, per deck, whether its plan now holds the fitted parameters."""
 
-    fit: Optimization
+    fit: Optimization = field(metadata=json_field(inline=True))
     decks: tuple[DeckParameters, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        fit = self.fit
-        return {
-            "reviews": fit.reviews,
-            "fitted_on": fit.fitted_on,
-            "judged_on": fit.judged_on,
-            "split_at": isoformat(fit.split_at),
-            "default": fit.default.to_json(),
-            "fitted": fit.fitted.to_json(),
-            "better": fit.better,
-            "parameters": list(fit.parameters),
-            "decks": [deck.to_json() for deck in self.decks],
-        }
 
 
 def optimize_parameters(workspace: Workspace, deck: str | None) -> OptimizeReport:
@@ -90,7 +70,7 @@ def optimize_parameters(workspace: Workspace, deck: str | None) -> OptimizeRepor
 
 
 def _outcome(workspace: Workspace, slug: str, current: Accuracy | None, written: bool) -> DeckParameters:
-    return DeckParameters(slug, str(plan_path(workspace, slug)), current, written)
+    return DeckParameters(slug, str(plan_path(workspace, slug)), written=written, current=current)
 
 
 def _write_parameters(workspace: Workspace, store: Any, slug: str, parameters: tuple[float, ...]) -> None:

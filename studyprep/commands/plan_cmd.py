@@ -6,12 +6,12 @@ __all__ = ["PlanChange", "PlanView", "update_plan"]
 
 import contextlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import ClassVar
 
-from studyprep.clock import isoformat
 from studyprep.errors import StudyprepError
+from studyprep.result import Computed, json_field
 from studyprep.store.db import database_path, deck_file_reader, open_store
 from studyprep.store.deckstore import load_deck
 from studyprep.store.locking import deck_write_lock
@@ -35,32 +35,27 @@ class PlanChange:
     clear: bool = False
 
 
+def _local_moment(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 @dataclass
 class PlanView:
     """A deck's interview plan as shown by `studyprep plan`."""
 
     deck: str
     path: str
-    interview: datetime | None
+    interview: datetime | None  # on the plan's clock
     time_zone: str | None
-    budget_minutes: int | None
-    budget_cards: int | None
-    target: float | None
+    budget_minutes: int | None = field(metadata=json_field(name="daily_budget_minutes"))
+    budget_cards: int | None = field(metadata=json_field(name="daily_budget_cards"))
+    target: float | None = field(metadata=json_field(name="target_recall"))
     changed: bool
 
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "deck": self.deck,
-            "path": self.path,
-            "interview": isoformat(self.interview) if self.interview else None,
-            "interview_local": self.interview.isoformat() if self.interview else None,
-            "time_zone": self.time_zone,
-            "daily_budget_minutes": self.budget_minutes,
-            "daily_budget_cards": self.budget_cards,
-            "target_recall": self.target,
-            "changed": self.changed,
-        }
+    # `interview` is written in UTC like every moment; `interview_local` keeps the plan's offset.
+    json_computed: ClassVar[tuple[Computed, ...]] = (
+        Computed("interview_local", after="interview", attribute="interview", convert=_local_moment),
+    )
 
 
 _DAYS_AHEAD = re.compile(r"^\+(\d{1,4})d?(?:T(\d{1,2}:\d{2}))?$")

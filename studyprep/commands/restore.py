@@ -9,11 +9,11 @@ from __future__ import annotations
 
 __all__ = ["BackupListing", "list_history_backups", "restore_history"]
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
+from studyprep.result import json_field
 from studyprep.store.db import database_path
 from studyprep.store.history_backups import (
     Backup,
@@ -30,12 +30,8 @@ from studyprep.store.workspace import Workspace
 class ListedBackup:
     """A backup with the number of answers its review log holds (None: it cannot be read)."""
 
-    backup: Backup
+    backup: Backup = field(metadata=json_field(inline=True))
     reviews: int | None
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {**self.backup.to_json(), "reviews": self.reviews}
 
 
 @dataclass(frozen=True)
@@ -44,10 +40,6 @@ class BackupListing:
 
     database: Path
     backups: tuple[ListedBackup, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {"database": str(self.database), "backups": [listed.to_json() for listed in self.backups]}
 
 
 def list_history_backups(workspace: Workspace) -> BackupListing:

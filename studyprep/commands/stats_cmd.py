@@ -7,8 +7,9 @@ __all__ = ["Stats", "review_stats", "streak"]
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import ClassVar
 
+from studyprep.result import Computed, json_field, rounded
 from studyprep.store.db import open_store
 from studyprep.store.workspace import Workspace
 
@@ -21,28 +22,18 @@ class DeckStats:
 
     deck: str
     reviews: int = 0
-    new: int = 0
-    mature_reviews: int = 0
-    mature_passed: int = 0
-    seconds: float = 0.0
+    new: int = field(default=0, metadata=json_field(name="new_cards"))
+    mature_reviews: int = field(default=0, metadata=json_field(skip=True))  # in JSON as true_retention
+    mature_passed: int = field(default=0, metadata=json_field(skip=True))
+    seconds: float = field(default=0.0, metadata=json_field(name="minutes", convert=lambda s: round(s / 60, 1)))
     per_day: dict[str, int] = field(default_factory=dict)
+
+    json_computed: ClassVar[tuple[Computed, ...]] = (Computed("true_retention", after="new_cards", convert=rounded(4)),)
 
     @property
     def true_retention(self) -> float | None:
         """Share of reviews of graduated cards not rated again (None before there are any)."""
         return self.mature_passed / self.mature_reviews if self.mature_reviews else None
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        retention = self.true_retention
-        return {
-            "deck": self.deck,
-            "reviews": self.reviews,
-            "new_cards": self.new,
-            "true_retention": None if retention is None else round(retention, 4),
-            "minutes": round(self.seconds / 60, 1),
-            "per_day": self.per_day,
-        }
 
 
 @dataclass
@@ -50,7 +41,7 @@ class Stats:
     """Everything `studyprep stats` shows."""
 
     today: date
-    streak: int
+    streak: int = field(metadata=json_field(name="streak_days"))
     total: DeckStats
     decks: list[DeckStats]
 
@@ -59,15 +50,6 @@ class Stats:
         first = self.today - timedelta(days=self.today.weekday(), weeks=weeks - 1)
         dates = [(first + timedelta(days=offset)).isoformat() for offset in range((self.today - first).days + 1)]
         return [(day, self.total.per_day.get(day, 0)) for day in dates]
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "today": self.today.isoformat(),
-            "streak_days": self.streak,
-            "total": self.total.to_json(),
-            "decks": [deck.to_json() for deck in self.decks],
-        }
 
 
 def _add(stats: DeckStats, day: str, rating: int, seconds: float, was_new: bool, state_before: int | None) -> None:

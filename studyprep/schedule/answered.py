@@ -5,10 +5,11 @@ from __future__ import annotations
 
 __all__ = ["AnswerCoverage", "Unanswered", "answer_coverage"]
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from studyprep.result import json_field, rounded
 from studyprep.schedule.deadline import recall_at_us
 from studyprep.store.db import to_us
 
@@ -24,9 +25,9 @@ WEAKEST_UNANSWERED = 5
 class Unanswered:
     """A question without an answer, and its predicted recall at the moment judged."""
 
-    card_id: str
+    card_id: str = field(metadata=json_field(name="id"))
     prompt: str
-    recall: float
+    recall: float = field(metadata=json_field(convert=rounded(4)))
 
 
 @dataclass(frozen=True)
@@ -35,17 +36,7 @@ class AnswerCoverage:
 
     answered: int
     questions: int
-    weakest: tuple[Unanswered, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "answered": self.answered,
-            "questions": self.questions,
-            "weakest_unanswered": [
-                {"id": item.card_id, "prompt": item.prompt, "recall": round(item.recall, 4)} for item in self.weakest
-            ],
-        }
+    weakest: tuple[Unanswered, ...] = field(metadata=json_field(name="weakest_unanswered"))
 
 
 def answer_coverage(

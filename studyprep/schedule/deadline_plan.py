@@ -10,13 +10,14 @@ and validates the file again only when it changed.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from zoneinfo import ZoneInfo
 
 from studyprep.clock import study_day
+from studyprep.result import Computed, json_field, to_json
 from studyprep.schedule.fsrs_settings import SchedulerSettings
 from studyprep.schedule.jsonfields import (
     MalformedEntryError,
@@ -56,7 +57,8 @@ class DeadlinePlan:
     """
 
     deck: str
-    interview_at: datetime
+    # Kept with its offset and microseconds (the --json moments are UTC to the second).
+    interview_at: datetime = field(metadata=json_field(convert=datetime.isoformat))
     time_zone: str | None
     daily_budget_cards: int | None
     daily_budget_minutes: int | None
@@ -74,22 +76,10 @@ class DeadlinePlan:
         return cls(plan.deck, plan.interview_at, plan.time_zone, plan.daily_budget_cards, plan.daily_budget_minutes,
                    plan.target_recall, scheduler, json.dumps(plan.model_dump(mode="json"), sort_keys=True))  # fmt: skip
 
-    def to_json(self) -> dict[str, object]:
-        """JSON-able form, for the plan cache (`from_json` reads it back)."""
-        return {
-            "deck": self.deck,
-            "interview_at": self.interview_at.isoformat(),
-            "time_zone": self.time_zone,
-            "daily_budget_cards": self.daily_budget_cards,
-            "daily_budget_minutes": self.daily_budget_minutes,
-            "target_recall": self.target_recall,
-            "scheduler": self.scheduler.to_json(),
-            "fingerprint": self.fingerprint,
-        }
-
     @classmethod
     def from_json(cls, data: object) -> DeadlinePlan:
-        """The inverse of `to_json`; `jsonfields.MalformedEntryError` for an entry of another shape."""
+        """The inverse of `result.to_json` (the plan cache's form); `jsonfields.MalformedEntryError` for an entry of
+        another shape."""
         found = as_object(data, _DEADLINE_KEYS)
         try:
             interview_at = datetime.fromisoformat(as_str(found["interview_at"]))
@@ -131,25 +121,24 @@ class PlanSettings:
     """What the commands that count and serve a deck read of its plan: new cards a day, when a study day starts
     (hour and time zone), and the deadline view (None without an interview date)."""
 
-    new_cards_per_day: int
-    day_starts_at_hour: int
-    time_zone: str | None
+    new_cards_per_day: int = field(metadata=json_field(name="new"))
+    day_starts_at_hour: int = field(metadata=json_field(name="hour"))
+    time_zone: str | None = field(metadata=json_field(name="zone"))
     deadline: DeadlinePlan | None
+
+    # The cached form starts with its format: a cache written by another version is read again from the plan.
+    json_computed: ClassVar[tuple[Computed, ...]] = (Computed("format", attribute="cache_format"),)
+    cache_format: ClassVar[int] = SETTINGS_FORMAT
 
     @classmethod
     def of(cls, plan: StudyPlan) -> PlanSettings:
         """The settings of a validated plan."""
         return cls(plan.new_cards_per_day, plan.day_starts_at_hour, plan.time_zone, DeadlinePlan.of(plan))
 
-    def to_json(self) -> dict[str, object]:
-        """JSON-able form, for the plan cache (`from_json` reads it back)."""
-        return {"format": SETTINGS_FORMAT, "new": self.new_cards_per_day, "hour": self.day_starts_at_hour,
-                "zone": self.time_zone, "deadline": self.deadline and self.deadline.to_json()}  # fmt: skip
-
     @classmethod
     def from_json(cls, data: object, slug: str) -> PlanSettings:
-        """The inverse of `to_json` for the deck `slug`; `jsonfields.MalformedEntryError` for an entry of another shape
-        (an earlier version's, or one edited by hand in the database)."""
+        """The inverse of `result.to_json` for the deck `slug`; `jsonfields.MalformedEntryError` for an entry of
+        another shape (an earlier version's, or one edited by hand in the database)."""
         found = as_object(data, _SETTINGS_KEYS)
         if found["format"] != SETTINGS_FORMAT:
             raise MalformedEntryError(f"plan cache format {found['format']!r}")
@@ -188,7 +177,7 @@ def plan_settings(workspace: Workspace, store: ReviewStore, slug: str) -> PlanSe
     # miss next time; stat'ed after, the new version would be taken for the one read.
     stat = stat or path.stat()
     settings = PlanSettings.of(plan)
-    store.cache_plan(slug, stat.st_size, stat.st_mtime_ns, settings.to_json())
+    store.cache_plan(slug, stat.st_size, stat.st_mtime_ns, to_json(settings))
     return settings
 
 

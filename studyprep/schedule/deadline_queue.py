@@ -15,11 +15,12 @@ __all__ = ["DayPlan", "DayPlanner"]
 import contextlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from studyprep.progress import ProgressCallback, counted, no_progress
+from studyprep.result import json_field, to_json
 from studyprep.schedule.jsonfields import (
     MalformedEntryError,
     as_bool,
@@ -38,22 +39,23 @@ if TYPE_CHECKING:
     from studyprep.store.db import ReviewStore
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DayPlan:
     """A deadline deck's plan for the rest of today, after its due learning cards: the cards in the order to study
     them and what the day's budget leaves for them. Decided once a study day (`_decide`), kept in the review store
     as JSON, and served cut to the room left (`DayPlanner.served`)."""
 
-    deck: str
+    # Fields in the kept form's key order; the deck and its interview come from the deck's plan, not the form.
+    deck: str = field(metadata=json_field(skip=True))
     cards: tuple[tuple[str, bool], ...]  # (card id, never seen before)
-    budget: int
-    answered_today: int
-    final_days: bool
-    interview: datetime
-    readiness_today: float  # mean predicted recall at the interview if nothing more is studied
-    room: float = 0  # answers left in today's budget for these cards, once learning steps owed are paid
-    answers_per_new: float = 1.0  # what a new card is expected to cost, its learning steps included
     learning: int = 0  # the due learning cards the plan put before these when it was decided
+    room: float = 0  # answers left in today's budget for these cards, once learning steps owed are paid
+    budget: int
+    answered_today: int = field(metadata=json_field(name="answered"))
+    final_days: bool
+    interview: datetime = field(metadata=json_field(skip=True))
+    readiness_today: float  # mean predicted recall at the interview if nothing more is studied
+    answers_per_new: float = 1.0  # what a new card is expected to cost, its learning steps included
 
     def expected(self) -> tuple[int, int]:
         """(reviews, new cards) a session is expected to get to within the budget (`deadline.expected_counts`)."""
@@ -61,15 +63,10 @@ class DayPlan:
 
         return expected_counts(self.cards, self.room, self.answers_per_new)
 
-    def to_json(self) -> dict[str, object]:
-        """The kept form (`from_json` reads it back): the deck and its interview come from the deck's plan."""
-        return {"cards": [list(card) for card in self.cards], "learning": self.learning, "room": self.room,
-                "budget": self.budget, "answered": self.answered_today, "final_days": self.final_days,
-                "readiness_today": self.readiness_today, "answers_per_new": self.answers_per_new}  # fmt: skip
-
     @classmethod
     def from_json(cls, data: object, deck: str, interview: datetime) -> DayPlan:
-        """The inverse of `to_json`; `jsonfields.MalformedEntryError` for a kept plan of another shape."""
+        """The inverse of `result.to_json` (the kept form); `jsonfields.MalformedEntryError` for a kept plan of another
+        shape."""
         found = as_object(data, _DAY_PLAN_KEYS)
         return cls(
             deck=deck,
@@ -151,7 +148,7 @@ class DayPlanner:
     def keep(self, days: Sequence[DeckDay], plans: Sequence[DayPlan | None]) -> None:
         """Store decided plans for the rest of the study day (until the deck's state changes)."""
         for day, plan in zip(days, plans, strict=True):
-            self.store.cache_day_plan(day.slug, self._fingerprints[day.slug], plan.to_json() if plan else {})
+            self.store.cache_day_plan(day.slug, self._fingerprints[day.slug], to_json(plan) if plan else {})
             self._decided[day.slug] = plan
 
     def served(self, day: DeckDay) -> DayPlan | None:

@@ -4,10 +4,11 @@ ahead share it."""
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from studyprep.result import dataclass_json, json_field
 from studyprep.schedule.answered import answer_coverage
 from studyprep.schedule.readiness import Budget, TrackedCard, assess, user_pace
 
@@ -25,16 +26,17 @@ class DeckReadiness:
     """One deck's readiness report (see studyprep.schedule.readiness.Readiness)."""
 
     deck: str
-    report: Any  # studyprep.schedule.readiness.Readiness, imported lazily; None when the deck file cannot be read
-    error: str | None = None  # why the deck file cannot be read (file and line)
+    # studyprep.schedule.readiness.Readiness, imported lazily; None when the deck file cannot be read.
+    report: Any = field(metadata=json_field(inline=True))
+    error: str | None = field(default=None, metadata=json_field(skip=True))  # why the deck file cannot be read
     answers: AnswerCoverage | None = None  # questions with the user's own answer
 
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form (a deck whose file cannot be read: its slug and error)."""
+    def json_shape(self) -> dict[str, Any]:
+        """The JSON form: the deck and its report's figures, or for a deck whose file cannot be read only its slug
+        and error (another shape, not fields left out: the figures are absent, not null)."""
         if self.report is None:
             return {"deck": self.deck, "error": self.error}
-        answers = None if self.answers is None else self.answers.to_json()
-        return {"deck": self.deck, **self.report.to_json(), "answers": answers}
+        return dataclass_json(self)
 
 
 def category_label(category: list[str], kind: str) -> str:

@@ -26,22 +26,10 @@ class SchedulerSettings:
     day_starts_at_hour: int
     time_zone: str | None
 
-    def to_json(self) -> dict[str, object]:
-        """JSON-able form, for the plan cache (`from_json` reads it back)."""
-        return {
-            "parameters": list(self.parameters),
-            "desired_retention": self.desired_retention,
-            "learning_steps": list(self.learning_steps),
-            "relearning_steps": list(self.relearning_steps),
-            "maximum_interval": self.maximum_interval,
-            "enable_fuzzing": self.enable_fuzzing,
-            "day_starts_at_hour": self.day_starts_at_hour,
-            "time_zone": self.time_zone,
-        }
-
     @classmethod
     def from_json(cls, data: object) -> SchedulerSettings:
-        """The inverse of `to_json`; `jsonfields.MalformedEntryError` for an entry of another shape."""
+        """The inverse of `result.to_json` (the plan cache's form); `jsonfields.MalformedEntryError` for an entry of
+        another shape."""
         found = as_object(data, _KEYS)
         return cls(
             parameters=tuple(as_number(value) for value in as_list(found["parameters"])),

@@ -9,17 +9,17 @@ question as a review of that card with the answer time as its duration; a typed 
 
 from __future__ import annotations
 
-__all__ = ["MAX_ANSWER_MS", "MockInterview", "MockSummary", "attempt_json", "pick_questions"]
+__all__ = ["MAX_ANSWER_MS", "MockInterview", "MockSummary", "pick_questions"]
 
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, ClassVar
 
 from studyprep.cards.search import contains
-from studyprep.clock import isoformat
 from studyprep.errors import StudyprepError
+from studyprep.result import Computed, json_field, rounded
 from studyprep.schedule.scheduling import review
 
 if TYPE_CHECKING:
@@ -32,15 +32,28 @@ MAX_ANSWER_MS = 60 * 60 * 1000
 REWORK_BELOW = 3  # a rating under "good" means the answer needs rework
 
 
+def _question(card: MirrorCard) -> dict[str, str]:
+    return {"id": card.card_id, "prompt": card.prompt}
+
+
+def _seconds(span: timedelta) -> float:
+    return round(span.total_seconds(), 1)
+
+
 @dataclass(frozen=True)
 class MockResult:
     """One rated question: its card, rating, time used against the limit, and the typed answer if any."""
 
-    card: MirrorCard
+    card: MirrorCard = field(metadata=json_field(inline=True, convert=_question))
     rating: int
-    used: timedelta
-    limit: timedelta
-    typed: str = ""
+    used: timedelta = field(metadata=json_field(name="seconds_used", convert=_seconds))
+    limit: timedelta = field(metadata=json_field(name="seconds_limit", convert=_seconds))
+    typed: str = field(default="", metadata=json_field(convert=lambda typed: typed or None))
+
+    json_computed: ClassVar[tuple[Computed, ...]] = (
+        Computed("category", after="card"),
+        Computed("over_time", after="seconds_limit"),
+    )
 
     @property
     def over_time(self) -> bool:
@@ -52,19 +65,6 @@ class MockResult:
         """The question's category path ("" without one)."""
         return " / ".join(self.card.category)
 
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "id": self.card.card_id,
-            "prompt": self.card.prompt,
-            "category": self.category,
-            "rating": self.rating,
-            "seconds_used": round(self.used.total_seconds(), 1),
-            "seconds_limit": round(self.limit.total_seconds(), 1),
-            "over_time": self.over_time,
-            "typed": self.typed or None,
-        }
-
 
 @dataclass(frozen=True)
 class CategoryResult:
@@ -72,13 +72,8 @@ class CategoryResult:
 
     category: str
     questions: int
-    mean_rating: float
+    mean_rating: float = field(metadata=json_field(convert=rounded(2)))
     over_time: int
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {"category": self.category, "questions": self.questions, "mean_rating": round(self.mean_rating, 2),
-                "over_time": self.over_time}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -87,7 +82,13 @@ class MockSummary:
 
     deck: str
     asked: int
-    results: tuple[MockResult, ...]
+    results: tuple[MockResult, ...] = field(metadata=json_field(name="questions"))
+
+    json_computed: ClassVar[tuple[Computed, ...]] = (
+        Computed("rated", after="asked", attribute="results", convert=len),
+        Computed("categories", after="questions"),
+        Computed("rework", after="categories", convert=lambda rework: [result.card.card_id for result in rework]),
+    )
 
     @property
     def categories(self) -> list[CategoryResult]:
@@ -104,17 +105,6 @@ class MockSummary:
     def rework(self) -> list[MockResult]:
         """The answers rated under good, or over time."""
         return [result for result in self.results if result.rating < REWORK_BELOW or result.over_time]
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "deck": self.deck,
-            "asked": self.asked,
-            "rated": len(self.results),
-            "questions": [result.to_json() for result in self.results],
-            "categories": [category.to_json() for category in self.categories],
-            "rework": [result.card.card_id for result in self.rework],
-        }
 
 
 def pick_questions(
@@ -223,8 +213,3 @@ class MockInterview:
         """What was rated so far (an interrupted mock keeps every rated answer)."""
         asked = self.index + (self.asked_at is not None)
         return MockSummary(self.deck, asked, tuple(self.results))
-
-
-def attempt_json(attempt: Attempt) -> dict[str, Any]:
-    """An attempt, machine-readable."""
-    return {"at": isoformat(attempt.at), "seconds": round(attempt.duration_ms / 1000, 1), "answer": attempt.answer}

@@ -14,13 +14,14 @@ Public: `MIN_REVIEWS`, `FIT_SHARE`, `CardHistory`, `Accuracy`, `Optimization`, `
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 from studyprep.errors import StudyprepError
+from studyprep.result import Computed, json_field, rounded
 from studyprep.schedule.studydays import study_days_between
 
 if TYPE_CHECKING:
@@ -71,12 +72,8 @@ class CardHistory:
 class Accuracy:
     """How well parameters predict answers: log loss (lower is better) and RMSE over fsrs-rs's bins."""
 
-    log_loss: float
-    rmse: float
-
-    def to_json(self) -> dict[str, float]:
-        """Machine-readable form."""
-        return {"log_loss": round(self.log_loss, 5), "rmse": round(self.rmse, 5)}
+    log_loss: float = field(metadata=json_field(convert=rounded(5)))
+    rmse: float = field(metadata=json_field(convert=rounded(5)))
 
 
 @dataclass(frozen=True)
@@ -88,10 +85,13 @@ class Optimization:
     fitted_on: int
     judged_on: int
     split_at: datetime
-    parameters: tuple[float, ...]
     default: Accuracy
     fitted: Accuracy
-    current: tuple[tuple[str, Accuracy], ...] = ()
+    parameters: tuple[float, ...]
+    # Each deck's own parameters' accuracy, shown per deck (`optimize_cmd.DeckParameters`).
+    current: tuple[tuple[str, Accuracy], ...] = field(default=(), metadata=json_field(skip=True))
+
+    json_computed: ClassVar[tuple[Computed, ...]] = (Computed("better", after="fitted"),)
 
     @property
     def better(self) -> bool:

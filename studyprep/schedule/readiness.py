@@ -23,14 +23,14 @@ __all__ = [
 import heapq
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from fsrs import Card as FsrsCard
 from fsrs import Scheduler
 
-from studyprep.clock import isoformat
+from studyprep.result import Computed, json_field, rounded
 from studyprep.schedule.deadline import Candidate, DeadlineGoal, recall_at, sessions_left
 from studyprep.schedule.projection import Projection, project_plan
 
@@ -71,6 +71,10 @@ class Budget:
         return max(1, int(minutes * 60 / seconds_per_answer))
 
 
+# A predicted recall or a plan figure, in JSON to 4 decimals.
+_FIGURE = json_field(convert=rounded(4))
+
+
 @dataclass
 class CategoryReadiness:
     """Readiness of one category's cards."""
@@ -78,8 +82,8 @@ class CategoryReadiness:
     category: str
     cards: int
     seen: int
-    today: float
-    projected: float
+    today: float = field(metadata=_FIGURE)
+    projected: float = field(metadata=_FIGURE)
 
 
 @dataclass
@@ -89,8 +93,8 @@ class CardRisk:
     key: str
     prompt: str
     category: str
-    today: float
-    projected: float
+    today: float = field(metadata=_FIGURE)
+    projected: float = field(metadata=_FIGURE)
 
 
 @dataclass
@@ -98,10 +102,10 @@ class PlanDay:
     """One day of the projected plan: new cards, reviews (cards seen before), minutes (every answer)."""
 
     date: str
-    new: float
-    reviews: float
-    minutes: float
-    readiness: float
+    new: float = field(metadata=_FIGURE)
+    reviews: float = field(metadata=_FIGURE)
+    minutes: float = field(metadata=_FIGURE)
+    readiness: float = field(metadata=_FIGURE)
 
 
 @dataclass
@@ -110,17 +114,25 @@ class Readiness:
 
     now: datetime
     interview: datetime
-    target: float
-    daily_answers: int
-    seconds_per_answer: float
-    seconds_measured: bool
     cards: int
     seen: int
-    today: float
-    projected: float
+    today: float = field(metadata=json_field(name="readiness_today", convert=rounded(4)))
+    projected: float = field(metadata=json_field(name="readiness_projected", convert=rounded(4)))
+    target: float
+    daily_answers: int
+    seconds_per_answer: float = field(metadata=json_field(convert=rounded(1)))
+    seconds_measured: bool = field(metadata=json_field(name="seconds_per_answer_measured"))
     categories: list[CategoryReadiness] = field(default_factory=list)
     at_risk: list[CardRisk] = field(default_factory=list)
-    days: list[PlanDay] = field(default_factory=list)
+    days: list[PlanDay] = field(default_factory=list, metadata=json_field(name="daily_plan"))
+
+    json_computed: ClassVar[tuple[Computed, ...]] = (
+        Computed("interview_passed", after="interview", attribute="passed"),
+        Computed("days_left", after="interview_passed", attribute="seconds_left", convert=lambda s: int(s // 86400)),
+        Computed("hours_left", after="days_left", attribute="seconds_left", convert=lambda s: round(s / 3600, 1)),
+        Computed("coverage", after="seen", convert=rounded(4)),
+        Computed("on_track", after="target"),
+    )
 
     @property
     def seconds_left(self) -> float:
@@ -141,34 +153,6 @@ class Readiness:
     def on_track(self) -> bool:
         """Whether keeping the plan reaches the target recall."""
         return self.projected >= self.target
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form with every figure."""
-        left = self.seconds_left
-        return {
-            "now": isoformat(self.now),
-            "interview": isoformat(self.interview),
-            "interview_passed": self.passed,
-            "days_left": int(left // 86400),
-            "hours_left": round(left / 3600, 1),
-            "cards": self.cards,
-            "seen": self.seen,
-            "coverage": round(self.coverage, 4),
-            "readiness_today": round(self.today, 4),
-            "readiness_projected": round(self.projected, 4),
-            "target": self.target,
-            "on_track": self.on_track,
-            "daily_answers": self.daily_answers,
-            "seconds_per_answer": round(self.seconds_per_answer, 1),
-            "seconds_per_answer_measured": self.seconds_measured,
-            "categories": [_rounded(asdict(c)) for c in self.categories],
-            "at_risk": [_rounded(asdict(c)) for c in self.at_risk],
-            "daily_plan": [_rounded(asdict(d)) for d in self.days],
-        }
-
-
-def _rounded(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: round(value, 4) if isinstance(value, float) else value for key, value in data.items()}
 
 
 def seconds_per_answer(durations_ms: Sequence[int]) -> tuple[float, bool]:

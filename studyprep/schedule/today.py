@@ -6,12 +6,12 @@ new-card limit from its plan, and for a deck with an interview date ahead the co
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from studyprep.clock import isoformat
 from studyprep.progress import ProgressCallback, no_progress
+from studyprep.result import json_field, to_json
 from studyprep.schedule.deadline_plan import plan_settings
 from studyprep.schedule.deck_day import DeckDay
 from studyprep.store.db import DeckCounts, ReviewStore
@@ -48,16 +48,6 @@ class ReadinessGlance:
         left = max((interview - now).total_seconds(), 0.0)
         return cls(interview, int(left // 86400), round(left / 3600, 1), round(left), round(readiness_today, 4))
 
-    def to_json(self) -> dict[str, object]:
-        """Machine-readable form (`due --json` and `decks --json`, under `readiness`)."""
-        return {
-            "interview": isoformat(self.interview),
-            "days_left": self.days_left,
-            "hours_left": self.hours_left,
-            "seconds_left": self.seconds_left,
-            "readiness_today": self.readiness_today,
-        }
-
 
 @dataclass(frozen=True)
 class DeckDue:
@@ -69,7 +59,7 @@ class DeckDue:
     new: int
     new_today: int
     next_due: datetime | None
-    readiness: ReadinessGlance | None = None  # deadline decks only
+    readiness: ReadinessGlance | None = field(default=None, metadata=json_field(skip_none=True))  # deadline decks only
 
     @property
     def total(self) -> int:
@@ -77,22 +67,11 @@ class DeckDue:
         return self.learning + self.review + self.new
 
     def counts_json(self) -> dict[str, Any]:
-        """Today's counts and the next due moment: `due --json` per deck and `decks --json` under `due`."""
-        return {
-            "learning": self.learning,
-            "review": self.review,
-            "new": self.new,
-            "new_today": self.new_today,
-            "next_due": isoformat(self.next_due) if self.next_due else None,
-        }
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {
-            "deck": self.deck,
-            **self.counts_json(),
-            **({"readiness": self.readiness.to_json()} if self.readiness else {}),
-        }
+        """Today's counts and the next due moment, as `due --json` has them per deck: `decks --json` under `due`."""
+        data: dict[str, Any] = to_json(self)
+        data.pop("readiness", None)
+        del data["deck"]
+        return data
 
 
 @dataclass(frozen=True)
@@ -101,10 +80,6 @@ class BrokenDeck:
 
     deck: str
     error: str
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form: the deck and the error in place of its counts."""
-        return {"deck": self.deck, "error": self.error}
 
 
 def broken_decks(broken: dict[str, Any]) -> list[BrokenDeck]:

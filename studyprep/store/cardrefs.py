@@ -8,10 +8,11 @@ __all__ = ["CardRef", "resolve_card", "resolve_cards"]
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from studyprep.errors import StudyprepError
+from studyprep.result import json_field
 from studyprep.store.workspace import match_slug
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ class CardRef:
     """A card found by its name: deck, full id and prompt."""
 
     deck: str
-    card_id: str
+    card_id: str = field(metadata=json_field(name="id"))
     prompt: str
 
 

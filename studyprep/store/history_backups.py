@@ -38,13 +38,14 @@ import re
 import sqlite3
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from studyprep.clock import isoformat, study_day
+from studyprep.clock import study_day
 from studyprep.errors import SQLITE_BUSY, SQLITE_LOCKED, StudyprepError, sqlite_code, storage_error
+from studyprep.result import Computed, json_field
 from studyprep.store.atomic import _fsync_directory as fsync_directory
 from studyprep.store.atomic import keep_mode
 from studyprep.store.locking import REVIEW_LOCK_NAME, exclusive_lock
@@ -68,31 +69,22 @@ class Backup:
     reason: str
     size: int
 
+    json_computed: ClassVar[tuple[Computed, ...]] = (Computed("name"),)
+
     @property
     def name(self) -> str:
         """The file name, which `studyprep restore NAME` takes."""
         return self.path.name
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {"name": self.name, "path": str(self.path), "taken_at": isoformat(self.taken_at),
-                "reason": self.reason, "size": self.size}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class RestoreResult:
     """What `restore` did: the backup put in place, and where the file it replaced was kept."""
 
-    backup: Backup
+    backup: Backup = field(metadata=json_field(name="restored"))
     database: Path
-    replaced: Path | None
+    replaced: Path | None = field(metadata=json_field(name="replaced_kept_as"))
     reviews: int
-
-    def to_json(self) -> dict[str, Any]:
-        """Machine-readable form."""
-        return {"restored": self.backup.to_json(), "database": str(self.database),
-                "replaced_kept_as": None if self.replaced is None else str(self.replaced),
-                "reviews": self.reviews}  # fmt: skip
 
 
 def backups_dir(database: Path) -> Path:

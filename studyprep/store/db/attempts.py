@@ -4,9 +4,10 @@ from __future__ import annotations
 
 __all__ = ["Attempt", "add_attempt", "attempts"]
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from studyprep.result import json_field
 from studyprep.store.db.codec import from_us, to_us
 from studyprep.store.db.connection import Database
 
@@ -16,7 +17,7 @@ class Attempt:
     """An answer typed in a mock interview: when, how long it took, and the text."""
 
     at: datetime
-    duration_ms: int
+    duration_ms: int = field(metadata=json_field(name="seconds", convert=lambda ms: round(ms / 1000, 1)))
     answer: str
 
 
