@@ -202,9 +202,46 @@ def _write_decks(cursor: Any, decks: list[genanki.Deck], timestamp: float, id_ge
                                 for model in deck.models.values()}}  # fmt: skip
     cursor.execute("UPDATE col SET decks = ?", (json.dumps(collection_decks),))
     cursor.execute("UPDATE col SET models = ?", (json.dumps(written),))
+    batched = _BatchedInserts(cursor)
     for deck in decks:
         for note in deck.notes:
-            note.write_to_db(cursor, timestamp, deck.deck_id, id_gen)
+            note.write_to_db(batched, timestamp, deck.deck_id, id_gen)
+    batched.flush()
+
+
+class _BatchedInserts:
+    """The cursor genanki writes notes through, holding its row-by-row INSERTs of notes and cards and running them
+    as one `executemany` per table (a statement per row was a third of writing the package); any other statement
+    (the revlog's) runs at once, after the rows held. Rows keep their order in each table, and their explicit ids:
+    `lastrowid` is the id of the row last taken, as SQLite would report it for a table keyed by that id."""
+
+    def __init__(self, cursor: Any) -> None:
+        self.cursor = cursor
+        self.held: dict[str, list[Any]] = {}
+        self.lastrowid: int | None = None
+
+    def execute(self, sql: str, parameters: Any = ()) -> Any:
+        """Hold an INSERT of a note or card; run anything else (after the rows held)."""
+        if sql in _BATCHED_INSERTS:
+            self.held.setdefault(sql, []).append(parameters)
+            self.lastrowid = parameters[0]
+            return self
+        self.flush()
+        return self.cursor.execute(sql, parameters)
+
+    def flush(self) -> None:
+        """Run the INSERTs held."""
+        for sql, rows in self.held.items():
+            self.cursor.executemany(sql, rows)
+        self.held.clear()
+
+
+_BATCHED_INSERTS = frozenset(  # genanki's statements, as genanki.note and genanki.card spell them
+    {
+        "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);",
+        "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);",
+    }
+)
 
 
 class ScheduledCard(genanki.Card):
