@@ -6,7 +6,9 @@ strips, long text cut with "…"), in a pipe and in terminals of several widths;
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -81,3 +83,26 @@ def test_plain_table_lays_out_a_plain_table_and_leaves_a_cell_of_two_lines_to_ri
     assert buffer.getvalue() == _rich(columns, cells, True, 80)
     assert "a prompt …" in buffer.getvalue() and "\x1b[2ma1 \x1b[0m" in buffer.getvalue()
     assert plain_table(console, columns, [["a1"], ["two\nlines"], ["0"]]) is None
+
+
+def test_the_cards_table_is_the_same_whichever_lays_it_out(capsys: pytest.CaptureFixture[str]) -> None:
+    """`render_card_rows` lays out a table of one-line cells plainly and leaves one with a tab to rich: the two
+    agree wherever both can lay a table out (the tab's row aside, the same lines)."""
+    from studyprep.commands.cards_cmd import CardRow
+    from studyprep.render.cards import render_card_rows
+
+    def rows(prompt: str) -> list[CardRow]:
+        due = datetime(2026, 6, 1, 9, tzinfo=UTC)
+        return [
+            CardRow("deck-a", "0a1b2c3d4e5f", "question", ("Databases", "Indexes"), "How do B-trees split?",
+                    "review", due, 12.25, 1, True, 0),
+            CardRow("deck-b", "9f8e7d6c5b4a", "concept", (), prompt, "new", None, None, 0, False, 0),
+        ]  # fmt: skip
+
+    render_card_rows(rows("Résumé – 漢字"))
+    plain = capsys.readouterr().out
+    render_card_rows(rows("Résumé\t漢字"))  # narrower than the first prompt: the columns keep their widths
+    by_rich = capsys.readouterr().out
+    assert plain.splitlines()[:2] == by_rich.splitlines()[:2]
+    assert "How do B-trees split?" in plain and "Databases › Indexes" in plain and "12.2d" in plain
+    assert plain.splitlines()[-1] == by_rich.splitlines()[-1] == "2 cards"
