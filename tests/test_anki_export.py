@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import sqlite3
 import zipfile
+from collections.abc import Callable
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
+import genanki
 import pytest
 from click.testing import CliRunner
 from helpers import EXAMPLE, FIXED_NOW, sample_paths
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from studyprep.anki import model as anki_model
 from studyprep.anki.html import field_html
 from studyprep.cards.models import CARD_KINDS
 from studyprep.cli import cli
-from studyprep.commands.export import export_decks
+from studyprep.commands.export import build_package, export_decks
 from studyprep.commands.importing import import_document
 from studyprep.errors import StudyprepError
 from studyprep.store.deckstore import load_deck, save_deck
@@ -607,3 +612,35 @@ def test_mathjax_never_typesets_document_text_and_text_blocks_take_their_own_dir
         assert '<div class="sp-back" dir="auto">' in answer and "שלום" in answer
     finally:
         col.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_note_guids_are_genankis(slug: str, card_id: str) -> None:
+    assert anki_model.note_guid(slug, card_id) == genanki.guid_for(slug, card_id)
+
+
+def test_the_collection_is_written_as_genanki_writes_it_deck_by_deck(tmp_path: Path) -> None:
+    """`ScheduledPackage` reads and writes the collection's deck and note-type JSON once for all the decks;
+    genanki's `Package.write_to_db` does it once a deck: the same rows and the same JSON text come out (note
+    types written again by later decks included), then `schedVer` set in the settings."""
+    documents = sample_paths()[:3]
+    workspace = Workspace(tmp_path / "ws")
+    slugs = [import_document(workspace, document, FIXED_NOW).deck for document in documents]
+    decks = [load_deck(workspace, slug) for slug in slugs]
+    package = build_package(decks).package
+    assert len(package.decks) > 3 and len({note.model.model_id for d in package.decks for note in d.notes}) > 1
+
+    def written(write: Callable[[sqlite3.Cursor], None]) -> list[str]:
+        connection = sqlite3.connect(":memory:")
+        write(connection.cursor())
+        return list(connection.iterdump())
+
+    def genankis(cursor: sqlite3.Cursor) -> None:
+        genanki.Package.write_to_db(package, cursor, 1_700_000_000.0, itertools.count(1_700_000_000_000))
+        (conf,) = cursor.execute("SELECT conf FROM col").fetchone()
+        cursor.execute("UPDATE col SET conf = ?", (json.dumps({**json.loads(conf), "schedVer": 2}, sort_keys=True),))
+
+    ours = written(lambda cursor: package.write_to_db(cursor, 1_700_000_000.0, itertools.count(1_700_000_000_000)))
+    assert ours == written(genankis)
+    assert any('"schedVer": 2' in line for line in ours)

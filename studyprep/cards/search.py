@@ -13,6 +13,8 @@ from collections.abc import Iterable
 def fold(text: str) -> str:
     """`text` without case or accents, for comparing what was typed with what is stored."""
     decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():  # nothing combining to drop (most text): one call instead of one per character
+        return decomposed.casefold()
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 

@@ -37,6 +37,7 @@ from studyprep.schedule.deadline import (
     PASS_SPLIT,
     Candidate,
     DeadlineGoal,
+    PlanMemo,
     TodayPlan,
     Tuning,
     plan_today,
@@ -67,6 +68,7 @@ class MemoScheduler(StudyDayScheduler):
     """
 
     _memo: dict[tuple[Any, ...], Any]
+    _days: dict[tuple[datetime, datetime], int]
 
     _memos: ClassVar[dict[str, dict[tuple[Any, ...], Any]]] = {}
 
@@ -80,6 +82,7 @@ class MemoScheduler(StudyDayScheduler):
         exact_steps = [step / timedelta(microseconds=1) for step in (*model.learning_steps, *model.relearning_steps)]
         key = json.dumps([model.to_dict(), exact_steps, model.day_starts_at_hour, model.time_zone], sort_keys=True)
         model._memo = cls._memos.setdefault(key, {})
+        model._days = {}
         return model
 
     def review_card(  # type: ignore[override]
@@ -91,7 +94,13 @@ class MemoScheduler(StudyDayScheduler):
     ) -> tuple[FsrsCard, None]:
         """fsrs's `review_card`, computed once per (state, step, ~stability, ~difficulty, whole days, rating)."""
         assert review_datetime is not None  # noqa: S101 - the clock is injected; never "now" here
-        days = self.elapsed_days(card.last_review, review_datetime) if card.last_review else None
+        last = card.last_review
+        if last is None:
+            days = None
+        else:  # the few moments of a projection pair up again and again: each pair's count is looked up once
+            days = self._days.get((last, review_datetime))
+            if days is None:
+                days = self._days[(last, review_datetime)] = self.elapsed_days(last, review_datetime)
         key = (card.state, card.step, card.stability, card.difficulty, days, rating)
         hit = self._memo.get(key)
         if hit is None:  # fsrs's own arithmetic, without its card copy and datetimes (`fsrs_step`)
@@ -312,11 +321,11 @@ def project_plan(
         round(introduced_today * len(sample) / (len(cards) or 1)),
     )
     first = _today_counts(cards, goal, now, model, answered_today, introduced_today) if sampled else None
-    finals: dict[tuple[object, ...], tuple[float, float]] = {}  # final reviews weighed, kept across the days
+    memo = PlanMemo()  # final reviews weighed and reviews' outcomes, kept across the days
     while when < goal.interview:
         candidates = [Candidate(c.key, c.likely(), c.order) for c in sample]
         plan = plan_today(candidates, when, sample_goal, model, tuning=tuning,
-                          answered_today=done[0], introduced_today=done[1], finals=finals)  # fmt: skip
+                          answered_today=done[0], introduced_today=done[1], memo=memo)  # fmt: skip
         done = (0, 0)
         day = ProjectedDay(when, 0.0, 0.0, 0.0)
         answers = 0.0
