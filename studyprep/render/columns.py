@@ -90,8 +90,9 @@ def plain_table(console: Console, columns: Sequence[Column], cells: Sequence[Seq
     parts = _parts([texts for texts in fitted if texts is not None], styles)
     rows = len(cells[0])
     if console.color_system is None:  # styles are not written: one segment a line is the same output
-        return _Rows([[("".join(text for text, _ in _header(names, None)), None)]] +
-                     [[("".join(texts[row] for texts, _ in parts), None)] for row in range(rows)])  # fmt: skip
+        lines: list[Line] = [[("".join(text for text, _ in _header(names, None)), None)]]
+        lines += [[("".join(texts[row] for texts, _ in parts), None)] for row in range(rows)]
+        return _Rows(lines)
     return _Rows([_header(names, console.get_style("table.header"))] +
                  [[(texts[row], style) for texts, style in parts] for row in range(rows)])  # fmt: skip
 
