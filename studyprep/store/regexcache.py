@@ -46,6 +46,8 @@ class _State:
     preloaded = False
     refused = False  # `re` did not serve a preloaded pattern: then nothing is kept either
     kept: dict[_Key, _Entry] = {}  # noqa: RUF012 - one per process, filled by `preload`
+    # Module-level patterns that could not be rebuilt (a `re` that builds them otherwise): not looked for again.
+    unkept: set[_Key] = set()  # noqa: RUF012
 
 
 def cache_path() -> Path | None:
@@ -64,9 +66,10 @@ def preload() -> None:
         return
     _State.preloaded = True
     with contextlib.suppress(Exception):  # a missing, damaged or foreign file: compile as usual
-        header, entries = marshal.loads(path.read_bytes())  # noqa: S302 - written by `keep_new`, like bytecode
+        header, entries, unkept = marshal.loads(path.read_bytes())  # noqa: S302 - written by `keep_new`, like bytecode
         if header != _HEADER:
             return
+        _State.unkept = {(type(text), text, flags) for text, flags in unkept}
         for flags, arguments in entries:
             key = (type(arguments[0]), arguments[0], flags)
             _State.kept[key] = (flags, arguments)
@@ -89,26 +92,37 @@ def keep_new() -> None:
         return
     if not isinstance(cache, dict):
         return
-    new = {key: pattern for key, pattern in cache.items() if key not in _State.kept}
+    new = {key: pattern for key, pattern in cache.items() if key not in _State.kept and key not in _State.unkept}
     # Finding which new patterns are constants takes a walk through every loaded module (milliseconds): worth it
     # when they are long enough to take about as long to compile, not for the odd pattern a library builds anew
-    # in each process (markdown-it's terminator characters, from a set) or a short one built from a user's text.
-    if sum(len(text) for _, text, _ in new) >= _WORTH_A_WALK:
+    # in each process (markdown-it's terminator characters, from a set) or a short one built from a user's text;
+    # and only where the file can be written (a read-only install would pay for the walk on every run).
+    if sum(len(text) for _, text, _ in new) >= _WORTH_A_WALK and _writable(path):
         with contextlib.suppress(Exception):  # the command's work is done: nothing here may fail it
             _write(path, new)
 
 
+def _writable(path: Path) -> bool:
+    """Whether the file could be written: its folder, or the nearest one that exists, takes new files."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
+
+
 def _write(path: Path, new: dict[_Key, re.Pattern[Any]]) -> None:
     constants = _module_level_patterns()
-    found = {key: entry for key, pattern in new.items() if id(pattern) in constants and (entry := _entry(key, pattern))}
+    found = {key: _entry(key, pattern) for key, pattern in new.items() if id(pattern) in constants}
     if not found:
         return
-    kept = {**_State.kept, **found} if len(_State.kept) + len(found) <= _MAX_ENTRIES else found
-    entries = list(kept.values())[:_MAX_ENTRIES]
+    # The new first: past the limit, the oldest entries are left out.
+    kept = {**{key: entry for key, entry in found.items() if entry is not None}, **_State.kept}
+    unkept = _State.unkept | {key for key, entry in found.items() if entry is None}
+    content = (_HEADER, list(kept.values())[:_MAX_ENTRIES], [(text, flags) for _, text, flags in unkept])
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_bytes(marshal.dumps((_HEADER, entries)))
+        temporary.write_bytes(marshal.dumps(content))
         temporary.replace(path)  # whole or not at all: another process may be reading it
     finally:
         temporary.unlink(missing_ok=True)
