@@ -18,7 +18,7 @@ from __future__ import annotations
 
 __all__ = ["cache_path", "keep_new", "preload"]
 
-import _sre
+import _sre  # type: ignore[import-not-found]  # re's C engine: no stub, always built in
 import contextlib
 import importlib.util
 import marshal
