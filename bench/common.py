@@ -28,6 +28,45 @@ def median_wall_ms(
     return _median_of_runs(command, runs, env, _wall_ms)
 
 
+@dataclass(frozen=True)
+class Timing:
+    """Median wall and CPU (user + system) time of one command's runs, in milliseconds."""
+
+    wall_ms: float
+    cpu_ms: float
+
+
+def interleaved_ms(
+    commands: dict[str, list[str] | Callable[[], list[str]]], runs: int = 9, env: dict[str, str] | None = None
+) -> dict[str, Timing]:
+    """Each command's median wall and CPU time, the commands run in turn in every round (after one unmeasured
+    warm-up round): on a shared machine the load changes from second to second, and a ratio of figures measured
+    side by side is not moved by it the way one of figures measured a minute apart is."""
+    env = installed_env(env)
+    nexts = {name: _command_maker(command) for name, command in commands.items()}
+    for next_command in nexts.values():
+        subprocess.run(next_command(), check=True, capture_output=True, env=env)
+    measured: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, next_command in nexts.items():
+            run = functools.partial(subprocess.run, next_command(), check=True, capture_output=True, env=env)
+            measured[name].append(_wall_and_cpu_ms(run))
+    return {
+        name: Timing(statistics.median(wall for wall, _ in found), statistics.median(cpu for _, cpu in found))
+        for name, found in measured.items()
+    }
+
+
+def _command_maker(command: list[str] | Callable[[], list[str]]) -> Callable[[], list[str]]:
+    return command if callable(command) else functools.partial(list, command)
+
+
+def _wall_and_cpu_ms(run: Callable[[], object]) -> tuple[float, float]:
+    wall: list[float] = []
+    cpu = _cpu_ms(lambda: wall.append(_wall_ms(run)))
+    return wall[0], cpu
+
+
 def child_cpu_ms(
     command: list[str] | Callable[[], list[str]], runs: int = 5, env: dict[str, str] | None = None
 ) -> float:

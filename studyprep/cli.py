@@ -16,6 +16,7 @@ import click
 
 from studyprep import __version__
 from studyprep.errors import StudyprepError
+from studyprep.store import regexcache
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
@@ -25,6 +26,7 @@ class _Group(click.Group):
     """Turns StudyprepError into a one-line `Error: ...` and a non-zero exit, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        regexcache.preload()  # a command runs (not `--help`): before its modules compile their patterns
         try:
             return super().invoke(ctx)
         except StudyprepError as error:
@@ -528,7 +530,10 @@ def restore_cmd(ctx: click.Context, backup: str | None, list_only: bool, as_json
 
 def main() -> None:
     """Console-script entry point."""
-    cli.main(prog_name="studyprep")
+    try:
+        cli.main(prog_name="studyprep")
+    finally:
+        regexcache.keep_new()  # the patterns a command compiled, for the next run (if `preload` ran)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,5 +1,5 @@
 """Persistence in one place: workspace paths, atomic files and locks, YAML, deck files,
-plans, the review database.
+plans, the review database, and the compiled regular expressions kept beside the bytecode.
 """
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "locking",
     "plan",
     "plan_limits",
+    "regexcache",
     "workspace",
     "yamlio",
 ]

@@ -11,7 +11,6 @@ __all__ = ["STALE_TEMP_SECONDS", "create_temp_beside", "keep_mode", "remove_stal
 import contextlib
 import os
 import re
-import secrets
 import stat
 from pathlib import Path
 
@@ -52,7 +51,8 @@ def create_temp_beside(path: Path) -> tuple[int, str]:
     `tempfile.mkstemp`'s 0600, which `os.replace` would hand on to the deck or plan file."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     for _ in range(_ATTEMPTS):
-        name = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp")
+        # os.urandom, as secrets.token_hex uses it: importing secrets (random, hmac) would cost start-up ~4 ms
+        name = str(path.parent / f".{path.name}.{os.urandom(4).hex()}.tmp")
         try:
             return os.open(name, flags, _NEW_FILE_MODE), name
         except FileExistsError:
