@@ -1,9 +1,8 @@
-"""Advisory file locks between studyprep processes, on each platform's native descriptor lock.
+"""Advisory file locks between studyprep processes, through `filelock`'s native descriptor locks.
 
-`flock` on Linux and macOS (called directly, as `filelock` calls it), `LockFileEx` (one byte at the start) on
-Windows through `filelock`'s descriptor locks; where neither exists the lock is a no-op. A lock file holds the
-pid of its holder after one blank byte, so a command that waits too long can say who is in the way: Windows
-forbids reading a locked byte, and the holder locks only the first.
+`flock` on Linux and macOS, `LockFileEx` (one byte at the start) on Windows; where neither exists the lock is a
+no-op. A lock file holds the pid of its holder after one blank byte, so a command that waits too long can say
+who is in the way: Windows forbids reading a locked byte, and the holder locks only the first.
 """
 
 from __future__ import annotations
@@ -38,8 +37,8 @@ DECK_LOCK_WAIT_SECONDS = 30.0
 
 
 def _has_flock() -> bool:
-    # As `filelock` decides it (`has_fcntl`), without importing filelock: importing it costs ~25 ms of CPU (a
-    # tenth of a short import), and where flock exists studyprep calls it directly.
+    # As `filelock` decides it (`has_fcntl`), without importing filelock: a fifth of a short command's start-up,
+    # for the commands that take no lock.
     try:
         import fcntl
     except ImportError:
@@ -73,6 +72,8 @@ def exclusive_lock(
     if not NATIVE_LOCKS:  # pragma: no cover - no flock nor LockFileEx: writes stay atomic, only serialization lost
         yield
         return
+    import filelock  # only here: the commands that take no lock never import it
+
     with _open_lock_file(path) as handle:
         _wait_for(handle, path, wait_seconds, busy)
         _held[key] = threading.get_ident()
@@ -83,49 +84,18 @@ def exclusive_lock(
             del _held[key]
             with contextlib.suppress(OSError):  # a full disk must not turn the release into a traceback
                 handle.truncate(0)
-            _unlock(handle.fileno())
+            filelock.unlock_descriptor(handle.fileno())
 
 
 def _wait_for(handle: IO[str], path: Path, wait_seconds: float, busy: str) -> None:
     """Take the lock on `handle`, polling until `wait_seconds` have passed; then raise naming the holder."""
+    import filelock
+
     deadline = time.monotonic() + wait_seconds
-    while not _try_lock(handle.fileno()):
+    while not filelock.lock_descriptor(handle.fileno(), blocking=False):
         if time.monotonic() >= deadline:
             raise StudyprepError(busy.format(holder=_read_holder(handle)), path) from None
         time.sleep(POLL_SECONDS)
-
-
-# Errors that mean another process holds the lock (some filesystems report EACCES), as filelock counts them.
-_CONTENTION_ERRNOS = frozenset({errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK})
-
-
-def _try_lock(descriptor: int) -> bool:
-    """Take the exclusive lock on `descriptor` without waiting: False when another process holds it."""
-    if sys.platform == "win32":  # pragma: no cover - Windows: LockFileEx through filelock
-        import filelock  # only here: the commands that take no lock never import it
-
-        return filelock.lock_descriptor(descriptor, blocking=False)
-    import fcntl
-
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as error:
-        if error.errno in _CONTENTION_ERRNOS:
-            return False
-        raise
-    return True
-
-
-def _unlock(descriptor: int) -> None:
-    """Release the lock `_try_lock` took, leaving the descriptor open."""
-    if sys.platform == "win32":  # pragma: no cover - Windows: LockFileEx through filelock
-        import filelock
-
-        filelock.unlock_descriptor(descriptor)
-        return
-    import fcntl
-
-    fcntl.flock(descriptor, fcntl.LOCK_UN)
 
 
 _held: dict[str, int] = {}  # lock path -> the thread holding it (another thread waits on its own descriptor)
