@@ -5,6 +5,7 @@ Real workspaces on disk through click's CliRunner; each plan is written as a use
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,12 +23,21 @@ def run(home: Path, *args: str) -> Result:
     return CliRunner().invoke(cli, ["--home", str(home), *args], input="\n3\nq\n", env={"STUDYPREP_NOW": NOW})
 
 
-def workspace_with_plan(tmp_path: Path) -> tuple[Path, Path]:
-    document = tmp_path / "prep.md"
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace with the document imported and an interview date, made by the commands once for the module."""
+    folder = tmp_path_factory.mktemp("planned")
+    document = folder / "prep.md"
     document.write_text(DOC, encoding="utf-8")
-    home = tmp_path / "home"
+    home = folder / "home"
     assert run(home, "import", str(document)).exit_code == 0
     assert run(home, "plan", SLUG, "--interview", "2026-01-20").exit_code == 0
+    return home
+
+
+def workspace_with_plan(planned: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The test's own copy of the planned workspace, and its plan file."""
+    home = Path(shutil.copytree(planned, tmp_path / "home"))
     return home, home / "schedules" / f"{SLUG}.yaml"
 
 
@@ -64,8 +74,10 @@ def assert_error_names_line(result: Result, plan: Path, text: str, where: str, *
 
 @pytest.mark.parametrize("value", ["'2026-01-20T09:00:00'", "2026-01-20", "2026-01-20 09:00:00"])
 @pytest.mark.parametrize("command", PLANNING_COMMANDS)
-def test_an_interview_without_an_offset_is_named_with_its_line(tmp_path: Path, value: str, command: list[str]) -> None:
-    home, plan = workspace_with_plan(tmp_path)
+def test_an_interview_without_an_offset_is_named_with_its_line(
+    planned: Path, tmp_path: Path, value: str, command: list[str]
+) -> None:
+    home, plan = workspace_with_plan(planned, tmp_path)
     text = edit_line(plan, "interview_at", value)
     assert_error_names_line(run(home, *command), plan, text, "interview_at", "offset")
 
@@ -73,9 +85,9 @@ def test_an_interview_without_an_offset_is_named_with_its_line(tmp_path: Path, v
 @pytest.mark.parametrize("value", ["'0001-01-01T00:00:00+05:00'", "'9999-12-31T23:00:00-05:00'"])
 @pytest.mark.parametrize("command", PLANNING_COMMANDS)
 def test_an_interview_at_the_edge_of_the_calendar_is_named_with_its_line(
-    tmp_path: Path, value: str, command: list[str]
+    planned: Path, tmp_path: Path, value: str, command: list[str]
 ) -> None:
-    home, plan = workspace_with_plan(tmp_path)
+    home, plan = workspace_with_plan(planned, tmp_path)
     text = edit_line(plan, "interview_at", value)
     assert_error_names_line(run(home, *command), plan, text, "interview_at", "year")
 
@@ -91,9 +103,9 @@ def test_an_interview_at_the_edge_of_the_calendar_is_named_with_its_line(
 )
 @pytest.mark.parametrize("command", PLANNING_COMMANDS)
 def test_a_step_or_interval_beyond_the_calendar_is_named_with_its_line(
-    tmp_path: Path, key: str, value: str, command: list[str]
+    planned: Path, tmp_path: Path, key: str, value: str, command: list[str]
 ) -> None:
-    home, plan = workspace_with_plan(tmp_path)
+    home, plan = workspace_with_plan(planned, tmp_path)
     text = edit_line(plan, key, value)
     assert_error_names_line(run(home, *command), plan, text, f"scheduler.{key}")
 
@@ -112,8 +124,8 @@ def test_a_step_or_interval_beyond_the_calendar_is_named_with_its_line(
         ("new_cards_per_day", "0"),
     ],
 )
-def test_odd_but_valid_plans_plan_and_review(tmp_path: Path, key: str, value: str) -> None:
-    home, plan = workspace_with_plan(tmp_path)
+def test_odd_but_valid_plans_plan_and_review(planned: Path, tmp_path: Path, key: str, value: str) -> None:
+    home, plan = workspace_with_plan(planned, tmp_path)
     edit_line(plan, key, value)
     for command in [*PLANNING_COMMANDS, ["review"], ["export", "-o", str(tmp_path / "out.apkg")]]:
         result = run(home, *command)
@@ -121,8 +133,10 @@ def test_odd_but_valid_plans_plan_and_review(tmp_path: Path, key: str, value: st
 
 
 @pytest.mark.parametrize("command", PLANNING_COMMANDS)
-def test_a_plan_file_that_is_a_link_to_nothing_is_named_and_kept(tmp_path: Path, command: list[str]) -> None:
-    home, plan = workspace_with_plan(tmp_path)
+def test_a_plan_file_that_is_a_link_to_nothing_is_named_and_kept(
+    planned: Path, tmp_path: Path, command: list[str]
+) -> None:
+    home, plan = workspace_with_plan(planned, tmp_path)
     target = tmp_path / "dotfiles" / "plan.yaml"  # a plan kept elsewhere, on a drive not mounted now, say
     plan.unlink()
     plan.symlink_to(target)

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,13 +43,21 @@ def in_terminal(command: str, delay: str = "0") -> str:
     return child.before
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    done = subprocess.run([sys.executable, "-m", "studyprep", "--home", str(tmp_path), "import", str(EXAMPLE)],
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example imported by the command, once for the module."""
+    home = tmp_path_factory.mktemp("imported")
+    done = subprocess.run([sys.executable, "-m", "studyprep", "--home", str(home), "import", str(EXAMPLE)],
                           capture_output=True, text=True, env=environment(), check=False, cwd=REPO)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # stderr is a pipe: no bar, even with no delay
-    return tmp_path
+    return home
+
+
+@pytest.fixture
+def home(imported: Path, tmp_path: Path) -> Path:
+    """A copy of the imported workspace of the test's own (the tests write into it)."""
+    return Path(shutil.copytree(imported, tmp_path / "home"))
 
 
 def test_import_draws_a_bar_in_a_terminal_and_json_output_stays_clean(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -62,14 +63,22 @@ def studyprep(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedPr
     )
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    document = tmp_path / "evil.md"
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The document imported and given an interview date by the commands, once for the module."""
+    folder = tmp_path_factory.mktemp("evil")
+    document = folder / "evil.md"
     document.write_text(DOC, encoding="utf-8")
-    home = tmp_path / "home"
+    home = folder / "home"
     assert studyprep(home, "import", str(document)).returncode == 0
     assert studyprep(home, "plan", SLUG, "--interview", "2026-01-20").returncode == 0
     return home
+
+
+@pytest.fixture
+def home(imported: Path, tmp_path: Path) -> Path:
+    """A copy of the imported workspace of the test's own (a review changes it)."""
+    return Path(shutil.copytree(imported, tmp_path / "home"))
 
 
 def test_the_deck_keeps_the_text_verbatim(home: Path) -> None:
