@@ -19,6 +19,7 @@ BENCHMARKS = [
     "bench.projection",
     "bench.review",
     "bench.scale",
+    "bench.anki_pull",
 ]
 
 
