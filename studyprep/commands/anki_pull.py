@@ -46,6 +46,8 @@ SOURCE_ANKI = "anki"
 # Answers written per transaction (whole cards): a million of them in one held the review database's write lock
 # for a minute, and a review waiting for it gives up after 5 s; a chunk holds it for a fraction of a second.
 CHUNK_ANSWERS = 20_000
+# Each chunk's answers are spread over the whole by-day index of the log: kept in memory, its pages are read once.
+CACHE_MEGABYTES = 256
 __all__ = [
     "SOURCE_ANKI",
     "AnkiHistory",
@@ -158,7 +160,7 @@ def pull_reviews(
             prompts = {(deck.slug, card.id): card.prompt for deck in decks for card in deck.cards}
             back_up_before(workspace, "anki-pull", now)  # the history as it was, should the pull prove wrong
             progress(f"replaying {count(len(ours), 'review')}")
-            _store_reviews(workspace, ours, mapping, result)
+            _store_reviews(workspace, ours, mapping, result, progress)
             for card in result.cards:
                 card.prompt = prompts[(card.deck, card.card_id)]
         result.notes, result.tags_added = pull_notes(workspace, history, mapping, now, progress)
@@ -312,7 +314,11 @@ class _Plan:
 
 
 def _store_reviews(
-    workspace: Workspace, reviews: list[AnkiReview], mapping: dict[str, tuple[str, str]], result: PullResult
+    workspace: Workspace,
+    reviews: list[AnkiReview],
+    mapping: dict[str, tuple[str, str]],
+    result: PullResult,
+    progress: ProgressCallback,
 ) -> None:
     """Log the new answers and store the replayed states, a chunk of cards at a time (see `CHUNK_ANSWERS`)."""
     from studyprep.schedule.scheduling import StepReplay, scheduler_for
@@ -323,12 +329,14 @@ def _store_reviews(
         by_card[mapping[review.guid or ""]].append(review)
     replays = {deck: StepReplay(scheduler_for(load_plan(workspace, deck))) for deck in {deck for deck, _ in by_card}}
     with open_store(workspace) as store:
+        store.cache_megabytes(CACHE_MEGABYTES)
         # Replaying a million answers takes a while: it is done before any lock is taken.
         planned = [_plan_card(store, replays[deck], deck, card_id, pulled)
                    for (deck, card_id), pulled in sorted(by_card.items())]  # fmt: skip
         written: list[_CardWrite] = []
+        chunks = list(_chunks(planned))
         try:
-            for chunk in _chunks(planned):
+            for chunk in counted(chunks, "writing the answers and states", len(chunks), progress):
                 with store.transaction():
                     # A card another command wrote to meanwhile (an answer, another pull) is worked out again,
                     # inside the lock; the others are written as planned.
