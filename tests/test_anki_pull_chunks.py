@@ -17,6 +17,7 @@ from helpers import FIXED_NOW
 from test_anki_pull import T0, handmade_collection, workspace_with_example
 
 from studyprep.anki import model as anki_model
+from studyprep.anki.collection import TerminatedError
 from studyprep.commands import anki_pull
 from studyprep.commands.anki_pull import pull_reviews
 from studyprep.schedule.scheduling import replay, review, scheduler_for
@@ -118,3 +119,32 @@ def test_a_card_answered_while_the_pull_replays_is_worked_out_again(
         assert state is not None and state.card == replay(scheduler, slug, card_id, logs)
         assert state.last_log_id == max(log.id for log in logs)
     assert states_from_latest_review(workspace)
+
+
+def test_a_pull_stopped_half_way_keeps_whole_cards_and_pulling_again_brings_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace, slug = workspace_with_example(tmp_path)
+    twin = Workspace(tmp_path / "twin")
+    shutil.copytree(workspace.root, twin.root)
+    collection, _ = collection_for(workspace, slug, tmp_path)
+    whole = pull_reviews(workspace, collection, NOW)
+    original = anki_pull._write_plan
+    chunks: list[int] = []
+
+    def stopped_at_the_third(store: object, plan: anki_pull._Plan, result: anki_pull.PullResult) -> None:
+        if len(chunks) == 2:  # as the SIGTERM handler raises, inside the third chunk's transaction
+            raise TerminatedError("stopped by SIGTERM; nothing was written")
+        chunks.append(sum(1 for card in plan.cards if card.new))
+        original(store, plan, result)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(anki_pull, "CHUNK_ANSWERS", 7)
+    monkeypatch.setattr(anki_pull, "_write_plan", stopped_at_the_third)
+    with pytest.raises(TerminatedError) as stopped:
+        pull_reviews(twin, collection, NOW)
+    assert str(stopped.value).startswith(f"stopped by SIGTERM; {chunks[0] + chunks[1]} cards pulled whole before it")
+    assert states_from_latest_review(twin)
+    monkeypatch.setattr(anki_pull, "_write_plan", original)
+    again = pull_reviews(twin, collection, NOW)
+    assert again.added + again.already_known == whole.added and 0 < again.already_known < whole.added
+    assert history(twin) == history(workspace)

@@ -343,13 +343,15 @@ def _store_reviews(
                     plan = _Plan(tuple(_still_current(store, replays[card.deck], card, by_card) for card in chunk))
                     _write_plan(store, plan, result)
                 written += plan.cards
-        except TerminatedError:
+        except TerminatedError as stopped:
             if written:  # each card whole: its new answers and its state were written together
+                signal_name = str(stopped).split(";", 1)[0]  # "stopped by SIGTERM"
                 pulled = sum(1 for card in written if card.new)
-                raise TerminatedError(f"stopped by SIGTERM; {count(pulled, 'card')} pulled whole before it, the"
-                                      " rest not: pull again to bring them in") from None  # fmt: skip
+                raise TerminatedError(f"{signal_name}; {count(pulled, 'card')} pulled whole before it, the rest"
+                                      " not: pull again to bring them in") from None  # fmt: skip
             raise
-    result.already_known = sum(card.known for card in planned)
+    # A card worked out again inside the lock counts as it was written.
+    result.already_known = sum(card.known for card in planned if not card.new) + sum(card.known for card in written)
 
 
 def _chunks(cards: list[_CardWrite]) -> Iterator[list[_CardWrite]]:
