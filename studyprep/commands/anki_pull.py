@@ -44,8 +44,9 @@ if TYPE_CHECKING:
 
 SOURCE_ANKI = "anki"
 # Answers written per transaction (whole cards): a million of them in one held the review database's write lock
-# for a minute, and a review waiting for it gives up after 5 s; a chunk holds it for a fraction of a second.
-CHUNK_ANSWERS = 20_000
+# for a minute, and a review waiting for it gives up after 5 s. At 5,000 a chunk holds it for about a quarter of a
+# second on a loaded machine; the whole write cost the same at 5,000 and 20,000 (bench/anki_pull.py).
+CHUNK_ANSWERS = 5_000
 # Each chunk's answers are spread over the whole by-day index of the log: kept in memory, its pages are read once.
 CACHE_MEGABYTES = 256
 __all__ = [
