@@ -10,6 +10,7 @@ counted and reported, never imported.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -45,8 +46,11 @@ if TYPE_CHECKING:
 SOURCE_ANKI = "anki"
 # Answers written per transaction (whole cards): a million of them in one held the review database's write lock
 # for a minute, and a review waiting for it gives up after 5 s. At 5,000 a chunk holds it for about a quarter of a
-# second on a loaded machine; the whole write cost the same at 5,000 and 20,000 (bench/anki_pull.py).
+# second on a loaded machine (median; 0.86 s at 20,000), and the whole write cost the same CPU (bench/anki_pull.py).
 CHUNK_ANSWERS = 5_000
+# Between chunks the lock is let go this long: another writer waiting in SQLite's busy handler polls every 1 to
+# 100 ms, and with the next chunk begun at once it never got in (a probing writer waited 4.7 s).
+WRITERS_TURN_SECONDS = 0.05
 # Each chunk's answers are spread over the whole by-day index of the log: kept in memory, its pages are read once.
 CACHE_MEGABYTES = 256
 __all__ = [
@@ -344,6 +348,8 @@ def _store_reviews(
                     plan = _Plan(tuple(_still_current(store, replays[card.deck], card, by_card) for card in chunk))
                     _write_plan(store, plan, result)
                 written += plan.cards
+                if chunk is not chunks[-1]:
+                    time.sleep(WRITERS_TURN_SECONDS)
         except TerminatedError as stopped:
             if written:  # each card whole: its new answers and its state were written together
                 signal_name = str(stopped).split(";", 1)[0]  # "stopped by SIGTERM"
