@@ -20,6 +20,7 @@ BENCHMARKS = [
     "bench.json_output",
     "bench.review",
     "bench.scale",
+    "bench.anki_pull",
 ]
 
 

@@ -10,6 +10,7 @@ counted and reported, never imported.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studyprep.anki.answers import NotesOutcome, NotesPull, merge_notes
-from studyprep.anki.collection import AnkiHistory, AnkiReview, read_history, removed_on_termination
+from studyprep.anki.collection import (
+    AnkiHistory,
+    AnkiReview,
+    TerminatedError,
+    read_history,
+    removed_on_termination,
+)
 from studyprep.anki.exchange import DeckExchange, NoteRecord, load_exchange, save_exchange
 from studyprep.anki.model import anki_tags, note_guid, tags_added_in_anki
 from studyprep.cards.models import Card, Deck
@@ -33,9 +40,19 @@ from studyprep.wording import count
 if TYPE_CHECKING:
     import fsrs
 
+    from studyprep.schedule.scheduling import StepReplay
     from studyprep.store.db import ReviewStore
 
 SOURCE_ANKI = "anki"
+# Answers written per transaction (whole cards): a million of them in one held the review database's write lock
+# for a minute, and a review waiting for it gives up after 5 s. At 5,000 a chunk holds it for about a quarter of a
+# second on a loaded machine (median; 0.86 s at 20,000), and the whole write cost the same CPU (bench/anki_pull.py).
+CHUNK_ANSWERS = 5_000
+# Between chunks the lock is let go this long: another writer waiting in SQLite's busy handler polls every 1 to
+# 100 ms, and with the next chunk begun at once it never got in (a probing writer waited 4.7 s).
+WRITERS_TURN_SECONDS = 0.05
+# Each chunk's answers are spread over the whole by-day index of the log: kept in memory, its pages are read once.
+CACHE_MEGABYTES = 256
 __all__ = [
     "SOURCE_ANKI",
     "AnkiHistory",
@@ -99,8 +116,11 @@ def pull_reviews(
     """Append the Anki reviews of studyprep cards found in `path` and rebuild those cards' FSRS state.
 
     The collection is read and checked in full first; then every answer is replayed outside any lock, and only
-    the result is written, in one short transaction. SIGTERM on the way leaves nothing behind (see
-    `anki_collection.removed_on_termination`). `progress` hears each step, and each deck whose notes are pulled.
+    the result is written, a few thousand answers at a time (`CHUNK_ANSWERS`), each card whole: its new answers
+    and its replayed state in one short transaction. SIGTERM on the way leaves no temp file behind (see
+    `anki_collection.removed_on_termination`), nor a card half-pulled: before the first chunk is written, nothing
+    is; later, the cards written stay, and pulling again brings in the rest. `progress` hears each step, and each
+    deck whose notes are pulled.
     """
     with removed_on_termination():
         progress("reading the decks")
@@ -115,7 +135,7 @@ def pull_reviews(
             prompts = {(deck.slug, card.id): card.prompt for deck in decks for card in deck.cards}
             back_up_before(workspace, "anki-pull", now)  # the history as it was, should the pull prove wrong
             progress(f"replaying {count(len(ours), 'review')}")
-            _store_reviews(workspace, ours, mapping, result)
+            _store_reviews(workspace, ours, mapping, result, progress)
             for card in result.cards:
                 card.prompt = prompts[(card.deck, card.card_id)]
         result.notes, result.tags_added = pull_notes(workspace, history, mapping, now, progress)
@@ -257,58 +277,99 @@ class _CardWrite:
     first_is_new: bool  # no review of the card (logged or pulled) is older than the first new one
     was_logged: bool  # the card had answers logged already (later ones, when `first_is_new`)
     state: fsrs.Card | None
+    last_log_id: int  # the card's newest log row when this was worked out (0: none): changed, it is worked out again
+    known: int  # its pulled reviews already in the log (earlier pulls, or studyprep's own answers exported)
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """Everything a pull will write, worked out from the review log as it was at `versions`."""
+    """What one transaction of a pull writes: some cards' new answers and replayed states."""
 
-    versions: dict[str, int]
     cards: tuple[_CardWrite, ...]
-    already_known: int
 
 
 def _store_reviews(
-    workspace: Workspace, reviews: list[AnkiReview], mapping: dict[str, tuple[str, str]], result: PullResult
+    workspace: Workspace,
+    reviews: list[AnkiReview],
+    mapping: dict[str, tuple[str, str]],
+    result: PullResult,
+    progress: ProgressCallback,
 ) -> None:
-    from studyprep.schedule.scheduling import scheduler_for
+    """Log the new answers and store the replayed states, a chunk of cards at a time (see `CHUNK_ANSWERS`)."""
+    from studyprep.schedule.scheduling import StepReplay, scheduler_for
     from studyprep.store.plan import load_plan
 
     by_card: dict[tuple[str, str], list[AnkiReview]] = defaultdict(list)
     for review in reviews:  # already in revlog id (= time) order
         by_card[mapping[review.guid or ""]].append(review)
-    schedulers = {deck: scheduler_for(load_plan(workspace, deck)) for deck, _ in by_card}
+    replays = {deck: StepReplay(scheduler_for(load_plan(workspace, deck))) for deck in {deck for deck, _ in by_card}}
     with open_store(workspace) as store:
-        plan = _plan_writes(store, by_card, schedulers)
-        with store.transaction():
-            # Replaying a million answers takes a while; the write lock is held only to write their result,
-            # unless another command wrote to these decks meanwhile: then the plan is made again, inside it.
-            if any(store.deck_version(deck) != version for deck, version in plan.versions.items()):
-                plan = _plan_writes(store, by_card, schedulers)
-            _write_plan(store, plan, result)
+        store.cache_megabytes(CACHE_MEGABYTES)
+        # Replaying a million answers takes a while: it is done before any lock is taken.
+        planned = [_plan_card(store, replays[deck], deck, card_id, pulled)
+                   for (deck, card_id), pulled in sorted(by_card.items())]  # fmt: skip
+        written: list[_CardWrite] = []
+        chunks = list(_chunks(planned))
+        try:
+            for chunk in counted(chunks, "writing the answers and states", len(chunks), progress):
+                with store.transaction():
+                    # A card another command wrote to meanwhile (an answer, another pull) is worked out again,
+                    # inside the lock; the others are written as planned.
+                    plan = _Plan(tuple(_still_current(store, replays[card.deck], card, by_card) for card in chunk))
+                    _write_plan(store, plan, result)
+                written += plan.cards
+                if chunk is not chunks[-1]:
+                    time.sleep(WRITERS_TURN_SECONDS)
+        except TerminatedError as stopped:
+            if written:  # each card whole: its new answers and its state were written together
+                signal_name = str(stopped).split(";", 1)[0]  # "stopped by SIGTERM"
+                pulled = sum(1 for card in written if card.new)
+                raise TerminatedError(f"{signal_name}; {count(pulled, 'card')} pulled whole before it, the rest"
+                                      " not: pull again to bring them in") from None  # fmt: skip
+            raise
+    # A card worked out again inside the lock counts as it was written.
+    result.already_known = sum(card.known for card in planned if not card.new) + sum(card.known for card in written)
 
 
-def _plan_writes(
-    store: ReviewStore, by_card: dict[tuple[str, str], list[AnkiReview]], schedulers: dict[str, fsrs.Scheduler]
-) -> _Plan:
-    versions = {deck: store.deck_version(deck) for deck in schedulers}
-    cards: list[_CardWrite] = []
-    known = 0
-    for (deck, card_id), pulled in sorted(by_card.items()):
-        new = _not_logged(pulled, store.external_ids(deck, card_id, SOURCE_ANKI))
-        known += len(pulled) - len(new)
-        if not new:
-            continue  # a pull repeated: the card's log is not read at all
-        logs = store.review_logs(deck, card_id)
-        unexported = _not_exported(new, logs)  # an export --with-progress gave Anki studyprep's own answers
-        known += len(new) - len(unexported)
-        if not unexported:
+def _chunks(cards: list[_CardWrite]) -> Iterator[list[_CardWrite]]:
+    """The cards with new answers, in groups of about `CHUNK_ANSWERS` answers (a card is never split)."""
+    chunk: list[_CardWrite] = []
+    answers = 0
+    for card in cards:
+        if not card.new:
             continue
-        new = unexported
-        first_is_new = not any(log.reviewed_at <= new[0].reviewed_at for log in logs)
-        state = _replayed(schedulers[deck], deck, card_id, logs, new)
-        cards.append(_CardWrite(deck, card_id, new, first_is_new, bool(logs), state))
-    return _Plan(versions, tuple(cards), known)
+        chunk.append(card)
+        answers += len(card.new)
+        if answers >= CHUNK_ANSWERS:
+            yield chunk
+            chunk, answers = [], 0
+    if chunk:
+        yield chunk
+
+
+def _still_current(
+    store: ReviewStore, replay: StepReplay, card: _CardWrite, by_card: dict[tuple[str, str], list[AnkiReview]]
+) -> _CardWrite:
+    """`card` as planned, or worked out again when its log changed since (inside the write's transaction)."""
+    if store.last_log_id(card.deck, card.card_id) == card.last_log_id:
+        return card
+    return _plan_card(store, replay, card.deck, card.card_id, by_card[card.deck, card.card_id])
+
+
+def _plan_card(store: ReviewStore, replay: StepReplay, deck: str, card_id: str, pulled: list[AnkiReview]) -> _CardWrite:
+    """What pulling `pulled` (the card's Anki answers, in time order) writes for this card, from its log as it is."""
+    new = _not_logged(pulled, store.external_ids(deck, card_id, SOURCE_ANKI))
+    if not new:  # a pull repeated: the card's log is not read at all
+        return _CardWrite(deck, card_id, (), False, False, None, 0, len(pulled))
+    logs = store.review_logs(deck, card_id)
+    unexported = _not_exported(new, logs)  # an export --with-progress gave Anki studyprep's own answers
+    known = len(pulled) - len(unexported)
+    last_log_id = max((log.id for log in logs), default=0)
+    if not unexported:
+        return _CardWrite(deck, card_id, (), False, False, None, last_log_id, known)
+    first_is_new = not any(log.reviewed_at <= unexported[0].reviewed_at for log in logs)
+    state = _replayed(replay, deck, card_id, logs, unexported)
+    return _CardWrite(deck, card_id, unexported, first_is_new, bool(logs), state, last_log_id, known)
 
 
 def _not_exported(new: tuple[AnkiReview, ...], logs: list[Any]) -> tuple[AnkiReview, ...]:
@@ -338,31 +399,32 @@ def _not_logged(pulled: list[AnkiReview], logged: set[str]) -> tuple[AnkiReview,
 
 
 def _replayed(
-    scheduler: fsrs.Scheduler, deck: str, card_id: str, logs: Iterable[Any], new: tuple[AnkiReview, ...]
+    replay: StepReplay, deck: str, card_id: str, logs: list[Any], new: tuple[AnkiReview, ...]
 ) -> fsrs.Card | None:
     """The card's state after its logged and new answers in time order (ties: logged first, as their ids are)."""
-    from studyprep.schedule.scheduling import replay_answers
-
-    timeline = [(log.reviewed_at, 0, log.id, log.rating, log.duration_ms) for log in logs]
-    timeline += [(review.reviewed_at, 1, index, review.ease, review.duration_ms) for index, review in enumerate(new)]
+    if not logs:  # the common case: nothing to merge
+        return replay.replay(deck, card_id, ((review.reviewed_at, review.ease) for review in new))
+    timeline = [(log.reviewed_at, 0, log.id, log.rating) for log in logs]
+    timeline += [(review.reviewed_at, 1, index, review.ease) for index, review in enumerate(new)]
     timeline.sort()
-    return replay_answers(scheduler, deck, card_id, ((at, rating, taken) for at, _, _, rating, taken in timeline))
+    return replay.replay(deck, card_id, ((at, rating) for at, _, _, rating in timeline))
 
 
 def _write_plan(store: ReviewStore, plan: _Plan, result: PullResult) -> None:
-    """Append every new answer and store each card's replayed state (inside the caller's transaction)."""
+    """Append the plan's new answers and store each of its cards' replayed state (inside the caller's transaction)."""
     for card in plan.cards:
-        if card.first_is_new and card.was_logged:  # studied in Anki first, then in the terminal: new once only
-            store.unmark_new_after(card.deck, card.card_id, card.new[0].reviewed_at)
+        if card.new and card.first_is_new and card.was_logged:  # studied in Anki first, then in the terminal
+            store.unmark_new_after(card.deck, card.card_id, card.new[0].reviewed_at)  # new once only
     store.append_reviews(_log_rows(plan), source=SOURCE_ANKI)
     for card in plan.cards:
+        if not card.new:
+            continue
         last_log_id = store.last_log_id(card.deck, card.card_id)
         store.replace_state(card.deck, card.card_id, card.state, last_log_id)
         due = card.state.due if card.state is not None else None
         kind = card.state.state.name.lower() if card.state is not None else "new"
         result.cards.append(PulledCard(card.deck, card.card_id, "", len(card.new), due, kind))
-    result.added = sum(len(card.new) for card in plan.cards)
-    result.already_known = plan.already_known
+        result.added += len(card.new)
 
 
 def _log_rows(plan: _Plan) -> Iterator[tuple[str, str, int, datetime, int, bool, str]]:

@@ -147,6 +147,58 @@ def replay_answers(
     return card
 
 
+class StepReplay:
+    """`replay_answers` from a new card for a whole history at once (`anki-pull` replays a million answers): the
+    same states, fsrs's arithmetic spelled as plain numbers (`fsrs_step.review_step`, tested equal to
+    `review_card`), without a card copy per answer. Elapsed time is the scheduler's own (study days for a
+    `StudyDayScheduler`), each answer's study day computed once; fuzz is fsrs's `_get_fuzzed_interval`, seeded
+    as `replay_answers` seeds it, only where fsrs draws it (a card that leaves the answer in Review)."""
+
+    def __init__(self, scheduler: fsrs.Scheduler) -> None:
+        from fsrs import Rating
+
+        from studyprep.schedule.studydays import without_fuzz
+
+        self.scheduler = scheduler
+        self.unfuzzed = without_fuzz(scheduler)  # what `review_step` takes: fuzz is applied here, after it
+        self.day_starts_at_hour: int | None = getattr(scheduler, "day_starts_at_hour", None)
+        self.time_zone: str | None = getattr(scheduler, "time_zone", None)
+        self.ratings = {int(rating): rating for rating in Rating}
+
+    def replay(self, deck: str, card_id: str, answers: Iterable[tuple[datetime, int]]) -> fsrs.Card | None:
+        """The state of a new card after `(reviewed_at, rating)` answers (UTC, in time order); None: no answer."""
+        from fsrs import Card, State
+
+        from studyprep.schedule.fsrs_step import review_step
+        from studyprep.schedule.studydays import study_date
+
+        state, step, stability, difficulty = State.Learning, 0, None, None
+        hour, zone, fuzz = self.day_starts_at_hour, self.time_zone, self.scheduler.enable_fuzzing
+        last: datetime | None = None
+        last_day = day = None
+        due = None
+        with _caller_random_kept():
+            for reviewed_at, rating in answers:
+                if hour is not None:
+                    day = study_date(reviewed_at, hour, zone)
+                if last is None:
+                    days = None
+                elif hour is None:
+                    days = (reviewed_at - last).days
+                else:
+                    days = max(0, (day - last_day).days)  # type: ignore[operator]
+                state, step, stability, difficulty, interval = review_step(
+                    self.unfuzzed, state, step, stability, difficulty, days, self.ratings[rating]
+                )
+                if fuzz and state == State.Review:
+                    _seed_fuzz(deck, card_id, last)
+                    interval = self.scheduler._get_fuzzed_interval(interval=interval)
+                due, last, last_day = reviewed_at + interval, reviewed_at, day
+        if due is None:
+            return None
+        return Card(fsrs_card_id(deck, card_id), state, step, stability, difficulty, due, last)
+
+
 def rebuild_card_state(store: ReviewStore, deck: str, card_id: str, scheduler: fsrs.Scheduler) -> fsrs.Card | None:
     """Replay a card's whole log and store the result, in one transaction; return the new state.
 
