@@ -20,6 +20,7 @@ from studyprep.anki import model as anki_model
 from studyprep.anki.collection import TerminatedError
 from studyprep.commands import anki_pull
 from studyprep.commands.anki_pull import pull_reviews
+from studyprep.result import to_json
 from studyprep.schedule.scheduling import replay, review, scheduler_for
 from studyprep.store.db import database_path, open_store
 from studyprep.store.deckstore import load_deck
@@ -87,7 +88,7 @@ def test_a_pull_in_many_chunks_writes_what_one_write_does(tmp_path: Path, monkey
     chunked = pull_reviews(twin, collection, NOW)
     assert len(chunks) > 3 and sum(chunks) == len(whole.cards)
     assert (chunked.added, chunked.already_known) == (whole.added, whole.already_known) and whole.added > 30
-    assert [card.to_json() for card in chunked.cards] == [card.to_json() for card in whole.cards]
+    assert [to_json(card) for card in chunked.cards] == [to_json(card) for card in whole.cards]
     assert history(twin) == history(workspace)
     assert states_from_latest_review(twin)
 

@@ -172,7 +172,8 @@ class StepReplay:
         from studyprep.schedule.fsrs_step import review_step
         from studyprep.schedule.studydays import study_date
 
-        state, step, stability, difficulty = State.Learning, 0, None, None
+        state, stability, difficulty = State.Learning, None, None
+        step: int | None = 0
         hour, zone, fuzz = self.day_starts_at_hour, self.time_zone, self.scheduler.enable_fuzzing
         last: datetime | None = None
         last_day = day = None
