@@ -50,14 +50,27 @@ _CACHE_LIMIT = 4096
 _short_events: dict[str, yaml.ScalarEvent] = {}
 
 
+_MAPPING_START = yaml.MappingStartEvent(None, None, True, flow_style=False)
+_MAPPING_END = yaml.MappingEndEvent()
+_BLOCK_SEQUENCE_START = yaml.SequenceStartEvent(None, None, True, flow_style=False)
+_FLOW_SEQUENCE_START = yaml.SequenceStartEvent(None, None, True, flow_style=True)  # `[]`, an empty list's only form
+_SEQUENCE_END = yaml.SequenceEndEvent()
+# The first characters some implicit type (bool, number, date, null...) can start with: a text opening with
+# another character is a string to any reader, with no resolver to ask (most prompts open with a letter).
+_RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
+
+
 def _scalar(value: Any) -> yaml.ScalarEvent:
-    if value is None:
+    if type(value) is str:  # most values: tested first, before the rarer kinds
+        text = value
+    elif value is None:
         return _NULL_EVENT
-    if isinstance(value, bool):
+    elif isinstance(value, bool):
         return _TRUE_EVENT if value else _FALSE_EVENT
-    if isinstance(value, int | float):
+    elif isinstance(value, int | float):
         return yaml.ScalarEvent(None, None, (True, False), repr(value))
-    text = str(value)
+    else:
+        text = str(value)
     if len(text) <= _CACHED_LENGTH:
         # Keys, kinds, timestamps and empty strings repeat on every card; their events can be shared.
         cached = _short_events.get(text)
@@ -71,31 +84,62 @@ def _scalar(value: Any) -> yaml.ScalarEvent:
 
 def _string_event(text: str) -> yaml.ScalarEvent:
     # Plain style only where a reader would not take the text for a number, bool, date or null.
-    plain_ok = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+    plain_ok = (text[:1] not in _RESOLVED_FIRST and None not in _RESOLVED_FIRST) or _RESOLVER.resolve(
+        yaml.ScalarNode, text, (True, False)
+    ) == _STR_TAG
     style = "|" if "\n" in text else None
     if _ODD_BREAKS.search(text):
         style = '"'  # only double quotes keep these line breaks exactly (escaped); other styles fold them
     return yaml.ScalarEvent(None, None, (plain_ok, True), text, style=style)
 
 
-def _node_events(value: Any, written: Callable[[], None] | None = None) -> Iterator[yaml.Event]:
-    """The events of `value`; `written` is called after each item of a list (given for the top level's lists)."""
+def _add_events(value: Any, events: list[yaml.Event]) -> None:
+    """Append the events of `value` to `events` (a list, not nested generators: a deck has millions of events,
+    and each level of `yield from` would pass every one of them on again)."""
     if isinstance(value, dict):
-        yield yaml.MappingStartEvent(None, None, True, flow_style=False)
+        events.append(_MAPPING_START)
+        for key, item in value.items():
+            events.append(_scalar(key))
+            if type(item) is str:
+                events.append(_scalar(item))
+            else:
+                _add_events(item, events)
+        events.append(_MAPPING_END)
+    elif isinstance(value, list):
+        events.append(_BLOCK_SEQUENCE_START if value else _FLOW_SEQUENCE_START)
+        for item in value:
+            _add_events(item, events)
+        events.append(_SEQUENCE_END)
+    else:
+        events.append(_scalar(value))
+
+
+def _node_events(value: Any, written: Callable[[], None]) -> Iterator[yaml.Event]:
+    """The events of `value`, made an item of the top level's lists at a time; `written` is called after each
+    such item (the top level is the value itself, or each value of a mapping)."""
+    if isinstance(value, list) and value:
+        yield _BLOCK_SEQUENCE_START
+        for element in value:
+            yield from _events_of(element)
+            written()
+        yield _SEQUENCE_END
+    elif isinstance(value, dict):
+        yield _MAPPING_START
         for key, item in value.items():
             yield _scalar(key)
-            yield from _node_events(item, written if isinstance(item, list) else None)
-        yield yaml.MappingEndEvent()
-    elif isinstance(value, list):
-        # An empty list can only be written in flow style: `[]`.
-        yield yaml.SequenceStartEvent(None, None, True, flow_style=not value)
-        for item in value:
-            yield from _node_events(item)
-            if written is not None:
-                written()
-        yield yaml.SequenceEndEvent()
+            if isinstance(item, list):
+                yield from _node_events(item, written)
+            else:
+                yield from _events_of(item)
+        yield _MAPPING_END
     else:
-        yield _scalar(value)
+        yield from _events_of(value)
+
+
+def _events_of(value: Any) -> list[yaml.Event]:
+    events: list[yaml.Event] = []
+    _add_events(value, events)
+    return events
 
 
 def _document_events(data: Any, progress: ProgressCallback, task: str) -> Iterator[yaml.Event]:
