@@ -33,6 +33,7 @@ from studyprep.parse.vocabulary import (
     STAGE_WORDS,
     STRATEGY_SECTION_WORDS,
     answer_part,
+    found_anywhere,
 )
 
 # The same heading or line is asked about many times over as the outline is read (is it a question? a label?):
@@ -44,38 +45,45 @@ _MAX_QUESTION_SENTENCES = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?？。])\s+(?=[A-ZÀ-Ý¿¡«\"“])")
 _INTERVIEWER_ASKS = re.compile(INTERVIEWER_ASKS_WORDS)
 
+
+def _searchable(pattern: str) -> re.Pattern[str]:
+    """A vocabulary pattern compiled for `search` alone: whether it is found, as fast as can be (see
+    `found_anywhere`); never for `match`, `sub` or the text matched."""
+    return re.compile(found_anywhere(pattern))
+
+
 # Order matters: a heading saying the interviewers ask is about interview questions even when it says "ask";
 # "questions to ask them" is an ask section before it is a question section; "about the role" is the job
 # overview before "about" means the company; "quick background on Acme" is the company before "background"
 # means the candidate's own.
-_SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("question", re.compile(INTERVIEWER_ASKS_WORDS)),
-    ("ask", re.compile(ASK_SECTION_WORDS)),
+_SECTION_WORDS: list[tuple[str, str]] = [
+    ("question", INTERVIEWER_ASKS_WORDS),
+    ("ask", ASK_SECTION_WORDS),
     (
         "question",
-        re.compile(
+        (
             r"question|\basked\b|\bq ?& ?a\b|\bfaq\b|interview prompts?|\bfrage|pregunta|domand|pergunta|vraag|вопрос|"
             r"質問|问题|問題|질문|" + STAGE_WORDS
         ),
     ),
-    ("other", re.compile(REFERENCE_SECTION_WORDS)),
-    ("fact", re.compile(FACT_HEADING_WORDS)),
-    ("fit", re.compile(r"\bfit\b|why (this|me|you|i)|(?<!plan de )match|alignment")),
+    ("other", REFERENCE_SECTION_WORDS),
+    ("fact", FACT_HEADING_WORDS),
+    ("fit", r"\bfit\b|why (this|me|you|i)|(?<!plan de )match|alignment"),
     (
         "resume",
-        re.compile(
+        (
             r"r[ée]sum[ée]|\bcv\b|experience|highlights|background|achievements|about me|[üu]ber mich|sobre m[íi]m?\b|"
             r"[àa] propos de moi|my story|mein werdegang|mi trayectoria|mon parcours|minha trajet[óo]ria"
         ),
     ),
     (
         "role",
-        re.compile(r"\b(job|role|position|posting|description|responsibilit\w*|requirements?|stelle|poste|puesto)\b"),
+        r"\b(job|role|position|posting|description|responsibilit\w*|requirements?|stelle|poste|puesto)\b",
     ),
-    ("fact", re.compile(FACT_SECTION_WORDS)),
+    ("fact", FACT_SECTION_WORDS),
     (
         "concept",
-        re.compile(
+        (
             r"concept|topic|brush|\breview\b|\bstudy\b|\bknow\b|\bto learn\b|learning (goals|plan|topics)|refresh|"
             r"fundamental|knowledge|cheat ?sheet|\bbasics\b|essentials|primer|refresher|\b101\b|grundlagen|"
             r"fondamentaux|notions de base|b[áa]sicos|fundamentos|"
@@ -86,8 +94,9 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"conceptos|temas|concetti|argomenti|conceitos|概念|トピック|知识|主题|개념"
         ),
     ),
-    ("strategy", re.compile(STRATEGY_SECTION_WORDS)),
+    ("strategy", STRATEGY_SECTION_WORDS),
 ]
+_SECTION_PATTERNS = [(kind, _searchable(words)) for kind, words in _SECTION_WORDS]
 CARD_SECTION_KINDS = ("question", "concept", "fact", "ask")
 # Words that only say "this is the question section" and so do not name a category.
 _GENERIC_WORDS = re.compile(
@@ -203,7 +212,7 @@ def section_kind(title: str) -> str | None:
     return None
 
 
-_STAGE = re.compile(STAGE_WORDS)
+_STAGE = _searchable(STAGE_WORDS)
 
 
 @_memo
