@@ -163,15 +163,151 @@ def dump_yaml(data: Any, progress: ProgressCallback = no_progress, task: str = "
     """Serialize plain data (dicts, lists, str, int, bool, None) as block-style unicode YAML, reporting `task` to
     `progress` as each item of a top-level list is written.
 
-    Events go straight to PyYAML's emitter (libyaml when present), which decides quoting; skipping the
-    Python representer makes large decks several times faster to write.
+    Items of the top level's lists (a deck's cards) whose every value libyaml would write as given, in single
+    quotes or as a `|-` block are written directly (`_item_text`); everything else goes, as events, straight to
+    PyYAML's emitter (libyaml when present), which decides quoting. Skipping the Python representer and most
+    events makes large decks several times faster to write; the text is the emitter's, byte for byte (tests
+    compare the two on every deck they import and on generated cards).
     """
-    text = yaml.emit(_document_events(data, progress, task), Dumper=_FastDumper, allow_unicode=True, width=100_000)
+    text = _direct_text(data, progress, task) if _FastDumper is not yaml.SafeDumper else None
+    if text is None:
+        text = _emitted(data, progress, task, _FastDumper)
     if "\\U" in text and _FastDumper is not yaml.SafeDumper:
         # libyaml escapes emoji and other astral characters as \UXXXXXXXX; keep the file readable instead.
-        text = yaml.emit(_document_events(data, progress, task), Dumper=yaml.SafeDumper, allow_unicode=True,
-                         width=100_000)  # fmt: skip
+        text = _emitted(data, progress, task, yaml.SafeDumper)
     return text
+
+
+def _emitted(data: Any, progress: ProgressCallback, task: str, dumper: type) -> str:
+    """`data` as the YAML emitter of `dumper` writes it, from events."""
+    return yaml.emit(_document_events(data, progress, task), Dumper=dumper, allow_unicode=True, width=100_000)
+
+
+# What libyaml writes unchanged in a scalar (with `allow_unicode`): printable characters and line feeds. Tabs,
+# other line breaks, controls, a BOM and astral characters (escaped) make it choose double quotes: the emitter's.
+_WRITTEN_AS_IS = re.compile("[\n -~\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+# Indicators that keep a text from being written plain in block context (libyaml's `analyze_scalar`).
+_INDICATORS = re.compile(r"^(?:[#,\[\]{}&*!|>'\"%@`]|[?:-](?: |$)|---|\.\.\.)|: |:$| #")
+_DIRECT_MAX_CHARS = 10_000  # far below the 100,000 columns where the emitter would fold a line
+_SIMPLE_KEY = re.compile(r"[a-z_]{1,40}")
+
+
+@functools.lru_cache(maxsize=256)
+def _simple_key(key: str) -> bool:
+    """True for a key libyaml writes plain as it is (`prompt`, `by_hand`; not `null` or `yes`)."""
+    return bool(_SIMPLE_KEY.fullmatch(key)) and _plain_ok(key)
+
+
+def _plain_ok(text: str) -> bool:
+    """True when a reader takes `text`, written plain, for a string (not a number, bool, date or null)."""
+    if text[:1] not in _RESOLVED_FIRST and None not in _RESOLVED_FIRST:
+        return True
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+
+
+def _scalar_text(text: str, indent: str) -> str | None:
+    """`text` as libyaml writes it after `key:` or `-` (leading space included; a block's lines indented by
+    `indent`), or None when its choice is not certain here (then the emitter writes it)."""
+    if len(text) > _DIRECT_MAX_CHARS or not _WRITTEN_AS_IS.fullmatch(text):
+        return None
+    if "\n" in text:
+        # A `|-` block: first and last characters neither space nor break, no space ending a line.
+        if not indent or text[0] in " \n" or text[-1] in " \n" or " \n" in text:
+            return None
+        return " |-\n" + "\n".join(f"{indent}{line}" if line else "" for line in text.split("\n"))
+    plain = text and text[0] != " " and text[-1] != " " and not _INDICATORS.search(text) and _plain_ok(text)
+    return f" {text}" if plain else " '" + text.replace("'", "''") + "'"
+
+
+_SCALAR_TEXTS = {None: " null", True: " true", False: " false"}
+_UNSURE = "\x00"  # in the caches below: a text left to the emitter (never in what it writes as given)
+# The texts of short strings, which repeat on every card (kinds, tags, timestamps, empty strings), by where
+# they are written: a mapping's value or a list's item.
+_value_texts: dict[str, str] = {}
+_list_item_texts: dict[str, str] = {}
+
+
+def _short_text(text: str, cache: dict[str, str], indent: str) -> str:
+    written = cache.get(text)
+    if written is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        written = cache[text] = _scalar_text(text, indent) or _UNSURE
+    return written
+
+
+def _value_text(value: Any) -> str | None:
+    """A mapping's value inside a top-level list's item, as libyaml writes it after `key:`; None if unsure."""
+    kind = type(value)
+    if kind is str:
+        written = _short_text(value, _value_texts, "    ") if len(value) <= _CACHED_LENGTH else None
+        return written if written is not None else _scalar_text(value, "    ")
+    if kind is int:
+        return f" {value!r}"
+    if kind is list:
+        items = [_short_text(item, _list_item_texts, "") if type(item) is str else _UNSURE for item in value]
+        return "".join(f"\n  -{item}" for item in items) if items else " []"
+    return _SCALAR_TEXTS[value] if value is None or kind is bool else None
+
+
+def _item_text(item: Any) -> str | None:
+    """An item of a top-level list (a deck's card: a mapping of scalars and lists of short text) as libyaml
+    writes it, or None when any of its values is not certain here."""
+    if type(item) is not dict or not item:
+        return None
+    lines = []
+    for key, value in item.items():
+        written = _value_text(value)
+        if written is None or type(key) is not str or not _simple_key(key):
+            return None
+        lines.append(f"  {key}:{written}\n")
+    text = "".join(lines)
+    return None if _UNSURE in text else "- " + text[2:]
+
+
+def _direct_text(data: Any, progress: ProgressCallback, task: str) -> str | None:
+    """A top-level mapping written directly where certain and by libyaml elsewhere; None to leave the whole
+    of it to the emitter."""
+    if not isinstance(data, dict) or not data or not all(type(key) is str and _simple_key(key) for key in data):
+        return None
+    total = sum(len(item) for item in data.values() if isinstance(item, list))
+    done = 0
+    pieces: list[str] = []
+    others: dict[str, Any] = {}  # values the emitter writes, in a run between top-level lists
+    for key, value in data.items():
+        if not isinstance(value, list) or not value:
+            others[key] = value
+            continue
+        if others:
+            pieces.append(_emitted(others, no_progress, task, _FastDumper))
+            others = {}
+        texts = [_item_text(item) for item in value]
+        left = [item for item, text in zip(value, texts, strict=True) if text is None]
+        emitted_items = _emitted_items(key, left) if left else []
+        if emitted_items is None:
+            return None
+        emitted = iter(emitted_items)
+        pieces.append(f"{key}:\n")
+        for text in texts:
+            pieces.append(text if text is not None else next(emitted))
+            done += 1
+            progress(task, done, total)
+    if others:
+        pieces.append(_emitted(others, no_progress, task, _FastDumper))
+    text = "".join(pieces)
+    # A block kept with its final line breaks (`|+`) ends its document with `...`: written once, at the end.
+    return None if "\n...\n" in text or text.startswith("...") else text
+
+
+def _emitted_items(key: str, items: list[Any]) -> list[str] | None:
+    """Items of the list under `key`, each as the emitter writes it there (one emitter run for all of them);
+    None if its text does not split into them."""
+    text = _emitted({key: items}, no_progress, "", _FastDumper)
+    body = text.removeprefix(f"{key}:\n")
+    starts = [match.start() for match in re.finditer(r"^-", body, re.MULTILINE)]
+    if len(starts) != len(items) or not body.startswith("-"):
+        return None
+    return [body[start:end] for start, end in zip(starts, [*starts[1:], len(body)], strict=True)]
 
 
 def parse_yaml(text: str, path: Path, progress: ProgressCallback = no_progress) -> Any:
