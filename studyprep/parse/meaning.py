@@ -195,10 +195,24 @@ def plain(text: str) -> str:
     return _MARKUP.sub(lambda match: next((group for group in match.groups() if group), ""), text).strip()
 
 
+class _WordCharacters(dict[int, int | str]):
+    """A `str.translate` table keeping letters, digits, spaces, `&` and `'`, and making any other character a
+    space; filled as characters are met (one Unicode lookup per character ever seen, not per occurrence)."""
+
+    def __missing__(self, code: int) -> int | str:
+        char = chr(code)
+        kept = unicodedata.category(char)[0] in "LNZ" or char in "&'"
+        self[code] = code if kept else " "
+        return self[code]
+
+
+_WORD_CHARACTERS = _WordCharacters()
+
+
 @_memo
 def _comparable(title: str) -> str:
     text = unicodedata.normalize("NFKC", plain(title)).casefold().replace("\u2019", "'").replace("`", "'")
-    text = "".join(ch if unicodedata.category(ch)[0] in "LNZ" or ch in "&'" else " " for ch in text)
+    text = text.translate(_WORD_CHARACTERS)
     return _OUTLINE_COUNT.sub("", _LEADING_NUMBERING.sub("", " ".join(text.split())))
 
 
