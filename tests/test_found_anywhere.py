@@ -14,7 +14,8 @@ from studyprep.parse import meaning
 from studyprep.parse.vocabulary import STAGE_WORDS, found_anywhere
 
 REPO = Path(__file__).resolve().parent.parent
-PATTERNS = [words for _, words in meaning._SECTION_WORDS] + [STAGE_WORDS]
+SECTION_WORDS = [words for _, words in meaning._SECTION_WORDS]
+PATTERNS = [*SECTION_WORDS, STAGE_WORDS, "|".join(SECTION_WORDS)]  # the last: any section's words
 DOCUMENTS = sorted((REPO / "tests" / "corpus").rglob("*.md")) + sorted((REPO / "examples").glob("*.md"))
 
 

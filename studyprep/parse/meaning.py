@@ -97,6 +97,17 @@ _SECTION_WORDS: list[tuple[str, str]] = [
     ("strategy", STRATEGY_SECTION_WORDS),
 ]
 _SECTION_PATTERNS = [(kind, _searchable(words)) for kind, words in _SECTION_WORDS]
+
+
+@functools.cache
+def _any_section() -> re.Pattern[str]:
+    """Whether any section's words are found, in one search: most headings (questions) name no section. Its
+    compiling costs as much as reading a few thousand headings, so only long documents use it."""
+    return _searchable("|".join(words for _, words in _SECTION_WORDS))
+
+
+_HEADINGS_BEFORE_ANY_SECTION = 2_000
+_headings_read = 0
 CARD_SECTION_KINDS = ("question", "concept", "fact", "ask")
 # Words that only say "this is the question section" and so do not name a category.
 _GENERIC_WORDS = re.compile(
@@ -219,7 +230,11 @@ def _comparable(title: str) -> str:
 @_memo
 def section_kind(title: str) -> str | None:
     """Classify a heading: a card kind, a reference kind (role, fit, resume, strategy), or None if unknown."""
+    global _headings_read  # noqa: PLW0603 - a count of the memo's misses
     text = _comparable(title)
+    _headings_read += 1
+    if _headings_read > _HEADINGS_BEFORE_ANY_SECTION and not _any_section().search(text):
+        return None
     for kind, pattern in _SECTION_PATTERNS:
         if pattern.search(text):
             return kind
