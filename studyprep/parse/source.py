@@ -20,6 +20,8 @@ _LINE_START_KEEP = re.compile(r"^(\s*)\\([#=+|>])", re.MULTILINE)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 # "** Fit questions **": bold with inner spaces, which CommonMark does not read as bold, written by exports.
 _SPACED_BOLD_LINE = re.compile(r"^(\s{0,3})(\*\*|__)[ \t]*(\S(?:.*?\S)?)[ \t]*\2[ \t]*$")
+# A line changes only where it holds one of these (bold, a wiki link, a highlight; see `clean_text`).
+_LINE_CHANGE_MARKS = ("**", "__", "[[", "==")
 
 
 def canonical_source(text: str) -> str:
@@ -29,6 +31,8 @@ def canonical_source(text: str) -> str:
     text = text.removeprefix("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
     exported = len(_EXPORT_ESCAPE.findall(text)) >= _EXPORT_ESCAPES_TO_TRUST
+    if not exported and not any(mark in text for mark in _LINE_CHANGE_MARKS):
+        return text  # no line the loop below would change
     lines = text.split("\n")
     fenced = False
     for index, line in enumerate(lines):
