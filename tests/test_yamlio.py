@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -122,3 +123,69 @@ def test_lines_are_counted_as_an_editor_counts_them_even_with_yaml_only_line_bre
     assert raised.value.line == 3
     document = f"title: 'a{separator}b'\nformat: 1\nsource: 3x\n"
     assert yamlio.line_of(document, ["source"]) == 3
+
+
+def _emitter_text(data: object) -> str:
+    """`data` as the YAML emitter alone writes it (libyaml, or PyYAML's own where libyaml escapes emoji)."""
+    text = yamlio._emitted(data, yamlio.no_progress, "", yamlio._FastDumper)
+    return yamlio._emitted(data, yamlio.no_progress, "", yaml.SafeDumper) if "\\U" in text else text
+
+
+# Text that puts the emitter's choices to the test: indicators, quotes, breaks, spaces at the ends, lookalikes
+# of numbers, dates and nulls, characters it escapes.
+_TRICKY = st.sampled_from(
+    ["a", "Z", "1", " ", "  ", ":", ": ", "#", " #", "-", "- ", "?", "? ", "'", '"', "\n", "\n\n", "\t", "\r", "|", ">",
+     "[", "]", "{", "}", "&", "*", "!", "%", "@", "`", ",", ".", "...", "---", "é", "–", "\u00a0", "\u2028", "\x85",
+     "\ufeff", "😀", "\x07", "null", "~", "true", "yes", "No", "on", "0x1F", "1e5", "1.5", ".inf", "2026-01-01",
+     "12:30", "<<", "="]
+)  # fmt: skip
+tricky_text = st.lists(_TRICKY | st.text(max_size=3), max_size=8).map("".join)
+card_shaped = st.fixed_dictionaries(
+    {
+        "id": tricky_text | st.from_regex(r"[0-9a-f]{12}", fullmatch=True),
+        "kind": st.sampled_from(["question", "concept"]),
+        "category": st.lists(tricky_text, max_size=3),
+        "prompt": tricky_text,
+        "back": tricky_text | st.text(max_size=60),
+        "source": st.integers(min_value=0, max_value=10**6),
+        "retired": st.none() | tricky_text,
+        "suspended": st.booleans(),
+    },
+    optional={"by_hand": st.just(True), "null": st.just(1), "nested": st.dictionaries(tricky_text, tricky_text)},
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(card_shaped, max_size=5), st.lists(card_shaped, max_size=2), tricky_text)
+def test_cards_written_directly_are_the_emitters_text(cards: list[dict], notes: list[dict], title: str) -> None:
+    data = {"format": 1, "title": title, "cards": cards, "reference": notes}
+    assert dump_yaml(data) == _emitter_text(data)
+
+
+def test_corpus_decks_written_directly_are_the_emitters_text() -> None:
+    from datetime import UTC, datetime
+
+    from studyprep.cards.merge import merge_deck
+    from studyprep.cards.models import deck_data
+    from studyprep.parse.document import parse_document
+
+    documents = sorted((Path(__file__).parent / "corpus").rglob("*.md"))
+    documents.append(Path(__file__).parent.parent / "examples" / "doit-senior-backend-golang.md")
+    for path in documents:
+        parsed = parse_document(path.read_text(encoding="utf-8"), path, fallback_title=path.stem)
+        deck, _ = merge_deck(None, parsed, "deck", path.name, datetime(2026, 1, 1, 9, tzinfo=UTC))
+        data = deck_data(deck)
+        assert dump_yaml(data) == _emitter_text(data), path.name
+
+
+@pytest.mark.parametrize(
+    "back",
+    ["a\nb", "a\n\nb", "a\n  b", "- one\n- two", "x:\n  - y", "a\n...\nb", "a\n---", "a \nb", "a\nb ", " a\nb",
+     "a\nb\n", "a\nb\n\n", "\na", "'q'\n\"r\"", "é\n–\n😀", "a\n\tb", "a\r\nb", "#x\n#y", "a\n\n\n"],
+)  # fmt: skip
+def test_multi_line_backs_written_directly_are_the_emitters_text(back: str) -> None:
+    card = {"id": "0a1b2c3d4e5f", "prompt": "Why?", "back": back, "tags": ["question"], "source": 3}
+    data = {"format": 1, "cards": [card, {**card, "back": "plain"}], "reference": []}
+    assert dump_yaml(data) == _emitter_text(data)
+    direct = back[0] not in " \n" and back[-1] not in " \n" and " \n" not in back and not set(back) & set("\t\r😀")
+    assert (yamlio._item_text(card) is not None) == direct  # the usual blocks are written directly

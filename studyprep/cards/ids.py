@@ -32,7 +32,7 @@ SLUG_PATTERN = r"^[^\W_](?:[\w-]{0,62}[^\W_])?$"
 
 def normalize_prompt(text: str) -> str:
     """Reduce a prompt to what identifies it: case, spacing, emphasis marks and edge punctuation ignored."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = (text if text.isascii() else unicodedata.normalize("NFKC", text)).casefold()  # ASCII: NFKC's own
     folded = _INLINE_MARKUP.sub("", folded)
     folded = _SPACES.sub(" ", folded)
     return folded.strip(_EDGE_PUNCTUATION)

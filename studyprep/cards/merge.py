@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = ["MergeReport", "derived_tags", "merge_deck"]
 
 import difflib
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,8 +39,14 @@ class MergeReport:
 
 def derived_tags(kind: str, category: list[str]) -> list[str]:
     """Tags the document implies: the kind and each category, as space-free slugs."""
+    return list(_derived_tags(kind, tuple(category)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _derived_tags(kind: str, category: tuple[str, ...]) -> tuple[str, ...]:
+    # Many cards share a kind and category: their tags are worked out once.
     tags = [kind, *(slugify(name) for name in category)]
-    return list(dict.fromkeys(tag for tag in tags if tag))
+    return tuple(dict.fromkeys(tag for tag in tags if tag))
 
 
 def merge_deck(
@@ -79,6 +86,8 @@ def merge_deck(
 
 
 def _match(old_cards: list[Card], parsed_cards: list[ParsedCard], report: MergeReport) -> dict[int, Card]:
+    if not old_cards:
+        return {}  # a new deck: nothing to match (and no prompt to normalize again for it)
     by_id = {card.id: card for card in old_cards}
     by_prompt = {(card.kind, normalize_prompt(card.prompt)): card for card in old_cards}
     matches: dict[int, Card] = {}
@@ -132,7 +141,8 @@ def _most_similar(target: str, group: list[Card]) -> Card | None:
 
 def _document_tags(parsed: ParsedCard) -> list[str]:
     """The tags a card takes from its document: kind and categories, then its markers and `#tags`."""
-    return list(dict.fromkeys([*derived_tags(parsed.kind, parsed.category), *parsed.tags]))
+    derived = _derived_tags(parsed.kind, tuple(parsed.category))
+    return list(dict.fromkeys([*derived, *parsed.tags]) if parsed.tags else derived)
 
 
 def _update(old: Card, parsed: ParsedCard, now: datetime, report: MergeReport) -> Card:

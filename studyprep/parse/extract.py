@@ -124,6 +124,10 @@ class Extractor:
         # `is_question_section` of each section, asked up to three times per heading (once per walk over its
         # siblings): kept by identity, so a long run of headings costs one reading each.
         self._asks: dict[tuple[int, bool], bool] = {}
+        # `is_category_item` of each list item, asked up to three times per item as a list is read: by identity,
+        # the item kept with its answer (a list cut in `split_lazy_questions` makes items that would otherwise go,
+        # and another could take their id).
+        self._groups: dict[int, tuple[Item, bool]] = {}
 
     def visit(self, section: Section, inherited: str | None, categories: list[str]) -> None:
         """Read a section and its sub-sections: `inherited` is the card kind of the section above, if any."""
@@ -163,6 +167,12 @@ class Extractor:
         if found is None:
             found = self._asks[key] = is_question_section(section, among_questions)
         return found
+
+    def _is_category_item(self, item: Item) -> bool:
+        known = self._groups.get(id(item))
+        if known is None:
+            known = self._groups[id(item)] = (item, is_category_item(item))
+        return known[1]
 
     def _is_part_of_last_question(self, section: Section, title: str) -> bool:
         deeper = self.last_question is not None and section.level > self.last_question_level
@@ -310,7 +320,7 @@ class Extractor:
 
     def _list(self, block: ListBlock, kind: str, path: list[str]) -> None:
         asking = kind in ("question", "ask")
-        grouping = asking and any(is_category_item(item) for item in block.items)
+        grouping = asking and any(self._is_category_item(item) for item in block.items)
         self.last_question = None
         for item in block.items:
             if asking and self.last_question is not None and is_part_item(item):
@@ -324,7 +334,7 @@ class Extractor:
                 continue  # an empty category beside categories that hold questions
             made = len(self.cards)
             self._item(item, kind, path)
-            own = len(self.cards) == made + 1 and self.cards[-1].kind == kind and not is_category_item(item)
+            own = len(self.cards) == made + 1 and self.cards[-1].kind == kind and not self._is_category_item(item)
             self.last_question = self.cards[-1] if own else None
             self.last_question_from_list = True
 
@@ -479,7 +489,7 @@ class Extractor:
         children = self._children_source(item)
         if lead and lead[1] and not is_question_marker(lead[0]):
             self._labelled(kind, path, lead[0], lead[1], item.start, back=children)
-        elif is_category_item(item):
+        elif self._is_category_item(item):
             self._blocks(item.children, kind, [*path, clean_heading(text)])
         else:
             prompt, answer = split_answer(item.text)

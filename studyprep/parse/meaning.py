@@ -33,6 +33,7 @@ from studyprep.parse.vocabulary import (
     STAGE_WORDS,
     STRATEGY_SECTION_WORDS,
     answer_part,
+    found_anywhere,
 )
 
 # The same heading or line is asked about many times over as the outline is read (is it a question? a label?):
@@ -44,38 +45,45 @@ _MAX_QUESTION_SENTENCES = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?？。])\s+(?=[A-ZÀ-Ý¿¡«\"“])")
 _INTERVIEWER_ASKS = re.compile(INTERVIEWER_ASKS_WORDS)
 
+
+def _searchable(pattern: str) -> re.Pattern[str]:
+    """A vocabulary pattern compiled for `search` alone: whether it is found, as fast as can be (see
+    `found_anywhere`); never for `match`, `sub` or the text matched."""
+    return re.compile(found_anywhere(pattern))
+
+
 # Order matters: a heading saying the interviewers ask is about interview questions even when it says "ask";
 # "questions to ask them" is an ask section before it is a question section; "about the role" is the job
 # overview before "about" means the company; "quick background on Acme" is the company before "background"
 # means the candidate's own.
-_SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("question", re.compile(INTERVIEWER_ASKS_WORDS)),
-    ("ask", re.compile(ASK_SECTION_WORDS)),
+_SECTION_WORDS: list[tuple[str, str]] = [
+    ("question", INTERVIEWER_ASKS_WORDS),
+    ("ask", ASK_SECTION_WORDS),
     (
         "question",
-        re.compile(
+        (
             r"question|\basked\b|\bq ?& ?a\b|\bfaq\b|interview prompts?|\bfrage|pregunta|domand|pergunta|vraag|вопрос|"
             r"質問|问题|問題|질문|" + STAGE_WORDS
         ),
     ),
-    ("other", re.compile(REFERENCE_SECTION_WORDS)),
-    ("fact", re.compile(FACT_HEADING_WORDS)),
-    ("fit", re.compile(r"\bfit\b|why (this|me|you|i)|(?<!plan de )match|alignment")),
+    ("other", REFERENCE_SECTION_WORDS),
+    ("fact", FACT_HEADING_WORDS),
+    ("fit", r"\bfit\b|why (this|me|you|i)|(?<!plan de )match|alignment"),
     (
         "resume",
-        re.compile(
+        (
             r"r[ée]sum[ée]|\bcv\b|experience|highlights|background|achievements|about me|[üu]ber mich|sobre m[íi]m?\b|"
             r"[àa] propos de moi|my story|mein werdegang|mi trayectoria|mon parcours|minha trajet[óo]ria"
         ),
     ),
     (
         "role",
-        re.compile(r"\b(job|role|position|posting|description|responsibilit\w*|requirements?|stelle|poste|puesto)\b"),
+        r"\b(job|role|position|posting|description|responsibilit\w*|requirements?|stelle|poste|puesto)\b",
     ),
-    ("fact", re.compile(FACT_SECTION_WORDS)),
+    ("fact", FACT_SECTION_WORDS),
     (
         "concept",
-        re.compile(
+        (
             r"concept|topic|brush|\breview\b|\bstudy\b|\bknow\b|\bto learn\b|learning (goals|plan|topics)|refresh|"
             r"fundamental|knowledge|cheat ?sheet|\bbasics\b|essentials|primer|refresher|\b101\b|grundlagen|"
             r"fondamentaux|notions de base|b[áa]sicos|fundamentos|"
@@ -86,8 +94,20 @@ _SECTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"conceptos|temas|concetti|argomenti|conceitos|概念|トピック|知识|主题|개념"
         ),
     ),
-    ("strategy", re.compile(STRATEGY_SECTION_WORDS)),
+    ("strategy", STRATEGY_SECTION_WORDS),
 ]
+_SECTION_PATTERNS = [(kind, _searchable(words)) for kind, words in _SECTION_WORDS]
+
+
+@functools.cache
+def _any_section() -> re.Pattern[str]:
+    """Whether any section's words are found, in one search: most headings (questions) name no section. Its
+    compiling costs as much as reading a few thousand headings, so only long documents use it."""
+    return _searchable("|".join(words for _, words in _SECTION_WORDS))
+
+
+_HEADINGS_BEFORE_ANY_SECTION = 2_000
+_headings_read = 0
 CARD_SECTION_KINDS = ("question", "concept", "fact", "ask")
 # Words that only say "this is the question section" and so do not name a category.
 _GENERIC_WORDS = re.compile(
@@ -189,24 +209,42 @@ def plain(text: str) -> str:
     return _MARKUP.sub(lambda match: next((group for group in match.groups() if group), ""), text).strip()
 
 
+class _WordCharacters(dict[int, int | str]):
+    """A `str.translate` table keeping letters, digits, spaces, `&` and `'`, and making any other character a
+    space; filled as characters are met (one Unicode lookup per character ever seen, not per occurrence)."""
+
+    def __missing__(self, code: int) -> int | str:
+        char = chr(code)
+        kept = unicodedata.category(char)[0] in "LNZ" or char in "&'"
+        self[code] = code if kept else " "
+        return self[code]
+
+
+_WORD_CHARACTERS = _WordCharacters()
+
+
 @_memo
 def _comparable(title: str) -> str:
     text = unicodedata.normalize("NFKC", plain(title)).casefold().replace("\u2019", "'").replace("`", "'")
-    text = "".join(ch if unicodedata.category(ch)[0] in "LNZ" or ch in "&'" else " " for ch in text)
+    text = text.translate(_WORD_CHARACTERS)
     return _OUTLINE_COUNT.sub("", _LEADING_NUMBERING.sub("", " ".join(text.split())))
 
 
 @_memo
 def section_kind(title: str) -> str | None:
     """Classify a heading: a card kind, a reference kind (role, fit, resume, strategy), or None if unknown."""
+    global _headings_read  # noqa: PLW0603 - a count of the memo's misses
     text = _comparable(title)
+    _headings_read += 1
+    if _headings_read > _HEADINGS_BEFORE_ANY_SECTION and not _any_section().search(text):
+        return None
     for kind, pattern in _SECTION_PATTERNS:
         if pattern.search(text):
             return kind
     return None
 
 
-_STAGE = re.compile(STAGE_WORDS)
+_STAGE = _searchable(STAGE_WORDS)
 
 
 @_memo

@@ -24,6 +24,7 @@ __all__ = [
     "STAGE_WORDS",
     "STRATEGY_SECTION_WORDS",
     "answer_part",
+    "found_anywhere",
 ]
 
 # Labels of the parts under one question ("What they're looking for", "Sample answer", a STAR step...).
@@ -108,6 +109,68 @@ ANSWER_PART_LABELS: tuple[str, ...] = (
     r"(?:sinais de alerta|armadilhas|erros(?: comuns| a evitar)?|o que evitar|evitar)",
     r"(?:situa[çc][ãa]o|tarefa|a[çc][ãa]o|resultado)$",
 )
+_SPECIAL = frozenset("\\[](){}.*+?|^$")
+_QUANTIFIERS = ("?", "*", "+", "{")
+
+
+def found_anywhere(pattern: str) -> str:
+    """`pattern` rewritten to be searched faster, for whether it matches anywhere (not for where or what).
+
+    The vocabulary's patterns are long alternations (`\\bto ask\\b|questions? for ...|...`), and a search
+    tries every alternative at every character of the text. Alternatives opening with the same word boundary,
+    string start or letter are grouped under it (`\\b(?:to ask\\b|...)`, `q(?:uestions? for ...|...)`), so one
+    failed test skips the whole group. The grouped pattern matches at the same places as the original, only
+    through another alternative, so whether it is found anywhere is unchanged (tests compare the two)."""
+    alternatives = _top_level_alternatives(pattern)
+    groups: dict[str, list[str]] = {}
+    for anchor in ("\\b", "^"):
+        groups[anchor] = [rest[len(anchor) :] for rest in alternatives if rest.startswith(anchor)]
+    others = [alternative for alternative in alternatives if not alternative.startswith(("\\b", "^"))]
+    grouped = [f"{anchor}(?:{'|'.join(_by_first_letter(rests))})" for anchor, rests in groups.items() if rests]
+    return "|".join([*grouped, *_by_first_letter(others)])
+
+
+def _by_first_letter(alternatives: list[str]) -> list[str]:
+    """Alternatives opening with the same literal character (not one a quantifier makes optional) share it."""
+    by_letter: dict[str, list[str]] = {}
+    others = []
+    for alternative in alternatives:
+        first, second = alternative[:1], alternative[1:2]
+        if first and first not in _SPECIAL and second not in _QUANTIFIERS:
+            by_letter.setdefault(first, []).append(alternative[1:])
+        else:
+            others.append(alternative)
+    shared = [
+        re.escape(first) + (f"(?:{'|'.join(rests)})" if rests != [""] else "") for first, rests in by_letter.items()
+    ]
+    return [*shared, *others]
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """The alternatives of `pattern` split at its `|`s outside groups and character classes."""
+    alternatives, depth, start, index, in_class = [], 0, 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            index += 1 + (pattern[index + 1 : index + 2] == "^")
+            index += pattern[index : index + 1] == "]"  # a `]` first in a class is one of its characters
+            continue
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and not depth:
+            alternatives.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    alternatives.append(pattern[start:])
+    return alternatives
+
+
 _ANSWER_PART = re.compile("|".join(f"(?:{label})" for label in ANSWER_PART_LABELS))
 
 

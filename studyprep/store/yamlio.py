@@ -50,14 +50,27 @@ _CACHE_LIMIT = 4096
 _short_events: dict[str, yaml.ScalarEvent] = {}
 
 
+_MAPPING_START = yaml.MappingStartEvent(None, None, True, flow_style=False)
+_MAPPING_END = yaml.MappingEndEvent()
+_BLOCK_SEQUENCE_START = yaml.SequenceStartEvent(None, None, True, flow_style=False)
+_FLOW_SEQUENCE_START = yaml.SequenceStartEvent(None, None, True, flow_style=True)  # `[]`, an empty list's only form
+_SEQUENCE_END = yaml.SequenceEndEvent()
+# The first characters some implicit type (bool, number, date, null...) can start with: a text opening with
+# another character is a string to any reader, with no resolver to ask (most prompts open with a letter).
+_RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
+
+
 def _scalar(value: Any) -> yaml.ScalarEvent:
-    if value is None:
+    if type(value) is str:  # most values: tested first, before the rarer kinds
+        text = value
+    elif value is None:
         return _NULL_EVENT
-    if isinstance(value, bool):
+    elif isinstance(value, bool):
         return _TRUE_EVENT if value else _FALSE_EVENT
-    if isinstance(value, int | float):
+    elif isinstance(value, int | float):
         return yaml.ScalarEvent(None, None, (True, False), repr(value))
-    text = str(value)
+    else:
+        text = str(value)
     if len(text) <= _CACHED_LENGTH:
         # Keys, kinds, timestamps and empty strings repeat on every card; their events can be shared.
         cached = _short_events.get(text)
@@ -71,31 +84,62 @@ def _scalar(value: Any) -> yaml.ScalarEvent:
 
 def _string_event(text: str) -> yaml.ScalarEvent:
     # Plain style only where a reader would not take the text for a number, bool, date or null.
-    plain_ok = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+    plain_ok = (text[:1] not in _RESOLVED_FIRST and None not in _RESOLVED_FIRST) or _RESOLVER.resolve(
+        yaml.ScalarNode, text, (True, False)
+    ) == _STR_TAG
     style = "|" if "\n" in text else None
     if _ODD_BREAKS.search(text):
         style = '"'  # only double quotes keep these line breaks exactly (escaped); other styles fold them
     return yaml.ScalarEvent(None, None, (plain_ok, True), text, style=style)
 
 
-def _node_events(value: Any, written: Callable[[], None] | None = None) -> Iterator[yaml.Event]:
-    """The events of `value`; `written` is called after each item of a list (given for the top level's lists)."""
+def _add_events(value: Any, events: list[yaml.Event]) -> None:
+    """Append the events of `value` to `events` (a list, not nested generators: a deck has millions of events,
+    and each level of `yield from` would pass every one of them on again)."""
     if isinstance(value, dict):
-        yield yaml.MappingStartEvent(None, None, True, flow_style=False)
+        events.append(_MAPPING_START)
+        for key, item in value.items():
+            events.append(_scalar(key))
+            if type(item) is str:
+                events.append(_scalar(item))
+            else:
+                _add_events(item, events)
+        events.append(_MAPPING_END)
+    elif isinstance(value, list):
+        events.append(_BLOCK_SEQUENCE_START if value else _FLOW_SEQUENCE_START)
+        for item in value:
+            _add_events(item, events)
+        events.append(_SEQUENCE_END)
+    else:
+        events.append(_scalar(value))
+
+
+def _node_events(value: Any, written: Callable[[], None]) -> Iterator[yaml.Event]:
+    """The events of `value`, made an item of the top level's lists at a time; `written` is called after each
+    such item (the top level is the value itself, or each value of a mapping)."""
+    if isinstance(value, list) and value:
+        yield _BLOCK_SEQUENCE_START
+        for element in value:
+            yield from _events_of(element)
+            written()
+        yield _SEQUENCE_END
+    elif isinstance(value, dict):
+        yield _MAPPING_START
         for key, item in value.items():
             yield _scalar(key)
-            yield from _node_events(item, written if isinstance(item, list) else None)
-        yield yaml.MappingEndEvent()
-    elif isinstance(value, list):
-        # An empty list can only be written in flow style: `[]`.
-        yield yaml.SequenceStartEvent(None, None, True, flow_style=not value)
-        for item in value:
-            yield from _node_events(item)
-            if written is not None:
-                written()
-        yield yaml.SequenceEndEvent()
+            if isinstance(item, list):
+                yield from _node_events(item, written)
+            else:
+                yield from _events_of(item)
+        yield _MAPPING_END
     else:
-        yield _scalar(value)
+        yield from _events_of(value)
+
+
+def _events_of(value: Any) -> list[yaml.Event]:
+    events: list[yaml.Event] = []
+    _add_events(value, events)
+    return events
 
 
 def _document_events(data: Any, progress: ProgressCallback, task: str) -> Iterator[yaml.Event]:
@@ -119,15 +163,151 @@ def dump_yaml(data: Any, progress: ProgressCallback = no_progress, task: str = "
     """Serialize plain data (dicts, lists, str, int, bool, None) as block-style unicode YAML, reporting `task` to
     `progress` as each item of a top-level list is written.
 
-    Events go straight to PyYAML's emitter (libyaml when present), which decides quoting; skipping the
-    Python representer makes large decks several times faster to write.
+    Items of the top level's lists (a deck's cards) whose every value libyaml would write as given, in single
+    quotes or as a `|-` block are written directly (`_item_text`); everything else goes, as events, straight to
+    PyYAML's emitter (libyaml when present), which decides quoting. Skipping the Python representer and most
+    events makes large decks several times faster to write; the text is the emitter's, byte for byte (tests
+    compare the two on every deck they import and on generated cards).
     """
-    text = yaml.emit(_document_events(data, progress, task), Dumper=_FastDumper, allow_unicode=True, width=100_000)
+    text = _direct_text(data, progress, task) if _FastDumper is not yaml.SafeDumper else None
+    if text is None:
+        text = _emitted(data, progress, task, _FastDumper)
     if "\\U" in text and _FastDumper is not yaml.SafeDumper:
         # libyaml escapes emoji and other astral characters as \UXXXXXXXX; keep the file readable instead.
-        text = yaml.emit(_document_events(data, progress, task), Dumper=yaml.SafeDumper, allow_unicode=True,
-                         width=100_000)  # fmt: skip
+        text = _emitted(data, progress, task, yaml.SafeDumper)
     return text
+
+
+def _emitted(data: Any, progress: ProgressCallback, task: str, dumper: type) -> str:
+    """`data` as the YAML emitter of `dumper` writes it, from events."""
+    return yaml.emit(_document_events(data, progress, task), Dumper=dumper, allow_unicode=True, width=100_000)
+
+
+# What libyaml writes unchanged in a scalar (with `allow_unicode`): printable characters and line feeds. Tabs,
+# other line breaks, controls, a BOM and astral characters (escaped) make it choose double quotes: the emitter's.
+_WRITTEN_AS_IS = re.compile("[\n -~\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+# Indicators that keep a text from being written plain in block context (libyaml's `analyze_scalar`).
+_INDICATORS = re.compile(r"^(?:[#,\[\]{}&*!|>'\"%@`]|[?:-](?: |$)|---|\.\.\.)|: |:$| #")
+_DIRECT_MAX_CHARS = 10_000  # far below the 100,000 columns where the emitter would fold a line
+_SIMPLE_KEY = re.compile(r"[a-z_]{1,40}")
+
+
+@functools.lru_cache(maxsize=256)
+def _simple_key(key: str) -> bool:
+    """True for a key libyaml writes plain as it is (`prompt`, `by_hand`; not `null` or `yes`)."""
+    return bool(_SIMPLE_KEY.fullmatch(key)) and _plain_ok(key)
+
+
+def _plain_ok(text: str) -> bool:
+    """True when a reader takes `text`, written plain, for a string (not a number, bool, date or null)."""
+    if text[:1] not in _RESOLVED_FIRST and None not in _RESOLVED_FIRST:
+        return True
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+
+
+def _scalar_text(text: str, indent: str) -> str | None:
+    """`text` as libyaml writes it after `key:` or `-` (leading space included; a block's lines indented by
+    `indent`), or None when its choice is not certain here (then the emitter writes it)."""
+    if len(text) > _DIRECT_MAX_CHARS or not _WRITTEN_AS_IS.fullmatch(text):
+        return None
+    if "\n" in text:
+        # A `|-` block: first and last characters neither space nor break, no space ending a line.
+        if not indent or text[0] in " \n" or text[-1] in " \n" or " \n" in text:
+            return None
+        return " |-\n" + "\n".join(f"{indent}{line}" if line else "" for line in text.split("\n"))
+    plain = text and text[0] != " " and text[-1] != " " and not _INDICATORS.search(text) and _plain_ok(text)
+    return f" {text}" if plain else " '" + text.replace("'", "''") + "'"
+
+
+_SCALAR_TEXTS = {None: " null", True: " true", False: " false"}
+_UNSURE = "\x00"  # in the caches below: a text left to the emitter (never in what it writes as given)
+# The texts of short strings, which repeat on every card (kinds, tags, timestamps, empty strings), by where
+# they are written: a mapping's value or a list's item.
+_value_texts: dict[str, str] = {}
+_list_item_texts: dict[str, str] = {}
+
+
+def _short_text(text: str, cache: dict[str, str], indent: str) -> str:
+    written = cache.get(text)
+    if written is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        written = cache[text] = _scalar_text(text, indent) or _UNSURE
+    return written
+
+
+def _value_text(value: Any) -> str | None:
+    """A mapping's value inside a top-level list's item, as libyaml writes it after `key:`; None if unsure."""
+    kind = type(value)
+    if kind is str:
+        written = _short_text(value, _value_texts, "    ") if len(value) <= _CACHED_LENGTH else None
+        return written if written is not None else _scalar_text(value, "    ")
+    if kind is int:
+        return f" {value!r}"
+    if kind is list:
+        items = [_short_text(item, _list_item_texts, "") if type(item) is str else _UNSURE for item in value]
+        return "".join(f"\n  -{item}" for item in items) if items else " []"
+    return _SCALAR_TEXTS[value] if value is None or kind is bool else None
+
+
+def _item_text(item: Any) -> str | None:
+    """An item of a top-level list (a deck's card: a mapping of scalars and lists of short text) as libyaml
+    writes it, or None when any of its values is not certain here."""
+    if type(item) is not dict or not item:
+        return None
+    lines = []
+    for key, value in item.items():
+        written = _value_text(value)
+        if written is None or type(key) is not str or not _simple_key(key):
+            return None
+        lines.append(f"  {key}:{written}\n")
+    text = "".join(lines)
+    return None if _UNSURE in text else "- " + text[2:]
+
+
+def _direct_text(data: Any, progress: ProgressCallback, task: str) -> str | None:
+    """A top-level mapping written directly where certain and by libyaml elsewhere; None to leave the whole
+    of it to the emitter."""
+    if not isinstance(data, dict) or not data or not all(type(key) is str and _simple_key(key) for key in data):
+        return None
+    total = sum(len(item) for item in data.values() if isinstance(item, list))
+    done = 0
+    pieces: list[str] = []
+    others: dict[str, Any] = {}  # values the emitter writes, in a run between top-level lists
+    for key, value in data.items():
+        if not isinstance(value, list) or not value:
+            others[key] = value
+            continue
+        if others:
+            pieces.append(_emitted(others, no_progress, task, _FastDumper))
+            others = {}
+        texts = [_item_text(item) for item in value]
+        left = [item for item, text in zip(value, texts, strict=True) if text is None]
+        emitted_items = _emitted_items(key, left) if left else []
+        if emitted_items is None:
+            return None
+        emitted = iter(emitted_items)
+        pieces.append(f"{key}:\n")
+        for text in texts:
+            pieces.append(text if text is not None else next(emitted))
+            done += 1
+            progress(task, done, total)
+    if others:
+        pieces.append(_emitted(others, no_progress, task, _FastDumper))
+    text = "".join(pieces)
+    # A block kept with its final line breaks (`|+`) ends its document with `...`: written once, at the end.
+    return None if "\n...\n" in text or text.startswith("...") else text
+
+
+def _emitted_items(key: str, items: list[Any]) -> list[str] | None:
+    """Items of the list under `key`, each as the emitter writes it there (one emitter run for all of them);
+    None if its text does not split into them."""
+    text = _emitted({key: items}, no_progress, "", _FastDumper)
+    body = text.removeprefix(f"{key}:\n")
+    starts = [match.start() for match in re.finditer(r"^-", body, re.MULTILINE)]
+    if len(starts) != len(items) or not body.startswith("-"):
+        return None
+    return [body[start:end] for start, end in zip(starts, [*starts[1:], len(body)], strict=True)]
 
 
 def parse_yaml(text: str, path: Path, progress: ProgressCallback = no_progress) -> Any:
