@@ -293,3 +293,25 @@ def test_a_card_studied_in_anki_then_in_the_terminal_counts_as_new_once(tmp_path
         for card_id in cards:
             firsts = [log.source for log in store.review_logs(slug, card_id) if log.was_new]
             assert firsts == [SOURCE_ANKI]
+
+
+def test_a_card_forgotten_before_a_pull_counts_only_the_answers_since(tmp_path: Path) -> None:
+    """`studyprep forget` sends a card back to new: a pull replays, as the log's own replay does, only the answers
+    from that moment; the earlier ones stay in the log."""
+    workspace, slug = workspace_with_example(tmp_path)
+    card_id = load_deck(workspace, slug).cards[0].id
+    forgot = datetime(2026, 1, 4, 9, 0, tzinfo=UTC)
+    with open_store(workspace) as store:
+        store.append_review(slug, card_id, 3, datetime(2026, 1, 3, tzinfo=UTC), 5000, source="studyprep")
+        store.forget(slug, card_id, forgot)
+    after = int(datetime(2026, 1, 5, 9, 0, tzinfo=UTC).timestamp() * 1000)
+    revlog = [(T0, 1, 4, 1000, 0), (T0 + 60_000, 1, 4, 1000, 1), (after, 1, 1, 2000, 0)]  # two before, one after
+    collection = handmade_collection(tmp_path / "c.anki2", [anki_model.note_guid(slug, card_id)], revlog)
+    assert pull_reviews(workspace, collection, FIXED_NOW + timedelta(days=5)).added == 3
+    scheduler = scheduler_for(load_plan(workspace, slug))
+    with open_store(workspace) as store:
+        logs = store.review_logs(slug, card_id)
+        state = store.get_state(slug, card_id)
+    assert len(logs) == 4 and state is not None
+    assert state.card == replay(scheduler, slug, card_id, [log for log in logs if log.reviewed_at >= forgot])
+    assert state.card.last_review == datetime(2026, 1, 5, 9, 0, tzinfo=UTC) and state.card.state.name == "Learning"

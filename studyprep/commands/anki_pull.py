@@ -368,7 +368,7 @@ def _plan_card(store: ReviewStore, replay: StepReplay, deck: str, card_id: str, 
     if not unexported:
         return _CardWrite(deck, card_id, (), False, False, None, last_log_id, known)
     first_is_new = not any(log.reviewed_at <= unexported[0].reviewed_at for log in logs)
-    state = _replayed(replay, deck, card_id, logs, unexported)
+    state = _replayed(replay, deck, card_id, logs, unexported, store.forgotten_at(deck, card_id))
     return _CardWrite(deck, card_id, unexported, first_is_new, bool(logs), state, last_log_id, known)
 
 
@@ -399,15 +399,23 @@ def _not_logged(pulled: list[AnkiReview], logged: set[str]) -> tuple[AnkiReview,
 
 
 def _replayed(
-    replay: StepReplay, deck: str, card_id: str, logs: list[Any], new: tuple[AnkiReview, ...]
+    replay: StepReplay,
+    deck: str,
+    card_id: str,
+    logs: list[Any],
+    new: tuple[AnkiReview, ...],
+    forgotten_at: datetime | None = None,
 ) -> fsrs.Card | None:
-    """The card's state after its logged and new answers in time order (ties: logged first, as their ids are)."""
-    if not logs:  # the common case: nothing to merge
+    """The card's state after its logged and new answers in time order (ties: logged first, as their ids are);
+    a card sent back to new (`studyprep forget`) counts only the answers from that moment, as a replay of its
+    log does (`scheduling.rebuild_card_state`): the log keeps the earlier ones."""
+    if not logs and forgotten_at is None:  # the common case: nothing to merge
         return replay.replay(deck, card_id, ((review.reviewed_at, review.ease) for review in new))
     timeline = [(log.reviewed_at, 0, log.id, log.rating) for log in logs]
     timeline += [(review.reviewed_at, 1, index, review.ease) for index, review in enumerate(new)]
     timeline.sort()
-    return replay.replay(deck, card_id, ((at, rating) for at, _, _, rating in timeline))
+    since = forgotten_at
+    return replay.replay(deck, card_id, ((at, rating) for at, _, _, rating in timeline if since is None or at >= since))
 
 
 def _write_plan(store: ReviewStore, plan: _Plan, result: PullResult) -> None:

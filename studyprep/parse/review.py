@@ -51,10 +51,6 @@ class CardWarning:
     prompt: str
     message: str
 
-    def to_json(self) -> dict[str, object]:
-        """`{"line", "kind", "prompt", "message"}` for `--json`."""
-        return {"line": self.line, "kind": self.kind, "prompt": self.prompt, "message": self.message}
-
 
 def card_warnings(document: ParsedDocument) -> list[CardWarning]:
     """The warnings about a parsed document's cards, by source line (a card's own in the order of
