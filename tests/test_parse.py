@@ -561,6 +561,11 @@ def test_notion_aside_callouts_are_quotes_on_the_back_or_in_the_notes() -> None:
     assert "> 💡 Use STAR." in notes and "> Keep it short." in notes and "aside" not in notes
 
 
+def test_a_callout_tag_in_any_case_is_read_as_a_quote() -> None:
+    document = parse_document("# Acme – SRE\n\n## Questions\n\n- Why Acme?\n  <AsIdE>💡 their SRE book</aSiDe>\n")
+    assert [(card.prompt, card.back) for card in document.cards] == [("Why Acme?", "> 💡 their SRE book")]
+
+
 def test_details_toggle_under_concepts_is_one_concept_not_its_body_split() -> None:
     text = "## Concepts to Review\n\n<details>\n<summary>Edge functions</summary>\n\nRun near users; V8.\n</details>\n"
     assert backs(text) == [("Edge functions", "Run near users; V8.")]

@@ -414,8 +414,9 @@ def _replayed(
     timeline = [(log.reviewed_at, 0, log.id, log.rating) for log in logs]
     timeline += [(review.reviewed_at, 1, index, review.ease) for index, review in enumerate(new)]
     timeline.sort()
-    since = forgotten_at
-    return replay.replay(deck, card_id, ((at, rating) for at, _, _, rating in timeline if since is None or at >= since))
+    return replay.replay(
+        deck, card_id, ((at, rating) for at, _, _, rating in timeline if forgotten_at is None or at >= forgotten_at)
+    )
 
 
 def _write_plan(store: ReviewStore, plan: _Plan, result: PullResult) -> None:

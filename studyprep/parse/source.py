@@ -23,8 +23,10 @@ _SPACED_BOLD_LINE = re.compile(r"^(\s{0,3})(\*\*|__)[ \t]*(\S(?:.*?\S)?)[ \t]*\2
 # Notion exports a callout as `<aside>` HTML around its text: read as the quote it shows as.
 _ASIDE_OPEN = re.compile(r"^(?P<indent>[ \t]*)<aside\b[^>]*>(?P<rest>.*)$", re.IGNORECASE)
 _ASIDE_CLOSE = re.compile(r"</aside\s*>", re.IGNORECASE)
-# A line changes only where it holds one of these (bold, a wiki link, a highlight, see `clean_text`; a callout).
-_LINE_CHANGE_MARKS = ("**", "__", "[[", "==", "<aside", "<ASIDE", "<Aside")
+# A line changes only where it holds one of these (bold, a wiki link, a highlight; see `clean_text`) or opens a
+# callout (`_ASIDE_OPEN`, any case).
+_LINE_CHANGE_MARKS = ("**", "__", "[[", "==")
+_ASIDE_ANYWHERE = re.compile(r"<aside\b", re.IGNORECASE)
 
 
 def canonical_source(text: str) -> str:
@@ -35,7 +37,7 @@ def canonical_source(text: str) -> str:
     text = text.removeprefix("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
     exported = len(_EXPORT_ESCAPE.findall(text)) >= _EXPORT_ESCAPES_TO_TRUST
-    if not exported and not any(mark in text for mark in _LINE_CHANGE_MARKS):
+    if not exported and not any(mark in text for mark in _LINE_CHANGE_MARKS) and not _ASIDE_ANYWHERE.search(text):
         return text  # no line the loop below would change
     lines = text.split("\n")
     fenced = False

@@ -374,7 +374,7 @@ class ReviewSession:
         Only the file of the card about to be shown is looked at (one `stat`, the same size and mtime as the
         last refresh found: nothing to do), and a change there refreshes every file: a card of another deck is
         looked at again before it is shown. Scanning every deck file on every answer was a fifth of its time."""
-        name = f"{deck}.yaml"
+        name = self.workspace.deck_path(deck).name
         if self._deck_stats is not None and deck_file_stat(self.workspace, deck) == self._deck_stats.get(name):
             errors = self._deck_errors  # unchanged, or still gone (its cards left the mirror at that refresh)
         else:

@@ -121,14 +121,14 @@ def deck_files(workspace: Workspace) -> list[Path]:
 
 def deck_file_stat(workspace: Workspace, slug: str) -> tuple[str, int, int] | None:
     """One deck file's entry of `deck_file_stats` (None when the file is not there): one `stat`."""
-    name = f"{slug}.yaml"
+    path = workspace.deck_path(slug)
     try:
-        found = (workspace.decks_dir / name).stat()
+        found = path.stat()
     except FileNotFoundError:
         return None
     except OSError:
-        return (name, -1, -1)
-    return (name, found.st_size, found.st_mtime_ns)
+        return (path.name, -1, -1)
+    return (path.name, found.st_size, found.st_mtime_ns)
 
 
 def deck_file_stats(workspace: Workspace) -> tuple[tuple[str, int, int], ...]:
