@@ -223,6 +223,39 @@ def test_other_sections_are_kept_as_reference_notes() -> None:
     assert notes[("Predicted Interview Questions", "other")] == "Intro after list."
 
 
+REVISION_TOPICS = "## Geotechnics\n\n- Settlement: immediate vs consolidation\n- Pile types\n\n" + QUESTIONS
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "Below is mostly what to revise; the questions I expect are at the end.",
+        "Ce que je dois revoir avant l'entretien technique.",
+        "Lo que tengo que repasar antes de la entrevista.",
+    ],
+)
+def test_revision_notes_read_unnamed_topic_headings_as_concepts(intro: str) -> None:
+    assert cards(f"# Prep: A – B\n\n{intro}\n\n{REVISION_TOPICS}", "concept") == [
+        (["Geotechnics"], "immediate vs consolidation"),
+        (["Geotechnics"], "Pile types"),
+    ]
+
+
+def test_unnamed_topic_headings_stay_notes_without_a_revision_introduction() -> None:
+    document = parse_document(f"# Prep: A – B\n\nTechnical interview on Monday.\n\n{REVISION_TOPICS}")
+    assert [card.kind for card in document.cards] == ["question", "question"]
+    assert any(note.section == "Geotechnics" for note in document.reference)
+
+
+def test_materials_in_revision_notes_are_a_topic_unless_they_are_links() -> None:
+    intro = "# Prep: A – B\n\nMostly what to revise.\n\n"
+    topics = "## Materials\n\n- **Steel:** S355 vs S275\n\n" + QUESTIONS
+    links = "## Materials\n\n- [Eurocode guide](https://example.org/ec2)\n\n" + QUESTIONS
+    assert cards(intro + topics, "concept") == [(["Materials", "Steel"], "S355 vs S275")]
+    assert cards(intro + links, "concept") == []
+    assert cards("# Prep: A – B\n\n" + topics, "concept") == []
+
+
 def test_nested_hints_become_the_back() -> None:
     text = (
         "## Technical Questions\n\n- Offline metrics up, online flat: why?\n  - Hint: position bias\n  - Hint: skew\n"

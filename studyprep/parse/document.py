@@ -30,6 +30,7 @@ from studyprep.parse.meaning import (
     CARD_SECTION_KINDS,
     clean_heading,
     is_generic_title,
+    says_revision,
     section_kind,
 )
 from studyprep.parse.outline import (
@@ -78,7 +79,8 @@ def parse_document(
     root = build_sections(blocks, skip=title_heading)
     title = title or metadata.get("title", "")
     company, role = _company_and_role(title, metadata, blocks, root)
-    extractor = Extractor(source.split("\n"), outline, company)
+    revising = says_revision(_introduction(root))
+    extractor = Extractor(source.split("\n"), outline, company, revising)
     if front_matter:
         extractor.reference.append(ParsedNote(section="Front matter", kind="other", text=front_matter, source=1))
     extractor.visit(root, inherited=None, categories=[])
@@ -97,6 +99,11 @@ def parse_document(
     )
 
 
+def _introduction(root: Section) -> str:
+    """The prose before the first section: what the writer says the document is."""
+    return " ".join(block.text for block in root.blocks[:3] if isinstance(block, Paragraph))
+
+
 def _company_and_role(title: str, metadata: dict[str, str], blocks: list[Block], root: Section) -> tuple[str, str]:
     """Front matter states them outright; labelled lines (`**Firma:** ...`) next; then the title, read in
     either order; then the introduction's prose ("for the Senior Accountant role at Müller & Söhne"); last,
@@ -107,7 +114,7 @@ def _company_and_role(title: str, metadata: dict[str, str], blocks: list[Block],
     found_company = stated.get("company") or labels.get("company") or company
     found_role = stated.get("role") or labels.get("role") or role
     if not found_company or not found_role:  # the prose is read only when needed: its patterns are costly
-        intro = " ".join(block.text for block in root.blocks[:3] if isinstance(block, Paragraph))
+        intro = _introduction(root)
         prose = identity_from_prose(intro)
         found_company, found_role = found_company or prose.company, found_role or prose.role
     sections = (company_from_section(section.title) for section in all_sections(root))

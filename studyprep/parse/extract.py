@@ -50,6 +50,7 @@ from studyprep.parse.meaning import (
     question_label,
     section_kind,
     strip_numbering,
+    topic_or_material_title,
 )
 from studyprep.parse.meaning import (
     plain as plain_text,
@@ -66,6 +67,7 @@ from studyprep.parse.roles import (
     mostly_questions,
     practice_list,
     split_lazy_questions,
+    topic_list,
 )
 from studyprep.parse.section import (
     Section,
@@ -106,9 +108,13 @@ def _comparable_words(text: str) -> list[str]:
 class Extractor:
     """Walks the section tree, emitting cards for card sections and reference notes for the rest."""
 
-    def __init__(self, lines: list[str], outline: list[OutlineLine] | None = None, company: str = "") -> None:
+    def __init__(
+        self, lines: list[str], outline: list[OutlineLine] | None = None, company: str = "", revising: bool = False
+    ) -> None:
         self.lines = lines
         self.outline = outline
+        # The introduction said the document is mostly things to revise: its unnamed topic headings hold concepts.
+        self.revising = revising
         # A heading naming the company ("Intercom notes", "Oatly background") is its summary: facts.
         self.company_word = _company_word(company)
         self.cards: list[ParsedCard] = []
@@ -244,6 +250,9 @@ class Extractor:
         # "Resources", "Checklist", "Logistics" are kept for reading wherever they sit, and so is "### Final tips"
         # under the questions when it holds advice rather than questions.
         advice = inherited is not None and own in REFERENCE_KINDS and not mostly_questions(section.blocks)
+        if inherited is None and self._revision_topic(section, title, own):
+            self.found.append(title)  # "## Geotechnics" over "- Settlement: immediate vs consolidation"
+            return "concept", [title]
         if own == "other" or advice:
             return None, []
         if inherited is not None:
@@ -255,6 +264,14 @@ class Extractor:
         if kind is not None:
             self.found.append(title or "(untitled list of questions)")
         return kind, own_path if kind else []
+
+    def _revision_topic(self, section: Section, title: str, own: str | None) -> bool:
+        """In revision notes, a heading naming no section ("Geotechnics"), or one naming study material elsewhere
+        ("Materials"), over lists of statements only: a topic to revise."""
+        if not self.revising or not title or is_generic_title(title):
+            return False
+        unnamed = own is None or (own == "other" and topic_or_material_title(title))
+        return unnamed and topic_list(section.blocks)
 
     def _own_kind(self, section: Section, title: str) -> str | None:
         own = section_kind(title) if title else None

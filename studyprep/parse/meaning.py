@@ -15,9 +15,11 @@ __all__ = [
     "looks_like_question",
     "plain",
     "question_label",
+    "says_revision",
     "section_kind",
     "strip_numbering",
     "strip_symbols",
+    "topic_or_material_title",
 ]
 
 import functools
@@ -30,8 +32,10 @@ from studyprep.parse.vocabulary import (
     FACT_SECTION_WORDS,
     INTERVIEWER_ASKS_WORDS,
     REFERENCE_SECTION_WORDS,
+    REVISION_INTRO_WORDS,
     STAGE_WORDS,
     STRATEGY_SECTION_WORDS,
+    TOPIC_OR_MATERIAL_TITLE,
     answer_part,
     found_anywhere,
 )
@@ -242,6 +246,22 @@ def section_kind(title: str) -> str | None:
         if pattern.search(text):
             return kind
     return None
+
+
+_REVISION_INTRO = _searchable(REVISION_INTRO_WORDS)
+_TOPIC_OR_MATERIAL = re.compile(TOPIC_OR_MATERIAL_TITLE)
+
+
+def says_revision(intro: str) -> bool:
+    """True when a document's introduction says it is mostly things to revise ("Below is mostly what to
+    revise; the questions I expect are at the end.")."""
+    return bool(_REVISION_INTRO.search(_comparable(intro)))
+
+
+@_memo
+def topic_or_material_title(title: str) -> bool:
+    """True for a heading that names study material elsewhere and a topic in revision notes ("Materials")."""
+    return bool(_TOPIC_OR_MATERIAL.match(_comparable(title)))
 
 
 _STAGE = _searchable(STAGE_WORDS)

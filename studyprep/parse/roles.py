@@ -56,6 +56,7 @@ __all__ = [
     "practice_list",
     "section_texts",
     "split_lazy_questions",
+    "topic_list",
 ]
 
 
@@ -94,6 +95,7 @@ def mostly_questions(blocks: list[Block]) -> bool:
 
 
 _PRACTICE_LINK = re.compile(r"^\W{0,12}\[[^\]]{1,200}\]\(https?://")
+_LINK = re.compile(r"https?://|www\.|\]\(|\[\[")
 
 
 # Coloured difficulty marks open the item ("🟢 [Two Sum](...)"); a legend line only mentions them.
@@ -178,6 +180,15 @@ def kind_by_content(section: Section, title: str, own: str | None) -> str | None
     if own is None and title and _lists_topics(section.blocks):
         return "concept"  # "Part 1 — Distributed systems" over lists of topics
     return None
+
+
+def topic_list(blocks: list[Block]) -> bool:
+    """True for content that is only lists of statements ("Settlement: immediate vs consolidation"): no
+    question, no link, no prose around them. In revision notes such a list under a topic heading is concepts."""
+    if not blocks or not all(isinstance(block, ListBlock) for block in blocks):
+        return False
+    items = [one_line(item.text) for block in blocks if isinstance(block, ListBlock) for item in block.items]
+    return bool(items) and not any(looks_like_question(item) or _LINK.search(item) for item in items)
 
 
 def _lists_topics(blocks: list[Block]) -> bool:

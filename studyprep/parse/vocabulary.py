@@ -314,6 +314,19 @@ REFERENCE_SECTION_WORDS = (
     r"\boutros\b|\bautres\b|zum schluss|abschlie(?:ß|ss)end|schlusswort|por [úu]ltimo|por fim|pour finir|"
     r"\bmaterial(?:es|s)?\b|materiais|studienmaterial|mat[ée]riel|supports? de cours"
 )
+# An introduction saying the document is mostly what to revise ("Below is mostly what to revise; the questions I
+# expect are at the end."): its headings that name no section are topics, and their lists concepts.
+REVISION_INTRO_WORDS = (
+    r"\b(?:what|things?|topics?|stuff|areas?) (?:i )?(?:need |have |want |ought |still )?(?:to )?"
+    r"(?:revise|brush up on|refresh|go over)\b|\brevision (?:notes|list|topics|sheet)\b|"
+    r"was ich (?:noch )?(?:wiederholen|auffrischen)|themen zum (?:wiederholen|auffrischen)|"
+    r"ce que (?:je dois|il faut|j'ai [àa]) (?:revoir|r[ée]viser)|l'essentiel (?:est )?[àa] r[ée]viser|"
+    r"lo que (?:tengo que|debo|hay que|quiero) repasar|temas (?:para|a|que) repasar|"
+    r"o que (?:preciso|tenho que|devo|quero) (?:revisar|rever|repassar)"
+)
+# Headings that name study material elsewhere but a topic in a document of things to revise ("## Materials" in a
+# civil engineer's revision notes: concrete, steel, timber).
+TOPIC_OR_MATERIAL_TITLE = r"^(?:materials?|materiales|materiais|mat[ée]riaux|werkstoffe)$"
 # Headings of the candidate's own plan for the interview (kept as reference; `brief` prints them as the strategy):
 # "Strategy", "My strategy", "Game plan", "Approach", "Talking points", in each language the importer reads.
 STRATEGY_SECTION_WORDS = (
