@@ -40,6 +40,9 @@ QUESTIONS = "## Predicted Interview Questions\n\n- What is a goroutine?\n- Why u
         ("# Interview Prep: Lead Bank – Software Engineer", "Lead Bank", "Software Engineer"),
         ("# Amazon SDE II — Notion prep", "Amazon", "SDE II"),  # where the notes were kept is no company
         ("# Backend Engineer — Stripe prep", "Stripe", "Backend Engineer"),
+        ("# Colloquio – Infermiere, Ospedale San Gerardo", "Ospedale San Gerardo", "Infermiere"),
+        ("# Colloquio per Analista dati – Banca Sella", "Banca Sella", "Analista dati"),
+        ("# Preparazione colloquio: Barista – Caffè Vergnano", "Caffè Vergnano", "Barista"),
     ],
 )
 def test_title_gives_company_and_role(title: str, company: str, role: str) -> None:

@@ -26,12 +26,12 @@ _DOCUMENT_WORDS = re.compile(
     r"interviewvorbereitung|gespr[äa]chsvorbereitung|fragenkatalog|pr[ée]paration|pr[ée]pa|entretien|"
     r"d'entretien|fiche|preparaci[óo]n|entrevista|proceso\s+de\s+selecci[óo]n|processo\s+seletivo|"
     r"bewerbungsprozess|processus\s+de\s+recrutement|despacho|banco\s+de\s+(?:preguntas|perguntas)|prepara[çc][ãa]o|"
-    r"preparo|gu[íi]a|notas|面接準備|面接対策|面试准备)(?=\s|$)",
+    r"preparo|gu[íi]a|notas|colloquio|colloqui|preparazione|appunti|面接準備|面接対策|面试准备)(?=\s|$)",
     re.IGNORECASE,
 )
 _JOINERS = re.compile(
-    r"^(?:for|f[üu]r|pour|para|de|del|du|d'|zum|zur|of|with|mit|avec|con|com)(?:\s+|$)|"
-    r"\s+(?:for|f[üu]r|pour|para|de|zum|zur|of)$",
+    r"^(?:for|f[üu]r|pour|para|de|del|du|d'|zum|zur|of|with|mit|avec|con|com|per|di|al|alla)(?:\s+|$)|"
+    r"\s+(?:for|f[üu]r|pour|para|de|zum|zur|of|per|di)$",
     re.IGNORECASE,
 )
 # Words that, alone, leave nothing of a title part ("Préparation à ton entretien" -> "à ton").
@@ -110,27 +110,32 @@ _ROLE_WORDS = re.compile(
     r"contr[ôo]leu\w*|partner|business partner|hr|rh|gestionnaire|juriste|avocat\w*|notaire|pharmacien\w*|"
     r"educat\w*|erzieher\w*|lehrkraft|koch|k[öo]chin|verk[äa]ufer\w*|buchhalter\w*|sommelier\w*|"
     r"technicien\w*|techniker\w*|elektroniker\w*|mechatroniker\w*|monteur\w*|en[óo]log[oa]|winemaker|"
-    r"officer|pilot|first officer|captain|pilote|piloto|m/w/d|w/m/d|h/f|f/h)\b|"
+    r"officer|pilot|first officer|captain|pilote|piloto|m/w/d|w/m/d|h/f|f/h|"
+    # Italian
+    r"infermier[ea]|insegnante|docente|impiegat[oa]|commess[oa]|cuoc[oa]|camerier[ea]|magazzinier[ea]|"
+    r"addett[oa]|ingegnere|contabile|avvocat[oa]|farmacista|educat(?:ore|rice)|autista|consulente|"
+    r"programmatore|progettista|segretari[oa]|dirett(?:ore|rice)|stagista|tirocinante|tecnico|operatore)\b|"
     r"エンジニア|開発者|工程师|开发|엔지니어|개발자",
     re.IGNORECASE,
 )
 _COMPANY_WORDS = re.compile(
     r"\b(?:inc|ltd|llc|plc|gmbh|ag|se|sa|s\.a|sas|sarl|bv|nv|corp|co|group|gruppe|groupe|grupo|bank|hospital|"
     r"university|universit[äéà]t?|acad[ée]mie|academy|clinic|klinik|klinikum|medical center|health|foundation|"
-    r"stiftung|trust|council|ministry|school|[ée]cole|lyc[ée]e|coll[èe]ge|colegio|escola|hotel|labs?)\b\.?",
+    r"stiftung|trust|council|ministry|school|[ée]cole|lyc[ée]e|coll[èe]ge|colegio|escola|hotel|labs?|"
+    r"ospedale|azienda|banca|societ[àa]|scuola|istituto|comune|gruppo|s\.?p\.?a|s\.?r\.?l)\b\.?",
     re.IGNORECASE,
 )
 _COMPANY_LABELS = re.compile(
     r"^(?:company|employer|firm|organi[sz]ation|organisation|client|firma|unternehmen|arbeitgeber|"
     r"entreprise|soci[ée]t[ée]|employeur|[ée]tablissement|empresa|compa[ñn][íi]a|organizaci[óo]n|"
     r"organiza[çc][ãa]o|empregador|institui[çc][ãa]o|institution|despacho|bufete|cabinet|kanzlei|escrit[óo]rio|"
-    r"bodega|banque|bank|banco|h[ôo]pital|klinik|clinique|cl[íi]nica)$",
+    r"bodega|banque|bank|banco|h[ôo]pital|klinik|clinique|cl[íi]nica|azienda|societ[àa]|ospedale)$",
     re.IGNORECASE,
 )
 _ROLE_LABELS = re.compile(
     r"^(?:role|position|title|job|job title|post|poste|intitul[ée] du poste|fonction|m[ée]tier|stelle|"
     r"position|rolle|jobtitel|berufsbezeichnung|puesto|cargo|funci[óo]n|posici[óo]n|vaga|fun[çc][ãa]o|"
-    r"applying for|target role)$",
+    r"applying for|target role|ruolo|posizione|mansione)$",
     re.IGNORECASE,
 )
 _LABEL_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?P<label>[^:：\n]{1,40}?)\s*[:：]\s*(?P<value>\S.*)$")

@@ -95,7 +95,7 @@ _SECTION_WORDS: list[tuple[str, str]] = [
             r"revisar|repassar|assuntos|estudar|ma[îi]triser|repaso|revis[ãa]o|r[ée]vision|wiederholung|r[ée]viser|"
             r"glossary|key terms|skills? to|technical areas|konzept|themen|begriffe|wissen|notions|sujets|r[ée]viser|"
             r"\brevis(?:e|ing|ion)\b|to revise|revoir|\brever\b|repasar|repassar|wiederholen|auffrischen|"
-            r"conceptos|temas|concetti|argomenti|conceitos|概念|トピック|知识|主题|개념"
+            r"conceptos|temas|concetti|argomenti|conceitos|ripass\w*|da studiare|概念|トピック|知识|主题|개념"
         ),
     ),
     ("strategy", STRATEGY_SECTION_WORDS),
@@ -158,6 +158,9 @@ _QUESTION_OPENERS = re.compile(
     r"me conta|conta-me|fala-me|me fala|me diga|me conte|conte|conte-me|conta-nos|fale sobre|descreva|dê|"
     r"erz[äa]hlen sie|erz[äa]hle|erz[äa]hl|schildern sie|schildere|nennen sie|nenne|stellen sie|geben sie|"
     r"was w[üu]rden|dise[ñn]a|dise[ñn]e|projete|concevez|implemente|implementa|whats|hows|whys|wheres|whos|"
+    # Italian: "Mi racconti un errore", "Ci parli di sé", "Quanti pazienti ...", "Cosa farebbe ...".
+    r"(?:mi|ci) (?:racconti|parli|descriva|spieghi|dica|faccia)|raccont(?:ami|aci|i)|parl(?:ami|aci)|"
+    r"descriv[ai]|spieg(?:ami|hi)|cosa|che cosa|chi|dove|quando|quant[oiae]|immagini|"
     r"write|build|create|calculate|compute|solve|find|given|sketch|debug|optimi[sz]e|reverse|deduplicate|"
     r"convert|parse|merge|walk through)\b",
     re.IGNORECASE,
@@ -167,7 +170,8 @@ _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
 _ASKING_OPENERS = re.compile(
     r"^(?:describe|explain|tell (?:me|us)|walk (?:me|us)|talk (?:me|us)|give (?:me|us)|compare|design|discuss|imagine|"
     r"estimate|calculate|write|build|sketch|erz[äa]hl\w*|beschreib\w*|erkl[äa]r\w*|d[ée]cri\w*|expliqu\w*|racont\w*|"
-    r"describ\w*|expl[ií]\w*|cu[ée]nt\w*|conte|descreva|fale)\b",
+    r"describ\w*|expl[ií]\w*|cu[ée]nt\w*|conte|descreva|fale|(?:mi|ci) (?:racconti|parli|descriva|spieghi)|"
+    r"raccont\w*|descriv[ai]|spieg(?:ami|hi))\b",
     re.IGNORECASE,
 )
 # "Q:", "Q3.", "Question 2:" before a question; "A:", "Answer:" before its answer.

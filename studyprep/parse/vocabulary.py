@@ -268,7 +268,8 @@ ASK_SECTION_WORDS = (
     r"(?:puedes|podr[íi]as|puede|podr[íi]a|pode|podes) (?:hacer|fazer|preguntar|perguntar)|"
     r"que vous pouvez poser|que tu peux poser|"
     r"para (?:hacer|preguntar)|preguntas? (?:para|al|a la) (?!(?:practicar|repasar|la entrevista|preparar)\b)\w+|"
-    r"domande da fare|perguntas? (?:para|ao|[àa]) (?!(?:praticar|revisar|a entrevista)\b)\w+|fragen an\b|"
+    r"domande da (?:fare|porre)|domande (?:per (?:(?:il|la|lo|i|gli|le) |l')?|al |alla |ai |agli |alle |all'|a )(?:loro|selezionator\w+|"
+    r"intervistator\w+|recruiter|responsabile|commissione)|da chiedere|perguntas? (?:para|ao|[àa]) (?!(?:praticar|revisar|a entrevista)\b)\w+|fragen an\b|"
     r"vragen aan|聞く|質問する|逆質問|面接官への|问面试官|向面试官|反问|역질문|할 질문|면접관에게"
 )
 # Headings that say the interviewers ask: their items are interview questions even when "ask" appears.
@@ -298,6 +299,7 @@ FACT_HEADING_WORDS = (
 )
 FACT_SECTION_WORDS = (
     r"^about\b|^sobre\b|^sur (?:le|la|l'|les)\b|^[àa] propos\b|^[üu]ber\b|^acerca de\b|"
+    r"^sull'|^sull[ao]\b|^sul\b|^informazioni su\b|^chi siamo\b|"
     r"\b(?:company|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
     r"azienda|firma|firm)\b|会社|企業|公司|企业|회사|기업"
 )
@@ -312,7 +314,8 @@ REFERENCE_SECTION_WORDS = (
     r"[àa] lire|zu lesen|lesestoff|para leer|para ler|reminders?|don'?t forget|ne pas oublier|nicht vergessen|"
     r"no olvidar|n[ãa]o esquecer|recordatorios|lembretes|sonstiges|\bmisc\b|miscellaneous|\bdivers\b|varios|"
     r"\boutros\b|\bautres\b|zum schluss|abschlie(?:ß|ss)end|schlusswort|por [úu]ltimo|por fim|pour finir|"
-    r"\bmaterial(?:es|s)?\b|materiais|studienmaterial|mat[ée]riel|supports? de cours"
+    r"\bmaterial(?:es|s)?\b|materiais|studienmaterial|mat[ée]riel|supports? de cours|"
+    r"\brisorse\b|\bletture\b|promemoria|da portare|logistica|\bvarie\b"
 )
 # An introduction saying the document is mostly what to revise ("Below is mostly what to revise; the questions I
 # expect are at the end."): its headings that name no section are topics, and their lists concepts.
