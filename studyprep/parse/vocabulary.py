@@ -268,8 +268,10 @@ ASK_SECTION_WORDS = (
     r"(?:puedes|podr[íi]as|puede|podr[íi]a|pode|podes) (?:hacer|fazer|preguntar|perguntar)|"
     r"que vous pouvez poser|que tu peux poser|"
     r"para (?:hacer|preguntar)|preguntas? (?:para|al|a la) (?!(?:practicar|repasar|la entrevista|preparar)\b)\w+|"
-    r"domande da (?:fare|porre)|domande (?:per (?:(?:il|la|lo|i|gli|le) |l')?|al |alla |ai |agli |alle |all'|a )(?:loro|selezionator\w+|"
-    r"intervistator\w+|recruiter|responsabile|commissione)|da chiedere|perguntas? (?:para|ao|[àa]) (?!(?:praticar|revisar|a entrevista)\b)\w+|fragen an\b|"
+    r"domande da (?:fare|porre)|"
+    r"domande (?:per (?:(?:il|la|lo|i|gli|le) |l')?|al |alla |ai |agli |alle |all'|a )"
+    r"(?:loro|selezionator\w+|intervistator\w+|recruiter|responsabile|commissione)|da chiedere|"
+    r"perguntas? (?:para|ao|[àa]) (?!(?:praticar|revisar|a entrevista)\b)\w+|fragen an\b|"
     r"vragen aan|聞く|質問する|逆質問|面接官への|问面试官|向面试官|反问|역질문|할 질문|면접관에게"
 )
 # Headings that say the interviewers ask: their items are interview questions even when "ask" appears.
