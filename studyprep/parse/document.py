@@ -36,6 +36,7 @@ from studyprep.parse.meaning import (
 from studyprep.parse.outline import (
     build_sections,
 )
+from studyprep.parse.plaintext import plain_notes_as_markdown
 from studyprep.parse.section import (
     Section,
     all_sections,
@@ -68,7 +69,7 @@ def parse_document(
     """
     if len(text) > MAX_DOCUMENT_BYTES:
         raise StudyprepError(too_large_message("prep document", len(text), MAX_DOCUMENT_BYTES), path)
-    source = canonical_source(text)
+    source = plain_notes_as_markdown(canonical_source(text))
     source, front_matter, metadata = _split_front_matter(source)
     try:
         blocks = parse_blocks(source)

@@ -90,7 +90,7 @@ _ROLE_FIRST = re.compile(r"\s+(?:@|at|bei|chez)\s+|\s*@\s*", re.IGNORECASE)
 _ROLE_FIRST_BEFORE_NAME = re.compile(r"\s+(?:en|na|no|em)\s+(?=[A-ZÀ-Ý])")
 _SEPARATORS = re.compile(r"\s+[–—\-|·/•]\s+|\s*[|·•]\s*|[:：]\s+|\s+-{2}\s+")
 _ROLE_WORDS = re.compile(
-    r"\b(?:engineer(?:ing)?|developer|programmer|scientist|architect|analyst|designer|manager|lead|director|"
+    r"\b(?:engineer(?:ing)?|developer|programmer|scientist|architect|analyst|designer|manager|lead|leader|director|"
     r"intern|consultant|administrator|specialist|researcher|sre|devops|swe|sde|cto|cfo|ceo|vp|head of|"
     r"staff|senior|junior|principal|backend|frontend|full[\s-]?stack|new grad|graduate|trainee|apprentice|"
     r"pharmacist|nurse|teacher|tutor|professor|lecturer|accountant|auditor|controller|bookkeeper|lawyer|"
