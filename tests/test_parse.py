@@ -43,6 +43,7 @@ QUESTIONS = "## Predicted Interview Questions\n\n- What is a goroutine?\n- Why u
         ("# Colloquio – Infermiere, Ospedale San Gerardo", "Ospedale San Gerardo", "Infermiere"),
         ("# Colloquio per Analista dati – Banca Sella", "Banca Sella", "Analista dati"),
         ("# Preparazione colloquio: Barista – Caffè Vergnano", "Caffè Vergnano", "Barista"),
+        ("# 面接準備：株式会社サクラ技研 – バックエンドエンジニア", "株式会社サクラ技研", "バックエンドエンジニア"),
     ],
 )
 def test_title_gives_company_and_role(title: str, company: str, role: str) -> None:
@@ -257,6 +258,19 @@ def test_materials_in_revision_notes_are_a_topic_unless_they_are_links() -> None
     assert cards(intro + topics, "concept") == [(["Materials", "Steel"], "S355 vs S275")]
     assert cards(intro + links, "concept") == []
     assert cards("# Prep: A – B\n\n" + topics, "concept") == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["志望動機を教えてください。", "何か質問はありますか。", "请介绍一下你自己。", "지원 동기를 말씀해 주세요."],
+)
+def test_japanese_chinese_and_korean_requests_are_questions_without_a_question_mark(question: str) -> None:
+    assert prompts(f"## Interview Questions\n\n1. {question}\n   - a note\n", "question") == [question]
+
+
+def test_a_table_of_things_to_practise_gives_concepts() -> None:
+    text = "## SQL to practise\n\n| Topic | Example |\n|---|---|\n| CTEs | monthly actives |\n\n" + QUESTIONS
+    assert cards(text, "concept") == [(["SQL to practise"], "CTEs")]
 
 
 def test_nested_hints_become_the_back() -> None:

@@ -88,7 +88,7 @@ _ROLE_FIRST = re.compile(r"\s+(?:@|at|bei|chez)\s+|\s*@\s*", re.IGNORECASE)
 # "Jefe de Cocina en Grupo Sal de Mar": "en"/"na"/"no"/"em" before a name, when the title has no other part
 # ("Infirmière en réanimation – Hospices Civils" keeps "en réanimation" in the role).
 _ROLE_FIRST_BEFORE_NAME = re.compile(r"\s+(?:en|na|no|em)\s+(?=[A-ZÀ-Ý])")
-_SEPARATORS = re.compile(r"\s+[–—\-|·/•]\s+|\s*[|·•]\s*|[:：]\s+|\s+-{2}\s+")
+_SEPARATORS = re.compile(r"\s+[–—\-|·/•]\s+|\s*[|·•]\s*|:\s+|：\s*|\s+-{2}\s+")
 _ROLE_WORDS = re.compile(
     r"\b(?:engineer(?:ing)?|developer|programmer|scientist|architect|analyst|designer|manager|lead|leader|director|"
     r"intern|consultant|administrator|specialist|researcher|sre|devops|swe|sde|cto|cfo|ceo|vp|head of|"

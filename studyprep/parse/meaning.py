@@ -95,7 +95,9 @@ _SECTION_WORDS: list[tuple[str, str]] = [
             r"revisar|repassar|assuntos|estudar|ma[îi]triser|repaso|revis[ãa]o|r[ée]vision|wiederholung|r[ée]viser|"
             r"glossary|key terms|skills? to|technical areas|konzept|themen|begriffe|wissen|notions|sujets|r[ée]viser|"
             r"\brevis(?:e|ing|ion)\b|to revise|revoir|\brever\b|repasar|repassar|wiederholen|auffrischen|"
-            r"conceptos|temas|concetti|argomenti|conceitos|ripass\w*|da studiare|概念|トピック|知识|主题|개념"
+            r"conceptos|temas|concetti|argomenti|conceitos|ripass\w*|da studiare|"
+            r"\bto practi[cs]e\b|\bzu [üu]ben\b|[àa] pratiquer|para practicar|para praticar|"
+            r"概念|トピック|知识|主题|개념"
         ),
     ),
     ("strategy", STRATEGY_SECTION_WORDS),
@@ -166,6 +168,12 @@ _QUESTION_OPENERS = re.compile(
     re.IGNORECASE,
 )
 _QUESTION_MARKS = ("?", "？", "؟", "¿")
+# Japanese, Chinese and Korean ask without a question mark: "志望動機を教えてください。" (please tell us),
+# "…ですか。", "请介绍一下你自己。" (please introduce yourself), "…말씀해 주세요.", "…습니까."
+_CJK_ASKING = re.compile(
+    r"(?:ください|下さい|ですか|ますか|でしょうか|ませんか|吗|嗎|呢|주세요|습니까|나요|까요|십시오)\s*[。．.!！]?\s*$|"
+    r"^(?:请|請)[\u4e00-\u9fff]"
+)
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
 _ASKING_OPENERS = re.compile(
     r"^(?:describe|explain|tell (?:me|us)|walk (?:me|us)|talk (?:me|us)|give (?:me|us)|compare|design|discuss|imagine|"
@@ -322,7 +330,8 @@ def _reads_as_question(words: str) -> bool:
         words = _QUOTED.sub("", words)  # "l'objection « c'est bloqué ? »." quotes a question, it asks none
     if any(mark in words for mark in _QUESTION_MARKS) or QUESTION_MARKER.match(words):
         return True
-    return bool(_QUESTION_OPENERS.match(_LEADING_NUMBERING.sub("", words)))
+    unnumbered = _LEADING_NUMBERING.sub("", words)
+    return bool(_QUESTION_OPENERS.match(unnumbered) or _CJK_ASKING.search(unnumbered))
 
 
 def question_label(text: str) -> tuple[str, str] | None:
