@@ -44,6 +44,9 @@ QUESTIONS = "## Predicted Interview Questions\n\n- What is a goroutine?\n- Why u
         ("# Colloquio per Analista dati – Banca Sella", "Banca Sella", "Analista dati"),
         ("# Preparazione colloquio: Barista – Caffè Vergnano", "Caffè Vergnano", "Barista"),
         ("# 面接準備：株式会社サクラ技研 – バックエンドエンジニア", "株式会社サクラ技研", "バックエンドエンジニア"),
+        ("# Customer Success Manager – Brightwave (interview notes)", "Brightwave", "Customer Success Manager"),
+        ("# Sollicitatiegesprek – Verpleegkundige, Spaarne Gasthuis", "Spaarne Gasthuis", "Verpleegkundige"),
+        ("# Site Engineer – Acme (London)", "Acme (London)", "Site Engineer"),
     ],
 )
 def test_title_gives_company_and_role(title: str, company: str, role: str) -> None:

@@ -26,9 +26,11 @@ _DOCUMENT_WORDS = re.compile(
     r"interviewvorbereitung|gespr[äa]chsvorbereitung|fragenkatalog|pr[ée]paration|pr[ée]pa|entretien|"
     r"d'entretien|fiche|preparaci[óo]n|entrevista|proceso\s+de\s+selecci[óo]n|processo\s+seletivo|"
     r"bewerbungsprozess|processus\s+de\s+recrutement|despacho|banco\s+de\s+(?:preguntas|perguntas)|prepara[çc][ãa]o|"
-    r"preparo|gu[íi]a|notas|colloquio|colloqui|preparazione|appunti|面接準備|面接対策|面试准备)(?=\s|$)",
+    r"preparo|gu[íi]a|notas|colloquio|colloqui|preparazione|appunti|sollicitatiegesprek|sollicitatie|"
+    r"voorbereiding|面接準備|面接対策|面试准备)(?=\s|$)",
     re.IGNORECASE,
 )
+_TRAILING_PARENTHESIS = re.compile(r"\s*\(([^()]*)\)\s*$")
 _JOINERS = re.compile(
     r"^(?:for|f[üu]r|pour|para|de|del|du|d'|zum|zur|of|with|mit|avec|con|com|per|di|al|alla)(?:\s+|$)|"
     r"\s+(?:for|f[üu]r|pour|para|de|zum|zur|of|per|di)$",
@@ -114,7 +116,10 @@ _ROLE_WORDS = re.compile(
     # Italian
     r"infermier[ea]|insegnante|docente|impiegat[oa]|commess[oa]|cuoc[oa]|camerier[ea]|magazzinier[ea]|"
     r"addett[oa]|ingegnere|contabile|avvocat[oa]|farmacista|educat(?:ore|rice)|autista|consulente|"
-    r"programmatore|progettista|segretari[oa]|dirett(?:ore|rice)|stagista|tirocinante|tecnico|operatore)\b|"
+    r"programmatore|progettista|segretari[oa]|dirett(?:ore|rice)|stagista|tirocinante|tecnico|operatore|"
+    # Dutch
+    r"verpleegkundige|ontwikkelaar|medewerker|adviseur|docent|leraar|verkoper|monteur|chauffeur|"
+    r"teamleider|beheerder|begeleider)\b|"
     r"エンジニア|開発者|工程师|开发|엔지니어|개발자",
     re.IGNORECASE,
 )
@@ -122,7 +127,8 @@ _COMPANY_WORDS = re.compile(
     r"\b(?:inc|ltd|llc|plc|gmbh|ag|se|sa|s\.a|sas|sarl|bv|nv|corp|co|group|gruppe|groupe|grupo|bank|hospital|"
     r"university|universit[äéà]t?|acad[ée]mie|academy|clinic|klinik|klinikum|medical center|health|foundation|"
     r"stiftung|trust|council|ministry|school|[ée]cole|lyc[ée]e|coll[èe]ge|colegio|escola|hotel|labs?|"
-    r"ospedale|azienda|banca|societ[àa]|scuola|istituto|comune|gruppo|s\.?p\.?a|s\.?r\.?l)\b\.?",
+    r"ospedale|azienda|banca|societ[àa]|scuola|istituto|comune|gruppo|s\.?p\.?a|s\.?r\.?l|"
+    r"gasthuis|ziekenhuis|gemeente|zorggroep)\b\.?",
     re.IGNORECASE,
 )
 _COMPANY_LABELS = re.compile(
@@ -243,6 +249,9 @@ def _core(part: str) -> str:
     """A title part without the words that name the document, its joiners and end symbols."""
     previous = None
     part = strip_symbols(part)
+    aside = _TRAILING_PARENTHESIS.search(part)
+    if aside and not _DOCUMENT_WORDS.sub(" ", aside[1]).strip():
+        part = part[: aside.start()]  # "Brightwave (interview notes)": the parentheses only name the document
     while previous != part:
         previous = part
         part = strip_symbols(_JOINERS.sub("", _DOCUMENT_WORDS.sub(" ", part).strip()))

@@ -96,6 +96,7 @@ _SECTION_WORDS: list[tuple[str, str]] = [
             r"glossary|key terms|skills? to|technical areas|konzept|themen|begriffe|wissen|notions|sujets|r[ée]viser|"
             r"\brevis(?:e|ing|ion)\b|to revise|revoir|\brever\b|repasar|repassar|wiederholen|auffrischen|"
             r"conceptos|temas|concetti|argomenti|conceitos|ripass\w*|da studiare|"
+            r"opfrissen|begrippen|onderwerpen|\bherhalen\b|\bkennis\b|"
             r"\bto practi[cs]e\b|\bzu [üu]ben\b|[àa] pratiquer|para practicar|para praticar|"
             r"概念|トピック|知识|主题|개념"
         ),
@@ -132,7 +133,10 @@ _GENERIC_WORDS = re.compile(
     r"devem|cair|suelen|soler|suele|hacen|refresh|refreshing|revising|worth|fragen|werden|auf|bohren|points|repaso|"
     r"fachthemen|wichtige|wichtigsten|qu'on|frecuentes|h[äa]ufige|frequentes|fr[ée]quentes|"
     r"attendues|attendus|erwartete|erwarte|esperadas|im|gespr[äa]ch|vorstellungsgespr[äa]ch|kommen|ma[îi]triser|"
-    r"terms|have|ready|assuntos|para)\b"
+    r"terms|have|ready|assuntos|para|"
+    # Dutch
+    r"mogelijke|verwachte|veelgestelde|vragen|sollicitatievragen|sollicitatiegesprek|gesprek|kennis|opfrissen|"
+    r"begrippen|onderwerpen|herhalen|het|een)\b"
 )
 # The same for Japanese, Chinese and Korean, written without spaces between words: fragments, longest first,
 # then the particles that join them ("想定される質問", "面接で聞かれそうな質問", "复习概念", "예상 질문").
@@ -164,7 +168,9 @@ _QUESTION_OPENERS = re.compile(
     r"(?:mi|ci) (?:racconti|parli|descriva|spieghi|dica|faccia)|raccont(?:ami|aci|i)|parl(?:ami|aci)|"
     r"descriv[ai]|spieg(?:ami|hi)|cosa|che cosa|chi|dove|quando|quant[oiae]|immagini|"
     r"write|build|create|calculate|compute|solve|find|given|sketch|debug|optimi[sz]e|reverse|deduplicate|"
-    r"convert|parse|merge|walk through)\b",
+    r"convert|parse|merge|walk through|"
+    # Dutch
+    r"vertel|beschrijf|geef|leg uit|welke|wanneer|wie|waar|kun je|kunt u|heb je|ben je|hoe zou)\b",
     re.IGNORECASE,
 )
 _QUESTION_MARKS = ("?", "？", "؟", "¿")

@@ -272,7 +272,8 @@ ASK_SECTION_WORDS = (
     r"domande (?:per (?:(?:il|la|lo|i|gli|le) |l')?|al |alla |ai |agli |alle |all'|a )"
     r"(?:loro|selezionator\w+|intervistator\w+|recruiter|responsabile|commissione)|da chiedere|"
     r"perguntas? (?:para|ao|[àa]) (?!(?:praticar|revisar|a entrevista)\b)\w+|fragen an\b|"
-    r"vragen aan|聞く|質問する|逆質問|面接官への|问面试官|向面试官|反问|역질문|할 질문|면접관에게"
+    r"vragen aan|vragen die ik (?:wil|kan|ga) stellen|vragen om te stellen|zelf (?:vragen|stellen)|^ask$|^asks$|"
+    r"聞く|質問する|逆質問|面接官への|问面试官|向面试官|反问|역질문|할 질문|면접관에게"
 )
 # Headings that say the interviewers ask: their items are interview questions even when "ask" appears.
 INTERVIEWER_ASKS_WORDS = (
@@ -301,7 +302,7 @@ FACT_HEADING_WORDS = (
 )
 FACT_SECTION_WORDS = (
     r"^about\b|^sobre\b|^sur (?:le|la|l'|les)\b|^[àa] propos\b|^[üu]ber\b|^acerca de\b|"
-    r"^sull'|^sull[ao]\b|^sul\b|^informazioni su\b|^chi siamo\b|"
+    r"^sull'|^sull[ao]\b|^sul\b|^informazioni su\b|^chi siamo\b|^over (?:het|de|ons)\b|"
     r"\b(?:company|organi[sz]ation|employer|mission|values|culture|unternehmen|entreprise|empresa|"
     r"azienda|firma|firm)\b|会社|企業|公司|企业|회사|기업"
 )
