@@ -276,6 +276,12 @@ def test_a_table_of_things_to_practise_gives_concepts() -> None:
     assert cards(text, "concept") == [(["SQL to practise"], "CTEs")]
 
 
+@pytest.mark.parametrize("dash", ["—", "-"])
+def test_a_numbered_q_and_a_dash_mark_a_question_heading(dash: str) -> None:
+    text = f"# Prep\n\n## Part 2: Competency (45 min)\n\n### Q3 {dash} Tell me about a time you failed.\nStory.\n"
+    assert cards(text, "question") == [(["Competency"], "Tell me about a time you failed.")]
+
+
 def test_nested_hints_become_the_back() -> None:
     text = (
         "## Technical Questions\n\n- Offline metrics up, online flat: why?\n  - Hint: position bias\n  - Hint: skew\n"

@@ -190,7 +190,8 @@ _ASKING_OPENERS = re.compile(
 )
 # "Q:", "Q3.", "Question 2:" before a question; "A:", "Answer:" before its answer.
 QUESTION_MARKER = re.compile(
-    r"^(?:(?:q|question|frage|pregunta|pergunta|domanda)\s*#?\d*\s*[:.)]|p\s*\d*\s*[:：])\s*", re.IGNORECASE
+    r"^(?:(?:q|question|frage|pregunta|pergunta|domanda)\s*#?\d*\s*(?:[:.)]|(?<=\d)\s+[–—-](?=\s))|p\s*\d*\s*[:：])\s*",
+    re.IGNORECASE,
 )
 ANSWER_MARKER = re.compile(
     r"^(?:\*\*|__)?(?:(?:a|answer|antwort|r[ée]ponse|respuesta|resposta|risposta|suggested answer)\s*\d*\s*[:.)]|"
