@@ -276,9 +276,9 @@ def test_a_table_of_things_to_practise_gives_concepts() -> None:
     assert cards(text, "concept") == [(["SQL to practise"], "CTEs")]
 
 
-@pytest.mark.parametrize("dash", ["—", "-"])
-def test_a_numbered_q_and_a_dash_mark_a_question_heading(dash: str) -> None:
-    text = f"# Prep\n\n## Part 2: Competency (45 min)\n\n### Q3 {dash} Tell me about a time you failed.\nStory.\n"
+@pytest.mark.parametrize(("dash", "length"), [("—", "45 min"), ("-", "45m")])
+def test_a_numbered_q_and_a_dash_mark_a_question_heading(dash: str, length: str) -> None:
+    text = f"# Prep\n\n## Part 2: Competency ({length})\n\n### Q3 {dash} Tell me about a time you failed.\nStory.\n"
     assert cards(text, "question") == [(["Competency"], "Tell me about a time you failed.")]
 
 

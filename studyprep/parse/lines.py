@@ -103,7 +103,7 @@ _OUTLINE_LETTER = re.compile(r"^[A-H][.)]\s+(?=\S)")
 # A round's length ("Round 1 – Recruiter screen (30 min)", "Onsite (45–60 Minuten)") is not part of its name.
 _CATEGORY_DURATION = re.compile(
     r"\s*[(\[]\s*(?:~|ca\.?\s*)?\d{1,3}(?:\s*[-–]\s*\d{1,3})?\s*(?:min\.?|mins|minutes?|minutos?|minuten|minuti|"
-    r"h|hrs?|hours?|std\.?|stunden?|horas?|heures?|')\s*[)\]]$",
+    r"m|h|hrs?|hours?|std\.?|stunden?|horas?|heures?|')\s*[)\]]$",
     re.IGNORECASE,
 )
 
