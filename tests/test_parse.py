@@ -47,6 +47,7 @@ QUESTIONS = "## Predicted Interview Questions\n\n- What is a goroutine?\n- Why u
         ("# Customer Success Manager – Brightwave (interview notes)", "Brightwave", "Customer Success Manager"),
         ("# Sollicitatiegesprek – Verpleegkundige, Spaarne Gasthuis", "Spaarne Gasthuis", "Verpleegkundige"),
         ("# Site Engineer – Acme (London)", "Acme (London)", "Site Engineer"),
+        ("# Product Manager – Tidewater Bank (final round)", "Tidewater Bank", "Product Manager"),
     ],
 )
 def test_title_gives_company_and_role(title: str, company: str, role: str) -> None:

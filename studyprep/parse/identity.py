@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from studyprep.parse.meaning import plain, section_kind, strip_symbols
+from studyprep.parse.meaning import is_stage_title, plain, section_kind, strip_symbols
 
 __all__ = ["Identity", "company_from_section", "identity_from_prose", "identity_label", "is_prep_title", "split_title"]
 
@@ -250,8 +250,10 @@ def _core(part: str) -> str:
     previous = None
     part = strip_symbols(part)
     aside = _TRAILING_PARENTHESIS.search(part)
-    if aside and not _DOCUMENT_WORDS.sub(" ", aside[1]).strip():
-        part = part[: aside.start()]  # "Brightwave (interview notes)": the parentheses only name the document
+    if aside and (not _DOCUMENT_WORDS.sub(" ", aside[1]).strip() or is_stage_title(aside[1])):
+        # "Brightwave (interview notes)", "Tidewater Bank (final round)": the parentheses name the document or
+        # the round, not the company
+        part = part[: aside.start()]
     while previous != part:
         previous = part
         part = strip_symbols(_JOINERS.sub("", _DOCUMENT_WORDS.sub(" ", part).strip()))
