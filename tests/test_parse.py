@@ -283,6 +283,13 @@ def test_a_numbered_q_and_a_dash_mark_a_question_heading(dash: str, length: str)
     assert cards(text, "question") == [(["Competency"], "Tell me about a time you failed.")]
 
 
+def test_a_numbered_outline_has_no_title_and_its_question_headings_lose_their_numbers() -> None:
+    text = "# 1. Overview\nRole: SRE. Company: Acme Ltd. Panel, 1 hour.\n\n# 2. Questions\n## 2.1 Why Acme?\nGrowth.\n"
+    document = parse_document(text, fallback_title="notes")
+    assert (document.title, document.company, document.role) == ("notes", "Acme Ltd", "SRE")
+    assert prompts(text, "question") == ["Why Acme?"]
+
+
 def test_nested_hints_become_the_back() -> None:
     text = (
         "## Technical Questions\n\n- Offline metrics up, online flat: why?\n  - Hint: position bias\n  - Hint: skew\n"

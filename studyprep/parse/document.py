@@ -32,6 +32,7 @@ from studyprep.parse.meaning import (
     is_generic_title,
     says_revision,
     section_kind,
+    starts_numbered,
 )
 from studyprep.parse.outline import (
     build_sections,
@@ -184,6 +185,8 @@ def _find_title_heading(blocks: list[Block]) -> Heading | Paragraph | None:
     if not headings:
         return None
     first = headings[0]
+    if _numbered_outline(headings):
+        return None  # "# 1. Overview", "# 2. Behavioural questions": the document's sections, no title
     # The one level-1 heading above the rest names the document, even when its words name a round ("ICU RN
     # panel"); one that only names a section ("# Interview Questions") does not.
     sole_top = first.level == 1 and len(headings) > 1 and all(heading.level > 1 for heading in headings[1:])
@@ -193,6 +196,14 @@ def _find_title_heading(blocks: list[Block]) -> Heading | Paragraph | None:
     if section_kind(first.text) in CARD_SECTION_KINDS and not names_document:
         return None
     return first if names_document or first.level == 1 or split_title(first.text) != ("", "") else None
+
+
+def _numbered_outline(headings: list[Heading]) -> bool:
+    """True when the first heading is numbered like an outline and another of its level is too."""
+    first = headings[0]
+    if not starts_numbered(first.text):
+        return False
+    return any(heading.level == first.level and starts_numbered(heading.text) for heading in headings[1:])
 
 
 def _bold_title_line(blocks: list[Block]) -> Paragraph | None:
@@ -224,6 +235,11 @@ def _join(first: ParsedCard, again: ParsedCard) -> None:
     first.tags = list(dict.fromkeys([*first.tags, *again.tags]))
 
 
+# "Role: Operations Manager. Company: Calder Freight Ltd. Panel interview.": labels written one after another.
+_SENTENCE_END = re.compile(r"(?<=[a-z]{2}\.)\s+(?=[A-Z])")
+_LABELLED_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[^\W\d][^:：.;]{0,40}[:：]\s)")
+
+
 def _identity_labels(blocks: list[Block]) -> dict[str, str]:
     """`Company: X` / `**Firma:** X` / `Poste : Y` lines in paragraphs and in the top two list levels."""
     found: dict[str, str] = {}
@@ -235,7 +251,11 @@ def _identity_labels(blocks: list[Block]) -> dict[str, str]:
             lines.extend(item.text.split("\n")[0] for item in block.items)
             lines.extend(nested.text.split("\n")[0] for item in block.items for nested in item.nested_items())
     for line in lines:
-        label = identity_label(line)
-        if label is not None:
-            found.setdefault(label[0], clean_heading(label[1]))
+        pieces = _LABELLED_SENTENCE.split(line)
+        for piece in pieces:
+            label = identity_label(piece)
+            if label is not None:
+                # Among labels on one line, a value ends at its sentence: "Calder Freight Ltd. Panel interview."
+                value = _SENTENCE_END.split(label[1], maxsplit=1)[0].rstrip(" .;") if len(pieces) > 1 else label[1]
+                found.setdefault(label[0], clean_heading(value))
     return found

@@ -50,6 +50,7 @@ from studyprep.parse.meaning import (
     question_label,
     section_kind,
     strip_numbering,
+    strip_outline_numbering,
     topic_or_material_title,
 )
 from studyprep.parse.meaning import (
@@ -214,7 +215,7 @@ class Extractor:
         back = "\n\n".join(
             part for part in (self._source(section.blocks), *(self._section_text(child) for child in parts)) if part
         )
-        self._question_text(kind, categories, section.title, section.line, back)
+        self._question_text(kind, categories, strip_outline_numbering(section.title), section.line, back)
         self.last_question = None  # its parts are all read: a later section of its level is not one of them
         part_ids = {id(part) for part in parts}  # by identity, not field by field (linear in the headings)
         for child in section.children:

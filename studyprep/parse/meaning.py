@@ -17,7 +17,9 @@ __all__ = [
     "question_label",
     "says_revision",
     "section_kind",
+    "starts_numbered",
     "strip_numbering",
+    "strip_outline_numbering",
     "strip_symbols",
     "topic_or_material_title",
 ]
@@ -391,6 +393,17 @@ def clean_heading(text: str) -> str:
     words = re.sub(r"\s+#+$", "", plain(text).strip())
     words = _LEADING_NUMBERING.sub("", _HEADING_NUMBERING.sub("", words, count=1))
     return words.rstrip(":：").strip()
+
+
+def starts_numbered(text: str) -> bool:
+    """True for a heading numbered like an outline ("1. Overview", "2.3 Caching", "Part 2 — Behavioral")."""
+    words = plain(text).strip()
+    return bool(_HEADING_NUMBERING.match(words) or _LEADING_NUMBERING.match(words))
+
+
+def strip_outline_numbering(text: str) -> str:
+    """A heading without its outline number ("2.1 Tell me about ..." -> "Tell me about ...")."""
+    return _HEADING_NUMBERING.sub("", text, count=1)
 
 
 def strip_symbols(text: str) -> str:
