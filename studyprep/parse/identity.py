@@ -101,6 +101,7 @@ _ROLE_WORDS = re.compile(
     r"clerk|technician|mechanic|electrician|driver|dispatcher|operator|planner|buyer|recruiter|therapist|"
     r"physician|doctor|dentist|midwife|paramedic|caregiver|social worker|counsel?lor|psychologist|librarian|"
     r"receptionist|cashier|supervisor|product owner|scrum master|ux|ui|pm|teaching|fellow|resident|"
+    r"practitioner|worker|carer|keeper|attendant|operative|steward|porter|cleaner|housekeeper|nanny|childminder|"
     r"entwickler\w*|ingenieur\w*|disponent\w*|kauf(?:mann|frau)|sachbearbeiter\w*|berater\w*|leiter\w*|"
     r"pfleger\w*|pflegefach\w*|lehrer\w*|erzieher\w*|referent\w*|assistenz|werkstudent\w*|praktikant\w*|"
     r"fachkraft|mitarbeiter\w*|d[ée]veloppeu\w*|ing[ée]nieur\w*|professeur\w*|enseignant\w*|infirmi[eè]r\w*|"
@@ -128,7 +129,7 @@ _COMPANY_WORDS = re.compile(
     r"university|universit[äéà]t?|acad[ée]mie|academy|clinic|klinik|klinikum|medical center|health|foundation|"
     r"stiftung|trust|council|ministry|school|[ée]cole|lyc[ée]e|coll[èe]ge|colegio|escola|hotel|labs?|"
     r"ospedale|azienda|banca|societ[àa]|scuola|istituto|comune|gruppo|s\.?p\.?a|s\.?r\.?l|"
-    r"gasthuis|ziekenhuis|gemeente|zorggroep)\b\.?",
+    r"gasthuis|ziekenhuis|gemeente|zorggroep|nursery|pre-?school|kindergarten)\b\.?",
     re.IGNORECASE,
 )
 _COMPANY_LABELS = re.compile(
