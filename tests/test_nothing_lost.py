@@ -8,7 +8,8 @@ Markup is not text: emphasis and code marks, heading marks, list markers and tas
 punctuation (including a link's URL punctuation: the URL's words still count) carry no words. Besides markup,
 only words that name structure and nothing else are set aside, each listed in `_structure_free`:
 - the enumerator opening a heading, a bold line or a paragraph, a list marker written by hand: `### 6.`,
-  `**4. …**`, `1\\.`, `1️⃣`, `A.`, `B)`, a one-letter label (`Q:`, `R :`), and a number named as a question or a
+  `**4. …**`, `1\\.`, `2.1`, `1️⃣`, `A.`, `B)`, a one-letter label (`Q:`, `R :`) or the word it stands for
+  (`**Question:**`, `Answer:`), a table's number column (headed `#`, `No.`), and a number named as a question or a
   part of the document (`Q4.`, `Question 6:`, `**Frage 1:**`, `## Part 1 —`, `## Teil 2 —`); a round or a
   week (`Round 1 –`, `Woche 2:`) is not structure, it is the writer's plan;
 - the item count closing a heading (`## Clinical scenarios (4)`);
@@ -57,10 +58,14 @@ _HEADING_MARK = re.compile(r"^#{1,6}[ \t]+")
 # `Q4.`, `Question 6:`, `Part 1 —`.
 _ENUMERATOR = re.compile(
     r"^([*_]{0,3})(?:(?:q|question|frage|pregunta|pergunta)[ \t]*\d{1,3}[ \t]*[.:)—–-]"
+    r"|(?:question|answer|frage|antwort|pregunta|respuesta|pergunta|resposta):[*_]{0,3}"
     r"|(?:part|partie|parte|teil)[ \t]*(?:\d{1,3}|[a-h])[ \t]*[.:)—–-]"
-    r"|\d{1,3}\\?[.)]|\d\ufe0f?\u20e3|[a-z]\\?[.)]|[a-z][ \t]?:)(?=[\s*_]|$)",
+    r"|\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}\\?[.)]|\d\ufe0f?\u20e3|[a-z]\\?[.)]|[a-z][ \t]?:)(?=[\s*_]|$)",
     re.IGNORECASE,
 )
+# A table's number column (header `#`, `No.`, `Nr.`, `N°`): row numbers, written by hand like a list's.
+_NUMBER_COLUMN_HEADER = re.compile(r"^\s*\|\s*(?:#|no\.?|nr\.?|n[°º])\s*\|", re.IGNORECASE)
+_ROW_NUMBER = re.compile(r"^(\s*\|)\s*\d{1,3}\.?\s*(?=\|)")
 _BOLD_LINE = re.compile(r"^([*_]{2}).+\1:?$")
 _HEADING_COUNT = re.compile(r"[ \t]*\(\d{1,3}\)(?=[ \t*_#]*$)")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
@@ -106,7 +111,10 @@ def _structure_free(line: str) -> str:
 def _words_by_line(text: str) -> Iterator[tuple[int, str, set[str]]]:
     """(line number, line, its words) for each line of a Markdown document; fenced code is taken as written."""
     fence = ""
+    numbered_rows = False  # inside a table whose first column numbers its rows
     for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        numbered_rows = bool(_NUMBER_COLUMN_HEADER.match(line)) or (numbered_rows and line.lstrip().startswith("|"))
+        text_of_line = _ROW_NUMBER.sub(r"\1", line, count=1) if numbered_rows else line
         opening = _FENCE.match(_normal(line))
         if fence:
             if opening and opening.group(1).startswith(fence) and not opening.group(2).strip():
@@ -117,7 +125,7 @@ def _words_by_line(text: str) -> Iterator[tuple[int, str, set[str]]]:
             fence = opening.group(1)
             yield number, line, _tokens(opening.group(2))
         else:
-            yield number, line, _tokens(_structure_free(line))
+            yield number, line, _tokens(_structure_free(text_of_line))
 
 
 def words_of(text: str) -> set[str]:
@@ -227,6 +235,9 @@ def test_no_word_of_the_document_is_lost(path: Path) -> None:
         ("**4. Tell me** about it", {"tell", "me", "about", "it"}),
         ("### A. SQL (3)", {"sql"}),
         ("### Q4. Run a call", {"run", "a", "call"}),
+        ("## 2.1 Why us?", {"why", "us"}),
+        ("**Answer:** Because", {"because"}),
+        ("| # | Question |\n|---|---|\n| 7 | Why? |\n\n| 7 | x |", {"question", "why", "7", "x"}),
         ("#### Question 6: Why Kirkmoor?", {"why", "kirkmoor"}),
         ("**Frage 1:** Wie?", {"wie"}),
         ("## Part 1 — Distributed systems", {"distributed", "systems"}),

@@ -29,6 +29,7 @@ from studyprep.parse.lines import (
     label_only,
     line_label,
     marked_pairs,
+    names_round_length,
     one_line,
     plain_label,
     reads_as_label,
@@ -625,8 +626,12 @@ class Extractor:
         as a reference note listing them: the deck keeps every word of the document."""
         named = {note.section for note in self.reference}
         named.update(name for card in self.cards for name in card.category)
+        # A category named by a heading without its round's length ("Technical" for "Technical (30 min)") leaves
+        # the length out: the heading is listed too.
         unplaced = [
-            (line, title) for line, title in self.unplaced if title not in named and category_name(title) not in named
+            (line, title)
+            for line, title in self.unplaced
+            if title not in named and (category_name(title) not in named or names_round_length(title))
         ]
         if not unplaced:
             return None

@@ -32,6 +32,7 @@ __all__ = [
     "label_only",
     "line_label",
     "marked_pairs",
+    "names_round_length",
     "one_line",
     "plain_label",
     "reads_as_label",
@@ -115,6 +116,11 @@ def category_name(name: str) -> str:
     words = clean_prompt(clean_heading(name) or name).text
     words = _OUTLINE_LETTER.sub("", _CATEGORY_DURATION.sub("", _CATEGORY_COUNT.sub("", words)))
     return strip_symbols(words).rstrip(":：").strip() or name
+
+
+def names_round_length(name: str) -> bool:
+    """True for a heading closing with a round's length ("Technical (30 min)"), which its category drops."""
+    return bool(_CATEGORY_DURATION.search(clean_prompt(clean_heading(name) or name).text))
 
 
 def reads_as_label(text: str) -> bool:
