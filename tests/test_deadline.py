@@ -363,3 +363,16 @@ def test_room_the_building_reviews_leave_goes_to_the_due_reviews_within_the_budg
     # And the budget stays a budget: two answers of room serve at most two of them (the plan's own pricing).
     tight = plan_today([*due, not_due], NOW, DeadlineGoal(NOW + timedelta(days=14), 2), MODEL)
     assert tight is not None and len(tight.served()) <= 2
+
+
+def test_the_last_session_reviews_the_cards_it_helps_most_when_it_cannot_take_them_all() -> None:
+    # On the last session a review today is the final one for every card (no loss by going early), so the finals
+    # that fit are the ones that raise the recall on the day most, not the first by key.
+    strong = [Candidate(key, _mature(2, days_ago=-10), n) for n, key in enumerate("abc")]
+    weak = [Candidate(key, _mature(0, days_ago=3), 10 + n) for n, key in enumerate("xy")]
+    interview = NOW + timedelta(hours=20)
+    cards = [*strong, *weak]
+    assert all(recall_at(MODEL, c.state, interview) < 0.99 for c in cards)  # none safe: all want a final review
+    # Three answers: the two weak cards (each an answer and the relearning steps a lapse may owe), no strong one.
+    plan = plan_today(cards, NOW, DeadlineGoal(interview, 3), MODEL)
+    assert plan is not None and sorted(plan.served()) == ["x", "y"]

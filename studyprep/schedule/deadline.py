@@ -559,7 +559,7 @@ def _final_share(
         excess = (sum(r.final_answers for r in finals) + unassessed) * share
     if excess <= 0:
         return []
-    finals.sort(key=lambda r: (r.early_loss / r.final_answers, r.key))
+    finals.sort(key=lambda r: (r.early_loss / r.final_answers, -r.final_gain / r.final_answers, r.key))
     picked: list[_Review] = []
     for review in finals:
         if excess <= 0 or review.answers_today > room + FIT_SLACK:
