@@ -376,3 +376,15 @@ def test_the_last_session_reviews_the_cards_it_helps_most_when_it_cannot_take_th
     # Three answers: the two weak cards (each an answer and the relearning steps a lapse may owe), no strong one.
     plan = plan_today(cards, NOW, DeadlineGoal(interview, 3), MODEL)
     assert plan is not None and sorted(plan.served()) == ["x", "y"]
+
+
+def test_when_the_final_days_cannot_give_every_card_its_final_the_cards_that_gain_most_go_first() -> None:
+    # Three sessions left, 20 cards wanting a final review, 3 answers a day: most cards will get none. Today's
+    # finals go to the weak cards a review helps most, not to the strong ones that would lose least by going early
+    # (the order when every card gets its final in the window).
+    strong = [Candidate(f"a{n}", _mature(2, days_ago=-10), n) for n in range(10)]
+    weak = [Candidate(f"x{n}", _mature(0, days_ago=1), 10 + n) for n in range(10)]
+    interview = NOW + timedelta(days=2, hours=20)
+    plan = plan_today(strong + weak, NOW, DeadlineGoal(interview, 3), MODEL)
+    assert plan is not None and plan.final_days
+    assert plan.served() and all(key.startswith("x") for key in plan.served())

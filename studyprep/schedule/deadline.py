@@ -546,11 +546,18 @@ def _new_card_quota(
 
 
 def _final_share(
-    reviews: list[_Review], capacity_later: float, unassessed: int, share: float, tuning: Tuning, room: float
+    reviews: list[_Review],
+    capacity_later: float,
+    unassessed: int,
+    share: float,
+    tuning: Tuning,
+    room: float,
+    later_odds: float = 1.0,
 ) -> list[_Review]:
-    """Final reviews for today, the cards that lose least by going early first: today's `share` of those still
-    to do (in the final window), or more if the later days could not absorb the rest; never more than `room`
-    answers (expected, relearning steps included)."""
+    """Final reviews for today, the cards that lose least by going early first (when the later days can give
+    every card its final, `later_odds` 1; with less, the ones that gain most by a review now): today's `share` of
+    those still to do (in the final window), or more if the later days could not absorb the rest; never more than
+    `room` answers (expected, relearning steps included)."""
     finals = [r for r in reviews if not r.final_done and r.final_gain > tuning.final_price * r.final_answers]
     needed = sum(r.final_answers for r in finals) + unassessed
     excess = needed - capacity_later
@@ -559,7 +566,10 @@ def _final_share(
         excess = (sum(r.final_answers for r in finals) + unassessed) * share
     if excess <= 0:
         return []
-    finals.sort(key=lambda r: (r.early_loss / r.final_answers, -r.final_gain / r.final_answers, r.key))
+    # Today, the cards that gain most by a final review now rather than maybe later: what they lose by going early,
+    # against the final review they would otherwise get only with the later days' odds.
+    finals.sort(key=lambda r: (-((1 - later_odds) * r.final_gain - r.early_loss) / r.final_answers,
+                               -r.final_gain / r.final_answers, r.key))  # fmt: skip
     picked: list[_Review] = []
     for review in finals:
         if excess <= 0 or review.answers_today > room + FIT_SLACK:
@@ -700,7 +710,8 @@ def plan_today(
             wanting = len(open_cards) + unassessed + len(unseen)
             horizon = replace(horizon, final_odds=_final_odds(horizon, later_days, goal.daily_answers, wanting))
         left = room - quota * answers_per_new
-        final = _final_share(assessed, capacity_later, unassessed, horizon.spread_share(sessions), tuning, left)
+        share = horizon.spread_share(sessions)
+        final = _final_share(assessed, capacity_later, unassessed, share, tuning, left, horizon.final_odds)
         spare = left - sum(r.answers_today for r in final)
         reviews = final + _building(horizon, assessed, {r.key for r in final}, spare)
         if tuning.fill_budget:
