@@ -9,7 +9,7 @@ the interview. The model keeps the default parameters, as for a new user. Polici
 - fsrs:   plain FSRS (desired retention 0.9): due (re)learning, due reviews most overdue first, then up to
           20 new cards a day;
 - ahead:  the same, then studying ahead (the seen cards with the lowest predicted recall now first), each day held
-          to the plan's answers of that day: plain FSRS at exactly the plan's answers;
+          to the plan's answers of that day: plain FSRS at the plan's answers (a card started finishes its steps);
 - capped: plain FSRS with every interval capped at the last study day;
 - plan:   studyprep's deadline plan (`deadline.plan_today`, the cards a session serves: `TodayPlan.served`);
 - greedy: knows the learner's true memory, parameters and first-sight failure rate, and each day serves the
@@ -18,7 +18,8 @@ the interview. The model keeps the default parameters, as for a new user. Polici
 - oracle: for each learner, the better of greedy and informed (each given the plan's answers of each day): the
           reference the plan's share is taken against. Neither is a proven bound (no tractable policy is: the best
           schedule is a stochastic program over every card's outcomes), but the oracle is at least as good as the
-          plan would be with perfect knowledge of the learner.
+          plan would be with perfect knowledge of the learner. (The better of two outcomes drawn per learner leans a
+          little high: a reference to beat, not an average policy.)
 
 Also the projection's calibration: `readiness_projected` on day 0 (the model's expected-value projection
 of keeping the plan) against the true recall on the day of each learner who kept it.
