@@ -327,3 +327,64 @@ def test_a_card_failed_at_first_sight_owes_every_learning_step() -> None:
     lapsed, _ = MODEL.review_card(lapsed, Rating.Again, NOW)
     assert (steps_owed(MODEL, failed), steps_owed(MODEL, passed), steps_owed(MODEL, lapsed)) == (2, 1, 1)
     assert steps_owed(MODEL, None) == 0
+
+
+def _mature(reviews: int, days_ago: float = 0.0):
+    """A card graduated and then reviewed Good `reviews` times, each on its due date, shifted so that it is due
+    `days_ago` days before NOW (negative: due later)."""
+    from dataclasses import replace
+
+    from fsrs import Card
+
+    when = NOW - timedelta(days=400)
+    card, _ = MODEL.review_card(Card(card_id=1, due=when), Rating.Good, when)
+    while card.state != State.Review:
+        card, _ = MODEL.review_card(card, Rating.Good, card.due)
+    for _ in range(reviews):
+        card, _ = MODEL.review_card(card, Rating.Good, card.due)
+    shift = NOW - timedelta(days=days_ago) - card.due
+    return replace(card, due=card.due + shift, last_review=card.last_review + shift)  # type: ignore[operator]
+
+
+def test_room_the_building_reviews_leave_goes_to_the_due_reviews_within_the_budget() -> None:
+    from studyprep.schedule.deadline import Tuning
+
+    due = [Candidate(f"d{n}", _mature(n), n) for n in range(4)]
+    not_due = Candidate("later", _mature(1, days_ago=-5), 9)
+    goal = DeadlineGoal(NOW + timedelta(days=14), 20)
+    unfilled = plan_today([*due, not_due], NOW, goal, MODEL, tuning=Tuning(fill_budget=False))
+    filled = plan_today([*due, not_due], NOW, goal, MODEL)
+    assert unfilled is not None and filled is not None
+    # Without filling, only the weakest card is worth a building review; the rest of the budget was left unspent.
+    assert unfilled.keys == ["d0"]
+    # Filled: every due card whose review raises its recall on the day, as plain FSRS would review them; the card
+    # due after today is not studied ahead.
+    assert sorted(filled.keys) == ["d0", "d1", "d2", "d3"]
+    # And the budget stays a budget: two answers of room serve at most two of them (the plan's own pricing).
+    tight = plan_today([*due, not_due], NOW, DeadlineGoal(NOW + timedelta(days=14), 2), MODEL)
+    assert tight is not None and len(tight.served()) <= 2
+
+
+def test_the_last_session_reviews_the_cards_it_helps_most_when_it_cannot_take_them_all() -> None:
+    # On the last session a review today is the final one for every card (no loss by going early), so the finals
+    # that fit are the ones that raise the recall on the day most, not the first by key.
+    strong = [Candidate(key, _mature(2, days_ago=-10), n) for n, key in enumerate("abc")]
+    weak = [Candidate(key, _mature(0, days_ago=3), 10 + n) for n, key in enumerate("xy")]
+    interview = NOW + timedelta(hours=20)
+    cards = [*strong, *weak]
+    assert all(recall_at(MODEL, c.state, interview) < 0.99 for c in cards)  # none safe: all want a final review
+    # Three answers: the two weak cards (each an answer and the relearning steps a lapse may owe), no strong one.
+    plan = plan_today(cards, NOW, DeadlineGoal(interview, 3), MODEL)
+    assert plan is not None and sorted(plan.served()) == ["x", "y"]
+
+
+def test_when_the_final_days_cannot_give_every_card_its_final_the_cards_that_gain_most_go_first() -> None:
+    # Three sessions left, 20 cards wanting a final review, 3 answers a day: most cards will get none. Today's
+    # finals go to the weak cards a review helps most, not to the strong ones that would lose least by going early
+    # (the order when every card gets its final in the window).
+    strong = [Candidate(f"a{n}", _mature(2, days_ago=-10), n) for n in range(10)]
+    weak = [Candidate(f"x{n}", _mature(0, days_ago=1), 10 + n) for n in range(10)]
+    interview = NOW + timedelta(days=2, hours=20)
+    plan = plan_today(strong + weak, NOW, DeadlineGoal(interview, 3), MODEL)
+    assert plan is not None and plan.final_days
+    assert plan.served() and all(key.startswith("x") for key in plan.served())

@@ -16,6 +16,11 @@ last day. This policy treats each day as a small optimization, priced in answers
   before the interview, `Tuning.last_day_hours`), and earlier days the share the days after them cannot
   absorb; the cards that go early are the ones that lose least recall on the day by it; a card reviewed in
   the window and strong on the day has had its final review (another one must pay as a building review);
+- a final review is counted on only as likely as the final window's budget can give every card one
+  (`_final_odds`): with a scarce budget, building reviews are weighed by the recall they bring on their own;
+- room the day's finals and building reviews leave goes to the reviews plain FSRS has due today that raise the
+  expected recall on the day most per answer (`Tuning.fill_budget`): the plan spends its budget as plain FSRS
+  would rather than leave it unspent, and never studies ahead with it;
 - in the final days the queue puts the lowest predicted recall at the interview first;
 - after the interview, plain FSRS resumes (`plan_today` returns None).
 
@@ -51,7 +56,7 @@ import functools
 import heapq
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -110,6 +115,12 @@ class Tuning:
     # A projection through a sample has a few answers a day, less than a new card costs: it takes the last new
     # card that only partly fits too, and studies it in proportion (`projection._study`).
     partial_new: bool = False
+    # Answers the finals and building reviews leave unspent go to the reviews that add most expected recall on the
+    # day per answer with nothing after them (`_filling`): a budget's answers left unused buy nothing on the day.
+    fill_budget: bool = True
+    # Building reviews weigh a card's final review by the chance the last days' budget leaves it one
+    # (`_Horizon.final_odds`).
+    scarce_finals: bool = True
 
 
 class Candidate(NamedTuple):
@@ -322,6 +333,10 @@ class _Horizon:
     # What a caller planning several days keeps across them (`plan_today`'s `memo`): a card not studied is weighed
     # again each day with the same last session, and yesterday's review "a day later" is today's review.
     memo: PlanMemo | None = field(default=None, compare=False)
+    # The chance a card gets the final review it is valued with: the later days' capacity over the cards that
+    # would want one (1 when they can all have it; with a scarce budget, building reviews are weighed against the
+    # recall on the day they bring by themselves, the final review only as likely as the capacity allows).
+    final_odds: float = 1.0
 
     def outcomes(self, state: FsrsCard, when: datetime) -> Outcomes:
         """`review_outcomes` of `state` at `when`, remembered in the memo when there is one."""
@@ -388,7 +403,7 @@ class _Horizon:
         if self.today_is_last or on_day >= self.tuning.secure_recall:
             return on_day
         final, answers = self.with_final_review(state)
-        return max(on_day, final - self.tuning.final_price * answers)
+        return on_day + self.final_odds * max(0.0, final - self.tuning.final_price * answers - on_day)
 
 
 @dataclass
@@ -470,8 +485,10 @@ def _price_building(horizon: _Horizon, review: _Review) -> None:
         return
     final = review.on_day + review.final_gain
     review.value_after_today = _value_after(horizon, review.today)
-    review.gain_today = review.value_after_today - max(
-        review.on_day, final - horizon.tuning.final_price * review.final_answers
+    review.gain_today = (
+        review.value_after_today
+        - review.on_day
+        - horizon.final_odds * max(0.0, final - horizon.tuning.final_price * review.final_answers - review.on_day)
     )
     # Worth it today: would it be worth more a little later? (Asked when `_building` reaches the card.)
     review.deferrable = review.gain_today > horizon.price * review.answers_today
@@ -529,11 +546,18 @@ def _new_card_quota(
 
 
 def _final_share(
-    reviews: list[_Review], capacity_later: float, unassessed: int, share: float, tuning: Tuning, room: float
+    reviews: list[_Review],
+    capacity_later: float,
+    unassessed: int,
+    share: float,
+    tuning: Tuning,
+    room: float,
+    later_odds: float = 1.0,
 ) -> list[_Review]:
-    """Final reviews for today, the cards that lose least by going early first: today's `share` of those still
-    to do (in the final window), or more if the later days could not absorb the rest; never more than `room`
-    answers (expected, relearning steps included)."""
+    """Final reviews for today, the cards that lose least by going early first (when the later days can give
+    every card its final, `later_odds` 1; with less, the ones that gain most by a review now): today's `share` of
+    those still to do (in the final window), or more if the later days could not absorb the rest; never more than
+    `room` answers (expected, relearning steps included)."""
     finals = [r for r in reviews if not r.final_done and r.final_gain > tuning.final_price * r.final_answers]
     needed = sum(r.final_answers for r in finals) + unassessed
     excess = needed - capacity_later
@@ -542,7 +566,10 @@ def _final_share(
         excess = (sum(r.final_answers for r in finals) + unassessed) * share
     if excess <= 0:
         return []
-    finals.sort(key=lambda r: (r.early_loss / r.final_answers, r.key))
+    # Today, the cards that gain most by a final review now rather than maybe later: what they lose by going early,
+    # against the final review they would otherwise get only with the later days' odds.
+    finals.sort(key=lambda r: (-((1 - later_odds) * r.final_gain - r.early_loss) / r.final_answers,
+                               -r.final_gain / r.final_answers, r.key))  # fmt: skip
     picked: list[_Review] = []
     for review in finals:
         if excess <= 0 or review.answers_today > room + FIT_SLACK:
@@ -591,6 +618,39 @@ def _building(horizon: _Horizon, reviews: list[_Review], chosen: set[str], room:
         picked.append(review)
         room -= review.answers_today
     return picked
+
+
+def _filling(horizon: _Horizon, reviews: list[_Review], chosen: set[str], room: float) -> list[_Review]:
+    """Reviews for the room the finals and building reviews leave: of the cards plain FSRS has due today, those whose
+    review today adds most expected recall on the day with no review after it (`final_gain - early_loss`), per
+    answer, while it adds any: the plan falls back on plain FSRS's reviews, never studying ahead of them.
+
+    Building reviews are weighed against a final review in the last session for every card, which the last days'
+    budget cannot give every card of a large deck; and without this the plan leaves answers unspent that plain FSRS
+    spends on its due reviews."""
+    if room < 1:
+        return []
+    due = [r for r in reviews if r.key not in chosen and r.state.due <= horizon.now]
+    gains = [(-(r.final_gain - r.early_loss) / r.answers_today, r.key, r) for r in due]
+    gains = [item for item in gains if item[0] < 0]
+    gains.sort(key=lambda item: (item[0], item[1]))
+    picked = []
+    for _, _, review in gains:
+        if review.answers_today > room + FIT_SLACK:
+            continue
+        picked.append(review)
+        room -= review.answers_today
+    return picked
+
+
+def _final_odds(horizon: _Horizon, later_days: float, daily_answers: int, wanting: int) -> float:
+    """The chance a card gets a final review: the final window's capacity after today (the same share of each day
+    as `_final_share` counts on) over the cards that would want one (open for review or unseen), at most 1. At
+    30 days and 20 answers a day, 48 answers for 106 cards: building reviews then count less on a final review."""
+    tuning = horizon.tuning
+    window = min(later_days, tuning.final_window_days - 1 + horizon.last_day_weight)
+    capacity = window * daily_answers * tuning.final_capacity_share
+    return min(1.0, capacity / wanting) if wanting else 1.0
 
 
 def _reviews_reachable(new_answers: float, room: float) -> bool:
@@ -646,10 +706,17 @@ def plan_today(
         later_new = (len(unseen) - quota) * answers_per_new
         later_days = max(0.0, sessions - 2 + horizon.last_day_weight) if sessions > 1 else 0.0
         capacity_later = later_days * goal.daily_answers * tuning.final_capacity_share - later_new
+        if tuning.scarce_finals:
+            wanting = len(open_cards) + unassessed + len(unseen)
+            horizon = replace(horizon, final_odds=_final_odds(horizon, later_days, goal.daily_answers, wanting))
         left = room - quota * answers_per_new
-        final = _final_share(assessed, capacity_later, unassessed, horizon.spread_share(sessions), tuning, left)
+        share = horizon.spread_share(sessions)
+        final = _final_share(assessed, capacity_later, unassessed, share, tuning, left, horizon.final_odds)
         spare = left - sum(r.answers_today for r in final)
         reviews = final + _building(horizon, assessed, {r.key for r in final}, spare)
+        if tuning.fill_budget:
+            left_over = spare - sum(r.answers_today for r in reviews[len(final) :])
+            reviews += _filling(horizon, assessed, {r.key for r in reviews}, left_over)
     if plan.final_days:
         reviews.sort(key=lambda r: (r.on_day, r.key))
     plan.keys = [c.key for c in learning] + [c.key for c in unseen[:quota]] + [r.key for r in reviews]
