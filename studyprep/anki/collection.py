@@ -83,6 +83,11 @@ class AnkiReview:
         return datetime.fromtimestamp(self.revlog_id / 1000, tz=UTC)
 
     @property
+    def reviewed_us(self) -> int:
+        """`reviewed_at` in epoch microseconds, as the review log keeps it (exact: a revlog id is whole ms)."""
+        return self.revlog_id * 1000
+
+    @property
     def is_answer(self) -> bool:
         """A real answer with a button (1 again .. 4 easy), not a manual reschedule."""
         return self.kind in REVIEW_KINDS and 1 <= self.ease <= 4

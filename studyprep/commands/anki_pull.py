@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,7 @@ from studyprep.cards.models import Card, Deck
 from studyprep.progress import ProgressCallback, counted, no_progress
 from studyprep.result import as_objects, json_field
 from studyprep.store.cardedit import changed, rewrite_deck
-from studyprep.store.db import back_up_before, open_store
+from studyprep.store.db import back_up_before, open_store, to_us
 from studyprep.store.deckstore import read_decks
 from studyprep.store.workspace import Workspace
 from studyprep.wording import count
@@ -410,12 +411,13 @@ def _replayed(
     a card sent back to new (`studyprep forget`) counts only the answers from that moment, as a replay of its
     log does (`scheduling.rebuild_card_state`): the log keeps the earlier ones."""
     if not logs and forgotten_at is None:  # the common case: nothing to merge
-        return replay.replay(deck, card_id, ((review.reviewed_at, review.ease) for review in new))
-    timeline = [(log.reviewed_at, 0, log.id, log.rating) for log in logs]
-    timeline += [(review.reviewed_at, 1, index, review.ease) for index, review in enumerate(new)]
+        return replay.replay_us(deck, card_id, ((review.reviewed_us, review.ease) for review in new))
+    timeline = [(to_us(log.reviewed_at), 0, log.id, log.rating) for log in logs]
+    timeline += [(review.reviewed_us, 1, index, review.ease) for index, review in enumerate(new)]
     timeline.sort()
-    return replay.replay(
-        deck, card_id, ((at, rating) for at, _, _, rating in timeline if forgotten_at is None or at >= forgotten_at)
+    since = None if forgotten_at is None else to_us(forgotten_at)
+    return replay.replay_us(
+        deck, card_id, ((at, rating) for at, _, _, rating in timeline if since is None or at >= since)
     )
 
 
@@ -424,7 +426,7 @@ def _write_plan(store: ReviewStore, plan: _Plan, result: PullResult) -> None:
     for card in plan.cards:
         if card.new and card.first_is_new and card.was_logged:  # studied in Anki first, then in the terminal
             store.unmark_new_after(card.deck, card.card_id, card.new[0].reviewed_at)  # new once only
-    store.append_reviews(_log_rows(plan), source=SOURCE_ANKI)
+    store.append_reviews_us(_log_rows(plan), source=SOURCE_ANKI)
     for card in plan.cards:
         if not card.new:
             continue
@@ -436,22 +438,17 @@ def _write_plan(store: ReviewStore, plan: _Plan, result: PullResult) -> None:
         result.added += len(card.new)
 
 
-def _log_rows(plan: _Plan) -> Iterator[tuple[str, str, int, datetime, int, bool, str]]:
-    """`(deck, card id, rating, reviewed_at, duration_ms, was_new, external_id)` of every new answer, oldest first.
+def _log_rows(plan: _Plan) -> list[tuple[str, str, int, int, int, bool, str]]:
+    """`(deck, card id, rating, reviewed_at in epoch microseconds, duration_ms, was_new, external_id)` of every new
+    answer, oldest first.
 
     In time order, not card by card: each index of the log then grows at its end (card by card, the by-day index
     took inserts all over and a million answers held the write lock for 45 s)."""
-    pairs = sorted(
-        ((review, card) for card in plan.cards for review in card.new), key=lambda pair: pair[0].revlog_id
-    )  # each card's answers are already in order: a merge of runs
-    for review, card in pairs:
-        was_new = card.first_is_new and review is card.new[0]
-        yield (
-            card.deck,
-            card.card_id,
-            review.ease,
-            review.reviewed_at,
-            review.duration_ms,
-            was_new,
-            review.external_id(),
-        )
+    rows = [
+        (card.deck, card.card_id, review.ease, review.reviewed_us, review.duration_ms,
+         card.first_is_new and review is card.new[0], review.external_id())
+        for card in plan.cards
+        for review in card.new
+    ]  # fmt: skip
+    rows.sort(key=itemgetter(3))  # each card's answers are already in order: a merge of runs
+    return rows

@@ -290,6 +290,10 @@ class ReviewStore:
                        source: str) -> None:  # fmt: skip
         return log.append_reviews(self.db, rows, source)
 
+    def append_reviews_us(self, rows: Iterable[tuple[str, str, int, int, int | None, bool, str]],
+                          source: str) -> None:  # fmt: skip
+        return log.append_reviews_us(self.db, rows, source)
+
     def unmark_new_after(self, deck: str, card_id: str, after: datetime) -> None:
         return log.unmark_new_after(self.db, deck, card_id, after)
 

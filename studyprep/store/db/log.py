@@ -18,6 +18,7 @@ __all__ = [
     "answers_since",
     "append_review",
     "append_reviews",
+    "append_reviews_us",
     "external_ids",
     "lapses",
     "last_log_id",
@@ -202,9 +203,20 @@ def append_reviews(db: Database, rows: Iterable[tuple[str, str, int, datetime, i
     external_id)`, none of them logged yet (the caller checked; a duplicate fails the whole transaction).
 
     The bulk form of `append_review` for `anki-pull`; the caller stores the replayed states afterwards."""
+    append_reviews_us(
+        db,
+        ((deck, card_id, rating, to_us(at), taken, was_new, external)
+         for deck, card_id, rating, at, taken, was_new, external in rows),
+        source,
+    )  # fmt: skip
+
+
+def append_reviews_us(db: Database, rows: Iterable[tuple[str, str, int, int, int | None, bool, str]],
+                      source: str) -> None:  # fmt: skip
+    """`append_reviews`, each review's time given as stored: epoch microseconds (`to_us`)."""
     decks: set[str] = set()
     values = (
-        (deck, card_id, rating, to_us(at), taken, int(was_new), source, external)
+        (deck, card_id, rating, at, taken, int(was_new), source, external)
         for deck, card_id, rating, at, taken, was_new, external in rows
         if not decks.add(deck)  # type: ignore[func-returns-value]
     )
