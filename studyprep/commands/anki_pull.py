@@ -33,8 +33,8 @@ from studyprep.cards.models import Card, Deck
 from studyprep.progress import ProgressCallback, counted, no_progress
 from studyprep.result import as_objects, json_field
 from studyprep.store.cardedit import changed, rewrite_deck
-from studyprep.store.db import back_up_before, open_store, to_us
-from studyprep.store.deckstore import read_decks
+from studyprep.store.db import back_up_before, deck_file_reader, open_store, to_us
+from studyprep.store.deckstore import DeckReader, read_deck_file, read_decks
 from studyprep.store.workspace import Workspace
 from studyprep.wording import count
 
@@ -125,7 +125,8 @@ def pull_reviews(
     """
     with removed_on_termination():
         progress("reading the decks")
-        decks, broken = read_decks(workspace)  # a broken deck file keeps only its own reviews out, until fixed
+        with deck_file_reader(workspace) as read:  # parsed decks cached in the review database
+            decks, broken = read_decks(workspace, read)  # a broken deck file keeps only its own reviews out
         mapping = guid_map(decks)
         progress(f"reading {path.name}")
         history = read_history(path, now, notes_of=frozenset(mapping))
@@ -164,11 +165,12 @@ def pull_notes(
     exchange = load_exchange(workspace)
     pulled: list[PulledNotes] = []
     tags_added = 0
-    for slug, from_anki in counted(sorted(by_deck.items()), "pulling notes", len(by_deck), progress):
-        cards, added, record = _pull_deck_notes(workspace, slug, from_anki, exchange.deck(slug), now)
-        pulled += cards
-        tags_added += added
-        exchange = exchange.but(slug, record)
+    with deck_file_reader(workspace) as read:  # parsed decks cached in the review database
+        for slug, from_anki in counted(sorted(by_deck.items()), "pulling notes", len(by_deck), progress):
+            cards, added, record = _pull_deck_notes(workspace, slug, from_anki, exchange.deck(slug), now, read)
+            pulled += cards
+            tags_added += added
+            exchange = exchange.but(slug, record)
     if by_deck:
         save_exchange(workspace, exchange)
     return pulled, tags_added
@@ -183,21 +185,27 @@ class _DeckFromAnki:
 
 
 def _pull_deck_notes(
-    workspace: Workspace, slug: str, from_anki: _DeckFromAnki, previous: DeckExchange, now: datetime
+    workspace: Workspace,
+    slug: str,
+    from_anki: _DeckFromAnki,
+    previous: DeckExchange,
+    now: datetime,
+    read: DeckReader = read_deck_file,
 ) -> tuple[list[PulledNotes], int, DeckExchange]:
-    """One deck's notes and tags merged in (the deck file as read under its lock decides), how many tags were
-    added, and its new exchange record."""
+    """One deck's notes and tags merged in (the deck file as read under its lock, with `read`, decides), how many
+    tags were added, and its new exchange record. A deck none of whose cards changes is not written."""
     merges: dict[str, NotesPull] = {}
     added: dict[str, list[str]] = {}
 
-    def change(deck: Deck) -> list[Card]:
+    def change(deck: Deck) -> list[Card] | None:
         merges.clear()
         merges.update(_merges(deck, from_anki.fields, previous, now))
         added.clear()
         added.update(_added_tags(deck, from_anki.tags))
-        return [_with_pulled(card, merges, added.get(card.id, []), changed) for card in deck.cards]
+        cards = [_with_pulled(card, merges, added.get(card.id, []), changed) for card in deck.cards]
+        return None if all(new is old for new, old in zip(cards, deck.cards, strict=True)) else cards
 
-    deck = rewrite_deck(workspace, slug, change)
+    deck = rewrite_deck(workspace, slug, change, read=read)
     taken = [card for card in deck.cards if _takes(merges, card)]
     cards = [PulledNotes(slug, card.id, card.prompt, merges[card.id].outcome) for card in taken]
     return cards, sum(map(len, added.values())), _recorded(previous, merges, now)
@@ -316,7 +324,9 @@ def _store_reviews(
                 with store.transaction():
                     # A card another command wrote to meanwhile (an answer, another pull) is worked out again,
                     # inside the lock; the others are written as planned.
-                    plan = _Plan(tuple(_still_current(store, replays[card.deck], card, by_card) for card in chunk))
+                    newest = store.last_log_ids([(card.deck, card.card_id) for card in chunk])
+                    plan = _Plan(tuple(_still_current(store, replays[card.deck], card, by_card, newest)
+                                       for card in chunk))  # fmt: skip
                     _write_plan(store, plan, result)
                 written += plan.cards
                 if chunk is not chunks[-1]:
@@ -349,10 +359,15 @@ def _chunks(cards: list[_CardWrite]) -> Iterator[list[_CardWrite]]:
 
 
 def _still_current(
-    store: ReviewStore, replay: StepReplay, card: _CardWrite, by_card: dict[tuple[str, str], list[AnkiReview]]
+    store: ReviewStore,
+    replay: StepReplay,
+    card: _CardWrite,
+    by_card: dict[tuple[str, str], list[AnkiReview]],
+    newest: dict[tuple[str, str], int],
 ) -> _CardWrite:
-    """`card` as planned, or worked out again when its log changed since (inside the write's transaction)."""
-    if store.last_log_id(card.deck, card.card_id) == card.last_log_id:
+    """`card` as planned, or worked out again when its log changed since (`newest`: each card's newest log row,
+    read inside the write's transaction)."""
+    if newest.get((card.deck, card.card_id), 0) == card.last_log_id:
         return card
     return _plan_card(store, replay, card.deck, card.card_id, by_card[card.deck, card.card_id])
 
@@ -426,12 +441,13 @@ def _write_plan(store: ReviewStore, plan: _Plan, result: PullResult) -> None:
     for card in plan.cards:
         if card.new and card.first_is_new and card.was_logged:  # studied in Anki first, then in the terminal
             store.unmark_new_after(card.deck, card.card_id, card.new[0].reviewed_at)  # new once only
+    written = [card for card in plan.cards if card.new]
+    before = store.newest_log_id()
     store.append_reviews_us(_log_rows(plan), source=SOURCE_ANKI)
-    for card in plan.cards:
-        if not card.new:
-            continue
-        last_log_id = store.last_log_id(card.deck, card.card_id)
-        store.replace_state(card.deck, card.card_id, card.state, last_log_id)
+    last_log_ids = store.newest_log_ids(before)  # each written card's newest row is one of its new answers
+    store.replace_states([(card.deck, card.card_id, card.state, last_log_ids[card.deck, card.card_id])
+                          for card in written])  # fmt: skip
+    for card in written:
         due = card.state.due if card.state is not None else None
         kind = card.state.state.name.lower() if card.state is not None else "new"
         result.cards.append(PulledCard(card.deck, card.card_id, "", len(card.new), due, kind))
