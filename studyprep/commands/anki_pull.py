@@ -33,8 +33,8 @@ from studyprep.cards.models import Card, Deck
 from studyprep.progress import ProgressCallback, counted, no_progress
 from studyprep.result import as_objects, json_field
 from studyprep.store.cardedit import changed, rewrite_deck
-from studyprep.store.db import back_up_before, deck_file_reader, open_store, to_us
-from studyprep.store.deckstore import DeckReader, read_deck_file, read_decks
+from studyprep.store.db import back_up_before, open_store, to_us
+from studyprep.store.deckstore import DeckReader, RememberingReader, read_deck_file, read_decks
 from studyprep.store.workspace import Workspace
 from studyprep.wording import count
 
@@ -125,14 +125,15 @@ def pull_reviews(
     """
     with removed_on_termination():
         progress("reading the decks")
-        with deck_file_reader(workspace) as read:  # parsed decks cached in the review database
-            decks, broken = read_decks(workspace, read)  # a broken deck file keeps only its own reviews out
+        read = RememberingReader()  # read again to pull notes: an unchanged file is not parsed twice
+        decks, broken = read_decks(workspace, read)  # a broken deck file keeps only its own reviews out, until fixed
         mapping = guid_map(decks)
         progress(f"reading {path.name}")
         history = read_history(path, now, notes_of=frozenset(mapping))
-        result = _summary(path, now, history, mapping)
+        answers = [review for review in history.reviews if review.is_answer]
+        result = _summary(path, now, history, answers, mapping)
         result.skipped_decks = {slug: error.render() for slug, error in sorted(broken.items())}
-        ours = [review for review in history.reviews if review.is_answer and review.guid in mapping]
+        ours = [review for review in answers if review.guid in mapping]
         if ours:
             prompts = {(deck.slug, card.id): card.prompt for deck in decks for card in deck.cards}
             back_up_before(workspace, "anki-pull", now)  # the history as it was, should the pull prove wrong
@@ -140,7 +141,7 @@ def pull_reviews(
             _store_reviews(workspace, ours, mapping, result, progress)
             for card in result.cards:
                 card.prompt = prompts[(card.deck, card.card_id)]
-        result.notes, result.tags_added = pull_notes(workspace, history, mapping, now, progress)
+        result.notes, result.tags_added = pull_notes(workspace, history, mapping, now, progress, read)
     return result
 
 
@@ -150,11 +151,12 @@ def pull_notes(
     mapping: dict[str, tuple[str, str]],
     now: datetime,
     progress: ProgressCallback = no_progress,
+    read: DeckReader = read_deck_file,
 ) -> tuple[list[PulledNotes], int]:
     """Bring the Notes field of studyprep's notes in `history` into the deck files' `notes` (see `anki.answers`),
     and the tags added to them in Anki into the cards' `tags` (so an export, which replaces a note's tags, keeps
     them); record the exchange. Return the cards whose notes changed, and how many tags were added. `progress`
-    hears each deck done."""
+    hears each deck done; each deck file is read (under the deck lock) with `read`."""
     by_deck: dict[str, _DeckFromAnki] = defaultdict(_DeckFromAnki)
     for guid, anki_field in history.notes_fields.items():
         slug, card_id = mapping[guid]
@@ -165,12 +167,11 @@ def pull_notes(
     exchange = load_exchange(workspace)
     pulled: list[PulledNotes] = []
     tags_added = 0
-    with deck_file_reader(workspace) as read:  # parsed decks cached in the review database
-        for slug, from_anki in counted(sorted(by_deck.items()), "pulling notes", len(by_deck), progress):
-            cards, added, record = _pull_deck_notes(workspace, slug, from_anki, exchange.deck(slug), now, read)
-            pulled += cards
-            tags_added += added
-            exchange = exchange.but(slug, record)
+    for slug, from_anki in counted(sorted(by_deck.items()), "pulling notes", len(by_deck), progress):
+        cards, added, record = _pull_deck_notes(workspace, slug, from_anki, exchange.deck(slug), now, read)
+        pulled += cards
+        tags_added += added
+        exchange = exchange.but(slug, record)
     if by_deck:
         save_exchange(workspace, exchange)
     return pulled, tags_added
@@ -254,11 +255,12 @@ def _recorded(previous: DeckExchange, merges: dict[str, NotesPull], now: datetim
     return DeckExchange(previous.exported_at, now, cards)
 
 
-def _summary(path: Path, now: datetime, history: AnkiHistory, mapping: dict[str, tuple[str, str]]) -> PullResult:
-    """What the collection holds, counted before anything is written."""
+def _summary(
+    path: Path, now: datetime, history: AnkiHistory, answers: list[AnkiReview], mapping: dict[str, tuple[str, str]]
+) -> PullResult:
+    """What the collection holds (`answers`: its reviews that are answers), counted before anything is written."""
     result = PullResult(path=path, pulled_at=now)
     result.studyprep_notes = len(history.guids & mapping.keys())
-    answers = [review for review in history.reviews if review.is_answer]
     result.skipped_other = len(history.reviews) - len(answers)
     unknown = [review for review in answers if review.guid not in mapping]
     result.unknown_reviews = len(unknown)

@@ -177,11 +177,12 @@ class StepReplay:
         """`replay`, each answer's time given in epoch microseconds (UTC), as the review log and Anki keep it."""
         from fsrs import Card, State
 
-        from studyprep.schedule.fsrs_step import review_step
+        from studyprep.schedule.fsrs_step import review_step, step_model
 
         state, stability, difficulty = State.Learning, None, None
         step: int | None = 0
         study_day, ratings, unfuzzed = self.study_day, self.ratings, self.unfuzzed
+        model = step_model(unfuzzed)
         last: int | None = None
         previous: int | None = None  # the answer before the last one
         last_day = day = 0
@@ -193,7 +194,7 @@ class StepReplay:
             if last is not None:
                 days = (moment - last) // _DAY_US if study_day is None else max(0, day - last_day)
             state, step, stability, difficulty, interval = review_step(
-                unfuzzed, state, step, stability, difficulty, days, ratings[rating]
+                unfuzzed, state, step, stability, difficulty, days, ratings[rating], model
             )
             previous, last, last_day = last, moment, day
         if last is None:

@@ -35,7 +35,7 @@ def rewrite_deck(
     """Read the deck file under the deck lock, let `change` return its new cards (None: nothing to change; it
     may raise to change nothing), and write the deck back atomically; return the deck as stored.
 
-    The file is read with `store`'s cache of parsed decks, else with `read` (e.g. `db.deck_file_reader`'s).
+    The file is read with `store`'s cache of parsed decks, else with `read`.
     With `store`, the review database's mirror follows at once; with `backup_at`, the file replaced is kept
     first in `decks/.backups/` (as an import does), for changes that touch many cards at once.
     """
