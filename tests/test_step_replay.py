@@ -6,16 +6,27 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from fsrs import Scheduler
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studyprep.schedule.scheduling import StepReplay, replay_answers
-from studyprep.schedule.studydays import StudyDayScheduler
+from studyprep.schedule.studydays import StudyDayNumbers, StudyDayScheduler, study_date
 
 START = datetime(2025, 10, 20, 7, 30, tzinfo=UTC)  # a week before summer time ends in Europe
+# When clocks change: Europe's summer time ends, New York's; Lord Howe's half hour ends and starts; St. John's
+# (3:30 behind UTC) summer time ends and starts, at half past a UTC hour.
+CLOCK_CHANGES = [
+    datetime(2025, 10, 26, 1, tzinfo=UTC),
+    datetime(2025, 11, 2, 6, tzinfo=UTC),
+    datetime(2025, 11, 2, 4, 30, tzinfo=UTC),
+    datetime(2025, 3, 9, 5, 30, tzinfo=UTC),
+    datetime(2025, 4, 5, 15, tzinfo=UTC),
+    datetime(2025, 10, 4, 15, 30, tzinfo=UTC),
+]
 GAPS = st.one_of(
     st.integers(0, 3600),  # seconds: learning steps, the same session
     st.integers(3600, 3 * 86_400),  # across study days
@@ -86,3 +97,19 @@ def test_step_replay_takes_a_plain_fsrs_scheduler() -> None:
     assert (got.state, got.step, got.due, got.stability, got.difficulty) == (
         expected.state, expected.step, expected.due, expected.stability, expected.difficulty
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "zone", [None, "UTC", "Europe/Amsterdam", "America/New_York", "Australia/Lord_Howe", "America/St_Johns"]
+)
+def test_study_day_numbers_are_study_dates(zone: str | None) -> None:
+    """The per-hour offsets `StepReplay` numbers study days with name the days `study_date` names, minute by minute
+    around changes of the clocks (St. John's, at half past a UTC hour) for every hour a day
+    may start at, and on moments across the years."""
+    moments = [change + timedelta(minutes=minute) for change in CLOCK_CHANGES for minute in range(-150, 150, 5)]
+    moments += [datetime(1990, 1, 1, tzinfo=UTC) + timedelta(hours=997 * step, seconds=step) for step in range(450)]
+    for day_start in range(24):
+        numbers = StudyDayNumbers(day_start, zone)
+        for moment in moments:
+            micros = (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+            assert numbers(micros) == (study_date(moment, day_start, zone) - date(1970, 1, 1)).days, (moment, day_start)

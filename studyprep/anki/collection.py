@@ -33,7 +33,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any, BinaryIO, cast
+from typing import IO, Any, BinaryIO, NamedTuple, cast
 
 from studyprep.clock import now as clock_now
 from studyprep.errors import StudyprepError
@@ -67,9 +67,10 @@ _ZIP_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
 _NOT_ANKI = "not an Anki file: expected a .colpkg, an .apkg or a collection.anki2"
 
 
-@dataclass(frozen=True, slots=True)
-class AnkiReview:
-    """One row of Anki's revlog, with the guid of its note (None when the card is gone)."""
+class AnkiReview(NamedTuple):
+    """One row of Anki's revlog, with the guid of its note (None when the card is gone). A named tuple: a million
+    are made per pull, each built straight from its row (a frozen dataclass sets each field through
+    `object.__setattr__`)."""
 
     revlog_id: int
     guid: str | None
@@ -81,6 +82,11 @@ class AnkiReview:
     def reviewed_at(self) -> datetime:
         """Anki's revlog id is the review time in epoch milliseconds."""
         return datetime.fromtimestamp(self.revlog_id / 1000, tz=UTC)
+
+    @property
+    def reviewed_us(self) -> int:
+        """`reviewed_at` in epoch microseconds, as the review log keeps it (exact: a revlog id is whole ms)."""
+        return self.revlog_id * 1000
 
     @property
     def is_answer(self) -> bool:
@@ -383,10 +389,10 @@ def _check_columns(conn: sqlite3.Connection, origin: Path, table: str, columns: 
 
 _NOTES = "SELECT id, guid FROM notes"
 _GOOD_NOTE = "typeof(id) = 'integer' AND id > 0 AND typeof(guid) = 'text' AND length(guid) BETWEEN 1 AND :longest"
-_REVIEWS = (
-    "SELECT r.id, r.cid, n.guid, r.ease, r.time, r.type, c.id, c.nid FROM revlog r"
-    " LEFT JOIN cards c ON c.id = r.cid LEFT JOIN notes n ON n.id = c.nid"
-)
+_REVIEW_JOIN = " FROM revlog r LEFT JOIN cards c ON c.id = r.cid LEFT JOIN notes n ON n.id = c.nid"
+_REVIEWS = "SELECT r.id, r.cid, n.guid, r.ease, r.time, r.type, c.id, c.nid" + _REVIEW_JOIN
+# What an `AnkiReview` holds, in its order (a negative time is read as none), once every row passed _GOOD_REVIEW.
+_CHECKED_REVIEWS = "SELECT r.id, n.guid, r.ease, max(r.time, 0), r.type" + _REVIEW_JOIN + " ORDER BY r.id"
 _GOOD_REVIEW = (
     "typeof(r.id) = 'integer' AND r.id BETWEEN :first AND :last AND typeof(r.cid) = 'integer' AND r.cid > 0"
     " AND typeof(r.ease) = 'integer' AND r.ease BETWEEN 0 AND 4"
@@ -448,10 +454,10 @@ def _read_reviews(conn: sqlite3.Connection, origin: Path, latest: datetime) -> I
     if bad is not None:
         _check_review(bad, origin, latest)
         raise StudyprepError(f"review {_describe(bad[0])} cannot be read: refused", origin)
-    guids: dict[str, str] = {}  # one string per note, not one per review
-    for revlog_id, _, guid, ease, taken, kind, _, _ in _batches(conn.execute(f"{_REVIEWS} ORDER BY r.id")):
-        shared = guid if guid is None else guids.setdefault(guid, guid)
-        yield AnkiReview(revlog_id, shared, ease, max(taken, 0), kind)
+    guids: dict[str, str] = {None: None}  # type: ignore[dict-item] # one string per note, not one per review
+    shared, make = guids.setdefault, tuple.__new__
+    for revlog_id, guid, ease, taken, kind in _batches(conn.execute(_CHECKED_REVIEWS)):
+        yield make(AnkiReview, (revlog_id, shared(guid, guid), ease, taken, kind))
 
 
 def _check_review(row: tuple[object, ...], origin: Path, latest: datetime) -> None:

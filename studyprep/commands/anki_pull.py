@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,8 +33,8 @@ from studyprep.cards.models import Card, Deck
 from studyprep.progress import ProgressCallback, counted, no_progress
 from studyprep.result import as_objects, json_field
 from studyprep.store.cardedit import changed, rewrite_deck
-from studyprep.store.db import back_up_before, open_store
-from studyprep.store.deckstore import read_decks
+from studyprep.store.db import back_up_before, open_store, to_us
+from studyprep.store.deckstore import DeckReader, RememberingReader, read_deck_file, read_decks
 from studyprep.store.workspace import Workspace
 from studyprep.wording import count
 
@@ -124,13 +125,15 @@ def pull_reviews(
     """
     with removed_on_termination():
         progress("reading the decks")
-        decks, broken = read_decks(workspace)  # a broken deck file keeps only its own reviews out, until fixed
+        read = RememberingReader()  # read again to pull notes: an unchanged file is not parsed twice
+        decks, broken = read_decks(workspace, read)  # a broken deck file keeps only its own reviews out, until fixed
         mapping = guid_map(decks)
         progress(f"reading {path.name}")
         history = read_history(path, now, notes_of=frozenset(mapping))
-        result = _summary(path, now, history, mapping)
+        answers = [review for review in history.reviews if review.is_answer]
+        result = _summary(path, now, history, answers, mapping)
         result.skipped_decks = {slug: error.render() for slug, error in sorted(broken.items())}
-        ours = [review for review in history.reviews if review.is_answer and review.guid in mapping]
+        ours = [review for review in answers if review.guid in mapping]
         if ours:
             prompts = {(deck.slug, card.id): card.prompt for deck in decks for card in deck.cards}
             back_up_before(workspace, "anki-pull", now)  # the history as it was, should the pull prove wrong
@@ -138,7 +141,7 @@ def pull_reviews(
             _store_reviews(workspace, ours, mapping, result, progress)
             for card in result.cards:
                 card.prompt = prompts[(card.deck, card.card_id)]
-        result.notes, result.tags_added = pull_notes(workspace, history, mapping, now, progress)
+        result.notes, result.tags_added = pull_notes(workspace, history, mapping, now, progress, read)
     return result
 
 
@@ -148,11 +151,12 @@ def pull_notes(
     mapping: dict[str, tuple[str, str]],
     now: datetime,
     progress: ProgressCallback = no_progress,
+    read: DeckReader = read_deck_file,
 ) -> tuple[list[PulledNotes], int]:
     """Bring the Notes field of studyprep's notes in `history` into the deck files' `notes` (see `anki.answers`),
     and the tags added to them in Anki into the cards' `tags` (so an export, which replaces a note's tags, keeps
     them); record the exchange. Return the cards whose notes changed, and how many tags were added. `progress`
-    hears each deck done."""
+    hears each deck done; each deck file is read (under the deck lock) with `read`."""
     by_deck: dict[str, _DeckFromAnki] = defaultdict(_DeckFromAnki)
     for guid, anki_field in history.notes_fields.items():
         slug, card_id = mapping[guid]
@@ -164,7 +168,7 @@ def pull_notes(
     pulled: list[PulledNotes] = []
     tags_added = 0
     for slug, from_anki in counted(sorted(by_deck.items()), "pulling notes", len(by_deck), progress):
-        cards, added, record = _pull_deck_notes(workspace, slug, from_anki, exchange.deck(slug), now)
+        cards, added, record = _pull_deck_notes(workspace, slug, from_anki, exchange.deck(slug), now, read)
         pulled += cards
         tags_added += added
         exchange = exchange.but(slug, record)
@@ -182,21 +186,27 @@ class _DeckFromAnki:
 
 
 def _pull_deck_notes(
-    workspace: Workspace, slug: str, from_anki: _DeckFromAnki, previous: DeckExchange, now: datetime
+    workspace: Workspace,
+    slug: str,
+    from_anki: _DeckFromAnki,
+    previous: DeckExchange,
+    now: datetime,
+    read: DeckReader = read_deck_file,
 ) -> tuple[list[PulledNotes], int, DeckExchange]:
-    """One deck's notes and tags merged in (the deck file as read under its lock decides), how many tags were
-    added, and its new exchange record."""
+    """One deck's notes and tags merged in (the deck file as read under its lock, with `read`, decides), how many
+    tags were added, and its new exchange record. A deck none of whose cards changes is not written."""
     merges: dict[str, NotesPull] = {}
     added: dict[str, list[str]] = {}
 
-    def change(deck: Deck) -> list[Card]:
+    def change(deck: Deck) -> list[Card] | None:
         merges.clear()
         merges.update(_merges(deck, from_anki.fields, previous, now))
         added.clear()
         added.update(_added_tags(deck, from_anki.tags))
-        return [_with_pulled(card, merges, added.get(card.id, []), changed) for card in deck.cards]
+        cards = [_with_pulled(card, merges, added.get(card.id, []), changed) for card in deck.cards]
+        return None if all(new is old for new, old in zip(cards, deck.cards, strict=True)) else cards
 
-    deck = rewrite_deck(workspace, slug, change)
+    deck = rewrite_deck(workspace, slug, change, read=read)
     taken = [card for card in deck.cards if _takes(merges, card)]
     cards = [PulledNotes(slug, card.id, card.prompt, merges[card.id].outcome) for card in taken]
     return cards, sum(map(len, added.values())), _recorded(previous, merges, now)
@@ -245,11 +255,12 @@ def _recorded(previous: DeckExchange, merges: dict[str, NotesPull], now: datetim
     return DeckExchange(previous.exported_at, now, cards)
 
 
-def _summary(path: Path, now: datetime, history: AnkiHistory, mapping: dict[str, tuple[str, str]]) -> PullResult:
-    """What the collection holds, counted before anything is written."""
+def _summary(
+    path: Path, now: datetime, history: AnkiHistory, answers: list[AnkiReview], mapping: dict[str, tuple[str, str]]
+) -> PullResult:
+    """What the collection holds (`answers`: its reviews that are answers), counted before anything is written."""
     result = PullResult(path=path, pulled_at=now)
     result.studyprep_notes = len(history.guids & mapping.keys())
-    answers = [review for review in history.reviews if review.is_answer]
     result.skipped_other = len(history.reviews) - len(answers)
     unknown = [review for review in answers if review.guid not in mapping]
     result.unknown_reviews = len(unknown)
@@ -315,7 +326,9 @@ def _store_reviews(
                 with store.transaction():
                     # A card another command wrote to meanwhile (an answer, another pull) is worked out again,
                     # inside the lock; the others are written as planned.
-                    plan = _Plan(tuple(_still_current(store, replays[card.deck], card, by_card) for card in chunk))
+                    newest = store.last_log_ids([(card.deck, card.card_id) for card in chunk])
+                    plan = _Plan(tuple(_still_current(store, replays[card.deck], card, by_card, newest)
+                                       for card in chunk))  # fmt: skip
                     _write_plan(store, plan, result)
                 written += plan.cards
                 if chunk is not chunks[-1]:
@@ -348,10 +361,15 @@ def _chunks(cards: list[_CardWrite]) -> Iterator[list[_CardWrite]]:
 
 
 def _still_current(
-    store: ReviewStore, replay: StepReplay, card: _CardWrite, by_card: dict[tuple[str, str], list[AnkiReview]]
+    store: ReviewStore,
+    replay: StepReplay,
+    card: _CardWrite,
+    by_card: dict[tuple[str, str], list[AnkiReview]],
+    newest: dict[tuple[str, str], int],
 ) -> _CardWrite:
-    """`card` as planned, or worked out again when its log changed since (inside the write's transaction)."""
-    if store.last_log_id(card.deck, card.card_id) == card.last_log_id:
+    """`card` as planned, or worked out again when its log changed since (`newest`: each card's newest log row,
+    read inside the write's transaction)."""
+    if newest.get((card.deck, card.card_id), 0) == card.last_log_id:
         return card
     return _plan_card(store, replay, card.deck, card.card_id, by_card[card.deck, card.card_id])
 
@@ -410,12 +428,13 @@ def _replayed(
     a card sent back to new (`studyprep forget`) counts only the answers from that moment, as a replay of its
     log does (`scheduling.rebuild_card_state`): the log keeps the earlier ones."""
     if not logs and forgotten_at is None:  # the common case: nothing to merge
-        return replay.replay(deck, card_id, ((review.reviewed_at, review.ease) for review in new))
-    timeline = [(log.reviewed_at, 0, log.id, log.rating) for log in logs]
-    timeline += [(review.reviewed_at, 1, index, review.ease) for index, review in enumerate(new)]
+        return replay.replay_us(deck, card_id, ((review.reviewed_us, review.ease) for review in new))
+    timeline = [(to_us(log.reviewed_at), 0, log.id, log.rating) for log in logs]
+    timeline += [(review.reviewed_us, 1, index, review.ease) for index, review in enumerate(new)]
     timeline.sort()
-    return replay.replay(
-        deck, card_id, ((at, rating) for at, _, _, rating in timeline if forgotten_at is None or at >= forgotten_at)
+    since = None if forgotten_at is None else to_us(forgotten_at)
+    return replay.replay_us(
+        deck, card_id, ((at, rating) for at, _, _, rating in timeline if since is None or at >= since)
     )
 
 
@@ -424,34 +443,30 @@ def _write_plan(store: ReviewStore, plan: _Plan, result: PullResult) -> None:
     for card in plan.cards:
         if card.new and card.first_is_new and card.was_logged:  # studied in Anki first, then in the terminal
             store.unmark_new_after(card.deck, card.card_id, card.new[0].reviewed_at)  # new once only
-    store.append_reviews(_log_rows(plan), source=SOURCE_ANKI)
-    for card in plan.cards:
-        if not card.new:
-            continue
-        last_log_id = store.last_log_id(card.deck, card.card_id)
-        store.replace_state(card.deck, card.card_id, card.state, last_log_id)
+    written = [card for card in plan.cards if card.new]
+    before = store.newest_log_id()
+    store.append_reviews_us(_log_rows(plan), source=SOURCE_ANKI)
+    last_log_ids = store.newest_log_ids(before)  # each written card's newest row is one of its new answers
+    store.replace_states([(card.deck, card.card_id, card.state, last_log_ids[card.deck, card.card_id])
+                          for card in written])  # fmt: skip
+    for card in written:
         due = card.state.due if card.state is not None else None
         kind = card.state.state.name.lower() if card.state is not None else "new"
         result.cards.append(PulledCard(card.deck, card.card_id, "", len(card.new), due, kind))
         result.added += len(card.new)
 
 
-def _log_rows(plan: _Plan) -> Iterator[tuple[str, str, int, datetime, int, bool, str]]:
-    """`(deck, card id, rating, reviewed_at, duration_ms, was_new, external_id)` of every new answer, oldest first.
+def _log_rows(plan: _Plan) -> list[tuple[str, str, int, int, int, bool, str]]:
+    """`(deck, card id, rating, reviewed_at in epoch microseconds, duration_ms, was_new, external_id)` of every new
+    answer, oldest first.
 
     In time order, not card by card: each index of the log then grows at its end (card by card, the by-day index
     took inserts all over and a million answers held the write lock for 45 s)."""
-    pairs = sorted(
-        ((review, card) for card in plan.cards for review in card.new), key=lambda pair: pair[0].revlog_id
-    )  # each card's answers are already in order: a merge of runs
-    for review, card in pairs:
-        was_new = card.first_is_new and review is card.new[0]
-        yield (
-            card.deck,
-            card.card_id,
-            review.ease,
-            review.reviewed_at,
-            review.duration_ms,
-            was_new,
-            review.external_id(),
-        )
+    rows = [
+        (card.deck, card.card_id, review.ease, review.reviewed_us, review.duration_ms,
+         card.first_is_new and review is card.new[0], review.external_id())
+        for card in plan.cards
+        for review in card.new
+    ]  # fmt: skip
+    rows.sort(key=itemgetter(3))  # each card's answers are already in order: a merge of runs
+    return rows

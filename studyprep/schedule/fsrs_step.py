@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from fsrs import Rating, Scheduler, State
 
-__all__ = ["Step", "review_step"]
+__all__ = ["Step", "review_step", "step_model"]
 
 # (state, step, stability, difficulty, the interval to the next due moment)
 Step = tuple[State, int | None, float, float, timedelta]
@@ -61,6 +61,12 @@ def _model(parameters: tuple[float, ...], desired_retention: float, maximum_inte
     )
 
 
+def step_model(scheduler: Scheduler) -> _Model:
+    """What `review_step` takes from the scheduler's settings alone (cached by their values): a caller stepping
+    through a million answers with one scheduler passes it in, instead of each step hashing the parameters."""
+    return _model(scheduler.parameters, scheduler.desired_retention, scheduler.maximum_interval)
+
+
 def review_step(
     scheduler: Scheduler,
     state: State,
@@ -69,12 +75,15 @@ def review_step(
     difficulty: float | None,
     days: int | None,
     rating: Rating,
+    model: _Model | None = None,
 ) -> Step:
     """What `scheduler.review_card` (fuzz off) makes of a card in `state` at `step` with this stability and
-    difficulty, reviewed `days` whole days after its last review (None: never reviewed) and rated `rating`."""
+    difficulty, reviewed `days` whole days after its last review (None: never reviewed) and rated `rating`;
+    `model`: `step_model(scheduler)`, if the caller has it."""
     if scheduler.enable_fuzzing:
         raise ValueError("review_step needs a scheduler with fuzzing off (fuzz draws from the random module)")
-    model = _model(scheduler.parameters, scheduler.desired_retention, scheduler.maximum_interval)
+    if model is None:
+        model = step_model(scheduler)
     if state == State.Learning and (stability is None or difficulty is None):
         stability = scheduler._initial_stability(rating=rating)
         difficulty = scheduler._initial_difficulty(rating=rating, clamp=True)

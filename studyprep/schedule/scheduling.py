@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
 from studyprep.schedule.fsrs_settings import SchedulerSettings
-from studyprep.store.db import LogEntry, ReviewStore, fsrs_card_id, to_us
+from studyprep.store.db import LogEntry, ReviewStore, from_us, fsrs_card_id, to_us
 
 if TYPE_CHECKING:
     import fsrs
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 RATINGS = (1, 2, 3, 4)
 RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 _MICROSECOND = timedelta(microseconds=1)
+_DAY_US = 86_400_000_000
 
 
 def scheduler_for(plan: StudyPlan) -> fsrs.Scheduler:
@@ -92,8 +93,9 @@ def _caller_random_kept() -> Iterator[None]:
         random.setstate(saved)
 
 
-def _seed_fuzz(deck: str, card_id: str, previous: datetime | None) -> None:
-    key = f"{deck}\x00{card_id}\x00{0 if previous is None else to_us(previous)}"
+def _seed_fuzz(deck: str, card_id: str, previous_us: int | None) -> None:
+    """Seed fsrs's fuzz from the card and its previous review (epoch microseconds; None: its first answer)."""
+    key = f"{deck}\x00{card_id}\x00{previous_us or 0}"
     random.seed(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
 
 
@@ -142,7 +144,7 @@ def replay_answers(
             if card is None:
                 card = Card(card_id=fsrs_card_id(deck, card_id), due=reviewed_at)
             if scheduler.enable_fuzzing:  # fsrs draws no random number without fuzz: seeding would change nothing
-                _seed_fuzz(deck, card_id, card.last_review)
+                _seed_fuzz(deck, card_id, None if card.last_review is None else to_us(card.last_review))
             card, _ = scheduler.review_card(card, Rating(rating), reviewed_at.astimezone(UTC), duration_ms)
     return card
 
@@ -151,53 +153,58 @@ class StepReplay:
     """`replay_answers` from a new card for a whole history at once (`anki-pull` replays a million answers): the
     same states, fsrs's arithmetic spelled as plain numbers (`fsrs_step.review_step`, tested equal to
     `review_card`), without a card copy per answer. Elapsed time is the scheduler's own (study days for a
-    `StudyDayScheduler`), each answer's study day computed once; fuzz is fsrs's `_get_fuzzed_interval`, seeded
-    as `replay_answers` seeds it, only where fsrs draws it (a card that leaves the answer in Review)."""
+    `StudyDayScheduler`, numbered by `StudyDayNumbers`: one per replayer, so the computer's zone is read as it
+    is during this replay). Fuzz is fsrs's `_get_fuzzed_interval`, seeded as `replay_answers` seeds it, and drawn
+    for the last answer only: an earlier answer's fuzz moves only a due date the next answer replaces (each draw is
+    seeded afresh, and the caller's generator is restored), so drawing it changes nothing."""
 
     def __init__(self, scheduler: fsrs.Scheduler) -> None:
         from fsrs import Rating
 
-        from studyprep.schedule.studydays import without_fuzz
+        from studyprep.schedule.studydays import StudyDayNumbers, without_fuzz
 
         self.scheduler = scheduler
         self.unfuzzed = without_fuzz(scheduler)  # what `review_step` takes: fuzz is applied here, after it
-        self.day_starts_at_hour: int | None = getattr(scheduler, "day_starts_at_hour", None)
-        self.time_zone: str | None = getattr(scheduler, "time_zone", None)
+        hour: int | None = getattr(scheduler, "day_starts_at_hour", None)
+        self.study_day = None if hour is None else StudyDayNumbers(hour, getattr(scheduler, "time_zone", None))
         self.ratings = {int(rating): rating for rating in Rating}
 
     def replay(self, deck: str, card_id: str, answers: Iterable[tuple[datetime, int]]) -> fsrs.Card | None:
         """The state of a new card after `(reviewed_at, rating)` answers (UTC, in time order); None: no answer."""
+        return self.replay_us(deck, card_id, ((to_us(reviewed_at), rating) for reviewed_at, rating in answers))
+
+    def replay_us(self, deck: str, card_id: str, answers: Iterable[tuple[int, int]]) -> fsrs.Card | None:
+        """`replay`, each answer's time given in epoch microseconds (UTC), as the review log and Anki keep it."""
         from fsrs import Card, State
 
-        from studyprep.schedule.fsrs_step import review_step
-        from studyprep.schedule.studydays import study_date
+        from studyprep.schedule.fsrs_step import review_step, step_model
 
         state, stability, difficulty = State.Learning, None, None
         step: int | None = 0
-        hour, zone, fuzz = self.day_starts_at_hour, self.time_zone, self.scheduler.enable_fuzzing
-        last: datetime | None = None
-        last_day = day = None
-        due = None
-        with _caller_random_kept():
-            for reviewed_at, rating in answers:
-                if hour is not None:
-                    day = study_date(reviewed_at, hour, zone)
-                if last is None:
-                    days = None
-                elif hour is None:
-                    days = (reviewed_at - last).days
-                else:
-                    days = max(0, (day - last_day).days)  # type: ignore[operator]
-                state, step, stability, difficulty, interval = review_step(
-                    self.unfuzzed, state, step, stability, difficulty, days, self.ratings[rating]
-                )
-                if fuzz and state == State.Review:
-                    _seed_fuzz(deck, card_id, last)
-                    interval = self.scheduler._get_fuzzed_interval(interval=interval)
-                due, last, last_day = reviewed_at + interval, reviewed_at, day
-        if due is None:
+        study_day, ratings, unfuzzed = self.study_day, self.ratings, self.unfuzzed
+        model = step_model(unfuzzed)
+        last: int | None = None
+        previous: int | None = None  # the answer before the last one
+        last_day = day = 0
+        days: int | None = None
+        interval = timedelta(0)
+        for moment, rating in answers:
+            if study_day is not None:
+                day = study_day(moment)
+            if last is not None:
+                days = (moment - last) // _DAY_US if study_day is None else max(0, day - last_day)
+            state, step, stability, difficulty, interval = review_step(
+                unfuzzed, state, step, stability, difficulty, days, ratings[rating], model
+            )
+            previous, last, last_day = last, moment, day
+        if last is None:
             return None
-        return Card(fsrs_card_id(deck, card_id), state, step, stability, difficulty, due, last)
+        if self.scheduler.enable_fuzzing and state == State.Review:  # where fsrs draws it
+            with _caller_random_kept():
+                _seed_fuzz(deck, card_id, previous)
+                interval = self.scheduler._get_fuzzed_interval(interval=interval)
+        at = from_us(last)
+        return Card(fsrs_card_id(deck, card_id), state, step, stability, difficulty, at + interval, at)
 
 
 def rebuild_card_state(store: ReviewStore, deck: str, card_id: str, scheduler: fsrs.Scheduler) -> fsrs.Card | None:

@@ -10,17 +10,21 @@ interval) as it always does, and the state it returns carries the real review mo
 
 from __future__ import annotations
 
-__all__ = ["DAY", "StudyDayScheduler", "study_days_between", "without_fuzz"]
+__all__ = ["DAY", "StudyDayNumbers", "StudyDayScheduler", "study_days_between", "without_fuzz"]
 
 from copy import copy
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
-from typing import TypeVar, overload
+from typing import TypeVar, cast, overload
 from zoneinfo import ZoneInfo
 
 from fsrs import Card, Rating, ReviewLog, Scheduler
 
 DAY = timedelta(days=1)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_HOUR_US = 3_600_000_000
+_DAY_US = 86_400_000_000
+_MICROSECOND = timedelta(microseconds=1)
 
 
 @lru_cache(maxsize=64)
@@ -46,6 +50,37 @@ def _zoned_study_date(moment: datetime, start_hour: int, time_zone: str) -> date
 def study_days_between(earlier: datetime, later: datetime, start_hour: int, time_zone: str | None) -> int:
     """Study days from `earlier` to `later`: 0 within one study day, 1 across one rollover, and so on."""
     return max(0, (study_date(later, start_hour, time_zone) - study_date(earlier, start_hour, time_zone)).days)
+
+
+class StudyDayNumbers:
+    """The study day of a moment given in epoch microseconds (UTC), as a day number: the days from 1970-01-01 to
+    the date `study_date` names, so two moments' difference is `study_days_between` them. For replays of a
+    million answers: the zone's offset from UTC is looked up once per hour of UTC time, not per moment (the date
+    is then plain arithmetic: the local time is the UTC time plus that offset). An hour whose first and last
+    microsecond have different offsets holds a change of the clocks, and its moments are looked up one by one
+    (no zone changes its clocks twice within an hour). With no `time_zone`, the computer's zone as it is when an
+    hour is first asked: make one per replay."""
+
+    def __init__(self, start_hour: int, time_zone: str | None) -> None:
+        self.shift = start_hour * _HOUR_US
+        self.zone = _zone(time_zone)
+        self.offsets: dict[int, int | None] = {}  # UTC hour -> offset in microseconds (None: it changes within)
+
+    def __call__(self, micros: int) -> int:
+        """The study day number of the moment `micros` microseconds after the epoch."""
+        hour = micros // _HOUR_US
+        try:
+            offset = self.offsets[hour]
+        except KeyError:
+            first, last = self._offset(hour * _HOUR_US), self._offset((hour + 1) * _HOUR_US - 1)
+            offset = self.offsets[hour] = first if first == last else None
+        if offset is None:
+            offset = self._offset(micros)
+        return (micros + offset - self.shift) // _DAY_US
+
+    def _offset(self, micros: int) -> int:
+        local = (_EPOCH + timedelta(0, 0, micros)).astimezone(self.zone)
+        return cast("timedelta", local.utcoffset()) // _MICROSECOND
 
 
 class StudyDayScheduler(Scheduler):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from studyprep.cards.models import Card, Deck
 from studyprep.errors import StudyprepError
-from studyprep.store.deckstore import backup_deck, deck_to_yaml, read_deck_file, save_deck
+from studyprep.store.deckstore import DeckReader, backup_deck, deck_to_yaml, read_deck_file, save_deck
 from studyprep.store.locking import deck_write_lock
 from studyprep.store.workspace import Workspace
 
@@ -30,16 +30,18 @@ def rewrite_deck(
     change: Callable[[Deck], list[Card] | None],
     store: ReviewStore | None = None,
     backup_at: datetime | None = None,
+    read: DeckReader = read_deck_file,
 ) -> Deck:
     """Read the deck file under the deck lock, let `change` return its new cards (None: nothing to change; it
     may raise to change nothing), and write the deck back atomically; return the deck as stored.
 
+    The file is read with `store`'s cache of parsed decks, else with `read`.
     With `store`, the review database's mirror follows at once; with `backup_at`, the file replaced is kept
     first in `decks/.backups/` (as an import does), for changes that touch many cards at once.
     """
     with deck_write_lock(workspace):
         path = workspace.deck_path(slug)
-        deck, text = store.read_deck_file(path) if store is not None else read_deck_file(path)
+        deck, text = store.read_deck_file(path) if store is not None else read(path)
         cards = change(deck)
         if cards is None:
             return deck

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "BACKUPS_KEPT",
     "HEADER",
+    "RememberingReader",
     "backup_deck",
     "backup_dir",
     "deck_backups",
@@ -68,6 +69,24 @@ def read_deck_file(path: Path, progress: ProgressCallback = no_progress) -> tupl
     much is read)."""
     text = read_text_file(path, DECK_FILE)
     return deck_from_text(text, path, progress), text
+
+
+class RememberingReader:
+    """A `DeckReader` that keeps each deck it parsed with the text it came from: a file read again whose text is
+    unchanged is not parsed again (the same text gives the same deck). For a command that reads its decks twice,
+    e.g. once to plan and again under the deck lock to change them."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[Path, tuple[Deck, str]] = {}
+
+    def __call__(self, path: Path, progress: ProgressCallback = no_progress) -> tuple[Deck, str]:
+        """The deck in `path` and the file's text, as `read_deck_file` gives them."""
+        text = read_text_file(path, DECK_FILE)
+        known = self.parsed.get(path)
+        if known is not None and known[1] == text:
+            return known
+        self.parsed[path] = deck_from_text(text, path, progress), text
+        return self.parsed[path]
 
 
 def deck_from_text(text: str, path: Path, progress: ProgressCallback = no_progress) -> Deck:

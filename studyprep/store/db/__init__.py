@@ -260,6 +260,9 @@ class ReviewStore:
     def replace_state(self, deck: str, card_id: str, card: fsrs.Card | None, last_log_id: int) -> None:
         return states.replace_state(self.db, deck, card_id, card, last_log_id)
 
+    def replace_states(self, rows: list[tuple[str, str, fsrs.Card | None, int]]) -> None:
+        return states.replace_states(self.db, rows)
+
     # -- the review log (`log`) -------------------------------------------------------------------------
 
     def review_logs(self, deck: str, card_id: str) -> list[log.LogEntry]:
@@ -267,6 +270,15 @@ class ReviewStore:
 
     def logged_cards(self, deck: str) -> list[str]:
         return log.logged_cards(self.db, deck)
+
+    def last_log_ids(self, cards: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        return log.last_log_ids(self.db, cards)
+
+    def newest_log_id(self) -> int:
+        return log.newest_log_id(self.db)
+
+    def newest_log_ids(self, after: int) -> dict[tuple[str, str], int]:
+        return log.newest_log_ids(self.db, after)
 
     def last_log_id(self, deck: str, card_id: str) -> int:
         return log.last_log_id(self.db, deck, card_id)
@@ -289,6 +301,10 @@ class ReviewStore:
     def append_reviews(self, rows: Iterable[tuple[str, str, int, datetime, int | None, bool, str]],
                        source: str) -> None:  # fmt: skip
         return log.append_reviews(self.db, rows, source)
+
+    def append_reviews_us(self, rows: Iterable[tuple[str, str, int, int, int | None, bool, str]],
+                          source: str) -> None:  # fmt: skip
+        return log.append_reviews_us(self.db, rows, source)
 
     def unmark_new_after(self, deck: str, card_id: str, after: datetime) -> None:
         return log.unmark_new_after(self.db, deck, card_id, after)

@@ -18,12 +18,16 @@ __all__ = [
     "answers_since",
     "append_review",
     "append_reviews",
+    "append_reviews_us",
     "external_ids",
     "lapses",
     "last_log_id",
+    "last_log_ids",
     "latest_review",
     "logged_cards",
     "new_cards_since",
+    "newest_log_id",
+    "newest_log_ids",
     "recent_pace",
     "record_answer",
     "review_durations",
@@ -32,6 +36,7 @@ __all__ = [
     "unmark_new_after",
 ]
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -111,6 +116,36 @@ def logged_cards(db: Database, deck: str) -> list[str]:
 def last_log_id(db: Database, deck: str, card_id: str) -> int:
     """The id of the card's newest log row (0: none)."""
     return int(db.scalar("SELECT max(id) FROM review_log WHERE deck = ? AND card_id = ?", (deck, card_id)) or 0)
+
+
+def last_log_ids(db: Database, cards: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """`last_log_id` of many cards, `(deck, card id)` each, in one query per deck (a card with no log is left out)."""
+    by_deck: dict[str, list[str]] = {}
+    for deck, card_id in cards:
+        by_deck.setdefault(deck, []).append(card_id)
+    found = {}
+    for deck, card_ids in by_deck.items():
+        rows = db.query(
+            "SELECT card_id, max(id) FROM review_log WHERE deck = ? AND card_id IN (SELECT value FROM json_each(?))"
+            " GROUP BY card_id",
+            (deck, json.dumps(card_ids)),
+        )
+        found.update({(deck, card_id): log_id for card_id, log_id in rows})
+    return found
+
+
+def newest_log_ids(db: Database, after: int) -> dict[tuple[str, str], int]:
+    """`(deck, card id) -> id of its newest log row`, of the cards with log rows whose id is above `after` (rows
+    appended since the log's newest was `after`: ids only grow)."""
+    # In id order, the last row of a card wins; grouped in SQL, SQLite scanned the whole by-card index instead of
+    # the few rows above `after`.
+    rows = db.query("SELECT deck, card_id, id FROM review_log WHERE id > ? ORDER BY id", (after,))
+    return {(deck, card_id): log_id for deck, card_id, log_id in rows}
+
+
+def newest_log_id(db: Database) -> int:
+    """The id of the log's newest row (0: an empty log)."""
+    return int(db.scalar("SELECT max(id) FROM review_log") or 0)
 
 
 def latest_review(db: Database, deck: str, card_id: str) -> int | None:
@@ -202,9 +237,20 @@ def append_reviews(db: Database, rows: Iterable[tuple[str, str, int, datetime, i
     external_id)`, none of them logged yet (the caller checked; a duplicate fails the whole transaction).
 
     The bulk form of `append_review` for `anki-pull`; the caller stores the replayed states afterwards."""
+    append_reviews_us(
+        db,
+        ((deck, card_id, rating, to_us(at), taken, was_new, external)
+         for deck, card_id, rating, at, taken, was_new, external in rows),
+        source,
+    )  # fmt: skip
+
+
+def append_reviews_us(db: Database, rows: Iterable[tuple[str, str, int, int, int | None, bool, str]],
+                      source: str) -> None:  # fmt: skip
+    """`append_reviews`, each review's time given as stored: epoch microseconds (`to_us`)."""
     decks: set[str] = set()
     values = (
-        (deck, card_id, rating, to_us(at), taken, int(was_new), source, external)
+        (deck, card_id, rating, at, taken, int(was_new), source, external)
         for deck, card_id, rating, at, taken, was_new, external in rows
         if not decks.add(deck)  # type: ignore[func-returns-value]
     )

@@ -18,6 +18,7 @@ __all__ = [
     "has_state",
     "reading_states",
     "replace_state",
+    "replace_states",
     "state_log_id",
     "write_state",
 ]
@@ -161,12 +162,33 @@ def replace_state(db: Database, deck: str, card_id: str, card: fsrs.Card | None,
             write_state(db, deck, card_id, card, last_log_id)
 
 
+def replace_states(db: Database, states: list[tuple[str, str, fsrs.Card | None, int]]) -> None:
+    """`replace_state` of many cards at once, `(deck, card id, state, last log id)` each: one statement run for
+    every card (`anki-pull` stores thousands per transaction), the same rows and deck versions as card by card."""
+    with db.atomic():
+        for deck, card_id, card, _ in states:
+            if card is None:
+                delete_state(db, deck, card_id)
+        kept = [(deck, card_id, card, log_id) for deck, card_id, card, log_id in states if card is not None]
+        db.executemany("UPDATE cards SET seen = 1 WHERE deck = ? AND card_id = ?", [row[:2] for row in kept])
+        db.executemany(
+            _WRITE_STATE,
+            [(deck, card_id, *state_columns(card), to_us(card.due), us_or_none(card.last_review), log_id)
+             for deck, card_id, card, log_id in kept],
+        )  # fmt: skip
+
+
+_WRITE_STATE = (
+    "INSERT OR REPLACE INTO card_state (deck, card_id, state, step, stability, difficulty, due, last_review,"
+    " last_log_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def write_state(db: Database, deck: str, card_id: str, card: fsrs.Card, log_id: int) -> None:
     """Store the card's state (inside the caller's transaction) and mark it seen."""
     db.execute("UPDATE cards SET seen = 1 WHERE deck = ? AND card_id = ?", (deck, card_id))
     db.execute(
-        "INSERT OR REPLACE INTO card_state (deck, card_id, state, step, stability, difficulty, due, last_review,"
-        " last_log_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _WRITE_STATE,
         (deck, card_id, *state_columns(card), to_us(card.due), us_or_none(card.last_review), log_id),
     )
 
