@@ -21,7 +21,16 @@ from studyprep.errors import StudyprepError
 from studyprep.store.atomic import write_atomic
 from studyprep.store.workspace import Workspace
 
-__all__ = ["EXCHANGE_FILE", "DeckExchange", "Exchange", "NoteRecord", "exchange_path", "load_exchange", "save_exchange"]
+__all__ = [
+    "EXCHANGE_FILE",
+    "DeckExchange",
+    "Exchange",
+    "NoteRecord",
+    "exchange_path",
+    "exchange_text",
+    "load_exchange",
+    "save_exchange",
+]
 
 EXCHANGE_FILE = "anki-exchange.json"
 _FORMAT = 1
@@ -90,19 +99,45 @@ def load_exchange(workspace: Workspace) -> Exchange:
 
 def save_exchange(workspace: Workspace, exchange: Exchange) -> None:
     """Write the record atomically."""
-    decks = {slug: _deck_json(deck) for slug, deck in sorted(exchange.decks.items())}
+    write_atomic(exchange_path(workspace), exchange_text(exchange), workspace.root)
+
+
+def exchange_text(exchange: Exchange) -> str:
+    """The record as stored: `json.dumps(..., ensure_ascii=False, indent=1, sort_keys=True)` of its JSON, and a
+    newline. The cards are written here, line by line in that layout: with `indent` the json module encodes in
+    Python, a call per value (seconds for a deck of 100,000 cards); the rest goes through `json.dumps`, each deck's
+    cards standing in as a placeholder string until their text replaces it."""
+    placeholders = {slug: f"{_PLACEHOLDER}{index}" for index, slug in enumerate(exchange.decks)}
+    decks = {slug: _deck_json(deck, placeholders[slug]) for slug, deck in sorted(exchange.decks.items())}
     text = json.dumps({"format": _FORMAT, "decks": decks}, ensure_ascii=False, indent=1, sort_keys=True)
-    write_atomic(exchange_path(workspace), text + "\n", workspace.root)
+    for slug, placeholder in placeholders.items():
+        text = text.replace(_encode_string(placeholder), _cards_text(exchange.decks[slug].cards), 1)
+    return text + "\n"
 
 
-def _deck_json(deck: DeckExchange) -> dict[str, object]:
+_PLACEHOLDER = "\ue000studyprep-cards-"  # a private-use character: no slug or time is written with one
+_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # a JSON string, non-ASCII as it is
+_CARD_DEPTH = 4  # the cards of a deck sit at `decks` > slug > `cards` > card id
+
+
+def _cards_text(cards: Mapping[str, NoteRecord]) -> str:
+    """A deck's `cards` object as `json.dumps` lays it out at its depth (indent 1, keys sorted)."""
+    if not cards:
+        return "{}"
+    key, item, close = " " * _CARD_DEPTH, "\n" + " " * (_CARD_DEPTH + 1), "\n" + " " * _CARD_DEPTH + "]"
+    entries = [
+        f"{key}{_encode_string(card_id)}: [{item}{_encode_string(record.fingerprint)},{item}{int(record.modified)},"
+        f"{item}{_encode_string(record.notes)},{item}{_encode_string(record.anki_notes)}{close}"
+        for card_id, record in sorted(cards.items())
+    ]
+    return "{\n" + ",\n".join(entries) + "\n" + " " * (_CARD_DEPTH - 1) + "}"
+
+
+def _deck_json(deck: DeckExchange, cards: str) -> dict[str, object]:
     return {
         "exported_at": deck.exported_at.isoformat() if deck.exported_at else None,
         "pulled_at": deck.pulled_at.isoformat() if deck.pulled_at else None,
-        "cards": {
-            card_id: [record.fingerprint, record.modified, record.notes, record.anki_notes]
-            for card_id, record in sorted(deck.cards.items())
-        },
+        "cards": cards,
     }
 
 

@@ -108,6 +108,14 @@ def field_html(text: str) -> str:
     """Multi-line document text as safe HTML: lines joined with `<br>`, runs of list items as lists, fenced code
     as `<pre><code>` and pipe tables as tables."""
     lines = text.strip().splitlines()
+    if len(lines) < 2 and not (lines and _may_hold_blocks(lines[0])):
+        # Most fields are one line of text or empty: rendered as `_lines_html` renders them, in fewer steps.
+        return inline_html(lines[0].strip()) if lines else ""
+    return _lines_html(lines)
+
+
+def _lines_html(lines: list[str]) -> str:
+    """`field_html` of the text with these lines, whatever they hold."""
     blocks: list[str] = []
     position = 0
     for start, end, rendered in _code_and_tables(lines):
@@ -116,6 +124,12 @@ def field_html(text: str) -> str:
         position = end
     blocks += _line_blocks(lines[position:])
     return _join_blocks(blocks)
+
+
+def _may_hold_blocks(line: str) -> bool:
+    """True when a line alone might render as more than its inline HTML: a list item, or fenced code or a table
+    (what `_code_and_tables` looks for before parsing)."""
+    return _may_be_item(line) or "```" in line or "~~~" in line or "|" in line
 
 
 def _line_blocks(lines: list[str]) -> list[str]:

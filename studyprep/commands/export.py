@@ -344,7 +344,7 @@ def _add_deck(
         record = times.record(card, fields, tags)
         summary.records[card.id] = record
         summary.changed += times.changed(card, record)
-        note = anki_model.StudyprepNote(
+        note = anki_model.ExportNote(
             model=anki_model.note_type(card.kind),
             fields=fields,
             tags=tags,
