@@ -25,6 +25,7 @@ import functools
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -240,13 +241,22 @@ _ITEM_MARKS = frozenset("-*+•")
 
 # The passes in order, each with the marks it needs in the text as it is by then: without them it cannot match
 # (and would cost a scan of the text).
+def _enclosed(opening: str, closing: str) -> Callable[[re.Match[str]], str]:
+    """A replacement putting the match's first group between `opening` and `closing`: what the template
+    `opening + r"\1" + closing` gives, without `re` expanding a template in Python for every match."""
+    return lambda match: opening + match.group(1) + closing
+
+
+_BOTH = _enclosed("<em><strong>", "</strong></em>")
+_STRONG = _enclosed("<strong>", "</strong>")
+_EM = _enclosed("<em>", "</em>")
 _EMPHASIS_PASSES = (
-    ("***", _BOTH_STAR, r"<em><strong>\1</strong></em>"),
-    ("___", _BOTH_UNDERSCORE, r"<em><strong>\1</strong></em>"),
-    ("**", _STRONG_STAR, r"<strong>\1</strong>"),
-    ("__", _STRONG_UNDERSCORE, r"<strong>\1</strong>"),
-    ("*", _EMPHASIS_STAR, r"<em>\1</em>"),
-    ("_", _EMPHASIS_UNDERSCORE, r"<em>\1</em>"),
+    ("***", _BOTH_STAR, _BOTH),
+    ("___", _BOTH_UNDERSCORE, _BOTH),
+    ("**", _STRONG_STAR, _STRONG),
+    ("__", _STRONG_UNDERSCORE, _STRONG),
+    ("*", _EMPHASIS_STAR, _EM),
+    ("_", _EMPHASIS_UNDERSCORE, _EM),
 )
 
 
