@@ -13,8 +13,11 @@ Imported only by the export and anki-pull commands (genanki is a heavy import).
 from __future__ import annotations
 
 __all__ = [
+    "CARD_INSERT",
     "CSS",
     "FIELDS",
+    "FIELD_SEPARATOR",
+    "NOTE_INSERT",
     "NOTE_TYPES",
     "RETIRED_TAG",
     "SUSPENDED_TAG",
@@ -235,41 +238,58 @@ class ExportNote:
     Anki updates an existing note (same guid) only when the incoming one is newer, so the time must be the card's,
     not the export's: unchanged cards leave Anki alone, edited cards update it. Not a genanki `Note`: a note per card
     of genanki's checks each tag through its own list type, works its cards out through a cached property and scans
-    every field for stray HTML tags as it writes (they are studyprep's own, escaped), a third of writing a package.
+    every field for stray HTML tags as it writes (they are studyprep's own, escaped), a third of writing a package;
+    and its card objects and field list took a fifth of a big export's memory. Its cards are new (suspended when
+    `suspend`), unless `scheduled` writes the note's one card (`progress.ScheduledCard`).
     tests/test_anki_export.py checks genanki writes the same rows from genanki notes.
     """
 
-    __slots__ = ("cards", "due", "model", "row")
+    __slots__ = ("due", "model", "ords", "row", "scheduled", "suspend")
 
     def __init__(
         self, *, model: genanki.Model, fields: list[str], tags: list[str], guid: str, due: int, note_id: int,
-        modified: int,
+        modified: int, suspend: bool = False, scheduled: Any = None,
     ) -> None:  # fmt: skip
-        if len(fields) != len(model.fields):
-            raise ValueError(f"{len(fields)} fields for note type {model.name!r}, which has {len(model.fields)}")
-        self.model = model
-        self.due = due
-        # genanki's notes row: id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data.
-        self.row = (note_id, guid, model.model_id, int(modified), -1, " " + " ".join(tags) + " ", "\x1f".join(fields),
-                    fields[model.sort_field_index], 0, 0, "")  # fmt: skip
+        joined = FIELD_SEPARATOR.join(fields)
+        if len(fields) != len(model.fields) or joined.count(FIELD_SEPARATOR) != len(fields) - 1:
+            raise ValueError(f"note type {model.name!r} takes {len(model.fields)} fields without {FIELD_SEPARATOR!r}")
+        self.model, self.due, self.suspend, self.scheduled = model, due, suspend, scheduled
+        # genanki's notes row but its sort field (id, guid, mid, mod, usn, tags, flds; then sfld, csum, flags, data),
+        # which is one of the fields: cut from them when written, not kept twice.
+        self.row = (note_id, guid, model.model_id, int(modified), -1, " " + " ".join(tags) + " ", joined)
         # One card per template whose required fields are filled, as genanki's `Note.cards` for a front/back type.
-        self.cards: list[Any] = [
-            genanki.Card(card_ord)
-            for card_ord, any_or_all, required in model._req
-            if _REQUIREMENTS[any_or_all](fields[index] for index in required)
-        ]
+        ords = tuple(card_ord for card_ord, any_or_all, required in model._req
+                     if _REQUIREMENTS[any_or_all](fields[index] for index in required))  # fmt: skip
+        self.ords = _SHARED_ORDS.setdefault(ords, ords)
 
     def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
         """Write the note, then its cards (each with the note's id and modification time, not genanki's)."""
-        note_id, modified = self.row[0], self.row[3]
-        cursor.execute(NOTE_INSERT, self.row)
-        own_ids = itertools.repeat(note_id)
-        for card in self.cards:
-            card.write_to_db(cursor, modified, deck_id, note_id, own_ids, self.due)
+        note_id, modified, joined = self.row[0], self.row[3], self.row[6]
+        cursor.execute(NOTE_INSERT, (*self.row, _field(joined, self.model.sort_field_index), 0, 0, ""))
+        if self.scheduled is not None:
+            self.scheduled.write_to_db(cursor, modified, deck_id, note_id, itertools.repeat(note_id), self.due)
+            return
+        queue = -1 if self.suspend else 0
+        for card_ord in self.ords:  # genanki's cards row: id, nid, did, ord, mod, usn, type, queue, due, then zeros
+            cursor.execute(CARD_INSERT, (note_id, note_id, deck_id, card_ord, modified, -1, 0, queue, self.due,
+                                         0, 0, 0, 0, 0, 0, 0, 0, ""))  # fmt: skip
 
 
-NOTE_INSERT = "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);"  # as genanki.note spells it
+# As genanki.note and genanki.card spell them.
+NOTE_INSERT = "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);"
+CARD_INSERT = "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);"
+FIELD_SEPARATOR = "\x1f"
 _REQUIREMENTS = {"any": any, "all": all}
+_SHARED_ORDS: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+
+def _field(joined: str, index: int) -> str:
+    """Field `index` of fields joined with `FIELD_SEPARATOR`."""
+    start = 0
+    for _ in range(index):
+        start = joined.index(FIELD_SEPARATOR, start) + 1
+    end = joined.find(FIELD_SEPARATOR, start)
+    return joined[start:] if end < 0 else joined[start:end]
 
 
 def deck_name(title: str, category: list[str]) -> str:

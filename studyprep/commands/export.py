@@ -350,6 +350,8 @@ def _add_deck(
         record = times.record(card, fields, tags)
         summary.records[card.id] = record
         summary.changed += times.changed(card, record)
+        suspend = card.suspended or card.retired is not None
+        schedule = schedules.get((deck.slug, card.id))
         note = anki_model.ExportNote(
             model=anki_model.note_type(card.kind),
             fields=fields,
@@ -358,13 +360,10 @@ def _add_deck(
             due=position,
             note_id=note_ids[(deck.slug, card.id)],
             modified=record.modified,
+            suspend=suspend,
+            scheduled=None if schedule is None else ScheduledCard(schedule, suspend),
         )
-        suspend = card.suspended or card.retired is not None
-        if (deck.slug, card.id) in schedules:
-            note.cards = [ScheduledCard(schedules[(deck.slug, card.id)], suspend)]
-            summary.with_progress += 1
-        for anki_card in note.cards:
-            anki_card.suspend = suspend
+        summary.with_progress += schedule is not None
         target.add_note(note)
         summary.notes += 1
         summary.suspended += card.suspended and card.retired is None
