@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from click.testing import CliRunner
 from helpers import EXAMPLE, FIXED_NOW
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from studyprep.anki import model as anki_model
 from studyprep.anki.answers import NotesOutcome, merge_notes
-from studyprep.anki.exchange import NoteRecord, exchange_path, load_exchange
+from studyprep.anki.exchange import DeckExchange, Exchange, NoteRecord, exchange_path, exchange_text, load_exchange
 from studyprep.anki.html import field_html, field_text
 from studyprep.cli import cli
 from studyprep.commands.anki_pull import pull_reviews
@@ -270,3 +273,26 @@ def test_tags_added_in_anki_come_back_with_a_pull_and_survive_the_next_export(tm
         assert {"weak-spot", "Round2::SQL"} <= set(tags) and set(exported) <= set(tags)
     finally:
         col.close()
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list('ab "\\\n\t\x00\x1f\u2028é€😀<>&\ue000')), max_size=8)
+_RECORDS = st.dictionaries(_TEXT, st.builds(NoteRecord, _TEXT, st.integers(-5, 10**13), _TEXT, _TEXT), max_size=4)
+_MOMENTS = st.sampled_from([None, FIXED_NOW, FIXED_NOW + timedelta(days=1, microseconds=5)])
+_DECKS = st.builds(DeckExchange, _MOMENTS, _MOMENTS, _RECORDS.map(MappingProxyType))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.from_regex(r"[a-z0-9-]{1,12}", fullmatch=True), _DECKS, max_size=12))
+def test_the_exchange_record_is_written_as_json_dumps_lays_it_out(decks: dict[str, DeckExchange]) -> None:
+    # The record's cards are written line by line, not by `json.dumps`: the same text, and it loads back the same.
+    exchange = Exchange(MappingProxyType(decks))
+    as_json = {
+        slug: {
+            "exported_at": deck.exported_at.isoformat() if deck.exported_at else None,
+            "pulled_at": deck.pulled_at.isoformat() if deck.pulled_at else None,
+            "cards": {card: [r.fingerprint, r.modified, r.notes, r.anki_notes] for card, r in deck.cards.items()},
+        }
+        for slug, deck in decks.items()
+    }
+    expected = json.dumps({"format": 1, "decks": as_json}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    assert exchange_text(exchange) == expected

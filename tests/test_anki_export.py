@@ -620,16 +620,47 @@ def test_note_guids_are_genankis(slug: str, card_id: str) -> None:
     assert anki_model.note_guid(slug, card_id) == genanki.guid_for(slug, card_id)
 
 
+class _GenankiNote(genanki.Note):
+    """genanki's own note, with the note's fixed id and modification time: what `anki_model.ExportNote` writes
+    without genanki's per-note objects."""
+
+    def __init__(self, *, note_id: int, modified: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.note_id, self.modified = note_id, modified
+
+    def write_to_db(self, cursor: object, timestamp: float, deck_id: int, id_gen: object) -> None:
+        super().write_to_db(cursor, self.modified, deck_id, iter([self.note_id] * (1 + len(self.cards))))
+
+
+def _genanki_deck(deck: genanki.Deck) -> genanki.Deck:
+    """The same deck made of genanki notes, built from what each of our notes writes (fields never hold U+001F,
+    tags never a space), their cards worked out by genanki and suspended as ours."""
+    copy = genanki.Deck(deck.deck_id, deck.name, deck.description)
+    for note in deck.notes:
+        note_id, guid, _, modified, _, tags, fields, *_ = note.row
+        ours = _GenankiNote(model=note.model, fields=fields.split("\x1f"), tags=tags.split(), guid=guid, due=note.due,
+                            note_id=note_id, modified=modified)  # fmt: skip
+        assert [card.ord for card in ours.cards] == list(note.ords)
+        for card in ours.cards:
+            card.suspend = note.suspend
+        copy.add_note(ours)
+    return copy
+
+
 def test_the_collection_is_written_as_genanki_writes_it_deck_by_deck(tmp_path: Path) -> None:
-    """`ScheduledPackage` reads and writes the collection's deck and note-type JSON once for all the decks;
-    genanki's `Package.write_to_db` does it once a deck: the same rows and the same JSON text come out (note
-    types written again by later decks included), then `schedVer` set in the settings."""
+    """`ScheduledPackage` reads and writes the collection's deck and note-type JSON once for all the decks, and
+    writes each note's row as built (`ExportNote`); genanki's `Package.write_to_db` does it once a deck, from its own
+    notes: the same rows and the same JSON text come out (note types written again by later decks included), then
+    `schedVer` set in the settings."""
     documents = sample_paths()[:3]
     workspace = Workspace(tmp_path / "ws")
     slugs = [import_document(workspace, document, FIXED_NOW).deck for document in documents]
     decks = [load_deck(workspace, slug) for slug in slugs]
+    decks[0] = decks[0].but(cards=[card.but(suspended=index % 3 == 0) for index, card in enumerate(decks[0].cards)])
     package = build_package(decks).package
     assert len(package.decks) > 3 and len({note.model.model_id for d in package.decks for note in d.notes}) > 1
+    assert any(note.suspend for d in package.decks for note in d.notes)
+    genanki_package = genanki.Package([_genanki_deck(deck) for deck in package.decks])
 
     def written(write: Callable[[sqlite3.Cursor], None]) -> list[str]:
         connection = sqlite3.connect(":memory:")
@@ -637,7 +668,7 @@ def test_the_collection_is_written_as_genanki_writes_it_deck_by_deck(tmp_path: P
         return list(connection.iterdump())
 
     def genankis(cursor: sqlite3.Cursor) -> None:
-        genanki.Package.write_to_db(package, cursor, 1_700_000_000.0, itertools.count(1_700_000_000_000))
+        genanki.Package.write_to_db(genanki_package, cursor, 1_700_000_000.0, itertools.count(1_700_000_000_000))
         (conf,) = cursor.execute("SELECT conf FROM col").fetchone()
         cursor.execute("UPDATE col SET conf = ?", (json.dumps({**json.loads(conf), "schedVer": 2}, sort_keys=True),))
 

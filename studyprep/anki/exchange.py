@@ -11,7 +11,7 @@ carried, the card's `notes` as studyprep had them and the Notes field as Anki ha
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +21,17 @@ from studyprep.errors import StudyprepError
 from studyprep.store.atomic import write_atomic
 from studyprep.store.workspace import Workspace
 
-__all__ = ["EXCHANGE_FILE", "DeckExchange", "Exchange", "NoteRecord", "exchange_path", "load_exchange", "save_exchange"]
+__all__ = [
+    "EXCHANGE_FILE",
+    "DeckExchange",
+    "Exchange",
+    "NoteRecord",
+    "exchange_path",
+    "exchange_pieces",
+    "exchange_text",
+    "load_exchange",
+    "save_exchange",
+]
 
 EXCHANGE_FILE = "anki-exchange.json"
 _FORMAT = 1
@@ -89,20 +99,56 @@ def load_exchange(workspace: Workspace) -> Exchange:
 
 
 def save_exchange(workspace: Workspace, exchange: Exchange) -> None:
-    """Write the record atomically."""
-    decks = {slug: _deck_json(deck) for slug, deck in sorted(exchange.decks.items())}
-    text = json.dumps({"format": _FORMAT, "decks": decks}, ensure_ascii=False, indent=1, sort_keys=True)
-    write_atomic(exchange_path(workspace), text + "\n", workspace.root)
+    """Write the record atomically, a piece at a time (for 100,000 cards the whole text, and its bytes, would be most
+    of an export's peak memory)."""
+    write_atomic(exchange_path(workspace), exchange_pieces(exchange), workspace.root)
 
 
-def _deck_json(deck: DeckExchange) -> dict[str, object]:
+def exchange_text(exchange: Exchange) -> str:
+    """The record as stored: `json.dumps(..., ensure_ascii=False, indent=1, sort_keys=True)` of its JSON, and a
+    newline."""
+    return "".join(exchange_pieces(exchange))
+
+
+def exchange_pieces(exchange: Exchange) -> Iterator[str]:
+    """`exchange_text` in pieces. The cards are written here, line by line in `json.dumps`'s layout: with `indent`
+    the json module encodes in Python, a call per value (seconds for a deck of 100,000 cards); the rest goes through
+    `json.dumps`, each deck's cards standing in as a placeholder string until their text replaces it."""
+    placeholders = {slug: f"{_PLACEHOLDER}{index}" for index, slug in enumerate(exchange.decks)}
+    decks = {slug: _deck_json(deck, placeholders[slug]) for slug, deck in exchange.decks.items()}
+    rest = json.dumps({"format": _FORMAT, "decks": decks}, ensure_ascii=False, indent=1, sort_keys=True)
+    for slug in sorted(exchange.decks):  # in the order `sort_keys` writes them
+        before, rest = rest.split(_encode_string(placeholders[slug]), 1)
+        yield before
+        yield from _cards_pieces(exchange.decks[slug].cards)
+    yield rest + "\n"
+
+
+_PLACEHOLDER = "\ue000studyprep-cards-"  # a private-use character: no slug or time is written with one
+_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # a JSON string, non-ASCII as it is
+_CARD_DEPTH = 4  # the cards of a deck sit at `decks` > slug > `cards` > card id
+
+
+def _cards_pieces(cards: Mapping[str, NoteRecord]) -> Iterator[str]:
+    """A deck's `cards` object as `json.dumps` lays it out at its depth (indent 1, keys sorted)."""
+    if not cards:
+        yield "{}"
+        return
+    key, item, close = " " * _CARD_DEPTH, "\n" + " " * (_CARD_DEPTH + 1), "\n" + " " * _CARD_DEPTH + "]"
+    separator = "{\n"
+    for card_id, record in sorted(cards.items()):
+        yield (f"{separator}{key}{_encode_string(card_id)}: [{item}{_encode_string(record.fingerprint)},"
+               f"{item}{int(record.modified)},{item}{_encode_string(record.notes)},"
+               f"{item}{_encode_string(record.anki_notes)}{close}")  # fmt: skip
+        separator = ",\n"
+    yield "\n" + " " * (_CARD_DEPTH - 1) + "}"
+
+
+def _deck_json(deck: DeckExchange, cards: str) -> dict[str, object]:
     return {
         "exported_at": deck.exported_at.isoformat() if deck.exported_at else None,
         "pulled_at": deck.pulled_at.isoformat() if deck.pulled_at else None,
-        "cards": {
-            card_id: [record.fingerprint, record.modified, record.notes, record.anki_notes]
-            for card_id, record in sorted(deck.cards.items())
-        },
+        "cards": cards,
     }
 
 

@@ -13,14 +13,17 @@ Imported only by the export and anki-pull commands (genanki is a heavy import).
 from __future__ import annotations
 
 __all__ = [
+    "CARD_INSERT",
     "CSS",
     "FIELDS",
+    "FIELD_SEPARATOR",
+    "NOTE_INSERT",
     "NOTE_TYPES",
     "RETIRED_TAG",
     "SUSPENDED_TAG",
     "TEMPLATE_NAME",
     "TEMPLATE_REVISION",
-    "StudyprepNote",
+    "ExportNote",
     "anki_tags",
     "deck_id",
     "deck_name",
@@ -30,6 +33,7 @@ __all__ = [
 ]
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -227,22 +231,65 @@ def note_type(kind: str) -> genanki.Model:
     )
 
 
-class StudyprepNote(genanki.Note):
-    """A note with a fixed id and a modification time from when its card last changed in studyprep.
+class ExportNote:
+    """A note as genanki's `Note` writes it, with a fixed id and a modification time from when its card last changed
+    in studyprep: its row made once, when the export builds it.
 
-    Anki updates an existing note (same guid) only when the incoming one is newer, so the time must be
-    the card's, not the export's: unchanged cards leave Anki alone, edited cards update it.
+    Anki updates an existing note (same guid) only when the incoming one is newer, so the time must be the card's,
+    not the export's: unchanged cards leave Anki alone, edited cards update it. Not a genanki `Note`: a note per card
+    of genanki's checks each tag through its own list type, works its cards out through a cached property and scans
+    every field for stray HTML tags as it writes (they are studyprep's own, escaped), a third of writing a package;
+    and its card objects and field list took a fifth of a big export's memory. Its cards are new (suspended when
+    `suspend`), unless `scheduled` writes the note's one card (`progress.ScheduledCard`).
+    tests/test_anki_export.py checks genanki writes the same rows from genanki notes.
     """
 
-    def __init__(self, *, note_id: int, modified: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.note_id = note_id
-        self.modified = modified
+    __slots__ = ("due", "model", "ords", "row", "scheduled", "suspend")
+
+    def __init__(
+        self, *, model: genanki.Model, fields: list[str], tags: list[str], guid: str, due: int, note_id: int,
+        modified: int, suspend: bool = False, scheduled: Any = None,
+    ) -> None:  # fmt: skip
+        joined = FIELD_SEPARATOR.join(fields)
+        if len(fields) != len(model.fields) or joined.count(FIELD_SEPARATOR) != len(fields) - 1:
+            raise ValueError(f"note type {model.name!r} takes {len(model.fields)} fields without {FIELD_SEPARATOR!r}")
+        self.model, self.due, self.suspend, self.scheduled = model, due, suspend, scheduled
+        # genanki's notes row but its sort field (id, guid, mid, mod, usn, tags, flds; then sfld, csum, flags, data),
+        # which is one of the fields: cut from them when written, not kept twice.
+        self.row = (note_id, guid, model.model_id, int(modified), -1, " " + " ".join(tags) + " ", joined)
+        # One card per template whose required fields are filled, as genanki's `Note.cards` for a front/back type.
+        ords = tuple(card_ord for card_ord, any_or_all, required in model._req
+                     if _REQUIREMENTS[any_or_all](fields[index] for index in required))  # fmt: skip
+        self.ords = _SHARED_ORDS.setdefault(ords, ords)
 
     def write_to_db(self, cursor: Any, timestamp: float, deck_id: int, id_gen: Any) -> None:
-        """Write with our own id and modification time (genanki would use the export clock)."""
-        own_ids = iter([self.note_id] * (1 + len(self.cards)))
-        super().write_to_db(cursor, self.modified, deck_id, own_ids)
+        """Write the note, then its cards (each with the note's id and modification time, not genanki's)."""
+        note_id, modified, joined = self.row[0], self.row[3], self.row[6]
+        cursor.execute(NOTE_INSERT, (*self.row, _field(joined, self.model.sort_field_index), 0, 0, ""))
+        if self.scheduled is not None:
+            self.scheduled.write_to_db(cursor, modified, deck_id, note_id, itertools.repeat(note_id), self.due)
+            return
+        queue = -1 if self.suspend else 0
+        for card_ord in self.ords:  # genanki's cards row: id, nid, did, ord, mod, usn, type, queue, due, then zeros
+            cursor.execute(CARD_INSERT, (note_id, note_id, deck_id, card_ord, modified, -1, 0, queue, self.due,
+                                         0, 0, 0, 0, 0, 0, 0, 0, ""))  # fmt: skip
+
+
+# As genanki.note and genanki.card spell them.
+NOTE_INSERT = "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);"
+CARD_INSERT = "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?);"
+FIELD_SEPARATOR = "\x1f"
+_REQUIREMENTS = {"any": any, "all": all}
+_SHARED_ORDS: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+
+def _field(joined: str, index: int) -> str:
+    """Field `index` of fields joined with `FIELD_SEPARATOR`."""
+    start = 0
+    for _ in range(index):
+        start = joined.index(FIELD_SEPARATOR, start) + 1
+    end = joined.find(FIELD_SEPARATOR, start)
+    return joined[start:] if end < 0 else joined[start:end]
 
 
 def deck_name(title: str, category: list[str]) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import operator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -230,12 +231,17 @@ class _BatchedInserts:
         return self.cursor.execute(sql, parameters)
 
     def flush(self) -> None:
-        """Run the INSERTs held."""
+        """Run the INSERTs held, each table's in the order of their ids. Both tables are keyed by id, so a row is
+        where its id puts it whatever the order of the INSERTs; but notes come deck by deck, and ids by when each
+        card was added: inserted as they come, each row lands somewhere in the middle of the table, touching pages
+        all over it (4 times the CPU for 100,000 notes), where in id order each is appended at its end."""
         for sql, rows in self.held.items():
+            rows.sort(key=_row_id)
             self.cursor.executemany(sql, rows)
         self.held.clear()
 
 
+_row_id = operator.itemgetter(0)
 _BATCHED_INSERTS = frozenset(  # genanki's statements, as genanki.note and genanki.card spell them
     {
         "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?);",

@@ -104,7 +104,8 @@ def export_decks(
     with deck_file_reader(workspace) as read:  # parsed decks cached in the review database
         decks, skipped = select_decks(workspace, names, all, read)
     target = output_path(out_path, decks)
-    exchange = load_exchange(workspace)
+    with without_cyclic_gc():  # a record per card, none of them garbage: the collector would walk them for nothing
+        exchange = load_exchange(workspace)
     if with_progress:
         progress("reading the reviews")
     schedules = studied_cards(workspace, decks) if with_progress else {}
@@ -119,7 +120,7 @@ def export_decks(
             refuse_unpulled_changes(workspace, exchange, package.summaries)
         progress(f"writing {target.name}")
         write_package(package, target, timestamp)
-    save_exchange(workspace, _exchanged(exchange, package.summaries, now))
+        save_exchange(workspace, _exchanged(exchange, package.summaries, now))
     return ExportResult(path=target, exported_at=now, decks=package.summaries, skipped=skipped)
 
 
@@ -246,9 +247,14 @@ def card_fields(deck: Deck, card: Card) -> list[str]:
         field_html(card.context),
         field_html(card.back),
         field_html(card.notes),
-        inline_html(" › ".join(card.category)),
+        _category_html(tuple(card.category)),
         inline_html(where),
     ]
+
+
+@functools.lru_cache(maxsize=4096)  # a deck's cards share a few categories: each is rendered once per export
+def _category_html(category: tuple[str, ...]) -> str:
+    return inline_html(" › ".join(category))
 
 
 def _anki_names(decks: list[Deck]) -> dict[str, str]:
@@ -344,7 +350,9 @@ def _add_deck(
         record = times.record(card, fields, tags)
         summary.records[card.id] = record
         summary.changed += times.changed(card, record)
-        note = anki_model.StudyprepNote(
+        suspend = card.suspended or card.retired is not None
+        schedule = schedules.get((deck.slug, card.id))
+        note = anki_model.ExportNote(
             model=anki_model.note_type(card.kind),
             fields=fields,
             tags=tags,
@@ -352,13 +360,10 @@ def _add_deck(
             due=position,
             note_id=note_ids[(deck.slug, card.id)],
             modified=record.modified,
+            suspend=suspend,
+            scheduled=None if schedule is None else ScheduledCard(schedule, suspend),
         )
-        suspend = card.suspended or card.retired is not None
-        if (deck.slug, card.id) in schedules:
-            note.cards = [ScheduledCard(schedules[(deck.slug, card.id)], suspend)]
-            summary.with_progress += 1
-        for anki_card in note.cards:
-            anki_card.suspend = suspend
+        summary.with_progress += schedule is not None
         target.add_note(note)
         summary.notes += 1
         summary.suspended += card.suspended and card.retired is None

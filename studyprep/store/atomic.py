@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from studyprep.errors import storage_error
@@ -21,8 +22,9 @@ _NEW_FILE_MODE = 0o666  # less the umask, applied by the system when the temp fi
 _ATTEMPTS = 100
 
 
-def write_atomic(path: Path, text: str, root: Path | None = None) -> None:
-    """Replace `path` with `text` so that readers see the old file or the new one, never a mix.
+def write_atomic(path: Path, text: str | Iterable[str], root: Path | None = None) -> None:
+    """Replace `path` with `text` (or the pieces of text it gives) so that readers see the old file or the new one,
+    never a mix.
 
     A link at `path` or at a folder between `root` (the workspace) and it is refused before anything is made.
     """
@@ -35,7 +37,10 @@ def write_atomic(path: Path, text: str, root: Path | None = None) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as temp:
             keep_mode(path, temp.fileno())
-            temp.write(text)
+            if isinstance(text, str):
+                temp.write(text)
+            else:
+                temp.writelines(text)
             temp.flush()
             os.fsync(temp.fileno())
         Path(temp_name).replace(path)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from studyprep.errors import StudyprepError
 from studyprep.progress import ProgressCallback, no_progress
+from studyprep.store.bulk import without_cyclic_gc
 from studyprep.store.db.connection import Database
 from studyprep.store.workspace import stat_file
 
@@ -42,23 +43,20 @@ def read_deck_file(db: Database, path: Path, progress: ProgressCallback = no_pro
     those cached, else parsed and validated (errors name the file and line; `progress` hears the parse) and then
     cached."""
     from studyprep.store.deckstore import DECK_FILE, deck_from_text
+    from studyprep.store.yamlio import decode_utf8, read_bytes_file
 
     mtime_ns = stat_file(path, DECK_FILE).st_mtime_ns  # before the bytes: a write while they are read is newer
-    size, digest, text = _read(path)
+    raw = read_bytes_file(path, DECK_FILE)
+    size, digest = len(raw), hashlib.sha256(raw).hexdigest()
     deck = cached_deck(db, path.stem, size, digest)
+    # Decoded once the cached deck is made: its JSON is never in memory beside the text (which takes up to four times
+    # the bytes: one non-ASCII character makes every character of a Python string two or four bytes wide).
+    text = decode_utf8(raw, path)
+    del raw  # before a parse that may need the memory
     if deck is None:
         deck = deck_from_text(text, path, progress)
         remember_deck(db, deck, size, mtime_ns, digest)
     return deck, text
-
-
-def _read(path: Path) -> tuple[int, str, str]:
-    """The file's size, SHA-256 and text (its bytes are let go here, before a parse that may need the memory)."""
-    from studyprep.store.deckstore import DECK_FILE
-    from studyprep.store.yamlio import decode_utf8, read_bytes_file
-
-    raw = read_bytes_file(path, DECK_FILE)
-    return len(raw), hashlib.sha256(raw).hexdigest(), decode_utf8(raw, path)
 
 
 def cached_deck(db: Database, slug: str, size: int, sha256: str) -> Deck | None:
@@ -75,10 +73,14 @@ def cached_deck(db: Database, slug: str, size: int, sha256: str) -> Deck | None:
     if not isinstance(data, bytes) or hashlib.sha256(data).hexdigest() != data_sha256:
         return None
     try:
-        cached = json.loads(data)
-        if cached.get("format") != CACHE_FORMAT:
-            return None
-        deck = deck_from_data(cached["deck"])
+        # A card object and a few lists per card, none of them garbage: the cyclic collector would walk them again
+        # and again for nothing (a third of reading a 100,000-card deck).
+        with without_cyclic_gc():
+            cached = json.loads(data)
+            del row, data  # the JSON's bytes go before its cards are made
+            if cached.get("format") != CACHE_FORMAT:
+                return None
+            deck = deck_from_data(cached["deck"])
     except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
         return None
     return deck if deck.slug == slug else None
@@ -123,20 +125,25 @@ def _dumps(value: object) -> str:
 
 
 def deck_from_data(data: dict[str, Any]) -> Deck:
-    """A deck from its `deck_data` (as cached: written by studyprep after validating its file)."""
+    """A deck from its `deck_data` (as cached: written by studyprep after validating its file). The list of card data
+    in `data` is used up: each card's entry is let go as its card is made, so the two are never both whole in memory
+    (for a big deck, that was the export's peak)."""
     from studyprep.cards.models import Card, Deck, ReferenceNote
 
     moments: dict[str, datetime] = {}
-    cards = [
-        Card(
+    entries = data["cards"]
+    if type(entries) is not list:
+        raise TypeError("a list of cards was expected")
+    cards = []
+    for index, card in enumerate(entries):
+        entries[index] = None
+        cards.append(Card(
             id=card["id"], kind=card["kind"], category=_strings(card["category"]), prompt=card["prompt"],
             context=card["context"], back=card["back"], notes=card["notes"], tags=_strings(card["tags"]),
             source=card["source"], added=_moment(card["added"], moments), changed=_moment(card["changed"], moments),
             retired=None if card["retired"] is None else _moment(card["retired"], moments),
             suspended=card["suspended"], by_hand=card.get("by_hand", False),
-        )
-        for card in data["cards"]
-    ]  # fmt: skip
+        ))  # fmt: skip
     return Deck(
         format=data["format"], slug=data["slug"], title=data["title"], company=data["company"], role=data["role"],
         source=data["source"], cards=cards, reference=[ReferenceNote(**note) for note in data["reference"]],
