@@ -2,11 +2,12 @@
 into a fresh venv, and installed by `pipx install`, gives a working `studyprep` command: --version, import of the
 example, a piped review, and an export.
 
-To stay within seconds (and offline), the wheel is built by `python -m build` with the test venv's setuptools (no
-build isolation), and the fresh venv (not pipx's, which installs the dependencies as users get them) borrows the
-test venv's dependencies through a path file (so nothing is downloaded). The path file only puts that folder on
-`sys.path`: its own path files, among them the editable install's finder, are not read, so `studyprep` comes from
-the wheel alone; the test checks that it does.
+To stay within seconds (and offline), the wheel is built once per run (both tests install it) by `python -m
+build` with the test venv's setuptools (no build isolation), and the fresh venv (not pipx's, which installs the
+dependencies as users get them) borrows the test venv's dependencies through a path file (so nothing is
+downloaded). The path file only puts that folder on `sys.path`: its own path files, among them the editable
+install's finder, are not read, so `studyprep` comes from the
+wheel alone; the test checks that it does.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from tests.helpers import EXAMPLE, REPO
 
@@ -47,6 +49,22 @@ def build_wheel(tmp_path: Path) -> Path:
     return wheel
 
 
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """One wheel for both install tests of the run, built by whichever xdist worker needs it first.
+
+    The workers of one run share the parent of their temporary folders (pytest-xdist's documented way to do
+    something once per run); a run without workers builds in its own temporary folder.
+    """
+    if worker_id == "master":
+        return build_wheel(tmp_path_factory.mktemp("wheel"))
+    shared = tmp_path_factory.getbasetemp().parent / "studyprep-wheel"
+    shared.mkdir(exist_ok=True)
+    with FileLock(shared / "build.lock"):
+        built = sorted((shared / "wheels").glob("studyprep-*.whl"))
+        return built[0] if built else build_wheel(shared)
+
+
 def fresh_venv(tmp_path: Path, wheel: Path) -> Path:
     """A new venv with the wheel installed (by the test venv's pip) and the dependencies borrowed; its bin folder."""
     venv = tmp_path / "venv"
@@ -59,8 +77,7 @@ def fresh_venv(tmp_path: Path, wheel: Path) -> Path:
     return python.parent
 
 
-def test_a_built_wheel_installs_into_a_fresh_venv_and_runs(tmp_path: Path) -> None:
-    wheel = build_wheel(tmp_path)
+def test_a_built_wheel_installs_into_a_fresh_venv_and_runs(tmp_path: Path, wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         metadata = archive.read(next(name for name in names if name.endswith(".dist-info/METADATA"))).decode()
@@ -81,14 +98,13 @@ def test_a_built_wheel_installs_into_a_fresh_venv_and_runs(tmp_path: Path) -> No
     smoke_run(bin_dir / command_name("studyprep"), work, env)
 
 
-def test_pipx_installs_the_wheel_and_puts_studyprep_on_its_bin_folder(tmp_path: Path) -> None:
+def test_pipx_installs_the_wheel_and_puts_studyprep_on_its_bin_folder(tmp_path: Path, wheel: Path) -> None:
     """`pipx install` (the README's way) gives a working `studyprep` in pipx's bin folder, in pipx's own venv.
 
     pipx and its venvs live under tmp_path. Dependencies come through pip's configured index, as for any pipx
     install (the README's test command needs it to install the test extras too); pipx's automatic upgrade of its
     shared pip is off, so nothing newer than the bundled pip is fetched.
     """
-    wheel = build_wheel(tmp_path)
     pipx = {"PIPX_HOME": tmp_path / "pipx", "PIPX_BIN_DIR": tmp_path / "bin", "PIPX_MAN_DIR": tmp_path / "man"}
     env = {**os.environ, **{name: str(path) for name, path in pipx.items()}}
     env["PIPX_DISABLE_SHARED_LIBS_AUTO_UPGRADE"] = "1"
