@@ -27,19 +27,24 @@ HANG_GUARD_SECONDS = 60
 
 
 @contextlib.contextmanager
-def no_hang(seconds: int = HANG_GUARD_SECONDS) -> Iterator[None]:
-    """Fail (instead of hanging the suite) if the block runs for more than `seconds`."""
+def no_hang(seconds: int = HANG_GUARD_SECONDS, *, waiting: bool = False) -> Iterator[None]:
+    """Fail (instead of hanging the suite) if the block uses more than `seconds` of this process's CPU time, or,
+    when it is `waiting` on another process, of wall time. CPU time, not wall time, for work done here: a busy
+    machine (parallel workers, CI neighbours) stretches wall time but not the work, so a loaded run cannot fail
+    where a quiet one passes, while a runaway loop still does."""
+    timer, alarm = (signal.ITIMER_REAL, signal.SIGALRM) if waiting else (signal.ITIMER_PROF, signal.SIGPROF)
+    kind = "wall" if waiting else "CPU"
 
     def expired(*_: object) -> None:
-        raise AssertionError(f"still running after {seconds} s: the input hangs studyprep")
+        raise AssertionError(f"still running after {seconds} s of {kind} time: the input hangs studyprep")
 
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
+    previous = signal.signal(alarm, expired)
+    signal.setitimer(timer, seconds)
     try:
         yield
     finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(timer, 0)
+        signal.signal(alarm, previous)
 
 
 def terminal_lines(columns: int, *args: str, env: dict[str, str]) -> list[str]:

@@ -498,7 +498,7 @@ def test_sigterm_removes_the_private_copy_and_writes_nothing(
     before = snapshot(root)
     script = PAUSED_PULL.format(module=module, function=function, home=str(root), collection=str(collection))
     env = {**os.environ, **NOW_ENV, "TMPDIR": str(temp)}
-    with no_hang(120), subprocess.Popen(
+    with no_hang(120, waiting=True), subprocess.Popen(
         [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         env=env, text=True,
     ) as process:  # fmt: skip

@@ -205,7 +205,7 @@ def test_a_deck_or_plan_that_is_not_a_regular_file_is_named(
         odd.symlink_to(odd)
     else:
         os.mkfifo(odd)  # reading it would wait for a writer forever
-    with no_hang(20):
+    with no_hang(20, waiting=True):
         result = run(home, *command)
     if command == ["check"]:
         assert result.exit_code == 1, result.output
@@ -230,7 +230,7 @@ def test_a_document_that_is_not_a_regular_file_is_refused_in_one_line(tmp_path: 
         odd.symlink_to(tmp_path / "gone.md")
     else:
         os.mkfifo(odd)  # reading it would wait for a writer forever
-    with no_hang(20):
+    with no_hang(20, waiting=True):
         result = run(home, "import", str(odd))
     assert_one_line_error(result, str(odd), "link to nothing" if kind == "dangling link" else "not a regular file")
     assert not (home / "decks").exists() or not any((home / "decks").glob("*.yaml"))
