@@ -23,9 +23,10 @@ __all__ = [
 ]
 
 import contextlib
+import functools
 import hashlib
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
@@ -92,9 +93,35 @@ def _caller_random_kept() -> Iterator[None]:
         random.setstate(saved)
 
 
-def _seed_fuzz(deck: str, card_id: str, previous: datetime | None) -> None:
+def _fuzz_seed(deck: str, card_id: str, previous: datetime | None) -> int:
     key = f"{deck}\x00{card_id}\x00{0 if previous is None else to_us(previous)}"
-    random.seed(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+
+
+def _seed_fuzz(deck: str, card_id: str, previous: datetime | None) -> None:
+    random.seed(_fuzz_seed(deck, card_id, previous))
+
+
+def _fsrs_step(
+    scheduler: fsrs.Scheduler,
+    state: fsrs.State,
+    step: int | None,
+    stability: float | None,
+    difficulty: float | None,
+    days: int | None,
+    previous: int | None,
+    rating: fsrs.Rating,
+    fuzz: Callable[[timedelta], timedelta] | None,
+) -> tuple:
+    """fsrs's own `review_card` as `fsrs_step.review_step` spells it, fuzzed by `fuzz` into Review: no Anki order."""
+    from fsrs import State
+
+    from studyprep.schedule.fsrs_step import review_step
+
+    after = review_step(scheduler, state, step, stability, difficulty, days, rating)
+    if fuzz is None or after[0] != State.Review:
+        return after
+    return after[0], after[1], after[2], after[3], fuzz(after[4])
 
 
 def review(
@@ -152,14 +179,19 @@ class StepReplay:
     same states, fsrs's arithmetic spelled as plain numbers (`fsrs_step.review_step`, tested equal to
     `review_card`), without a card copy per answer. Elapsed time is the scheduler's own (study days for a
     `StudyDayScheduler`), each answer's study day computed once; fuzz is fsrs's `_get_fuzzed_interval`, seeded
-    as `replay_answers` seeds it, only where fsrs draws it (a card that leaves the answer in Review)."""
+    as `replay_answers` seeds it, only where fsrs draws it (a card that leaves the answer in Review). A
+    `StudyDayScheduler`'s passing intervals keep Anki's order (`fsrs_step.ordered_interval`), as its `review_card`
+    keeps them; fsrs's own Scheduler's do not."""
 
     def __init__(self, scheduler: fsrs.Scheduler) -> None:
         from fsrs import Rating
 
-        from studyprep.schedule.studydays import without_fuzz
+        from studyprep.schedule.fsrs_step import anki_step
+        from studyprep.schedule.studydays import StudyDayScheduler, without_fuzz
 
         self.scheduler = scheduler
+        # (state, step, stability, difficulty, days, last interval, rating, fuzz) -> fsrs_step.Step
+        self.step = anki_step if isinstance(scheduler, StudyDayScheduler) else _fsrs_step
         self.unfuzzed = without_fuzz(scheduler)  # what `review_step` takes: fuzz is applied here, after it
         self.day_starts_at_hour: int | None = getattr(scheduler, "day_starts_at_hour", None)
         self.time_zone: str | None = getattr(scheduler, "time_zone", None)
@@ -169,15 +201,15 @@ class StepReplay:
         """The state of a new card after `(reviewed_at, rating)` answers (UTC, in time order); None: no answer."""
         from fsrs import Card, State
 
-        from studyprep.schedule.fsrs_step import review_step
         from studyprep.schedule.studydays import study_date
 
         state, stability, difficulty = State.Learning, None, None
         step: int | None = 0
-        hour, zone, fuzz = self.day_starts_at_hour, self.time_zone, self.scheduler.enable_fuzzing
+        hour, zone = self.day_starts_at_hour, self.time_zone
+        fuzz = functools.partial(self._fuzz, deck, card_id)
         last: datetime | None = None
         last_day = day = None
-        due = None
+        due = interval = None
         with _caller_random_kept():
             for reviewed_at, rating in answers:
                 if hour is not None:
@@ -188,16 +220,28 @@ class StepReplay:
                     days = (reviewed_at - last).days
                 else:
                     days = max(0, (day - last_day).days)  # type: ignore[operator]
-                state, step, stability, difficulty, interval = review_step(
-                    self.unfuzzed, state, step, stability, difficulty, days, self.ratings[rating]
+                previous = interval.days if state == State.Review else None  # type: ignore[union-attr]
+                state, step, stability, difficulty, interval = self.step(
+                    self.unfuzzed, state, step, stability, difficulty, days, previous, self.ratings[rating], fuzz(last)
                 )
-                if fuzz and state == State.Review:
-                    _seed_fuzz(deck, card_id, last)
-                    interval = self.scheduler._get_fuzzed_interval(interval=interval)
                 due, last, last_day = reviewed_at + interval, reviewed_at, day
         if due is None:
             return None
         return Card(fsrs_card_id(deck, card_id), state, step, stability, difficulty, due, last)
+
+    def _fuzz(self, deck: str, card_id: str, last: datetime | None) -> Callable[[timedelta], timedelta] | None:
+        """fsrs's fuzz of an interval into Review, seeded as `replay_answers` seeds it (None: fuzz is off)."""
+        if not self.scheduler.enable_fuzzing:
+            return None
+        seeds: list[int] = []  # worked out once, at the first interval into Review (most answers have none)
+
+        def fuzz(interval: timedelta) -> timedelta:
+            if not seeds:
+                seeds.append(_fuzz_seed(deck, card_id, last))
+            random.seed(seeds[0])
+            return self.scheduler._get_fuzzed_interval(interval=interval)
+
+        return fuzz
 
 
 def rebuild_card_state(store: ReviewStore, deck: str, card_id: str, scheduler: fsrs.Scheduler) -> fsrs.Card | None:
