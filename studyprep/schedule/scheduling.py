@@ -206,7 +206,7 @@ class StepReplay:
         state, stability, difficulty = State.Learning, None, None
         step: int | None = 0
         hour, zone = self.day_starts_at_hour, self.time_zone
-        fuzz = functools.partial(self._fuzz, deck, card_id)
+        fuzz = functools.partial(self._fuzz, deck, card_id) if self.scheduler.enable_fuzzing else None
         last: datetime | None = None
         last_day = day = None
         due = interval = None
@@ -220,19 +220,18 @@ class StepReplay:
                     days = (reviewed_at - last).days
                 else:
                     days = max(0, (day - last_day).days)  # type: ignore[operator]
-                previous = interval.days if state == State.Review else None  # type: ignore[union-attr]
+                previous: int | None = interval.days if state == State.Review and interval is not None else None
+                fuzzed = None if fuzz is None else fuzz(last)
                 state, step, stability, difficulty, interval = self.step(
-                    self.unfuzzed, state, step, stability, difficulty, days, previous, self.ratings[rating], fuzz(last)
+                    self.unfuzzed, state, step, stability, difficulty, days, previous, self.ratings[rating], fuzzed
                 )
                 due, last, last_day = reviewed_at + interval, reviewed_at, day
         if due is None:
             return None
         return Card(fsrs_card_id(deck, card_id), state, step, stability, difficulty, due, last)
 
-    def _fuzz(self, deck: str, card_id: str, last: datetime | None) -> Callable[[timedelta], timedelta] | None:
-        """fsrs's fuzz of an interval into Review, seeded as `replay_answers` seeds it (None: fuzz is off)."""
-        if not self.scheduler.enable_fuzzing:
-            return None
+    def _fuzz(self, deck: str, card_id: str, last: datetime | None) -> Callable[[timedelta], timedelta]:
+        """fsrs's fuzz of an interval into Review, seeded as `replay_answers` seeds it."""
         seeds: list[int] = []  # worked out once, at the first interval into Review (most answers have none)
 
         def fuzz(interval: timedelta) -> timedelta:

@@ -104,7 +104,7 @@ class StudyDayScheduler(Scheduler):
         drawn = random.getstate() if self.enable_fuzzing else None  # where fsrs draws this answer's fuzz
         after, log = super().review_card(shifted, rating, review_datetime, review_duration)
         passing = rating == Rating.Easy or (rating != Rating.Again and card.state == State.Review)
-        if passing and after.state == State.Review:
+        if passing and after.state == State.Review and after.last_review is not None:  # fsrs sets last_review
             after.due = after.last_review + self._ordered(card, shifted, rating, after, drawn)
         return after, log
 
