@@ -85,3 +85,28 @@ def test_the_study_day_migration_replays_existing_histories(tmp_path: Path) -> N
         store.refresh_mirror(workspace)  # the first command that mirrors the decks replays them
         assert store.get_state(SLUG, card_id).card.stability == study_day_state.stability
         assert store.conn.execute("SELECT count(*) FROM pending_replay").fetchone()[0] == 0
+
+
+def test_the_anki_order_migration_replays_existing_histories(tmp_path: Path) -> None:
+    """Due moments stored before passing intervals kept Anki's order are worked out again from the logs."""
+    workspace = make_workspace(tmp_path, interview_at=None)
+    clock = Clock(FIXED_NOW.replace(hour=9))
+    with session_at(workspace, clock) as session:
+        session.reveal()
+        session.answer(4)  # Easy: into Review
+    with open_store(workspace) as store:
+        card_id = store.logged_cards(SLUG)[0]
+        replayed = store.get_state(SLUG, card_id).card
+    database = workspace.schedules_dir / "reviews.db"
+    conn = sqlite3.connect(database)
+    with conn:  # as version 10 left it: a due moment worked out otherwise
+        earlier = int((replayed.due - timedelta(days=1)).timestamp() * 1e6)
+        conn.execute("UPDATE card_state SET due = ? WHERE card_id = ?", (earlier, card_id))
+        conn.execute("PRAGMA user_version = 10")
+    conn.close()
+    with open_store(workspace) as store:
+        assert store.conn.execute("SELECT deck, reason FROM pending_replay").fetchall() == [(SLUG, "anki-order")]
+        assert store.get_state(SLUG, card_id).card.due != replayed.due
+        store.refresh_mirror(workspace)
+        assert store.get_state(SLUG, card_id).card.due == replayed.due
+        assert store.conn.execute("SELECT count(*) FROM pending_replay").fetchone()[0] == 0

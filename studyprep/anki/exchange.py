@@ -125,7 +125,7 @@ def exchange_pieces(exchange: Exchange) -> Iterator[str]:
 
 
 _PLACEHOLDER = "\ue000studyprep-cards-"  # a private-use character: no slug or time is written with one
-_encode_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # a JSON string, non-ASCII as it is
+_encode_string = json.encoder.encode_basestring  # a JSON string, non-ASCII as it is
 _CARD_DEPTH = 4  # the cards of a deck sit at `decks` > slug > `cards` > card id
 
 

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import NamedTuple
 
 from fsrs import Rating, Scheduler, State
 
-__all__ = ["Step", "review_step", "step_model"]
+from studyprep.schedule.passing import ordered_days
+
+__all__ = ["Step", "anki_step", "ordered_interval", "review_step", "step_model"]
 
 # (state, step, stability, difficulty, the interval to the next due moment)
 Step = tuple[State, int | None, float, float, timedelta]
@@ -41,6 +43,7 @@ class _Model(NamedTuple):
     factor: float
     decay: float
     maximum_interval: int
+    passing_factors: tuple[tuple[float, float], ...]  # (hard penalty, easy bonus) by rating, 1 where fsrs has 1
 
 
 @functools.lru_cache(maxsize=32)
@@ -58,6 +61,7 @@ def _model(parameters: tuple[float, ...], desired_retention: float, maximum_inte
         factor=0.9 ** (1 / decay) - 1,
         decay=decay,
         maximum_interval=maximum_interval,
+        passing_factors=((1, 1), (1, 1), (w[15], 1), (1, 1), (1, w[16])),
     )
 
 
@@ -140,8 +144,12 @@ def _next_stability(model: _Model, stability: float, difficulty: float, days: in
     return max(following, STABILITY_MIN)
 
 
+def _raw_interval(model: _Model, stability: float) -> float:
+    return (stability / model.factor) * model.interval_factor  # fsrs's `_next_interval` before it rounds
+
+
 def _interval(model: _Model, stability: float) -> timedelta:
-    days = round((stability / model.factor) * model.interval_factor)  # whole days, at least 1, at most the maximum
+    days = round(_raw_interval(model, stability))  # whole days, at least 1, at most the maximum
     return timedelta(days=min(max(days, 1), model.maximum_interval))
 
 
@@ -168,3 +176,110 @@ def _through_steps(
     else:  # Good at the last step, or Easy
         return State.Review, None, stability, difficulty, _interval(model, stability)
     return state, step, stability, difficulty, interval
+
+
+def anki_step(
+    scheduler: Scheduler,
+    state: State,
+    step: int | None,
+    stability: float | None,
+    difficulty: float | None,
+    days: int | None,
+    previous: int | None,
+    rating: Rating,
+    fuzz: Callable[[timedelta], timedelta] | None = None,
+) -> Step:
+    """`review_step` with Anki's order of passing intervals (`ordered_interval`; `previous`: the card's last
+    interval in days when it is in Review) and, given `fuzz`, fsrs's fuzz on every interval into Review (`fuzz`
+    must draw the same fuzz for each rating). A review card's passing answer computes the ratings below it with
+    its own (`_passing_stabilities`): the same floats as a `review_step` per rating, for a few multiplications."""
+    if state != State.Review or rating == Rating.Again:
+        after = review_step(scheduler, state, step, stability, difficulty, days, rating)
+        if after[0] != State.Review:
+            return after
+        interval = fuzz(after[4]) if fuzz else after[4]
+        if rating == Rating.Easy:  # leaving (re)learning: a day past Good
+            interval = ordered_interval(scheduler, state, stability, difficulty, days, None, rating, interval, fuzz)
+        return after[0], after[1], after[2], after[3], interval
+    if scheduler.enable_fuzzing:
+        raise ValueError("anki_step needs a scheduler with fuzzing off (fuzz is `fuzz`'s)")
+    model = _model(scheduler.parameters, scheduler.desired_retention, scheduler.maximum_interval)
+    assert stability is not None and difficulty is not None  # noqa: S101 - as fsrs asserts
+    stabilities = _passing_stabilities(scheduler, model, stability, difficulty, days, _ORDERED[True, rating])
+    interval = _ordered(model, stabilities, previous or 0, fuzz, None)
+    return State.Review, step, stabilities[-1], _next_difficulty(model, difficulty, rating), interval
+
+
+def ordered_interval(
+    scheduler: Scheduler,
+    state: State,
+    stability: float | None,
+    difficulty: float | None,
+    days: int | None,
+    previous: int | None,
+    rating: Rating,
+    interval: timedelta,
+    fuzz: Callable[[timedelta], timedelta] | None = None,
+) -> timedelta:
+    """The interval Anki schedules where fsrs gave `interval` (whole days, fuzzed by `fuzz` if on) to a card in
+    `state` (stability, difficulty, `days` since its last review, as `review_step` takes them) answered `rating`
+    into Review: `passing.ordered_days` over the ratings below it, each interval from fsrs's own arithmetic and
+    fuzzed by `fuzz` (which must draw the same fuzz as `interval`'s). `previous`: the card's last interval in days.
+    """
+    ratings = _ORDERED.get((state == State.Review, rating))
+    if ratings is None:  # Anki orders a review card's passing answers and a (re)learning card's Easy only
+        return interval
+    model = _model(scheduler.parameters, scheduler.desired_retention, scheduler.maximum_interval)
+    stabilities = _passing_stabilities(scheduler, model, stability, difficulty, days, ratings)
+    return _ordered(model, stabilities, (previous or 0) if state == State.Review else None, fuzz, interval.days)
+
+
+# The ratings whose intervals Anki's order takes, by (the card was in Review, the rating answered).
+_ORDERED = {
+    (True, Rating.Hard): (Rating.Hard,),
+    (True, Rating.Good): (Rating.Hard, Rating.Good),
+    (True, Rating.Easy): _PASS,
+    (False, Rating.Easy): (Rating.Good, Rating.Easy),
+}
+
+
+def _ordered(
+    model: _Model,
+    stabilities: Sequence[float],
+    previous: int | None,
+    fuzz: Callable[[timedelta], timedelta] | None,
+    own: int | None,
+) -> timedelta:
+    """`passing.ordered_days` of the last of `stabilities` (`own`: its days as fsrs gave them, else computed)."""
+    factor, scale, maximum = model.factor, model.interval_factor, model.maximum_interval
+    intervals = [(stability / factor) * scale for stability in stabilities]  # `_raw_interval`, written out: hot
+    days = [min(max(round(interval), 1), maximum) for interval in intervals]  # as `_interval` rounds
+    if own is not None:
+        days[-1] = own
+    if fuzz is not None:
+        fuzzed = len(days) if own is None else len(days) - 1
+        days[:fuzzed] = [fuzz(timedelta(days=whole)).days for whole in days[:fuzzed]]
+    return timedelta(days=ordered_days(days, intervals, previous, maximum))
+
+
+def _passing_stabilities(
+    scheduler: Scheduler,
+    model: _Model,
+    stability: float | None,
+    difficulty: float | None,
+    days: int | None,
+    ratings: Sequence[Rating],
+) -> list[float]:
+    """fsrs's next stability for each passing rating of `ratings`, as `review_step` computes it, what they share
+    computed once: the same float operations in the same order as fsrs's, so the same floats (a factor of 1 for
+    the other ratings' penalty or bonus multiplies exactly)."""
+    if stability is None or difficulty is None:  # a first answer
+        return [scheduler._initial_stability(rating=rating) for rating in ratings]
+    w = model.w
+    if days is not None and days < 1:  # a review the same day
+        power = stability ** -w[19]
+        return [max(stability * max(model.short_term_growth[rating] * power, 1.0), STABILITY_MIN) for rating in ratings]
+    recall = 0 if days is None else (1 + model.factor * max(0, days) / stability) ** model.decay
+    shared = model.recall_factor * (11 - difficulty) * (stability ** -w[9]) * ((math.e ** ((1 - recall) * w[10])) - 1)
+    factors = model.passing_factors
+    return [max(stability * (1 + shared * factors[r][0] * factors[r][1]), STABILITY_MIN) for r in ratings]

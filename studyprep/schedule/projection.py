@@ -9,9 +9,9 @@ seeing each card's most likely state, within the daily budget counted in expecte
 
 Bounded work, whatever the deck size:
 - `MemoScheduler` memoizes `review_card` on exactly what fsrs's result depends on (state, step, stability,
-  difficulty, whole days since the last review, rating), computing a miss with fsrs's own arithmetic
-  (`fsrs_step.review_step`), and branches whose stability and difficulty agree to
-  5 significant digits merge, so a card's states stay few and repeat;
+  difficulty, whole days since the last review, rating; and a review card's last interval, for Anki's order of
+  passing intervals), computing a miss with fsrs's own arithmetic (`fsrs_step.anki_step`), and branches whose
+  stability and difficulty agree to 5 significant digits merge, so a card's states stay few and repeat;
 - a deck larger than `SAMPLE_CARDS` is projected through a stratified sample (unseen cards by document order,
   seen cards by recall on the day) with the daily budget scaled in proportion; every card takes the
   projection of the representative of its stratum position, weighted by how many cards it stands for.
@@ -43,8 +43,8 @@ from studyprep.schedule.deadline import (
     plan_today,
     recall_at,
 )
-from studyprep.schedule.fsrs_step import review_step
-from studyprep.schedule.studydays import StudyDayScheduler, without_fuzz
+from studyprep.schedule.fsrs_step import anki_step
+from studyprep.schedule.studydays import StudyDayScheduler, scheduled_days, without_fuzz
 
 DAY = timedelta(days=1)
 # bench/projection.py: through 30 cards, or 20, the error against simulating the whole deck is the one 60 gave
@@ -92,7 +92,8 @@ class MemoScheduler(StudyDayScheduler):
         review_datetime: datetime | None = None,
         review_duration: int | None = None,
     ) -> tuple[FsrsCard, None]:
-        """fsrs's `review_card`, computed once per (state, step, ~stability, ~difficulty, whole days, rating)."""
+        """fsrs's `review_card` (passing intervals in Anki's order), computed once per (state, step, ~stability,
+        ~difficulty, whole days, last interval of a review card, rating)."""
         assert review_datetime is not None  # noqa: S101 - the clock is injected; never "now" here
         last = card.last_review
         if last is None:
@@ -101,10 +102,12 @@ class MemoScheduler(StudyDayScheduler):
             days = self._days.get((last, review_datetime))
             if days is None:
                 days = self._days[(last, review_datetime)] = self.elapsed_days(last, review_datetime)
-        key = (card.state, card.step, card.stability, card.difficulty, days, rating)
+        # The last interval matters to a review card's passing answer only (Anki's order of passing intervals).
+        previous = scheduled_days(card) if rating != Rating.Again else None
+        key = (card.state, card.step, card.stability, card.difficulty, days, previous, rating)
         hit = self._memo.get(key)
         if hit is None:  # fsrs's own arithmetic, without its card copy and datetimes (`fsrs_step`)
-            hit = self._memo[key] = review_step(self, *key)
+            hit = self._memo[key] = anki_step(self, *key)
         state, step, stability, difficulty, offset = hit
         # What fsrs.Card.__init__ assigns (a Learning state always has its step here), without the call: a
         # projection builds a card per review, and the call was a tenth of them.

@@ -23,9 +23,10 @@ __all__ = [
 ]
 
 import contextlib
+import functools
 import hashlib
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
@@ -93,10 +94,37 @@ def _caller_random_kept() -> Iterator[None]:
         random.setstate(saved)
 
 
+def _fuzz_seed(deck: str, card_id: str, previous_us: int | None) -> int:
+    """fsrs's fuzz seed for the card at its previous review (epoch microseconds; None: its first answer)."""
+    key = f"{deck}\x00{card_id}\x00{previous_us or 0}"
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+
+
 def _seed_fuzz(deck: str, card_id: str, previous_us: int | None) -> None:
     """Seed fsrs's fuzz from the card and its previous review (epoch microseconds; None: its first answer)."""
-    key = f"{deck}\x00{card_id}\x00{previous_us or 0}"
-    random.seed(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
+    random.seed(_fuzz_seed(deck, card_id, previous_us))
+
+
+def _fsrs_step(
+    scheduler: fsrs.Scheduler,
+    state: fsrs.State,
+    step: int | None,
+    stability: float | None,
+    difficulty: float | None,
+    days: int | None,
+    previous: int | None,
+    rating: fsrs.Rating,
+    fuzz: Callable[[timedelta], timedelta] | None,
+) -> tuple:
+    """fsrs's own `review_card` as `fsrs_step.review_step` spells it, fuzzed by `fuzz` into Review: no Anki order."""
+    from fsrs import State
+
+    from studyprep.schedule.fsrs_step import review_step
+
+    after = review_step(scheduler, state, step, stability, difficulty, days, rating)
+    if fuzz is None or after[0] != State.Review:
+        return after
+    return after[0], after[1], after[2], after[3], fuzz(after[4])
 
 
 def review(
@@ -154,16 +182,20 @@ class StepReplay:
     same states, fsrs's arithmetic spelled as plain numbers (`fsrs_step.review_step`, tested equal to
     `review_card`), without a card copy per answer. Elapsed time is the scheduler's own (study days for a
     `StudyDayScheduler`, numbered by `StudyDayNumbers`: one per replayer, so the computer's zone is read as it
-    is during this replay). Fuzz is fsrs's `_get_fuzzed_interval`, seeded as `replay_answers` seeds it, and drawn
-    for the last answer only: an earlier answer's fuzz moves only a due date the next answer replaces (each draw is
-    seeded afresh, and the caller's generator is restored), so drawing it changes nothing."""
+    is during this replay); fuzz is fsrs's `_get_fuzzed_interval`, seeded as `replay_answers` seeds it, only where
+    fsrs draws it (a card that leaves the answer in Review): each draw counts, as the next answer orders its
+    intervals against this one. A `StudyDayScheduler`'s passing intervals keep Anki's order
+    (`fsrs_step.ordered_interval`), as its `review_card` keeps them; fsrs's own Scheduler's do not."""
 
     def __init__(self, scheduler: fsrs.Scheduler) -> None:
         from fsrs import Rating
 
-        from studyprep.schedule.studydays import StudyDayNumbers, without_fuzz
+        from studyprep.schedule.fsrs_step import anki_step
+        from studyprep.schedule.studydays import StudyDayNumbers, StudyDayScheduler, without_fuzz
 
         self.scheduler = scheduler
+        # (state, step, stability, difficulty, days, last interval, rating, fuzz) -> fsrs_step.Step
+        self.step = anki_step if isinstance(scheduler, StudyDayScheduler) else _fsrs_step
         self.unfuzzed = without_fuzz(scheduler)  # what `review_step` takes: fuzz is applied here, after it
         hour: int | None = getattr(scheduler, "day_starts_at_hour", None)
         self.study_day = None if hour is None else StudyDayNumbers(hour, getattr(scheduler, "time_zone", None))
@@ -177,34 +209,42 @@ class StepReplay:
         """`replay`, each answer's time given in epoch microseconds (UTC), as the review log and Anki keep it."""
         from fsrs import Card, State
 
-        from studyprep.schedule.fsrs_step import review_step, step_model
-
         state, stability, difficulty = State.Learning, None, None
         step: int | None = 0
-        study_day, ratings, unfuzzed = self.study_day, self.ratings, self.unfuzzed
-        model = step_model(unfuzzed)
+        study_day, ratings, unfuzzed, advance = self.study_day, self.ratings, self.unfuzzed, self.step
+        fuzz = functools.partial(self._fuzz, deck, card_id) if self.scheduler.enable_fuzzing else None
         last: int | None = None
-        previous: int | None = None  # the answer before the last one
         last_day = day = 0
         days: int | None = None
-        interval = timedelta(0)
-        for moment, rating in answers:
-            if study_day is not None:
-                day = study_day(moment)
-            if last is not None:
-                days = (moment - last) // _DAY_US if study_day is None else max(0, day - last_day)
-            state, step, stability, difficulty, interval = review_step(
-                unfuzzed, state, step, stability, difficulty, days, ratings[rating], model
-            )
-            previous, last, last_day = last, moment, day
-        if last is None:
+        interval: timedelta | None = None
+        with _caller_random_kept():
+            for moment, rating in answers:
+                if study_day is not None:
+                    day = study_day(moment)
+                if last is not None:
+                    days = (moment - last) // _DAY_US if study_day is None else max(0, day - last_day)
+                previous = interval.days if state == State.Review and interval is not None else None
+                fuzzed = None if fuzz is None else fuzz(last)
+                state, step, stability, difficulty, interval = advance(
+                    unfuzzed, state, step, stability, difficulty, days, previous, ratings[rating], fuzzed
+                )
+                last, last_day = moment, day
+        if last is None or interval is None:
             return None
-        if self.scheduler.enable_fuzzing and state == State.Review:  # where fsrs draws it
-            with _caller_random_kept():
-                _seed_fuzz(deck, card_id, previous)
-                interval = self.scheduler._get_fuzzed_interval(interval=interval)
         at = from_us(last)
         return Card(fsrs_card_id(deck, card_id), state, step, stability, difficulty, at + interval, at)
+
+    def _fuzz(self, deck: str, card_id: str, last: int | None) -> Callable[[timedelta], timedelta]:
+        """fsrs's fuzz of an interval into Review, seeded as `replay_answers` seeds it."""
+        seeds: list[int] = []  # worked out once, at the first interval into Review (most answers have none)
+
+        def fuzz(interval: timedelta) -> timedelta:
+            if not seeds:
+                seeds.append(_fuzz_seed(deck, card_id, last))
+            random.seed(seeds[0])
+            return self.scheduler._get_fuzzed_interval(interval=interval)
+
+        return fuzz
 
 
 def rebuild_card_state(store: ReviewStore, deck: str, card_id: str, scheduler: fsrs.Scheduler) -> fsrs.Card | None:

@@ -6,19 +6,26 @@ the two reviews fall in, a study day running from `day_starts_at_hour` local tim
 Anki's count, a card's `last_review` is moved, for that one call, to exactly as many whole days before the
 review as study days passed; fsrs then computes everything (retrievability, stability, difficulty, the next
 interval) as it always does, and the state it returns carries the real review moment.
+
+The scheduler also keeps Anki's order of passing intervals (`passing`): a review card's Hard, Good and Easy each a
+day apart and not below its last interval, a (re)learning card's Easy a day past its Good. Only the due moment
+changes; the memory state is fsrs's.
 """
 
 from __future__ import annotations
 
-__all__ = ["DAY", "StudyDayNumbers", "StudyDayScheduler", "study_days_between", "without_fuzz"]
+__all__ = ["DAY", "StudyDayNumbers", "StudyDayScheduler", "scheduled_days", "study_days_between", "without_fuzz"]
 
+import random
 from copy import copy
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import TypeVar, cast, overload
 from zoneinfo import ZoneInfo
 
-from fsrs import Card, Rating, ReviewLog, Scheduler
+from fsrs import Card, Rating, ReviewLog, Scheduler, State
+
+from studyprep.schedule.fsrs_step import ordered_interval
 
 DAY = timedelta(days=1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -83,10 +90,19 @@ class StudyDayNumbers:
         return cast("timedelta", local.utcoffset()) // _MICROSECOND
 
 
-class StudyDayScheduler(Scheduler):
-    """fsrs's Scheduler, fed elapsed time in study days (`day_starts_at_hour` None: fsrs's own 24-hour days).
+def scheduled_days(card: Card) -> int | None:
+    """The whole days a card in Review was last scheduled for (Anki's interval); None for any other card."""
+    if card.state != State.Review or card.last_review is None:
+        return None
+    return round((card.due - card.last_review) / DAY)
 
-    Only `last_review` of the card handed to fsrs changes, for the call: fsrs does all the scheduling.
+
+class StudyDayScheduler(Scheduler):
+    """fsrs's Scheduler, fed elapsed time in study days (`day_starts_at_hour` None: fsrs's own 24-hour days), its
+    passing intervals in Anki's order (`fsrs_step.ordered_interval`).
+
+    Only `last_review` of the card handed to fsrs changes, for the call, and the due moment of its result: fsrs
+    does all the scheduling.
     """
 
     def __init__(
@@ -117,10 +133,37 @@ class StudyDayScheduler(Scheduler):
         review_datetime: datetime | None = None,
         review_duration: int | None = None,
     ) -> tuple[Card, ReviewLog]:
-        """fsrs's `review_card`, with the days elapsed since the card's last review counted in study days."""
-        if review_datetime is not None:
-            card = self.as_study_days(card, review_datetime)
-        return super().review_card(card, rating, review_datetime, review_duration)
+        """fsrs's `review_card`, with the days elapsed since the card's last review counted in study days and the
+        interval of a passing answer in Anki's order."""
+        shifted = card if review_datetime is None else self.as_study_days(card, review_datetime)
+        drawn = random.getstate() if self.enable_fuzzing else None  # where fsrs draws this answer's fuzz
+        after, log = super().review_card(shifted, rating, review_datetime, review_duration)
+        passing = rating == Rating.Easy or (rating != Rating.Again and card.state == State.Review)
+        if passing and after.state == State.Review and after.last_review is not None:  # fsrs sets last_review
+            after.due = after.last_review + self._ordered(card, shifted, rating, after, drawn)
+        return after, log
+
+    def _ordered(self, card: Card, shifted: Card, rating: Rating, after: Card, drawn: object) -> timedelta:
+        """`after`'s interval in Anki's order (`card` as answered, `shifted` as fsrs saw it), the other ratings'
+        intervals fuzzed with the same draw."""
+        assert after.last_review is not None  # noqa: S101 - fsrs sets it on every review
+        days = None if shifted.last_review is None else (after.last_review - shifted.last_review).days
+        previous = scheduled_days(card)
+        fuzz = None
+        if drawn is not None:
+            kept = random.getstate()
+
+            def fuzz(interval: timedelta) -> timedelta:
+                random.setstate(drawn)  # type: ignore[arg-type]
+                return self._get_fuzzed_interval(interval=interval)
+
+        try:
+            interval = after.due - after.last_review
+            memory = (card.state, card.stability, card.difficulty)
+            return ordered_interval(self, *memory, days, previous, rating, interval, fuzz)
+        finally:
+            if drawn is not None:
+                random.setstate(kept)
 
 
 SchedulerType = TypeVar("SchedulerType", bound=Scheduler)

@@ -219,6 +219,14 @@ def _deck_cache(conn: sqlite3.Connection) -> None:
                  " sha256 TEXT NOT NULL, data TEXT NOT NULL, data_sha256 TEXT NOT NULL)")  # fmt: skip
 
 
+@migration("anki-order")
+def _anki_order(conn: sqlite3.Connection) -> None:
+    # Passing intervals now keep Anki's order (`schedule.passing`): a review card's Hard, Good and Easy a day apart
+    # and not below its last interval. Stored due moments computed without it are replayed from their logs, as
+    # `study-days` queued them (a deck already queued stays queued once).
+    conn.execute("INSERT OR IGNORE INTO pending_replay SELECT DISTINCT deck, 'anki-order' FROM review_log")
+
+
 # ---------------------------------------------------------------------------------------------------------
 
 
