@@ -278,6 +278,11 @@ def review_outcomes(scheduler: Scheduler, state: FsrsCard, when: datetime) -> Ou
     A failed review goes through the relearning steps in the same session, as the review session does.
     """
     success = recall_at(scheduler, state, when)
+    # The projection's memoizing scheduler computes the two on plain values, with the same results.
+    on_values = getattr(scheduler, "review_outcome_states", None)
+    if on_values is not None:
+        passed, failed, relearning_answers = on_values(state, when)
+        return Outcomes(success, passed, failed, 1 + (1 - success) * relearning_answers)
     passed, _ = scheduler.review_card(state, Rating.Good, when)
     passed, _ = finish_steps(scheduler, passed)
     failed, _ = scheduler.review_card(state, Rating.Again, when)

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from fsrs import Rating, Scheduler, State
 
-__all__ = ["Step", "review_step"]
+__all__ = ["Step", "review_step", "step_model"]
 
 # (state, step, stability, difficulty, the interval to the next due moment)
 Step = tuple[State, int | None, float, float, timedelta]
@@ -69,12 +69,14 @@ def review_step(
     difficulty: float | None,
     days: int | None,
     rating: Rating,
+    model: _Model | None = None,
 ) -> Step:
     """What `scheduler.review_card` (fuzz off) makes of a card in `state` at `step` with this stability and
-    difficulty, reviewed `days` whole days after its last review (None: never reviewed) and rated `rating`."""
-    if scheduler.enable_fuzzing:
-        raise ValueError("review_step needs a scheduler with fuzzing off (fuzz draws from the random module)")
-    model = _model(scheduler.parameters, scheduler.desired_retention, scheduler.maximum_interval)
+    difficulty, reviewed `days` whole days after its last review (None: never reviewed) and rated `rating`.
+
+    `model` is the scheduler's `step_model`, which a caller reviewing many cards with one scheduler keeps."""
+    if model is None:
+        model = step_model(scheduler)
     if state == State.Learning and (stability is None or difficulty is None):
         stability = scheduler._initial_stability(rating=rating)
         difficulty = scheduler._initial_difficulty(rating=rating, clamp=True)
@@ -92,6 +94,13 @@ def review_step(
     steps = scheduler.learning_steps if state == State.Learning else scheduler.relearning_steps
     assert step is not None  # noqa: S101 - as fsrs asserts
     return _through_steps(model, steps, state, step, stability, difficulty, rating)
+
+
+def step_model(scheduler: Scheduler) -> _Model:
+    """What `review_step` takes from the scheduler's parameters (looking it up hashes them all)."""
+    if scheduler.enable_fuzzing:
+        raise ValueError("review_step needs a scheduler with fuzzing off (fuzz draws from the random module)")
+    return _model(scheduler.parameters, scheduler.desired_retention, scheduler.maximum_interval)
 
 
 def _short_term_stability(model: _Model, stability: float, rating: Rating) -> float:
@@ -133,7 +142,14 @@ def _next_stability(model: _Model, stability: float, difficulty: float, days: in
 
 def _interval(model: _Model, stability: float) -> timedelta:
     days = round((stability / model.factor) * model.interval_factor)  # whole days, at least 1, at most the maximum
-    return timedelta(days=min(max(days, 1), model.maximum_interval))
+    days = min(max(days, 1), model.maximum_interval)
+    interval = _DAYS.get(days)
+    if interval is None:  # a few hundred distinct intervals: each timedelta made once
+        interval = _DAYS[days] = timedelta(days=days)
+    return interval
+
+
+_DAYS: dict[int, timedelta] = {}
 
 
 def _through_steps(
