@@ -26,6 +26,11 @@ Step = tuple[State, int | None, float, float, timedelta]
 _PASS = (Rating.Hard, Rating.Good, Rating.Easy)
 STABILITY_MIN = 0.001  # fsrs.scheduler's bounds
 MIN_DIFFICULTY, MAX_DIFFICULTY = 1.0, 10.0
+# The members this runs with, bound once: on Python 3.11 an Enum class attribute costs five global lookups, and
+# the clamps below are written as conditionals for the same reason (a builtin max call costs more than the
+# formula around it). Each picks exactly what max and min pick (the first of equals).
+_LEARNING, _REVIEW, _RELEARNING = State.Learning, State.Review, State.Relearning
+_AGAIN, _HARD, _GOOD, _EASY = Rating.Again, Rating.Hard, Rating.Good, Rating.Easy
 
 
 class _Model(NamedTuple):
@@ -77,7 +82,7 @@ def review_step(
     `model` is the scheduler's `step_model`, which a caller reviewing many cards with one scheduler keeps."""
     if model is None:
         model = step_model(scheduler)
-    if state == State.Learning and (stability is None or difficulty is None):
+    if state == _LEARNING and (stability is None or difficulty is None):
         stability = scheduler._initial_stability(rating=rating)
         difficulty = scheduler._initial_difficulty(rating=rating, clamp=True)
     else:
@@ -87,11 +92,11 @@ def review_step(
         else:
             stability = _next_stability(model, stability, difficulty, days, rating)
         difficulty = _next_difficulty(model, difficulty, rating)
-    if state == State.Review:
-        if rating == Rating.Again and scheduler.relearning_steps:
-            return State.Relearning, 0, stability, difficulty, scheduler.relearning_steps[0]
-        return State.Review, step, stability, difficulty, _interval(model, stability)
-    steps = scheduler.learning_steps if state == State.Learning else scheduler.relearning_steps
+    if state == _REVIEW:
+        if rating == _AGAIN and scheduler.relearning_steps:
+            return _RELEARNING, 0, stability, difficulty, scheduler.relearning_steps[0]
+        return _REVIEW, step, stability, difficulty, _interval(model, stability)
+    steps = scheduler.learning_steps if state == _LEARNING else scheduler.relearning_steps
     assert step is not None  # noqa: S101 - as fsrs asserts
     return _through_steps(model, steps, state, step, stability, difficulty, rating)
 
@@ -105,29 +110,32 @@ def step_model(scheduler: Scheduler) -> _Model:
 
 def _short_term_stability(model: _Model, stability: float, rating: Rating) -> float:
     increase = model.short_term_growth[rating] * (stability ** -model.w[19])
-    if rating != Rating.Again:
-        increase = max(increase, 1.0)
-    return max(stability * increase, STABILITY_MIN)
+    if rating != _AGAIN:
+        increase = 1.0 if increase < 1.0 else increase
+    following = stability * increase
+    return STABILITY_MIN if following < STABILITY_MIN else following
 
 
 def _next_difficulty(model: _Model, difficulty: float, rating: Rating) -> float:
     damped = difficulty + (10.0 - difficulty) * model.difficulty_delta[rating] / 9.0
     reverted = model.w[7] * model.easy_difficulty + (1 - model.w[7]) * damped
-    return min(max(reverted, MIN_DIFFICULTY), MAX_DIFFICULTY)
+    reverted = MIN_DIFFICULTY if reverted < MIN_DIFFICULTY else reverted
+    return MAX_DIFFICULTY if reverted > MAX_DIFFICULTY else reverted
 
 
 def _next_stability(model: _Model, stability: float, difficulty: float, days: int | None, rating: Rating) -> float:
     w = model.w
     # fsrs's `get_card_retrievability` on the card it reviews: 0 without a last review, else whole days elapsed.
-    recall = 0 if days is None else (1 + model.factor * max(0, days) / stability) ** model.decay
-    if rating == Rating.Again:
+    recall = 0 if days is None else (1 + model.factor * (days if days > 0 else 0) / stability) ** model.decay
+    if rating == _AGAIN:
         long_term = (
             w[11] * (difficulty ** -w[12]) * (((stability + 1) ** (w[13])) - 1) * (math.e ** ((1 - recall) * w[14]))
         )
-        following = min(long_term, stability / model.forget_short_term)
+        short_term = stability / model.forget_short_term
+        following = short_term if short_term < long_term else long_term
     else:
-        hard_penalty = w[15] if rating == Rating.Hard else 1
-        easy_bonus = w[16] if rating == Rating.Easy else 1
+        hard_penalty = w[15] if rating == _HARD else 1
+        easy_bonus = w[16] if rating == _EASY else 1
         following = stability * (
             1
             + model.recall_factor
@@ -137,12 +145,13 @@ def _next_stability(model: _Model, stability: float, difficulty: float, days: in
             * hard_penalty
             * easy_bonus
         )
-    return max(following, STABILITY_MIN)
+    return STABILITY_MIN if following < STABILITY_MIN else following
 
 
 def _interval(model: _Model, stability: float) -> timedelta:
     days = round((stability / model.factor) * model.interval_factor)  # whole days, at least 1, at most the maximum
-    days = min(max(days, 1), model.maximum_interval)
+    days = 1 if days < 1 else days
+    days = model.maximum_interval if model.maximum_interval < days else days
     interval = _DAYS.get(days)
     if interval is None:  # a few hundred distinct intervals: each timedelta made once
         interval = _DAYS[days] = timedelta(days=days)
@@ -163,15 +172,15 @@ def _through_steps(
 ) -> Step:
     """A (re)learning card's next step, or its graduation to Review, as `review_card` moves it."""
     if not steps or (step >= len(steps) and rating in _PASS):
-        return State.Review, None, stability, difficulty, _interval(model, stability)
-    if rating == Rating.Again:
+        return _REVIEW, None, stability, difficulty, _interval(model, stability)
+    if rating == _AGAIN:
         step, interval = 0, steps[0]
-    elif rating == Rating.Hard and step == 0:  # between the first two steps, as fsrs has it
+    elif rating == _HARD and step == 0:  # between the first two steps, as fsrs has it
         interval = steps[0] * 1.5 if len(steps) == 1 else (steps[0] + steps[1]) / 2.0
-    elif rating == Rating.Hard:
+    elif rating == _HARD:
         interval = steps[step]
-    elif rating == Rating.Good and step + 1 != len(steps):
+    elif rating == _GOOD and step + 1 != len(steps):
         step, interval = step + 1, steps[step + 1]
     else:  # Good at the last step, or Easy
-        return State.Review, None, stability, difficulty, _interval(model, stability)
+        return _REVIEW, None, stability, difficulty, _interval(model, stability)
     return state, step, stability, difficulty, interval

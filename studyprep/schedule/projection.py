@@ -54,6 +54,7 @@ SAMPLE_CARDS = 30
 MIN_SAMPLE_BUDGET = 2
 MAX_SAMPLE_CARDS = 240
 MAX_BRANCHES = 4
+_REVIEW, _GOOD = State.Review, Rating.Good  # bound once: an Enum class attribute costs more (Python 3.11)
 
 
 def _rounded(value: float | None) -> float | None:
@@ -116,9 +117,9 @@ class MemoScheduler(StudyDayScheduler):
             card.state, card.step, card.stability, card.difficulty, card.last_review, rating, when
         )
         last, due, answers = when, when + offset, 0
-        while state != State.Review and answers < MAX_STEPS:
+        while state != _REVIEW and answers < MAX_STEPS:
             state, step, stability, difficulty, offset = self._step(
-                state, step, stability, difficulty, last, Rating.Good, due
+                state, step, stability, difficulty, last, _GOOD, due
             )
             last, due, answers = due, due + offset, answers + 1
         return _card(card.card_id, state, step, stability, difficulty, due, last), answers
