@@ -30,6 +30,7 @@ from studyprep.schedule.jsonfields import (
     as_object,
     as_str,
 )
+from studyprep.store.bulk import without_cyclic_gc
 
 # The shape of a kept day plan: a plan kept by an earlier version (another shape) is decided again.
 DAY_PLAN_FORMAT = 2
@@ -141,9 +142,13 @@ class DayPlanner:
         return [day for day in self.deadline_days if day.slug not in self._decided]
 
     def decide(self, days: Sequence[DeckDay], progress: ProgressCallback = no_progress) -> None:
-        """Decide (and keep) these decks' plans now, one after the other (`progress` hears each deck done)."""
-        self.keep(days, [_decide(self.store, day, self.now) for day in counted(days, "planning today", len(days),
-                                                                                   progress)])  # fmt: skip
+        """Decide (and keep) these decks' plans now, one after the other (`progress` hears each deck done).
+
+        Without the cyclic collector: a plan weighs thousands of reviews, each a few short-lived objects, beside a
+        deck's long-lived states, and the collector walked them all again and again."""
+        with without_cyclic_gc():
+            plans = [_decide(self.store, day, self.now) for day in counted(days, "planning today", len(days), progress)]
+        self.keep(days, plans)
 
     def keep(self, days: Sequence[DeckDay], plans: Sequence[DayPlan | None]) -> None:
         """Store decided plans for the rest of the study day (until the deck's state changes)."""

@@ -28,6 +28,11 @@ Step = tuple[State, int | None, float, float, timedelta]
 _PASS = (Rating.Hard, Rating.Good, Rating.Easy)
 STABILITY_MIN = 0.001  # fsrs.scheduler's bounds
 MIN_DIFFICULTY, MAX_DIFFICULTY = 1.0, 10.0
+# The members this runs with, bound once: on Python 3.11 an Enum class attribute costs five global lookups, and
+# the clamps below are written as conditionals for the same reason (a builtin max call costs more than the
+# formula around it). Each picks exactly what max and min pick (the first of equals).
+_LEARNING, _REVIEW, _RELEARNING = State.Learning, State.Review, State.Relearning
+_AGAIN, _HARD, _GOOD, _EASY = Rating.Again, Rating.Hard, Rating.Good, Rating.Easy
 
 
 class _Model(NamedTuple):
@@ -65,12 +70,6 @@ def _model(parameters: tuple[float, ...], desired_retention: float, maximum_inte
     )
 
 
-def step_model(scheduler: Scheduler) -> _Model:
-    """What `review_step` takes from the scheduler's settings alone (cached by their values): a caller stepping
-    through a million answers with one scheduler passes it in, instead of each step hashing the parameters."""
-    return _model(scheduler.parameters, scheduler.desired_retention, scheduler.maximum_interval)
-
-
 def review_step(
     scheduler: Scheduler,
     state: State,
@@ -82,13 +81,12 @@ def review_step(
     model: _Model | None = None,
 ) -> Step:
     """What `scheduler.review_card` (fuzz off) makes of a card in `state` at `step` with this stability and
-    difficulty, reviewed `days` whole days after its last review (None: never reviewed) and rated `rating`;
-    `model`: `step_model(scheduler)`, if the caller has it."""
-    if scheduler.enable_fuzzing:
-        raise ValueError("review_step needs a scheduler with fuzzing off (fuzz draws from the random module)")
+    difficulty, reviewed `days` whole days after its last review (None: never reviewed) and rated `rating`.
+
+    `model` is the scheduler's `step_model`, which a caller reviewing many cards with one scheduler keeps."""
     if model is None:
         model = step_model(scheduler)
-    if state == State.Learning and (stability is None or difficulty is None):
+    if state == _LEARNING and (stability is None or difficulty is None):
         stability = scheduler._initial_stability(rating=rating)
         difficulty = scheduler._initial_difficulty(rating=rating, clamp=True)
     else:
@@ -98,40 +96,50 @@ def review_step(
         else:
             stability = _next_stability(model, stability, difficulty, days, rating)
         difficulty = _next_difficulty(model, difficulty, rating)
-    if state == State.Review:
-        if rating == Rating.Again and scheduler.relearning_steps:
-            return State.Relearning, 0, stability, difficulty, scheduler.relearning_steps[0]
-        return State.Review, step, stability, difficulty, _interval(model, stability)
-    steps = scheduler.learning_steps if state == State.Learning else scheduler.relearning_steps
+    if state == _REVIEW:
+        if rating == _AGAIN and scheduler.relearning_steps:
+            return _RELEARNING, 0, stability, difficulty, scheduler.relearning_steps[0]
+        return _REVIEW, step, stability, difficulty, _interval(model, stability)
+    steps = scheduler.learning_steps if state == _LEARNING else scheduler.relearning_steps
     assert step is not None  # noqa: S101 - as fsrs asserts
     return _through_steps(model, steps, state, step, stability, difficulty, rating)
 
 
+def step_model(scheduler: Scheduler) -> _Model:
+    """What `review_step` takes from the scheduler's parameters (looking it up hashes them all)."""
+    if scheduler.enable_fuzzing:
+        raise ValueError("review_step needs a scheduler with fuzzing off (fuzz draws from the random module)")
+    return _model(scheduler.parameters, scheduler.desired_retention, scheduler.maximum_interval)
+
+
 def _short_term_stability(model: _Model, stability: float, rating: Rating) -> float:
     increase = model.short_term_growth[rating] * (stability ** -model.w[19])
-    if rating != Rating.Again:
-        increase = max(increase, 1.0)
-    return max(stability * increase, STABILITY_MIN)
+    if rating != _AGAIN:
+        increase = 1.0 if increase < 1.0 else increase
+    following = stability * increase
+    return STABILITY_MIN if following < STABILITY_MIN else following
 
 
 def _next_difficulty(model: _Model, difficulty: float, rating: Rating) -> float:
     damped = difficulty + (10.0 - difficulty) * model.difficulty_delta[rating] / 9.0
     reverted = model.w[7] * model.easy_difficulty + (1 - model.w[7]) * damped
-    return min(max(reverted, MIN_DIFFICULTY), MAX_DIFFICULTY)
+    reverted = MIN_DIFFICULTY if reverted < MIN_DIFFICULTY else reverted
+    return MAX_DIFFICULTY if reverted > MAX_DIFFICULTY else reverted
 
 
 def _next_stability(model: _Model, stability: float, difficulty: float, days: int | None, rating: Rating) -> float:
     w = model.w
     # fsrs's `get_card_retrievability` on the card it reviews: 0 without a last review, else whole days elapsed.
-    recall = 0 if days is None else (1 + model.factor * max(0, days) / stability) ** model.decay
-    if rating == Rating.Again:
+    recall = 0 if days is None else (1 + model.factor * (days if days > 0 else 0) / stability) ** model.decay
+    if rating == _AGAIN:
         long_term = (
             w[11] * (difficulty ** -w[12]) * (((stability + 1) ** (w[13])) - 1) * (math.e ** ((1 - recall) * w[14]))
         )
-        following = min(long_term, stability / model.forget_short_term)
+        short_term = stability / model.forget_short_term
+        following = short_term if short_term < long_term else long_term
     else:
-        hard_penalty = w[15] if rating == Rating.Hard else 1
-        easy_bonus = w[16] if rating == Rating.Easy else 1
+        hard_penalty = w[15] if rating == _HARD else 1
+        easy_bonus = w[16] if rating == _EASY else 1
         following = stability * (
             1
             + model.recall_factor
@@ -141,7 +149,7 @@ def _next_stability(model: _Model, stability: float, difficulty: float, days: in
             * hard_penalty
             * easy_bonus
         )
-    return max(following, STABILITY_MIN)
+    return STABILITY_MIN if following < STABILITY_MIN else following
 
 
 def _raw_interval(model: _Model, stability: float) -> float:
@@ -149,8 +157,16 @@ def _raw_interval(model: _Model, stability: float) -> float:
 
 
 def _interval(model: _Model, stability: float) -> timedelta:
-    days = round(_raw_interval(model, stability))  # whole days, at least 1, at most the maximum
-    return timedelta(days=min(max(days, 1), model.maximum_interval))
+    days = round((stability / model.factor) * model.interval_factor)  # whole days, at least 1, at most the maximum
+    days = 1 if days < 1 else days
+    days = model.maximum_interval if model.maximum_interval < days else days
+    interval = _DAYS.get(days)
+    if interval is None:  # a few hundred distinct intervals: each timedelta made once
+        interval = _DAYS[days] = timedelta(days=days)
+    return interval
+
+
+_DAYS: dict[int, timedelta] = {}
 
 
 def _through_steps(
@@ -164,17 +180,17 @@ def _through_steps(
 ) -> Step:
     """A (re)learning card's next step, or its graduation to Review, as `review_card` moves it."""
     if not steps or (step >= len(steps) and rating in _PASS):
-        return State.Review, None, stability, difficulty, _interval(model, stability)
-    if rating == Rating.Again:
+        return _REVIEW, None, stability, difficulty, _interval(model, stability)
+    if rating == _AGAIN:
         step, interval = 0, steps[0]
-    elif rating == Rating.Hard and step == 0:  # between the first two steps, as fsrs has it
+    elif rating == _HARD and step == 0:  # between the first two steps, as fsrs has it
         interval = steps[0] * 1.5 if len(steps) == 1 else (steps[0] + steps[1]) / 2.0
-    elif rating == Rating.Hard:
+    elif rating == _HARD:
         interval = steps[step]
-    elif rating == Rating.Good and step + 1 != len(steps):
+    elif rating == _GOOD and step + 1 != len(steps):
         step, interval = step + 1, steps[step + 1]
     else:  # Good at the last step, or Easy
-        return State.Review, None, stability, difficulty, _interval(model, stability)
+        return _REVIEW, None, stability, difficulty, _interval(model, stability)
     return state, step, stability, difficulty, interval
 
 
@@ -188,22 +204,23 @@ def anki_step(
     previous: int | None,
     rating: Rating,
     fuzz: Callable[[timedelta], timedelta] | None = None,
+    model: _Model | None = None,
 ) -> Step:
     """`review_step` with Anki's order of passing intervals (`ordered_interval`; `previous`: the card's last
     interval in days when it is in Review) and, given `fuzz`, fsrs's fuzz on every interval into Review (`fuzz`
     must draw the same fuzz for each rating). A review card's passing answer computes the ratings below it with
-    its own (`_passing_stabilities`): the same floats as a `review_step` per rating, for a few multiplications."""
+    its own (`_passing_stabilities`): the same floats as a `review_step` per rating, for a few multiplications.
+    `model`: the scheduler's `step_model`, which a caller stepping through many answers keeps."""
     if state != State.Review or rating == Rating.Again:
-        after = review_step(scheduler, state, step, stability, difficulty, days, rating)
+        after = review_step(scheduler, state, step, stability, difficulty, days, rating, model)
         if after[0] != State.Review:
             return after
         interval = fuzz(after[4]) if fuzz else after[4]
         if rating == Rating.Easy:  # leaving (re)learning: a day past Good
             interval = ordered_interval(scheduler, state, stability, difficulty, days, None, rating, interval, fuzz)
         return after[0], after[1], after[2], after[3], interval
-    if scheduler.enable_fuzzing:
-        raise ValueError("anki_step needs a scheduler with fuzzing off (fuzz is `fuzz`'s)")
-    model = _model(scheduler.parameters, scheduler.desired_retention, scheduler.maximum_interval)
+    if model is None:
+        model = step_model(scheduler)  # refuses a scheduler with fuzzing on (fuzz is `fuzz`'s)
     assert stability is not None and difficulty is not None  # noqa: S101 - as fsrs asserts
     stabilities = _passing_stabilities(scheduler, model, stability, difficulty, days, _ORDERED[True, rating])
     interval = _ordered(model, stabilities, previous or 0, fuzz, None)

@@ -43,7 +43,7 @@ from studyprep.schedule.deadline import (
     plan_today,
     recall_at,
 )
-from studyprep.schedule.fsrs_step import anki_step
+from studyprep.schedule.fsrs_step import Step, anki_step, step_model
 from studyprep.schedule.studydays import StudyDayScheduler, scheduled_days, without_fuzz
 
 DAY = timedelta(days=1)
@@ -54,6 +54,7 @@ SAMPLE_CARDS = 30
 MIN_SAMPLE_BUDGET = 2
 MAX_SAMPLE_CARDS = 240
 MAX_BRANCHES = 4
+_REVIEW, _GOOD = State.Review, Rating.Good  # bound once: an Enum class attribute costs more (Python 3.11)
 
 
 def _rounded(value: float | None) -> float | None:
@@ -69,6 +70,7 @@ class MemoScheduler(StudyDayScheduler):
 
     _memo: dict[tuple[Any, ...], Any]
     _days: dict[tuple[datetime, datetime], int]
+    _step_model: Any  # fsrs_step's figures of these parameters
 
     _memos: ClassVar[dict[str, dict[tuple[Any, ...], Any]]] = {}
 
@@ -83,6 +85,7 @@ class MemoScheduler(StudyDayScheduler):
         key = json.dumps([model.to_dict(), exact_steps, model.day_starts_at_hour, model.time_zone], sort_keys=True)
         model._memo = cls._memos.setdefault(key, {})
         model._days = {}
+        model._step_model = step_model(model)
         return model
 
     def review_card(  # type: ignore[override]
@@ -95,33 +98,88 @@ class MemoScheduler(StudyDayScheduler):
         """fsrs's `review_card` (passing intervals in Anki's order), computed once per (state, step, ~stability,
         ~difficulty, whole days, last interval of a review card, rating)."""
         assert review_datetime is not None  # noqa: S101 - the clock is injected; never "now" here
-        last = card.last_review
+        state, step, stability, difficulty, offset = self._step(
+            card.state, card.step, card.stability, card.difficulty, card.last_review, _previous(card, rating),
+            rating, review_datetime,
+        )  # fmt: skip
+        return _card(card.card_id, state, step, stability, difficulty, review_datetime + offset, review_datetime), None
+
+    def review_outcome_states(self, card: FsrsCard, when: datetime) -> tuple[FsrsCard, FsrsCard, int]:
+        """The states after reviewing `card` at `when` rated Good, and rated Again, each then through its same-day
+        (re)learning steps answered Good, and the answers the failed one's steps took: `review_card` and
+        `deadline.finish_steps` exactly, on plain values (a plan weighs thousands of such reviews; the cards
+        between the steps were most of their cost)."""
+        passed, _ = self.review_through_steps(card, Rating.Good, when)
+        failed, answers = self.review_through_steps(card, Rating.Again, when)
+        return passed, failed, answers
+
+    def review_through_steps(self, card: FsrsCard, rating: Rating, when: datetime) -> tuple[FsrsCard, int]:
+        """`review_card(card, rating, when)`, then `finish_steps` (Good at each step's due moment)."""
+        state, step, stability, difficulty, offset = self._step(
+            card.state, card.step, card.stability, card.difficulty, card.last_review, _previous(card, rating),
+            rating, when,
+        )  # fmt: skip
+        last, due, answers = when, when + offset, 0
+        while state != _REVIEW and answers < MAX_STEPS:  # (re)learning steps: no last interval to order against
+            state, step, stability, difficulty, offset = self._step(
+                state, step, stability, difficulty, last, None, _GOOD, due
+            )
+            last, due, answers = due, due + offset, answers + 1
+        return _card(card.card_id, state, step, stability, difficulty, due, last), answers
+
+    def _step(
+        self,
+        state: State,
+        step: int | None,
+        stability: float | None,
+        difficulty: float | None,
+        last: datetime | None,
+        previous: int | None,
+        rating: Rating,
+        when: datetime,
+    ) -> Step:
+        """One review at `when` of a card last reviewed at `last` (`previous`: its last interval in days, when a
+        review card's passing answer orders its intervals against it), as plain values, computed once per key."""
         if last is None:
             days = None
         else:  # the few moments of a projection pair up again and again: each pair's count is looked up once
-            days = self._days.get((last, review_datetime))
+            days = self._days.get((last, when))
             if days is None:
-                days = self._days[(last, review_datetime)] = self.elapsed_days(last, review_datetime)
-        # The last interval matters to a review card's passing answer only (Anki's order of passing intervals).
-        previous = scheduled_days(card) if rating != Rating.Again else None
-        key = (card.state, card.step, card.stability, card.difficulty, days, previous, rating)
+                days = self._days[(last, when)] = self.elapsed_days(last, when)
+        key = (state, step, stability, difficulty, days, previous, rating)
         hit = self._memo.get(key)
         if hit is None:  # fsrs's own arithmetic, without its card copy and datetimes (`fsrs_step`)
-            hit = self._memo[key] = anki_step(self, *key)
-        state, step, stability, difficulty, offset = hit
-        # What fsrs.Card.__init__ assigns (a Learning state always has its step here), without the call: a
-        # projection builds a card per review, and the call was a tenth of them.
-        after = object.__new__(FsrsCard)
-        after.__dict__.update(
-            card_id=card.card_id,
-            state=state,
-            step=step,
-            stability=stability,
-            difficulty=difficulty,
-            due=review_datetime + offset,
-            last_review=review_datetime,
-        )
-        return after, None
+            hit = self._memo[key] = anki_step(self, *key, None, self._step_model)
+        return hit
+
+
+def _previous(card: FsrsCard, rating: Rating) -> int | None:
+    """The last interval that matters to this answer: a review card's, for a passing answer (Anki's order)."""
+    return scheduled_days(card) if rating != Rating.Again else None
+
+
+def _card(
+    card_id: int,
+    state: State,
+    step: int | None,
+    stability: float,
+    difficulty: float,
+    due: datetime,
+    last_review: datetime,
+) -> FsrsCard:
+    """What fsrs.Card.__init__ assigns (a Learning state always has its step here), without the call: a
+    projection builds a card per review, and the call was a tenth of them."""
+    card = object.__new__(FsrsCard)
+    card.__dict__.update(
+        card_id=card_id,
+        state=state,
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=due,
+        last_review=last_review,
+    )
+    return card
 
 
 @dataclass
@@ -166,16 +224,7 @@ class Projection:
     days: list[ProjectedDay] = field(default_factory=list)
 
 
-def _finish(model: Scheduler, state: FsrsCard) -> tuple[FsrsCard, int]:
-    """Same-day (re)learning steps, answered Good (the memory minutes later is near certain)."""
-    answers = 0
-    while state.state != State.Review and answers < MAX_STEPS:
-        state, _ = model.review_card(state, Rating.Good, state.due)
-        answers += 1
-    return state, answers
-
-
-def _outcomes(model: Scheduler, branch: Branch, when: datetime) -> tuple[list[Branch], float]:
+def _outcomes(model: MemoScheduler, branch: Branch, when: datetime) -> tuple[list[Branch], float]:
     """The branches after reviewing `branch` at `when`, and the expected answers that review costs."""
     start = branch.state or FsrsCard(card_id=0, due=when)
     recall = FIRST_SIGHT_PASS if branch.state is None else recall_at(model, branch.state, when)
@@ -184,8 +233,7 @@ def _outcomes(model: Scheduler, branch: Branch, when: datetime) -> tuple[list[Br
     for rating, share in shares:
         if share <= 0:
             continue
-        after, _ = model.review_card(start, rating, when)
-        after, steps = _finish(model, after)
+        after, steps = model.review_through_steps(start, rating, when)
         branches.append(Branch(branch.weight * share, after))
         answers += share * (1 + steps)
     return branches, branch.weight * answers
@@ -224,7 +272,7 @@ def _stability(card: FsrsCard | None) -> float:
     return card.stability
 
 
-def _study(model: Scheduler, card: Tracked, when: datetime, room: float) -> tuple[float, float, float]:
+def _study(model: MemoScheduler, card: Tracked, when: datetime, room: float) -> tuple[float, float, float]:
     """Review every branch of `card` at `when`; return the expected answers, the new cards introduced (a share
     of one) and the share of the card studied.
 

@@ -31,7 +31,7 @@ from fsrs import Card as FsrsCard
 from fsrs import Scheduler
 
 from studyprep.result import Computed, json_field, rounded
-from studyprep.schedule.deadline import Candidate, DeadlineGoal, recall_at, sessions_left
+from studyprep.schedule.deadline import Candidate, DeadlineGoal, recalls_at, sessions_left
 from studyprep.schedule.projection import Projection, project_plan
 
 if TYPE_CHECKING:
@@ -182,8 +182,14 @@ def mean_pace(count: int, total_ms: float) -> tuple[float, bool]:
 
 def category_recall(cards: Sequence[TrackedCard], moment: datetime, scheduler: Scheduler) -> list[CategoryReadiness]:
     """Per-category mean predicted recall at `moment` (no projection), weakest first."""
-    recall = {card.key: recall_at(scheduler, card.state, moment) for card in cards}
+    recall = _recall_by_key(cards, scheduler, moment)
     return _categories(cards, recall, recall)
+
+
+def _recall_by_key(cards: Sequence[TrackedCard], scheduler: Scheduler, moment: datetime) -> dict[str, float]:
+    """Each card's predicted recall at `moment` (`deadline.recalls_at`), by key."""
+    return dict(zip([card.key for card in cards], recalls_at(scheduler, [card.state for card in cards], moment),
+                    strict=True))  # fmt: skip
 
 
 def assess(
@@ -209,7 +215,7 @@ def assess(
     """
     seconds, measured = pace or seconds_per_answer(durations_ms)
     goal = DeadlineGoal(interview, budget.answers(seconds), target)
-    today = {card.key: recall_at(scheduler, card.state, interview) for card in cards}
+    today = _recall_by_key(cards, scheduler, interview)
     projection = None
     if sessions_left(now, interview):
         candidates = [Candidate(card.key, card.state, order) for order, card in enumerate(cards)]

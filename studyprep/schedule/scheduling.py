@@ -115,13 +115,14 @@ def _fsrs_step(
     previous: int | None,
     rating: fsrs.Rating,
     fuzz: Callable[[timedelta], timedelta] | None,
+    model: object = None,
 ) -> tuple:
     """fsrs's own `review_card` as `fsrs_step.review_step` spells it, fuzzed by `fuzz` into Review: no Anki order."""
     from fsrs import State
 
     from studyprep.schedule.fsrs_step import review_step
 
-    after = review_step(scheduler, state, step, stability, difficulty, days, rating)
+    after = review_step(scheduler, state, step, stability, difficulty, days, rating, model)  # type: ignore[arg-type]
     if fuzz is None or after[0] != State.Review:
         return after
     return after[0], after[1], after[2], after[3], fuzz(after[4])
@@ -190,13 +191,14 @@ class StepReplay:
     def __init__(self, scheduler: fsrs.Scheduler) -> None:
         from fsrs import Rating
 
-        from studyprep.schedule.fsrs_step import anki_step
+        from studyprep.schedule.fsrs_step import anki_step, step_model
         from studyprep.schedule.studydays import StudyDayNumbers, StudyDayScheduler, without_fuzz
 
         self.scheduler = scheduler
         # (state, step, stability, difficulty, days, last interval, rating, fuzz) -> fsrs_step.Step
         self.step = anki_step if isinstance(scheduler, StudyDayScheduler) else _fsrs_step
         self.unfuzzed = without_fuzz(scheduler)  # what `review_step` takes: fuzz is applied here, after it
+        self.model = step_model(self.unfuzzed)  # its figures, worked out once for every answer
         hour: int | None = getattr(scheduler, "day_starts_at_hour", None)
         self.study_day = None if hour is None else StudyDayNumbers(hour, getattr(scheduler, "time_zone", None))
         self.ratings = {int(rating): rating for rating in Rating}
@@ -211,7 +213,13 @@ class StepReplay:
 
         state, stability, difficulty = State.Learning, None, None
         step: int | None = 0
-        study_day, ratings, unfuzzed, advance = self.study_day, self.ratings, self.unfuzzed, self.step
+        study_day, ratings, unfuzzed, advance, model = (
+            self.study_day,
+            self.ratings,
+            self.unfuzzed,
+            self.step,
+            self.model,
+        )
         fuzz = functools.partial(self._fuzz, deck, card_id) if self.scheduler.enable_fuzzing else None
         last: int | None = None
         last_day = day = 0
@@ -226,7 +234,7 @@ class StepReplay:
                 previous = interval.days if state == State.Review and interval is not None else None
                 fuzzed = None if fuzz is None else fuzz(last)
                 state, step, stability, difficulty, interval = advance(
-                    unfuzzed, state, step, stability, difficulty, days, previous, ratings[rating], fuzzed
+                    unfuzzed, state, step, stability, difficulty, days, previous, ratings[rating], fuzzed, model
                 )
                 last, last_day = moment, day
         if last is None or interval is None:
