@@ -117,6 +117,7 @@ def category_name(name: str) -> str:
     return strip_symbols(words).rstrip(":：").strip() or name
 
 
+@functools.lru_cache(maxsize=1 << 18)  # asked of each heading twice or more, as `meaning`'s memo
 def reads_as_label(text: str) -> bool:
     """A few words with no sentence punctuation ("Databases", "System design"): a category's name."""
     words = plain_text(one_line(text)).rstrip(":：").split()

@@ -37,8 +37,10 @@ from studyprep.parse.vocabulary import (
 )
 
 # The same heading or line is asked about many times over as the outline is read (is it a question? a label?):
-# answers are kept, per process, for the strings of the last documents read.
-_memo = functools.lru_cache(maxsize=1 << 16)
+# answers are kept, per process, for the strings of the last documents read. Room for every heading of the
+# largest document (100,000 headings ask about 100,000 strings each): a smaller memo forgets a heading between
+# one question about it and the next, and reads it again.
+_memo = functools.lru_cache(maxsize=1 << 18)
 _MAX_PART_LABEL_CHARS = 80
 _MAX_QUESTION_CHARS = 300
 _MAX_QUESTION_SENTENCES = 2
@@ -257,8 +259,10 @@ def is_stage_title(title: str) -> bool:
 def is_generic_title(title: str) -> bool:
     """True when a section title only names the section type ("Predicted Interview Questions", "Questions the
     panel is likely to ask", "Ce qu'ils pourraient me demander")."""
-    words = _INTERVIEWER_ASKS.sub(" ", _comparable(title))
-    return not _GENERIC_CJK.sub(" ", _GENERIC_WORDS.sub(" ", words)).strip(" '&")
+    words = _GENERIC_WORDS.sub(" ", _INTERVIEWER_ASKS.sub(" ", _comparable(title)))
+    if not words.isascii():  # every fragment of `_GENERIC_CJK` holds a character beyond ASCII
+        words = _GENERIC_CJK.sub(" ", words)
+    return not words.strip(" '&")
 
 
 @_memo
