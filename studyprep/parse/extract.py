@@ -141,7 +141,7 @@ class Extractor:
             return
         self.last_question = None
         kind, path = self._kind_of(section, title, inherited, categories)
-        if title:
+        if title and self.outline is not None:  # the description only for --explain
             became = f"{kind or 'reference'}" + (f", category {' > '.join(path)}" if path else "")
             self._explain(section.line, "section", f"{title!r}: {became}")
         self._content(section, title, kind, path)
@@ -563,7 +563,8 @@ class Extractor:
             back = unmarked_answer(back)
         if cleaned.text:
             category = [category_name(name) for name in path]
-            self._explain(line, kind, f"[{' > '.join(category)}] {cleaned.text}" if category else cleaned.text)
+            if self.outline is not None:
+                self._explain(line, kind, f"[{' > '.join(category)}] {cleaned.text}" if category else cleaned.text)
             card = ParsedCard(
                 kind=as_card_kind(kind),
                 category=category,

@@ -228,8 +228,9 @@ _WORD_CHARACTERS = _WordCharacters()
 @_memo
 def _comparable(title: str) -> str:
     text = unicodedata.normalize("NFKC", plain(title)).casefold().replace("\u2019", "'").replace("`", "'")
-    text = text.translate(_WORD_CHARACTERS)
-    return _OUTLINE_COUNT.sub("", _LEADING_NUMBERING.sub("", " ".join(text.split())))
+    text = _LEADING_NUMBERING.sub("", " ".join(text.translate(_WORD_CHARACTERS).split()))
+    # `_OUTLINE_COUNT` reads only "x " opening the text or a digit closing it: most headings have neither.
+    return _OUTLINE_COUNT.sub("", text) if text[1:2] == " " or text[-1:].isdigit() else text
 
 
 @_memo
@@ -252,14 +253,20 @@ _STAGE = _searchable(STAGE_WORDS)
 @_memo
 def is_stage_title(title: str) -> bool:
     """True for a heading naming an interview round ("Round 1 – Recruiter screen", "Hiring manager")."""
-    return bool(_STAGE.search(_INTERVIEWER_ASKS.sub(" ", _comparable(title))))  # not "the panel may ask"
+    return bool(_STAGE.search(_without_asks(title)))  # not "the panel may ask"
+
+
+@_memo
+def _without_asks(title: str) -> str:
+    """A heading's comparable words without those saying the interviewers ask (both questions above read it)."""
+    return _INTERVIEWER_ASKS.sub(" ", _comparable(title))
 
 
 @_memo
 def is_generic_title(title: str) -> bool:
     """True when a section title only names the section type ("Predicted Interview Questions", "Questions the
     panel is likely to ask", "Ce qu'ils pourraient me demander")."""
-    words = _GENERIC_WORDS.sub(" ", _INTERVIEWER_ASKS.sub(" ", _comparable(title)))
+    words = _GENERIC_WORDS.sub(" ", _without_asks(title))
     if not words.isascii():  # every fragment of `_GENERIC_CJK` holds a character beyond ASCII
         words = _GENERIC_CJK.sub(" ", words)
     return not words.strip(" '&")
