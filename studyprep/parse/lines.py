@@ -16,6 +16,7 @@ from studyprep.parse.meaning import (
     PLAIN_LABEL,
     QUESTION_MARKER,
     clean_heading,
+    memo,
     strip_symbols,
 )
 from studyprep.parse.meaning import (
@@ -117,7 +118,7 @@ def category_name(name: str) -> str:
     return strip_symbols(words).rstrip(":：").strip() or name
 
 
-@functools.lru_cache(maxsize=1 << 18)  # asked of each heading twice or more, as `meaning`'s memo
+@memo  # asked of each heading twice or more
 def reads_as_label(text: str) -> bool:
     """A few words with no sentence punctuation ("Databases", "System design"): a category's name."""
     words = plain_text(one_line(text)).rstrip(":：").split()

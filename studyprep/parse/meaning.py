@@ -13,8 +13,10 @@ __all__ = [
     "is_question_marker",
     "is_stage_title",
     "looks_like_question",
+    "memo",
     "plain",
     "question_label",
+    "release_memos",
     "section_kind",
     "strip_numbering",
     "strip_symbols",
@@ -40,7 +42,28 @@ from studyprep.parse.vocabulary import (
 # answers are kept, per process, for the strings of the last documents read. Room for every heading of the
 # largest document (100,000 headings ask about 100,000 strings each): a smaller memo forgets a heading between
 # one question about it and the next, and reads it again.
-_memo = functools.lru_cache(maxsize=1 << 18)
+# Once the document is read, memos grown past what ordinary documents fill are emptied (`release_memos`): the
+# deck is merged and written next, and 100,000 headings' answers hold 30 MB.
+_MEMO_SIZE = 1 << 18
+_KEPT_AFTER_A_DOCUMENT = 1 << 16
+_memos: list[functools._lru_cache_wrapper] = []
+
+
+def memo(function):
+    """`function` (of strings, returning immutable answers) memoized as this module's questions are."""
+    cached = functools.lru_cache(maxsize=_MEMO_SIZE)(function)
+    _memos.append(cached)
+    return cached
+
+
+def release_memos() -> None:
+    """Empty the memos a long document filled past ordinary documents' size (after it is read)."""
+    for cached in _memos:
+        if cached.cache_info().currsize > _KEPT_AFTER_A_DOCUMENT:
+            cached.cache_clear()
+
+
+_memo = memo
 _MAX_PART_LABEL_CHARS = 80
 _MAX_QUESTION_CHARS = 300
 _MAX_QUESTION_SENTENCES = 2
