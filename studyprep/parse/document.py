@@ -30,6 +30,7 @@ from studyprep.parse.meaning import (
     CARD_SECTION_KINDS,
     clean_heading,
     is_generic_title,
+    release_memos,
     says_revision,
     section_kind,
     starts_numbered,
@@ -86,6 +87,7 @@ def parse_document(
     if front_matter:
         extractor.reference.append(ParsedNote(section="Front matter", kind="other", text=front_matter, source=1))
     extractor.visit(root, inherited=None, categories=[])
+    release_memos()
     if not extractor.found:
         raise StudyprepError(_LOOKED_FOR, path)
     headings = extractor.outline_note()

@@ -129,9 +129,6 @@ class Extractor:
         self.last_question_from_list = False
         # Headings kept neither as a category nor as a reference note's name, with their lines.
         self.unplaced: list[tuple[int, str]] = []
-        # `is_question_section` of each section, asked up to three times per heading (once per walk over its
-        # siblings): kept by identity, so a long run of headings costs one reading each.
-        self._asks: dict[tuple[int, bool], bool] = {}
         # `is_category_item` of each list item, asked up to three times per item as a list is read: by identity,
         # the item kept with its answer (a list cut in `split_lazy_questions` makes items that would otherwise go,
         # and another could take their id).
@@ -143,16 +140,16 @@ class Extractor:
         if self._is_part_of_last_question(section, title):
             self._attach(self._section_text(section), section.line)  # "#### Sample answer" after a question
             return
-        if inherited in ("question", "ask") and title and self._is_question(section, among_questions=True):
+        if inherited in ("question", "ask") and title and is_question_section(section, among_questions=True):
             self._question_section(section, inherited, categories)
             return
-        if inherited in ("fact", "concept") and title and self._is_question(section) and not section_kind(title):
+        if inherited in ("fact", "concept") and title and is_question_section(section) and not section_kind(title):
             # "### 1. Why do you want to work here?" under a heading that named the company: still a question.
             self._question_section(section, "question", [])
             return
         self.last_question = None
         kind, path = self._kind_of(section, title, inherited, categories)
-        if title:
+        if title and self.outline is not None:  # the description only for --explain
             became = f"{kind or 'reference'}" + (f", category {' > '.join(path)}" if path else "")
             self._explain(section.line, "section", f"{title!r}: {became}")
         self._content(section, title, kind, path)
@@ -166,15 +163,6 @@ class Extractor:
         asked_ids = {id(child) for child in asked}
         for child in section.children:
             self.visit(child, "question" if id(child) in asked_ids else kind, path if kind else asked_path)
-
-    def _is_question(self, section: Section, among_questions: bool = False) -> bool:
-        key = (id(section), among_questions)
-        found = self._asks.get(key)
-        if found is None and among_questions:
-            found = self._asks.get((id(section), False)) or None  # a question on its own is one among questions
-        if found is None:
-            found = self._asks[key] = is_question_section(section, among_questions)
-        return found
 
     def _is_category_item(self, item: Item) -> bool:
         known = self._groups.get(id(item))
@@ -198,19 +186,19 @@ class Extractor:
         self._keep(title, "company" if kind == "fact" else "other", self.leftovers, section.line)
 
     def _asked_children(self, section: Section, title: str) -> list[Section]:
-        asked = [child for child in section.children if self._is_question(child)]
+        asked = [child for child in section.children if is_question_section(child)]
         if not asked or len(asked) * 2 < len(section.children):
             return []
         # Among headings that are mostly questions, "How do you look after yourself after a difficult job?"
         # is one more, though its words would name the job overview elsewhere.
-        asked = [child for child in section.children if self._is_question(child, among_questions=True)]
+        asked = [child for child in section.children if is_question_section(child, among_questions=True)]
         self.found.append(title or "(untitled list of questions)")
         return asked
 
     def _question_section(self, section: Section, kind: str, categories: list[str]) -> None:
         """A heading or bold line that is itself a question: what follows it, with its labelled parts
         ("#### What they're looking for", "**Sample answer:**"), is its back; sub-questions stay cards."""
-        parts = [child for child in section.children if not self._is_question(child, among_questions=True)]
+        parts = [child for child in section.children if not is_question_section(child, among_questions=True)]
         for part in parts:
             self._explain(part.line, "back", f"part {clean_heading(part.title)!r} of the question above")
         back = "\n\n".join(
@@ -594,7 +582,8 @@ class Extractor:
             back = unmarked_answer(back)
         if cleaned.text:
             category = [category_name(name) for name in path]
-            self._explain(line, kind, f"[{' > '.join(category)}] {cleaned.text}" if category else cleaned.text)
+            if self.outline is not None:
+                self._explain(line, kind, f"[{' > '.join(category)}] {cleaned.text}" if category else cleaned.text)
             card = ParsedCard(
                 kind=as_card_kind(kind),
                 category=category,

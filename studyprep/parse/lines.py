@@ -16,6 +16,7 @@ from studyprep.parse.meaning import (
     PLAIN_LABEL,
     QUESTION_MARKER,
     clean_heading,
+    memo,
     strip_symbols,
 )
 from studyprep.parse.meaning import (
@@ -123,6 +124,7 @@ def names_round_length(name: str) -> bool:
     return bool(_CATEGORY_DURATION.search(clean_prompt(clean_heading(name) or name).text))
 
 
+@memo  # asked of each heading twice or more
 def reads_as_label(text: str) -> bool:
     """A few words with no sentence punctuation ("Databases", "System design"): a category's name."""
     words = plain_text(one_line(text)).rstrip(":：").split()

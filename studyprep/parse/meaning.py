@@ -13,8 +13,10 @@ __all__ = [
     "is_question_marker",
     "is_stage_title",
     "looks_like_question",
+    "memo",
     "plain",
     "question_label",
+    "release_memos",
     "says_revision",
     "section_kind",
     "starts_numbered",
@@ -43,8 +45,31 @@ from studyprep.parse.vocabulary import (
 )
 
 # The same heading or line is asked about many times over as the outline is read (is it a question? a label?):
-# answers are kept, per process, for the strings of the last documents read.
-_memo = functools.lru_cache(maxsize=1 << 16)
+# answers are kept, per process, for the strings of the last documents read. Room for every heading of the
+# largest document (100,000 headings ask about 100,000 strings each): a smaller memo forgets a heading between
+# one question about it and the next, and reads it again.
+# Once the document is read, memos grown past what ordinary documents fill are emptied (`release_memos`): the
+# deck is merged and written next, and 100,000 headings' answers hold 30 MB.
+_MEMO_SIZE = 1 << 18
+_KEPT_AFTER_A_DOCUMENT = 1 << 16
+_memos: list[functools._lru_cache_wrapper] = []
+
+
+def memo(function):
+    """`function` (of strings, returning immutable answers) memoized as this module's questions are."""
+    cached = functools.lru_cache(maxsize=_MEMO_SIZE)(function)
+    _memos.append(cached)
+    return cached
+
+
+def release_memos() -> None:
+    """Empty the memos a long document filled past ordinary documents' size (after it is read)."""
+    for cached in _memos:
+        if cached.cache_info().currsize > _KEPT_AFTER_A_DOCUMENT:
+            cached.cache_clear()
+
+
+_memo = memo
 _MAX_PART_LABEL_CHARS = 80
 _MAX_QUESTION_CHARS = 300
 _MAX_QUESTION_SENTENCES = 2
@@ -251,8 +276,9 @@ _WORD_CHARACTERS = _WordCharacters()
 @_memo
 def _comparable(title: str) -> str:
     text = unicodedata.normalize("NFKC", plain(title)).casefold().replace("\u2019", "'").replace("`", "'")
-    text = text.translate(_WORD_CHARACTERS)
-    return _OUTLINE_COUNT.sub("", _LEADING_NUMBERING.sub("", " ".join(text.split())))
+    text = _LEADING_NUMBERING.sub("", " ".join(text.translate(_WORD_CHARACTERS).split()))
+    # `_OUTLINE_COUNT` reads only "x " opening the text or a digit closing it: most headings have neither.
+    return _OUTLINE_COUNT.sub("", text) if text[1:2] == " " or text[-1:].isdigit() else text
 
 
 @_memo
@@ -291,15 +317,23 @@ _STAGE = _searchable(STAGE_WORDS)
 @_memo
 def is_stage_title(title: str) -> bool:
     """True for a heading naming an interview round ("Round 1 – Recruiter screen", "Hiring manager")."""
-    return bool(_STAGE.search(_INTERVIEWER_ASKS.sub(" ", _comparable(title))))  # not "the panel may ask"
+    return bool(_STAGE.search(_without_asks(title)))  # not "the panel may ask"
+
+
+@_memo
+def _without_asks(title: str) -> str:
+    """A heading's comparable words without those saying the interviewers ask (both questions above read it)."""
+    return _INTERVIEWER_ASKS.sub(" ", _comparable(title))
 
 
 @_memo
 def is_generic_title(title: str) -> bool:
     """True when a section title only names the section type ("Predicted Interview Questions", "Questions the
     panel is likely to ask", "Ce qu'ils pourraient me demander")."""
-    words = _INTERVIEWER_ASKS.sub(" ", _comparable(title))
-    return not _GENERIC_CJK.sub(" ", _GENERIC_WORDS.sub(" ", words)).strip(" '&")
+    words = _GENERIC_WORDS.sub(" ", _without_asks(title))
+    if not words.isascii():  # every fragment of `_GENERIC_CJK` holds a character beyond ASCII
+        words = _GENERIC_CJK.sub(" ", words)
+    return not words.strip(" '&")
 
 
 @_memo

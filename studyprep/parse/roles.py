@@ -159,7 +159,18 @@ def is_question_section(section: Section, among_questions: bool = False) -> bool
 
     Among questions, a heading whose words would name a reference section elsewhere ("What's your experience
     with central lines?", "Why this company?") is a question too.
+
+    Kept on the section once found: a question on its own is one among questions too.
     """
+    found = section.asked.get(among_questions)
+    if found is None and among_questions:
+        found = section.asked.get(False) or None
+    if found is None:
+        found = section.asked[among_questions] = _reads_as_question_section(section, among_questions)
+    return found
+
+
+def _reads_as_question_section(section: Section, among_questions: bool) -> bool:
     title = clean_heading(section.title)
     if not title or is_answer_part(section.title):
         return False

@@ -21,6 +21,10 @@ class Section:
     pseudo: bool = False
     blocks: list[Block] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
+    # Whether the section reads as a question, alone or among questions (`roles.is_question_section`), once
+    # found: asked several times per heading as the outline is read (by its parent's walk, by the kind of the
+    # section above, by the section's own visit).
+    asked: dict[bool, bool] = field(default_factory=dict, compare=False, repr=False)
 
 
 def all_sections(section: Section):
