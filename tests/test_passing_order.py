@@ -5,6 +5,7 @@ schedules (a live answer, its preview on the keys)."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_fsrs_step import cards, schedulers
 
-from studyprep.schedule.fsrs_step import ordered_interval, review_step
+from studyprep.schedule.fsrs_step import _beyond_lower, _fuzz_ceiling, ordered_interval, review_step
 from studyprep.schedule.passing import fuzz_upper_bound, minimum_past_last, ordered_days
 from studyprep.schedule.scheduling import preview, review
 from studyprep.schedule.studydays import StudyDayScheduler
@@ -146,3 +147,33 @@ def test_a_review_card_s_passing_answers_are_a_day_apart_wherever_studyprep_sche
         shifted = scheduler.as_study_days(card, WHEN)
         for rating in PASSING:
             assert shown[rating] >= plain.review_card(shifted, rating, WHEN)[0].due - WHEN
+
+
+@pytest.mark.parametrize("days", [*range(1, 400), 1000, 9999, 36500])
+def test_no_fuzzed_interval_passes_its_fuzz_ceiling(days: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fsrs's fuzz at its highest draw (random() just under 1) stays within `_fuzz_ceiling`."""
+    import fsrs.scheduler
+
+    monkeypatch.setattr(fsrs.scheduler, "random", lambda: 1 - 1e-12)
+    fuzzed = Scheduler(maximum_interval=36500)._get_fuzzed_interval(interval=timedelta(days=days)).days
+    assert days - 1 <= fuzzed <= _fuzz_ceiling(days) or days < 3
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    lower=st.lists(st.integers(1, 400), min_size=1, max_size=2),
+    own=st.integers(1, 500),
+    previous=st.one_of(st.none(), st.integers(1, 400)),
+    seed=st.integers(0, 2**32),
+)
+def test_skipping_the_lower_ratings_fuzz_changes_nothing(
+    lower: list[int], own: int, previous: int | None, seed: int
+) -> None:
+    """Where `_beyond_lower` says the last rating stands past the ratings below it, ordering it against their
+    fuzzed days (fsrs's fuzz, any draw) gives its own days."""
+    if not _beyond_lower([*lower, own], previous):
+        return
+    scheduler = Scheduler(maximum_interval=36500)
+    random.seed(seed)
+    fuzzed = [scheduler._get_fuzzed_interval(interval=timedelta(days=whole)).days for whole in lower]
+    assert ordered_days([*fuzzed, own], [float(whole) for whole in [*lower, own]], previous, 36500) == own

@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from fsrs import Rating, Scheduler, State
+from fsrs.scheduler import FUZZ_RANGES
 
 from studyprep.schedule.passing import ordered_days
 
@@ -274,9 +275,39 @@ def _ordered(
     if own is not None:
         days[-1] = own
     if fuzz is not None:
-        fuzzed = len(days) if own is None else len(days) - 1
-        days[:fuzzed] = [fuzz(timedelta(days=whole)).days for whole in days[:fuzzed]]
+        lower = len(days) - 1
+        if own is None:
+            days[-1] = fuzz(timedelta(days=days[-1])).days
+        if _beyond_lower(days, previous):
+            return timedelta(days=days[-1])  # the ratings below cannot reach it: their fuzz changes nothing
+        days[:lower] = [fuzz(timedelta(days=whole)).days for whole in days[:lower]]
     return timedelta(days=ordered_days(days, intervals, previous, maximum))
+
+
+def _beyond_lower(days: Sequence[int], previous: int | None) -> bool:
+    """True when the last rating's (fuzzed) days stand past anything `passing.ordered_days` could raise the
+    ratings below it to, fuzzed or not, so that it keeps its own days: drawing the lower ratings' fuzz (a seeding
+    and an fsrs call each) would change nothing. Each lower rating ends at most at its fuzz ceiling, the last
+    interval + 1, or one past the rating below it."""
+    floor = 0 if previous is None else previous + 1
+    reach = 0
+    for whole in days[:-1]:
+        reach = max(_fuzz_ceiling(whole), floor, reach + 1)
+    own = days[-1]
+    return own > reach and (previous is None or own > previous)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fuzz_ceiling(days: int) -> int:
+    """A bound no fuzzed interval of `days` days exceeds: fsrs's fuzz table (FUZZ_RANGES) gives the range's top,
+    rounded up, and its draw may round one day past it."""
+    if days < _FUZZ_FROM:
+        return days  # fsrs leaves intervals under 2.5 days as they are
+    delta = 1.0 + sum(part["factor"] * max(min(float(days), part["end"]) - part["start"], 0.0) for part in FUZZ_RANGES)
+    return math.ceil(days + delta) + 1
+
+
+_FUZZ_FROM = 2.5
 
 
 def _passing_stabilities(
