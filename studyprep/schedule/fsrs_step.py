@@ -22,7 +22,7 @@ from fsrs.scheduler import FUZZ_RANGES
 
 from studyprep.schedule.passing import ordered_days
 
-__all__ = ["Step", "anki_step", "ordered_interval", "review_step", "step_model"]
+__all__ = ["Step", "StepModel", "anki_step", "ordered_interval", "review_step", "step_model"]
 
 # (state, step, stability, difficulty, the interval to the next due moment)
 Step = tuple[State, int | None, float, float, timedelta]
@@ -50,6 +50,9 @@ class _Model(NamedTuple):
     decay: float
     maximum_interval: int
     passing_factors: tuple[tuple[float, float], ...]  # (hard penalty, easy bonus) by rating, 1 where fsrs has 1
+
+
+StepModel = _Model  # what `step_model` gives, for callers that keep one
 
 
 @functools.lru_cache(maxsize=32)

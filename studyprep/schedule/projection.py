@@ -43,7 +43,7 @@ from studyprep.schedule.deadline import (
     plan_today,
     recall_at,
 )
-from studyprep.schedule.fsrs_step import Step, anki_step, step_model
+from studyprep.schedule.fsrs_step import Step, StepModel, anki_step, step_model
 from studyprep.schedule.studydays import StudyDayScheduler, scheduled_days, without_fuzz
 
 DAY = timedelta(days=1)
@@ -70,7 +70,7 @@ class MemoScheduler(StudyDayScheduler):
 
     _memo: dict[tuple[Any, ...], Any]
     _days: dict[tuple[datetime, datetime], int]
-    _step_model: Any  # fsrs_step's figures of these parameters
+    _step_model: StepModel  # fsrs_step's figures of these parameters
 
     _memos: ClassVar[dict[str, dict[tuple[Any, ...], Any]]] = {}
 

@@ -36,6 +36,7 @@ from studyprep.store.db import LogEntry, ReviewStore, from_us, fsrs_card_id, to_
 if TYPE_CHECKING:
     import fsrs
 
+    from studyprep.schedule.fsrs_step import StepModel
     from studyprep.store.plan import StudyPlan
     from studyprep.store.workspace import Workspace
 
@@ -115,14 +116,14 @@ def _fsrs_step(
     previous: int | None,
     rating: fsrs.Rating,
     fuzz: Callable[[timedelta], timedelta] | None,
-    model: object = None,
+    model: StepModel | None = None,
 ) -> tuple:
     """fsrs's own `review_card` as `fsrs_step.review_step` spells it, fuzzed by `fuzz` into Review: no Anki order."""
     from fsrs import State
 
     from studyprep.schedule.fsrs_step import review_step
 
-    after = review_step(scheduler, state, step, stability, difficulty, days, rating, model)  # type: ignore[arg-type]
+    after = review_step(scheduler, state, step, stability, difficulty, days, rating, model)
     if fuzz is None or after[0] != State.Review:
         return after
     return after[0], after[1], after[2], after[3], fuzz(after[4])
