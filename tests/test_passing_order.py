@@ -156,7 +156,7 @@ def test_no_fuzzed_interval_passes_its_fuzz_ceiling(days: int, monkeypatch: pyte
 
     monkeypatch.setattr(fsrs.scheduler, "random", lambda: 1 - 1e-12)
     fuzzed = Scheduler(maximum_interval=36500)._get_fuzzed_interval(interval=timedelta(days=days)).days
-    assert days - 1 <= fuzzed <= _fuzz_ceiling(days) or days < 3
+    assert days - 1 <= fuzzed <= _fuzz_ceiling(days, 36500) or days < 3
 
 
 @settings(max_examples=2000, deadline=None)
@@ -171,7 +171,7 @@ def test_skipping_the_lower_ratings_fuzz_changes_nothing(
 ) -> None:
     """Where `_beyond_lower` says the last rating stands past the ratings below it, ordering it against their
     fuzzed days (fsrs's fuzz, any draw) gives its own days."""
-    if not _beyond_lower([*lower, own], previous):
+    if not _beyond_lower([*lower, own], previous, 36500):
         return
     scheduler = Scheduler(maximum_interval=36500)
     random.seed(seed)

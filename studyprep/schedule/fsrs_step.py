@@ -18,9 +18,8 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from fsrs import Rating, Scheduler, State
-from fsrs.scheduler import FUZZ_RANGES
 
-from studyprep.schedule.passing import ordered_days
+from studyprep.schedule.passing import fuzz_upper_bound, ordered_days
 
 __all__ = ["Step", "StepModel", "anki_step", "ordered_interval", "review_step", "step_model"]
 
@@ -156,10 +155,6 @@ def _next_stability(model: _Model, stability: float, difficulty: float, days: in
     return STABILITY_MIN if following < STABILITY_MIN else following
 
 
-def _raw_interval(model: _Model, stability: float) -> float:
-    return (stability / model.factor) * model.interval_factor  # fsrs's `_next_interval` before it rounds
-
-
 def _interval(model: _Model, stability: float) -> timedelta:
     days = round((stability / model.factor) * model.interval_factor)  # whole days, at least 1, at most the maximum
     days = 1 if days < 1 else days
@@ -273,7 +268,7 @@ def _ordered(
 ) -> timedelta:
     """`passing.ordered_days` of the last of `stabilities` (`own`: its days as fsrs gave them, else computed)."""
     factor, scale, maximum = model.factor, model.interval_factor, model.maximum_interval
-    intervals = [(stability / factor) * scale for stability in stabilities]  # `_raw_interval`, written out: hot
+    intervals = [(stability / factor) * scale for stability in stabilities]  # fsrs's `_next_interval`, unrounded
     days = [min(max(round(interval), 1), maximum) for interval in intervals]  # as `_interval` rounds
     if own is not None:
         days[-1] = own
@@ -281,13 +276,13 @@ def _ordered(
         lower = len(days) - 1
         if own is None:
             days[-1] = fuzz(timedelta(days=days[-1])).days
-        if _beyond_lower(days, previous):
+        if _beyond_lower(days, previous, maximum):
             return timedelta(days=days[-1])  # the ratings below cannot reach it: their fuzz changes nothing
         days[:lower] = [fuzz(timedelta(days=whole)).days for whole in days[:lower]]
     return timedelta(days=ordered_days(days, intervals, previous, maximum))
 
 
-def _beyond_lower(days: Sequence[int], previous: int | None) -> bool:
+def _beyond_lower(days: Sequence[int], previous: int | None, maximum: int) -> bool:
     """True when the last rating's (fuzzed) days stand past anything `passing.ordered_days` could raise the
     ratings below it to, fuzzed or not, so that it keeps its own days: drawing the lower ratings' fuzz (a seeding
     and an fsrs call each) would change nothing. Each lower rating ends at most at its fuzz ceiling, the last
@@ -295,22 +290,16 @@ def _beyond_lower(days: Sequence[int], previous: int | None) -> bool:
     floor = 0 if previous is None else previous + 1
     reach = 0
     for whole in days[:-1]:
-        reach = max(_fuzz_ceiling(whole), floor, reach + 1)
+        reach = max(_fuzz_ceiling(whole, maximum), floor, reach + 1)
     own = days[-1]
     return own > reach and (previous is None or own > previous)
 
 
 @functools.lru_cache(maxsize=4096)
-def _fuzz_ceiling(days: int) -> int:
-    """A bound no fuzzed interval of `days` days exceeds: fsrs's fuzz table (FUZZ_RANGES) gives the range's top,
-    rounded up, and its draw may round one day past it."""
-    if days < _FUZZ_FROM:
-        return days  # fsrs leaves intervals under 2.5 days as they are
-    delta = 1.0 + sum(part["factor"] * max(min(float(days), part["end"]) - part["start"], 0.0) for part in FUZZ_RANGES)
-    return math.ceil(days + delta) + 1
-
-
-_FUZZ_FROM = 2.5
+def _fuzz_ceiling(days: int, maximum: int) -> int:
+    """A bound no fuzzed interval of `days` days exceeds: the top of the fuzz range (`passing.fuzz_upper_bound`,
+    rounding halves up, so never under fsrs's own top), and one day more, as fsrs's draw may round past it."""
+    return fuzz_upper_bound(days, maximum) + 1
 
 
 def _passing_stabilities(
