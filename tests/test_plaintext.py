@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from helpers import no_hang
+
 from studyprep.parse import parse_document
 from studyprep.parse.plaintext import plain_notes_as_markdown
 
@@ -48,3 +50,16 @@ def test_one_section_line_or_none_naming_cards_changes_nothing() -> None:
 def test_a_capital_sentence_is_no_section_line() -> None:
     text = "Prep\n\nDO NOT BE LATE.\nBus 12\n\nQUESTIONS\nWhy?\n\nTO ASK\nPay?\n"
     assert "## DO NOT BE LATE." not in plain_notes_as_markdown(text)
+
+
+def test_a_long_line_is_read_once() -> None:
+    # Looking for a setext underline from every character of a line made a 160 KB line take 25 s.
+    long_line = "x" * 200_000
+    with no_hang(5):
+        converted = plain_notes_as_markdown(f"{long_line}\n\nQUESTIONS\nWhy?\n\nTO ASK\nPay?\n")
+    assert converted.startswith(f"# {long_line}\n")
+
+
+def test_a_setext_heading_is_markdown_structure() -> None:
+    text = "Prep\n====\n\nQUESTIONS\nWhy?\n\nTO ASK\nPay?\n"
+    assert plain_notes_as_markdown(text) == text

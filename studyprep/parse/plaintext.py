@@ -15,8 +15,9 @@ from studyprep.parse.meaning import CARD_SECTION_KINDS, section_kind
 
 __all__ = ["plain_notes_as_markdown"]
 
-# Any Markdown heading (ATX or a setext underline under text) or bold line: the document has its own structure.
-_MARKDOWN_HEADING = re.compile(r"^ {0,3}(?:#{1,6}[ \t]|\*\*|__)|\S[^\n]*\n {0,3}=+[ \t]*$", re.MULTILINE)
+# Any Markdown heading (ATX or a setext underline under a line that is not empty) or bold line: the document has
+# its own structure. Each alternative starts at a line's start or at its break, so a long line is read once.
+_MARKDOWN_HEADING = re.compile(r"^ {0,3}(?:#{1,6}[ \t]|\*\*|__)|(?<=[^\n])\n {0,3}=+[ \t]*$", re.MULTILINE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+•–]|\d{1,3}[.)])\s+")
 _BULLET = re.compile(r"^(\s*)[•–]\s+")
 _LETTERS = re.compile(r"[^\W\d_]")
