@@ -253,6 +253,8 @@ def _identity_labels(blocks: list[Block]) -> dict[str, str]:
             lines.extend(item.text.split("\n")[0] for item in block.items)
             lines.extend(nested.text.split("\n")[0] for item in block.items for nested in item.nested_items())
     for line in lines:
+        if ":" not in line and "：" not in line:
+            continue  # no label (most lines): not worth splitting into sentences
         pieces = _LABELLED_SENTENCE.split(line)
         for piece in pieces:
             label = identity_label(piece)
